@@ -1,0 +1,2 @@
+/** ProfileKit core. */
+package dev.profilekit.core;

@@ -1,0 +1,2 @@
+/** ProfileKit features. */
+package dev.profilekit.features;

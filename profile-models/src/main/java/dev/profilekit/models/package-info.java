@@ -1,0 +1,2 @@
+/** ProfileKit models. */
+package dev.profilekit.models;
