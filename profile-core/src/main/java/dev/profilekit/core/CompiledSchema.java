@@ -1,0 +1,543 @@
+package dev.profilekit.core;
+
+import dev.profilekit.features.streaming.BucketRing;
+import dev.profilekit.features.streaming.DistinctCounter;
+import dev.profilekit.features.streaming.ExponentialDecay;
+import dev.profilekit.features.streaming.RunningMoments;
+import dev.profilekit.features.streaming.SessionTracker;
+import dev.profilekit.features.streaming.TopKCounter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A schema compiled once into slots: each feature owns offsets into the per-profile {@code long[]},
+ * {@code double[]} and {@code Object[]} arrays, and event types are mapped to small integers so that
+ * type matching is an array lookup. Applying an event to scalar features allocates nothing.
+ * Derived values (ratios) are computed on read.
+ */
+final class CompiledSchema {
+
+    final ProfileSchema schema;
+    /** Allowed lateness in ms, or -1 when the schema sets none. */
+    final long latenessMs;
+    private final Slot[] all;
+    private final Slot[] updating;
+    private final Map<String, Integer> typeIds = new HashMap<>();
+    private final int longSlots;
+    private final int doubleSlots;
+    private final int objectSlots;
+
+    CompiledSchema(ProfileSchema schema) {
+        this.schema = schema;
+        this.latenessMs = schema.allowedLateness().map(d -> d.toMillis()).orElse(-1L);
+        for (FeatureSpec f : schema.features()) {
+            for (String t : f.types()) {
+                typeIds.putIfAbsent(t, typeIds.size() + 1); // 0 stands for every other type
+            }
+        }
+        int nTypes = typeIds.size() + 1;
+        Layout layout = new Layout();
+        Map<String, Slot> byName = new HashMap<>();
+        List<Slot> slots = new ArrayList<>();
+        List<Slot> upd = new ArrayList<>();
+        for (FeatureSpec f : schema.features()) {
+            boolean[] matches = new boolean[nTypes];
+            if (f.types().isEmpty()) {
+                java.util.Arrays.fill(matches, true);
+            } else {
+                for (String t : f.types()) {
+                    matches[typeIds.get(t)] = true;
+                }
+            }
+            Slot s = switch (f.kind()) {
+                case COUNT -> new CountSlot(f, matches, layout);
+                case SUM -> new SumSlot(f, matches, layout);
+                case DECAYED_COUNT, DECAYED_SUM -> new DecayedSlot(f, matches, layout);
+                case WINDOW_COUNT, WINDOW_SUM -> new WindowSlot(f, matches, layout);
+                case STATS -> new StatsSlot(f, matches, layout);
+                case RECENCY -> new RecencySlot(f, matches, layout);
+                case FIRST_SEEN -> new FirstSeenSlot(f, matches, layout);
+                case LAST_VALUE -> new LastValueSlot(f, matches, layout);
+                case DISTINCT_COUNT -> new DistinctSlot(f, matches, layout);
+                case TOP_K -> new TopKSlot(f, matches, layout);
+                case SESSIONS -> new SessionsSlot(f, matches, layout, latenessMs);
+                case RATIO -> new RatioSlot(f, byName.get(f.numerator()), byName.get(f.denominator()));
+            };
+            slots.add(s);
+            byName.put(f.name(), s);
+            if (f.kind() != FeatureKind.RATIO) {
+                upd.add(s);
+            }
+        }
+        // a ratio may name features declared after it: resolve its operands once all slots exist
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) instanceof RatioSlot r && (r.num == null || r.den == null)) {
+                slots.set(i, new RatioSlot(r.spec, byName.get(r.spec.numerator()), byName.get(r.spec.denominator())));
+            }
+        }
+        this.all = slots.toArray(new Slot[0]);
+        this.updating = upd.toArray(new Slot[0]);
+        this.longSlots = layout.longs;
+        this.doubleSlots = layout.doubles;
+        this.objectSlots = layout.objects;
+    }
+
+    /** The small integer for an event type; 0 for a type no feature names. */
+    int typeId(String type) {
+        Integer id = typeIds.get(type);
+        return id == null ? 0 : id;
+    }
+
+    ProfileState newState(String user) {
+        ProfileState s = new ProfileState(user, longSlots, doubleSlots, objectSlots);
+        for (Slot slot : updating) {
+            slot.init(s);
+        }
+        return s;
+    }
+
+    /** Applies an accepted event to every feature whose types match. Caller holds the state's lock. */
+    void apply(ProfileState s, Event e, int typeId) {
+        for (Slot slot : updating) {
+            if (slot.matches[typeId]) {
+                slot.apply(s, e);
+            }
+        }
+    }
+
+    /** Evaluates every feature as of {@code asOf}. Caller holds the state's lock. */
+    LinkedHashMap<String, Object> read(ProfileState s, long asOf) {
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>(all.length * 2);
+        for (Slot slot : all) {
+            out.put(slot.spec.name(), slot.value(s, asOf));
+        }
+        return out;
+    }
+
+    /** Running offsets into the three state arrays. */
+    private static final class Layout {
+        int longs;
+        int doubles;
+        int objects;
+
+        int longs(int n) {
+            int at = longs;
+            longs += n;
+            return at;
+        }
+
+        int doubles(int n) {
+            int at = doubles;
+            doubles += n;
+            return at;
+        }
+
+        int objects(int n) {
+            int at = objects;
+            objects += n;
+            return at;
+        }
+    }
+
+    /** One compiled feature. */
+    abstract static class Slot {
+        final FeatureSpec spec;
+        final boolean[] matches;
+
+        Slot(FeatureSpec spec, boolean[] matches) {
+            this.spec = spec;
+            this.matches = matches;
+        }
+
+        void init(ProfileState s) {
+        }
+
+        abstract void apply(ProfileState s, Event e);
+
+        abstract Object value(ProfileState s, long asOf);
+
+        /** The value as a double for ratios; NaN when it is null. */
+        double numeric(ProfileState s, long asOf) {
+            Object v = value(s, asOf);
+            return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+
+        /** The numeric field of {@code e}, or NaN when absent or not a number. */
+        final double number(Event e) {
+            return e.attr(spec.field()) instanceof Double d ? d : Double.NaN;
+        }
+    }
+
+    static final class CountSlot extends Slot {
+        private final int at;
+
+        CountSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.longs(1);
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            s.longs[at]++;
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return s.longs[at];
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return s.longs[at];
+        }
+    }
+
+    static final class SumSlot extends Slot {
+        private final int at;
+
+        SumSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.doubles(1);
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            double x = number(e);
+            if (x == x) {
+                s.doubles[at] += x;
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return s.doubles[at];
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return s.doubles[at];
+        }
+    }
+
+    static final class DecayedSlot extends Slot {
+        private final int at;
+        private final double rate;
+        private final boolean weighted;
+
+        DecayedSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.doubles(ExponentialDecay.SLOTS);
+            rate = ExponentialDecay.rate(f.halfLife().toMillis());
+            weighted = f.kind() == FeatureKind.DECAYED_SUM;
+        }
+
+        @Override
+        void init(ProfileState s) {
+            ExponentialDecay.init(s.doubles, at);
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            double x = weighted ? number(e) : 1.0;
+            if (x == x) {
+                ExponentialDecay.add(s.doubles, at, e.timestamp(), x, rate);
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return numeric(s, asOf);
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return ExponentialDecay.valueAt(s.doubles, at, asOf, rate);
+        }
+    }
+
+    static final class WindowSlot extends Slot {
+        private final int ids;
+        private final int sums;
+        private final int n;
+        private final long width;
+        private final boolean weighted;
+
+        WindowSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            n = f.buckets();
+            width = f.window().toMillis() / n;
+            ids = l.longs(n);
+            sums = l.doubles(n);
+            weighted = f.kind() == FeatureKind.WINDOW_SUM;
+        }
+
+        @Override
+        void init(ProfileState s) {
+            BucketRing.init(s.longs, ids, s.doubles, sums, n);
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            double x = weighted ? number(e) : 1.0;
+            if (x == x) {
+                BucketRing.add(s.longs, ids, s.doubles, sums, n, Math.floorDiv(e.timestamp(), width), x);
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            double v = numeric(s, asOf);
+            return weighted ? (Object) v : (Object) Math.round(v);
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return BucketRing.sum(s.longs, ids, s.doubles, sums, n, Math.floorDiv(asOf, width));
+        }
+    }
+
+    static final class StatsSlot extends Slot {
+        private final int at;
+
+        StatsSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.doubles(RunningMoments.SLOTS);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            RunningMoments.init(s.doubles, at);
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            double x = number(e);
+            if (x == x) {
+                RunningMoments.add(s.doubles, at, x);
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            long n = RunningMoments.count(s.doubles, at);
+            if (n == 0) {
+                return null;
+            }
+            return new StatsValue(n, RunningMoments.mean(s.doubles, at), RunningMoments.populationStd(s.doubles, at),
+                    RunningMoments.min(s.doubles, at), RunningMoments.max(s.doubles, at));
+        }
+    }
+
+    static final class RecencySlot extends Slot {
+        private final int at;
+
+        RecencySlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.longs(1);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            s.longs[at] = Long.MIN_VALUE;
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            if (e.timestamp() > s.longs[at]) {
+                s.longs[at] = e.timestamp();
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            double v = numeric(s, asOf);
+            return v == v ? (Object) v : null;
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            long t = s.longs[at];
+            return t == Long.MIN_VALUE ? Double.NaN : (asOf - t) / 1000.0;
+        }
+    }
+
+    static final class FirstSeenSlot extends Slot {
+        private final int at;
+
+        FirstSeenSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.longs(1);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            s.longs[at] = Long.MAX_VALUE;
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            if (e.timestamp() < s.longs[at]) {
+                s.longs[at] = e.timestamp();
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            long t = s.longs[at];
+            return t == Long.MAX_VALUE ? null : (Object) t;
+        }
+    }
+
+    static final class LastValueSlot extends Slot {
+        private final int time;
+        private final int value;
+
+        LastValueSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            time = l.longs(1);
+            value = l.objects(1);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            s.longs[time] = Long.MIN_VALUE;
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            if (e.attr(spec.field()) instanceof String v && e.timestamp() >= s.longs[time]) {
+                s.longs[time] = e.timestamp(); // ties: the event accepted last wins
+                s.objects[value] = v;
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return s.objects[value];
+        }
+    }
+
+    static final class DistinctSlot extends Slot {
+        private final int at;
+
+        DistinctSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.objects(1);
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            if (e.attr(spec.field()) instanceof String v) {
+                DistinctCounter c = (DistinctCounter) s.objects[at];
+                if (c == null) {
+                    c = new DistinctCounter(DistinctCounter.DEFAULT_EXACT_LIMIT);
+                    s.objects[at] = c;
+                }
+                c.add(v);
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            DistinctCounter c = (DistinctCounter) s.objects[at];
+            return c == null ? 0L : c.count();
+        }
+    }
+
+    static final class TopKSlot extends Slot {
+        private final int at;
+        private final double rate;
+
+        TopKSlot(FeatureSpec f, boolean[] m, Layout l) {
+            super(f, m);
+            at = l.objects(1);
+            rate = f.halfLife() == null ? 0.0 : ExponentialDecay.rate(f.halfLife().toMillis());
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            if (e.attr(spec.field()) instanceof String v) {
+                TopKCounter c = (TopKCounter) s.objects[at];
+                if (c == null) {
+                    c = new TopKCounter(spec.capacity(), rate);
+                    s.objects[at] = c;
+                }
+                c.add(v, e.timestamp());
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            TopKCounter c = (TopKCounter) s.objects[at];
+            return c == null ? List.of() : List.copyOf(c.top(spec.k(), asOf));
+        }
+    }
+
+    static final class SessionsSlot extends Slot {
+        private final int at;
+        private final long gap;
+        private final long lateness;
+
+        SessionsSlot(FeatureSpec f, boolean[] m, Layout l, long lateness) {
+            super(f, m);
+            at = l.objects(1);
+            gap = f.gap().toMillis();
+            this.lateness = lateness;
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            SessionTracker t = (SessionTracker) s.objects[at];
+            if (t == null) {
+                t = new SessionTracker(gap);
+                s.objects[at] = t;
+            }
+            t.add(e.timestamp());
+            if (lateness >= 0) {
+                // every future accepted event has t >= maxAccepted - lateness
+                t.closeBefore(s.maxAccepted - lateness - gap);
+            }
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            SessionTracker t = (SessionTracker) s.objects[at];
+            if (t == null || t.count() == 0) {
+                return new SessionsValue(0, null);
+            }
+            return new SessionsValue(t.count(), t.totalDurationMs() / 1000.0 / t.count());
+        }
+    }
+
+    static final class RatioSlot extends Slot {
+        final Slot num;
+        final Slot den;
+
+        RatioSlot(FeatureSpec f, Slot num, Slot den) {
+            super(f, null);
+            this.num = num;
+            this.den = den;
+        }
+
+        @Override
+        void apply(ProfileState s, Event e) {
+            throw new IllegalStateException("ratios are computed on read");
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            double d = numeric(s, asOf);
+            return d == d ? (Object) d : null;
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            double a = num.numeric(s, asOf);
+            double b = den.numeric(s, asOf);
+            return a != a || b != b || b == 0.0 ? Double.NaN : a / b;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.profilekit.core;
+
+/**
+ * Ids of a user's accepted events, for duplicate detection: an open-addressing table of the
+ * events' own id strings (no per-entry objects) with the event time beside each.
+ *
+ * <p>With {@code forgetBefore} the table may drop ids whose event time is before a bound (used by
+ * {@link DedupRetention#WITHIN_LATENESS}); dropping happens only when the table would otherwise grow,
+ * and {@link #contains(String, long)} ignores such ids either way, so the answer never depends on when
+ * the table was last cleaned. Not thread-safe; guarded by the profile's lock.
+ */
+final class SeenIds {
+
+    private String[] ids;
+    private long[] times;
+    private int size;
+
+    SeenIds() {
+        ids = new String[8];
+        times = new long[8];
+    }
+
+    private static int slot(String id, int mask) {
+        int h = id.hashCode();
+        return ((h ^ (h >>> 16)) * 0x9E3779B1) & mask;
+    }
+
+    /** Whether {@code id} was added with a time at or after {@code notBefore}. */
+    boolean contains(String id, long notBefore) {
+        int mask = ids.length - 1;
+        for (int i = slot(id, mask); ids[i] != null; i = (i + 1) & mask) {
+            if (ids[i].equals(id)) {
+                return times[i] >= notBefore;
+            }
+        }
+        return false;
+    }
+
+    /** Adds (or refreshes) {@code id} at {@code time}; may first drop ids older than {@code forgetBefore}. */
+    void add(String id, long time, long forgetBefore) {
+        int mask = ids.length - 1;
+        int i = slot(id, mask);
+        for (; ids[i] != null; i = (i + 1) & mask) {
+            if (ids[i].equals(id)) {
+                times[i] = time;
+                return;
+            }
+        }
+        ids[i] = id;
+        times[i] = time;
+        if (++size > ids.length * 0.6) {
+            rebuild(forgetBefore);
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    private void rebuild(long forgetBefore) {
+        int live = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] != null && times[i] >= forgetBefore) {
+                live++;
+            }
+        }
+        int n = ids.length;
+        if (live > n * 0.3) {
+            n <<= 1; // still more than half full after cleaning: grow
+        }
+        String[] oldIds = ids;
+        long[] oldTimes = times;
+        ids = new String[n];
+        times = new long[n];
+        size = 0;
+        int mask = n - 1;
+        for (int i = 0; i < oldIds.length; i++) {
+            if (oldIds[i] != null && oldTimes[i] >= forgetBefore) {
+                int j = slot(oldIds[i], mask);
+                while (ids[j] != null) {
+                    j = (j + 1) & mask;
+                }
+                ids[j] = oldIds[i];
+                times[j] = oldTimes[i];
+                size++;
+            }
+        }
+    }
+}

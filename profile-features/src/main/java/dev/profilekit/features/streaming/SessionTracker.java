@@ -1,0 +1,122 @@
+package dev.profilekit.features.streaming;
+
+/**
+ * Sessions of a stream of event times: the times sorted and split wherever two consecutive times
+ * differ by more than {@code gap} ms. Events may arrive in any order; a late event can extend a
+ * session or bridge two into one.
+ *
+ * <p>Open sessions are kept sorted by start in primitive arrays (they are disjoint and separated by
+ * more than {@code gap}, so their ends are sorted too). Sessions that no future event can touch are
+ * folded into a running count and total duration by {@link #closeBefore(long)}: with an allowed
+ * lateness {@code L} and largest accepted time {@code M}, every future event has {@code t >= M - L},
+ * so sessions ending before {@code M - L - gap} are final. Without a lateness bound nothing is
+ * final and memory grows with the number of sessions.
+ *
+ * <p>{@link #add(long)} is O(log s + moved entries); no allocation except when the arrays grow.
+ * Not thread-safe; callers synchronise.
+ */
+public final class SessionTracker {
+
+    private final long gap;
+    private long[] starts = new long[4];
+    private long[] ends = new long[4];
+    private int head;
+    private int tail;
+    private long closedCount;
+    private long closedDurationMs;
+
+    /** @param gapMs the largest difference between consecutive times of one session, >= 0 */
+    public SessionTracker(long gapMs) {
+        if (gapMs < 0) {
+            throw new IllegalArgumentException("gapMs must be >= 0, was " + gapMs);
+        }
+        this.gap = gapMs;
+    }
+
+    /** Adds an event at time {@code t} (epoch ms). */
+    public void add(long t) {
+        // first open session whose end + gap >= t
+        int lo = head;
+        int hi = tail;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ends[mid] + gap < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < tail && starts[lo] - gap <= t) {
+            if (t < starts[lo]) {
+                starts[lo] = t; // the previous session ends before t - gap: no merge backwards
+            }
+            if (t > ends[lo]) {
+                ends[lo] = t;
+                if (lo + 1 < tail && starts[lo + 1] - t <= gap) {
+                    ends[lo] = ends[lo + 1];
+                    System.arraycopy(starts, lo + 2, starts, lo + 1, tail - lo - 2);
+                    System.arraycopy(ends, lo + 2, ends, lo + 1, tail - lo - 2);
+                    tail--;
+                }
+            }
+            return;
+        }
+        insertAt(lo, t);
+    }
+
+    private void insertAt(int pos, long t) {
+        if (tail == starts.length && head > 0) {
+            pos -= head; // compact() moves the open sessions down by head slots
+            compact();
+        }
+        if (tail == starts.length) {
+            starts = java.util.Arrays.copyOf(starts, starts.length * 2);
+            ends = java.util.Arrays.copyOf(ends, ends.length * 2);
+        }
+        System.arraycopy(starts, pos, starts, pos + 1, tail - pos);
+        System.arraycopy(ends, pos, ends, pos + 1, tail - pos);
+        starts[pos] = t;
+        ends[pos] = t;
+        tail++;
+    }
+
+    private void compact() {
+        int n = tail - head;
+        System.arraycopy(starts, head, starts, 0, n);
+        System.arraycopy(ends, head, ends, 0, n);
+        head = 0;
+        tail = n;
+    }
+
+    /** Folds every open session that ends before {@code bound} into the closed totals. */
+    public void closeBefore(long bound) {
+        while (head < tail && ends[head] < bound) {
+            closedCount++;
+            closedDurationMs += ends[head] - starts[head];
+            head++;
+        }
+        if (head == tail) {
+            head = 0;
+            tail = 0;
+        }
+    }
+
+    /** Number of sessions. */
+    public long count() {
+        return closedCount + (tail - head);
+    }
+
+    /** Total duration of all sessions (last time - first time, summed), in ms. */
+    public long totalDurationMs() {
+        long total = closedDurationMs;
+        for (int i = head; i < tail; i++) {
+            total += ends[i] - starts[i];
+        }
+        return total;
+    }
+
+    /** Number of sessions still open (kept in memory). */
+    public int openSessions() {
+        return tail - head;
+    }
+}

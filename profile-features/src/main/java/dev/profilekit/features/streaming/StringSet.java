@@ -1,0 +1,91 @@
+package dev.profilekit.features.streaming;
+
+/**
+ * A set of strings with open addressing (linear probing over a power-of-two table of references).
+ * No per-entry objects are created: adding a string stores the caller's reference, and the table
+ * only allocates when it doubles. Not thread-safe; callers synchronise.
+ */
+public final class StringSet {
+
+    private String[] table;
+    private int size;
+
+    /** An empty set with room for {@code expected} strings before it first grows. */
+    public StringSet(int expected) {
+        if (expected < 0) {
+            throw new IllegalArgumentException("expected must be >= 0, was " + expected);
+        }
+        table = new String[tableSizeFor(expected)];
+    }
+
+    static int tableSizeFor(int expected) {
+        int n = 8;
+        while (n * 0.6 < expected) {
+            n <<= 1;
+        }
+        return n;
+    }
+
+    static int spread(int h) {
+        return (h ^ (h >>> 16)) * 0x9E3779B1;
+    }
+
+    /** Adds {@code s}; returns true if it was not present. O(1) expected. */
+    public boolean add(String s) {
+        String[] t = table;
+        int mask = t.length - 1;
+        int i = spread(s.hashCode()) & mask;
+        for (String cur; (cur = t[i]) != null; i = (i + 1) & mask) {
+            if (cur.equals(s)) {
+                return false;
+            }
+        }
+        t[i] = s;
+        if (++size > t.length * 0.6) {
+            grow();
+        }
+        return true;
+    }
+
+    /** Whether {@code s} is present. */
+    public boolean contains(String s) {
+        String[] t = table;
+        int mask = t.length - 1;
+        for (int i = spread(s.hashCode()) & mask; t[i] != null; i = (i + 1) & mask) {
+            if (t[i].equals(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Number of strings held. */
+    public int size() {
+        return size;
+    }
+
+    /** Calls {@code action} for each string, in table order. */
+    public void forEach(java.util.function.Consumer<String> action) {
+        for (String s : table) {
+            if (s != null) {
+                action.accept(s);
+            }
+        }
+    }
+
+    private void grow() {
+        String[] old = table;
+        String[] t = new String[old.length << 1];
+        int mask = t.length - 1;
+        for (String s : old) {
+            if (s != null) {
+                int i = spread(s.hashCode()) & mask;
+                while (t[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = s;
+            }
+        }
+        table = t;
+    }
+}

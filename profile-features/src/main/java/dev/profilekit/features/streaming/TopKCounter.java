@@ -1,0 +1,183 @@
+package dev.profilekit.features.streaming;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Heaviest strings of a stream, by count or by exponentially time-decayed count.
+ *
+ * <p>Weights use forward decay (Cormode, Shkapenyuk, Srivastava, Xu, "Forward Decay", ICDE 2009):
+ * an event at time {@code t} adds {@code e^{rate·(t - L)}} for a landmark {@code L}, and reading at
+ * {@code T} multiplies by {@code e^{-rate·(T - L)}}, giving {@code Σ 2^{-(T - t)/h}} exactly for events
+ * in any order. When the exponent grows large the landmark moves forward and all weights are rescaled,
+ * so nothing overflows. With {@code rate = 0} the weight is the plain count.
+ *
+ * <p>While at most {@code capacity} distinct values have been seen the weights are exact. Beyond
+ * that the counter runs the Space-Saving algorithm (Metwally, Agrawal, El Abbadi, ICDT 2005) with
+ * real weights: a new value replaces the lightest one and inherits its weight, so a reported weight
+ * overestimates the true one by at most the lightest weight. Apache DataSketches' frequent-items
+ * sketch was not used because it takes integer weights only, and decayed weights are real.
+ *
+ * <p>Updates are O(1) expected while exact, O(capacity) per new value afterwards; no allocation
+ * once the table has been created. Not thread-safe; callers synchronise.
+ */
+public final class TopKCounter {
+
+    /** Rescale when the forward-decay exponent exceeds this (e^600 is far from overflow). */
+    private static final double MAX_EXPONENT = 600.0;
+
+    private final int capacity;
+    private final double rate;
+    private final String[] keys;
+    private final double[] weights;
+    private final int[] index; // open addressing: slot + 1, 0 = empty
+    private int size;
+    private boolean exact = true;
+    private double landmark = Double.NaN;
+
+    /**
+     * @param capacity how many values are tracked (exact up to this many distinct values), >= 1
+     * @param rate     decay rate per millisecond ({@code ln 2 / halfLifeMs}), or 0 for plain counts
+     */
+    public TopKCounter(int capacity, double rate) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+        }
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("rate must be finite and >= 0, was " + rate);
+        }
+        this.capacity = capacity;
+        this.rate = rate;
+        this.keys = new String[capacity];
+        this.weights = new double[capacity];
+        int n = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1;
+        this.index = new int[n];
+    }
+
+    /** Records one occurrence of {@code value} at time {@code t} (epoch ms). */
+    public void add(String value, long t) {
+        double w;
+        if (rate == 0.0) {
+            w = 1.0;
+        } else {
+            if (landmark != landmark) {
+                landmark = t;
+            } else if ((t - landmark) * rate > MAX_EXPONENT) {
+                double f = Math.exp(-(t - landmark) * rate);
+                for (int i = 0; i < size; i++) {
+                    weights[i] *= f;
+                }
+                landmark = t;
+            }
+            w = Math.exp((t - landmark) * rate);
+        }
+        int slot = find(value);
+        if (slot >= 0) {
+            weights[slot] += w;
+            return;
+        }
+        if (size < capacity) {
+            keys[size] = value;
+            weights[size] = w;
+            insertIndex(value, size);
+            size++;
+            return;
+        }
+        // Space-Saving: the new value takes over the lightest counter and its weight
+        exact = false;
+        int min = 0;
+        for (int i = 1; i < size; i++) {
+            if (weights[i] < weights[min]) {
+                min = i;
+            }
+        }
+        removeIndex(keys[min]);
+        keys[min] = value;
+        weights[min] += w;
+        insertIndex(value, min);
+    }
+
+    /** Whether every weight is still exact (at most {@code capacity} distinct values seen). */
+    public boolean isExact() {
+        return exact;
+    }
+
+    /** Number of values tracked. */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * The {@code k} heaviest values as of {@code asOf} (which must not precede the latest event),
+     * weight descending, then value ascending by UTF-16 code units.
+     */
+    public List<WeightedValue> top(int k, long asOf) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, was " + k);
+        }
+        double f = rate == 0.0 || size == 0 ? 1.0 : Math.exp(-(asOf - landmark) * rate);
+        WeightedValue[] all = new WeightedValue[size];
+        for (int i = 0; i < size; i++) {
+            all[i] = new WeightedValue(keys[i], weights[i] * f);
+        }
+        Arrays.sort(all, ORDER);
+        List<WeightedValue> out = new ArrayList<>(Math.min(k, size));
+        for (int i = 0; i < Math.min(k, size); i++) {
+            out.add(all[i]);
+        }
+        return out;
+    }
+
+    /** Weight descending, then value ascending (String.compareTo compares UTF-16 code units). */
+    public static final Comparator<WeightedValue> ORDER =
+            Comparator.comparingDouble(WeightedValue::weight).reversed().thenComparing(WeightedValue::value);
+
+    private int find(String value) {
+        int mask = index.length - 1;
+        for (int i = StringSet.spread(value.hashCode()) & mask; index[i] != 0; i = (i + 1) & mask) {
+            int slot = index[i] - 1;
+            if (keys[slot].equals(value)) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private void insertIndex(String value, int slot) {
+        int mask = index.length - 1;
+        int i = StringSet.spread(value.hashCode()) & mask;
+        while (index[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        index[i] = slot + 1;
+    }
+
+    /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, Algorithm R). */
+    private void removeIndex(String value) {
+        int mask = index.length - 1;
+        int i = StringSet.spread(value.hashCode()) & mask;
+        while (!keys[index[i] - 1].equals(value)) {
+            i = (i + 1) & mask;
+        }
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (index[j] == 0) {
+                break;
+            }
+            int home = StringSet.spread(keys[index[j] - 1].hashCode()) & mask;
+            // move j back to i unless its home lies cyclically in (i, j]
+            if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+                index[i] = index[j];
+                i = j;
+            }
+        }
+        index[i] = 0;
+    }
+
+    /** A value and its weight. */
+    public record WeightedValue(String value, double weight) {
+    }
+}
