@@ -58,6 +58,34 @@ public final class Event {
         return value;
     }
 
+    /**
+     * An event with the given attributes. Values must be strings, finite numbers or booleans. When
+     * {@code attrs} is already an immutable map ({@link Map#of}, {@link Map#copyOf}) whose numbers are
+     * {@link Double}s, it is shared rather than copied, so hosts that reuse attribute maps pay nothing.
+     */
+    public static Event of(String id, String user, String type, long timestampMs, Map<String, ?> attrs) {
+        if (attrs == null || attrs.isEmpty()) {
+            return new Event(id, user, type, timestampMs, Map.of());
+        }
+        boolean normalised = true;
+        for (Map.Entry<String, ?> e : attrs.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Double d) {
+                if (!Double.isFinite(d)) {
+                    normalised = false; // let the builder report it
+                }
+            } else if (!(v instanceof String) && !(v instanceof Boolean)) {
+                normalised = false;
+            }
+        }
+        if (!normalised) {
+            return builder(id, user, type, timestampMs).attrs(attrs).build();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shared = (Map<String, Object>) Map.copyOf(attrs);
+        return new Event(id, user, type, timestampMs, shared);
+    }
+
     /** Starts an event at {@code timestampMs} epoch milliseconds. */
     public static Builder builder(String id, String user, String type, long timestampMs) {
         return new Builder(id, user, type, timestampMs);

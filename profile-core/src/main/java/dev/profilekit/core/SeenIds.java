@@ -58,32 +58,56 @@ final class SeenIds {
     }
 
     private void rebuild(long forgetBefore) {
-        int live = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] != null && times[i] >= forgetBefore) {
-                live++;
+        if (forgetBefore != Long.MIN_VALUE) {
+            // drop expired ids in place first; grow only if the table is still more than half full
+            for (int i = 0; i < ids.length; ) {
+                if (ids[i] != null && times[i] < forgetBefore) {
+                    delete(i); // an entry may have moved into slot i: look at it again
+                } else {
+                    i++;
+                }
             }
-        }
-        int n = ids.length;
-        if (live > n * 0.3) {
-            n <<= 1; // still more than half full after cleaning: grow
+            if (size <= ids.length * 0.5) {
+                return;
+            }
         }
         String[] oldIds = ids;
         long[] oldTimes = times;
+        int n = oldIds.length << 1;
         ids = new String[n];
         times = new long[n];
-        size = 0;
         int mask = n - 1;
         for (int i = 0; i < oldIds.length; i++) {
-            if (oldIds[i] != null && oldTimes[i] >= forgetBefore) {
+            if (oldIds[i] != null) {
                 int j = slot(oldIds[i], mask);
                 while (ids[j] != null) {
                     j = (j + 1) & mask;
                 }
                 ids[j] = oldIds[i];
                 times[j] = oldTimes[i];
-                size++;
             }
         }
+    }
+
+    /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, 6.4, Algorithm R). */
+    private void delete(int i) {
+        int mask = ids.length - 1;
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (ids[j] == null) {
+                break;
+            }
+            int home = slot(ids[j], mask);
+            // entry j may move to the hole at i unless its home lies cyclically in (i, j]
+            boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!stays) {
+                ids[i] = ids[j];
+                times[i] = times[j];
+                i = j;
+            }
+        }
+        ids[i] = null;
+        size--;
     }
 }
