@@ -40,23 +40,20 @@ public final class MurmurHash3 {
             h = Integer.rotateLeft(h, 13);
             h = h * 5 + 0xe6546b64;
         }
-        int k = 0;
-        switch (length & 3) {
-            case 3:
-                k ^= (data[end + 2] & 0xff) << 16;
-                // fall through
-            case 2:
+        int tail = length & 3;
+        if (tail > 0) {
+            // the 1-3 trailing bytes, little-endian, as the reference's fall-through switch
+            int k = data[end] & 0xff;
+            if (tail >= 2) {
                 k ^= (data[end + 1] & 0xff) << 8;
-                // fall through
-            case 1:
-                k ^= data[end] & 0xff;
-                k *= C1;
-                k = Integer.rotateLeft(k, 15);
-                k *= C2;
-                h ^= k;
-                break;
-            default:
-                break;
+            }
+            if (tail == 3) {
+                k ^= (data[end + 2] & 0xff) << 16;
+            }
+            k *= C1;
+            k = Integer.rotateLeft(k, 15);
+            k *= C2;
+            h ^= k;
         }
         h ^= length;
         return fmix(h);

@@ -78,6 +78,9 @@ public final class Scaler {
             if (s[j] == 0) {
                 s[j] = 1;
             }
+            Checks.requireArgument(Double.isFinite(c[j]) && Double.isFinite(s[j]),
+                    "data column '%s' (index %d) overflows: center %s, scale %s (shape %s)",
+                    data.column(j), j, c[j], s[j], data.shape());
         }
         return new Scaler(kind, data.columns(), c, s, data.rowCount());
     }

@@ -8,14 +8,22 @@ final class Stats {
     private Stats() {
     }
 
-    /** Fails unless every value is non-NaN, naming the argument, column, row and shape. */
+    /**
+     * Fails unless every value is finite, naming the argument, column, row and shape. Used by fits whose
+     * statistics a missing (NaN) or infinite value would poison.
+     */
     static void requireNoNaN(Dataset d, String argument) {
         double[][] r = d.rawRows();
         for (int i = 0; i < r.length; i++) {
             for (int j = 0; j < r[i].length; j++) {
-                if (Double.isNaN(r[i][j])) {
+                double v = r[i][j];
+                if (Double.isNaN(v)) {
                     throw new IllegalArgumentException(argument + ": column '" + d.column(j) + "' (index " + j
                             + ") row " + i + " is NaN (shape " + d.shape() + "); impute missing values first");
+                }
+                if (Double.isInfinite(v)) {
+                    throw new IllegalArgumentException(argument + ": column '" + d.column(j) + "' (index " + j
+                            + ") row " + i + " is " + v + " (shape " + d.shape() + "); values must be finite");
                 }
             }
         }

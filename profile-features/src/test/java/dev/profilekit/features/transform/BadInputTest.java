@@ -23,6 +23,13 @@ class BadInputTest {
     }
 
     @Test
+    void infiniteValuesAreNamedToo() {
+        Dataset inf = Dataset.of(new String[] {"a", "b"}, new double[][] {{1, 2}, {Double.NEGATIVE_INFINITY, 3}});
+        assertThatThrownBy(() -> Scaler.minMax(inf)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data: column 'a' (index 0) row 1 is -Infinity (shape 2 x 2); values must be finite");
+    }
+
+    @Test
     void shapeMismatches() {
         Scaler s = Scaler.zScore(Dataset.of(new String[] {"a", "b"}, new double[][] {{1, 2}, {3, 4}}));
         Dataset three = Dataset.of(new String[] {"a", "b", "c"}, new double[][] {{1, 2, 3}});
