@@ -101,6 +101,9 @@ public final class FeatureSelection {
             ca.computeIfAbsent(a[i], k -> new int[1])[0]++;
             cb.computeIfAbsent(b[i], k -> new int[1])[0]++;
         }
+        if (ca.size() == 1 || cb.size() == 1) {
+            return 0; // a constant variable carries no information (exactly, as scikit-learn returns)
+        }
         double n = a.length;
         // sort the cells so the floating-point sum does not depend on hash order
         long[] keys = joint.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
