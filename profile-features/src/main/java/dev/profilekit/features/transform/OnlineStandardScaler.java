@@ -1,0 +1,181 @@
+package dev.profilekit.features.transform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.profilekit.features.Checks;
+import java.util.Arrays;
+
+/**
+ * Streaming z-score statistics per column: Welford's update (Welford 1962, "Note on a method for
+ * calculating corrected sums of squares and products") for one row at a time, and Chan, Golub and
+ * LeVeque's pairwise combination (1979, "Updating formulae and a pairwise algorithm for computing sample
+ * variances") to merge two accumulators, so that statistics of two halves merged equal those of the whole
+ * up to rounding.
+ *
+ * <p>State is three primitive fields/arrays ({@code count}, {@code mean[]}, {@code m2[]}); {@link #update(double[])}
+ * allocates nothing and is O(columns). This class is mutable and not thread-safe (use one per thread and
+ * {@link #merge} them); {@link #toScaler()} freezes the current state into an immutable {@link Scaler}
+ * of kind {@link ScalerKind#Z_SCORE} with population standard deviation.
+ */
+public final class OnlineStandardScaler {
+
+    private static final String FORMAT = "online-standard-scaler";
+    private static final int VERSION = 1;
+
+    private final String[] columns;
+    private final double[] mean;
+    private final double[] m2;
+    private long count;
+
+    private OnlineStandardScaler(String[] columns, double[] mean, double[] m2, long count) {
+        this.columns = columns;
+        this.mean = mean;
+        this.m2 = m2;
+        this.count = count;
+    }
+
+    /** An empty accumulator for the given columns. */
+    public static OnlineStandardScaler create(String... columns) {
+        Checks.requireNonNull(columns, "columns");
+        Checks.requireArgument(columns.length > 0, "columns must not be empty");
+        for (int j = 0; j < columns.length; j++) {
+            Checks.requireArgument(columns[j] != null, "columns[%d] must not be null", j);
+        }
+        return new OnlineStandardScaler(columns.clone(), new double[columns.length], new double[columns.length], 0);
+    }
+
+    /**
+     * Adds one row. O(columns), allocation-free.
+     *
+     * @throws IllegalArgumentException if the length differs from the column count or a value is NaN or
+     *                                  infinite; the accumulator is then left unchanged
+     */
+    public void update(double[] x) {
+        if (x == null || x.length != mean.length) {
+            throw new IllegalArgumentException("x has " + (x == null ? "null" : x.length + " values")
+                    + ", scaler expects " + mean.length);
+        }
+        for (int j = 0; j < x.length; j++) {
+            if (!Double.isFinite(x[j])) {
+                throw new IllegalArgumentException("x column '" + columns[j] + "' (index " + j + ") must be finite, was " + x[j]);
+            }
+        }
+        long n = ++count;
+        for (int j = 0; j < x.length; j++) {
+            double delta = x[j] - mean[j];
+            mean[j] += delta / n;
+            m2[j] += delta * (x[j] - mean[j]);
+        }
+    }
+
+    /** Adds every row of {@code data} (columns must match). O(rows * columns). */
+    public void updateAll(Dataset data) {
+        Checks.requireNonNull(data, "data");
+        Stats.requireColumns(data, columns, "data", "online scaler");
+        for (double[] row : data.rawRows()) {
+            update(row);
+        }
+    }
+
+    /**
+     * Folds {@code other}'s statistics into this accumulator (Chan et al.); {@code other} is unchanged.
+     * O(columns).
+     *
+     * @throws IllegalArgumentException if the column names differ
+     */
+    public void merge(OnlineStandardScaler other) {
+        Checks.requireNonNull(other, "other");
+        Checks.requireArgument(Arrays.equals(columns, other.columns),
+                "other has columns %s, this scaler has %s", Arrays.toString(other.columns), Arrays.toString(columns));
+        if (other.count == 0) {
+            return;
+        }
+        if (count == 0) {
+            System.arraycopy(other.mean, 0, mean, 0, mean.length);
+            System.arraycopy(other.m2, 0, m2, 0, m2.length);
+            count = other.count;
+            return;
+        }
+        double na = count;
+        double nb = other.count;
+        double n = na + nb;
+        for (int j = 0; j < mean.length; j++) {
+            double delta = other.mean[j] - mean[j];
+            mean[j] += delta * (nb / n);
+            m2[j] += other.m2[j] + delta * delta * (na * nb / n);
+        }
+        count += other.count;
+    }
+
+    /** An independent copy of this accumulator. */
+    public OnlineStandardScaler copy() {
+        return new OnlineStandardScaler(columns.clone(), mean.clone(), m2.clone(), count);
+    }
+
+    /** Rows seen so far. */
+    public long count() {
+        return count;
+    }
+
+    /** Current mean of column {@code j} (0 before the first row). */
+    public double mean(int j) {
+        return mean[j];
+    }
+
+    /** Current population variance (divides by count) of column {@code j}; NaN before the first row. */
+    public double variance(int j) {
+        return count == 0 ? Double.NaN : m2[j] / count;
+    }
+
+    /** Current population standard deviation of column {@code j}. */
+    public double std(int j) {
+        return Math.sqrt(variance(j));
+    }
+
+    /**
+     * The current state as an immutable z-score {@link Scaler}; a zero standard deviation becomes scale 1.
+     *
+     * @throws IllegalArgumentException if no row has been seen
+     */
+    public Scaler toScaler() {
+        Checks.requireArgument(count > 0, "online scaler has seen no rows (count 0)");
+        double[] scale = new double[mean.length];
+        for (int j = 0; j < scale.length; j++) {
+            double s = std(j);
+            scale[j] = s == 0 ? 1 : s;
+        }
+        return Scaler.of(ScalerKind.Z_SCORE, columns, mean, scale, count);
+    }
+
+    /** The accumulator state (count, mean, M2) as versioned JSON, for checkpoints. */
+    public String toJson() {
+        ObjectNode o = Json.header(FORMAT, VERSION);
+        o.put("count", count);
+        o.set("columns", Json.strings(columns));
+        o.set("mean", Json.doubles(mean));
+        o.set("m2", Json.doubles(m2));
+        return Json.write(o);
+    }
+
+    /** Restores an accumulator written by {@link #toJson()}. */
+    public static OnlineStandardScaler fromJson(String json) {
+        JsonNode n = Json.read(json, FORMAT, VERSION);
+        String[] cols = Json.readStrings(n, "columns");
+        double[] m = Json.readDoubles(n, "mean");
+        double[] s = Json.readDoubles(n, "m2");
+        long c = Json.field(n, "count").asLong();
+        Checks.requireArgument(m.length == cols.length && s.length == cols.length,
+                "json mean has %d values and m2 %d, columns has %d", m.length, s.length, cols.length);
+        Checks.requireArgument(c >= 0, "json count must be >= 0, was %d", c);
+        OnlineStandardScaler o = create(cols);
+        System.arraycopy(m, 0, o.mean, 0, m.length);
+        System.arraycopy(s, 0, o.m2, 0, s.length);
+        o.count = c;
+        return o;
+    }
+
+    @Override
+    public String toString() {
+        return "OnlineStandardScaler[count=" + count + ", columns=" + Arrays.toString(columns) + "]";
+    }
+}

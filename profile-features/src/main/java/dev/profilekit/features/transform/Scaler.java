@@ -1,0 +1,246 @@
+package dev.profilekit.features.transform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.profilekit.features.Checks;
+import java.util.Arrays;
+
+/**
+ * A fitted, immutable per-column affine scaler: {@code transform(x)[j] = (x[j] - center[j]) / scale[j]}
+ * and {@code inverse(z)[j] = z[j] * scale[j] + center[j]}. The {@link ScalerKind} decides how centre and
+ * scale are fitted (z-score, min-max or robust). A column whose fitted scale is 0 (constant column)
+ * gets scale 1, as scikit-learn does, so it maps to 0 rather than NaN.
+ *
+ * <p>Fitting is O(rows * columns) for z-score and min-max, O(rows log rows * columns) for robust. Fitting
+ * rejects NaN (impute first); transforming passes NaN through. Serialises to
+ * {@code {"format":"profilekit.scaler","version":1,...}}.
+ */
+public final class Scaler {
+
+    private static final String FORMAT = "scaler";
+    private static final int VERSION = 1;
+
+    private final ScalerKind kind;
+    private final String[] columns;
+    private final double[] center;
+    private final double[] scale;
+    private final long samples;
+
+    private Scaler(ScalerKind kind, String[] columns, double[] center, double[] scale, long samples) {
+        this.kind = kind;
+        this.columns = columns;
+        this.center = center;
+        this.scale = scale;
+        this.samples = samples;
+    }
+
+    /**
+     * Fits a scaler of the given kind to every column.
+     *
+     * @throws IllegalArgumentException if {@code data} is empty or holds a NaN (the message names the column and row)
+     */
+    public static Scaler fit(Dataset data, ScalerKind kind) {
+        Checks.requireNonNull(data, "data");
+        Checks.requireNonNull(kind, "kind");
+        Stats.requireRows(data, 1, "data");
+        Stats.requireNoNaN(data, "data");
+        int d = data.columnCount();
+        double[] c = new double[d];
+        double[] s = new double[d];
+        for (int j = 0; j < d; j++) {
+            double[] x = data.columnValues(j);
+            switch (kind) {
+                case Z_SCORE: {
+                    c[j] = Stats.mean(x);
+                    s[j] = Math.sqrt(Stats.variance(x, c[j]));
+                    break;
+                }
+                case MIN_MAX: {
+                    double lo = Double.POSITIVE_INFINITY;
+                    double hi = Double.NEGATIVE_INFINITY;
+                    for (double v : x) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                    c[j] = lo;
+                    s[j] = hi - lo;
+                    break;
+                }
+                case ROBUST: {
+                    Arrays.sort(x);
+                    c[j] = Stats.median(x);
+                    s[j] = Stats.quantileSorted(x, 0.75) - Stats.quantileSorted(x, 0.25);
+                    break;
+                }
+                default:
+                    throw new AssertionError(kind);
+            }
+            if (s[j] == 0) {
+                s[j] = 1;
+            }
+            Checks.requireArgument(Double.isFinite(c[j]) && Double.isFinite(s[j]),
+                    "data column '%s' (index %d) overflows: center %s, scale %s (shape %s)",
+                    data.column(j), j, c[j], s[j], data.shape());
+        }
+        return new Scaler(kind, data.columns(), c, s, data.rowCount());
+    }
+
+    /** Fits a z-score scaler (population std). See {@link #fit(Dataset, ScalerKind)}. */
+    public static Scaler zScore(Dataset data) {
+        return fit(data, ScalerKind.Z_SCORE);
+    }
+
+    /** Fits a min-max scaler to [0, 1]. See {@link #fit(Dataset, ScalerKind)}. */
+    public static Scaler minMax(Dataset data) {
+        return fit(data, ScalerKind.MIN_MAX);
+    }
+
+    /** Fits a robust scaler (median / IQR). See {@link #fit(Dataset, ScalerKind)}. */
+    public static Scaler robust(Dataset data) {
+        return fit(data, ScalerKind.ROBUST);
+    }
+
+    /**
+     * Creates a scaler from known parameters (used by {@link OnlineStandardScaler#toScaler()}).
+     *
+     * @throws IllegalArgumentException on length mismatches, non-finite centres or non-positive scales
+     */
+    public static Scaler of(ScalerKind kind, String[] columns, double[] center, double[] scale, long samples) {
+        Checks.requireNonNull(kind, "kind");
+        Checks.requireNonNull(columns, "columns");
+        Checks.requireNonNull(center, "center");
+        Checks.requireNonNull(scale, "scale");
+        Checks.requireArgument(center.length == columns.length && scale.length == columns.length,
+                "center has %d values and scale %d, columns has %d", center.length, scale.length, columns.length);
+        for (int j = 0; j < columns.length; j++) {
+            Checks.requireArgument(columns[j] != null, "columns[%d] must not be null", j);
+            Checks.requireArgument(Double.isFinite(center[j]), "center of column '%s' (index %d) must be finite, was %s",
+                    columns[j], j, center[j]);
+            Checks.requireArgument(scale[j] > 0 && Double.isFinite(scale[j]),
+                    "scale of column '%s' (index %d) must be finite and > 0, was %s", columns[j], j, scale[j]);
+        }
+        Checks.requireArgument(samples >= 0, "samples must be >= 0, was %d", samples);
+        return new Scaler(kind, columns.clone(), center.clone(), scale.clone(), samples);
+    }
+
+    /** Scales every row; the columns of {@code data} must be the fitted ones. O(rows * columns). */
+    public Dataset transform(Dataset data) {
+        Checks.requireNonNull(data, "data");
+        Stats.requireColumns(data, columns, "data", "scaler");
+        double[][] r = data.toArray();
+        for (double[] row : r) {
+            transformInPlace(row);
+        }
+        return data.withValues(r);
+    }
+
+    /** Maps scaled rows back to the original units. O(rows * columns). */
+    public Dataset inverseTransform(Dataset data) {
+        Checks.requireNonNull(data, "data");
+        Stats.requireColumns(data, columns, "data", "scaler");
+        double[][] r = data.toArray();
+        for (double[] row : r) {
+            inverseInPlace(row);
+        }
+        return data.withValues(r);
+    }
+
+    /** Scales one row in place (no allocation). */
+    public void transformInPlace(double[] row) {
+        checkRow(row);
+        for (int j = 0; j < row.length; j++) {
+            row[j] = (row[j] - center[j]) / scale[j];
+        }
+    }
+
+    /** Inverse-scales one row in place (no allocation). */
+    public void inverseInPlace(double[] row) {
+        checkRow(row);
+        for (int j = 0; j < row.length; j++) {
+            row[j] = row[j] * scale[j] + center[j];
+        }
+    }
+
+    private void checkRow(double[] row) {
+        Checks.requireNonNull(row, "row");
+        if (row.length != center.length) {
+            throw new IllegalArgumentException("row has " + row.length + " values, scaler expects " + center.length);
+        }
+    }
+
+    /** The kind fitted. */
+    public ScalerKind kind() {
+        return kind;
+    }
+
+    /** A copy of the column names the scaler was fitted on. */
+    public String[] columns() {
+        return columns.clone();
+    }
+
+    /** A copy of the centres (mean, min or median per column). */
+    public double[] center() {
+        return center.clone();
+    }
+
+    /** A copy of the scales (std, range or IQR per column; 1 where the fitted value was 0). */
+    public double[] scale() {
+        return scale.clone();
+    }
+
+    /** The number of rows the scaler was fitted on. */
+    public long samples() {
+        return samples;
+    }
+
+    /** This scaler as versioned JSON. */
+    public String toJson() {
+        ObjectNode o = Json.header(FORMAT, VERSION);
+        o.put("kind", kind.name());
+        o.put("samples", samples);
+        o.set("columns", Json.strings(columns));
+        o.set("center", Json.doubles(center));
+        o.set("scale", Json.doubles(scale));
+        return Json.write(o);
+    }
+
+    /**
+     * Reads a scaler written by {@link #toJson()}.
+     *
+     * @throws IllegalArgumentException on malformed JSON or another format or version
+     */
+    public static Scaler fromJson(String json) {
+        JsonNode n = Json.read(json, FORMAT, VERSION);
+        ScalerKind k;
+        try {
+            k = ScalerKind.valueOf(Json.readText(n, "kind"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("json field 'kind' must be one of " + Arrays.toString(ScalerKind.values())
+                    + ", was " + n.get("kind"), e);
+        }
+        return of(k, Json.readStrings(n, "columns"), Json.readDoubles(n, "center"), Json.readDoubles(n, "scale"),
+                Json.field(n, "samples").asLong());
+    }
+
+    /** Equal when kind, columns, centres, scales and sample count are equal (bitwise for doubles). */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Scaler)) {
+            return false;
+        }
+        Scaler s = (Scaler) o;
+        return kind == s.kind && samples == s.samples && Arrays.equals(columns, s.columns)
+                && Arrays.equals(center, s.center) && Arrays.equals(scale, s.scale);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(center) * 31 + Arrays.hashCode(scale);
+    }
+
+    @Override
+    public String toString() {
+        return "Scaler[" + kind + ", columns=" + Arrays.toString(columns) + ", center=" + Arrays.toString(center)
+                + ", scale=" + Arrays.toString(scale) + "]";
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Batch feature engineering on dense tables of doubles: {@link dev.profilekit.features.transform.Dataset},
+ * cleaning (imputation, outlier clipping, duplicate removal), scalers (batch and online), encoders
+ * (one-hot, signed feature hashing, crosses), feature selection (Pearson, binned mutual information,
+ * variance), PCA on an SVD of the centred data, and seeded splits.
+ *
+ * <p>Every fitted transform is immutable and round-trips exactly through versioned JSON
+ * ({@code {"format":"profilekit.<thing>","version":1,...}}); doubles are written with
+ * {@link java.lang.Double#toString(double)} so that reading them back gives the same bits.
+ * Missing values are {@code NaN} throughout.
+ */
+package dev.profilekit.features.transform;
