@@ -73,6 +73,11 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
         if (field != null && field.isEmpty()) {
             throw new SchemaException(name, "'field' must not be empty");
         }
+        if (field != null) {
+            // attribute names parsed by Jackson are interned: an interned field name makes the
+            // attribute lookup on the hot path an identity comparison
+            field = field.intern();
+        }
         if (halfLife != null && (halfLife.isNegative() || halfLife.isZero() || halfLife.toMillis() == 0)) {
             throw new SchemaException(name, "'half_life' must be at least 1 ms, was " + halfLife);
         }

@@ -2,7 +2,9 @@ package dev.profilekit.core;
 
 /**
  * Ids of a user's accepted events, for duplicate detection: an open-addressing table of the
- * events' own id strings (no per-entry objects) with the event time beside each.
+ * events' own id strings (no per-entry objects) with each id's hash and event time beside it. Probes
+ * compare the stored hash first, so a lookup dereferences an id string (a likely cache miss) only
+ * when the hashes match.
  *
  * <p>With {@code forgetBefore} the table may drop ids whose event time is before a bound (used by
  * {@link DedupRetention#WITHIN_LATENESS}); dropping happens only when the table would otherwise grow,
@@ -12,24 +14,26 @@ package dev.profilekit.core;
 final class SeenIds {
 
     private String[] ids;
+    private int[] hashes;
     private long[] times;
     private int size;
 
     SeenIds() {
         ids = new String[8];
+        hashes = new int[8];
         times = new long[8];
     }
 
-    private static int slot(String id, int mask) {
-        int h = id.hashCode();
-        return ((h ^ (h >>> 16)) * 0x9E3779B1) & mask;
+    private static int spread(int h) {
+        return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
     /** Whether {@code id} was added with a time at or after {@code notBefore}. */
     boolean contains(String id, long notBefore) {
+        int h = id.hashCode();
         int mask = ids.length - 1;
-        for (int i = slot(id, mask); ids[i] != null; i = (i + 1) & mask) {
-            if (ids[i].equals(id)) {
+        for (int i = spread(h) & mask; ids[i] != null; i = (i + 1) & mask) {
+            if (hashes[i] == h && ids[i].equals(id)) {
                 return times[i] >= notBefore;
             }
         }
@@ -38,15 +42,17 @@ final class SeenIds {
 
     /** Adds (or refreshes) {@code id} at {@code time}; may first drop ids older than {@code forgetBefore}. */
     void add(String id, long time, long forgetBefore) {
+        int h = id.hashCode();
         int mask = ids.length - 1;
-        int i = slot(id, mask);
+        int i = spread(h) & mask;
         for (; ids[i] != null; i = (i + 1) & mask) {
-            if (ids[i].equals(id)) {
+            if (hashes[i] == h && ids[i].equals(id)) {
                 times[i] = time;
                 return;
             }
         }
         ids[i] = id;
+        hashes[i] = h;
         times[i] = time;
         if (++size > ids.length * 0.6) {
             rebuild(forgetBefore);
@@ -72,18 +78,21 @@ final class SeenIds {
             }
         }
         String[] oldIds = ids;
+        int[] oldHashes = hashes;
         long[] oldTimes = times;
         int n = oldIds.length << 1;
         ids = new String[n];
+        hashes = new int[n];
         times = new long[n];
         int mask = n - 1;
         for (int i = 0; i < oldIds.length; i++) {
             if (oldIds[i] != null) {
-                int j = slot(oldIds[i], mask);
+                int j = spread(oldHashes[i]) & mask;
                 while (ids[j] != null) {
                     j = (j + 1) & mask;
                 }
                 ids[j] = oldIds[i];
+                hashes[j] = oldHashes[i];
                 times[j] = oldTimes[i];
             }
         }
@@ -98,11 +107,12 @@ final class SeenIds {
             if (ids[j] == null) {
                 break;
             }
-            int home = slot(ids[j], mask);
+            int home = spread(hashes[j]) & mask;
             // entry j may move to the hole at i unless its home lies cyclically in (i, j]
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
                 ids[i] = ids[j];
+                hashes[i] = hashes[j];
                 times[i] = times[j];
                 i = j;
             }

@@ -1,13 +1,15 @@
 package dev.profilekit.features.streaming;
 
 /**
- * A set of strings with open addressing (linear probing over a power-of-two table of references).
+ * A set of strings with open addressing (linear probing over a power-of-two table of references,
+ * with each string's hash beside it so that probes dereference a string only when the hashes match).
  * No per-entry objects are created: adding a string stores the caller's reference, and the table
  * only allocates when it doubles. Not thread-safe; callers synchronise.
  */
 public final class StringSet {
 
     private String[] table;
+    private int[] hashes;
     private int size;
 
     /** An empty set with room for {@code expected} strings before it first grows. */
@@ -16,6 +18,7 @@ public final class StringSet {
             throw new IllegalArgumentException("expected must be >= 0, was " + expected);
         }
         table = new String[tableSizeFor(expected)];
+        hashes = new int[table.length];
     }
 
     static int tableSizeFor(int expected) {
@@ -33,14 +36,16 @@ public final class StringSet {
     /** Adds {@code s}; returns true if it was not present. O(1) expected. */
     public boolean add(String s) {
         String[] t = table;
+        int h = s.hashCode();
         int mask = t.length - 1;
-        int i = spread(s.hashCode()) & mask;
+        int i = spread(h) & mask;
         for (String cur; (cur = t[i]) != null; i = (i + 1) & mask) {
-            if (cur.equals(s)) {
+            if (hashes[i] == h && cur.equals(s)) {
                 return false;
             }
         }
         t[i] = s;
+        hashes[i] = h;
         if (++size > t.length * 0.6) {
             grow();
         }
@@ -50,9 +55,10 @@ public final class StringSet {
     /** Whether {@code s} is present. */
     public boolean contains(String s) {
         String[] t = table;
+        int h = s.hashCode();
         int mask = t.length - 1;
-        for (int i = spread(s.hashCode()) & mask; t[i] != null; i = (i + 1) & mask) {
-            if (t[i].equals(s)) {
+        for (int i = spread(h) & mask; t[i] != null; i = (i + 1) & mask) {
+            if (hashes[i] == h && t[i].equals(s)) {
                 return true;
             }
         }
@@ -75,17 +81,21 @@ public final class StringSet {
 
     private void grow() {
         String[] old = table;
+        int[] oldHashes = hashes;
         String[] t = new String[old.length << 1];
+        int[] hs = new int[t.length];
         int mask = t.length - 1;
-        for (String s : old) {
-            if (s != null) {
-                int i = spread(s.hashCode()) & mask;
+        for (int j = 0; j < old.length; j++) {
+            if (old[j] != null) {
+                int i = spread(oldHashes[j]) & mask;
                 while (t[i] != null) {
                     i = (i + 1) & mask;
                 }
-                t[i] = s;
+                t[i] = old[j];
+                hs[i] = oldHashes[j];
             }
         }
         table = t;
+        hashes = hs;
     }
 }

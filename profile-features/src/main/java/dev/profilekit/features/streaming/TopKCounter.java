@@ -31,6 +31,7 @@ public final class TopKCounter {
     private final int capacity;
     private final double rate;
     private final String[] keys;
+    private final int[] keyHashes;
     private final double[] weights;
     private final int[] index; // open addressing: slot + 1, 0 = empty
     private int size;
@@ -51,6 +52,7 @@ public final class TopKCounter {
         this.capacity = capacity;
         this.rate = rate;
         this.keys = new String[capacity];
+        this.keyHashes = new int[capacity];
         this.weights = new double[capacity];
         int n = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1;
         this.index = new int[n];
@@ -73,15 +75,17 @@ public final class TopKCounter {
             }
             w = Math.exp((t - landmark) * rate);
         }
-        int slot = find(value);
+        int h = value.hashCode();
+        int slot = find(value, h);
         if (slot >= 0) {
             weights[slot] += w;
             return;
         }
         if (size < capacity) {
             keys[size] = value;
+            keyHashes[size] = h;
             weights[size] = w;
-            insertIndex(value, size);
+            insertIndex(h, size);
             size++;
             return;
         }
@@ -93,10 +97,11 @@ public final class TopKCounter {
                 min = i;
             }
         }
-        removeIndex(keys[min]);
+        removeIndex(min);
         keys[min] = value;
+        keyHashes[min] = h;
         weights[min] += w;
-        insertIndex(value, min);
+        insertIndex(h, min);
     }
 
     /** Whether every weight is still exact (at most {@code capacity} distinct values seen). */
@@ -134,20 +139,20 @@ public final class TopKCounter {
     public static final Comparator<WeightedValue> ORDER =
             Comparator.comparingDouble(WeightedValue::weight).reversed().thenComparing(WeightedValue::value);
 
-    private int find(String value) {
+    private int find(String value, int h) {
         int mask = index.length - 1;
-        for (int i = StringSet.spread(value.hashCode()) & mask; index[i] != 0; i = (i + 1) & mask) {
+        for (int i = StringSet.spread(h) & mask; index[i] != 0; i = (i + 1) & mask) {
             int slot = index[i] - 1;
-            if (keys[slot].equals(value)) {
+            if (keyHashes[slot] == h && keys[slot].equals(value)) {
                 return slot;
             }
         }
         return -1;
     }
 
-    private void insertIndex(String value, int slot) {
+    private void insertIndex(int h, int slot) {
         int mask = index.length - 1;
-        int i = StringSet.spread(value.hashCode()) & mask;
+        int i = StringSet.spread(h) & mask;
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -155,10 +160,10 @@ public final class TopKCounter {
     }
 
     /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, Algorithm R). */
-    private void removeIndex(String value) {
+    private void removeIndex(int slot) {
         int mask = index.length - 1;
-        int i = StringSet.spread(value.hashCode()) & mask;
-        while (!keys[index[i] - 1].equals(value)) {
+        int i = StringSet.spread(keyHashes[slot]) & mask;
+        while (index[i] - 1 != slot) {
             i = (i + 1) & mask;
         }
         int j = i;
@@ -167,7 +172,7 @@ public final class TopKCounter {
             if (index[j] == 0) {
                 break;
             }
-            int home = StringSet.spread(keys[index[j] - 1].hashCode()) & mask;
+            int home = StringSet.spread(keyHashes[index[j] - 1]) & mask;
             // move j back to i unless its home lies cyclically in (i, j]
             if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
                 index[i] = index[j];
