@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Batch binary logistic regression by Newton's method (iteratively reweighted least squares) with a
- * Cholesky solve of the Hessian (EJML) and a backtracking (Armijo) line search.
+ * Cholesky solve of the Hessian (EJML) and a backtracking (Armijo) line search, or by L-BFGS for many features
+ * (see {@link LogisticSolver}).
  *
  * <p>Minimises {@code f(b, w) = sum_i c_{y_i} [log(1 + exp(z_i)) - y_i z_i] + (lambda / 2) ||w||^2} with
  * {@code z_i = b + w.x_i} and the intercept b not penalised. For {@code lambda > 0} f is strictly convex and
@@ -21,13 +22,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost per iteration: O(n d^2) to form the Hessian plus O(d^3) for the Cholesky factorisation; memory
  * O(d^2). This suits d up to a few hundred; the fit is exact (gradient norm at roundoff) rather than
- * approximate. A fit that stops at the iteration cap returns its last iterate with
+ * approximate. L-BFGS costs O(n d) per iteration and O(10 d) memory and needs more iterations. A fit that stops at the iteration cap returns its last iterate with
  * {@link Convergence#converged()} false (and logs a warning); it does not fail.
  */
 public final class LogisticRegression {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogisticRegression.class);
-    private static final String ALGORITHM = "logistic-regression/newton-cholesky";
+    /** {@link LogisticSolver#AUTO} uses Newton up to this many features and L-BFGS beyond. */
+    public static final int AUTO_NEWTON_MAX_FEATURES = 200;
     /** Armijo sufficient-decrease constant. */
     private static final double ARMIJO = 1e-4;
     /** Halvings of the step before giving up on the line search. */
@@ -63,16 +65,48 @@ public final class LogisticRegression {
         Inputs.requireBinaryLabels(y, n);
         List<String> names = Inputs.names(featureNames, d);
 
-        Newton newton = new Newton(x, y, options);
-        Convergence c = newton.run();
+        LogisticSolver solver = options.solver();
+        if (solver == LogisticSolver.AUTO) {
+            solver = d <= AUTO_NEWTON_MAX_FEATURES ? LogisticSolver.NEWTON : LogisticSolver.LBFGS;
+        }
+        Convergence c;
+        double[] theta;
+        String algorithm;
+        if (solver == LogisticSolver.NEWTON) {
+            Newton newton = new Newton(x, y, options);
+            c = newton.run();
+            theta = newton.theta;
+            algorithm = "logistic-regression/newton-cholesky";
+        } else {
+            double[] start = new double[d + 1];
+            start[0] = startIntercept(y, options);
+            LbfgsLogistic lbfgs = new LbfgsLogistic(x, y, options, start);
+            c = lbfgs.run();
+            theta = lbfgs.theta;
+            algorithm = "logistic-regression/lbfgs";
+        }
         if (!c.converged()) {
-            LOG.warn("logistic regression did not converge in {} iterations: gradient norm {} > tolerance {}",
-                    c.iterations(), c.gradientNorm(), options.tolerance());
+            LOG.warn("logistic regression ({}) did not converge in {} iterations: gradient norm {} > tolerance {}",
+                    solver, c.iterations(), c.gradientNorm(), options.tolerance());
         }
         double[] w = new double[d];
-        System.arraycopy(newton.theta, 1, w, 0, d);
-        ModelInfo info = ModelInfo.of(ALGORITHM, options.asMap(), null, n, d);
-        return new LogisticModel(newton.theta[0], w, names, c, info);
+        System.arraycopy(theta, 1, w, 0, d);
+        ModelInfo info = ModelInfo.of(algorithm, options.asMap(), null, n, d);
+        return new LogisticModel(theta[0], w, names, c, info);
+    }
+
+    /** The weighted log-odds of the labels: the optimal intercept when w = 0, a good start for both solvers. */
+    static double startIntercept(int[] y, LogisticOptions options) {
+        double w1 = 0;
+        double w0 = 0;
+        for (int label : y) {
+            if (label == 1) {
+                w1 += options.weight1();
+            } else {
+                w0 += options.weight0();
+            }
+        }
+        return Math.log(w1 / w0);
     }
 
     /** Newton iteration state; theta[0] is the intercept, theta[1..d] the coefficients. */
@@ -99,16 +133,7 @@ public final class LogisticRegression {
             this.rhs = new DMatrixRMaj(p, 1);
             this.step = new DMatrixRMaj(p, 1);
             this.trial = new double[p];
-            double w1 = 0;
-            double w0 = 0;
-            for (int label : y) {
-                if (label == 1) {
-                    w1 += options.weight1();
-                } else {
-                    w0 += options.weight0();
-                }
-            }
-            theta[0] = Math.log(w1 / w0);
+theta[0] = startIntercept(y, options);
         }
 
         Convergence run() {

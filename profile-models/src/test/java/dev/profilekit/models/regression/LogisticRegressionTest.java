@@ -37,6 +37,47 @@ class LogisticRegressionTest {
     }
 
     @Test
+    void lbfgsReachesTheSameMinimiserAsNewton() {
+        LogisticOptions options = LogisticOptions.l2(1.0).classWeights(1, 1.7);
+        LogisticModel newton = LogisticRegression.fit(Z, DATA.y, options.solver(LogisticSolver.NEWTON));
+        LogisticModel lbfgs = LogisticRegression.fit(Z, DATA.y, options.solver(LogisticSolver.LBFGS));
+
+        Convergence c = lbfgs.convergence().orElseThrow();
+        assertThat(c.converged()).isTrue();
+        assertThat(c.gradientNorm()).isLessThan(GRADIENT_NORM_REQUIRED);
+        assertThat(lbfgs.info().algorithm()).isEqualTo("logistic-regression/lbfgs");
+        assertThat(newton.info().algorithm()).isEqualTo("logistic-regression/newton-cholesky");
+        double[] g = BreastCancerData.gradient(Z, DATA.y, lbfgs.intercept(), lbfgs.coefficients(), 1.0, 1, 1.7);
+        assertThat(BreastCancerData.norm(g)).isLessThan(GRADIENT_NORM_REQUIRED);
+        // strong convexity (Hessian >= lambda I = I on w) bounds the distance to the minimiser by the gradient norm
+        assertThat(lbfgs.intercept()).isCloseTo(newton.intercept(), within(SAME_MINIMISER));
+        for (int j = 0; j < 30; j++) {
+            assertThat(lbfgs.coefficients()[j]).isCloseTo(newton.coefficients()[j], within(SAME_MINIMISER));
+        }
+    }
+
+    @Test
+    void autoPicksNewtonForFewFeaturesAndLbfgsForMany() {
+        assertThat(LogisticRegression.fit(Z, DATA.y, LogisticOptions.l2(1.0)).info().algorithm())
+                .isEqualTo("logistic-regression/newton-cholesky");
+        int d = LogisticRegression.AUTO_NEWTON_MAX_FEATURES + 1;
+        SplittableRandom random = new SplittableRandom(3);
+        double[][] x = new double[300][d];
+        int[] y = new int[300];
+        for (int i = 0; i < 300; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i][j] = random.nextGaussian();
+            }
+            y[i] = x[i][0] + 0.5 * random.nextGaussian() > 0 ? 1 : 0;
+        }
+        LogisticModel model = LogisticRegression.fit(x, y, LogisticOptions.l2(1.0));
+        assertThat(model.info().algorithm()).isEqualTo("logistic-regression/lbfgs");
+        assertThat(model.convergence().orElseThrow().converged()).isTrue();
+        double[] g = BreastCancerData.gradient(x, y, model.intercept(), model.coefficients(), 1.0, 1, 1);
+        assertThat(BreastCancerData.norm(g)).isLessThan(GRADIENT_NORM_REQUIRED);
+    }
+
+    @Test
     void classWeightIsTheSameAsDuplicatingRows() {
         double[][] x = Arrays.copyOf(Z, 200);
         int[] y = Arrays.copyOf(DATA.y, 200);
@@ -85,11 +126,13 @@ class LogisticRegressionTest {
 
     @Test
     void aFitStoppedByTheIterationCapSaysItDidNotConverge() {
-        LogisticModel model = LogisticRegression.fit(Z, DATA.y, LogisticOptions.l2(1.0).maxIterations(1));
-        Convergence c = model.convergence().orElseThrow();
-        assertThat(c.converged()).isFalse();
-        assertThat(c.iterations()).isEqualTo(1);
-        assertThat(c.gradientNorm()).isGreaterThan(LogisticOptions.DEFAULT_TOLERANCE);
+        for (LogisticSolver solver : LogisticSolver.values()) {
+            LogisticModel model = LogisticRegression.fit(Z, DATA.y, LogisticOptions.l2(1.0).maxIterations(1).solver(solver));
+            Convergence c = model.convergence().orElseThrow();
+            assertThat(c.converged()).isFalse();
+            assertThat(c.iterations()).isEqualTo(1);
+            assertThat(c.gradientNorm()).isGreaterThan(LogisticOptions.DEFAULT_TOLERANCE);
+        }
     }
 
     @Test
