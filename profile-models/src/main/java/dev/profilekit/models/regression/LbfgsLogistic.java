@@ -97,14 +97,16 @@ final class LbfgsLogistic {
             if (!accepted) {
                 return new Convergence(false, iteration, gNorm, f); // no progress possible at this precision
             }
-            int slot = (newest + 1) % MEMORY;
             double sy = 0;
             for (int j = 0; j < p; j++) {
-                s[slot][j] = trial[j] - theta[j];
-                yv[slot][j] = gTrial[j] - g[j];
-                sy += s[slot][j] * yv[slot][j];
+                sy += (trial[j] - theta[j]) * (gTrial[j] - g[j]);
             }
-            if (sy > 0) {
+            if (sy > 0) { // only then is the pair written: the slot may hold the oldest pair still in use
+                int slot = (newest + 1) % MEMORY;
+                for (int j = 0; j < p; j++) {
+                    s[slot][j] = trial[j] - theta[j];
+                    yv[slot][j] = gTrial[j] - g[j];
+                }
                 rho[slot] = 1 / sy;
                 newest = slot;
                 stored = Math.min(stored + 1, MEMORY);

@@ -13,8 +13,11 @@ import org.ejml.interfaces.decomposition.QRDecomposition;
  * Golub &amp; Van Loan, <i>Matrix Computations</i>, 4th ed., sec. 5.3).
  *
  * <ul>
- *   <li>OLS: QR of the design {@code A = [1 X]} (n x (d+1)), then {@code R theta = Q^T y}. Standard errors come
- *   from {@code (A^T A)^-1 = R^-1 R^-T}. Requires n > d + 1 and A of full column rank.</li>
+ *   <li>OLS: X and y are centred (which removes the intercept from the least-squares problem and improves the
+ *   conditioning when columns have large means), then {@code Xc = QR} and {@code R w = Q^T yc};
+ *   {@code b = mean(y) - mean(X).w}. Standard errors come from {@code (Xc^T Xc)^-1 = R^-1 R^-T} and
+ *   {@code Var(b) = sigma^2 (1/n + mean(X)^T (Xc^T Xc)^-1 mean(X))}. Requires n > d + 1 and Xc of full column
+ *   rank.</li>
  *   <li>Ridge: X and y are centred (so the intercept is not penalised), then the augmented least-squares problem
  *   {@code [Xc; sqrt(alpha) I] w = [yc; 0]} is solved by QR; {@code b = mean(y) - mean(X).w}.</li>
  * </ul>
@@ -22,8 +25,11 @@ import org.ejml.interfaces.decomposition.QRDecomposition;
  */
 public final class LinearRegression {
 
-    /** |R_jj| below this fraction of max |R_kk| marks a column as linearly dependent on the earlier ones. */
-    private static final double RANK_TOLERANCE = 1e-10;
+    /**
+     * |R_jj| below this fraction of the (centred) column's norm marks the column as linearly dependent on the
+     * earlier ones: about 10^4 times the roundoff of Householder QR, so only true (numerical) dependence trips it.
+     */
+    private static final double RANK_TOLERANCE = 1e-12;
 
     private LinearRegression() {
     }
@@ -55,46 +61,50 @@ public final class LinearRegression {
     private static LinearModel ols(double[][] x, double[] y, List<String> names, LinearOptions options) {
         int n = x.length;
         int d = x[0].length;
-        int p = d + 1;
-        Checks.requireArgument(n > p, "OLS needs more rows than columns + 1 (for the residual variance): x has %d rows "
+        Checks.requireArgument(n > d + 1, "OLS needs more rows than columns + 1 (for the residual variance): x has %d rows "
                 + "and %d columns", n, d);
-        DMatrixRMaj a = new DMatrixRMaj(n, p);
+        double[] xMean = columnMeans(x);
+        double yMean = mean(y);
+        DMatrixRMaj a = new DMatrixRMaj(n, d);
+        double[] b = new double[n];
         for (int i = 0; i < n; i++) {
-            a.data[i * p] = 1.0;
-            System.arraycopy(x[i], 0, a.data, i * p + 1, d);
+            for (int j = 0; j < d; j++) {
+                a.data[i * d + j] = x[i][j] - xMean[j];
+            }
+            b[i] = y[i] - yMean;
         }
-        double[][] rInv = new double[p][];
-        double[] theta = solveQr(a, y, names, true, rInv);
-        double[] w = new double[d];
-        System.arraycopy(theta, 1, w, 0, d);
-        double intercept = theta[0];
+        double[][] rInv = new double[d][];
+        double[] w = solveQr(a, b, names, rInv);
+        double intercept = interceptOf(xMean, yMean, w);
 
         double rss = 0;
-        double mean = mean(y);
         double tss = 0;
         for (int i = 0; i < n; i++) {
-            double pred = intercept;
-            for (int j = 0; j < d; j++) {
-                pred += w[j] * x[i][j];
-            }
-            double e = y[i] - pred;
+            double e = y[i] - predict(intercept, w, x[i]);
             rss += e * e;
-            tss += (y[i] - mean) * (y[i] - mean);
+            tss += (y[i] - yMean) * (y[i] - yMean);
         }
-        int dof = n - p;
+        int dof = n - d - 1;
         double sigma2 = rss / dof;
-        double[] se = new double[p];
-        for (int j = 0; j < p; j++) {
-            // diag of R^-1 R^-T: squared norm of row j of R^-1
-            double s = 0;
-            for (int k = j; k < p; k++) {
-                s += rInv[j][k] * rInv[j][k];
-            }
-            se[j] = Math.sqrt(sigma2 * s);
-        }
+        // Cov(w) = sigma^2 (Xc^T Xc)^-1 = sigma^2 R^-1 R^-T; Var(b) = sigma^2 (1/n + |R^-T mean(x)|^2)
         double[] coefSe = new double[d];
-        System.arraycopy(se, 1, coefSe, 0, d);
-        OlsStatistics stats = new OlsStatistics(dof, Math.sqrt(sigma2), se[0], coefSe);
+        for (int j = 0; j < d; j++) {
+            double sq = 0;
+            for (int k = j; k < d; k++) {
+                sq += rInv[j][k] * rInv[j][k];
+            }
+            coefSe[j] = Math.sqrt(sigma2 * sq);
+        }
+        double meanTerm = 0;
+        for (int k = 0; k < d; k++) {
+            double v = 0;
+            for (int j = 0; j <= k; j++) {
+                v += rInv[j][k] * xMean[j];
+            }
+            meanTerm += v * v;
+        }
+        double interceptSe = Math.sqrt(sigma2 * (1.0 / n + meanTerm));
+        OlsStatistics stats = new OlsStatistics(dof, Math.sqrt(sigma2), interceptSe, coefSe);
         ModelInfo info = ModelInfo.of("linear-regression/ols-qr", options.asMap(), null, n, d);
         return new LinearModel(intercept, w, names, r2(rss, tss), stats, info);
     }
@@ -102,15 +112,7 @@ public final class LinearRegression {
     private static LinearModel ridge(double[][] x, double[] y, List<String> names, LinearOptions options) {
         int n = x.length;
         int d = x[0].length;
-        double[] xMean = new double[d];
-        for (double[] row : x) {
-            for (int j = 0; j < d; j++) {
-                xMean[j] += row[j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            xMean[j] /= n;
-        }
+        double[] xMean = columnMeans(x);
         double yMean = mean(y);
         DMatrixRMaj a = new DMatrixRMaj(n + d, d);
         double[] b = new double[n + d];
@@ -124,19 +126,13 @@ public final class LinearRegression {
         for (int j = 0; j < d; j++) {
             a.data[(n + j) * d + j] = root;
         }
-        double[] w = solveQr(a, b, names, false, null);
-        double intercept = yMean;
-        for (int j = 0; j < d; j++) {
-            intercept -= xMean[j] * w[j];
-        }
+        double[] w = solveQr(a, b, names, null);
+        double intercept = interceptOf(xMean, yMean, w);
         double rss = 0;
         double tss = 0;
         for (int i = 0; i < n; i++) {
-            double pred = intercept;
-            for (int j = 0; j < d; j++) {
-                pred += w[j] * x[i][j];
-            }
-            rss += (y[i] - pred) * (y[i] - pred);
+            double e = y[i] - predict(intercept, w, x[i]);
+            rss += e * e;
             tss += (y[i] - yMean) * (y[i] - yMean);
         }
         ModelInfo info = ModelInfo.of("linear-regression/ridge-qr", options.asMap(), null, n, d);
@@ -145,30 +141,31 @@ public final class LinearRegression {
 
     /**
      * Least squares {@code min ||a t - b||} by Householder QR. When {@code rInvOut} is non-null it receives the
-     * rows of R^-1 (upper triangular). Fails when a column of {@code a} is numerically dependent on earlier ones.
+     * rows of R^-1 (upper triangular). Fails when a column of {@code a} is numerically dependent on the earlier
+     * ones: its distance to their span, |R_jj|, is below {@link #RANK_TOLERANCE} times its norm (a scale-invariant
+     * test; a constant column of X has centred norm 0 and is caught too).
      */
-    private static double[] solveQr(DMatrixRMaj a, double[] b, List<String> names, boolean interceptColumn,
-                                    double[][] rInvOut) {
+    private static double[] solveQr(DMatrixRMaj a, double[] b, List<String> names, double[][] rInvOut) {
         int m = a.numRows;
         int p = a.numCols;
+        double[] columnNorm = new double[p];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < p; j++) {
+                double v = a.data[i * p + j];
+                columnNorm[j] += v * v;
+            }
+        }
         QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(m, p);
-        if (!qr.decompose(a)) {
+        if (!qr.decompose(a.copy())) {
             throw new IllegalArgumentException("QR decomposition failed for a " + m + " x " + p + " design");
         }
         DMatrixRMaj q = qr.getQ(null, true);
         DMatrixRMaj r = qr.getR(null, true);
-        double maxDiag = 0;
         for (int j = 0; j < p; j++) {
-            maxDiag = Math.max(maxDiag, Math.abs(r.get(j, j)));
-        }
-        for (int j = 0; j < p; j++) {
-            if (!(Math.abs(r.get(j, j)) > RANK_TOLERANCE * maxDiag)) {
-                String what = interceptColumn
-                        ? (j == 0 ? "the intercept column" : "column " + Inputs.columnName(names, j - 1))
-                        : "column " + Inputs.columnName(names, j);
-                throw new IllegalArgumentException("x is rank deficient: " + what
-                        + " is (numerically) a linear combination of the intercept and earlier columns; "
-                        + "remove it or use ridge (alpha > 0)");
+            if (!(Math.abs(r.get(j, j)) > RANK_TOLERANCE * Math.sqrt(columnNorm[j]))) {
+                throw new IllegalArgumentException("x is rank deficient: column " + Inputs.columnName(names, j)
+                        + " is (numerically) constant or a linear combination of the earlier columns and the "
+                        + "intercept; remove it or use ridge (alpha > 0)");
             }
         }
         double[] qtb = new double[p];
@@ -202,6 +199,36 @@ public final class LinearRegression {
             System.arraycopy(inv, 0, rInvOut, 0, p);
         }
         return t;
+    }
+
+    private static double[] columnMeans(double[][] x) {
+        int d = x[0].length;
+        double[] mean = new double[d];
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += row[j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= x.length;
+        }
+        return mean;
+    }
+
+    private static double interceptOf(double[] xMean, double yMean, double[] w) {
+        double b = yMean;
+        for (int j = 0; j < w.length; j++) {
+            b -= xMean[j] * w[j];
+        }
+        return b;
+    }
+
+    private static double predict(double intercept, double[] w, double[] row) {
+        double z = intercept;
+        for (int j = 0; j < w.length; j++) {
+            z += w[j] * row[j];
+        }
+        return z;
     }
 
     private static double mean(double[] v) {

@@ -153,6 +153,39 @@ class LinearRegressionTest {
     }
 
     @Test
+    void shiftingAColumnOnlyMovesTheIntercept() {
+        // y = b + w.x = (b - w_0 c) + w.(x + c e_0): same coefficients, intercept lower by w_0 c
+        double[][] x = randomX(60, 3, 10);
+        double[] y = noisyY(x, 11);
+        double c = 1e6;
+        double[][] shifted = new double[60][];
+        for (int i = 0; i < 60; i++) {
+            shifted[i] = x[i].clone();
+            shifted[i][0] += c;
+        }
+        for (LinearOptions o : List.of(LinearOptions.ols(), LinearOptions.ridge(2.0))) {
+            LinearModel a = LinearRegression.fit(x, y, o);
+            LinearModel b = LinearRegression.fit(shifted, y, o);
+            for (int j = 0; j < 3; j++) {
+                assertThat(b.coefficients()[j]).isCloseTo(a.coefficients()[j], within(1e-8));
+            }
+            assertThat(b.intercept()).isCloseTo(a.intercept() - a.coefficients()[0] * c, within(1e-8 * c));
+            assertThat(b.trainingR2()).isCloseTo(a.trainingR2(), within(1e-10));
+        }
+        OlsStatistics sa = LinearRegression.fit(x, y, LinearOptions.ols()).olsStatistics().orElseThrow();
+        OlsStatistics sb = LinearRegression.fit(shifted, y, LinearOptions.ols()).olsStatistics().orElseThrow();
+        for (int j = 0; j < 3; j++) {
+            assertThat(sb.coefficientStandardErrors()[j]).isCloseTo(sa.coefficientStandardErrors()[j], within(1e-9));
+        }
+        double[][] constant = new double[60][];
+        for (int i = 0; i < 60; i++) {
+            constant[i] = new double[] {x[i][0], 4.0};
+        }
+        assertThatThrownBy(() -> LinearRegression.fit(constant, y, LinearOptions.ols()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column 'x1' (index 1) is (numerically) constant");
+    }
+
+    @Test
     void jsonRoundTripsAreExact() {
         double[][] x = randomX(40, 3, 6);
         double[] y = noisyY(x, 7);
