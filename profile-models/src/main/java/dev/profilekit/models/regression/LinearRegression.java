@@ -155,6 +155,11 @@ public final class LinearRegression {
                 columnNorm[j] += v * v;
             }
         }
+        for (int j = 0; j < p; j++) {
+            if (columnNorm[j] == 0) { // EJML's Householder QR rejects an all-zero column outright
+                throw rankDeficient(names, j);
+            }
+        }
         QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(m, p);
         if (!qr.decompose(a.copy())) {
             throw new IllegalArgumentException("QR decomposition failed for a " + m + " x " + p + " design");
@@ -163,9 +168,7 @@ public final class LinearRegression {
         DMatrixRMaj r = qr.getR(null, true);
         for (int j = 0; j < p; j++) {
             if (!(Math.abs(r.get(j, j)) > RANK_TOLERANCE * Math.sqrt(columnNorm[j]))) {
-                throw new IllegalArgumentException("x is rank deficient: column " + Inputs.columnName(names, j)
-                        + " is (numerically) constant or a linear combination of the earlier columns and the "
-                        + "intercept; remove it or use ridge (alpha > 0)");
+                throw rankDeficient(names, j);
             }
         }
         double[] qtb = new double[p];
@@ -199,6 +202,12 @@ public final class LinearRegression {
             System.arraycopy(inv, 0, rInvOut, 0, p);
         }
         return t;
+    }
+
+    private static IllegalArgumentException rankDeficient(List<String> names, int j) {
+        return new IllegalArgumentException("x is rank deficient: column " + Inputs.columnName(names, j)
+                + " is (numerically) constant or a linear combination of the earlier columns and the intercept; "
+                + "remove it or use ridge (alpha > 0)");
     }
 
     private static double[] columnMeans(double[][] x) {
