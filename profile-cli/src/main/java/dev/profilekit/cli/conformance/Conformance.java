@@ -36,6 +36,9 @@ public final class Conformance {
             // handlers are registered here, one case per kind
             case "scaling-pca" -> ScalingPcaConformance.run(fixture);
             case "selection" -> SelectionConformance.run(fixture);
+            case "logreg" -> LogregConformance.run(fixture);
+            case "regression" -> RegressionConformance.run(fixture);
+            case "metrics" -> MetricsConformance.run(fixture);
             default -> throw new IllegalArgumentException("unknown fixture kind '" + kind + "'");
         };
     }

@@ -1,0 +1,155 @@
+package dev.profilekit.models.tree;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The immutable node arrays of one fitted classification tree (struct-of-arrays, node 0 is the root). For a
+ * split node, rows with {@code x[feature] <= threshold} go to {@code left}; a leaf has {@code feature == -1}
+ * and {@code left == right == -1}. {@code value[node]} holds the class proportions of the training rows in the
+ * node (weighted).
+ */
+final class Tree {
+
+    final int numFeatures;
+    final int numClasses;
+    final int[] feature;
+    final double[] threshold;
+    final int[] left;
+    final int[] right;
+    final double[][] value;
+    final double[] impurity;
+    final double[] weight;
+
+    Tree(int numFeatures, int numClasses, int[] feature, double[] threshold, int[] left, int[] right,
+         double[][] value, double[] impurity, double[] weight) {
+        int nodes = feature.length;
+        if (threshold.length != nodes || left.length != nodes || right.length != nodes || value.length != nodes
+                || impurity.length != nodes || weight.length != nodes || nodes == 0) {
+            throw new IllegalArgumentException("tree node arrays must have one equal, non-zero length");
+        }
+        for (int i = 0; i < nodes; i++) {
+            boolean leaf = feature[i] == -1;
+            if (leaf ? (left[i] != -1 || right[i] != -1)
+                    : (feature[i] < 0 || feature[i] >= numFeatures || left[i] <= i || right[i] <= i
+                    || left[i] >= nodes || right[i] >= nodes)) {
+                throw new IllegalArgumentException("tree node " + i + " is malformed: feature " + feature[i] + ", left "
+                        + left[i] + ", right " + right[i]);
+            }
+            if (value[i].length != numClasses) {
+                throw new IllegalArgumentException("tree node " + i + " has " + value[i].length + " class values, expected "
+                        + numClasses);
+            }
+        }
+        this.numFeatures = numFeatures;
+        this.numClasses = numClasses;
+        this.feature = feature;
+        this.threshold = threshold;
+        this.left = left;
+        this.right = right;
+        this.value = value;
+        this.impurity = impurity;
+        this.weight = weight;
+    }
+
+    int nodeCount() {
+        return feature.length;
+    }
+
+    /** The leaf reached by {@code x}. O(depth), no allocation; x must have been validated. */
+    int leaf(double[] x) {
+        int node = 0;
+        while (feature[node] >= 0) {
+            node = x[feature[node]] <= threshold[node] ? left[node] : right[node];
+        }
+        return node;
+    }
+
+    int depth() {
+        int[] depth = new int[feature.length];
+        int max = 0;
+        for (int i = 0; i < feature.length; i++) {
+            if (feature[i] >= 0) {
+                depth[left[i]] = depth[i] + 1;
+                depth[right[i]] = depth[i] + 1;
+                max = Math.max(max, depth[i] + 1);
+            }
+        }
+        return max;
+    }
+
+    /** Adds the mean-decrease-in-impurity of every split to {@code out[feature]} (unnormalised). */
+    void addImpurityDecrease(double[] out) {
+        for (int i = 0; i < feature.length; i++) {
+            if (feature[i] >= 0) {
+                out[feature[i]] += weight[i] * impurity[i] - weight[left[i]] * impurity[left[i]]
+                        - weight[right[i]] * impurity[right[i]];
+            }
+        }
+    }
+
+    ObjectNode toJson() {
+        ObjectNode node = ModelJson.MAPPER.createObjectNode();
+        node.put("numFeatures", numFeatures);
+        node.put("numClasses", numClasses);
+        node.set("feature", ints(feature));
+        node.set("threshold", ModelJson.doubles(threshold));
+        node.set("left", ints(left));
+        node.set("right", ints(right));
+        ArrayNode values = node.putArray("value");
+        for (double[] v : value) {
+            values.add(ModelJson.doubles(v));
+        }
+        node.set("impurity", ModelJson.doubles(impurity));
+        node.set("weight", ModelJson.doubles(weight));
+        return node;
+    }
+
+    static Tree fromJson(JsonNode node) {
+        JsonNode values = ModelJson.field(node, "value");
+        double[][] value = new double[values.size()][];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = ModelJson.readDoubles(values, i);
+        }
+        return new Tree(ModelJson.readInt(node, "numFeatures"), ModelJson.readInt(node, "numClasses"),
+                readInts(node, "feature"), ModelJson.readDoubles(node, "threshold"), readInts(node, "left"),
+                readInts(node, "right"), value, ModelJson.readDoubles(node, "impurity"),
+                ModelJson.readDoubles(node, "weight"));
+    }
+
+    private static ArrayNode ints(int[] values) {
+        ArrayNode a = ModelJson.MAPPER.createArrayNode();
+        for (int v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+
+    private static int[] readInts(JsonNode node, String name) {
+        JsonNode f = ModelJson.field(node, name);
+        int[] out = new int[f.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!f.get(i).isInt()) {
+                throw new IllegalArgumentException("JSON field '" + name + "' element " + i + " must be an int");
+            }
+            out[i] = f.get(i).intValue();
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tree t && numFeatures == t.numFeatures && numClasses == t.numClasses
+                && Arrays.equals(feature, t.feature) && Arrays.equals(threshold, t.threshold)
+                && Arrays.equals(left, t.left) && Arrays.equals(right, t.right) && Arrays.deepEquals(value, t.value)
+                && Arrays.equals(impurity, t.impurity) && Arrays.equals(weight, t.weight);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(numFeatures, numClasses, Arrays.hashCode(feature), Arrays.hashCode(threshold));
+    }
+}
