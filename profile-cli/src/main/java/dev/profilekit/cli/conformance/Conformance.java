@@ -32,10 +32,11 @@ public final class Conformance {
             throw new IllegalArgumentException("fixture has no string field 'kind'");
         }
         String kind = kindNode.asText();
-        switch (kind) {
+        return switch (kind) {
             // handlers are registered here, one case per kind
-            default:
-                throw new IllegalArgumentException("unknown fixture kind '" + kind + "'");
-        }
+            case "clustering" -> ClusteringConformance.run(fixture);
+            case "arima" -> ArimaConformance.run(fixture);
+            default -> throw new IllegalArgumentException("unknown fixture kind '" + kind + "'");
+        };
     }
 }
