@@ -5,8 +5,9 @@ import dev.profilekit.models.ModelInfo;
 import java.util.SplittableRandom;
 
 /**
- * Mini-batch k-means (Sculley 2010, "Web-scale k-means clustering"): centroids seeded by greedy k-means++,
- * then each batch of points drawn with replacement pulls its nearest centroid towards it with the
+ * Mini-batch k-means (Sculley 2010, "Web-scale k-means clustering"): centroids seeded by greedy k-means++ on a
+ * random sample of {@code max(3 batchSize, 3k)} points (all points if fewer), then each batch of points drawn
+ * with replacement pulls its nearest centroid towards it with the
  * per-centroid learning rate {@code 1 / (points seen by that centroid)}. O(batchSize k d) per batch.
  *
  * <pre>{@code
@@ -32,7 +33,17 @@ public final class MiniBatchKMeans {
         int k = options.k();
         Checks.requireArgument(k <= n, "k must be <= number of rows %d, was %d", n, k);
         SplittableRandom rng = new SplittableRandom(options.seed());
-        double[][] c = KMeansEngine.seedPlusPlus(x, k, rng.split());
+        // seed on a sample, as scikit-learn does (init_size = 3 batch sizes, at least 3k): seeding on all n points
+        // would cost more than the batches
+        int initSize = Math.min(n, Math.max(3 * options.batchSize(), 3 * k));
+        double[][] sample = x;
+        if (initSize < n) {
+            sample = new double[initSize][];
+            for (int i = 0; i < initSize; i++) {
+                sample[i] = x[rng.nextInt(n)];
+            }
+        }
+        double[][] c = KMeansEngine.seedPlusPlus(sample, k, rng.split());
         double tolAbs = options.tolerance() * KMeansEngine.meanVariance(x);
         long[] counts = new long[k];
         int[] batch = new int[options.batchSize()];
