@@ -38,6 +38,7 @@ public class ArimaBenchmark {
     double[] series;
     ArimaModel fitted;
 
+    /** Simulates the series and fits it once for the forecast benchmark. */
     @Setup(Level.Trial)
     public void setUp() {
         SplittableRandom rng = new SplittableRandom(SEED);

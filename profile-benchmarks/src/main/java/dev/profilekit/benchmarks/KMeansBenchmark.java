@@ -45,6 +45,7 @@ public class KMeansBenchmark {
     OnlineKMeans online;
     int next;
 
+    /** Draws the seeded points and starts the online model from the first 16 of them. */
     @Setup(Level.Trial)
     public void setUp() {
         SplittableRandom rng = new SplittableRandom(SEED);
@@ -71,6 +72,7 @@ public class KMeansBenchmark {
     /** The iteration variant of the batch fit; only {@link #batchFit} reads it. */
     @State(Scope.Benchmark)
     public static class Variant {
+        /** Lloyd or Hamerly. */
         @Param({"LLOYD", "HAMERLY"})
         public KMeansAlgorithm algorithm;
     }
