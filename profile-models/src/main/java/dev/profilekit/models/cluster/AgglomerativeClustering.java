@@ -11,10 +11,12 @@ import java.util.Map;
  * Agglomerative hierarchical clustering of points under Euclidean distance with {@link Linkage#WARD},
  * {@link Linkage#AVERAGE}, {@link Linkage#COMPLETE} or {@link Linkage#SINGLE} linkage.
  *
- * <p>Algorithm: the nearest-neighbour chain (Murtagh 1983; Müllner 2011, "Modern hierarchical, agglomerative
- * clustering algorithms") on a condensed distance matrix with Lance-Williams updates, followed, as in SciPy,
- * by a stable sort of the merges by height and a union-find relabelling so that the result is SciPy's linkage
- * matrix. O(n²) time and O(n²) memory: the condensed matrix holds n(n-1)/2 doubles.
+ * <p>Algorithm, as SciPy's {@code linkage}: for Ward, average and complete linkage the nearest-neighbour chain
+ * (Murtagh 1983; Müllner 2011, "Modern hierarchical, agglomerative clustering algorithms") on a condensed
+ * distance matrix with Lance-Williams updates; for single linkage Prim's minimum spanning tree on the same
+ * matrix. The merges are then stably sorted by height and relabelled with a union-find, which gives SciPy's
+ * linkage matrix (the same rows as SciPy, ties included, since the same scans are made in the same order).
+ * O(n²) time and O(n²) memory: the condensed matrix holds n(n-1)/2 doubles.
  *
  * <pre>{@code
  * Dendrogram tree = AgglomerativeClustering.fit(points, Linkage.WARD);
@@ -58,11 +60,12 @@ public final class AgglomerativeClustering {
                 dist[p++] = Math.sqrt(Inputs.sqDist(x[i], x[j]));
             }
         }
-        double[][] z = nnChain(dist, n, linkage);
+        double[][] z = linkage == Linkage.SINGLE ? minimumSpanningTree(dist, n) : nnChain(dist, n, linkage);
         Map<String, Object> opts = new LinkedHashMap<>();
         opts.put("linkage", linkage.name());
         opts.put("metric", "euclidean");
-        return new Dendrogram(z, linkage, ModelInfo.of("agglomerative/nn-chain", opts, null, n, d));
+        String algorithm = linkage == Linkage.SINGLE ? "agglomerative/mst" : "agglomerative/nn-chain";
+        return new Dendrogram(z, linkage, ModelInfo.of(algorithm, opts, null, n, d));
     }
 
     static int condensed(int n, int i, int j) {
@@ -72,6 +75,38 @@ public final class AgglomerativeClustering {
             j = t;
         }
         return (int) ((long) n * i - ((long) i * (i + 1)) / 2 + (j - i - 1));
+    }
+
+    /** SciPy's {@code mst_single_linkage}: Prim's algorithm, O(n²) time. */
+    static double[][] minimumSpanningTree(double[] dist, int n) {
+        double[][] z = new double[n - 1][4];
+        boolean[] merged = new boolean[n];
+        double[] d = new double[n];
+        Arrays.fill(d, Double.POSITIVE_INFINITY);
+        int x = 0;
+        int y = 0;
+        for (int k = 0; k < n - 1; k++) {
+            double currentMin = Double.POSITIVE_INFINITY;
+            merged[x] = true;
+            for (int i = 0; i < n; i++) {
+                if (merged[i]) {
+                    continue;
+                }
+                double dd = dist[condensed(n, x, i)];
+                if (d[i] > dd) {
+                    d[i] = dd;
+                }
+                if (d[i] < currentMin) {
+                    y = i;
+                    currentMin = d[i];
+                }
+            }
+            z[k][0] = x;
+            z[k][1] = y;
+            z[k][2] = currentMin;
+            x = y;
+        }
+        return sortAndRelabel(z, n);
     }
 
     /** SciPy's {@code nn_chain}; consumes {@code dist}. */
@@ -141,6 +176,11 @@ public final class AgglomerativeClustering {
                 dist[iy] = linkage.update(dist[condensed(n, i, x)], dist[iy], currentMin, nx, ny, ni);
             }
         }
+        return sortAndRelabel(z, n);
+    }
+
+    /** Stable sort of the merges by height (numpy's mergesort), then SciPy's relabelling. */
+    private static double[][] sortAndRelabel(double[][] z, int n) {
         Integer[] order = new Integer[n - 1];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

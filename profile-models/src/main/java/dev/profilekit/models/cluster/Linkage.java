@@ -2,7 +2,8 @@ package dev.profilekit.models.cluster;
 
 /**
  * Linkage criteria of {@link AgglomerativeClustering}, on Euclidean distances, each with its Lance-Williams
- * update (as SciPy's {@code linkage}) for merging clusters x and y, seen from cluster i.
+ * update (as SciPy's {@code linkage}) for merging clusters x and y, seen from cluster i. (Single linkage is
+ * computed as a minimum spanning tree, which needs no update.)
  */
 public enum Linkage {
     /** Ward's minimum-variance criterion; the merge height is SciPy's (Euclidean scale, not squared). */
