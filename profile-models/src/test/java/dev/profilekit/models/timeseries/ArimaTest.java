@@ -306,4 +306,23 @@ class ArimaTest {
         assertThat(best.info().algorithm()).isEqualTo("arima/auto-aic");
         assertThat(ArimaModel.fromJson(best.toJson())).isEqualTo(best);
     }
+
+    @Test
+    void unknownStandardErrorsRoundTripAsNull() {
+        dev.profilekit.models.ModelInfo info = dev.profilekit.models.ModelInfo.of("arima/exact-ml",
+                java.util.Map.of("p", 1), null, 10, 1);
+        ArimaModel m = new ArimaModel(ArimaOrder.of(1, 0, 0), true, 2.0, new double[] {0.5}, new double[0], 1.5,
+                new double[] {Double.NaN, 0.1, 0.2}, -12.5, 10, 4, true, new double[] {0.25},
+                new double[][] {{1.5}}, new double[0], info);
+        String json = m.toJson();
+        assertThat(json).contains("\"standardErrors\":[null,0.1,0.2]");
+        ArimaModel back = ArimaModel.fromJson(json);
+        assertThat(back).isEqualTo(m);
+        assertThat(Double.isNaN(back.standardErrors()[0])).isTrue();
+        // forecasts of a stored model: mean + state, then phi * state; the state variance, then phi² P + sigma2
+        ArimaForecast f = back.forecast(2);
+        assertThat(f.mean()).containsExactly(2.25, 2.125);
+        assertThat(f.standardErrors()[0]).isCloseTo(Math.sqrt(1.5), within(1e-15));
+        assertThat(f.standardErrors()[1]).isCloseTo(Math.sqrt(0.25 * 1.5 + 1.5), within(1e-15));
+    }
 }
