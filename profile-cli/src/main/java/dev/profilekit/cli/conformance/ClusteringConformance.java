@@ -12,7 +12,7 @@ import dev.profilekit.models.cluster.Linkage;
 import dev.profilekit.models.metrics.ClusteringMetrics;
 
 /**
- * The {@code clustering} fixture kind: k-means with k from the file on the raw X (greedy k-means++, 32 restarts,
+ * The {@code clustering} fixture kind: k-means with k from the file on the raw X (greedy k-means++, 100 restarts,
  * seed 0, each run until no label changes, best inertia kept; more restarts than scikit-learn's 10 since a lower
  * inertia is the goal), its labels and mean silhouette, Ward and average linkage (Euclidean) cut at k
  * clusters, and the adjusted Rand index between the k-means and Ward labels. Reads {@code X} and {@code k} only.
@@ -20,7 +20,7 @@ import dev.profilekit.models.metrics.ClusteringMetrics;
 public final class ClusteringConformance {
 
     /** Restarts of k-means. */
-    static final int RESTARTS = 32;
+    static final int RESTARTS = 100;
     /** Seed of the k-means initialisation. */
     static final long SEED = 0L;
 
