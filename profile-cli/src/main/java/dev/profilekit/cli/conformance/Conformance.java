@@ -39,6 +39,8 @@ public final class Conformance {
             case "logreg" -> LogregConformance.run(fixture);
             case "regression" -> RegressionConformance.run(fixture);
             case "metrics" -> MetricsConformance.run(fixture);
+            case "clustering" -> ClusteringConformance.run(fixture);
+            case "arima" -> ArimaConformance.run(fixture);
             default -> throw new IllegalArgumentException("unknown fixture kind '" + kind + "'");
         };
     }

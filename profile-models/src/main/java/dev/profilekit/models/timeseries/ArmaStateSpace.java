@@ -1,0 +1,263 @@
+package dev.profilekit.models.timeseries;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * ARMA(p, q) in the state-space form of Harvey (1989) used by R's {@code arima}: state dimension
+ * r = max(p, q + 1), transition T with the AR coefficients in its first column and ones on the superdiagonal,
+ * disturbance loading R = (1, theta_1, .., theta_{r-1}), observation Z = (1, 0, .., 0), and the stationary
+ * initial covariance P0 solving P0 = T P0 T' + R R'. The Kalman filter runs with unit innovation variance so
+ * that sigma2 can be concentrated out of the likelihood.
+ *
+ * <p>Also the Jones (1980) / Monahan (1984) reparameterisation: unconstrained reals map through
+ * {@code u / sqrt(1 + u²)} to partial autocorrelations in (-1, 1) and, by the Durbin-Levinson recursion, to the
+ * coefficients of a stationary AR polynomial; for MA coefficients the negated coefficients are mapped, which makes
+ * the MA polynomial invertible.
+ */
+final class ArmaStateSpace {
+
+    private ArmaStateSpace() {
+    }
+
+    /** Unconstrained reals to the coefficients of a stationary AR polynomial (y_t = sum phi_i y_{t-i} + e_t). */
+    static double[] constrainAr(double[] u, int from, int count) {
+        double[] phi = new double[count];
+        double[] tmp = new double[count];
+        for (int k = 0; k < count; k++) {
+            double x = u[from + k];
+            double r = x / Math.sqrt(1 + x * x);
+            for (int i = 0; i < k; i++) {
+                tmp[i] = phi[i] - r * phi[k - 1 - i];
+            }
+            System.arraycopy(tmp, 0, phi, 0, k);
+            phi[k] = r;
+        }
+        return phi;
+    }
+
+    /** Unconstrained reals to the coefficients of an invertible MA polynomial 1 + sum theta_j B^j. */
+    static double[] constrainMa(double[] u, int from, int count) {
+        double[] theta = constrainAr(u, from, count);
+        for (int i = 0; i < count; i++) {
+            theta[i] = -theta[i];
+        }
+        return theta;
+    }
+
+    /**
+     * The inverse of {@link #constrainAr}: the reals that map to {@code phi}, or {@code null} if phi is not
+     * strictly stationary (some partial autocorrelation not in (-1, 1)).
+     */
+    static double[] unconstrainAr(double[] phi) {
+        int p = phi.length;
+        double[] cur = phi.clone();
+        double[] u = new double[p];
+        for (int k = p - 1; k >= 0; k--) {
+            double r = cur[k];
+            if (!(Math.abs(r) < 1)) {
+                return null;
+            }
+            u[k] = r / Math.sqrt(1 - r * r);
+            double[] prev = new double[k];
+            for (int i = 0; i < k; i++) {
+                prev[i] = (cur[i] + r * cur[k - 1 - i]) / (1 - r * r);
+            }
+            cur = prev;
+        }
+        return u;
+    }
+
+    /** The inverse of {@link #constrainMa}, or {@code null} if theta is not strictly invertible. */
+    static double[] unconstrainMa(double[] theta) {
+        double[] neg = new double[theta.length];
+        for (int i = 0; i < theta.length; i++) {
+            neg[i] = -theta[i];
+        }
+        return unconstrainAr(neg);
+    }
+
+    /** Whether phi is strictly stationary (all partial autocorrelations in (-1, 1)). */
+    static boolean stationary(double[] phi) {
+        return unconstrainAr(phi) != null;
+    }
+
+    /** State dimension. */
+    static int dimension(int p, int q) {
+        return Math.max(p, q + 1);
+    }
+
+    /**
+     * The stationary state covariance (unit innovation variance), solving the vectorised Lyapunov equation
+     * (I - T (x) T) vec(P) = vec(R R') by LU; {@code null} if the system is singular or the solution is not a
+     * covariance (a unit root).
+     */
+    static double[][] stationaryCovariance(double[] ar, double[] ma) {
+        int r = dimension(ar.length, ma.length);
+        double[][] t = transition(ar, r);
+        double[] rr = loading(ma, r);
+        int m = r * r;
+        DMatrixRMaj a = new DMatrixRMaj(m, m);
+        DMatrixRMaj b = new DMatrixRMaj(m, 1);
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                int row = i * r + j;
+                b.set(row, 0, rr[i] * rr[j]);
+                for (int k = 0; k < r; k++) {
+                    if (t[i][k] == 0) {
+                        continue;
+                    }
+                    for (int l = 0; l < r; l++) {
+                        a.add(row, k * r + l, -t[i][k] * t[j][l]);
+                    }
+                }
+                a.add(row, row, 1.0);
+            }
+        }
+        DMatrixRMaj x = new DMatrixRMaj(m, 1);
+        if (!CommonOps_DDRM.solve(a, b, x)) {
+            return null;
+        }
+        double[][] p = new double[r][r];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                p[i][j] = 0.5 * (x.get(i * r + j, 0) + x.get(j * r + i, 0));
+            }
+            if (!(p[i][i] >= 0) || !Double.isFinite(p[i][i])) {
+                return null;
+            }
+        }
+        return p;
+    }
+
+    static double[][] transition(double[] ar, int r) {
+        double[][] t = new double[r][r];
+        for (int i = 0; i < r; i++) {
+            if (i < ar.length) {
+                t[i][0] = ar[i];
+            }
+            if (i + 1 < r) {
+                t[i][i + 1] = 1.0;
+            }
+        }
+        return t;
+    }
+
+    static double[] loading(double[] ma, int r) {
+        double[] rr = new double[r];
+        rr[0] = 1.0;
+        for (int j = 1; j < r; j++) {
+            rr[j] = j - 1 < ma.length ? ma[j - 1] : 0.0;
+        }
+        return rr;
+    }
+
+    /** What one pass of the filter over the data gives. */
+    static final class FilterResult {
+        /** Sum of log F_t (unit innovation variance). */
+        double sumLogF;
+        /** Sum of v_t² / F_t. */
+        double sumSquares;
+        /** Number of observations. */
+        int n;
+        /** Predicted state a_{n+1|n} after the last observation (unit variance scale). */
+        double[] state;
+        /** Its covariance P_{n+1|n} (unit variance scale). */
+        double[][] covariance;
+
+        /** The exact Gaussian log-likelihood with sigma2 at its maximiser sumSquares / n. */
+        double concentratedLogLikelihood() {
+            double sigma2 = sumSquares / n;
+            return -0.5 * (n * Math.log(2 * Math.PI) + sumLogF + n * Math.log(sigma2) + n);
+        }
+
+        double sigma2() {
+            return sumSquares / n;
+        }
+    }
+
+    /**
+     * Runs the Kalman filter over {@code w - mean}. O(n r²).
+     *
+     * @return the sums, or {@code null} if the parameters are not stationary or a prediction variance is not
+     *         positive
+     */
+    static FilterResult filter(double[] w, double mean, double[] ar, double[] ma) {
+        double[][] p = stationaryCovariance(ar, ma);
+        if (p == null) {
+            return null;
+        }
+        int r = p.length;
+        double[] rr = loading(ma, r);
+        double[] phi = new double[r];
+        System.arraycopy(ar, 0, phi, 0, ar.length);
+        double[] a = new double[r];
+        double[] au = new double[r];
+        double[][] pu = new double[r][r];
+        double[][] tp = new double[r][r];
+        double sumLogF = 0;
+        double ss = 0;
+        for (int t = 0; t < w.length; t++) {
+            double v = w[t] - mean - a[0];
+            double f = p[0][0];
+            if (!(f > 0) || !Double.isFinite(f)) {
+                return null;
+            }
+            sumLogF += Math.log(f);
+            ss += v * v / f;
+            // update: a|t = a + P[:,0] v / F ; P|t = P - P[:,0] P[0,:] / F
+            for (int i = 0; i < r; i++) {
+                double k = p[i][0] / f;
+                au[i] = a[i] + k * v;
+                for (int j = 0; j < r; j++) {
+                    pu[i][j] = p[i][j] - k * p[0][j];
+                }
+            }
+            // predict: a = T a|t ; P = T P|t T' + R R'
+            for (int i = 0; i < r; i++) {
+                a[i] = phi[i] * au[0] + (i + 1 < r ? au[i + 1] : 0.0);
+                for (int j = 0; j < r; j++) {
+                    tp[i][j] = phi[i] * pu[0][j] + (i + 1 < r ? pu[i + 1][j] : 0.0);
+                }
+            }
+            for (int i = 0; i < r; i++) {
+                for (int j = i; j < r; j++) {
+                    double val = phi[j] * tp[i][0] + (j + 1 < r ? tp[i][j + 1] : 0.0) + rr[i] * rr[j];
+                    p[i][j] = val;
+                    p[j][i] = val;
+                }
+            }
+        }
+        FilterResult res = new FilterResult();
+        res.sumLogF = sumLogF;
+        res.sumSquares = ss;
+        res.n = w.length;
+        res.state = a;
+        res.covariance = p;
+        return res;
+    }
+
+    /**
+     * Conditional sum of squares (R's "CSS"): residuals e_t of the ARMA recursion for t >= p with e_t = 0 before,
+     * summed squared; NaN if not finite.
+     */
+    static double conditionalSumOfSquares(double[] w, double mean, double[] ar, double[] ma) {
+        int p = ar.length;
+        int q = ma.length;
+        int n = w.length;
+        double[] e = new double[n];
+        double ss = 0;
+        for (int t = p; t < n; t++) {
+            double v = w[t] - mean;
+            for (int i = 0; i < p; i++) {
+                v -= ar[i] * (w[t - 1 - i] - mean);
+            }
+            for (int j = 0; j < q && t - 1 - j >= 0; j++) {
+                v -= ma[j] * e[t - 1 - j];
+            }
+            e[t] = v;
+            ss += v * v;
+        }
+        return Double.isFinite(ss) ? ss : Double.NaN;
+    }
+}
