@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A schema compiled once into slots: each feature owns offsets into the per-profile {@code long[]},
- * {@code double[]} and {@code Object[]} arrays, and event types are mapped to small integers so that
+ * A schema compiled once into slots: each feature owns offsets into the per-profile {@code double[]}
+ * (all scalar state, counts and times included) and {@code Object[]} arrays, and event types are mapped to small integers so that
  * type matching is an array lookup. Applying an event to scalar features allocates nothing.
  * Derived values (ratios) are computed on read.
  */
@@ -26,8 +26,7 @@ final class CompiledSchema {
     private final Slot[] all;
     private final Slot[] updating;
     private final Map<String, Integer> typeIds = new HashMap<>();
-    private final int longSlots;
-    private final int doubleSlots;
+    private final int valueSlots;
     private final int objectSlots;
 
     CompiledSchema(ProfileSchema schema) {
@@ -80,8 +79,7 @@ final class CompiledSchema {
         }
         this.all = slots.toArray(new Slot[0]);
         this.updating = upd.toArray(new Slot[0]);
-        this.longSlots = layout.longs;
-        this.doubleSlots = layout.doubles;
+        this.valueSlots = layout.values;
         this.objectSlots = layout.objects;
     }
 
@@ -92,7 +90,7 @@ final class CompiledSchema {
     }
 
     ProfileState newState(String user) {
-        ProfileState s = new ProfileState(user, longSlots, doubleSlots, objectSlots);
+        ProfileState s = new ProfileState(user, valueSlots, objectSlots);
         for (Slot slot : updating) {
             slot.init(s);
         }
@@ -117,21 +115,14 @@ final class CompiledSchema {
         return out;
     }
 
-    /** Running offsets into the three state arrays. */
+    /** Running offsets into the two state arrays. */
     private static final class Layout {
-        int longs;
-        int doubles;
+        int values;
         int objects;
 
-        int longs(int n) {
-            int at = longs;
-            longs += n;
-            return at;
-        }
-
-        int doubles(int n) {
-            int at = doubles;
-            doubles += n;
+        int values(int n) {
+            int at = values;
+            values += n;
             return at;
         }
 
@@ -176,22 +167,22 @@ final class CompiledSchema {
 
         CountSlot(FeatureSpec f, boolean[] m, Layout l) {
             super(f, m);
-            at = l.longs(1);
+            at = l.values(1);
         }
 
         @Override
         void apply(ProfileState s, Event e) {
-            s.longs[at]++;
+            s.values[at] += 1.0;
         }
 
         @Override
         Object value(ProfileState s, long asOf) {
-            return s.longs[at];
+            return (long) s.values[at];
         }
 
         @Override
         double numeric(ProfileState s, long asOf) {
-            return s.longs[at];
+            return s.values[at];
         }
     }
 
@@ -200,25 +191,25 @@ final class CompiledSchema {
 
         SumSlot(FeatureSpec f, boolean[] m, Layout l) {
             super(f, m);
-            at = l.doubles(1);
+            at = l.values(1);
         }
 
         @Override
         void apply(ProfileState s, Event e) {
             double x = number(e);
             if (x == x) {
-                s.doubles[at] += x;
+                s.values[at] += x;
             }
         }
 
         @Override
         Object value(ProfileState s, long asOf) {
-            return s.doubles[at];
+            return s.values[at];
         }
 
         @Override
         double numeric(ProfileState s, long asOf) {
-            return s.doubles[at];
+            return s.values[at];
         }
     }
 
@@ -229,21 +220,21 @@ final class CompiledSchema {
 
         DecayedSlot(FeatureSpec f, boolean[] m, Layout l) {
             super(f, m);
-            at = l.doubles(ExponentialDecay.SLOTS);
+            at = l.values(ExponentialDecay.SLOTS);
             rate = ExponentialDecay.rate(f.halfLife().toMillis());
             weighted = f.kind() == FeatureKind.DECAYED_SUM;
         }
 
         @Override
         void init(ProfileState s) {
-            ExponentialDecay.init(s.doubles, at);
+            ExponentialDecay.init(s.values, at);
         }
 
         @Override
         void apply(ProfileState s, Event e) {
             double x = weighted ? number(e) : 1.0;
             if (x == x) {
-                ExponentialDecay.add(s.doubles, at, e.timestamp(), x, rate);
+                ExponentialDecay.add(s.values, at, e.timestamp(), x, rate);
             }
         }
 
@@ -254,13 +245,12 @@ final class CompiledSchema {
 
         @Override
         double numeric(ProfileState s, long asOf) {
-            return ExponentialDecay.valueAt(s.doubles, at, asOf, rate);
+            return ExponentialDecay.valueAt(s.values, at, asOf, rate);
         }
     }
 
     static final class WindowSlot extends Slot {
-        private final int ids;
-        private final int sums;
+        private final int at;
         private final int n;
         private final long width;
         private final boolean weighted;
@@ -269,21 +259,20 @@ final class CompiledSchema {
             super(f, m);
             n = f.buckets();
             width = f.window().toMillis() / n;
-            ids = l.longs(n);
-            sums = l.doubles(n);
+            at = l.values(BucketRing.slots(n));
             weighted = f.kind() == FeatureKind.WINDOW_SUM;
         }
 
         @Override
         void init(ProfileState s) {
-            BucketRing.init(s.longs, ids, s.doubles, sums, n);
+            BucketRing.init(s.values, at, n);
         }
 
         @Override
         void apply(ProfileState s, Event e) {
             double x = weighted ? number(e) : 1.0;
             if (x == x) {
-                BucketRing.add(s.longs, ids, s.doubles, sums, n, Math.floorDiv(e.timestamp(), width), x);
+                BucketRing.add(s.values, at, n, Math.floorDiv(e.timestamp(), width), x);
             }
         }
 
@@ -295,7 +284,7 @@ final class CompiledSchema {
 
         @Override
         double numeric(ProfileState s, long asOf) {
-            return BucketRing.sum(s.longs, ids, s.doubles, sums, n, Math.floorDiv(asOf, width));
+            return BucketRing.sum(s.values, at, n, Math.floorDiv(asOf, width));
         }
     }
 
@@ -304,30 +293,30 @@ final class CompiledSchema {
 
         StatsSlot(FeatureSpec f, boolean[] m, Layout l) {
             super(f, m);
-            at = l.doubles(RunningMoments.SLOTS);
+            at = l.values(RunningMoments.SLOTS);
         }
 
         @Override
         void init(ProfileState s) {
-            RunningMoments.init(s.doubles, at);
+            RunningMoments.init(s.values, at);
         }
 
         @Override
         void apply(ProfileState s, Event e) {
             double x = number(e);
             if (x == x) {
-                RunningMoments.add(s.doubles, at, x);
+                RunningMoments.add(s.values, at, x);
             }
         }
 
         @Override
         Object value(ProfileState s, long asOf) {
-            long n = RunningMoments.count(s.doubles, at);
+            long n = RunningMoments.count(s.values, at);
             if (n == 0) {
                 return null;
             }
-            return new StatsValue(n, RunningMoments.mean(s.doubles, at), RunningMoments.populationStd(s.doubles, at),
-                    RunningMoments.min(s.doubles, at), RunningMoments.max(s.doubles, at));
+            return new StatsValue(n, RunningMoments.mean(s.values, at), RunningMoments.populationStd(s.values, at),
+                    RunningMoments.min(s.values, at), RunningMoments.max(s.values, at));
         }
     }
 
@@ -336,18 +325,18 @@ final class CompiledSchema {
 
         RecencySlot(FeatureSpec f, boolean[] m, Layout l) {
             super(f, m);
-            at = l.longs(1);
+            at = l.values(1);
         }
 
         @Override
         void init(ProfileState s) {
-            s.longs[at] = Long.MIN_VALUE;
+            s.values[at] = Double.NEGATIVE_INFINITY;
         }
 
         @Override
         void apply(ProfileState s, Event e) {
-            if (e.timestamp() > s.longs[at]) {
-                s.longs[at] = e.timestamp();
+            if (e.timestamp() > s.values[at]) {
+                s.values[at] = e.timestamp();
             }
         }
 
@@ -359,8 +348,8 @@ final class CompiledSchema {
 
         @Override
         double numeric(ProfileState s, long asOf) {
-            long t = s.longs[at];
-            return t == Long.MIN_VALUE ? Double.NaN : (asOf - t) / 1000.0;
+            double t = s.values[at];
+            return t == Double.NEGATIVE_INFINITY ? Double.NaN : (asOf - (long) t) / 1000.0;
         }
     }
 
@@ -369,25 +358,25 @@ final class CompiledSchema {
 
         FirstSeenSlot(FeatureSpec f, boolean[] m, Layout l) {
             super(f, m);
-            at = l.longs(1);
+            at = l.values(1);
         }
 
         @Override
         void init(ProfileState s) {
-            s.longs[at] = Long.MAX_VALUE;
+            s.values[at] = Double.POSITIVE_INFINITY;
         }
 
         @Override
         void apply(ProfileState s, Event e) {
-            if (e.timestamp() < s.longs[at]) {
-                s.longs[at] = e.timestamp();
+            if (e.timestamp() < s.values[at]) {
+                s.values[at] = e.timestamp();
             }
         }
 
         @Override
         Object value(ProfileState s, long asOf) {
-            long t = s.longs[at];
-            return t == Long.MAX_VALUE ? null : (Object) t;
+            double t = s.values[at];
+            return t == Double.POSITIVE_INFINITY ? null : (Object) (long) t;
         }
     }
 
@@ -397,19 +386,19 @@ final class CompiledSchema {
 
         LastValueSlot(FeatureSpec f, boolean[] m, Layout l) {
             super(f, m);
-            time = l.longs(1);
+            time = l.values(1);
             value = l.objects(1);
         }
 
         @Override
         void init(ProfileState s) {
-            s.longs[time] = Long.MIN_VALUE;
+            s.values[time] = Double.NEGATIVE_INFINITY;
         }
 
         @Override
         void apply(ProfileState s, Event e) {
-            if (e.attr(spec.field()) instanceof String v && e.timestamp() >= s.longs[time]) {
-                s.longs[time] = e.timestamp(); // ties: the event accepted last wins
+            if (e.attr(spec.field()) instanceof String v && e.timestamp() >= s.values[time]) {
+                s.values[time] = e.timestamp(); // ties: the event accepted last wins
                 s.objects[value] = v;
             }
         }

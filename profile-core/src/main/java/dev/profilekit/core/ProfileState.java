@@ -1,18 +1,18 @@
 package dev.profilekit.core;
 
 /**
- * The mutable state of one user's profile, as a {@link ProfileStore} holds it: primitive arrays laid
- * out by the compiled schema, a few objects for the non-scalar features, and the duplicate and lateness
- * bookkeeping. Its contents are private to the engine; a store only keeps and returns the object.
- * All access goes through {@link ProfileUpdater}, which locks the state object itself.
+ * The mutable state of one user's profile, as a {@link ProfileStore} holds it: one {@code double[]}
+ * laid out by the compiled schema for every scalar feature (counts and times are exact in a double
+ * below 2^53, which event times always are), a few objects for the non-scalar features, and the
+ * duplicate and lateness bookkeeping. Its contents are private to the engine; a store only keeps and
+ * returns the object. All access goes through {@link ProfileUpdater}, which locks the state object.
  */
-public final class ProfileState {
+public final class ProfileState extends SeenIds {
 
     final String user;
-    final long[] longs;
-    final double[] doubles;
+    final int userHash;
+    final double[] values;
     final Object[] objects;
-    final SeenIds seen = new SeenIds();
     /** Largest time of the user's accepted events (Long.MIN_VALUE: none). */
     long maxAccepted = Long.MIN_VALUE;
     /** Largest time of the events applied to the features (Long.MIN_VALUE: none). */
@@ -20,12 +20,14 @@ public final class ProfileState {
     /** Number of accepted events. */
     long accepted;
 
-    ProfileState(String user, int longSlots, int doubleSlots, int objectSlots) {
+    ProfileState(String user, int valueSlots, int objectSlots) {
         this.user = user;
-        this.longs = new long[longSlots];
-        this.doubles = new double[doubleSlots];
-        this.objects = new Object[objectSlots];
+        this.userHash = user.hashCode();
+        this.values = new double[valueSlots];
+        this.objects = objectSlots == 0 ? EMPTY : new Object[objectSlots];
     }
+
+    private static final Object[] EMPTY = new Object[0];
 
     /** The user this state belongs to. */
     public String user() {

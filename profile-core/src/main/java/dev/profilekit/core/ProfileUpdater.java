@@ -106,22 +106,22 @@ public final class ProfileUpdater {
         long lateness = compiled.latenessMs;
         boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
         if (retention == DedupRetention.ALL) {
-            if (s.seen.contains(id, Long.MIN_VALUE)) {
+            if (s.containsId(id, Long.MIN_VALUE)) {
                 return Outcome.DUPLICATE;
             }
             if (lateness >= 0 && hasMax && t < s.maxAccepted - lateness) {
                 return Outcome.LATE;
             }
-            s.seen.add(id, t, Long.MIN_VALUE);
+            s.addId(id, t, Long.MIN_VALUE);
         } else {
             long horizon = hasMax ? s.maxAccepted - lateness : Long.MIN_VALUE;
             if (t < horizon) {
                 return Outcome.LATE;
             }
-            if (s.seen.contains(id, horizon)) {
+            if (s.containsId(id, horizon)) {
                 return Outcome.DUPLICATE;
             }
-            s.seen.add(id, t, Math.max(horizon, t - lateness));
+            s.addId(id, t, Math.max(horizon, t - lateness));
         }
         if (t > s.maxAccepted) {
             s.maxAccepted = t;

@@ -2,98 +2,92 @@ package dev.profilekit.core;
 
 /**
  * Ids of a user's accepted events, for duplicate detection: an open-addressing table of the
- * events' own id strings (no per-entry objects) with each id's hash and event time beside it. Probes
- * compare the stored hash first, so a lookup dereferences an id string (a likely cache miss) only
- * when the hashes match.
+ * events' own id strings (no per-entry objects), with each id's hash and event time side by side in
+ * one {@code long[]} so a probe touches one cache line and dereferences an id string only when the
+ * hashes match. {@link ProfileState} extends this class so the table's fields live in the state
+ * object itself (one pointer hop less on the hot path).
  *
  * <p>With {@code forgetBefore} the table may drop ids whose event time is before a bound (used by
  * {@link DedupRetention#WITHIN_LATENESS}); dropping happens only when the table would otherwise grow,
- * and {@link #contains(String, long)} ignores such ids either way, so the answer never depends on when
- * the table was last cleaned. Not thread-safe; guarded by the profile's lock.
+ * and {@link #containsId(String, long)} ignores such ids either way, so the answer never depends on
+ * when the table was last cleaned. Not thread-safe; guarded by the profile's lock.
  */
-final class SeenIds {
+abstract class SeenIds {
 
-    private String[] ids;
-    private int[] hashes;
-    private long[] times;
-    private int size;
-
-    SeenIds() {
-        ids = new String[8];
-        hashes = new int[8];
-        times = new long[8];
-    }
+    private String[] ids = new String[8];
+    /** meta[2i] = hash of ids[i], meta[2i + 1] = its event time. */
+    private long[] meta = new long[16];
+    private int idCount;
 
     private static int spread(int h) {
         return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
     /** Whether {@code id} was added with a time at or after {@code notBefore}. */
-    boolean contains(String id, long notBefore) {
+    final boolean containsId(String id, long notBefore) {
         int h = id.hashCode();
         int mask = ids.length - 1;
         for (int i = spread(h) & mask; ids[i] != null; i = (i + 1) & mask) {
-            if (hashes[i] == h && ids[i].equals(id)) {
-                return times[i] >= notBefore;
+            if ((int) meta[2 * i] == h && ids[i].equals(id)) {
+                return meta[2 * i + 1] >= notBefore;
             }
         }
         return false;
     }
 
     /** Adds (or refreshes) {@code id} at {@code time}; may first drop ids older than {@code forgetBefore}. */
-    void add(String id, long time, long forgetBefore) {
+    final void addId(String id, long time, long forgetBefore) {
         int h = id.hashCode();
         int mask = ids.length - 1;
         int i = spread(h) & mask;
         for (; ids[i] != null; i = (i + 1) & mask) {
-            if (hashes[i] == h && ids[i].equals(id)) {
-                times[i] = time;
+            if ((int) meta[2 * i] == h && ids[i].equals(id)) {
+                meta[2 * i + 1] = time;
                 return;
             }
         }
         ids[i] = id;
-        hashes[i] = h;
-        times[i] = time;
-        if (++size > ids.length * 0.6) {
+        meta[2 * i] = h;
+        meta[2 * i + 1] = time;
+        if (++idCount > ids.length * 0.6) {
             rebuild(forgetBefore);
         }
     }
 
-    int size() {
-        return size;
+    /** Number of ids held. */
+    final int idCount() {
+        return idCount;
     }
 
     private void rebuild(long forgetBefore) {
         if (forgetBefore != Long.MIN_VALUE) {
             // drop expired ids in place first; grow only if the table is still more than half full
             for (int i = 0; i < ids.length; ) {
-                if (ids[i] != null && times[i] < forgetBefore) {
+                if (ids[i] != null && meta[2 * i + 1] < forgetBefore) {
                     delete(i); // an entry may have moved into slot i: look at it again
                 } else {
                     i++;
                 }
             }
-            if (size <= ids.length * 0.5) {
+            if (idCount <= ids.length * 0.5) {
                 return;
             }
         }
         String[] oldIds = ids;
-        int[] oldHashes = hashes;
-        long[] oldTimes = times;
+        long[] oldMeta = meta;
         int n = oldIds.length << 1;
         ids = new String[n];
-        hashes = new int[n];
-        times = new long[n];
+        meta = new long[2 * n];
         int mask = n - 1;
         for (int i = 0; i < oldIds.length; i++) {
             if (oldIds[i] != null) {
-                int j = spread(oldHashes[i]) & mask;
+                int j = spread((int) oldMeta[2 * i]) & mask;
                 while (ids[j] != null) {
                     j = (j + 1) & mask;
                 }
                 ids[j] = oldIds[i];
-                hashes[j] = oldHashes[i];
-                times[j] = oldTimes[i];
+                meta[2 * j] = oldMeta[2 * i];
+                meta[2 * j + 1] = oldMeta[2 * i + 1];
             }
         }
     }
@@ -107,17 +101,17 @@ final class SeenIds {
             if (ids[j] == null) {
                 break;
             }
-            int home = spread(hashes[j]) & mask;
+            int home = spread((int) meta[2 * j]) & mask;
             // entry j may move to the hole at i unless its home lies cyclically in (i, j]
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
                 ids[i] = ids[j];
-                hashes[i] = hashes[j];
-                times[i] = times[j];
+                meta[2 * i] = meta[2 * j];
+                meta[2 * i + 1] = meta[2 * j + 1];
                 i = j;
             }
         }
         ids[i] = null;
-        size--;
+        idCount--;
     }
 }

@@ -59,12 +59,11 @@ class StreamingKernelsTest {
         SplittableRandom r = new SplittableRandom(seed);
         long width = 1 + r.nextLong(3_600_000L);
         long[] t = times(r, n, width * buckets * 4);
-        long[] ids = new long[buckets];
-        double[] sums = new double[buckets + 2];
-        BucketRing.init(ids, 0, sums, 2, buckets);
+        double[] ring = new double[BucketRing.slots(buckets) + 3];
+        BucketRing.init(ring, 3, buckets);
         long max = Long.MIN_VALUE;
         for (long ti : t) {
-            BucketRing.add(ids, 0, sums, 2, buckets, Math.floorDiv(ti, width), 1.0);
+            BucketRing.add(ring, 3, buckets, Math.floorDiv(ti, width), 1.0);
             max = Math.max(max, ti);
         }
         long asOf = max + r.nextLong(width * buckets * 2);
@@ -73,7 +72,7 @@ class StreamingKernelsTest {
             long b = Math.floorDiv(ti, width);
             return bT - buckets < b && b <= bT;
         }).count();
-        assertThat(BucketRing.sum(ids, 0, sums, 2, buckets, bT)).isEqualTo((double) naive);
+        assertThat(BucketRing.sum(ring, 3, buckets, bT)).isEqualTo((double) naive);
     }
 
     @Property(tries = 50)
