@@ -2,7 +2,6 @@ package dev.profilekit.cli.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.models.timeseries.Arima;
 import dev.profilekit.models.timeseries.ArimaForecast;
@@ -29,18 +28,13 @@ public final class ArimaConformance {
      * @throws IllegalArgumentException if an input is missing or malformed, or a trend is not 'c' or 'n'
      */
     public static ObjectNode run(JsonNode fixture) {
-        double[] series = vector(fixture.get("series"), "series");
-        JsonNode stepsNode = fixture.get("steps");
-        if (stepsNode == null || !stepsNode.canConvertToInt()) {
-            throw new IllegalArgumentException("arima fixture has no integer field 'steps'");
-        }
-        int steps = stepsNode.intValue();
+        double[] series = FixtureInput.vector(fixture, "series");
+        int steps = FixtureInput.intField(fixture, "steps");
         JsonNode fits = fixture.get("fits");
         if (fits == null || !fits.isArray()) {
             throw new IllegalArgumentException("arima fixture has no array field 'fits'");
         }
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode out = f.objectNode();
+        ObjectNode out = FixtureOutput.object();
         ArrayNode outFits = out.putArray("fits");
         for (int i = 0; i < fits.size(); i++) {
             JsonNode spec = fits.get(i);
@@ -63,35 +57,12 @@ public final class ArimaConformance {
             r.put("trend", trend);
             ArrayNode names = r.putArray("param_names");
             m.paramNames().forEach(names::add);
-            r.set("params", doubles(m.params()));
+            r.set("params", FixtureOutput.array(m.params()));
             r.put("loglike", m.logLikelihood());
             r.put("aic", m.aic());
-            r.set("forecast", doubles(fc.mean()));
-            r.set("forecast_se", doubles(fc.standardErrors()));
+            r.set("forecast", FixtureOutput.array(fc.mean()));
+            r.set("forecast_se", FixtureOutput.array(fc.standardErrors()));
         }
         return out;
-    }
-
-    private static ArrayNode doubles(double[] v) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        for (double x : v) {
-            a.add(x);
-        }
-        return a;
-    }
-
-    private static double[] vector(JsonNode a, String what) {
-        if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException("fixture has no array field '" + what + "'");
-        }
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            JsonNode x = a.get(i);
-            if (!x.isNumber()) {
-                throw new IllegalArgumentException(what + "[" + i + "] is not a number: " + x);
-            }
-            v[i] = x.doubleValue();
-        }
-        return v;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -314,15 +315,15 @@ public final class ArimaModel {
         ObjectNode root = ModelJson.header(FORMAT, VERSION);
         root.putArray("order").add(order.p()).add(order.d()).add(order.q());
         root.put("constant", constant);
-        root.set("params", ModelJson.vector(params()));
-        root.set("standardErrors", ModelJson.vectorNullable(standardErrors));
+        root.set("params", ModelJson.doubles(params()));
+        root.set("standardErrors", ModelJson.nullableDoubles(standardErrors));
         root.put("loglike", loglike);
         root.put("observations", observations);
         root.put("iterations", iterations);
         root.put("converged", converged);
-        root.set("state", ModelJson.vector(state));
+        root.set("state", ModelJson.doubles(state));
         root.set("stateCovariance", ModelJson.matrix(stateCovariance));
-        root.set("levels", ModelJson.vector(levels));
+        root.set("levels", ModelJson.doubles(levels));
         root.set("info", ModelJson.info(info));
         return ModelJson.write(root);
     }
@@ -334,12 +335,12 @@ public final class ArimaModel {
      *                                  inconsistent (parameter count against order)
      */
     public static ArimaModel fromJson(String json) {
-        JsonNode root = ModelJson.parse(json, FORMAT, VERSION);
-        JsonNode o = ModelJson.require(root, "order");
+        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
+        JsonNode o = ModelJson.field(root, "order");
         Checks.requireArgument(o.isArray() && o.size() == 3, "order must be [p, d, q], was %s", o);
         ArimaOrder order = ArimaOrder.of(o.get(0).intValue(), o.get(1).intValue(), o.get(2).intValue());
-        boolean constant = ModelJson.require(root, "constant").booleanValue();
-        double[] params = ModelJson.vector(ModelJson.require(root, "params"), "params");
+        boolean constant = ModelJson.field(root, "constant").booleanValue();
+        double[] params = ModelJson.readDoubles(root, "params");
         int k = (constant ? 1 : 0) + order.p() + order.q() + 1;
         Checks.requireArgument(params.length == k, "params has %d values, %s%s needs %d", params.length, order,
                 constant ? " with constant" : "", k);
@@ -351,13 +352,13 @@ public final class ArimaModel {
         i += order.q();
         double sigma2 = params[i];
         return new ArimaModel(order, constant, mean, ar, ma, sigma2,
-                ModelJson.vectorNullable(ModelJson.require(root, "standardErrors"), "standardErrors"),
-                ModelJson.require(root, "loglike").doubleValue(), ModelJson.require(root, "observations").intValue(),
-                ModelJson.require(root, "iterations").intValue(), ModelJson.require(root, "converged").booleanValue(),
-                ModelJson.vector(ModelJson.require(root, "state"), "state"),
-                ModelJson.matrix(ModelJson.require(root, "stateCovariance"), "stateCovariance"),
-                ModelJson.vector(ModelJson.require(root, "levels"), "levels"),
-                ModelJson.info(ModelJson.require(root, "info")));
+                ModelJson.readNullableDoubles(root, "standardErrors"),
+                ModelJson.field(root, "loglike").doubleValue(), ModelJson.field(root, "observations").intValue(),
+                ModelJson.field(root, "iterations").intValue(), ModelJson.field(root, "converged").booleanValue(),
+                ModelJson.readDoubles(root, "state"),
+                ModelJson.readMatrix(root, "stateCovariance"),
+                ModelJson.readDoubles(root, "levels"),
+                ModelJson.readInfo(root));
     }
 
     @Override

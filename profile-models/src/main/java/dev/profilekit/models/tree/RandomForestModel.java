@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
