@@ -18,7 +18,9 @@ import org.apache.commons.math3.special.Erf;
  * which is all that forecasting needs, so it does not hold the series.
  *
  * <p>Parameters are in statsmodels' order: const (if any), ar.L1..ar.Lp, ma.L1..ma.Lq, sigma2. The
- * log-likelihood is the exact Gaussian one of the differenced series; {@code aic = 2k - 2 loglike} and
+ * log-likelihood is the exact Gaussian one of the differenced series, or with
+ * {@link ArimaLikelihood#APPROXIMATE_DIFFUSE} statsmodels' approximate diffuse one (see {@link ArimaLikelihood});
+ * {@code aic = 2k - 2 loglike} and
  * {@code bic = k ln(n - d) - 2 loglike}, k counting sigma2.
  *
  * <p>JSON: {@code {"format":"profilekit.arima","version":1,"order":[p,d,q],"constant":..,"params":[..],
@@ -160,7 +162,11 @@ public final class ArimaModel {
         return (constant ? 1 : 0) + ar.length + ma.length + 1;
     }
 
-    /** Exact Gaussian log-likelihood of the differenced series at the estimate. */
+    /**
+     * Log-likelihood at the estimate: the exact Gaussian one of the differenced series, or the approximate diffuse
+     * one (first d prediction errors left out) when the model was fitted with
+     * {@link ArimaLikelihood#APPROXIMATE_DIFFUSE}.
+     */
     public double logLikelihood() {
         return loglike;
     }
