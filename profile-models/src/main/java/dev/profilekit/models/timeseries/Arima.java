@@ -75,16 +75,8 @@ public final class Arima {
             levels[j] = w[w.length - 1];
             w = difference(w);
         }
-        double mean = 0;
-        for (double v : w) {
-            mean += v;
-        }
-        mean /= w.length;
-        double var = 0;
-        for (double v : w) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= w.length;
+        double mean = mean(w);
+        double var = sumOfSquaredDeviations(w, mean) / w.length;
         Checks.requireArgument(var > 0, "series is constant after %d difference(s): variance 0, nothing to fit", d);
         Params layout = new Params(constant, p, q, mean, Math.sqrt(var));
         double[] finalW = w;
@@ -245,16 +237,7 @@ public final class Arima {
         int bestD = 0;
         double bestVar = Double.POSITIVE_INFINITY;
         for (int d = 0; d <= maxD; d++) {
-            double m = 0;
-            for (double v : w) {
-                m += v;
-            }
-            m /= w.length;
-            double var = 0;
-            for (double v : w) {
-                var += (v - m) * (v - m);
-            }
-            var /= w.length - 1;
+            double var = sumOfSquaredDeviations(w, mean(w)) / (w.length - 1);
             if (var < bestVar) {
                 bestVar = var;
                 bestD = d;
@@ -262,6 +245,22 @@ public final class Arima {
             w = difference(w);
         }
         return bestD;
+    }
+
+    private static double mean(double[] x) {
+        double m = 0;
+        for (double v : x) {
+            m += v;
+        }
+        return m / x.length;
+    }
+
+    private static double sumOfSquaredDeviations(double[] x, double mean) {
+        double s = 0;
+        for (double v : x) {
+            s += (v - mean) * (v - mean);
+        }
+        return s;
     }
 
     static double[] difference(double[] x) {
