@@ -1,8 +1,6 @@
 package dev.profilekit.cli.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.models.cluster.AgglomerativeClustering;
 import dev.profilekit.models.cluster.KMeans;
@@ -36,57 +34,19 @@ public final class ClusteringConformance {
      * @throws IllegalArgumentException if X or k is missing or malformed
      */
     public static ObjectNode run(JsonNode fixture) {
-        double[][] x = matrix(fixture.get("X"), "X");
-        JsonNode kNode = fixture.get("k");
-        if (kNode == null || !kNode.canConvertToInt()) {
-            throw new IllegalArgumentException("clustering fixture has no integer field 'k'");
-        }
-        int k = kNode.intValue();
+        double[][] x = FixtureInput.matrix(fixture, "X");
+        int k = FixtureInput.intField(fixture, "k");
         KMeansModel km = KMeans.fit(x, KMeansOptions.k(k).restarts(RESTARTS).tolerance(0).seed(SEED));
         int[] labels = km.predict(x);
         int[] ward = AgglomerativeClustering.fit(x, Linkage.WARD).cutToClusters(k);
         int[] average = AgglomerativeClustering.fit(x, Linkage.AVERAGE).cutToClusters(k);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode out = FixtureOutput.object();
         out.put("kmeans_best_inertia", km.inertia());
-        out.set("kmeans_labels", ints(labels));
+        out.set("kmeans_labels", FixtureOutput.array(labels));
         out.put("kmeans_silhouette", ClusteringMetrics.silhouette(x, labels));
-        out.set("ward_labels", ints(ward));
-        out.set("average_labels", ints(average));
+        out.set("ward_labels", FixtureOutput.array(ward));
+        out.set("average_labels", FixtureOutput.array(average));
         out.put("ari_kmeans_vs_ward", ClusteringMetrics.adjustedRandIndex(labels, ward));
         return out;
-    }
-
-    private static ArrayNode ints(int[] v) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        for (int x : v) {
-            a.add(x);
-        }
-        return a;
-    }
-
-    private static double[] vector(JsonNode a, String what) {
-        if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException("fixture has no array field '" + what + "'");
-        }
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            JsonNode x = a.get(i);
-            if (!x.isNumber()) {
-                throw new IllegalArgumentException(what + "[" + i + "] is not a number: " + x);
-            }
-            v[i] = x.doubleValue();
-        }
-        return v;
-    }
-
-    private static double[][] matrix(JsonNode a, String what) {
-        if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException("fixture has no array field '" + what + "'");
-        }
-        double[][] m = new double[a.size()][];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = vector(a.get(i), what + "[" + i + "]");
-        }
-        return m;
     }
 }

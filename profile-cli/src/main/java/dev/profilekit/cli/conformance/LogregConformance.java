@@ -1,12 +1,6 @@
 package dev.profilekit.cli.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.models.metrics.ClassificationMetrics;
 import dev.profilekit.models.metrics.ConfusionMatrix;
@@ -32,12 +26,12 @@ public final class LogregConformance {
 
     /** Runs one {@code logreg} fixture; see the class comment. */
     public static ObjectNode run(JsonNode fixture) {
-        double[][] x = matrix(fixture, "X");
-        int[] y = labels(fixture, "y");
-        double lambda = taskParameter(fixture, "lambda", 1.0);
-        double threshold = threshold(fixture, 0.5);
+        double[][] x = FixtureInput.matrix(fixture, "X");
+        int[] y = FixtureInput.labels(fixture, "y");
+        double lambda = FixtureInput.taskParameter(fixture, "lambda", 1.0);
+        double threshold = FixtureInput.threshold(fixture, 0.5);
         double[][] z = zScore(x);
-        LogisticModel model = LogisticRegression.fit(z, y, names(fixture),
+        LogisticModel model = LogisticRegression.fit(z, y, FixtureInput.featureNames(fixture),
                 LogisticOptions.l2(lambda).tolerance(GRADIENT_TOLERANCE).maxIterations(200));
         if (!model.convergence().orElseThrow().converged()) {
             throw new IllegalStateException("logistic regression did not converge: " + model.convergence().get());
@@ -45,8 +39,8 @@ public final class LogregConformance {
         double[] p = model.predictProbabilities(z);
         ConfusionMatrix cm = ConfusionMatrix.atThreshold(y, p, threshold);
 
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.set("coef_on_standardised_X", array(model.coefficients()));
+        ObjectNode out = FixtureOutput.object();
+        out.set("coef_on_standardised_X", FixtureOutput.array(model.coefficients()));
         out.put("intercept", model.intercept());
         out.put("train_accuracy", cm.accuracy());
         out.put("train_log_loss", ClassificationMetrics.logLoss(y, p));
@@ -54,7 +48,7 @@ public final class LogregConformance {
         out.put("train_f1", cm.f1());
         out.put("train_precision", cm.precision());
         out.put("train_recall", cm.recall());
-        out.set("probabilities_first10", array(Arrays.copyOf(p, Math.min(FIRST, p.length))));
+        out.set("probabilities_first10", FixtureOutput.array(Arrays.copyOf(p, Math.min(FIRST, p.length))));
         return out;
     }
 
@@ -100,105 +94,5 @@ public final class LogregConformance {
             }
         }
         return z;
-    }
-
-    // Fixture input readers (kept in each kind's class so every kind stays one self-contained file).
-
-    private static JsonNode field(JsonNode fixture, String name) {
-        JsonNode f = fixture.get(name);
-        if (f == null || f.isNull()) {
-            throw new IllegalArgumentException("fixture has no field '" + name + "'");
-        }
-        return f;
-    }
-
-    private static double[][] matrix(JsonNode fixture, String name) {
-        JsonNode f = field(fixture, name);
-        if (!f.isArray()) {
-            throw new IllegalArgumentException("fixture field '" + name + "' must be an array of rows");
-        }
-        double[][] out = new double[f.size()][];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode row = f.get(i);
-            if (!row.isArray()) {
-                throw new IllegalArgumentException("fixture field '" + name + "' row " + i + " must be an array");
-            }
-            out[i] = new double[row.size()];
-            for (int j = 0; j < out[i].length; j++) {
-                out[i][j] = number(row.get(j), name + "[" + i + "][" + j + "]");
-            }
-        }
-        return out;
-    }
-
-    private static double[] vector(JsonNode fixture, String name) {
-        JsonNode f = field(fixture, name);
-        if (!f.isArray()) {
-            throw new IllegalArgumentException("fixture field '" + name + "' must be an array");
-        }
-        double[] out = new double[f.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = number(f.get(i), name + "[" + i + "]");
-        }
-        return out;
-    }
-
-    private static int[] labels(JsonNode fixture, String name) {
-        double[] v = vector(fixture, name);
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i])) {
-                throw new IllegalArgumentException("fixture field '" + name + "' element " + i
-                        + " must be an integer label, was " + v[i]);
-            }
-            out[i] = (int) v[i];
-        }
-        return out;
-    }
-
-    /** Feature names if the fixture has them, else null. */
-    private static List<String> names(JsonNode fixture) {
-        JsonNode f = fixture.get("feature_names");
-        if (f == null || !f.isArray()) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        f.forEach(e -> out.add(e.asText()));
-        return out;
-    }
-
-    private static double number(JsonNode n, String where) {
-        if (n == null || !n.isNumber()) {
-            throw new IllegalArgumentException("fixture value " + where + " must be a number, was " + n);
-        }
-        return n.doubleValue();
-    }
-
-    /** The number after {@code key=} in the task sentence, or {@code fallback} when the task does not state it. */
-    private static double taskParameter(JsonNode fixture, String key, double fallback) {
-        JsonNode task = fixture.get("task");
-        if (task == null || !task.isTextual()) {
-            return fallback;
-        }
-        Matcher m = Pattern.compile("\\b" + Pattern.quote(key) + "\\s*=\\s*([-+0-9.eE]+)").matcher(task.asText());
-        return m.find() ? Double.parseDouble(m.group(1)) : fallback;
-    }
-
-    /** The number after {@code threshold} in the task sentence, or {@code fallback}. */
-    private static double threshold(JsonNode fixture, double fallback) {
-        JsonNode task = fixture.get("task");
-        if (task == null || !task.isTextual()) {
-            return fallback;
-        }
-        Matcher m = Pattern.compile("threshold\\s*=?\\s*([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)").matcher(task.asText());
-        return m.find() ? Double.parseDouble(m.group(1)) : fallback;
-    }
-
-    private static ArrayNode array(double[] values) {
-        ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        for (double v : values) {
-            a.add(v);
-        }
-        return a;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -143,19 +144,19 @@ public final class Dendrogram {
      * @throws IllegalArgumentException if the text is not a {@code profilekit.dendrogram} version 1 object
      */
     public static Dendrogram fromJson(String json) {
-        JsonNode root = ModelJson.parse(json, FORMAT, VERSION);
-        String name = ModelJson.require(root, "linkage").asText();
+        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
+        String name = ModelJson.field(root, "linkage").asText();
         Linkage linkage;
         try {
             linkage = Linkage.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown linkage '" + name + "'", e);
         }
-        double[][] merges = ModelJson.matrix(ModelJson.require(root, "merges"), "merges");
-        int points = ModelJson.require(root, "points").intValue();
+        double[][] merges = ModelJson.readMatrix(root, "merges");
+        int points = ModelJson.field(root, "points").intValue();
         Checks.requireArgument(points == merges.length + 1, "points %d does not match %d merges",
                 points, merges.length);
-        return new Dendrogram(merges, linkage, ModelJson.info(ModelJson.require(root, "info")));
+        return new Dendrogram(merges, linkage, ModelJson.readInfo(root));
     }
 
     @Override

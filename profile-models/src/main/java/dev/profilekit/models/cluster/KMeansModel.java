@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -129,12 +130,12 @@ public final class KMeansModel {
      * @throws IllegalArgumentException if the text is not a {@code profilekit.kmeans} version 1 object
      */
     public static KMeansModel fromJson(String json) {
-        JsonNode root = ModelJson.parse(json, FORMAT, VERSION);
+        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
         JsonNode in = root.get("inertia");
         double inertia = in == null || in.isNull() ? Double.NaN : in.doubleValue();
-        return new KMeansModel(ModelJson.matrix(ModelJson.require(root, "centroids"), "centroids"), inertia,
-                ModelJson.require(root, "iterations").intValue(), ModelJson.require(root, "converged").booleanValue(),
-                ModelJson.info(ModelJson.require(root, "info")));
+        return new KMeansModel(ModelJson.readMatrix(root, "centroids"), inertia,
+                ModelJson.field(root, "iterations").intValue(), ModelJson.field(root, "converged").booleanValue(),
+                ModelJson.readInfo(root));
     }
 
     @Override

@@ -33,24 +33,7 @@ public record ConfusionMatrix(long truePositives, long falsePositives, long true
         requireBinary(yTrue, "yTrue");
         requireBinary(yPred, "yPred");
         requireSameLength(yTrue.length, "yTrue", yPred.length, "yPred");
-        long tp = 0;
-        long fp = 0;
-        long tn = 0;
-        long fn = 0;
-        for (int i = 0; i < yTrue.length; i++) {
-            if (yPred[i] == 1) {
-                if (yTrue[i] == 1) {
-                    tp++;
-                } else {
-                    fp++;
-                }
-            } else if (yTrue[i] == 1) {
-                fn++;
-            } else {
-                tn++;
-            }
-        }
-        return new ConfusionMatrix(tp, fp, tn, fn);
+        return tally(yTrue, i -> yPred[i] == 1);
     }
 
     /**
@@ -67,25 +50,7 @@ public record ConfusionMatrix(long truePositives, long falsePositives, long true
         requireFinite(scores, "scores");
         requireSameLength(yTrue.length, "yTrue", scores.length, "scores");
         Checks.requireFinite(threshold, "threshold");
-        long tp = 0;
-        long fp = 0;
-        long tn = 0;
-        long fn = 0;
-        for (int i = 0; i < yTrue.length; i++) {
-            boolean positive = scores[i] >= threshold;
-            if (positive) {
-                if (yTrue[i] == 1) {
-                    tp++;
-                } else {
-                    fp++;
-                }
-            } else if (yTrue[i] == 1) {
-                fn++;
-            } else {
-                tn++;
-            }
-        }
-        return new ConfusionMatrix(tp, fp, tn, fn);
+        return tally(yTrue, i -> scores[i] >= threshold);
     }
 
     /** Number of examples counted. */
@@ -136,6 +101,29 @@ public record ConfusionMatrix(long truePositives, long falsePositives, long true
         }
     }
 
+    /** Counts the four cells; {@code predictedPositive} tells the decision for row i. O(n). */
+    private static ConfusionMatrix tally(int[] yTrue, java.util.function.IntPredicate predictedPositive) {
+        long tp = 0;
+        long fp = 0;
+        long tn = 0;
+        long fn = 0;
+        for (int i = 0; i < yTrue.length; i++) {
+            if (predictedPositive.test(i)) {
+                if (yTrue[i] == 1) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+            } else if (yTrue[i] == 1) {
+                fn++;
+            } else {
+                tn++;
+            }
+        }
+        return new ConfusionMatrix(tp, fp, tn, fn);
+    }
+
+    /** Fails unless {@code values} is non-null, non-empty and finite; the message names it, the value and index. */
     static void requireFinite(double[] values, String name) {
         if (values == null) {
             throw new IllegalArgumentException(name + " must not be null");

@@ -58,24 +58,10 @@ public final class RegressionMetrics {
     }
 
     private static void check(double[] yTrue, double[] yPred) {
-        requireFinite(yTrue, "yTrue");
-        requireFinite(yPred, "yPred");
+        ConfusionMatrix.requireFinite(yTrue, "yTrue");
+        ConfusionMatrix.requireFinite(yPred, "yPred");
         if (yTrue.length != yPred.length) {
             throw new IllegalArgumentException("yTrue has " + yTrue.length + " elements but yPred has " + yPred.length);
-        }
-    }
-
-    private static void requireFinite(double[] values, String name) {
-        if (values == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
-        if (values.length == 0) {
-            throw new IllegalArgumentException(name + " must not be empty");
-        }
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
-                throw new IllegalArgumentException(name + " must be finite, was " + values[i] + " at index " + i);
-            }
         }
     }
 }

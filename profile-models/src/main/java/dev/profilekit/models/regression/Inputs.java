@@ -117,6 +117,23 @@ final class Inputs {
         }
     }
 
+    /**
+     * {@code b + w.x} for one prediction row. O(d), no allocation.
+     *
+     * @throws IllegalArgumentException if {@code x} has the wrong length, or names the first non-finite value
+     */
+    static double linearPredictor(double intercept, double[] coefficients, List<String> names, double[] x) {
+        requireRow(x, coefficients.length);
+        double z = intercept;
+        for (int j = 0; j < coefficients.length; j++) {
+            z += coefficients[j] * x[j];
+        }
+        if (!Double.isFinite(z)) {
+            throw nonFinite(x, names);
+        }
+        return z;
+    }
+
     /** Called after a dot product came out non-finite: finds and names the offending value. */
     static IllegalArgumentException nonFinite(double[] x, List<String> names) {
         for (int j = 0; j < x.length; j++) {

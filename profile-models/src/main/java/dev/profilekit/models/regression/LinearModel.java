@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -79,15 +80,7 @@ public final class LinearModel {
 
     /** {@code b + w.x}. O(d), no allocation; fails on a wrong length or non-finite value. */
     public double predict(double[] x) {
-        Inputs.requireRow(x, coefficients.length);
-        double z = intercept;
-        for (int j = 0; j < coefficients.length; j++) {
-            z += coefficients[j] * x[j];
-        }
-        if (!Double.isFinite(z)) {
-            throw Inputs.nonFinite(x, featureNames);
-        }
-        return z;
+        return Inputs.linearPredictor(intercept, coefficients, featureNames, x);
     }
 
     /** Predictions for every row. O(n d). */

@@ -67,23 +67,12 @@ public final class LinearRegression {
         double yMean = mean(y);
         DMatrixRMaj a = new DMatrixRMaj(n, d);
         double[] b = new double[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                a.data[i * d + j] = x[i][j] - xMean[j];
-            }
-            b[i] = y[i] - yMean;
-        }
+        centre(x, xMean, y, yMean, a, b);
         double[][] rInv = new double[d][];
         double[] w = solveQr(a, b, names, rInv);
         double intercept = interceptOf(xMean, yMean, w);
 
-        double rss = 0;
-        double tss = 0;
-        for (int i = 0; i < n; i++) {
-            double e = y[i] - predict(intercept, w, x[i]);
-            rss += e * e;
-            tss += (y[i] - yMean) * (y[i] - yMean);
-        }
+        double rss = residualSumOfSquares(x, y, intercept, w);
         int dof = n - d - 1;
         double sigma2 = rss / dof;
         // Cov(w) = sigma^2 (Xc^T Xc)^-1 = sigma^2 R^-1 R^-T; Var(b) = sigma^2 (1/n + |R^-T mean(x)|^2)
@@ -106,7 +95,7 @@ public final class LinearRegression {
         double interceptSe = Math.sqrt(sigma2 * (1.0 / n + meanTerm));
         OlsStatistics stats = new OlsStatistics(dof, Math.sqrt(sigma2), interceptSe, coefSe);
         ModelInfo info = ModelInfo.of("linear-regression/ols-qr", options.asMap(), null, n, d);
-        return new LinearModel(intercept, w, names, r2(rss, tss), stats, info);
+        return new LinearModel(intercept, w, names, r2(rss, totalSumOfSquares(y, yMean)), stats, info);
     }
 
     private static LinearModel ridge(double[][] x, double[] y, List<String> names, LinearOptions options) {
@@ -116,27 +105,16 @@ public final class LinearRegression {
         double yMean = mean(y);
         DMatrixRMaj a = new DMatrixRMaj(n + d, d);
         double[] b = new double[n + d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                a.data[i * d + j] = x[i][j] - xMean[j];
-            }
-            b[i] = y[i] - yMean;
-        }
+        centre(x, xMean, y, yMean, a, b);
         double root = Math.sqrt(options.alpha());
         for (int j = 0; j < d; j++) {
             a.data[(n + j) * d + j] = root;
         }
         double[] w = solveQr(a, b, names, null);
         double intercept = interceptOf(xMean, yMean, w);
-        double rss = 0;
-        double tss = 0;
-        for (int i = 0; i < n; i++) {
-            double e = y[i] - predict(intercept, w, x[i]);
-            rss += e * e;
-            tss += (y[i] - yMean) * (y[i] - yMean);
-        }
+        double rss = residualSumOfSquares(x, y, intercept, w);
         ModelInfo info = ModelInfo.of("linear-regression/ridge-qr", options.asMap(), null, n, d);
-        return new LinearModel(intercept, w, names, r2(rss, tss), null, info);
+        return new LinearModel(intercept, w, names, r2(rss, totalSumOfSquares(y, yMean)), null, info);
     }
 
     /**
@@ -208,6 +186,34 @@ public final class LinearRegression {
         return new IllegalArgumentException("x is rank deficient: column " + Inputs.columnName(names, j)
                 + " is (numerically) constant or a linear combination of the earlier columns and the intercept; "
                 + "remove it or use ridge (alpha > 0)");
+    }
+
+    /** Writes the centred rows x_i - mean(x) into the first n rows of {@code a}, y_i - mean(y) into {@code b}. */
+    private static void centre(double[][] x, double[] xMean, double[] y, double yMean, DMatrixRMaj a, double[] b) {
+        int d = xMean.length;
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < d; j++) {
+                a.data[i * d + j] = x[i][j] - xMean[j];
+            }
+            b[i] = y[i] - yMean;
+        }
+    }
+
+    private static double residualSumOfSquares(double[][] x, double[] y, double intercept, double[] w) {
+        double rss = 0;
+        for (int i = 0; i < x.length; i++) {
+            double e = y[i] - predict(intercept, w, x[i]);
+            rss += e * e;
+        }
+        return rss;
+    }
+
+    private static double totalSumOfSquares(double[] y, double yMean) {
+        double tss = 0;
+        for (double v : y) {
+            tss += (v - yMean) * (v - yMean);
+        }
+        return tss;
     }
 
     private static double[] columnMeans(double[][] x) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -99,15 +100,7 @@ public final class LogisticModel {
      * @throws IllegalArgumentException if {@code x} has the wrong length or a non-finite value
      */
     public double logit(double[] x) {
-        Inputs.requireRow(x, coefficients.length);
-        double z = intercept;
-        for (int j = 0; j < coefficients.length; j++) {
-            z += coefficients[j] * x[j];
-        }
-        if (!Double.isFinite(z)) {
-            throw Inputs.nonFinite(x, featureNames);
-        }
-        return z;
+        return Inputs.linearPredictor(intercept, coefficients, featureNames, x);
     }
 
     /** P(y = 1 | x). O(d), no allocation. */

@@ -24,6 +24,11 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * Kalman filter on Harvey's state-space form with the stationary initial covariance, sigma2 concentrated out,
  * and maximised by BFGS with numerical gradients, from the CSS estimate and from zero (the better optimum is
  * kept). Each likelihood evaluation costs O(n r²), r = max(p, q + 1).
+ *
+ * <p>With {@link ArimaOptions#likelihood(ArimaLikelihood) likelihood(APPROXIMATE_DIFFUSE)} and d >= 1 the exact
+ * estimate is then refined by BFGS over (AR and MA reals, log sigma2) to the maximum of statsmodels' likelihood,
+ * in which the d integration states stay in the state vector with an approximate diffuse start (see
+ * {@link ArimaLikelihood}); each evaluation costs O(n (d + r)³).
  */
 public final class Arima {
 
@@ -36,11 +41,12 @@ public final class Arima {
     }
 
     /**
-     * Fits ARIMA(p, d, q) by exact maximum likelihood.
+     * Fits ARIMA(p, d, q) by maximum likelihood: exact, or statsmodels' approximate diffuse likelihood when the
+     * options ask for it and d >= 1.
      *
      * @param series  the observations, oldest first, all finite
      * @param order   p, d, q
-     * @param options constant and iteration limit
+     * @param options constant, iteration limit and likelihood
      * @return the fitted model; {@code converged()} is false if the optimiser hit its limit without meeting its
      *         convergence test
      * @throws IllegalArgumentException if the series has a non-finite value, is too short for the order (fewer
@@ -69,16 +75,8 @@ public final class Arima {
             levels[j] = w[w.length - 1];
             w = difference(w);
         }
-        double mean = 0;
-        for (double v : w) {
-            mean += v;
-        }
-        mean /= w.length;
-        double var = 0;
-        for (double v : w) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= w.length;
+        double mean = mean(w);
+        double var = sumOfSquaredDeviations(w, mean) / w.length;
         Checks.requireArgument(var > 0, "series is constant after %d difference(s): variance 0, nothing to fit", d);
         Params layout = new Params(constant, p, q, mean, Math.sqrt(var));
         double[] finalW = w;
@@ -113,23 +111,77 @@ public final class Arima {
         double sigma2 = fr.sigma2();
         double loglike = fr.concentratedLogLikelihood();
         int r = fr.state.length;
+        double[] state = fr.state;
         double[][] cov = new double[r][r];
         for (int i = 0; i < r; i++) {
             for (int j = 0; j < r; j++) {
                 cov[i][j] = sigma2 * fr.covariance[i][j];
             }
         }
-        double[] se = standardErrors(w, constant, mu, ar, ma, sigma2, Math.sqrt(var));
+        int iterations = best.iterations();
+        boolean converged = best.converged();
+        boolean diffuse = options.likelihood() == ArimaLikelihood.APPROXIMATE_DIFFUSE && d > 0;
+        double[] se;
+        if (diffuse) {
+            // statsmodels' estimand: refine the exact-likelihood optimum (it is close) over (AR and MA reals,
+            // log sigma2), sigma2 not concentrated out since the diffuse prior variance is not scaled by it.
+            double[] start = java.util.Arrays.copyOf(best.x(), p + q + 1);
+            start[p + q] = Math.log(sigma2);
+            java.util.function.ToDoubleFunction<double[]> negDiffuse = x -> {
+                ArmaStateSpace.DiffuseResult dr = ArmaStateSpace.filterApproximateDiffuse(series, d,
+                        ArmaStateSpace.constrainAr(x, 0, p), ArmaStateSpace.constrainMa(x, p, q), Math.exp(x[p + q]),
+                        ArimaLikelihood.DIFFUSE_VARIANCE);
+                return dr == null ? Double.POSITIVE_INFINITY : -dr.logLikelihood() / n;
+            };
+            Bfgs.Result opt = Bfgs.minimize(negDiffuse, start, options.maxIterations());
+            if (!(opt.value() <= negDiffuse.applyAsDouble(start))) {
+                throw new IllegalStateException("the approximate diffuse likelihood of " + order
+                        + " could not be evaluated at the exact-likelihood estimate");
+            }
+            ar = ArmaStateSpace.constrainAr(opt.x(), 0, p);
+            ma = ArmaStateSpace.constrainMa(opt.x(), p, q);
+            sigma2 = Math.exp(opt.x()[p + q]);
+            ArmaStateSpace.DiffuseResult dr = ArmaStateSpace.filterApproximateDiffuse(series, d, ar, ma, sigma2,
+                    ArimaLikelihood.DIFFUSE_VARIANCE);
+            loglike = dr.logLikelihood();
+            // the integration states after the last observation are the last differences exactly (the data are
+            // observed without noise), so levels stay as computed; the ARMA block is the filter's
+            state = dr.state();
+            cov = dr.covariance();
+            iterations += opt.iterations();
+            converged = converged && opt.converged();
+            double s2 = sigma2;
+            se = standardErrors(n, false, mu, ar, ma, sigma2, Math.sqrt(var), (c, a, b) -> {
+                ArmaStateSpace.DiffuseResult x = ArmaStateSpace.filterApproximateDiffuse(series, d, a, b, s2,
+                        ArimaLikelihood.DIFFUSE_VARIANCE);
+                return x == null ? Double.NaN : x.logLikelihood();
+            });
+        } else {
+            se = standardErrors(n, constant, mu, ar, ma, sigma2, Math.sqrt(var), (c, a, b) -> {
+                ArmaStateSpace.FilterResult x = ArmaStateSpace.filter(finalW, c, a, b);
+                return x == null ? Double.NaN : x.concentratedLogLikelihood();
+            });
+        }
         Map<String, Object> opts = new LinkedHashMap<>();
         opts.put("p", p);
         opts.put("d", d);
         opts.put("q", q);
         opts.put("constant", constant);
         opts.put("maxIterations", options.maxIterations());
-        opts.put("method", "CSS start, exact ML (Kalman filter), BFGS");
-        ModelInfo info = ModelInfo.of("arima/exact-ml", opts, null, series.length, 1);
-        return new ArimaModel(order, constant, mu, ar, ma, sigma2, se, loglike, n, best.iterations(),
-                best.converged(), fr.state, cov, levels, info);
+        opts.put("likelihood", options.likelihood().name());
+        opts.put("method", diffuse
+                ? "CSS start, exact ML, then ML with approximate diffuse integration states (Kalman filter), BFGS"
+                : "CSS start, exact ML (Kalman filter), BFGS");
+        ModelInfo info = ModelInfo.of(diffuse ? "arima/approximate-diffuse-ml" : "arima/exact-ml", opts, null,
+                series.length, 1);
+        return new ArimaModel(order, constant, mu, ar, ma, sigma2, se, loglike, n, iterations, converged, state, cov,
+                levels, info);
+    }
+
+    /** A log-likelihood as a function of the natural parameters (mean, AR, MA). */
+    @FunctionalInterface
+    private interface LogLikelihood {
+        double at(double mean, double[] ar, double[] ma);
     }
 
     /**
@@ -185,16 +237,7 @@ public final class Arima {
         int bestD = 0;
         double bestVar = Double.POSITIVE_INFINITY;
         for (int d = 0; d <= maxD; d++) {
-            double m = 0;
-            for (double v : w) {
-                m += v;
-            }
-            m /= w.length;
-            double var = 0;
-            for (double v : w) {
-                var += (v - m) * (v - m);
-            }
-            var /= w.length - 1;
+            double var = sumOfSquaredDeviations(w, mean(w)) / (w.length - 1);
             if (var < bestVar) {
                 bestVar = var;
                 bestD = d;
@@ -202,6 +245,22 @@ public final class Arima {
             w = difference(w);
         }
         return bestD;
+    }
+
+    private static double mean(double[] x) {
+        double m = 0;
+        for (double v : x) {
+            m += v;
+        }
+        return m / x.length;
+    }
+
+    private static double sumOfSquaredDeviations(double[] x, double mean) {
+        double s = 0;
+        for (double v : x) {
+            s += (v - mean) * (v - mean);
+        }
+        return s;
     }
 
     static double[] difference(double[] x) {
@@ -222,16 +281,18 @@ public final class Arima {
     }
 
     /**
-     * Standard errors from the inverse of minus the numerical (central-difference) Hessian of the profile
-     * log-likelihood in the natural parameters (const, ar, ma); sigma2 gets its asymptotic sigma2 sqrt(2/n).
+     * Standard errors from the inverse of minus the numerical (central-difference) Hessian of
+     * {@code logLikelihood} in the natural parameters (const, ar, ma): the profile log-likelihood (sigma2
+     * concentrated out) for the exact likelihood, the log-likelihood at the estimated sigma2 for the approximate
+     * diffuse one; sigma2 gets its asymptotic sigma2 sqrt(2/n).
      */
-    private static double[] standardErrors(double[] w, boolean constant, double mu, double[] ar, double[] ma,
-                                           double sigma2, double scale) {
+    private static double[] standardErrors(int n, boolean constant, double mu, double[] ar, double[] ma,
+                                           double sigma2, double scale, LogLikelihood logLikelihood) {
         int p = ar.length;
         int q = ma.length;
         int m = (constant ? 1 : 0) + p + q;
         double[] se = new double[m + 1];
-        se[m] = sigma2 * Math.sqrt(2.0 / w.length);
+        se[m] = sigma2 * Math.sqrt(2.0 / n);
         if (m == 0) {
             return se;
         }
@@ -257,8 +318,7 @@ public final class Arima {
             double mean = constant ? t[j++] : 0.0;
             double[] a = java.util.Arrays.copyOfRange(t, j, j + p);
             double[] b = java.util.Arrays.copyOfRange(t, j + p, j + p + q);
-            ArmaStateSpace.FilterResult fr = ArmaStateSpace.filter(w, mean, a, b);
-            return fr == null ? Double.NaN : fr.concentratedLogLikelihood();
+            return logLikelihood.at(mean, a, b);
         };
         double f0 = ll.applyAsDouble(theta);
         DMatrixRMaj hess = new DMatrixRMaj(m, m);

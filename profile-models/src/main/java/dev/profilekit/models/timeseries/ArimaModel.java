@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,9 @@ import org.apache.commons.math3.special.Erf;
  * which is all that forecasting needs, so it does not hold the series.
  *
  * <p>Parameters are in statsmodels' order: const (if any), ar.L1..ar.Lp, ma.L1..ma.Lq, sigma2. The
- * log-likelihood is the exact Gaussian one of the differenced series; {@code aic = 2k - 2 loglike} and
+ * log-likelihood is the exact Gaussian one of the differenced series, or with
+ * {@link ArimaLikelihood#APPROXIMATE_DIFFUSE} statsmodels' approximate diffuse one (see {@link ArimaLikelihood});
+ * {@code aic = 2k - 2 loglike} and
  * {@code bic = k ln(n - d) - 2 loglike}, k counting sigma2.
  *
  * <p>JSON: {@code {"format":"profilekit.arima","version":1,"order":[p,d,q],"constant":..,"params":[..],
@@ -159,7 +162,11 @@ public final class ArimaModel {
         return (constant ? 1 : 0) + ar.length + ma.length + 1;
     }
 
-    /** Exact Gaussian log-likelihood of the differenced series at the estimate. */
+    /**
+     * Log-likelihood at the estimate: the exact Gaussian one of the differenced series, or the approximate diffuse
+     * one (first d prediction errors left out) when the model was fitted with
+     * {@link ArimaLikelihood#APPROXIMATE_DIFFUSE}.
+     */
     public double logLikelihood() {
         return loglike;
     }
@@ -314,15 +321,15 @@ public final class ArimaModel {
         ObjectNode root = ModelJson.header(FORMAT, VERSION);
         root.putArray("order").add(order.p()).add(order.d()).add(order.q());
         root.put("constant", constant);
-        root.set("params", ModelJson.vector(params()));
-        root.set("standardErrors", ModelJson.vectorNullable(standardErrors));
+        root.set("params", ModelJson.doubles(params()));
+        root.set("standardErrors", ModelJson.nullableDoubles(standardErrors));
         root.put("loglike", loglike);
         root.put("observations", observations);
         root.put("iterations", iterations);
         root.put("converged", converged);
-        root.set("state", ModelJson.vector(state));
+        root.set("state", ModelJson.doubles(state));
         root.set("stateCovariance", ModelJson.matrix(stateCovariance));
-        root.set("levels", ModelJson.vector(levels));
+        root.set("levels", ModelJson.doubles(levels));
         root.set("info", ModelJson.info(info));
         return ModelJson.write(root);
     }
@@ -334,12 +341,12 @@ public final class ArimaModel {
      *                                  inconsistent (parameter count against order)
      */
     public static ArimaModel fromJson(String json) {
-        JsonNode root = ModelJson.parse(json, FORMAT, VERSION);
-        JsonNode o = ModelJson.require(root, "order");
+        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
+        JsonNode o = ModelJson.field(root, "order");
         Checks.requireArgument(o.isArray() && o.size() == 3, "order must be [p, d, q], was %s", o);
         ArimaOrder order = ArimaOrder.of(o.get(0).intValue(), o.get(1).intValue(), o.get(2).intValue());
-        boolean constant = ModelJson.require(root, "constant").booleanValue();
-        double[] params = ModelJson.vector(ModelJson.require(root, "params"), "params");
+        boolean constant = ModelJson.field(root, "constant").booleanValue();
+        double[] params = ModelJson.readDoubles(root, "params");
         int k = (constant ? 1 : 0) + order.p() + order.q() + 1;
         Checks.requireArgument(params.length == k, "params has %d values, %s%s needs %d", params.length, order,
                 constant ? " with constant" : "", k);
@@ -351,13 +358,13 @@ public final class ArimaModel {
         i += order.q();
         double sigma2 = params[i];
         return new ArimaModel(order, constant, mean, ar, ma, sigma2,
-                ModelJson.vectorNullable(ModelJson.require(root, "standardErrors"), "standardErrors"),
-                ModelJson.require(root, "loglike").doubleValue(), ModelJson.require(root, "observations").intValue(),
-                ModelJson.require(root, "iterations").intValue(), ModelJson.require(root, "converged").booleanValue(),
-                ModelJson.vector(ModelJson.require(root, "state"), "state"),
-                ModelJson.matrix(ModelJson.require(root, "stateCovariance"), "stateCovariance"),
-                ModelJson.vector(ModelJson.require(root, "levels"), "levels"),
-                ModelJson.info(ModelJson.require(root, "info")));
+                ModelJson.readNullableDoubles(root, "standardErrors"),
+                ModelJson.field(root, "loglike").doubleValue(), ModelJson.field(root, "observations").intValue(),
+                ModelJson.field(root, "iterations").intValue(), ModelJson.field(root, "converged").booleanValue(),
+                ModelJson.readDoubles(root, "state"),
+                ModelJson.readMatrix(root, "stateCovariance"),
+                ModelJson.readDoubles(root, "levels"),
+                ModelJson.readInfo(root));
     }
 
     @Override

@@ -5,10 +5,16 @@ import dev.profilekit.features.Checks;
 /**
  * Options of {@link Arima#fit(double[], ArimaOrder, ArimaOptions)}.
  *
+ * <pre>{@code
+ * ArimaOptions.noConstant().likelihood(ArimaLikelihood.APPROXIMATE_DIFFUSE)   // statsmodels-compatible, d >= 1
+ * }</pre>
+ *
  * @param constant      whether to estimate a constant; allowed only when d = 0, where it is the process mean
  * @param maxIterations iteration limit of each quasi-Newton optimisation (CSS, then exact ML)
+ * @param likelihood    the likelihood maximised when d >= 1 ({@link ArimaLikelihood#EXACT} by default); it makes
+ *                      no difference when d = 0
  */
-public record ArimaOptions(boolean constant, int maxIterations) {
+public record ArimaOptions(boolean constant, int maxIterations, ArimaLikelihood likelihood) {
 
     /** Default iteration limit. */
     public static final int DEFAULT_MAX_ITERATIONS = 500;
@@ -16,6 +22,12 @@ public record ArimaOptions(boolean constant, int maxIterations) {
     /** Validates the options. */
     public ArimaOptions {
         Checks.requireAtLeast(maxIterations, 1, "maxIterations");
+        Checks.requireNonNull(likelihood, "likelihood");
+    }
+
+    /** Options with the {@link ArimaLikelihood#EXACT} likelihood. */
+    public ArimaOptions(boolean constant, int maxIterations) {
+        this(constant, maxIterations, ArimaLikelihood.EXACT);
     }
 
     /** The defaults of R and statsmodels for an order: a constant (mean) exactly when d = 0. */
@@ -36,6 +48,11 @@ public record ArimaOptions(boolean constant, int maxIterations) {
 
     /** A copy with another iteration limit. */
     public ArimaOptions maxIterations(int maxIterations) {
-        return new ArimaOptions(constant, maxIterations);
+        return new ArimaOptions(constant, maxIterations, likelihood);
+    }
+
+    /** A copy that maximises {@code likelihood} (see {@link ArimaLikelihood}). */
+    public ArimaOptions likelihood(ArimaLikelihood likelihood) {
+        return new ArimaOptions(constant, maxIterations, likelihood);
     }
 }

@@ -237,6 +237,127 @@ final class ArmaStateSpace {
         return res;
     }
 
+    /** What one pass of {@link #filterApproximateDiffuse} gives. */
+    record DiffuseResult(double logLikelihood, double[] state, double[][] covariance) {
+    }
+
+    /**
+     * The Kalman filter of the undifferenced series {@code y} with the d integration states in the state vector,
+     * as statsmodels' {@code SARIMAX} (simple_differencing=False) sets it up: state
+     * (Δ^0 y_{t-1}, .., Δ^{d-1} y_{t-1}, ARMA state), integration block of the transition upper triangular ones
+     * plus the first ARMA state, observation y_t = sum of the integration states + the first ARMA state. The
+     * integration states start at 0 with variance {@code diffuseVariance} (approximate diffuse), the ARMA state
+     * from its stationary distribution times sigma2, independent. The log-likelihood leaves out the first d
+     * prediction errors (statsmodels' loglikelihood_burn = d). O(n (d + r)³).
+     *
+     * @return the log-likelihood and the predicted ARMA state after the last observation with its covariance
+     *         (absolute scale, sigma2 included), or {@code null} if the parameters are not stationary or a
+     *         prediction variance is not positive
+     */
+    static DiffuseResult filterApproximateDiffuse(double[] y, int d, double[] ar, double[] ma, double sigma2,
+                                                  double diffuseVariance) {
+        double[][] ps = stationaryCovariance(ar, ma);
+        if (ps == null || !(sigma2 > 0) || !Double.isFinite(sigma2)) {
+            return null;
+        }
+        int r = ps.length;
+        int m = d + r;
+        double[] rr = loading(ma, r);
+        double[][] tr = new double[m][m];
+        for (int i = 0; i < d; i++) {
+            for (int j = i; j < d; j++) {
+                tr[i][j] = 1;
+            }
+            tr[i][d] = 1;
+        }
+        double[][] ta = transition(ar, r);
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(ta[i], 0, tr[d + i], d, r);
+        }
+        double[] a = new double[m];
+        double[][] p = new double[m][m];
+        for (int i = 0; i < d; i++) {
+            p[i][i] = diffuseVariance;
+        }
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                p[d + i][d + j] = sigma2 * ps[i][j];
+            }
+        }
+        double[] pz = new double[m];
+        double[][] tp = new double[m][m];
+        double ll = 0;
+        for (int t = 0; t < y.length; t++) {
+            // Z = (1, .., 1 [d], 1, 0, .., 0 [r])
+            double v = y[t];
+            for (int i = 0; i <= d; i++) {
+                v -= a[i];
+            }
+            double f = 0;
+            for (int i = 0; i < m; i++) {
+                double s = 0;
+                for (int j = 0; j <= d; j++) {
+                    s += p[i][j];
+                }
+                pz[i] = s;
+            }
+            for (int i = 0; i <= d; i++) {
+                f += pz[i];
+            }
+            if (!(f > 0) || !Double.isFinite(f)) {
+                return null;
+            }
+            if (t >= d) {
+                ll -= 0.5 * (Math.log(2 * Math.PI) + Math.log(f) + v * v / f);
+            }
+            for (int i = 0; i < m; i++) {
+                a[i] += pz[i] * v / f;
+                for (int j = 0; j < m; j++) {
+                    p[i][j] -= pz[i] * pz[j] / f;
+                }
+            }
+            // predict: a = T a ; P = T P T' + sigma2 R R' (ARMA block)
+            double[] na = new double[m];
+            for (int i = 0; i < m; i++) {
+                double s = 0;
+                for (int k = 0; k < m; k++) {
+                    s += tr[i][k] * a[k];
+                }
+                na[i] = s;
+                for (int j = 0; j < m; j++) {
+                    double u = 0;
+                    for (int k = 0; k < m; k++) {
+                        u += tr[i][k] * p[k][j];
+                    }
+                    tp[i][j] = u;
+                }
+            }
+            a = na;
+            for (int i = 0; i < m; i++) {
+                for (int j = i; j < m; j++) {
+                    double u = 0;
+                    for (int k = 0; k < m; k++) {
+                        u += tp[i][k] * tr[j][k];
+                    }
+                    if (i >= d && j >= d) {
+                        u += sigma2 * rr[i - d] * rr[j - d];
+                    }
+                    p[i][j] = u;
+                    p[j][i] = u;
+                }
+            }
+        }
+        double[] state = new double[r];
+        double[][] cov = new double[r][r];
+        for (int i = 0; i < r; i++) {
+            state[i] = a[d + i];
+            for (int j = 0; j < r; j++) {
+                cov[i][j] = p[d + i][d + j];
+            }
+        }
+        return new DiffuseResult(ll, state, cov);
+    }
+
     /**
      * Conditional sum of squares (R's "CSS"): residuals e_t of the ARMA recursion for t >= p with e_t = 0 before,
      * summed squared; NaN if not finite.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -76,12 +77,7 @@ public final class DecisionTreeModel {
 
     /** {@link #predict(double[])} for every row. */
     public int[] predict(double[][] x) {
-        Checks.requireNonNull(x, "x");
-        int[] out = new int[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = predict(x[i]);
-        }
-        return out;
+        return TreeInputs.predictRows(x, this::predict);
     }
 
     Tree tree() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.io.ModelJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,12 +100,7 @@ public final class RandomForestModel {
 
     /** {@link #predict(double[])} for every row. */
     public int[] predict(double[][] x) {
-        Checks.requireNonNull(x, "x");
-        int[] out = new int[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = predict(x[i]);
-        }
-        return out;
+        return TreeInputs.predictRows(x, this::predict);
     }
 
     /** This model as versioned JSON ({@value #FORMAT}, version {@value #VERSION}). */

@@ -1,8 +1,8 @@
 package dev.profilekit.models.tree;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.profilekit.models.io.ModelJson;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -92,52 +92,26 @@ final class Tree {
     }
 
     ObjectNode toJson() {
-        ObjectNode node = ModelJson.MAPPER.createObjectNode();
+        ObjectNode node = ModelJson.objectNode();
         node.put("numFeatures", numFeatures);
         node.put("numClasses", numClasses);
-        node.set("feature", ints(feature));
+        node.set("feature", ModelJson.ints(feature));
         node.set("threshold", ModelJson.doubles(threshold));
-        node.set("left", ints(left));
-        node.set("right", ints(right));
-        ArrayNode values = node.putArray("value");
-        for (double[] v : value) {
-            values.add(ModelJson.doubles(v));
-        }
+        node.set("left", ModelJson.ints(left));
+        node.set("right", ModelJson.ints(right));
+        node.set("value", ModelJson.matrix(value));
         node.set("impurity", ModelJson.doubles(impurity));
         node.set("weight", ModelJson.doubles(weight));
         return node;
     }
 
     static Tree fromJson(JsonNode node) {
-        JsonNode values = ModelJson.field(node, "value");
-        double[][] value = new double[values.size()][];
-        for (int i = 0; i < value.length; i++) {
-            value[i] = ModelJson.readDoubles(values, i);
-        }
+        double[][] value = ModelJson.readMatrix(node, "value");
         return new Tree(ModelJson.readInt(node, "numFeatures"), ModelJson.readInt(node, "numClasses"),
-                readInts(node, "feature"), ModelJson.readDoubles(node, "threshold"), readInts(node, "left"),
-                readInts(node, "right"), value, ModelJson.readDoubles(node, "impurity"),
+                ModelJson.readInts(node, "feature"), ModelJson.readDoubles(node, "threshold"),
+                ModelJson.readInts(node, "left"), ModelJson.readInts(node, "right"), value,
+                ModelJson.readDoubles(node, "impurity"),
                 ModelJson.readDoubles(node, "weight"));
-    }
-
-    private static ArrayNode ints(int[] values) {
-        ArrayNode a = ModelJson.MAPPER.createArrayNode();
-        for (int v : values) {
-            a.add(v);
-        }
-        return a;
-    }
-
-    private static int[] readInts(JsonNode node, String name) {
-        JsonNode f = ModelJson.field(node, name);
-        int[] out = new int[f.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!f.get(i).isInt()) {
-                throw new IllegalArgumentException("JSON field '" + name + "' element " + i + " must be an int");
-            }
-            out[i] = f.get(i).intValue();
-        }
-        return out;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.profilekit.models.tree;
 
+import dev.profilekit.features.Checks;
+
 /** Validation of tree and forest inputs; every message names the argument, position and value. */
 final class TreeInputs {
 
@@ -68,6 +70,16 @@ final class TreeInputs {
                 throw new IllegalArgumentException("x column index " + j + " is NaN");
             }
         }
+    }
+
+    /** {@code predict} applied to every row of {@code x}. O(n) calls. */
+    static int[] predictRows(double[][] x, java.util.function.ToIntFunction<double[]> predict) {
+        Checks.requireNonNull(x, "x");
+        int[] out = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = predict.applyAsInt(x[i]);
+        }
+        return out;
     }
 
     static int argmax(double[] v) {
