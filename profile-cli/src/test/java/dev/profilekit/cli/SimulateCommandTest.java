@@ -42,6 +42,7 @@ class SimulateCommandTest {
         assertThat(summary.get("events").asLong()).isEqualTo(lines.size()).isGreaterThan(500);
         Set<String> users = new HashSet<>();
         for (String line : lines) {
+            assertThat(line).startsWith("{").endsWith("}");
             Event e = EventJson.parse(line);
             users.add(e.user());
             assertThat(MAPPER.readTree(line).get("ts").isIntegralNumber()).isTrue();
@@ -50,6 +51,7 @@ class SimulateCommandTest {
         List<String> truthLines = Files.readAllLines(truth);
         assertThat(truthLines).hasSize(120);
         for (String line : truthLines) {
+            assertThat(line).startsWith("{\"user\":").endsWith("}");
             JsonNode t = MAPPER.readTree(line);
             assertThat(t.get("segment").asInt()).isBetween(0, 3);
             double rate = t.get("purchase_rate_per_day").asDouble();

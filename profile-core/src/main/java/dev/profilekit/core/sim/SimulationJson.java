@@ -73,6 +73,7 @@ public final class SimulationJson {
         long n = 0;
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.setRootValueSeparator(null); // Jackson would start every later line with a space
             while (events.hasNext()) {
                 writeEvent(g, events.next());
                 g.flush();
@@ -95,6 +96,7 @@ public final class SimulationJson {
         Checks.requireNonNull(out, "out");
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.setRootValueSeparator(null); // Jackson would start every later line with a space
             for (UserTruth t : truth) {
                 writeTruth(g, t);
                 g.flush();
