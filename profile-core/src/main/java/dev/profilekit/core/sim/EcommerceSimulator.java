@@ -37,8 +37,9 @@ import java.util.SplittableRandom;
  *     [startMs, endMs): events that would fall outside are dropped.</li>
  * <li><b>Browsing sessions.</b> Per user and day, Poisson(a_u / 5) sessions. A session has
  *     min(40, 1 + Geometric(0.2)) events (mean 5), consecutive events min(10 min, max(1 s, Exp(mean 75 s)))
- *     apart, so sessions split cleanly at a 30 min gap. The first event is a {@code search} with probability
- *     0.35; every other event is a {@code cart} with probability min(0.3, 1.5 c_u), else a {@code view}. So
+ *     apart, so a 30 min gap never splits a session (two sessions that start close together may merge). The
+ *     first event is a {@code search} with probability 0.35; each remaining event is a {@code cart} with
+ *     probability min(0.3, 1.5 c_u), else a {@code view}. So
  *     views measure activity, carts measure conversion, both noisily.</li>
  * <li><b>Purchases.</b> Per user and day, Poisson(λ_u) purchase times drawn from the diurnal density: together an
  *     inhomogeneous Poisson process whose integral over any 24 h is exactly λ_u, so the probability of at least
