@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.profilekit.core.DedupRetention;
 import dev.profilekit.core.EventJson;
 import dev.profilekit.core.InvalidEventException;
+import dev.profilekit.core.ModelStatus;
+import dev.profilekit.core.ModelsConfig;
+import dev.profilekit.core.Prequential;
 import dev.profilekit.core.ProfileJson;
 import dev.profilekit.core.ProfileSchema;
 import dev.profilekit.core.ProfileUpdater;
@@ -56,6 +59,12 @@ final class ReplayCommand implements Callable<Integer> {
             description = "where to write rejected lines, with line number and reason. Example: --rejects rejects.jsonl")
     Path rejectsFile;
 
+    @Option(names = "--models", paramLabel = "M.json",
+            description = "live models to keep while replaying: sections propensity, segments, forecast (see the README). "
+                    + "Each profile then has \"scores\", \"segment\" and \"forecast\", and the summary the prequential "
+                    + "metrics, model_version and drift_alarms. Example: --models examples/ecommerce/models.json")
+    Path modelsFile;
+
     @Option(names = "--dedup-retention", paramLabel = "MODE", defaultValue = "ALL",
             description = "how long event ids are remembered: ALL (the specification's rule, default) or "
                     + "WITHIN_LATENESS (bounded memory; old redeliveries count as late). Example: --dedup-retention ALL")
@@ -84,6 +93,15 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CliSupport.UsageException("unreadable schema " + schemaFile + ": " + CliSupport.oneLine(e), e);
         }
         ProfileUpdater.Builder b = ProfileUpdater.builder(schema).dedupRetention(retention);
+        if (modelsFile != null) {
+            requireReadable(modelsFile, "models");
+            try {
+                // retrains run inline: a replay gives the same output every time
+                b.models(ModelsConfig.fromJson(modelsFile)).modelExecutor(Runnable::run);
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new CliSupport.UsageException("bad models file " + modelsFile + ": " + CliSupport.oneLine(e), e);
+            }
+        }
         if (asOf != null) {
             b.applyUpTo(asOf);
         }
@@ -91,7 +109,8 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             updater = b.build();
         } catch (IllegalArgumentException e) {
-            throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
+            throw new CliSupport.UsageException((modelsFile != null ? "bad models file " + modelsFile + ": " : "")
+                    + CliSupport.oneLine(e), e);
         }
 
         long rejected = 0;
@@ -130,6 +149,14 @@ final class ReplayCommand implements Callable<Integer> {
         }
 
         Optional<Long> latest = updater.latestAcceptedTime();
+        if (latest.isPresent() || asOf != null) {
+            try {
+                updater.finishReplay(asOf != null ? asOf : latest.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while finishing the models", e);
+            }
+        }
         try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
              JsonGenerator g = json.createGenerator(w)) {
             g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
@@ -143,9 +170,26 @@ final class ReplayCommand implements Callable<Integer> {
             w.newLine();
         }
         ProfileUpdater.Counts c = updater.counts();
-        out.println("{\"accepted\":" + c.accepted() + ",\"duplicate\":" + c.duplicate() + ",\"late\":" + c.late()
-                + ",\"rejected\":" + rejected + "}");
+        StringBuilder summary = new StringBuilder();
+        summary.append("{\"accepted\":").append(c.accepted()).append(",\"duplicate\":").append(c.duplicate())
+                .append(",\"late\":").append(c.late()).append(",\"rejected\":").append(rejected);
+        Optional<ModelStatus> status = updater.modelStatus();
+        if (status.isPresent()) {
+            ModelStatus st = status.get();
+            Prequential p = st.prequential();
+            if (p != null) {
+                summary.append(",\"prequential\":{\"auc\":").append(number(p.auc())).append(",\"log_loss\":")
+                        .append(number(p.logLoss())).append(",\"examples\":").append(p.examples()).append('}');
+            }
+            summary.append(",\"model_version\":").append(st.modelVersion()).append(",\"drift_alarms\":")
+                    .append(st.driftAlarms());
+        }
+        out.println(summary.append('}'));
         return 0;
+    }
+
+    private static String number(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     private static String readLine(BufferedReader in, long lineNo) throws IOException {

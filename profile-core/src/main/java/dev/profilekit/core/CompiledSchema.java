@@ -29,13 +29,16 @@ final class CompiledSchema {
     private final int valueSlots;
     private final int objectSlots;
 
-    CompiledSchema(ProfileSchema schema) {
+    CompiledSchema(ProfileSchema schema, java.util.Collection<String> extraTypes) {
         this.schema = schema;
         this.latenessMs = schema.allowedLateness().map(d -> d.toMillis()).orElse(-1L);
         for (FeatureSpec f : schema.features()) {
             for (String t : f.types()) {
                 typeIds.putIfAbsent(t, typeIds.size() + 1); // 0 stands for every other type
             }
+        }
+        for (String t : extraTypes) {
+            typeIds.putIfAbsent(t, typeIds.size() + 1); // types the live models watch
         }
         int nTypes = typeIds.size() + 1;
         Layout layout = new Layout();
@@ -81,6 +84,16 @@ final class CompiledSchema {
         this.updating = upd.toArray(new Slot[0]);
         this.valueSlots = layout.values;
         this.objectSlots = layout.objects;
+    }
+
+    /** The compiled feature named {@code name}, or null. */
+    Slot slot(String name) {
+        for (Slot s : all) {
+            if (s.spec.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** The small integer for an event type; 0 for a type no feature names. */
@@ -154,6 +167,21 @@ final class CompiledSchema {
         double numeric(ProfileState s, long asOf) {
             Object v = value(s, asOf);
             return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+
+        /** Component {@code part} (see {@link #partIndex(String)}) as of {@code asOf}; NaN when missing. */
+        double component(ProfileState s, long asOf, int part) {
+            throw new IllegalStateException(spec.name() + " has no components");
+        }
+
+        /** Index of a component name, or -1 when this kind has no such component. */
+        int partIndex(String part) {
+            return -1;
+        }
+
+        /** The string value (last_value, leading top_k value), or null. Allocates nothing. */
+        String string(ProfileState s) {
+            throw new IllegalStateException(spec.name() + " has no string value");
         }
 
         /** The numeric field of {@code e}, or NaN when absent or not a number. */
@@ -318,6 +346,23 @@ final class CompiledSchema {
             return new StatsValue(n, RunningMoments.mean(s.values, at), RunningMoments.populationStd(s.values, at),
                     RunningMoments.min(s.values, at), RunningMoments.max(s.values, at));
         }
+
+        @Override
+        int partIndex(String part) {
+            return List.of("count", "mean", "std", "min", "max").indexOf(part);
+        }
+
+        @Override
+        double component(ProfileState s, long asOf, int part) {
+            double n = s.values[at];
+            return switch (part) {
+                case 0 -> n;
+                case 1 -> RunningMoments.mean(s.values, at);
+                case 2 -> RunningMoments.populationStd(s.values, at);
+                case 3 -> n == 0 ? Double.NaN : RunningMoments.min(s.values, at);
+                default -> n == 0 ? Double.NaN : RunningMoments.max(s.values, at);
+            };
+        }
     }
 
     static final class RecencySlot extends Slot {
@@ -378,6 +423,12 @@ final class CompiledSchema {
             double t = s.values[at];
             return t == Double.POSITIVE_INFINITY ? null : (Object) (long) t;
         }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            double t = s.values[at];
+            return t == Double.POSITIVE_INFINITY ? Double.NaN : t;
+        }
     }
 
     static final class LastValueSlot extends Slot {
@@ -407,6 +458,11 @@ final class CompiledSchema {
         Object value(ProfileState s, long asOf) {
             return s.objects[value];
         }
+
+        @Override
+        String string(ProfileState s) {
+            return (String) s.objects[value];
+        }
     }
 
     static final class DistinctSlot extends Slot {
@@ -433,6 +489,12 @@ final class CompiledSchema {
         Object value(ProfileState s, long asOf) {
             DistinctCounter c = (DistinctCounter) s.objects[at];
             return c == null ? 0L : c.count();
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            DistinctCounter c = (DistinctCounter) s.objects[at];
+            return c == null ? 0.0 : c.count();
         }
     }
 
@@ -462,6 +524,12 @@ final class CompiledSchema {
         Object value(ProfileState s, long asOf) {
             TopKCounter c = (TopKCounter) s.objects[at];
             return c == null ? List.of() : List.copyOf(c.top(spec.k(), asOf));
+        }
+
+        @Override
+        String string(ProfileState s) {
+            TopKCounter c = (TopKCounter) s.objects[at];
+            return c == null ? null : c.leading();
         }
     }
 
@@ -498,6 +566,21 @@ final class CompiledSchema {
                 return new SessionsValue(0, null);
             }
             return new SessionsValue(t.count(), t.totalDurationMs() / 1000.0 / t.count());
+        }
+
+        @Override
+        int partIndex(String part) {
+            return List.of("count", "mean_duration_s").indexOf(part);
+        }
+
+        @Override
+        double component(ProfileState s, long asOf, int part) {
+            SessionTracker t = (SessionTracker) s.objects[at];
+            long n = t == null ? 0 : t.count();
+            if (part == 0) {
+                return n;
+            }
+            return n == 0 ? Double.NaN : t.totalDurationMs() / 1000.0 / n;
         }
     }
 

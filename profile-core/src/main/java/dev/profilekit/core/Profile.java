@@ -19,11 +19,18 @@ public final class Profile {
     private final String user;
     private final long asOf;
     private final Map<String, Object> values;
+    private final ModelOutputs models;
 
-    Profile(String user, long asOf, LinkedHashMap<String, Object> values) {
+    Profile(String user, long asOf, LinkedHashMap<String, Object> values, ModelOutputs models) {
         this.user = user;
         this.asOf = asOf;
         this.values = Collections.unmodifiableMap(values);
+        this.models = models;
+    }
+
+    /** What the live models say about this profile as of {@link #asOf()} ({@link ModelOutputs#NONE} without models). */
+    public ModelOutputs models() {
+        return models;
     }
 
     /** The user id. */

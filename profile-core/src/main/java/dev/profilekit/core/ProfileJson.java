@@ -46,6 +46,27 @@ public final class ProfileJson {
             writeValue(e.getValue(), g);
         }
         g.writeEndObject();
+        ModelOutputs m = profile.models();
+        if (m.propensityOn()) {
+            g.writeObjectFieldStart("scores");
+            g.writeFieldName("propensity");
+            writeValue(m.propensity(), g);
+            g.writeEndObject();
+        }
+        if (m.segmentsOn()) {
+            g.writeFieldName("segment");
+            if (m.segment() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(m.segment());
+            }
+        }
+        if (m.forecastOn()) {
+            g.writeObjectFieldStart("forecast");
+            g.writeFieldName("next_day");
+            writeValue(m.forecastNextDay(), g);
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 

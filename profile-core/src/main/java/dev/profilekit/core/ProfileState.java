@@ -19,6 +19,8 @@ public final class ProfileState extends SeenIds {
     long maxApplied = Long.MIN_VALUE;
     /** Number of accepted events. */
     long accepted;
+    /** Per-user state of the live models, or null without models. */
+    LiveUserState live;
 
     ProfileState(String user, int valueSlots, int objectSlots) {
         this.user = user;

@@ -14,4 +14,7 @@ public interface ProfileUpdate {
 
     /** The profile after this event, as of the user's latest applied event time. */
     Profile profile();
+
+    /** The scores computed on this event by the live models ({@link ModelOutputs#NONE} without models). */
+    ModelOutputs scores();
 }

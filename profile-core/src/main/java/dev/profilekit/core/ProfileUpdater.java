@@ -30,17 +30,30 @@ public final class ProfileUpdater {
     private final DedupRetention retention;
     private final long applyUpTo;
     private final Function<String, ProfileState> factory;
+    private final LiveModels live;
     private final LongAdder accepted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder late = new LongAdder();
 
     private ProfileUpdater(Builder b) {
-        this.compiled = new CompiledSchema(b.schema);
+        List<String> watched = new ArrayList<>();
+        if (b.models != null) {
+            b.models.propensity().ifPresent(p -> watched.add(p.labelType()));
+            b.models.forecast().ifPresent(f -> watched.add(f.type()));
+        }
+        this.compiled = new CompiledSchema(b.schema, watched);
         this.store = b.store != null ? b.store : ProfileStores.inMemory();
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.retention = b.retention;
         this.applyUpTo = b.applyUpTo;
-        this.factory = compiled::newState;
+        this.live = b.models == null ? null : new LiveModels(b.models, compiled,
+                b.modelExecutor != null ? b.modelExecutor : defaultExecutor(), this.store::size, b.modelListener,
+                b.exampleListener);
+        this.factory = live == null ? compiled::newState : user -> {
+            ProfileState s = compiled.newState(user);
+            s.live = live.newUserState();
+            return s;
+        };
         if (retention == DedupRetention.WITHIN_LATENESS && compiled.latenessMs < 0) {
             throw new IllegalArgumentException("dedupRetention WITHIN_LATENESS needs a schema with allowed_lateness");
         }
@@ -87,11 +100,17 @@ public final class ProfileUpdater {
                         s.maxApplied = t;
                     }
                     compiled.apply(s, event, typeId);
+                    if (live != null) {
+                        live.onAccepted(s, event, typeId, true);
+                    }
                     if (listeners.length > 0) {
                         notifyListeners(s, event);
                     }
                 }
             }
+        }
+        if (live != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+            live.afterEvent(t);
         }
         switch (outcome) {
             case ACCEPTED -> accepted.increment();
@@ -143,7 +162,18 @@ public final class ProfileUpdater {
 
             @Override
             public Profile profile() {
-                return new Profile(s.user, s.maxApplied, compiled.read(s, s.maxApplied));
+                return new Profile(s.user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied));
+            }
+
+            @Override
+            public ModelOutputs scores() {
+                if (s.live == null) {
+                    return ModelOutputs.NONE;
+                }
+                LiveUserState u = s.live;
+                return new ModelOutputs(live.propensity != null, u.score == u.score ? u.score : null,
+                        u.scoreVersion, live.segments != null, u.segment >= 0 ? u.segment : null, u.segmentVersion,
+                        live.forecast != null, live.forecast == null ? null : live.forecast.nextDay(u, s.maxApplied));
             }
         };
         for (ProfileListener l : listeners) {
@@ -168,14 +198,14 @@ public final class ProfileUpdater {
         }
         ProfileState s = store.get(user);
         if (s == null) {
-            return new Profile(user, asOfMs, compiled.read(compiled.newState(user), asOfMs));
+            s = factory.apply(user); // an empty history, not stored
         }
         synchronized (s) {
             if (asOfMs < s.maxApplied) {
                 throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
                         + "' (" + s.maxApplied + "); profiles can be evaluated only at or after it");
             }
-            return new Profile(user, asOfMs, compiled.read(s, asOfMs));
+            return new Profile(user, asOfMs, compiled.read(s, asOfMs), outputs(s, asOfMs));
         }
     }
 
@@ -192,8 +222,94 @@ public final class ProfileUpdater {
             if (s.maxApplied == Long.MIN_VALUE) {
                 return Optional.empty();
             }
-            return Optional.of(new Profile(user, s.maxApplied, compiled.read(s, s.maxApplied)));
+            return Optional.of(new Profile(user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied)));
         }
+    }
+
+    /** The live models' view of {@code s} as of {@code asOf}, with the current versions. Caller holds the lock. */
+    private ModelOutputs outputs(ProfileState s, long asOf) {
+        if (live == null) {
+            return ModelOutputs.NONE;
+        }
+        Double p = null;
+        long pv = 0;
+        if (live.propensity != null) {
+            PropensityModel m = live.propensity.live();
+            if (m != null) {
+                double[] x = new double[live.propensity.vectorizer.dimension()];
+                live.propensity.vectorizer.vectorize(s, asOf, x);
+                p = m.score(x);
+                pv = m.version();
+            }
+        }
+        Integer seg = null;
+        long sv = 0;
+        if (live.segments != null) {
+            SegmentsModel m = live.segments.live();
+            if (m != null) {
+                double[] x = new double[live.segments.vectorizer.dimension()];
+                live.segments.vectorizer.vectorize(s, asOf, x);
+                seg = m.assign(x);
+                sv = m.version();
+            }
+        }
+        Double next = live.forecast == null ? null : live.forecast.nextDay(s.live, asOf);
+        return new ModelOutputs(live.propensity != null, p, pv, live.segments != null, seg, sv,
+                live.forecast != null, next);
+    }
+
+    /**
+     * The state of the live models, or empty when none are configured.
+     */
+    public Optional<ModelStatus> modelStatus() {
+        if (live == null) {
+            return Optional.empty();
+        }
+        LivePropensity p = live.propensity;
+        LiveSegments g = live.segments;
+        PropensityModel pm = p == null ? null : p.live();
+        SegmentsModel sm = g == null ? null : g.live();
+        return Optional.of(new ModelStatus(p == null ? null : p.prequential(), pm == null ? 0 : pm.version(),
+                p == null ? 0 : p.driftAlarms(), p == null ? 0 : p.retrains(), p == null ? 0 : p.rejectedRetrains(),
+                sm == null ? 0 : sm.version(), g == null ? 0 : g.refits(), live.pendingExamples()));
+    }
+
+    /** The live propensity model, if one is configured and fitted. */
+    public Optional<PropensityModel> propensityModel() {
+        return live == null || live.propensity == null ? Optional.empty() : Optional.ofNullable(live.propensity.live());
+    }
+
+    /** The live segments, if configured and fitted. */
+    public Optional<SegmentsModel> segmentsModel() {
+        return live == null || live.segments == null ? Optional.empty() : Optional.ofNullable(live.segments.live());
+    }
+
+    /**
+     * Ends a replay at {@code endTimeMs}: every pending example whose horizon ended by then gets its label (all
+     * events are in, so no later label can come), then waits until no retrain or refit is running.
+     */
+    public void finishReplay(long endTimeMs) throws InterruptedException {
+        if (live == null) {
+            return;
+        }
+        live.resolveAllAtEnd(endTimeMs);
+        awaitModels();
+    }
+
+    /** Waits until no retrain or refit is running (for tests and replays). */
+    public void awaitModels() throws InterruptedException {
+        while (live != null && ((live.propensity != null && live.propensity.retraining())
+                || (live.segments != null && live.segments.refitting()))) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static java.util.concurrent.Executor defaultExecutor() {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "profilekit-models");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The users with at least one accepted event, sorted. */
@@ -231,6 +347,10 @@ public final class ProfileUpdater {
         private final List<ProfileListener> listeners = new ArrayList<>();
         private DedupRetention retention = DedupRetention.ALL;
         private long applyUpTo = Long.MAX_VALUE;
+        private ModelsConfig models;
+        private java.util.concurrent.Executor modelExecutor;
+        private java.util.function.Consumer<PropensityModel> modelListener;
+        private java.util.function.Consumer<LabelledExample> exampleListener;
 
         private Builder(ProfileSchema schema) {
             this.schema = schema;
@@ -270,6 +390,42 @@ public final class ProfileUpdater {
          */
         public Builder applyUpTo(long asOfMs) {
             this.applyUpTo = asOfMs;
+            return this;
+        }
+
+        /**
+         * Live models: propensity scores, segments and activity forecasts kept current on every event (see
+         * {@link ModelsConfig}). Feature names in the configuration are checked against the schema.
+         */
+        public Builder models(ModelsConfig models) {
+            if (models == null) {
+                throw new IllegalArgumentException("models must not be null");
+            }
+            this.models = models;
+            return this;
+        }
+
+        /**
+         * Where retrains and refits run (default: one background daemon thread, so ingestion never waits for
+         * training). {@code Runnable::run} runs them inline, which makes a single-threaded replay deterministic.
+         */
+        public Builder modelExecutor(java.util.concurrent.Executor executor) {
+            if (executor == null) {
+                throw new IllegalArgumentException("executor must not be null");
+            }
+            this.modelExecutor = executor;
+            return this;
+        }
+
+        /** Called with every newly published propensity model version (under the learner's lock: keep it short). */
+        public Builder modelListener(java.util.function.Consumer<PropensityModel> listener) {
+            this.modelListener = listener;
+            return this;
+        }
+
+        /** Called with every labelled example, after it was scored and learned from. */
+        public Builder exampleListener(java.util.function.Consumer<LabelledExample> listener) {
+            this.exampleListener = listener;
             return this;
         }
 

@@ -104,6 +104,22 @@ public final class TopKCounter {
         insertIndex(h, min);
     }
 
+    /**
+     * The heaviest value (ties: the smallest by UTF-16 code units), or null when empty. Decay scales every
+     * weight by the same factor, so the leader does not depend on the evaluation time. O(capacity), no
+     * allocation.
+     */
+    public String leading() {
+        int best = -1;
+        for (int i = 0; i < size; i++) {
+            if (best < 0 || weights[i] > weights[best]
+                    || (weights[i] == weights[best] && keys[i].compareTo(keys[best]) < 0)) {
+                best = i;
+            }
+        }
+        return best < 0 ? null : keys[best];
+    }
+
     /** Whether every weight is still exact (at most {@code capacity} distinct values seen). */
     public boolean isExact() {
         return exact;
