@@ -79,18 +79,18 @@ final class LivePropensity {
         return live;
     }
 
-    /** Prequential step for one resolved example: score, record, then learn. */
+    /**
+     * Prequential step for one resolved example: score it with the live version, record the metrics and the
+     * drift statistic, learn from it, and only then decide about a retrain (which, with an inline executor,
+     * runs right here and replaces the live model).
+     */
     void learn(String user, long time, double[] x, int y) {
         LabelledExample example;
         synchronized (lock) {
             PropensityModel m = live;
             double p = m != null ? m.score(x) : (positives + 1.0) / (labels + 2.0);
             double loss = stats.add(p, y);
-            if (drift != null && drift.update(loss)) {
-                driftAlarms++;
-                LOG.info("drift alarm #{} on the prequential log loss after {} labels; retraining", driftAlarms, labels);
-                requestRetrain();
-            }
+            boolean alarm = drift != null && drift.update(loss);
             xs[ringNext] = x;
             ys[ringNext] = y;
             ringNext = (ringNext + 1) % xs.length;
@@ -98,11 +98,7 @@ final class LivePropensity {
             labels++;
             positives += y;
             labelsSinceRetrain++;
-            if (m == null) {
-                if (ringCount >= config.minExamples()) {
-                    requestRetrain();
-                }
-            } else {
+            if (m != null) {
                 m.scaler().z(x, scratch);
                 learner.learn(scratch, y);
                 if (++labelsSincePublish >= config.publishEvery()) {
@@ -110,12 +106,18 @@ final class LivePropensity {
                     publish(new PropensityModel(++lastVersion, "online", m.featureNames(), m.scaler(),
                             now.coefficients(), now.intercept(), m.trainedOn() + labelsSincePublish));
                 }
-                if (labelsSinceRetrain >= config.retrainEvery()) {
-                    requestRetrain();
-                }
             }
             example = exampleListener == null ? null
                     : new LabelledExample(user, time, x.clone(), y, p, m == null ? 0 : m.version());
+            if (alarm) {
+                driftAlarms++;
+                LOG.info("drift alarm #{} on the prequential log loss after {} labels; retraining", driftAlarms, labels);
+            }
+            boolean firstFitDue = m == null && ringCount >= config.minExamples()
+                    && labelsSinceRetrain >= Math.max(1, config.minExamples() / 4);
+            if (alarm || firstFitDue || (m != null && labelsSinceRetrain >= config.retrainEvery())) {
+                requestRetrain();
+            }
         }
         if (example != null) {
             exampleListener.accept(example);
