@@ -21,6 +21,11 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.openjdk.jol.info.GraphLayout;
 import org.openjdk.jol.info.GraphStats;
 
@@ -36,7 +41,8 @@ import org.openjdk.jol.info.GraphStats;
  *
  * <p>The walk uses {@link GraphStats} (JOL's light walker, the same {@code totalSize()} as
  * {@link GraphLayout} without per-object records, which would need tens of GB at a million users); both
- * are run on a 10,000-user store first and must agree, as a cross-check. The part of each profile spent on
+ * are run on a 10,000-user store first and must agree, as a cross-check. Two stores are filled and walked
+ * at once (each walk over its own store, so the figures do not change). The part of each profile spent on
  * duplicate-id tracking (the id table and the id strings only it keeps) is reported separately, up to
  * {@value #DEDUP_WALK_USERS} users (it is per user, so it does not change with the number of users).
  *
@@ -51,6 +57,9 @@ public final class MemoryPerProfile {
 
     /** Largest store whose duplicate-id share is walked separately (the walk costs ~1 s per million objects). */
     static final int DEDUP_WALK_USERS = 100_000;
+
+    /** Stores measured at once. */
+    static final int PARALLEL_WALKS = 2;
 
     private MemoryPerProfile() {
     }
@@ -79,6 +88,7 @@ public final class MemoryPerProfile {
             throw new IllegalStateException("JOL GraphLayout " + layout + " and GraphStats " + light + " disagree");
         }
         small = null;
+        List<Callable<ObjectNode>> tasks = new ArrayList<>();
         for (String size : sizes) {
             String[] parts = size.trim().split(":");
             int users = Integer.parseInt(parts[0]);
@@ -92,38 +102,56 @@ public final class MemoryPerProfile {
             }
             for (String schema : new String[] {"fixture", "scalar"}) {
                 for (DedupRetention dedup : retentions) {
-                    long t0 = System.nanoTime();
-                    ProfileStore store = fill(users, schema, dedup, eventsPerUser);
-                    long t1 = System.nanoTime();
-                    GraphStats stats = GraphStats.parseInstance(store);
-                    // the id table is per user, so its share does not depend on the number of users: walk it
-                    // only up to DEDUP_WALK_USERS users, where it is cheap
-                    long dedupBytes = users <= DEDUP_WALK_USERS ? dedupBytes(store) : -1;
-                    long t2 = System.nanoTime();
-                    ObjectNode row = rows.addObject();
-                    row.put("users", users);
-                    row.put("schema", schema);
-                    row.put("dedup", dedup.name());
-                    row.put("store_bytes", stats.totalSize());
-                    row.put("store_objects", stats.totalCount());
-                    row.put("bytes_per_user", (double) stats.totalSize() / users);
-                    if (dedupBytes >= 0) {
-                        row.put("dedup_bytes_per_user", (double) dedupBytes / users);
-                    }
-                    System.out.printf("%,d users, %s, %s: %,.1f bytes per user (%,.1f of them duplicate-id "
-                                    + "tracking); fill %.1f s, walk %.1f s%n", users, schema, dedup,
-                            (double) stats.totalSize() / users, dedupBytes / (double) users, (t1 - t0) / 1e9,
-                            (t2 - t1) / 1e9);
-                    store = null;
-                    System.gc();
+                    tasks.add(() -> measure(json, users, schema, dedup, eventsPerUser));
                 }
             }
+        }
+        // JOL's walk is single-threaded and slow (~1 s per few hundred thousand objects): measure two stores at
+        // once; each walk is over its own store, so the figures are the same as one at a time
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_WALKS);
+        try {
+            for (Future<ObjectNode> f : pool.invokeAll(tasks)) {
+                rows.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a measurement failed", e.getCause());
+        } finally {
+            pool.shutdown();
         }
         try {
             Files.writeString(Path.of(args[0]), json.writeValueAsString(root));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ObjectNode measure(ObjectMapper json, int users, String schema, DedupRetention dedup,
+                                      int eventsPerUser) {
+        long t0 = System.nanoTime();
+        ProfileStore store = fill(users, schema, dedup, eventsPerUser);
+        long t1 = System.nanoTime();
+        GraphStats stats = GraphStats.parseInstance(store);
+        // the id table is per user, so its share does not depend on the number of users: walk it only up to
+        // DEDUP_WALK_USERS users, where it is cheap
+        long dedupBytes = users <= DEDUP_WALK_USERS ? dedupBytes(store) : -1;
+        long t2 = System.nanoTime();
+        ObjectNode row = json.createObjectNode();
+        row.put("users", users);
+        row.put("schema", schema);
+        row.put("dedup", dedup.name());
+        row.put("store_bytes", stats.totalSize());
+        row.put("store_objects", stats.totalCount());
+        row.put("bytes_per_user", (double) stats.totalSize() / users);
+        if (dedupBytes >= 0) {
+            row.put("dedup_bytes_per_user", (double) dedupBytes / users);
+        }
+        System.out.printf("%,d users, %s, %s: %,.1f bytes per user (%,.1f of them duplicate-id tracking); "
+                        + "fill %.1f s, walk %.1f s%n", users, schema, dedup, (double) stats.totalSize() / users,
+                dedupBytes / (double) users, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        return row;
     }
 
     /**
@@ -159,8 +187,10 @@ public final class MemoryPerProfile {
         String[] userIds = Fixtures.userIds(users);
         SplittableRandom r = new SplittableRandom(7);
         long hour = 3_600_000L;
-        for (int k = 0; k < eventsPerUser; k++) {
-            for (int u = 0; u < users; u++) {
+        // user by user (each user's events in time order): the same profiles as an interleaved stream, but the
+        // fill stays in cache, which matters at a million users
+        for (int u = 0; u < users; u++) {
+            for (int k = 0; k < eventsPerUser; k++) {
                 long t = Fixtures.STREAM_START + k * hour + (long) u * hour / users;
                 String type = TYPES[r.nextInt(TYPES.length)];
                 Map<String, Object> attrs = new HashMap<>(4);
