@@ -30,7 +30,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Keeps the benchmarks from rotting: runs every benchmark method listed in the generated
- * {@code META-INF/BenchmarkList} in-process (forks 0), one 50 ms measurement iteration without warm-up, on
+ * {@code META-INF/BenchmarkList} in-process (forks 0), one 100 ms measurement iteration without warm-up, on
  * small parameters (1,000 users, 2^20 pre-built events per thread, 2,000 x 50 matrices), once on one thread
  * and {@code onEvent} again on two, then builds BENCHMARKS.md from the JSON it wrote. A new benchmark class
  * with heavy defaults must get a small value here (parameters unknown to a class are ignored by JMH).
@@ -61,7 +61,7 @@ class BenchmarksSmokeTest {
                 .threads(threads)
                 .warmupIterations(0)
                 .measurementIterations(1)
-                .measurementTime(TimeValue.milliseconds(50))
+                .measurementTime(TimeValue.milliseconds(100))
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
