@@ -2,20 +2,10 @@ package dev.profilekit.benchmarks;
 
 import dev.profilekit.core.DedupRetention;
 import dev.profilekit.core.Event;
-import dev.profilekit.core.FeatureKind;
-import dev.profilekit.core.FeatureSpec;
 import dev.profilekit.core.Outcome;
 import dev.profilekit.core.ProfileSchema;
 import dev.profilekit.core.ProfileStores;
 import dev.profilekit.core.ProfileUpdater;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,21 +20,27 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * Throughput of {@link ProfileUpdater#onEvent(Event)} on existing users, one thread.
+ * {@link ProfileUpdater#onEvent(Event)} on existing users: throughput ({@link #onEvent}) and latency
+ * percentiles ({@link #onEventLatency}, {@link Mode#SampleTime}), on 1 or more threads ({@code -t}).
  *
- * <p>Events (2^24) are generated once per trial, before measuring, so the benchmark allocates nothing of
- * its own: globally increasing times, random users, ids unique per user, attributes from small pools.
- * All users have one event before measuring starts, so every measured event is ACCEPTED on an existing
- * user; a trial that runs out of pre-built events fails (ArrayIndexOutOfBounds) rather than measuring
- * duplicates, which is why warm-up and measurement are short. Run with {@code -prof gc} for
- * {@code gc.alloc.rate.norm} (B/op).
+ * <p>Events ({@code events} per thread, default 2^24) are generated once per trial, before measuring, so
+ * the benchmark allocates nothing of its own and {@code -prof gc}'s {@code gc.alloc.rate.norm} (B/op) is
+ * the engine's. One updater and one store are shared by all threads; each thread replays its own slice,
+ * which touches only its own partition of the users (see {@link Fixtures#slices}), so every measured event
+ * is ACCEPTED on an existing user (all users get one event before measuring starts). A trial that runs out
+ * of pre-built events fails rather than measuring duplicates, which is why warm-up and measurement are short;
+ * raise {@code events} for longer iterations.
  *
- * <p>{@code schema=fixture} is the 17-feature schema of the worked example; {@code schema=scalar}
+ * <p>{@code users=100000} keeps the profiles in cache-friendly range ("hot"), {@code users=2000000} does not
+ * ("cold"). {@code schema=fixture} is the 17-feature schema of the worked example; {@code schema=scalar}
  * keeps only its scalar kinds (no distinct_count, top_k, sessions), the ones that must allocate nothing.
+ * Model scoring on the hot path is not benchmarked yet: profile-core has no models on {@code onEvent}; when
+ * it does, add a {@code schema} value that attaches them here.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
@@ -52,102 +48,85 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
 public class OnEventBenchmark {
 
-    private static final int EVENTS = 1 << 24;
-    private static final String[] TYPES = {"view", "view", "view", "view", "cart", "purchase", "search"};
-    private static final String[] CATEGORIES = {"books", "games", "garden", "music", "toys", "tools", "food", "sport"};
+    /** The shared updater, its users and the per-thread event slices. */
+    @State(Scope.Benchmark)
+    public static class Engine {
 
-    @Param({"100000"})
-    int users;
+        /** Number of users, all created before measuring. */
+        @Param({"100000", "2000000"})
+        public int users;
 
-    @Param({"fixture", "scalar"})
-    String schema;
+        /** {@code fixture} (all 17 features) or {@code scalar} (only the allocation-free kinds). */
+        @Param({"fixture", "scalar"})
+        public String schema;
 
-    @Param({"WITHIN_LATENESS", "ALL"})
-    DedupRetention dedup;
+        /** Duplicate-id retention of the updater. */
+        @Param({"WITHIN_LATENESS", "ALL"})
+        public DedupRetention dedup;
 
-    private Event[] events;
-    private String[] userIds;
-    private ProfileUpdater updater;
-    private int next;
+        /** Pre-built events per thread; a trial fails if it consumes more. */
+        @Param({"16777216"})
+        public int events;
 
-    static ProfileSchema fixtureSchema() {
-        try (InputStream in = OnEventBenchmark.class.getResourceAsStream("/fixture-schema.json")) {
-            return ProfileSchema.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ProfileUpdater updater;
+        Event[][] slices;
+
+        /** Builds the events, the updater, and one event per user. */
+        @Setup(Level.Trial)
+        public void setUp(BenchmarkParams params) {
+            String[] userIds = Fixtures.userIds(users);
+            slices = Fixtures.slices(userIds, params.getThreads(), events, 42);
+            ProfileSchema s = Fixtures.schema(schema);
+            updater = ProfileUpdater.builder(s)
+                    .store(ProfileStores.inMemory(users))
+                    .dedupRetention(dedup)
+                    .build();
+            Fixtures.warmUsers(updater, userIds);
         }
-    }
 
-    static ProfileSchema scalarSchema() {
-        ProfileSchema full = fixtureSchema();
-        ProfileSchema.Builder b = ProfileSchema.builder().allowedLateness(full.allowedLateness().orElse(null));
-        for (FeatureSpec f : full.features()) {
-            if (f.kind() != FeatureKind.DISTINCT_COUNT && f.kind() != FeatureKind.TOP_K
-                    && f.kind() != FeatureKind.SESSIONS) {
-                b.feature(f);
+        /** Checks that every measured event was accepted. */
+        @TearDown(Level.Trial)
+        public void check() {
+            ProfileUpdater.Counts c = updater.counts();
+            if (c.duplicate() != 0 || c.late() != 0) {
+                throw new IllegalStateException("every measured event must be accepted, got " + c);
             }
         }
-        return b.build();
     }
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        SplittableRandom r = new SplittableRandom(42);
-        userIds = new String[users];
-        for (int i = 0; i < users; i++) {
-            userIds[i] = "user-" + i;
+    /** One thread's slice of events and its position in it. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        Event[] events;
+        int next;
+
+        /** Takes this thread's slice. */
+        @Setup(Level.Trial)
+        public void setUp(Engine engine, ThreadParams thread) {
+            events = engine.slices[thread.getThreadIndex()];
+            next = 0;
         }
-        // Attribute maps are shared between events (Event.of keeps immutable maps as they are), and ids
-        // are unique per user (the k-th event of every user has id "e<k>"): the pre-built stream then
-        // costs ~40 bytes an event, so enough of it fits in memory for every iteration of a trial.
-        List<Map<String, Object>> views = new ArrayList<>();
-        List<Map<String, Object>> purchases = new ArrayList<>();
-        for (int i = 0; i < 4096; i++) {
-            String category = CATEGORIES[r.nextInt(CATEGORIES.length)];
-            String product = "p" + r.nextInt(300);
-            views.add(Map.of("category", category, "product", product));
-            purchases.add(Map.of("category", category, "product", product, "amount", r.nextInt(10_000) / 100.0));
-        }
-        int[] perUser = new int[users];
-        String[] idPool = new String[1 << 12];
-        for (int i = 0; i < idPool.length; i++) {
-            idPool[i] = "e" + i;
-        }
-        events = new Event[EVENTS];
-        long t = 1_767_225_600_000L + 86_400_000L;
-        for (int i = 0; i < EVENTS; i++) {
-            t += 1 + r.nextInt(100); // ~50 ms apart: ~80 min between two events of one user
-            int u = r.nextInt(users);
-            String type = TYPES[r.nextInt(TYPES.length)];
-            Map<String, Object> attrs = (type.equals("purchase") ? purchases : views).get(r.nextInt(4096));
-            if (perUser[u] == idPool.length) {
-                idPool = java.util.Arrays.copyOf(idPool, idPool.length * 2);
-                for (int k = idPool.length / 2; k < idPool.length; k++) {
-                    idPool[k] = "e" + k;
-                }
+
+        /** Fails the trial once the slice is exhausted (the last iteration would have thrown already). */
+        @TearDown(Level.Iteration)
+        public void check() {
+            if (next >= events.length) {
+                throw new IllegalStateException("ran out of pre-built events (" + events.length + "); raise events");
             }
-            events[i] = Event.of(idPool[perUser[u]++], userIds[u], type, t, attrs);
-        }
-        updater = ProfileUpdater.builder(schema.equals("scalar") ? scalarSchema() : fixtureSchema())
-                .store(ProfileStores.inMemory(users))
-                .dedupRetention(dedup)
-                .build();
-        long t0 = 1_767_225_600_000L;
-        for (String u : userIds) {
-            updater.onEvent(Event.of("warm", u, "view", t0, Map.of("category", "books", "product", "p0")));
-        }
-        next = 0;
-    }
-
-    @TearDown(Level.Iteration)
-    public void check() {
-        if (next >= EVENTS) {
-            throw new IllegalStateException("ran out of pre-built events (" + EVENTS + "); raise EVENTS");
         }
     }
 
+    /** Events per second (per thread: JMH reports the sum over threads). */
     @Benchmark
-    public Outcome onEvent() {
-        return updater.onEvent(events[next++]);
+    public Outcome onEvent(Engine engine, Cursor cursor) {
+        return engine.updater.onEvent(cursor.events[cursor.next++]);
+    }
+
+    /** Latency distribution of one call (JMH samples individual calls; percentiles in the JSON). */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public Outcome onEventLatency(Engine engine, Cursor cursor) {
+        return engine.updater.onEvent(cursor.events[cursor.next++]);
     }
 }

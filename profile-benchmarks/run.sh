@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Runs ProfileKit's benchmarks and their peers side by side in a short configuration (about 15 minutes on
+# 2 cores) and writes BENCHMARKS.md at the repository root.
+#
+#   profile-benchmarks/run.sh              # builds benchmarks.jar first
+#   profile-benchmarks/run.sh --no-build   # uses the existing profile-benchmarks/target/benchmarks.jar
+#   profile-benchmarks/run.sh --quick      # tiny sizes, checks the script end to end (figures mean nothing)
+#
+# Results (JMH JSON, memory.json, quality.json, stages.log) go to profile-benchmarks/target/benchmark-results
+# (or $BENCH_OUT); BenchmarksReport turns them into BENCHMARKS.md (or $BENCH_REPORT) and prints each target
+# with met/missed. stages.log records, per stage, the 1-minute load average before it and the CPU used by
+# the machine and by this run, so a report from a loaded machine says so in its header.
+# Peer comparisons are listed in dev.profilekit.benchmarks.report.Comparisons; this script runs each one.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+JAR=profile-benchmarks/target/benchmarks.jar
+OUT="${BENCH_OUT:-profile-benchmarks/target/benchmark-results}"
+REPORT="${BENCH_REPORT:-BENCHMARKS.md}"
+
+BUILD=1
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    --quick) QUICK=1 ;; # checks this script end to end in ~3 minutes on tiny sizes; its figures mean nothing
+    *) echo "usage: $0 [--no-build] [--quick]" >&2; exit 2 ;;
+  esac
+done
+if [[ $BUILD == 1 ]]; then
+  mvn -B -q -pl profile-benchmarks -am package -DskipTests
+fi
+[[ -f "$JAR" ]] || { echo "missing $JAR (build with: mvn -B -q -pl profile-benchmarks -am package -DskipTests)" >&2; exit 1; }
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+JAVA=(java -Djmh.ignoreLock=true) # other JMH runs may share the machine: do not wait for their lock
+JMH=("${JAVA[@]}" -jar "$JAR" -f 1 -foe true)
+CP=("${JAVA[@]}" -cp "$JAR")
+ENGINE="dev.profilekit.benchmarks.OnEventBenchmark"
+BASELINE="dev.profilekit.benchmarks.InlinedBaselineBenchmark"
+SHORT=(-wi 2 -w 1s -i 3 -r 1s)
+PEER=(-wi 2 -w 2s -i 3 -r 2s)
+HOT=100000
+COLD=2000000
+HOT_EVENTS=33554432  # 2^25 per thread: 5 one-second iterations at up to ~6.7 M events/s per thread
+COLD_EVENTS=16777216 # 2^24 per thread: up to ~3.3 M events/s per thread, with room for 2 M profiles
+COLD_HEAP=(-jvmArgsAppend "-Xms12g -Xmx12g")
+MEMORY=(100000,1000000:WITHIN_LATENESS 20)
+SMALL_DATA=()
+if [[ $QUICK == 1 ]]; then
+  SHORT=(-wi 0 -i 1 -r 200ms)
+  PEER=(-wi 0 -i 1 -r 200ms)
+  HOT=1000
+  COLD=20000
+  HOT_EVENTS=4194304
+  COLD_EVENTS=4194304
+  COLD_HEAP=(-jvmArgsAppend "-Xmx2g")
+  MEMORY=(1000,5000:ALL 5)
+  SMALL_DATA=(-p rows=2000 -p columns=50)
+fi
+
+FAILED=()
+CLK=$(getconf CLK_TCK)
+busy_seconds() { awk -v clk="$CLK" '/^cpu /{ print ($2 + $3 + $4 + $7 + $8 + $9) / clk }' /proc/stat; }
+# CPU seconds (user + sys) of this shell's finished children, from the `times` builtin; `times` must run in
+# this shell, not in a $(...) subshell, whose own children are none of the stage's processes
+children_seconds() {
+  awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$OUT/.times"
+}
+
+stage() {
+  local name=$1 load1 b0 b1 w0 w1 c0 c1
+  shift
+  load1=$(cut -d' ' -f1 /proc/loadavg)
+  times > "$OUT/.times"
+  b0=$(busy_seconds); w0=$(date +%s.%N); c0=$(children_seconds)
+  echo "== $(date -u +%H:%M:%S) stage $name (load $load1)"
+  if ! "$@"; then
+    echo "!! stage $name failed; the report will lack its figures" >&2
+    FAILED+=("$name")
+  fi
+  times > "$OUT/.times"
+  b1=$(busy_seconds); w1=$(date +%s.%N); c1=$(children_seconds)
+  awk -v n="$name" -v l="$load1" -v b0="$b0" -v b1="$b1" -v w0="$w0" -v w1="$w1" -v c0="$c0" -v c1="$c1" \
+    'BEGIN { w = w1 - w0; printf "%s wall=%.1f busy=%.2f ours=%.2f load1=%s\n", n, w, (b1 - b0) / w, (c1 - c0) / w, l }' \
+    >> "$OUT/stages.log"
+}
+
+# Engine throughput and allocation: hot (100k users) and cold (2M users), 1 and 2 threads.
+stage onevent-hot-t1 "${JMH[@]}" "$ENGINE.onEvent\$" -t 1 "${SHORT[@]}" -prof gc \
+  -p users=$HOT -p schema=fixture,scalar -p dedup=WITHIN_LATENESS,ALL -p events=$HOT_EVENTS \
+  -rf json -rff "$OUT/onevent-hot-t1.json"
+stage onevent-cold-t1 "${JMH[@]}" "$ENGINE.onEvent\$" -t 1 "${SHORT[@]}" -prof gc "${COLD_HEAP[@]}" \
+  -p users=$COLD -p schema=fixture,scalar -p dedup=WITHIN_LATENESS -p events=$COLD_EVENTS \
+  -rf json -rff "$OUT/onevent-cold-t1.json"
+stage onevent-hot-t2 "${JMH[@]}" "$ENGINE.onEvent\$" -t 2 "${SHORT[@]}" -prof gc \
+  -p users=$HOT -p schema=fixture,scalar -p dedup=WITHIN_LATENESS -p events=$HOT_EVENTS \
+  -rf json -rff "$OUT/onevent-hot-t2.json"
+stage onevent-cold-t2 "${JMH[@]}" "$ENGINE.onEvent\$" -t 2 "${SHORT[@]}" -prof gc "${COLD_HEAP[@]}" \
+  -p users=$COLD -p schema=fixture,scalar -p dedup=WITHIN_LATENESS -p events=$COLD_EVENTS \
+  -rf json -rff "$OUT/onevent-cold-t2.json"
+# The hand-inlined floor, same events (replayed in laps), one thread.
+stage baseline "${JMH[@]}" "$BASELINE.onEvent\$" -t 1 "${SHORT[@]}" -prof gc \
+  -p users=$HOT,$COLD -p events=$COLD_EVENTS \
+  -rf json -rff "$OUT/baseline.json"
+# Latency percentiles (SampleTime).
+stage latency "${JMH[@]}" "$ENGINE.onEventLatency\$" -t 1 "${SHORT[@]}" "${COLD_HEAP[@]}" \
+  -p users=$HOT,$COLD -p schema=fixture -p dedup=WITHIN_LATENESS -p events=$HOT_EVENTS \
+  -rf json -rff "$OUT/latency.json"
+# Peer comparisons: every class listed in report.Comparisons (one JMH run each, its annotations' settings
+# shortened to 2 x 2 s warm-up and 3 x 2 s measurement). TransformBenchmarks (scalers, no peer) is left
+# out to keep the run short; run it alone with: java -jar benchmarks.jar TransformBenchmarks -prof gc
+for bench in $("${CP[@]}" dev.profilekit.benchmarks.report.ListComparisons); do
+  stage "peer-$bench" "${JMH[@]}" "dev.profilekit.benchmarks.$bench\." -t 1 "${PEER[@]}" "${SMALL_DATA[@]}" \
+    -rf json -rff "$OUT/peer-$bench.json"
+done
+# Memory per profile (JOL) and the peers' accuracy: plain mains.
+# JOL reads fields reflectively: opening java.base spares it an exception per field of a JDK object (about twice as fast)
+OPENS=()
+for pkg in java.lang java.util java.util.concurrent java.util.concurrent.atomic; do
+  OPENS+=(--add-opens "java.base/$pkg=ALL-UNNAMED")
+done
+stage memory "${CP[@]}" "${OPENS[@]}" -Djdk.attach.allowAttachSelf=true -Xms12g -Xmx12g \
+  dev.profilekit.benchmarks.MemoryPerProfile "$OUT/memory.json" "${MEMORY[@]}"
+stage quality "${CP[@]}" -Xmx4g dev.profilekit.benchmarks.report.QualityChecks "$OUT/quality.json"
+
+rm -f "$OUT/.times"
+"${CP[@]}" dev.profilekit.benchmarks.report.BenchmarksReport "$OUT" "$REPORT"
+if (( ${#FAILED[@]} > 0 )); then
+  echo "failed stages: ${FAILED[*]}" >&2
+  exit 1
+fi
