@@ -98,8 +98,10 @@ public class OnEventModelsBenchmark {
         int[] perUser = new int[users];
         stream = new Event[events];
         long t = 1_767_225_600_000L;
+        // at least 20 days of event time whatever the size, so labels (1 day horizon) resolve in the warm-up
+        int step = (int) Math.max(100, 2 * 20 * 86_400_000L / events);
         for (int i = 0; i < events; i++) {
-            t += 1 + r.nextInt(100);
+            t += 1 + r.nextInt(step);
             int u = r.nextInt(users);
             String type = TYPES[r.nextInt(TYPES.length)];
             if (type.equals("purchase") && r.nextDouble() > buyer[u] / 3) {
