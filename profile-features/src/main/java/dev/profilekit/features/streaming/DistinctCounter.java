@@ -32,6 +32,9 @@ public final class DistinctCounter {
 
     /** Records {@code value}. O(1) expected. */
     public void add(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("value must not be null");
+        }
         if (sketch != null) {
             sketch.update(value);
             return;

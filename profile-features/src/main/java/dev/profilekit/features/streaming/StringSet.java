@@ -35,6 +35,9 @@ public final class StringSet {
 
     /** Adds {@code s}; returns true if it was not present. O(1) expected. */
     public boolean add(String s) {
+        if (s == null) {
+            throw new IllegalArgumentException("value must not be null");
+        }
         String[] t = table;
         int h = s.hashCode();
         int mask = t.length - 1;

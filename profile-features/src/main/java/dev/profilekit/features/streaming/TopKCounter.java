@@ -60,6 +60,9 @@ public final class TopKCounter {
 
     /** Records one occurrence of {@code value} at time {@code t} (epoch ms). */
     public void add(String value, long t) {
+        if (value == null) {
+            throw new IllegalArgumentException("value must not be null");
+        }
         double w;
         if (rate == 0.0) {
             w = 1.0;
