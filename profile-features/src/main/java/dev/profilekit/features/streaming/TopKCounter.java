@@ -20,8 +20,9 @@ import java.util.List;
  * overestimates the true one by at most the lightest weight. Apache DataSketches' frequent-items
  * sketch was not used because it takes integer weights only, and decayed weights are real.
  *
- * <p>Updates are O(1) expected while exact, O(capacity) per new value afterwards; no allocation
- * once the table has been created. Not thread-safe; callers synchronise.
+ * <p>Updates are O(1) expected while exact, O(capacity) per new value afterwards. The arrays start with 8
+ * slots and double up to {@code capacity} as distinct values arrive, so a user with few values costs
+ * little; after that nothing is allocated. Not thread-safe; callers synchronise.
  */
 public final class TopKCounter {
 
@@ -30,10 +31,10 @@ public final class TopKCounter {
 
     private final int capacity;
     private final double rate;
-    private final String[] keys;
-    private final int[] keyHashes;
-    private final double[] weights;
-    private final int[] index; // open addressing: slot + 1, 0 = empty
+    private String[] keys;
+    private int[] keyHashes;
+    private double[] weights;
+    private int[] index; // open addressing: slot + 1, 0 = empty
     private int size;
     private boolean exact = true;
     private double landmark = Double.NaN;
@@ -51,11 +52,26 @@ public final class TopKCounter {
         }
         this.capacity = capacity;
         this.rate = rate;
-        this.keys = new String[capacity];
-        this.keyHashes = new int[capacity];
-        this.weights = new double[capacity];
-        int n = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1;
-        this.index = new int[n];
+        allocate(Math.min(capacity, INITIAL_SLOTS));
+    }
+
+    /** Slots allocated at first; the arrays double up to {@code capacity} as distinct values arrive. */
+    private static final int INITIAL_SLOTS = 8;
+
+    private void allocate(int slots) {
+        String[] oldKeys = keys;
+        keys = new String[slots];
+        int[] oldHashes = keyHashes;
+        keyHashes = new int[slots];
+        double[] oldWeights = weights;
+        weights = new double[slots];
+        index = new int[Integer.highestOneBit(Math.max(4, slots * 2 - 1)) << 1];
+        for (int i = 0; i < size; i++) {
+            keys[i] = oldKeys[i];
+            keyHashes[i] = oldHashes[i];
+            weights[i] = oldWeights[i];
+            insertIndex(keyHashes[i], i);
+        }
     }
 
     /** Records one occurrence of {@code value} at time {@code t} (epoch ms). */
@@ -85,6 +101,9 @@ public final class TopKCounter {
             return;
         }
         if (size < capacity) {
+            if (size == keys.length) {
+                allocate(Math.min(capacity, keys.length * 2));
+            }
             keys[size] = value;
             keyHashes[size] = h;
             weights[size] = w;
