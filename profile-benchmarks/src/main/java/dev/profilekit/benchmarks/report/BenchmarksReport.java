@@ -523,8 +523,8 @@ public final class BenchmarksReport {
                 .append("(written by `ArimaSeries`); a different process and a different day, so the ratio is ")
                 .append("indicative only.\n\n")
                 .append("| implementation | fit time (ms) | log-likelihood (exact) |\n|---|---|---|\n");
-        md.append("| statsmodels ").append(s.path("statsmodels").asText("?")).append(" `").append(s.path("call").asText(""))
-                .append("` | ").append(fmt(s.path("best_ms").asDouble(Double.NaN), 2)).append(" (median ")
+        md.append("| statsmodels ").append(s.path("statsmodels").asText("?")).append(" `")
+                .append(s.path("call").asText("")).append("` | ").append(fmt(s.path("best_ms").asDouble(Double.NaN), 2)).append(" (median ")
                 .append(fmt(s.path("median_ms").asDouble(Double.NaN), 2)).append(") | ")
                 .append(String.format(Locale.ROOT, "%.6f", s.path("loglike").asDouble(Double.NaN))).append(" |\n");
         Optional<Result> ours = find(ARIMA_OURS).stream().findFirst();
