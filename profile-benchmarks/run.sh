@@ -40,8 +40,10 @@ JMH=("${JAVA[@]}" -jar "$JAR" -f 1 -foe true)
 CP=("${JAVA[@]}" -cp "$JAR")
 ENGINE="dev.profilekit.benchmarks.OnEventBenchmark"
 BASELINE="dev.profilekit.benchmarks.InlinedBaselineBenchmark"
+MODELS="dev.profilekit.benchmarks.OnEventModelsBenchmark"
 SHORT=(-wi 2 -w 1s -i 3 -r 1s)
 PEER=(-wi 2 -w 2s -i 3 -r 2s)
+FIT=(-wi 1 -w 2s -i 3 -r 2s) # long fits (logistic regression, k-means, ARIMA): one warm-up iteration
 HOT=100000
 COLD=2000000
 HOT_EVENTS=33554432  # 2^25 per thread: 5 one-second iterations at up to ~6.7 M events/s per thread
@@ -49,9 +51,11 @@ COLD_EVENTS=16777216 # 2^24 per thread: up to ~3.3 M events/s per thread, with r
 COLD_HEAP=(-jvmArgsAppend "-Xms12g -Xmx12g")
 MEMORY=(100000,1000000:WITHIN_LATENESS 20)
 SMALL_DATA=()
+MODELS_EVENTS=() # the benchmark's default, 2^24
 if [[ $QUICK == 1 ]]; then
   SHORT=(-wi 0 -i 1 -r 200ms)
   PEER=(-wi 0 -i 1 -r 200ms)
+  FIT=(-wi 0 -i 1 -r 200ms)
   HOT=1000
   COLD=20000
   HOT_EVENTS=4194304
@@ -59,6 +63,7 @@ if [[ $QUICK == 1 ]]; then
   COLD_HEAP=(-jvmArgsAppend "-Xmx2g")
   MEMORY=(1000,5000:ALL 5)
   SMALL_DATA=(-p rows=2000 -p columns=50)
+  MODELS_EVENTS=(-p events=1048576)
 fi
 
 FAILED=()
@@ -105,17 +110,31 @@ stage onevent-cold-t2 "${JMH[@]}" "$ENGINE.onEvent\$" -t 2 "${SHORT[@]}" -prof g
 stage baseline "${JMH[@]}" "$BASELINE.onEvent\$" -t 1 "${SHORT[@]}" -prof gc \
   -p users=$HOT,$COLD -p events=$COLD_EVENTS \
   -rf json -rff "$OUT/baseline.json"
+# onEvent with live models (scoring, segmenting, learning) and without, one thread, 100k users; the
+# benchmark's default pre-built events (2^24, a quarter of them replayed to fit the models before measuring).
+stage onevent-models "${JMH[@]}" "$MODELS.onEvent\$" -t 1 "${SHORT[@]}" -prof gc -p users=$HOT \
+  "${MODELS_EVENTS[@]}" -rf json -rff "$OUT/onevent-models.json"
 # Latency percentiles (SampleTime).
 stage latency "${JMH[@]}" "$ENGINE.onEventLatency\$" -t 1 "${SHORT[@]}" "${COLD_HEAP[@]}" \
   -p users=$HOT,$COLD -p schema=fixture -p dedup=WITHIN_LATENESS -p events=$HOT_EVENTS \
   -rf json -rff "$OUT/latency.json"
 # Peer comparisons: every class listed in report.Comparisons (one JMH run each, its annotations' settings
-# shortened to 2 x 2 s warm-up and 3 x 2 s measurement). TransformBenchmarks (scalers, no peer) is left
+# shortened to 2 x 2 s warm-up and 3 x 2 s measurement for PCA, 1 x 2 s warm-up for the long fits: logistic
+# regression, k-means and ARIMA). TransformBenchmarks (scalers, no peer) is left
 # out to keep the run short; run it alone with: java -jar benchmarks.jar TransformBenchmarks -prof gc
 for bench in $("${CP[@]}" dev.profilekit.benchmarks.report.ListComparisons); do
-  stage "peer-$bench" "${JMH[@]}" "dev.profilekit.benchmarks.$bench\." -t 1 "${PEER[@]}" "${SMALL_DATA[@]}" \
+  case "$bench" in
+    PcaBenchmark) SETTINGS=("${PEER[@]}") ;;
+    *) SETTINGS=("${FIT[@]}") ;;
+  esac
+  stage "peer-$bench" "${JMH[@]}" "dev.profilekit.benchmarks.$bench\." -t 1 "${SETTINGS[@]}" "${SMALL_DATA[@]}" \
     -rf json -rff "$OUT/peer-$bench.json"
 done
+# statsmodels' ARIMA fit, measured once by hand (profile-benchmarks/statsmodels/README.md): the report shows
+# it as a separate table next to ours
+if [[ -f profile-benchmarks/statsmodels/results.json ]]; then
+  cp profile-benchmarks/statsmodels/results.json "$OUT/statsmodels.json"
+fi
 # Memory per profile (JOL) and the peers' accuracy: plain mains.
 # JOL reads fields reflectively: opening java.base spares it an exception per field of a JDK object (about twice as fast)
 OPENS=()

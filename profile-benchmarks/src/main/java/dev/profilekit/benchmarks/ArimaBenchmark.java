@@ -4,7 +4,6 @@ import dev.profilekit.models.timeseries.Arima;
 import dev.profilekit.models.timeseries.ArimaForecast;
 import dev.profilekit.models.timeseries.ArimaModel;
 import dev.profilekit.models.timeseries.ArimaOrder;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,25 +40,7 @@ public class ArimaBenchmark {
     /** Simulates the series and fits it once for the forecast benchmark. */
     @Setup(Level.Trial)
     public void setUp() {
-        SplittableRandom rng = new SplittableRandom(SEED);
-        double[] phi = {0.5, -0.3};
-        double[] theta = {0.4, 0.2};
-        int burn = 200;
-        double[] w = new double[N - 1 + burn];
-        double[] e = new double[w.length];
-        for (int t = 0; t < w.length; t++) {
-            e[t] = rng.nextGaussian();
-            double v = e[t];
-            for (int i = 0; i < 2 && t - 1 - i >= 0; i++) {
-                v += phi[i] * w[t - 1 - i] + theta[i] * e[t - 1 - i];
-            }
-            w[t] = v;
-        }
-        series = new double[N];
-        series[0] = 50;
-        for (int t = 1; t < N; t++) {
-            series[t] = series[t - 1] + w[burn + t - 1];
-        }
+        series = ArimaPeersBenchmark.series(N);
         fitted = Arima.fit(series, ORDER);
     }
 

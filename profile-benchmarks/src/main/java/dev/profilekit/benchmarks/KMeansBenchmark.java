@@ -7,7 +7,6 @@ import dev.profilekit.models.cluster.KMeansOptions;
 import dev.profilekit.models.cluster.MiniBatchKMeans;
 import dev.profilekit.models.cluster.MiniBatchKMeansOptions;
 import dev.profilekit.models.cluster.OnlineKMeans;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,20 +47,7 @@ public class KMeansBenchmark {
     /** Draws the seeded points and starts the online model from the first 16 of them. */
     @Setup(Level.Trial)
     public void setUp() {
-        SplittableRandom rng = new SplittableRandom(SEED);
-        double[][] centres = new double[K][D];
-        for (double[] c : centres) {
-            for (int j = 0; j < D; j++) {
-                c[j] = 4 * rng.nextGaussian();
-            }
-        }
-        points = new double[N][D];
-        for (int i = 0; i < N; i++) {
-            double[] c = centres[rng.nextInt(K)];
-            for (int j = 0; j < D; j++) {
-                points[i][j] = c[j] + rng.nextGaussian();
-            }
-        }
+        points = KMeansPeersBenchmark.data(N);
         double[][] init = new double[K][];
         for (int c = 0; c < K; c++) {
             init[c] = points[c].clone();

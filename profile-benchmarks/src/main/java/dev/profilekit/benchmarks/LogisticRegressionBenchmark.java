@@ -7,7 +7,6 @@ import dev.profilekit.models.regression.LogisticOptions;
 import dev.profilekit.models.regression.LogisticRegression;
 import dev.profilekit.models.regression.OnlineLogisticOptions;
 import dev.profilekit.models.regression.OnlineLogisticRegression;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,21 +57,9 @@ public class LogisticRegressionBenchmark {
     /** Generates the seeded data set and a fresh online learner. */
     @Setup(Level.Trial)
     public void generate() {
-        SplittableRandom random = new SplittableRandom(20_261_127L);
-        double[] w = new double[columns];
-        for (int j = 0; j < columns; j++) {
-            w[j] = 0.5 * random.nextGaussian();
-        }
-        x = new double[rows][columns];
-        y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            double z = -0.5;
-            for (int j = 0; j < columns; j++) {
-                x[i][j] = random.nextGaussian();
-                z += w[j] * x[i][j];
-            }
-            y[i] = random.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
-        }
+        LogisticRegressionPeersBenchmark.Data data = LogisticRegressionPeersBenchmark.data(rows, columns);
+        x = data.x();
+        y = data.y();
         online = OnlineLogisticRegression.create(columns, OnlineLogisticOptions.learningRate(0.05).l2(1.0 / rows));
     }
 

@@ -31,7 +31,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Keeps the benchmarks from rotting: runs every benchmark method listed in the generated
  * {@code META-INF/BenchmarkList} in-process (forks 0), one 100 ms measurement iteration without warm-up, on
- * small parameters (1,000 users, 2^20 pre-built events per thread, 2,000 x 50 matrices), once on one thread
+ * small parameters (1,000 users, 2^20 pre-built events per thread, 2,000-row matrices of 50 columns for
+ * PCA and logistic regression, 2,000 points for k-means; ARIMA's n = 1,000 is small already), once on one thread
  * and {@code onEvent} again on two, then builds BENCHMARKS.md from the JSON it wrote. A new benchmark class
  * with heavy defaults must get a small value here (parameters unknown to a class are ignored by JMH).
  */
@@ -95,7 +96,10 @@ class BenchmarksSmokeTest {
                 OnEventBenchmark.class.getName() + ".onEventLatency",
                 InlinedBaselineBenchmark.class.getName() + ".onEvent",
                 PcaBenchmark.class.getName() + ".ours", PcaBenchmark.class.getName() + ".smile",
-                PcaBenchmark.class.getName() + ".commonsMath");
+                PcaBenchmark.class.getName() + ".commonsMath",
+                OnEventModelsBenchmark.class.getName() + ".onEvent",
+                LogisticRegressionPeersBenchmark.class.getName() + ".tribuoLiblinear",
+                KMeansPeersBenchmark.class.getName() + ".commonsMath", ArimaPeersBenchmark.class.getName() + ".smile");
     }
 
     @Test
@@ -140,5 +144,15 @@ class BenchmarksSmokeTest {
         assertThat(md).containsPattern("0 B/op for scalar features .* \\| (met|\\*\\*missed\\*\\*) \\|");
         assertThat(md).containsPattern("<= 1 KiB per profile, scalar part .* \\| (met|\\*\\*missed\\*\\*) \\|");
         assertThat(md).containsPattern("pca: ours >= 2.0x commons-math3 .* \\| (met|\\*\\*missed\\*\\*) \\|");
+        // the peers of logistic regression, k-means and ARIMA, gated on accuracy (no quality.json here)
+        assertThat(md).contains("Tribuo 4.3.2 liblinear", "Tribuo 4.3.2 SGD", "MultiKMeansPlusPlusClusterer",
+                "Smile 3.1.1 ARMA.fit");
+        assertThat(md).containsPattern("logistic: ours >= 1.0x Smile .* \\| (unchecked|\\*\\*missed\\*\\*) \\|");
+        assertThat(md).containsPattern("kmeans: ours >= 3.0x commons-math3 .* \\| (unchecked|\\*\\*missed\\*\\*) \\|");
+        assertThat(md).containsPattern("arima: ours <= 2.0 ms per fit .* \\| (met|\\*\\*missed\\*\\*) \\|");
+        // onEvent with and without live models, with the ratio and the target's verdict
+        assertThat(md).containsPattern("\\| 1,000 \\| 1 \\| [0-9.,]+ [Mk]? ?\\| [0-9.,]+ [Mk]? ?\\| [0-9.]+x \\|");
+        assertThat(md).containsPattern("onEvent with scoring and segmenting >= 1.50 M events/s per thread "
+                + "\\(1,000 users, 1 thread\\) \\| .* \\| (met|\\*\\*missed\\*\\*) \\|");
     }
 }

@@ -41,17 +41,24 @@ public final class BenchmarksReport {
     static final double COLD_TARGET = 1e6;
     static final double BASELINE_FRACTION_TARGET = 0.6;
     static final double SCALAR_BYTES_TARGET = 1024;
+    /** onEvent with live models (scoring and segmenting), events/s per thread. */
+    static final double MODELS_TARGET = 1.5e6;
+    /** Name of the statsmodels figures measured by hand, copied into the results directory by run.sh. */
+    static final String STATSMODELS_FILE = "statsmodels.json";
 
     private static final String PKG = "dev.profilekit.benchmarks.";
     private static final String ON_EVENT = PKG + "OnEventBenchmark.onEvent";
     private static final String ON_EVENT_LATENCY = PKG + "OnEventBenchmark.onEventLatency";
     private static final String BASELINE = PKG + "InlinedBaselineBenchmark.onEvent";
+    private static final String ON_EVENT_MODELS = PKG + "OnEventModelsBenchmark.onEvent";
+    private static final String ARIMA_OURS = PKG + "ArimaPeersBenchmark.ours";
     private static final String[] PERCENTILES = {"50.0", "90.0", "99.0", "99.9"};
 
     private final List<Result> results = new ArrayList<>();
     private final Map<String, List<JsonNode>> filesToEntries = new TreeMap<>();
     private JsonNode memory;
     private JsonNode quality;
+    private JsonNode statsmodels;
     private final List<Stage> stages = new ArrayList<>();
     private final List<TargetLine> targets = new ArrayList<>();
 
@@ -121,6 +128,8 @@ public final class BenchmarksReport {
                     r.memory = json.readTree(f.toFile());
                 } else if (name.equals("quality.json")) {
                     r.quality = json.readTree(f.toFile());
+                } else if (name.equals(STATSMODELS_FILE)) {
+                    r.statsmodels = json.readTree(f.toFile());
                 } else if (name.equals("stages.log")) {
                     r.readStages(Files.readAllLines(f));
                 } else if (name.endsWith(".json")) {
@@ -180,9 +189,11 @@ public final class BenchmarksReport {
         engineThroughput(body);
         engineLatency(body);
         engineMemory(body);
+        engineModels(body);
         for (Comparison c : Comparisons.ALL) {
             comparison(body, c);
         }
+        statsmodels(body);
         otherResults(body);
         StringBuilder md = new StringBuilder();
         md.append("# ProfileKit benchmarks\n\n");
@@ -457,13 +468,81 @@ public final class BenchmarksReport {
         md.append('\n');
     }
 
+    /** onEvent with live models against the same schema and events without them. */
+    private void engineModels(StringBuilder md) {
+        md.append("## Engine: onEvent with live models\n\n");
+        List<Result> all = find(ON_EVENT_MODELS);
+        if (all.isEmpty()) {
+            md.append("No results.\n\n");
+            return;
+        }
+        md.append("`OnEventModelsBenchmark`: the `examples/live` schema and models (propensity scoring and segment ")
+                .append("assignment on every accepted event, point-in-time sampling, label resolution, online ")
+                .append("learning; retrains and refits on the background thread), against the same schema and ")
+                .append("events with no models. Events/s per thread.\n\n")
+                .append("| users | threads | with models | without models | with / without |\n|---|---|---|---|---|\n");
+        List<Result> with = all.stream().filter(r -> r.param("models").equals("true")).toList();
+        for (Result w : with) {
+            Optional<Result> without = all.stream().filter(r -> r.param("models").equals("false")
+                    && r.param("users").equals(w.param("users")) && r.param("events").equals(w.param("events"))
+                    && r.threads() == w.threads()).findFirst();
+            double perThread = w.score() / w.threads();
+            md.append("| ").append(users(w)).append(" | ").append(w.threads()).append(" | ")
+                    .append(rate(perThread)).append(" | ")
+                    .append(without.map(x -> rate(x.score() / x.threads())).orElse("n/a")).append(" | ")
+                    .append(without.map(x -> fmt(w.score() / x.score(), 2) + "x").orElse("n/a")).append(" |\n");
+            targets.add(new TargetLine("onEvent with scoring and segmenting >= " + rate(MODELS_TARGET)
+                    + " events/s per thread (" + users(w) + " users, " + w.threads() + " thread"
+                    + (w.threads() > 1 ? "s" : "") + ")", rate(perThread), status(perThread >= MODELS_TARGET)));
+        }
+        if (with.isEmpty()) {
+            md.append("| (no run with models) | | | | |\n");
+            targets.add(new TargetLine("onEvent with scoring and segmenting >= " + rate(MODELS_TARGET)
+                    + " events/s per thread", "no result", "not measured"));
+        }
+        md.append('\n');
+    }
+
     // ---------------------------------------------------------------- peers
+
+    /** The ARIMA fit by statsmodels, measured once by hand (statsmodels.json), next to ours from this run. */
+    private void statsmodels(StringBuilder md) {
+        if (statsmodels == null) {
+            return;
+        }
+        JsonNode s = statsmodels;
+        md.append("## ARIMA fit: statsmodels (measured once by hand, outside the JMH run)\n\n")
+                .append("Measured on ").append(s.path("date").asText("?")).append(" on ")
+                .append(s.path("machine").asText("?"))
+                .append(s.has("load1_before") ? " (1-minute load average " + s.path("load1_before").asText() + ")" : "")
+                .append(" with Python ").append(s.path("python").asText("?"))
+                .append(", statsmodels ").append(s.path("statsmodels").asText("?")).append(", NumPy ")
+                .append(s.path("numpy").asText("?")).append(", SciPy ").append(s.path("scipy").asText("?"))
+                .append(" by `profile-benchmarks/statsmodels/arima_timing.py` (best of ")
+                .append(s.path("repeats").asInt()).append(" fits) on the series of `ArimaPeersBenchmark` ")
+                .append("(written by `ArimaSeries`); a different process and a different day, so the ratio is ")
+                .append("indicative only.\n\n")
+                .append("| implementation | fit time (ms) | log-likelihood (exact) |\n|---|---|---|\n");
+        md.append("| statsmodels ").append(s.path("statsmodels").asText("?")).append(" `")
+                .append(s.path("call").asText("")).append("` | ").append(fmt(s.path("best_ms").asDouble(Double.NaN), 2)).append(" (median ")
+                .append(fmt(s.path("median_ms").asDouble(Double.NaN), 2)).append(") | ")
+                .append(String.format(Locale.ROOT, "%.6f", s.path("loglike").asDouble(Double.NaN))).append(" |\n");
+        Optional<Result> ours = find(ARIMA_OURS).stream().findFirst();
+        JsonNode q = quality == null ? null : quality.path("arima").get("exact_loglike.ours");
+        md.append("| ProfileKit Arima (JMH, this run) | ").append(ours.map(o -> fmt(millisPerOp(o), 2)).orElse("n/a"))
+                .append(" | ").append(q == null ? "n/a" : String.format(Locale.ROOT, "%.6f", q.asDouble()))
+                .append(" |\n\n");
+    }
 
     private void comparison(StringBuilder md, Comparison c) {
         md.append("## ").append(c.title()).append("\n\n");
         List<Result> ours = find(c.benchmarkName(c.ours().method()));
         if (ours.isEmpty()) {
             md.append("No results.\n\n");
+            if (c.oursAtMostMillis() != null) {
+                targets.add(new TargetLine(c.id() + ": ours <= " + fmt(c.oursAtMostMillis(), 1) + " ms per fit",
+                        "no result", "not measured"));
+            }
             return;
         }
         for (Result o : ours) {
@@ -488,12 +567,18 @@ public final class BenchmarksReport {
                         .append(fmt(pr.get().error(), 3)).append(" | ").append(fmt(speedup, 2)).append("x |\n");
                 Double goal = c.speedupTargets().get(p.method());
                 if (goal != null) {
-                    targets.add(new TargetLine(c.id() + ": ours >= " + fmt(goal, 1) + "x " + p.label()
-                            + paramsSuffix(o), fmt(speedup, 2) + "x", status(speedup >= goal)));
+                    speedupTarget(c, p, o, goal, speedup);
                 }
             }
             md.append('\n');
+            if (c.oursAtMostMillis() != null) {
+                double ms = millisPerOp(o);
+                targets.add(new TargetLine(c.id() + ": ours <= " + fmt(c.oursAtMostMillis(), 1) + " ms per fit"
+                        + paramsSuffix(o), Double.isNaN(ms) ? o.unit() + " cannot be read as time per operation"
+                        : fmt(ms, 3) + " ms", Double.isNaN(ms) ? "not measured" : status(ms <= c.oursAtMostMillis())));
+            }
         }
+
         for (Comparison.Contender p : c.peers()) {
             Double goal = c.speedupTargets().get(p.method());
             if (goal != null && find(c.benchmarkName(p.method())).isEmpty()) {
@@ -529,6 +614,49 @@ public final class BenchmarksReport {
         }
     }
 
+    /**
+     * A speed-up target's verdict: met when ours is at least {@code goal} times faster and, if the comparison
+     * has a quality gate, at least as accurate as the peer on the gate's metric (from quality.json).
+     */
+    private void speedupTarget(Comparison c, Comparison.Contender p, Result o, double goal, double speedup) {
+        String name = c.id() + ": ours >= " + fmt(goal, 1) + "x " + p.label();
+        String measured = fmt(speedup, 2) + "x";
+        boolean met = speedup >= goal;
+        String status = status(met);
+        Comparison.QualityGate gate = c.qualityGate();
+        if (gate != null) {
+            Comparison.Metric m = c.metric(gate.metric());
+            name += " at equal or better " + m.label();
+            JsonNode q = quality == null ? null : quality.get(c.id());
+            JsonNode ov = q == null ? null : q.get(m.key() + "." + c.ours().method());
+            JsonNode pv = q == null ? null : q.get(m.key() + "." + p.method());
+            if (ov == null || pv == null) {
+                measured += ", accuracy not measured";
+                status = met ? "unchecked" : status(false);
+            } else {
+                boolean asGood = gate.passes(ov.asDouble(), pv.asDouble(), m.higherIsBetter());
+                measured += String.format(Locale.ROOT, ", %s %.6g vs %.6g", m.key(), ov.asDouble(), pv.asDouble());
+                if (!asGood) {
+                    measured += " (ours less accurate)";
+                }
+                status = status(met && asGood);
+            }
+        }
+        targets.add(new TargetLine(name + paramsSuffix(o), measured, status));
+    }
+
+    /** Time per operation in ms from an average- or single-shot-time score, NaN for other units. */
+    static double millisPerOp(Result r) {
+        double scale = switch (r.unit()) {
+            case "s/op" -> 1e3;
+            case "ms/op" -> 1;
+            case "us/op" -> 1e-3;
+            case "ns/op" -> 1e-6;
+            default -> Double.NaN;
+        };
+        return r.score() * scale;
+    }
+
     private static String paramsSuffix(Result r) {
         return r.params().isEmpty() ? "" : " (" + r.params().entrySet().stream().map(e -> e.getKey() + "="
                 + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("") + ")";
@@ -536,7 +664,7 @@ public final class BenchmarksReport {
 
     /** Benchmarks that are neither engine nor a listed comparison (e.g. the scalers): plain tables. */
     private void otherResults(StringBuilder md) {
-        List<String> known = new ArrayList<>(List.of(ON_EVENT, ON_EVENT_LATENCY, BASELINE));
+        List<String> known = new ArrayList<>(List.of(ON_EVENT, ON_EVENT_LATENCY, BASELINE, ON_EVENT_MODELS));
         for (Comparison c : Comparisons.ALL) {
             known.add(c.benchmarkName(c.ours().method()));
             c.peers().forEach(p -> known.add(c.benchmarkName(p.method())));

@@ -62,11 +62,64 @@ class BenchmarksReportTest {
                 "**missed**",   // 0.5x baseline
                 "met",          // 1024 B is exactly 1 KiB
                 "**missed**",   // 1024.001 B is over
-                "met");         // PCA: 250 / 100 = 2.5x commons-math3
+                "met",          // PCA: 250 / 100 = 2.5x commons-math3
+                "not measured"); // ARIMA's absolute target: no ARIMA result in this directory
         assertThat(md).contains("| Smile 3.1.1 PCA (OpenBLAS, 1 thread) | 80.000 ± 1.000 | 0.80x |");
         assertThat(md).contains("| 2.50x |");
         assertThat(md).contains("Accuracy: not measured (quality.json missing).");
         assertThat(md).doesNotContain("loaded machine");
+    }
+
+    @Test
+    void speedUpsAreGatedOnAccuracyAndAbsoluteTargetsAreChecked() throws IOException {
+        Files.writeString(dir.resolve("peers.json"), "[" + String.join(",",
+                entry("LogisticRegressionPeersBenchmark.ours", "avgt", 1, "", 200.0, "ms/op", 0),
+                entry("LogisticRegressionPeersBenchmark.smile", "avgt", 1, "", 400.0, "ms/op", 0),
+                entry("LogisticRegressionPeersBenchmark.tribuoLiblinear", "avgt", 1, "", 300.0, "ms/op", 0),
+                entry("LogisticRegressionPeersBenchmark.tribuoSgd", "avgt", 1, "", 100.0, "ms/op", 0),
+                entry("KMeansPeersBenchmark.ours", "avgt", 1, "", 100.0, "ms/op", 0),
+                entry("KMeansPeersBenchmark.smile", "avgt", 1, "", 150.0, "ms/op", 0),
+                entry("KMeansPeersBenchmark.commonsMath", "avgt", 1, "", 290.0, "ms/op", 0),
+                entry("ArimaPeersBenchmark.ours", "avgt", 1, "", 1500.0, "us/op", 0),
+                entry("ArimaPeersBenchmark.smile", "avgt", 1, "", 500.0, "us/op", 0),
+                entry("OnEventModelsBenchmark.onEvent", "thrpt", 1,
+                        "\"users\":\"100000\",\"events\":\"16777216\",\"models\":\"true\"", 1.2e6, "ops/s", 10),
+                entry("OnEventModelsBenchmark.onEvent", "thrpt", 1,
+                        "\"users\":\"100000\",\"events\":\"16777216\",\"models\":\"false\"", 2.4e6, "ops/s", 0))
+                + "]");
+        // liblinear is slower AND less accurate than ours; Smile is slower but more accurate by more than 1e-6
+        Files.writeString(dir.resolve("quality.json"), """
+                {"logistic":{"log_loss.ours":0.3,"log_loss.smile":0.299,"log_loss.tribuoLiblinear":0.3000001,
+                             "log_loss.tribuoSgd":0.31},
+                 "kmeans":{"inertia.ours":100.0,"inertia.smile":100.0,"inertia.commonsMath":100.0},
+                 "arima":{"css_loglike.ours":-10.0,"css_loglike.smile":-11.0,"exact_loglike.ours":-10.5}}
+                """);
+        Files.writeString(dir.resolve(BenchmarksReport.STATSMODELS_FILE), """
+                {"date":"2026-11-27","machine":"test cpu","python":"3.11","statsmodels":"0.13.5","numpy":"1.24",
+                 "scipy":"1.10","call":"ARIMA(y, order=(2, 1, 2)).fit()","repeats":30,"best_ms":50.0,
+                 "median_ms":55.0,"loglike":-1408.5}
+                """);
+        BenchmarksReport r = BenchmarksReport.load(dir);
+        String md = r.markdown();
+        assertThat(statusOf(r, "logistic: ours >= 1.0x Tribuo 4.3.2 liblinear")).isEqualTo("met"); // 1.5x, better
+        assertThat(statusOf(r, "logistic: ours >= 1.0x Smile")).isEqualTo("**missed**"); // 2x, but less accurate
+        assertThat(statusOf(r, "logistic: ours >= 1.0x Tribuo 4.3.2 SGD")).isEqualTo("**missed**"); // 0.5x
+        assertThat(statusOf(r, "kmeans: ours >= 1.0x Smile")).isEqualTo("met"); // 1.5x at equal inertia
+        assertThat(statusOf(r, "kmeans: ours >= 3.0x commons-math3")).isEqualTo("**missed**"); // 2.9x
+        assertThat(statusOf(r, "arima: ours <= 2.0 ms")).isEqualTo("met"); // 1,500 us = 1.5 ms
+        // 1.2 M/s with models is below 1.5 M; half the rate without
+        assertThat(statusOf(r, "onEvent with scoring and segmenting")).isEqualTo("**missed**");
+        assertThat(md).contains("## Engine: onEvent with live models", "| 100,000 | 1 | 1.20 M | 2.40 M | 0.50x |");
+        assertThat(md).contains("measured once by hand, outside the JMH run", "statsmodels 0.13.5",
+                "| 50.00 (median 55.00) | -1408.500000 |", "| ProfileKit Arima (JMH, this run) | 1.50 | -10.500000 |");
+        assertThat(md).contains("(ours less accurate)");
+    }
+
+    private static String statusOf(BenchmarksReport r, String prefix) {
+        return r.targets().stream().filter(t -> t.target().startsWith(prefix)).map(BenchmarksReport.TargetLine::status)
+                .reduce((a, b) -> {
+                    throw new AssertionError("two targets start with " + prefix);
+                }).orElseThrow(() -> new AssertionError("no target starts with " + prefix));
     }
 
     @Test

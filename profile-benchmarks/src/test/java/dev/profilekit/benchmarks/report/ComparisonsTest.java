@@ -40,4 +40,20 @@ class ComparisonsTest {
                         List.of(), metrics, null, java.util.Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x'");
     }
+
+    @Test
+    void aQualityGateNamesAListedMetricAndComparesInItsDirection() {
+        Comparison.Contender ours = new Comparison.Contender("ours", "ours");
+        List<Comparison.Metric> metrics = List.of(new Comparison.Metric("m", "m", false));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison("x", "x", "PcaBenchmark", ours,
+                        List.of(), metrics, java.util.Map::of, java.util.Map.of(),
+                        new Comparison.QualityGate("other", 0), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'other'");
+        Comparison.QualityGate gate = new Comparison.QualityGate("m", 0.01);
+        assertThat(gate.passes(1.005, 1.0, false)).isTrue();   // worse by 0.5%, within 1%
+        assertThat(gate.passes(1.02, 1.0, false)).isFalse();   // worse by 2%
+        assertThat(gate.passes(0.5, 1.0, false)).isTrue();     // better
+        assertThat(gate.passes(-1.02, -1.0, true)).isFalse();  // log-likelihood lower by 2%
+        assertThat(gate.passes(-0.9, -1.0, true)).isTrue();
+    }
 }
