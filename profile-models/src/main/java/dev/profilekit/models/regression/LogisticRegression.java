@@ -29,7 +29,7 @@ public final class LogisticRegression {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogisticRegression.class);
     /** {@link LogisticSolver#AUTO} uses Newton up to this many features and L-BFGS beyond. */
-    public static final int AUTO_NEWTON_MAX_FEATURES = 200;
+    public static final int AUTO_NEWTON_MAX_FEATURES = 32;
     /** Armijo sufficient-decrease constant. */
     private static final double ARMIJO = 1e-4;
     /** Halvings of the step before giving up on the line search. */
