@@ -156,17 +156,21 @@ public final class MemoryPerProfile {
 
     /**
      * Bytes of the duplicate-id tracking (the engine's per-user id table and the id strings only it keeps):
-     * everything reachable from the states' {@code seen} fields, read by reflection because it is the
-     * engine's private layout.
+     * everything reachable from the id table's arrays ({@code ids} and {@code meta}, fields the state inherits
+     * from the engine's {@code SeenIds}), read by reflection because it is the engine's private layout.
      */
     static long dedupBytes(ProfileStore store) {
-        List<Object> tables = new ArrayList<>(store.size());
+        List<Object> tables = new ArrayList<>(2 * store.size());
         try {
-            Field seen = ProfileState.class.getDeclaredField("seen");
-            seen.setAccessible(true);
+            Class<?> seenIds = ProfileState.class.getSuperclass();
+            Field ids = seenIds.getDeclaredField("ids");
+            Field meta = seenIds.getDeclaredField("meta");
+            ids.setAccessible(true);
+            meta.setAccessible(true);
             store.forEach((u, s) -> {
                 try {
-                    tables.add(seen.get(s));
+                    tables.add(ids.get(s));
+                    tables.add(meta.get(s));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  */
 public final class BenchmarksReport {
 
-    /** 1-minute load average above which the figures are labelled as from a loaded machine. */
+    /** 1-minute load average above which the figures are labelled as from a loaded machine, when the CPU of
+     * other processes was not recorded. */
     static final double LOADED_LOAD = 1.5;
     /** CPU (in cores) used by other processes during a stage above which the machine counts as loaded. */
     static final double LOADED_OTHERS = 0.5;
@@ -221,13 +222,20 @@ public final class BenchmarksReport {
         double maxOthers = stages.stream().mapToDouble(Stage::otherCores).filter(d -> !Double.isNaN(d)).max().orElse(0);
         double maxLoad = stages.stream().mapToDouble(Stage::load1Before).filter(d -> !Double.isNaN(d)).max()
                 .orElse(Double.NaN);
-        if (startLoad > LOADED_LOAD || maxOthers > LOADED_OTHERS) {
+        boolean othersKnown = stages.stream().anyMatch(st -> !Double.isNaN(st.otherCores()));
+        // the CPU other processes used during the stages is the direct measure; the load average also counts
+        // this run's own previous stage (and whatever ran in the minute before), so it decides only without it
+        if (othersKnown ? maxOthers > LOADED_OTHERS : startLoad > LOADED_LOAD) {
             md.append(String.format(Locale.ROOT, "> **Figures from a loaded machine, not final.** The 1-minute load "
                     + "average was %.2f when the run started (up to %.2f at stage starts) and other processes used up to "
                     + "%.2f cores during a stage (thresholds: load %.1f, %.1f cores). Rerun run.sh on a quiet machine "
                     + "for figures to quote.%n%n", startLoad, maxLoad, maxOthers, LOADED_LOAD, LOADED_OTHERS));
         } else if (stages.isEmpty()) {
             md.append("> Machine load not recorded (no stages.log): figures may come from a loaded machine.\n\n");
+        } else {
+            md.append(String.format(Locale.ROOT, "> Quiet machine: other processes used at most %.2f cores during any "
+                    + "stage (threshold %.1f); the 1-minute load average, which also counts this run, was %.2f at the "
+                    + "start.%n%n", maxOthers, LOADED_OTHERS, startLoad));
         }
     }
 
