@@ -177,7 +177,15 @@ final class ArmaStateSpace {
     }
 
     /**
-     * Runs the Kalman filter over {@code w - mean}. O(n r²).
+     * Relative change of the prediction covariance below which the filter switches to its steady state: the
+     * covariance recursion is a contraction for a stationary, invertible ARMA model, and once it has stopped
+     * moving (to rounding) the remaining steps need only the fixed gain (Harvey 1989, 3.3.4).
+     */
+    static final double STEADY_TOLERANCE = 1e-15;
+
+    /**
+     * Runs the Kalman filter over {@code w - mean}. O(n r²) until the covariance reaches its fixed point, O(r)
+     * per step after.
      *
      * @return the sums, or {@code null} if the parameters are not stationary or a prediction variance is not
      *         positive
@@ -197,8 +205,23 @@ final class ArmaStateSpace {
         double[][] tp = new double[r][r];
         double sumLogF = 0;
         double ss = 0;
+        boolean steady = false;
+        double[] gain = new double[r];
+        double logF = 0;
         for (int t = 0; t < w.length; t++) {
             double v = w[t] - mean - a[0];
+            if (steady) {
+                // P has reached its fixed point: the gain and F no longer change (the steady-state filter)
+                sumLogF += logF;
+                ss += v * v / p[0][0];
+                for (int i = 0; i < r; i++) {
+                    au[i] = a[i] + gain[i] * v;
+                }
+                for (int i = 0; i < r; i++) {
+                    a[i] = phi[i] * au[0] + (i + 1 < r ? au[i + 1] : 0.0);
+                }
+                continue;
+            }
             double f = p[0][0];
             if (!(f > 0) || !Double.isFinite(f)) {
                 return null;
@@ -220,11 +243,22 @@ final class ArmaStateSpace {
                     tp[i][j] = phi[i] * pu[0][j] + (i + 1 < r ? pu[i + 1][j] : 0.0);
                 }
             }
+            double change = 0;
+            double size = 0;
             for (int i = 0; i < r; i++) {
                 for (int j = i; j < r; j++) {
                     double val = phi[j] * tp[i][0] + (j + 1 < r ? tp[i][j + 1] : 0.0) + rr[i] * rr[j];
+                    change = Math.max(change, Math.abs(val - p[i][j]));
+                    size = Math.max(size, Math.abs(val));
                     p[i][j] = val;
                     p[j][i] = val;
+                }
+            }
+            if (change <= STEADY_TOLERANCE * Math.max(1.0, size) && p[0][0] > 0) {
+                steady = true;
+                logF = Math.log(p[0][0]);
+                for (int i = 0; i < r; i++) {
+                    gain[i] = p[i][0] / p[0][0];
                 }
             }
         }
