@@ -41,7 +41,7 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  *
  * <ul>
  *   <li>ours: {@code sum_i logloss_i + (lambda / 2) ||w||^2}, intercept not penalised, the default solver
- *       ({@code AUTO}: Newton-Cholesky up to 200 features), stop when the Euclidean norm of that objective's
+ *       ({@code AUTO}: Newton-Cholesky up to {@value dev.profilekit.models.regression.LogisticRegression#AUTO_NEWTON_MAX_FEATURES} features, L-BFGS above), stop when the Euclidean norm of that objective's
  *       gradient is below {@link #OURS_TOLERANCE};</li>
  *   <li>liblinear ({@code L2R_LR}, trust-region Newton): {@code (1 / 2) ||w||^2 + C sum_i logloss_i}; dividing by
  *       C gives ours with {@code C = 1 / lambda}. Tribuo appends a constant bias feature, so liblinear also
@@ -145,7 +145,7 @@ public class LogisticRegressionPeersBenchmark {
         return set;
     }
 
-    /** Ours: the default solver (Newton-Cholesky at 50 features), lambda = {@value #LAMBDA}. */
+    /** Ours: the default solver (L-BFGS at 50 features), lambda = {@value #LAMBDA}. */
     @Benchmark
     public LogisticModel ours() {
         return ours(data);

@@ -32,7 +32,7 @@ public final class Comparisons {
             new Comparison("logistic", "Logistic regression fit, 100,000 x 50, L2 lambda = 1 (liblinear C = 1)",
                     "LogisticRegressionPeersBenchmark",
                     new Comparison.Contender("ours", "ProfileKit LogisticRegression (default AUTO solver: "
-                            + "Newton-Cholesky at d = 50; lambda = 1, gradient norm <= 1e-8)"),
+                            + "L-BFGS at d = 50; lambda = 1, gradient norm <= 1e-8)"),
                     List.of(new Comparison.Contender("tribuoLiblinear", "Tribuo 4.3.2 liblinear L2R_LR (C = 1, "
                                     + "eps = 1e-6; also penalises the intercept)"),
                             new Comparison.Contender("smile", "Smile 3.1.1 LogisticRegression.binomial (L-BFGS, "
