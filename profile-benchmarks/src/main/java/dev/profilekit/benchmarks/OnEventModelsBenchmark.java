@@ -76,10 +76,7 @@ public class OnEventModelsBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws InterruptedException {
         SplittableRandom r = new SplittableRandom(42);
-        String[] userIds = new String[users];
-        for (int i = 0; i < users; i++) {
-            userIds[i] = "user-" + i;
-        }
+        String[] userIds = Fixtures.userIds(users);
         // each user has a favourite category and a purchase propensity, so the models have something to learn
         int[] favourite = new int[users];
         double[] buyer = new double[users];

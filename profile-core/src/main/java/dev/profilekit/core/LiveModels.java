@@ -64,21 +64,21 @@ final class LiveModels {
     }
 
     /**
-     * After an accepted event was applied. Caller holds the user's lock; {@code inOrder} says the event is the
-     * user's latest, so the profile is exactly as of it.
+     * After an accepted event was applied to the features. Caller holds the user's lock. Examples are sampled
+     * only when the event is the user's latest ({@code t == maxApplied}), so the profile is exactly as of it.
      */
-    void onAccepted(ProfileState s, Event e, int typeId, boolean applied) {
+    void onAccepted(ProfileState s, Event e, int typeId) {
         LiveUserState u = s.live;
         long t = e.timestamp();
-        if (applied && forecast != null && typeId == forecastTypeId) {
+        boolean latest = t == s.maxApplied;
+        if (forecast != null && typeId == forecastTypeId) {
             forecast.count(u, t);
         }
         if (propensity != null) {
             if (typeId == labelTypeId && !u.pending.isEmpty()) {
                 resolvePositives(s, u, t);
             }
-            if (applied && t == s.maxApplied && (u.lastPropensitySample == Long.MIN_VALUE
-                    || t - u.lastPropensitySample >= sampleInterval)) {
+            if (latest && due(u.lastPropensitySample, t, sampleInterval)) {
                 u.lastPropensitySample = t;
                 double[] x = new double[propensity.vectorizer.dimension()];
                 propensity.vectorizer.vectorize(s, t, x);
@@ -87,16 +87,18 @@ final class LiveModels {
                 pending.add(p);
             }
         }
-        if (segments != null && applied && t == s.maxApplied && (u.lastSegmentSample == Long.MIN_VALUE
-                || t - u.lastSegmentSample >= segmentInterval)) {
+        if (segments != null && latest && due(u.lastSegmentSample, t, segmentInterval)) {
             u.lastSegmentSample = t;
             double[] x = new double[segments.vectorizer.dimension()];
             segments.vectorizer.vectorize(s, t, x);
             segments.sample(x);
         }
-        if (applied) {
-            score(s, u);
-        }
+        score(s, u);
+    }
+
+    /** Whether a sample taken last at {@code last} (MIN_VALUE: never) allows another one at {@code t}. */
+    private static boolean due(long last, long t, long interval) {
+        return last == Long.MIN_VALUE || t - last >= interval;
     }
 
     /** Scores the user's profile as of its latest applied event into the per-user fields. Allocates nothing. */

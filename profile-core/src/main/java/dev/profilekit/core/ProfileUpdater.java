@@ -101,7 +101,7 @@ public final class ProfileUpdater {
                     }
                     compiled.apply(s, event, typeId);
                     if (live != null) {
-                        live.onAccepted(s, event, typeId, true);
+                        live.onAccepted(s, event, typeId);
                     }
                     if (listeners.length > 0) {
                         notifyListeners(s, event);
