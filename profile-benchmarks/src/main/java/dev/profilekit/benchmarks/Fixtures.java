@@ -1,10 +1,10 @@
 package dev.profilekit.benchmarks;
 
-import dev.profilekit.core.Event;
-import dev.profilekit.core.FeatureKind;
-import dev.profilekit.core.FeatureSpec;
-import dev.profilekit.core.ProfileSchema;
-import dev.profilekit.core.ProfileUpdater;
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.schema.FeatureKind;
+import dev.profilekit.core.schema.FeatureSpec;
+import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.engine.ProfileUpdater;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

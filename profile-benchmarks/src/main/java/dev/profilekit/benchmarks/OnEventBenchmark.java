@@ -1,11 +1,11 @@
 package dev.profilekit.benchmarks;
 
-import dev.profilekit.core.DedupRetention;
-import dev.profilekit.core.Event;
-import dev.profilekit.core.Outcome;
-import dev.profilekit.core.ProfileSchema;
-import dev.profilekit.core.ProfileStores;
-import dev.profilekit.core.ProfileUpdater;
+import dev.profilekit.core.engine.DedupRetention;
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.Outcome;
+import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.engine.ProfileStores;
+import dev.profilekit.core.engine.ProfileUpdater;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,10 +1,10 @@
 package dev.profilekit.cli;
 
-import dev.profilekit.core.Event;
-import dev.profilekit.core.sim.EcommerceSimulator;
-import dev.profilekit.core.sim.SimulationJson;
-import dev.profilekit.core.sim.SimulationOptions;
-import dev.profilekit.core.sim.SimulationResult;
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.sim.EcommerceSimulator;
+import dev.profilekit.sim.SimulationJson;
+import dev.profilekit.sim.SimulationOptions;
+import dev.profilekit.sim.SimulationResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.profilekit.core.Event;
-import dev.profilekit.core.EventJson;
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.io.EventJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

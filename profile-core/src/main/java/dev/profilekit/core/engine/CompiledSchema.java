@@ -1,0 +1,701 @@
+package dev.profilekit.core.engine;
+
+import dev.profilekit.core.live.FeatureAccess;
+import dev.profilekit.core.live.FeatureReader;
+import dev.profilekit.core.live.UserView;
+import dev.profilekit.core.schema.FeatureKind;
+import dev.profilekit.core.schema.FeatureSpec;
+import dev.profilekit.core.schema.ProfileSchema;
+
+import dev.profilekit.features.streaming.BucketRing;
+import dev.profilekit.features.streaming.DistinctCounter;
+import dev.profilekit.features.streaming.ExponentialDecay;
+import dev.profilekit.features.streaming.RunningMoments;
+import dev.profilekit.features.streaming.SessionTracker;
+import dev.profilekit.features.streaming.TopKCounter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A schema compiled once into slots: each feature owns offsets into the per-profile {@code double[]}
+ * (all scalar state, counts and times included) and {@code Object[]} arrays, and event types are mapped to small integers so that
+ * type matching is an array lookup. Applying an event to scalar features allocates nothing.
+ * Derived values (ratios) are computed on read.
+ */
+public final class CompiledSchema implements FeatureAccess {
+
+    final ProfileSchema schema;
+    /** Allowed lateness in ms, or -1 when the schema sets none. */
+    final long latenessMs;
+    private final Slot[] all;
+    private final Slot[] initialising;
+    private final TypeTable types;
+    /** plans[typeId]: what an event of that type updates; plans[0] serves every type no feature names. */
+    private final UpdatePlan[] plans;
+    private final int valueSlots;
+    private final int objectSlots;
+
+    /**
+     * Compiles {@code schema}; {@code extraTypes} are types that no feature needs to name but that the live
+     * models watch (they get their own ids).
+     */
+    public CompiledSchema(ProfileSchema schema, java.util.Collection<String> extraTypes) {
+        this.schema = schema;
+        this.latenessMs = schema.allowedLateness().map(d -> d.toMillis()).orElse(-1L);
+        List<String> typeNames = new ArrayList<>();
+        for (FeatureSpec f : schema.features()) {
+            for (String t : f.types()) {
+                if (!typeNames.contains(t)) {
+                    typeNames.add(t); // ids from 1: 0 stands for every other type
+                }
+            }
+        }
+        for (String t : extraTypes) {
+            if (!typeNames.contains(t)) {
+                typeNames.add(t);
+            }
+        }
+        this.types = new TypeTable(typeNames);
+        int nTypes = typeNames.size() + 1;
+        UpdatePlan.Builder[] builders = new UpdatePlan.Builder[nTypes];
+        for (int i = 0; i < nTypes; i++) {
+            builders[i] = new UpdatePlan.Builder(latenessMs);
+        }
+        Layout layout = new Layout();
+        Map<String, Slot> byName = new HashMap<>();
+        List<Slot> slots = new ArrayList<>();
+        List<Slot> init = new ArrayList<>();
+        for (FeatureSpec f : schema.features()) {
+            List<UpdatePlan.Builder> targets = new ArrayList<>();
+            if (f.types().isEmpty()) {
+                targets.addAll(List.of(builders));
+            } else {
+                for (String t : f.types()) {
+                    targets.add(builders[types.id(t)]);
+                }
+            }
+            Slot s = switch (f.kind()) {
+                case COUNT -> new CountSlot(f, layout);
+                case SUM -> new SumSlot(f, layout);
+                case DECAYED_COUNT, DECAYED_SUM -> new DecayedSlot(f, layout);
+                case WINDOW_COUNT, WINDOW_SUM -> new WindowSlot(f, layout);
+                case STATS -> new StatsSlot(f, layout);
+                case RECENCY -> new RecencySlot(f, layout);
+                case FIRST_SEEN -> new FirstSeenSlot(f, layout);
+                case LAST_VALUE -> new LastValueSlot(f, layout);
+                case DISTINCT_COUNT -> new DistinctSlot(f, layout);
+                case TOP_K -> new TopKSlot(f, layout);
+                case SESSIONS -> new SessionsSlot(f, layout);
+                case RATIO -> new RatioSlot(f, byName.get(f.numerator()), byName.get(f.denominator()));
+            };
+            for (UpdatePlan.Builder b : targets) {
+                s.compile(b);
+            }
+            slots.add(s);
+            byName.put(f.name(), s);
+            init.add(s);
+        }
+        // a ratio may name features declared after it: resolve its operands once all slots exist
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) instanceof RatioSlot r && (r.num == null || r.den == null)) {
+                slots.set(i, new RatioSlot(r.spec, byName.get(r.spec.numerator()), byName.get(r.spec.denominator())));
+            }
+        }
+        this.all = slots.toArray(new Slot[0]);
+        this.initialising = init.toArray(new Slot[0]);
+        this.plans = new UpdatePlan[nTypes];
+        for (int i = 0; i < nTypes; i++) {
+            UpdatePlan plan = builders[i].build();
+            plans[i] = plan.isEmpty() ? UpdatePlan.EMPTY : plan;
+        }
+        this.valueSlots = layout.values;
+        this.objectSlots = layout.objects;
+    }
+
+    /** The compiled feature named {@code name}, or null. */
+    Slot slot(String name) {
+        for (Slot s : all) {
+            if (s.spec.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public FeatureReader reader(String name) {
+        return slot(name);
+    }
+
+    @Override
+    public long latenessMs() {
+        return latenessMs;
+    }
+
+    /** The small integer for an event type; 0 for a type no feature names. Allocates nothing. */
+    @Override
+    public int typeId(String type) {
+        return types.id(type);
+    }
+
+    /** The schema compiled. */
+    public ProfileSchema schema() {
+        return schema;
+    }
+
+    ProfileState newState(String user) {
+        ProfileState s = new ProfileState(user, valueSlots, objectSlots);
+        for (Slot slot : initialising) {
+            slot.init(s);
+        }
+        return s;
+    }
+
+    /** Applies an accepted event with type id {@code typeId}. Caller holds the state's lock. */
+    void apply(ProfileState s, Event e, int typeId) {
+        plans[typeId].apply(s, e, e.timestamp());
+    }
+
+    /** Evaluates every feature as of {@code asOf}. Caller holds the state's lock. */
+    LinkedHashMap<String, Object> read(ProfileState s, long asOf) {
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>(all.length * 2);
+        for (Slot slot : all) {
+            out.put(slot.spec.name(), slot.value(s, asOf));
+        }
+        return out;
+    }
+
+    /**
+     * Event type names to ids without boxing: an open-addressing table of the names with their hashes,
+     * probed linearly. A few entries, built once, read by every event.
+     */
+    private static final class TypeTable {
+        private final String[] names;
+        private final int[] hashes;
+        private final int[] ids;
+        private final int mask;
+
+        TypeTable(List<String> typeNames) {
+            int cap = Integer.highestOneBit(Math.max(4, typeNames.size() * 4 - 1)) << 1;
+            names = new String[cap];
+            hashes = new int[cap];
+            ids = new int[cap];
+            mask = cap - 1;
+            for (int i = 0; i < typeNames.size(); i++) {
+                String t = typeNames.get(i);
+                int h = t.hashCode();
+                int j = mix(h) & mask;
+                while (names[j] != null) {
+                    j = (j + 1) & mask;
+                }
+                names[j] = t;
+                hashes[j] = h;
+                ids[j] = i + 1;
+            }
+        }
+
+        private static int mix(int h) {
+            return (h ^ (h >>> 16)) * 0x9E3779B1;
+        }
+
+        int id(String type) {
+            int h = type.hashCode();
+            for (int j = mix(h) & mask; ; j = (j + 1) & mask) {
+                String n = names[j];
+                if (n == null) {
+                    return 0;
+                }
+                if (hashes[j] == h && (n == type || n.equals(type))) {
+                    return ids[j];
+                }
+            }
+        }
+    }
+
+    /** Running offsets into the two state arrays. */
+    private static final class Layout {
+        int values;
+        int objects;
+
+        int values(int n) {
+            int at = values;
+            values += n;
+            return at;
+        }
+
+        int objects(int n) {
+            int at = objects;
+            objects += n;
+            return at;
+        }
+    }
+
+    /** One compiled feature. */
+    abstract static class Slot implements FeatureReader {
+        final FeatureSpec spec;
+
+        Slot(FeatureSpec spec) {
+            this.spec = spec;
+        }
+
+        void init(ProfileState s) {
+        }
+
+        /** Adds this feature's updates to the plan of one event type it counts. */
+        abstract void compile(UpdatePlan.Builder plan);
+
+        abstract Object value(ProfileState s, long asOf);
+
+        /** The value as a double for ratios; NaN when it is null. */
+        double numeric(ProfileState s, long asOf) {
+            Object v = value(s, asOf);
+            return v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+
+        /** Component {@code part} (see {@link #partIndex(String)}) as of {@code asOf}; NaN when missing. */
+        double component(ProfileState s, long asOf, int part) {
+            throw new IllegalStateException(spec.name() + " has no components");
+        }
+
+        /** Index of a component name, or -1 when this kind has no such component. */
+        int partIndex(String part) {
+            return -1;
+        }
+
+        /** The string value (last_value, leading top_k value), or null. Allocates nothing. */
+        String string(ProfileState s) {
+            throw new IllegalStateException(spec.name() + " has no string value");
+        }
+
+        @Override
+        public FeatureSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public String part() {
+            return null;
+        }
+
+        @Override
+        public double numeric(UserView user, long asOf) {
+            return numeric((ProfileState) user, asOf);
+        }
+
+        @Override
+        public String string(UserView user) {
+            return string((ProfileState) user);
+        }
+
+        @Override
+        public FeatureReader part(String part) {
+            int index = partIndex(part);
+            return index < 0 ? null : new PartReader(this, part, index);
+        }
+    }
+
+    /** One component of a stats or sessions feature, as a {@link FeatureReader}. */
+    private record PartReader(Slot slot, String part, int index) implements FeatureReader {
+        @Override
+        public FeatureSpec spec() {
+            return slot.spec;
+        }
+
+        @Override
+        public double numeric(UserView user, long asOf) {
+            return slot.component((ProfileState) user, asOf, index);
+        }
+
+        @Override
+        public String string(UserView user) {
+            throw new IllegalStateException(slot.spec.name() + "." + part + " has no string value");
+        }
+
+        @Override
+        public FeatureReader part(String p) {
+            return null;
+        }
+    }
+
+    static final class CountSlot extends Slot {
+        private final int at;
+
+        CountSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.values(1);
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.numeric(null).sum(at);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return (long) s.values[at];
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return s.values[at];
+        }
+    }
+
+    static final class SumSlot extends Slot {
+        private final int at;
+
+        SumSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.values(1);
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.numeric(spec.field()).sum(at);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return s.values[at];
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return s.values[at];
+        }
+    }
+
+    static final class DecayedSlot extends Slot {
+        private final int at;
+        private final double rate;
+        private final boolean weighted;
+
+        DecayedSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.values(ExponentialDecay.SLOTS);
+            rate = ExponentialDecay.rate(f.halfLife().toMillis());
+            weighted = f.kind() == FeatureKind.DECAYED_SUM;
+        }
+
+        @Override
+        void init(ProfileState s) {
+            ExponentialDecay.init(s.values, at);
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.numeric(weighted ? spec.field() : null).decayed(at, rate);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return numeric(s, asOf);
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return ExponentialDecay.valueAt(s.values, at, asOf, rate);
+        }
+    }
+
+    static final class WindowSlot extends Slot {
+        private final int at;
+        private final int n;
+        private final long width;
+        private final boolean weighted;
+
+        WindowSlot(FeatureSpec f, Layout l) {
+            super(f);
+            n = f.buckets();
+            width = f.window().toMillis() / n;
+            at = l.values(BucketRing.slots(n));
+            weighted = f.kind() == FeatureKind.WINDOW_SUM;
+        }
+
+        @Override
+        void init(ProfileState s) {
+            BucketRing.init(s.values, at, n);
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.numeric(weighted ? spec.field() : null).ring(at, n, width);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            double v = numeric(s, asOf);
+            return weighted ? (Object) v : (Object) Math.round(v);
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            return BucketRing.sum(s.values, at, n, Math.floorDiv(asOf, width));
+        }
+    }
+
+    static final class StatsSlot extends Slot {
+        private final int at;
+
+        StatsSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.values(RunningMoments.SLOTS);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            RunningMoments.init(s.values, at);
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.numeric(spec.field()).moments(at);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            long n = RunningMoments.count(s.values, at);
+            if (n == 0) {
+                return null;
+            }
+            return new StatsValue(n, RunningMoments.mean(s.values, at), RunningMoments.populationStd(s.values, at),
+                    RunningMoments.min(s.values, at), RunningMoments.max(s.values, at));
+        }
+
+        @Override
+        int partIndex(String part) {
+            return List.of("count", "mean", "std", "min", "max").indexOf(part);
+        }
+
+        @Override
+        double component(ProfileState s, long asOf, int part) {
+            double n = s.values[at];
+            return switch (part) {
+                case 0 -> n;
+                case 1 -> RunningMoments.mean(s.values, at);
+                case 2 -> RunningMoments.populationStd(s.values, at);
+                case 3 -> n == 0 ? Double.NaN : RunningMoments.min(s.values, at);
+                default -> n == 0 ? Double.NaN : RunningMoments.max(s.values, at);
+            };
+        }
+    }
+
+    static final class RecencySlot extends Slot {
+        private final int at;
+
+        RecencySlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.values(1);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            s.values[at] = Double.NEGATIVE_INFINITY;
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.recency(at);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            double v = numeric(s, asOf);
+            return v == v ? (Object) v : null;
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            double t = s.values[at];
+            return t == Double.NEGATIVE_INFINITY ? Double.NaN : (asOf - (long) t) / 1000.0;
+        }
+    }
+
+    static final class FirstSeenSlot extends Slot {
+        private final int at;
+
+        FirstSeenSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.values(1);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            s.values[at] = Double.POSITIVE_INFINITY;
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.firstSeen(at);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            double t = s.values[at];
+            return t == Double.POSITIVE_INFINITY ? null : (Object) (long) t;
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            double t = s.values[at];
+            return t == Double.POSITIVE_INFINITY ? Double.NaN : t;
+        }
+    }
+
+    static final class LastValueSlot extends Slot {
+        private final int time;
+        private final int value;
+
+        LastValueSlot(FeatureSpec f, Layout l) {
+            super(f);
+            time = l.values(1);
+            value = l.objects(1);
+        }
+
+        @Override
+        void init(ProfileState s) {
+            s.values[time] = Double.NEGATIVE_INFINITY;
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.string(spec.field()).lastValue(time, value);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            return s.objects[value];
+        }
+
+        @Override
+        String string(ProfileState s) {
+            return (String) s.objects[value];
+        }
+    }
+
+    static final class DistinctSlot extends Slot {
+        private final int at;
+
+        DistinctSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.objects(1);
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.string(spec.field()).distinct(at);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            DistinctCounter c = (DistinctCounter) s.objects[at];
+            return c == null ? 0L : c.count();
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            DistinctCounter c = (DistinctCounter) s.objects[at];
+            return c == null ? 0.0 : c.count();
+        }
+    }
+
+    static final class TopKSlot extends Slot {
+        private final int at;
+        private final double rate;
+
+        TopKSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.objects(1);
+            rate = f.halfLife() == null ? 0.0 : ExponentialDecay.rate(f.halfLife().toMillis());
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.string(spec.field()).topK(at, spec.capacity(), rate);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            TopKCounter c = (TopKCounter) s.objects[at];
+            return c == null ? List.of() : List.copyOf(c.top(spec.k(), asOf));
+        }
+
+        @Override
+        String string(ProfileState s) {
+            TopKCounter c = (TopKCounter) s.objects[at];
+            return c == null ? null : c.leading();
+        }
+    }
+
+    static final class SessionsSlot extends Slot {
+        private final int at;
+        private final long gap;
+
+        SessionsSlot(FeatureSpec f, Layout l) {
+            super(f);
+            at = l.objects(1);
+            gap = f.gap().toMillis();
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            b.sessions(at, gap);
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            SessionTracker t = (SessionTracker) s.objects[at];
+            if (t == null || t.count() == 0) {
+                return new SessionsValue(0, null);
+            }
+            return new SessionsValue(t.count(), t.totalDurationMs() / 1000.0 / t.count());
+        }
+
+        @Override
+        int partIndex(String part) {
+            return List.of("count", "mean_duration_s").indexOf(part);
+        }
+
+        @Override
+        double component(ProfileState s, long asOf, int part) {
+            SessionTracker t = (SessionTracker) s.objects[at];
+            long n = t == null ? 0 : t.count();
+            if (part == 0) {
+                return n;
+            }
+            return n == 0 ? Double.NaN : t.totalDurationMs() / 1000.0 / n;
+        }
+    }
+
+    static final class RatioSlot extends Slot {
+        final Slot num;
+        final Slot den;
+
+        RatioSlot(FeatureSpec f, Slot num, Slot den) {
+            super(f);
+            this.num = num;
+            this.den = den;
+        }
+
+        @Override
+        void compile(UpdatePlan.Builder b) {
+            // computed on read
+        }
+
+        @Override
+        Object value(ProfileState s, long asOf) {
+            double d = numeric(s, asOf);
+            return d == d ? (Object) d : null;
+        }
+
+        @Override
+        double numeric(ProfileState s, long asOf) {
+            double a = num.numeric(s, asOf);
+            double b = den.numeric(s, asOf);
+            return a != a || b != b || b == 0.0 ? Double.NaN : a / b;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.profilekit.core.engine;
+
+import dev.profilekit.core.live.UserView;
+
+/**
+ * The mutable state of one user's profile, as a {@link ProfileStore} holds it: one {@code double[]}
+ * laid out by the compiled schema for every scalar feature (counts and times are exact in a double
+ * below 2^53, which event times always are), a few objects for the non-scalar features, and the
+ * duplicate and lateness bookkeeping. Its contents are private to the engine; a store only keeps and
+ * returns the object. All access goes through {@link ProfileUpdater}, which locks the state object.
+ */
+public final class ProfileState extends SeenIds implements UserView {
+
+    final String user;
+    final int userHash;
+    final double[] values;
+    final Object[] objects;
+    /** Largest time of the user's accepted events (Long.MIN_VALUE: none). */
+    long maxAccepted = Long.MIN_VALUE;
+    /** Largest time of the events applied to the features (Long.MIN_VALUE: none). */
+    long maxApplied = Long.MIN_VALUE;
+    /** Number of accepted events. */
+    long accepted;
+    /** Per-user state of the live models, or null without models. */
+    Object live;
+
+    ProfileState(String user, int valueSlots, int objectSlots) {
+        this.user = user;
+        this.userHash = user.hashCode();
+        this.values = new double[valueSlots];
+        this.objects = objectSlots == 0 ? EMPTY : new Object[objectSlots];
+    }
+
+    private static final Object[] EMPTY = new Object[0];
+
+    /** The user this state belongs to. */
+    @Override
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public long latestTime() {
+        return maxApplied;
+    }
+
+    @Override
+    public Object modelState() {
+        return live;
+    }
+}

@@ -1,0 +1,406 @@
+package dev.profilekit.core.engine;
+
+import dev.profilekit.core.live.LabelledExample;
+import dev.profilekit.core.live.LiveModel;
+import dev.profilekit.core.live.LiveModels;
+import dev.profilekit.core.live.ModelOutputs;
+import dev.profilekit.core.live.ModelStatus;
+import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.live.PropensityModel;
+import dev.profilekit.core.live.SegmentsModel;
+import dev.profilekit.core.schema.ProfileSchema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an exact profile per user, updated in-process on every event.
+ *
+ * <p>{@link #onEvent(Event)} runs: find the user's state -> lock that state (one monitor per user,
+ * never a global lock) -> duplicate and lateness check -> update every compiled feature -> notify
+ * listeners. Events of different users proceed in parallel; events of one user are serialised. An event
+ * on an existing user allocates nothing for scalar features.
+ *
+ * <p>Profiles are aggregates, not event logs: {@link #profile(String, long)} can evaluate them as of
+ * any time at or after the user's latest applied event (decays and windows move forward exactly), but
+ * not before it. For replaying history up to a time, see {@link Builder#applyUpTo(long)}.
+ */
+public final class ProfileUpdater implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileUpdater.class);
+
+    private final CompiledSchema compiled;
+    private final ProfileStore store;
+    private final ProfileListener[] listeners;
+    private final DedupRetention retention;
+    private final long applyUpTo;
+    private final Function<String, ProfileState> factory;
+    /** The live models (one composite), or null without models: the updater knows them only as a LiveModel. */
+    private final LiveModel<?> live;
+    private final LiveModels models;
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder late = new LongAdder();
+
+    private ProfileUpdater(Builder b) {
+        List<String> watched = b.models == null ? List.of() : LiveModels.watchedTypes(b.models);
+        this.compiled = new CompiledSchema(b.schema, watched);
+        this.store = b.store != null ? b.store : ProfileStores.inMemory();
+        this.listeners = b.listeners.toArray(new ProfileListener[0]);
+        this.retention = b.retention;
+        this.applyUpTo = b.applyUpTo;
+        this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
+                this.store::size, b.modelListener, b.exampleListener);
+        this.live = models;
+        this.factory = live == null ? compiled::newState : user -> {
+            ProfileState s = compiled.newState(user);
+            s.live = live.newUserState();
+            return s;
+        };
+        if (retention == DedupRetention.WITHIN_LATENESS && compiled.latenessMs < 0) {
+            throw new IllegalArgumentException("dedupRetention WITHIN_LATENESS needs a schema with allowed_lateness");
+        }
+    }
+
+    /** Starts an updater for {@code schema}. */
+    public static Builder builder(ProfileSchema schema) {
+        if (schema == null) {
+            throw new IllegalArgumentException("schema must not be null");
+        }
+        return new Builder(schema);
+    }
+
+    /** The schema. */
+    public ProfileSchema schema() {
+        return compiled.schema;
+    }
+
+    /** The store holding the profiles. */
+    public ProfileStore store() {
+        return store;
+    }
+
+    /**
+     * Applies one event. Thread-safe.
+     *
+     * @return {@link Outcome#ACCEPTED}, {@link Outcome#DUPLICATE} or {@link Outcome#LATE}
+     * @throws IllegalArgumentException if {@code event} is null (events are validated when built)
+     */
+    public Outcome onEvent(Event event) {
+        if (event == null) {
+            throw new IllegalArgumentException("event must not be null");
+        }
+        ProfileState s = store.getOrCreate(event.user(), factory);
+        int typeId = compiled.typeId(event.type());
+        long t = event.timestamp();
+        Outcome outcome;
+        synchronized (s) {
+            outcome = admit(s, event.id(), t);
+            if (outcome == Outcome.ACCEPTED) {
+                s.accepted++;
+                if (t <= applyUpTo) {
+                    if (t > s.maxApplied) {
+                        s.maxApplied = t;
+                    }
+                    compiled.apply(s, event, typeId);
+                    if (live != null) {
+                        live.observe(s, typeId, t);
+                    }
+                    if (listeners.length > 0) {
+                        notifyListeners(s, event);
+                    }
+                }
+            }
+        }
+        if (live != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+            live.afterEvent(t);
+        }
+        switch (outcome) {
+            case ACCEPTED -> accepted.increment();
+            case DUPLICATE -> duplicates.increment();
+            default -> late.increment();
+        }
+        return outcome;
+    }
+
+    /** The specification's acceptance rules, per user in arrival order. Caller holds the lock. */
+    private Outcome admit(ProfileState s, String id, long t) {
+        long lateness = compiled.latenessMs;
+        boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
+        if (retention == DedupRetention.ALL) {
+            if (s.containsId(id, Long.MIN_VALUE)) {
+                return Outcome.DUPLICATE;
+            }
+            if (lateness >= 0 && hasMax && t < s.maxAccepted - lateness) {
+                return Outcome.LATE;
+            }
+            s.addId(id, t, Long.MIN_VALUE);
+        } else {
+            long horizon = hasMax ? s.maxAccepted - lateness : Long.MIN_VALUE;
+            if (t < horizon) {
+                return Outcome.LATE;
+            }
+            if (s.containsId(id, horizon)) {
+                return Outcome.DUPLICATE;
+            }
+            s.addId(id, t, Math.max(horizon, t - lateness));
+        }
+        if (t > s.maxAccepted) {
+            s.maxAccepted = t;
+        }
+        return Outcome.ACCEPTED;
+    }
+
+    private void notifyListeners(ProfileState s, Event event) {
+        ProfileUpdate update = new ProfileUpdate() {
+            @Override
+            public String user() {
+                return s.user;
+            }
+
+            @Override
+            public Event event() {
+                return event;
+            }
+
+            @Override
+            public Profile profile() {
+                return new Profile(s.user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied));
+            }
+
+            @Override
+            public ModelOutputs scores() {
+                return live == null ? ModelOutputs.NONE : live.lastScores(s);
+            }
+        };
+        for (ProfileListener l : listeners) {
+            try {
+                l.onUpdate(update);
+            } catch (RuntimeException e) {
+                LOG.warn("profile listener {} failed on event {} of user {}", l, event.id(), s.user, e);
+            }
+        }
+    }
+
+    /**
+     * The profile of {@code user} as of {@code asOfMs}. A user with no events gets the values of an
+     * empty history (counts 0, nulls). Thread-safe.
+     *
+     * @throws IllegalArgumentException if {@code user} is null, or {@code asOfMs} is before the user's
+     *                                  latest applied event (profiles keep aggregates, not events)
+     */
+    public Profile profile(String user, long asOfMs) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        ProfileState s = store.get(user);
+        if (s == null) {
+            s = factory.apply(user); // an empty history, not stored
+        }
+        synchronized (s) {
+            if (asOfMs < s.maxApplied) {
+                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
+                        + "' (" + s.maxApplied + "); profiles can be evaluated only at or after it");
+            }
+            return new Profile(user, asOfMs, compiled.read(s, asOfMs), outputs(s, asOfMs));
+        }
+    }
+
+    /** The profile of {@code user} as of its latest applied event, or empty if it has none. */
+    public Optional<Profile> profile(String user) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        ProfileState s = store.get(user);
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            if (s.maxApplied == Long.MIN_VALUE) {
+                return Optional.empty();
+            }
+            return Optional.of(new Profile(user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied)));
+        }
+    }
+
+    /** The live models' view of {@code s} as of {@code asOf}, with the current versions. Caller holds the lock. */
+    private ModelOutputs outputs(ProfileState s, long asOf) {
+        return live == null ? ModelOutputs.NONE : live.score(s, asOf);
+    }
+
+    /** The state of the live models, or empty when none are configured. */
+    public Optional<ModelStatus> modelStatus() {
+        return live == null ? Optional.empty() : Optional.of(live.status());
+    }
+
+    /** The live models, or empty when none are configured. */
+    public Optional<LiveModels> models() {
+        return Optional.ofNullable(models);
+    }
+
+    /** The live propensity model, if one is configured and fitted. */
+    public Optional<PropensityModel> propensityModel() {
+        return models == null ? Optional.empty() : models.propensityModel();
+    }
+
+    /** The live segments, if configured and fitted. */
+    public Optional<SegmentsModel> segmentsModel() {
+        return models == null ? Optional.empty() : models.segmentsModel();
+    }
+
+    /**
+     * Ends a replay at {@code endTimeMs}: every pending example whose horizon ended by then gets its label (all
+     * events are in, so no later label can come), then waits until no retrain or refit is running.
+     */
+    public void finishReplay(long endTimeMs) throws InterruptedException {
+        if (live != null) {
+            live.finish(endTimeMs);
+        }
+    }
+
+    /** Waits until no retrain or refit is running (for tests and replays); returns at once without models. */
+    public void awaitModels() throws InterruptedException {
+        if (live != null) {
+            live.awaitIdle();
+        }
+    }
+
+    /**
+     * Stops the live models' background thread (when the updater owns it). Profiles stay readable and
+     * {@link #onEvent} keeps working; retrains that would start later run nowhere. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (live != null) {
+            live.close();
+        }
+    }
+
+    /** The users with at least one accepted event, sorted. */
+    public List<String> users() {
+        List<String> users = new ArrayList<>(store.size());
+        store.forEach((u, s) -> users.add(u));
+        users.sort(null);
+        return users;
+    }
+
+    /** The largest accepted event time over all users, or empty when nothing was accepted. */
+    public Optional<Long> latestAcceptedTime() {
+        long[] max = {Long.MIN_VALUE};
+        store.forEach((u, s) -> {
+            synchronized (s) {
+                max[0] = Math.max(max[0], s.maxAccepted);
+            }
+        });
+        return max[0] == Long.MIN_VALUE ? Optional.empty() : Optional.of(max[0]);
+    }
+
+    /** Counts of outcomes so far. */
+    public Counts counts() {
+        return new Counts(accepted.sum(), duplicates.sum(), late.sum());
+    }
+
+    /** Outcome counts. */
+    public record Counts(long accepted, long duplicate, long late) {
+    }
+
+    /** Configures a {@link ProfileUpdater}. */
+    public static final class Builder {
+        private final ProfileSchema schema;
+        private ProfileStore store;
+        private final List<ProfileListener> listeners = new ArrayList<>();
+        private DedupRetention retention = DedupRetention.ALL;
+        private long applyUpTo = Long.MAX_VALUE;
+        private ModelsConfig models;
+        private java.util.concurrent.Executor modelExecutor;
+        private java.util.function.Consumer<PropensityModel> modelListener;
+        private java.util.function.Consumer<LabelledExample> exampleListener;
+
+        private Builder(ProfileSchema schema) {
+            this.schema = schema;
+        }
+
+        /** The store (default: {@link ProfileStores#inMemory()}). */
+        public Builder store(ProfileStore store) {
+            if (store == null) {
+                throw new IllegalArgumentException("store must not be null");
+            }
+            this.store = store;
+            return this;
+        }
+
+        /** Adds a listener for accepted updates. */
+        public Builder listener(ProfileListener listener) {
+            if (listener == null) {
+                throw new IllegalArgumentException("listener must not be null");
+            }
+            listeners.add(listener);
+            return this;
+        }
+
+        /** How long event ids are remembered (default {@link DedupRetention#ALL}, the specification's rule). */
+        public Builder dedupRetention(DedupRetention retention) {
+            if (retention == null) {
+                throw new IllegalArgumentException("retention must not be null");
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        /**
+         * Applies to the features only accepted events with time {@code <= asOfMs}; later events still
+         * count for duplicate and lateness decisions. This is how a replay evaluates profiles as of a time
+         * before the end of its input (the specification's "only accepted events with ts <= T count").
+         */
+        public Builder applyUpTo(long asOfMs) {
+            this.applyUpTo = asOfMs;
+            return this;
+        }
+
+        /**
+         * Live models: propensity scores, segments and activity forecasts kept current on every event (see
+         * {@link ModelsConfig}). Feature names in the configuration are checked against the schema.
+         */
+        public Builder models(ModelsConfig models) {
+            if (models == null) {
+                throw new IllegalArgumentException("models must not be null");
+            }
+            this.models = models;
+            return this;
+        }
+
+        /**
+         * Where retrains and refits run (default: one background daemon thread, so ingestion never waits for
+         * training). {@code Runnable::run} runs them inline, which makes a single-threaded replay deterministic.
+         */
+        public Builder modelExecutor(java.util.concurrent.Executor executor) {
+            if (executor == null) {
+                throw new IllegalArgumentException("executor must not be null");
+            }
+            this.modelExecutor = executor;
+            return this;
+        }
+
+        /** Called with every newly published propensity model version (under the learner's lock: keep it short). */
+        public Builder modelListener(java.util.function.Consumer<PropensityModel> listener) {
+            this.modelListener = listener;
+            return this;
+        }
+
+        /** Called with every labelled example, after it was scored and learned from. */
+        public Builder exampleListener(java.util.function.Consumer<LabelledExample> listener) {
+            this.exampleListener = listener;
+            return this;
+        }
+
+        /** Builds the updater (compiles the schema). */
+        public ProfileUpdater build() {
+            return new ProfileUpdater(this);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.profilekit.core.engine;
+
+import dev.profilekit.features.streaming.BucketRing;
+import dev.profilekit.features.streaming.DistinctCounter;
+import dev.profilekit.features.streaming.ExponentialDecay;
+import dev.profilekit.features.streaming.RunningMoments;
+import dev.profilekit.features.streaming.SessionTracker;
+import dev.profilekit.features.streaming.TopKCounter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one event type does to a profile, compiled once per type when the schema is compiled: the
+ * attributes the type's features read, each read once per event, and per attribute the feature updates as
+ * arrays of offsets into the profile's {@code double[]} and {@code Object[]}, run in straight loops over
+ * the kernels of {@code profile-features/streaming}. No virtual call per feature, no allocation for scalar
+ * features.
+ *
+ * <p>Counts, decayed counts and window counts are sums, decayed sums and window sums of the constant 1:
+ * they form the group of the "constant attribute", so every numeric update is one of four kernels (sum,
+ * decayed sum, bucket ring, moments) applied to one primitive local. The order of updates within an event
+ * does not matter: every feature owns its own slots.
+ */
+final class UpdatePlan {
+
+    /** A plan that updates nothing (types no feature names). */
+    static final UpdatePlan EMPTY = new UpdatePlan(new NumericGroup[0], new StringGroup[0], new int[0], new int[0],
+            new int[0], new long[0], -1);
+
+    private final NumericGroup[] numeric;
+    private final StringGroup[] strings;
+    private final int[] recencyAt;
+    private final int[] firstSeenAt;
+    private final int[] sessionsAt;
+    private final long[] sessionsGap;
+    private final long lateness;
+
+    private UpdatePlan(NumericGroup[] numeric, StringGroup[] strings, int[] recencyAt, int[] firstSeenAt,
+                       int[] sessionsAt, long[] sessionsGap, long lateness) {
+        this.numeric = numeric;
+        this.strings = strings;
+        this.recencyAt = recencyAt;
+        this.firstSeenAt = firstSeenAt;
+        this.sessionsAt = sessionsAt;
+        this.sessionsGap = sessionsGap;
+        this.lateness = lateness;
+    }
+
+    /** Whether the plan updates nothing. */
+    boolean isEmpty() {
+        return numeric.length == 0 && strings.length == 0 && recencyAt.length == 0 && firstSeenAt.length == 0
+                && sessionsAt.length == 0;
+    }
+
+    /** Applies an accepted event at time {@code t}. Caller holds the state's lock. */
+    void apply(ProfileState s, Event e, long t) {
+        double[] v = s.values;
+        for (NumericGroup g : numeric) {
+            double x;
+            if (g.field == null) {
+                x = 1.0;
+            } else if (e.attr(g.field) instanceof Double d && d == d) {
+                x = d;
+            } else {
+                continue; // absent or not a number: the spec skips the update
+            }
+            g.apply(v, t, x);
+        }
+        for (StringGroup g : strings) {
+            if (e.attr(g.field) instanceof String x) {
+                g.apply(s, t, x);
+            }
+        }
+        double td = t;
+        for (int at : recencyAt) {
+            if (td > v[at]) {
+                v[at] = td;
+            }
+        }
+        for (int at : firstSeenAt) {
+            if (td < v[at]) {
+                v[at] = td;
+            }
+        }
+        for (int i = 0; i < sessionsAt.length; i++) {
+            Object[] o = s.objects;
+            SessionTracker tracker = (SessionTracker) o[sessionsAt[i]];
+            if (tracker == null) {
+                tracker = new SessionTracker(sessionsGap[i]);
+                o[sessionsAt[i]] = tracker;
+            }
+            tracker.add(t);
+            if (lateness >= 0) {
+                // every future accepted event has t >= maxAccepted - lateness
+                tracker.closeBefore(s.maxAccepted - lateness - sessionsGap[i]);
+            }
+        }
+    }
+
+    /** The numeric updates fed by one attribute (or by the constant 1 when {@code field} is null). */
+    private static final class NumericGroup {
+        final String field;
+        final int[] sumAt;
+        final int[] decayAt;
+        final double[] decayRate;
+        final int[] ringAt;
+        final int[] ringN;
+        final long[] ringWidth;
+        final int[] momentsAt;
+
+        NumericGroup(String field, Builder.Num b) {
+            this.field = field;
+            this.sumAt = ints(b.sumAt);
+            this.decayAt = ints(b.decayAt);
+            this.decayRate = b.decayRate.stream().mapToDouble(Double::doubleValue).toArray();
+            this.ringAt = ints(b.ringAt);
+            this.ringN = ints(b.ringN);
+            this.ringWidth = b.ringWidth.stream().mapToLong(Long::longValue).toArray();
+            this.momentsAt = ints(b.momentsAt);
+        }
+
+        void apply(double[] v, long t, double x) {
+            for (int at : sumAt) {
+                v[at] += x;
+            }
+            for (int i = 0; i < decayAt.length; i++) {
+                ExponentialDecay.add(v, decayAt[i], t, x, decayRate[i]);
+            }
+            for (int i = 0; i < ringAt.length; i++) {
+                BucketRing.add(v, ringAt[i], ringN[i], Math.floorDiv(t, ringWidth[i]), x);
+            }
+            for (int at : momentsAt) {
+                RunningMoments.add(v, at, x);
+            }
+        }
+    }
+
+    /** The updates fed by one string attribute. */
+    private static final class StringGroup {
+        final String field;
+        final int[] lastTimeAt;
+        final int[] lastValueAt;
+        final int[] distinctAt;
+        final int[] topAt;
+        final int[] topCapacity;
+        final double[] topRate;
+
+        StringGroup(String field, Builder.Str b) {
+            this.field = field;
+            this.lastTimeAt = ints(b.lastTimeAt);
+            this.lastValueAt = ints(b.lastValueAt);
+            this.distinctAt = ints(b.distinctAt);
+            this.topAt = ints(b.topAt);
+            this.topCapacity = ints(b.topCapacity);
+            this.topRate = b.topRate.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        void apply(ProfileState s, long t, String x) {
+            double[] v = s.values;
+            Object[] o = s.objects;
+            for (int i = 0; i < lastTimeAt.length; i++) {
+                if (t >= v[lastTimeAt[i]]) {
+                    v[lastTimeAt[i]] = t; // ties: the event accepted last wins
+                    o[lastValueAt[i]] = x;
+                }
+            }
+            for (int at : distinctAt) {
+                DistinctCounter c = (DistinctCounter) o[at];
+                if (c == null) {
+                    c = new DistinctCounter(DistinctCounter.DEFAULT_EXACT_LIMIT);
+                    o[at] = c;
+                }
+                c.add(x);
+            }
+            for (int i = 0; i < topAt.length; i++) {
+                TopKCounter c = (TopKCounter) o[topAt[i]];
+                if (c == null) {
+                    c = new TopKCounter(topCapacity[i], topRate[i]);
+                    o[topAt[i]] = c;
+                }
+                c.add(x, t);
+            }
+        }
+    }
+
+    private static int[] ints(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Collects the updates of one event type while the schema is compiled. */
+    static final class Builder {
+        private final Map<String, Num> numeric = new LinkedHashMap<>();
+        private final Map<String, Str> strings = new LinkedHashMap<>();
+        private final List<Integer> recencyAt = new ArrayList<>();
+        private final List<Integer> firstSeenAt = new ArrayList<>();
+        private final List<Integer> sessionsAt = new ArrayList<>();
+        private final List<Long> sessionsGap = new ArrayList<>();
+        private final long lateness;
+
+        Builder(long lateness) {
+            this.lateness = lateness;
+        }
+
+        /** The numeric group of {@code field}; null stands for the constant 1 (counts). */
+        Num numeric(String field) {
+            return numeric.computeIfAbsent(field == null ? "" : field, f -> new Num());
+        }
+
+        Str string(String field) {
+            return strings.computeIfAbsent(field, f -> new Str());
+        }
+
+        void recency(int at) {
+            recencyAt.add(at);
+        }
+
+        void firstSeen(int at) {
+            firstSeenAt.add(at);
+        }
+
+        void sessions(int at, long gap) {
+            sessionsAt.add(at);
+            sessionsGap.add(gap);
+        }
+
+        UpdatePlan build() {
+            // the constant group first: no attribute to read
+            List<NumericGroup> num = new ArrayList<>();
+            numeric.forEach((f, b) -> num.add(new NumericGroup(f.isEmpty() ? null : f.intern(), b)));
+            List<StringGroup> str = new ArrayList<>();
+            strings.forEach((f, b) -> str.add(new StringGroup(f.intern(), b)));
+            return new UpdatePlan(num.toArray(new NumericGroup[0]), str.toArray(new StringGroup[0]),
+                    ints(recencyAt), ints(firstSeenAt), ints(sessionsAt),
+                    sessionsGap.stream().mapToLong(Long::longValue).toArray(), lateness);
+        }
+
+        static final class Num {
+            final List<Integer> sumAt = new ArrayList<>();
+            final List<Integer> decayAt = new ArrayList<>();
+            final List<Double> decayRate = new ArrayList<>();
+            final List<Integer> ringAt = new ArrayList<>();
+            final List<Integer> ringN = new ArrayList<>();
+            final List<Long> ringWidth = new ArrayList<>();
+            final List<Integer> momentsAt = new ArrayList<>();
+
+            void sum(int at) {
+                sumAt.add(at);
+            }
+
+            void decayed(int at, double rate) {
+                decayAt.add(at);
+                decayRate.add(rate);
+            }
+
+            void ring(int at, int n, long width) {
+                ringAt.add(at);
+                ringN.add(n);
+                ringWidth.add(width);
+            }
+
+            void moments(int at) {
+                momentsAt.add(at);
+            }
+        }
+
+        static final class Str {
+            final List<Integer> lastTimeAt = new ArrayList<>();
+            final List<Integer> lastValueAt = new ArrayList<>();
+            final List<Integer> distinctAt = new ArrayList<>();
+            final List<Integer> topAt = new ArrayList<>();
+            final List<Integer> topCapacity = new ArrayList<>();
+            final List<Double> topRate = new ArrayList<>();
+
+            void lastValue(int timeAt, int valueAt) {
+                lastTimeAt.add(timeAt);
+                lastValueAt.add(valueAt);
+            }
+
+            void distinct(int at) {
+                distinctAt.add(at);
+            }
+
+            void topK(int at, int capacity, double rate) {
+                topAt.add(at);
+                topCapacity.add(capacity);
+                topRate.add(rate);
+            }
+        }
+    }
+}

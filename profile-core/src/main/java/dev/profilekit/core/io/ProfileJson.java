@@ -1,0 +1,115 @@
+package dev.profilekit.core.io;
+
+import dev.profilekit.core.live.ModelOutputs;
+import dev.profilekit.core.engine.Profile;
+import dev.profilekit.core.engine.SessionsValue;
+import dev.profilekit.core.engine.StatsValue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes profiles in the output format of the profile specification:
+ * {@code {"user":"u42","as_of":1767685946878,"features":{"views":56, ...}}}, features in schema order,
+ * integers for integer kinds, doubles (shortest round-trip form) elsewhere.
+ */
+public final class ProfileJson {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private ProfileJson() {
+    }
+
+    /** The profile as one line of JSON. */
+    public static String toJson(Profile profile) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            write(profile, g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /** Writes the profile as one JSON object to {@code g}. */
+    public static void write(Profile profile, JsonGenerator g) throws IOException {
+        if (profile == null || g == null) {
+            throw new IllegalArgumentException("profile and generator must not be null");
+        }
+        g.writeStartObject();
+        g.writeStringField("user", profile.user());
+        g.writeNumberField("as_of", profile.asOf());
+        g.writeObjectFieldStart("features");
+        for (Map.Entry<String, Object> e : profile.values().entrySet()) {
+            g.writeFieldName(e.getKey());
+            writeValue(e.getValue(), g);
+        }
+        g.writeEndObject();
+        ModelOutputs m = profile.models();
+        if (m.propensityOn()) {
+            g.writeObjectFieldStart("scores");
+            g.writeFieldName("propensity");
+            writeValue(m.propensity(), g);
+            g.writeEndObject();
+        }
+        if (m.segmentsOn()) {
+            g.writeFieldName("segment");
+            if (m.segment() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(m.segment());
+            }
+        }
+        if (m.forecastOn()) {
+            g.writeObjectFieldStart("forecast");
+            g.writeFieldName("next_day");
+            writeValue(m.forecastNextDay(), g);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeValue(Object v, JsonGenerator g) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof StatsValue s) {
+            g.writeStartObject();
+            g.writeNumberField("count", s.count());
+            g.writeNumberField("mean", s.mean());
+            g.writeNumberField("std", s.std());
+            g.writeNumberField("min", s.min());
+            g.writeNumberField("max", s.max());
+            g.writeEndObject();
+        } else if (v instanceof SessionsValue s) {
+            g.writeStartObject();
+            g.writeNumberField("count", s.count());
+            g.writeFieldName("mean_duration_s");
+            writeValue(s.meanDurationS(), g);
+            g.writeEndObject();
+        } else if (v instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                WeightedValue wv = (WeightedValue) o;
+                g.writeStartArray();
+                g.writeString(wv.value());
+                g.writeNumber(wv.weight());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        } else {
+            throw new IllegalStateException("unexpected profile value " + v.getClass());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.profilekit.core.live;
+
+/**
+ * The seam between the engine and the models it keeps current: the one interface
+ * {@link dev.profilekit.core.engine.ProfileUpdater} knows. The updater calls, per accepted event:
+ * {@link #observe} under the user's lock (after the event was applied to the profile), then
+ * {@link #afterEvent} once the lock is released; it calls {@link #score} under the lock whenever a profile
+ * is read. Implementations publish immutable model versions through a volatile reference, so scoring never
+ * waits for training, and train in the background on the executor they were built with.
+ *
+ * <p>{@code V} is the type of one published model version: immutable, readable by any thread, saved and
+ * loaded as JSON by the model's own codec. {@link #snapshot()} returns the live version and {@link #swap}
+ * replaces it, for example with a model fitted in batch on {@code ProfileDatasets}.
+ *
+ * <p>Threading: {@code observe} and {@code score} run concurrently for different users; everything a model
+ * shares across users must be thread-safe. A model must not call back into the updater.
+ */
+public interface LiveModel<V> extends AutoCloseable {
+
+    /** The per-user state a new user starts with (kept in the profile's state), or null for none. */
+    Object newUserState();
+
+    /**
+     * An accepted event was applied to the user's profile. Called under the user's lock.
+     *
+     * @param user      the user, as of {@code time} when {@code time == user.latestTime()}
+     * @param typeId    the event type's id ({@link FeatureAccess#typeId(String)})
+     * @param time      the event time, epoch ms
+     */
+    void observe(UserView user, int typeId, long time);
+
+    /** After the user's lock was released: global bookkeeping such as event-time progress. */
+    void afterEvent(long time);
+
+    /** The models' outputs for the user as of {@code asOf} (at or after its latest event), under the lock. */
+    ModelOutputs score(UserView user, long asOf);
+
+    /** The outputs computed at the user's latest event (no new vector or score), under the lock. */
+    ModelOutputs lastScores(UserView user);
+
+    /** The published version, or null before the first one. */
+    V snapshot();
+
+    /**
+     * Makes {@code version} the live one, without stopping ingestion: later scores use it; online learning
+     * continues from it.
+     *
+     * @throws IllegalArgumentException if {@code version} is null or does not fit this model's inputs
+     */
+    void swap(V version);
+
+    /** The published model versions and learning statistics. */
+    ModelStatus status();
+
+    /**
+     * Labels every pending example whose horizon ended by {@code endTime} (a replay ended: no later label
+     * can come) and waits for background training to finish.
+     */
+    void finish(long endTime) throws InterruptedException;
+
+    /** Waits until no background retrain or refit is running. */
+    void awaitIdle() throws InterruptedException;
+
+    /** Stops background work; models stay readable. */
+    @Override
+    void close();
+}

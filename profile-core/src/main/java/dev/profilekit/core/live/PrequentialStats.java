@@ -1,0 +1,106 @@
+package dev.profilekit.core.live;
+
+import java.util.Arrays;
+
+/**
+ * Running prequential metrics in bounded memory: AUC over everything from per-class histograms of the
+ * score (65,536 bins, ties within a bin counted half), mean log loss, and exact metrics over a ring of the
+ * most recent examples. Guarded by the caller's lock.
+ */
+final class PrequentialStats {
+
+    static final int BINS = 1 << 16;
+    static final double EPS = 1e-15;
+
+    private final long[] pos = new long[BINS];
+    private final long[] neg = new long[BINS];
+    private long n;
+    private long positives;
+    private double lossSum;
+    private final double[] recentP;
+    private final byte[] recentY;
+    private int recentCount;
+    private int recentNext;
+
+    PrequentialStats(int window) {
+        recentP = new double[window];
+        recentY = new byte[window];
+    }
+
+    static double logLoss(double p, int y) {
+        double q = Math.min(1 - EPS, Math.max(EPS, p));
+        return y == 1 ? -Math.log(q) : -Math.log(1 - q);
+    }
+
+    /** Records one example; returns its log loss. */
+    double add(double p, int y) {
+        int bin = (int) Math.min(BINS - 1, Math.max(0, Math.floor(p * BINS)));
+        if (y == 1) {
+            pos[bin]++;
+            positives++;
+        } else {
+            neg[bin]++;
+        }
+        n++;
+        double loss = logLoss(p, y);
+        lossSum += loss;
+        recentP[recentNext] = p;
+        recentY[recentNext] = (byte) y;
+        recentNext = (recentNext + 1) % recentP.length;
+        recentCount = Math.min(recentCount + 1, recentP.length);
+        return loss;
+    }
+
+    Prequential snapshot() {
+        // AUC = P(score_pos > score_neg) + 0.5 P(equal), with equal meaning the same bin
+        double auc = Double.NaN;
+        long nPos = positives;
+        long nNeg = n - positives;
+        if (nPos > 0 && nNeg > 0) {
+            double wins = 0;
+            long negBelow = 0;
+            for (int b = 0; b < BINS; b++) {
+                wins += pos[b] * (negBelow + 0.5 * neg[b]);
+                negBelow += neg[b];
+            }
+            auc = wins / ((double) nPos * nNeg);
+        }
+        double recentLoss = 0;
+        for (int i = 0; i < recentCount; i++) {
+            recentLoss += logLoss(recentP[i], recentY[i]);
+        }
+        return new Prequential(n, auc, n == 0 ? Double.NaN : lossSum / n, recentAuc(),
+                recentCount == 0 ? Double.NaN : recentLoss / recentCount, positives);
+    }
+
+    private double recentAuc() {
+        int m = recentCount;
+        Integer[] idx = new Integer[m];
+        int nPos = 0;
+        for (int i = 0; i < m; i++) {
+            idx[i] = i;
+            nPos += recentY[i];
+        }
+        int nNeg = m - nPos;
+        if (nPos == 0 || nNeg == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(recentP[a], recentP[b]));
+        // Mann-Whitney U with average ranks for ties
+        double rankSumPos = 0;
+        for (int i = 0; i < m; ) {
+            int j = i;
+            while (j + 1 < m && recentP[idx[j + 1]] == recentP[idx[i]]) {
+                j++;
+            }
+            double avgRank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                if (recentY[idx[k]] == 1) {
+                    rankSumPos += avgRank;
+                }
+            }
+            i = j + 1;
+        }
+        return (rankSumPos - nPos * (nPos + 1) / 2.0) / ((double) nPos * nNeg);
+    }
+}

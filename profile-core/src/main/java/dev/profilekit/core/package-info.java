@@ -1,2 +1,0 @@
-/** ProfileKit core. */
-package dev.profilekit.core;
