@@ -25,7 +25,7 @@ import java.util.Map;
  * type matching is an array lookup. Applying an event to scalar features allocates nothing.
  * Derived values (ratios) are computed on read.
  */
-public final class CompiledSchema implements FeatureAccess {
+final class CompiledSchema implements FeatureAccess {
 
     final ProfileSchema schema;
     /** Allowed lateness in ms, or -1 when the schema sets none. */
@@ -42,7 +42,7 @@ public final class CompiledSchema implements FeatureAccess {
      * Compiles {@code schema}; {@code extraTypes} are types that no feature needs to name but that the live
      * models watch (they get their own ids).
      */
-    public CompiledSchema(ProfileSchema schema, java.util.Collection<String> extraTypes) {
+    CompiledSchema(ProfileSchema schema, java.util.Collection<String> extraTypes) {
         this.schema = schema;
         this.latenessMs = schema.allowedLateness().map(d -> d.toMillis()).orElse(-1L);
         List<String> typeNames = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.features.hash.KeyedHash;
+
 import dev.profilekit.core.live.UserView;
 
 /**
@@ -26,7 +28,7 @@ public final class ProfileState extends SeenIds implements UserView {
 
     ProfileState(String user, int valueSlots, int objectSlots) {
         this.user = user;
-        this.userHash = user.hashCode();
+        this.userHash = KeyedHash.hash(user);
         this.values = new double[valueSlots];
         this.objects = objectSlots == 0 ? EMPTY : new Object[objectSlots];
     }

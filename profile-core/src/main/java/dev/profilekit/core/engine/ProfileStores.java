@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.features.hash.KeyedHash;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.BiConsumer;
@@ -66,14 +68,14 @@ public final class ProfileStores {
 
         @Override
         public ProfileState get(String user) {
-            int h = user.hashCode();
+            int h = KeyedHash.hash(user);
             int sp = spread(h);
             return find(segment(sp).table, user, h, sp);
         }
 
         @Override
         public ProfileState getOrCreate(String user, Function<String, ProfileState> factory) {
-            int h = user.hashCode();
+            int h = KeyedHash.hash(user);
             int sp = spread(h);
             Segment seg = segment(sp);
             ProfileState s = find(seg.table, user, h, sp);

@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.features.hash.KeyedHash;
+
 /**
  * Ids of a user's accepted events, for duplicate detection: an open-addressing table of the
  * events' own id strings (no per-entry objects), with each id's hash and event time side by side in
@@ -25,7 +27,7 @@ abstract class SeenIds {
 
     /** Whether {@code id} was added with a time at or after {@code notBefore}. */
     final boolean containsId(String id, long notBefore) {
-        int h = id.hashCode();
+        int h = KeyedHash.hash(id);
         int mask = ids.length - 1;
         for (int i = spread(h) & mask; ids[i] != null; i = (i + 1) & mask) {
             if ((int) meta[2 * i] == h && ids[i].equals(id)) {
@@ -37,7 +39,7 @@ abstract class SeenIds {
 
     /** Adds (or refreshes) {@code id} at {@code time}; may first drop ids older than {@code forgetBefore}. */
     final void addId(String id, long time, long forgetBefore) {
-        int h = id.hashCode();
+        int h = KeyedHash.hash(id);
         int mask = ids.length - 1;
         int i = spread(h) & mask;
         for (; ids[i] != null; i = (i + 1) & mask) {

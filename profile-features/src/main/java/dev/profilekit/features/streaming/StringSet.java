@@ -1,5 +1,7 @@
 package dev.profilekit.features.streaming;
 
+import dev.profilekit.features.hash.KeyedHash;
+
 /**
  * A set of strings with open addressing (linear probing over a power-of-two table of references,
  * with each string's hash beside it so that probes dereference a string only when the hashes match).
@@ -39,7 +41,7 @@ public final class StringSet {
             throw new IllegalArgumentException("value must not be null");
         }
         String[] t = table;
-        int h = s.hashCode();
+        int h = KeyedHash.hash(s);
         int mask = t.length - 1;
         int i = spread(h) & mask;
         for (String cur; (cur = t[i]) != null; i = (i + 1) & mask) {
@@ -58,7 +60,7 @@ public final class StringSet {
     /** Whether {@code s} is present. */
     public boolean contains(String s) {
         String[] t = table;
-        int h = s.hashCode();
+        int h = KeyedHash.hash(s);
         int mask = t.length - 1;
         for (int i = spread(h) & mask; t[i] != null; i = (i + 1) & mask) {
             if (hashes[i] == h && t[i].equals(s)) {

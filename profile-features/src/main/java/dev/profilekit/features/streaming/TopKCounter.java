@@ -1,5 +1,7 @@
 package dev.profilekit.features.streaming;
 
+import dev.profilekit.features.hash.KeyedHash;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -94,7 +96,7 @@ public final class TopKCounter {
             }
             w = Math.exp((t - landmark) * rate);
         }
-        int h = value.hashCode();
+        int h = KeyedHash.hash(value);
         int slot = find(value, h);
         if (slot >= 0) {
             weights[slot] += w;
