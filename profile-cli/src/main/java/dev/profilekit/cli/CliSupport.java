@@ -32,6 +32,33 @@ final class CliSupport {
         return msg.replace('\n', ' ');
     }
 
+    /** {@code s} with every lone UTF-16 surrogate replaced by U+FFFD, so that it can be written as UTF-8. */
+    static String validUnicode(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1));
+            if (pair) {
+                if (out != null) {
+                    out.append(c).append(s.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(s.length()).append(s, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
     /** A problem with the user's input (missing file, unreadable schema): exit code 2. */
     static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;

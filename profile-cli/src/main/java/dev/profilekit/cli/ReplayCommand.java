@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.io.EventJson;
+import dev.profilekit.core.io.EventLines;
+import dev.profilekit.core.engine.EventLimits;
 import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.live.ModelStatus;
 import dev.profilekit.core.live.ModelsConfig;
@@ -55,6 +57,12 @@ final class ReplayCommand implements Callable<Integer> {
                     + "Default: the largest ts of all accepted events. Example: --as-of 1767685946878")
     Long asOf;
 
+    @Option(names = "--now", paramLabel = "T",
+            description = "the clock events are checked against: an event dated more than the schema's max_future_skew "
+                    + "(default P1D) after T is rejected as TOO_FAR_AHEAD. Epoch ms or an ISO-8601 instant; default: "
+                    + "the system clock. Use it to replay data dated in the future. Example: --now 2030-01-01T00:00:00Z")
+    String now;
+
     @Option(names = "--rejects", paramLabel = "R.jsonl",
             description = "where to write rejected lines, with line number and reason. Example: --rejects rejects.jsonl")
     Path rejectsFile;
@@ -69,6 +77,21 @@ final class ReplayCommand implements Callable<Integer> {
             description = "how long event ids are remembered: ALL (the specification's rule, default) or "
                     + "WITHIN_LATENESS (bounded memory; old redeliveries count as late). Example: --dedup-retention ALL")
     DedupRetention retention;
+
+    @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "1048576",
+            description = "longest line read, in bytes; a longer line is rejected (LINE_TOO_LONG) without being held in "
+                    + "memory. Default 1048576 (1 MiB). Example: --max-line-bytes 65536")
+    int maxLineBytes;
+
+    @Option(names = "--max-text-length", paramLabel = "N", defaultValue = "4096",
+            description = "longest string of an event (id, type, attribute names and values), in UTF-16 code units; "
+                    + "a longer one is rejected (TEXT_TOO_LONG). Default 4096. Example: --max-text-length 1024")
+    int maxTextLength;
+
+    @Option(names = "--max-attributes", paramLabel = "N", defaultValue = "256",
+            description = "most attributes of one event; more are rejected (TOO_MANY_ATTRIBUTES). Default 256. "
+                    + "Example: --max-attributes 32")
+    int maxAttributes;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -92,7 +115,14 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new CliSupport.UsageException("unreadable schema " + schemaFile + ": " + CliSupport.oneLine(e), e);
         }
-        ProfileUpdater.Builder b = ProfileUpdater.builder(schema).dedupRetention(retention);
+        EventLimits limits;
+        try {
+            limits = EventLimits.DEFAULT.withMaxLineBytes(maxLineBytes).withMaxTextLength(maxTextLength)
+                    .withMaxAttributes(maxAttributes);
+        } catch (IllegalArgumentException e) {
+            throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
+        }
+        ProfileUpdater.Builder b = ProfileUpdater.builder(schema).dedupRetention(retention).limits(limits);
         if (modelsFile != null) {
             requireReadable(modelsFile, "models");
             try {
@@ -105,6 +135,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (asOf != null) {
             b.applyUpTo(asOf);
         }
+        if (now != null) {
+            b.clock(java.time.Clock.fixed(parseInstant(now), java.time.ZoneOffset.UTC));
+        }
         ProfileUpdater updater;
         try {
             updater = b.build();
@@ -116,22 +149,24 @@ final class ReplayCommand implements Callable<Integer> {
         long rejected = 0;
         JsonFactory json = new JsonFactory();
         BufferedWriter rejects = rejectsFile == null ? null : Files.newBufferedWriter(rejectsFile, StandardCharsets.UTF_8);
-        try (BufferedReader in = Files.newBufferedReader(eventsFile, StandardCharsets.UTF_8)) {
+        try (EventLines in = new EventLines(Files.newInputStream(eventsFile), limits.maxLineBytes())) {
             long started = System.nanoTime();
             long lastReport = started;
-            long lineNo = 0;
-            String line;
-            while ((line = readLine(in, lineNo + 1)) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
+            EventLines.Line line;
+            while ((line = in.next()) != null) {
+                long lineNo = line.number();
+                InvalidEventException error = line.error();
+                if (error == null && !line.text().isBlank()) {
+                    try {
+                        updater.onEvent(EventJson.parse(line.text()));
+                    } catch (InvalidEventException e) {
+                        error = e;
+                    }
                 }
-                try {
-                    updater.onEvent(EventJson.parse(line));
-                } catch (InvalidEventException e) {
+                if (error != null) {
                     rejected++;
                     if (rejects != null) {
-                        writeReject(json, rejects, lineNo, e, line);
+                        writeReject(json, rejects, lineNo, error, line.text() != null ? line.text() : line.raw());
                     }
                 }
                 if ((lineNo & 0xFFF) == 0) {
@@ -188,16 +223,18 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String number(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
+    private static java.time.Instant parseInstant(String text) {
+        try {
+            return text.matches("-?\\d+") ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
+                    : java.time.Instant.parse(text);
+        } catch (RuntimeException e) {
+            throw new CliSupport.UsageException("--now must be epoch ms or an ISO-8601 instant such as "
+                    + "2030-01-01T00:00:00Z, was '" + text + "'");
+        }
     }
 
-    private static String readLine(BufferedReader in, long lineNo) throws IOException {
-        try {
-            return in.readLine();
-        } catch (CharacterCodingException e) {
-            throw new CliSupport.UsageException("events are not valid UTF-8 near line " + lineNo, e);
-        }
+    private static String number(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     private static void writeReject(JsonFactory json, BufferedWriter w, long lineNo, InvalidEventException e,
@@ -207,8 +244,8 @@ final class ReplayCommand implements Callable<Integer> {
             g.writeStartObject();
             g.writeNumberField("line", lineNo);
             g.writeStringField("reason", e.reason().name());
-            g.writeStringField("message", e.getMessage());
-            g.writeStringField("text", line);
+            g.writeStringField("message", CliSupport.validUnicode(e.getMessage()));
+            g.writeStringField("text", CliSupport.validUnicode(line));
             g.writeEndObject();
         }
         w.newLine();

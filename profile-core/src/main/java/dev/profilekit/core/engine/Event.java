@@ -27,16 +27,27 @@ public final class Event {
     private final String type;
     private final long timestamp;
     private final Map<String, Object> attrs;
+    /** The length of the longest string of the event (id, user, type, attribute names and values). */
+    private final int longestText;
 
     private Event(String id, String user, String type, long timestamp, Map<String, Object> attrs) {
         this.id = requireText("id", id);
         this.user = requireText("user", user);
+        int longest = Math.max(validUnicode("id", id), validUnicode("user", user));
         if (user.codePointCount(0, user.length()) > MAX_USER_LENGTH) {
             throw new InvalidEventException(InvalidEventException.Reason.USER_TOO_LONG,
                     "field 'user' must have at most " + MAX_USER_LENGTH + " characters, had "
                             + user.codePointCount(0, user.length()));
         }
         this.type = requireText("type", type);
+        longest = Math.max(longest, validUnicode("type", type));
+        for (Map.Entry<String, Object> e : attrs.entrySet()) {
+            longest = Math.max(longest, validUnicode("attribute name", e.getKey()));
+            if (e.getValue() instanceof String v) {
+                longest = Math.max(longest, validUnicode("attribute '" + e.getKey() + "'", v));
+            }
+        }
+        this.longestText = longest;
         if (timestamp < MIN_TIMESTAMP || timestamp > MAX_TIMESTAMP) {
             throw new InvalidEventException(InvalidEventException.Reason.BAD_TIMESTAMP,
                     "field 'ts' must lie between years 1 and 9999 (" + MIN_TIMESTAMP + ".." + MAX_TIMESTAMP
@@ -44,6 +55,27 @@ public final class Event {
         }
         this.timestamp = timestamp;
         this.attrs = attrs;
+    }
+
+    /**
+     * Checks that {@code value} is valid Unicode (no lone UTF-16 surrogate, which no UTF-8 output could
+     * hold) and returns its length.
+     */
+    private static int validUnicode(String what, String value) {
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new InvalidEventException(InvalidEventException.Reason.BAD_TEXT, what
+                            + " is not valid Unicode: a lone surrogate U+" + Integer.toHexString(c).toUpperCase()
+                            + " at index " + i);
+                }
+            }
+        }
+        return n;
     }
 
     private static String requireText(String field, String value) {
@@ -138,6 +170,11 @@ public final class Event {
     /** The attribute {@code name}, or null when absent. */
     public Object attr(String name) {
         return attrs.get(name);
+    }
+
+    /** The length, in UTF-16 code units, of the event's longest string (id, user, type, attribute names and values). */
+    public int longestText() {
+        return longestText;
     }
 
     @Override

@@ -26,7 +26,24 @@ public final class InvalidEventException extends RuntimeException {
         /** {@code ts} is not integer epoch ms nor an ISO-8601 instant with seconds and an explicit offset. */
         BAD_TIMESTAMP,
         /** An attribute value is null, an object, an array, or a number that is not finite. */
-        BAD_ATTRIBUTE
+        BAD_ATTRIBUTE,
+        /** A string (id, user, type, attribute name or value) is not valid Unicode: it holds a lone surrogate. */
+        BAD_TEXT,
+        /** The line is not valid UTF-8. */
+        NOT_UTF8,
+        /** The line is longer than the limit ({@link EventLimits#maxLineBytes()}); it was not read into memory. */
+        LINE_TOO_LONG,
+        /** A string of the event is longer than {@link EventLimits#maxTextLength()}. */
+        TEXT_TOO_LONG,
+        /** The event has more attributes than {@link EventLimits#maxAttributes()}. */
+        TOO_MANY_ATTRIBUTES,
+        /**
+         * The event is dated more than the schema's {@code max_future_skew} ahead of the updater's clock. It
+         * moves nothing: no profile, no duplicate or lateness state, no model.
+         */
+        TOO_FAR_AHEAD,
+        /** Applying the event would make a feature value, a model input or a model weight non-finite. */
+        OVERFLOW
     }
 
     private final Reason reason;

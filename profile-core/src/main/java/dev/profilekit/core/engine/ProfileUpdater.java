@@ -43,6 +43,15 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The live models (one composite), or null without models: the updater knows them only as a LiveModel. */
     private final LiveModel<?> live;
     private final LiveModels models;
+    private final EventLimits limits;
+    private final java.time.Clock clock;
+    private final long maxSkewMs;
+    /**
+     * A time the clock has shown (epoch ms): events up to {@code clockSeen + maxSkewMs} pass without reading
+     * the clock again, since the clock only moves forward (a clock that steps back makes the check looser
+     * by that step, never stricter).
+     */
+    private volatile long clockSeen = Long.MIN_VALUE;
     private final LongAdder accepted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder late = new LongAdder();
@@ -53,6 +62,9 @@ public final class ProfileUpdater implements AutoCloseable {
         this.store = b.store != null ? b.store : ProfileStores.inMemory();
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.retention = b.retention;
+        this.clock = b.clock;
+        this.limits = b.limits;
+        this.maxSkewMs = b.schema.maxFutureSkew().toMillis();
         this.applyUpTo = b.applyUpTo;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
                 this.store::size, b.modelListener, b.exampleListener);
@@ -80,6 +92,11 @@ public final class ProfileUpdater implements AutoCloseable {
         return compiled.schema;
     }
 
+    /** The bounds events are checked against. */
+    public EventLimits limits() {
+        return limits;
+    }
+
     /** The store holding the profiles. */
     public ProfileStore store() {
         return store;
@@ -90,14 +107,22 @@ public final class ProfileUpdater implements AutoCloseable {
      *
      * @return {@link Outcome#ACCEPTED}, {@link Outcome#DUPLICATE} or {@link Outcome#LATE}
      * @throws IllegalArgumentException if {@code event} is null (events are validated when built)
+     * @throws InvalidEventException    if the event breaks this updater's {@link EventLimits}
+     *                                  ({@code TEXT_TOO_LONG}, {@code TOO_MANY_ATTRIBUTES}) or is dated more
+     *                                  than the schema's {@code max_future_skew} ahead of the clock
+     *                                  ({@code TOO_FAR_AHEAD}); such an event changes nothing
      */
     public Outcome onEvent(Event event) {
         if (event == null) {
             throw new IllegalArgumentException("event must not be null");
         }
+        limits.check(event);
+        long t = event.timestamp();
+        if (t - maxSkewMs > clockSeen) {
+            checkSkew(event, t);
+        }
         ProfileState s = store.getOrCreate(event.user(), factory);
         int typeId = compiled.typeId(event.type());
-        long t = event.timestamp();
         Outcome outcome;
         synchronized (s) {
             outcome = admit(s, event.id(), t);
@@ -126,6 +151,20 @@ public final class ProfileUpdater implements AutoCloseable {
             default -> late.increment();
         }
         return outcome;
+    }
+
+    /** Reads the clock; rejects an event dated more than the allowed skew ahead of it. */
+    private void checkSkew(Event event, long t) {
+        long now = clock.millis();
+        if (now > clockSeen) {
+            clockSeen = now;
+        }
+        if (t - maxSkewMs > now) {
+            throw new InvalidEventException(InvalidEventException.Reason.TOO_FAR_AHEAD, "event '" + event.id()
+                    + "' of user '" + event.user() + "' is dated " + java.time.Instant.ofEpochMilli(t)
+                    + ", more than max_future_skew " + compiled.schema.maxFutureSkew() + " ahead of the clock ("
+                    + java.time.Instant.ofEpochMilli(now) + ")");
+        }
     }
 
     /** The specification's acceptance rules, per user in arrival order. Caller holds the lock. */
@@ -316,6 +355,8 @@ public final class ProfileUpdater implements AutoCloseable {
         private final List<ProfileListener> listeners = new ArrayList<>();
         private DedupRetention retention = DedupRetention.ALL;
         private long applyUpTo = Long.MAX_VALUE;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
+        private EventLimits limits = EventLimits.DEFAULT;
         private ModelsConfig models;
         private java.util.concurrent.Executor modelExecutor;
         private java.util.function.Consumer<PropensityModel> modelListener;
@@ -340,6 +381,28 @@ public final class ProfileUpdater implements AutoCloseable {
                 throw new IllegalArgumentException("listener must not be null");
             }
             listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * The clock that events dated in the future are checked against (default the system clock): an event
+         * more than the schema's {@code max_future_skew} ahead of it is rejected ({@code TOO_FAR_AHEAD}). A
+         * replay of data dated in the future passes a fixed clock ({@code Clock.fixed(...)}).
+         */
+        public Builder clock(java.time.Clock clock) {
+            if (clock == null) {
+                throw new IllegalArgumentException("clock must not be null");
+            }
+            this.clock = clock;
+            return this;
+        }
+
+        /** Bounds on the strings and attributes of one event (default {@link EventLimits#DEFAULT}). */
+        public Builder limits(EventLimits limits) {
+            if (limits == null) {
+                throw new IllegalArgumentException("limits must not be null");
+            }
+            this.limits = limits;
             return this;
         }
 

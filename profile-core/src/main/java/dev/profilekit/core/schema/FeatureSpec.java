@@ -28,6 +28,12 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
 
     /** Default {@code capacity} of {@code top_k}. */
     public static final int DEFAULT_TOP_K_CAPACITY = 64;
+    /** Longest duration anywhere in a schema ({@code half_life}, {@code window}, {@code gap}, lateness, skew). */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_525); // 100 years of 365.25 days
+    /** Largest {@code buckets} of a window. */
+    public static final int MAX_BUCKETS = 1_000_000;
+    /** Largest {@code k} and {@code capacity} of a top_k. */
+    public static final int MAX_TOP_K = 1_000_000;
 
     /** Validates the parameters for the kind. */
     public FeatureSpec {
@@ -78,6 +84,16 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
             // attribute lookup on the hot path an identity comparison
             field = field.intern();
         }
+        checkRange(name, "half_life", halfLife);
+        checkRange(name, "window", window);
+        checkRange(name, "gap", gap);
+        if (buckets > MAX_BUCKETS) {
+            throw new SchemaException(name, "'buckets' must be <= " + MAX_BUCKETS + ", was " + buckets);
+        }
+        if (k > MAX_TOP_K || capacity > MAX_TOP_K) {
+            throw new SchemaException(name, "'" + (k > MAX_TOP_K ? "k" : "capacity") + "' must be <= " + MAX_TOP_K
+                    + ", was " + Math.max(k, capacity));
+        }
         if (halfLife != null && (halfLife.isNegative() || halfLife.isZero() || halfLife.toMillis() == 0)) {
             throw new SchemaException(name, "'half_life' must be at least 1 ms, was " + halfLife);
         }
@@ -109,6 +125,16 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
         }
         if (kind == FeatureKind.RATIO && (numerator.isBlank() || denominator.isBlank())) {
             throw new SchemaException(name, "'numerator' and 'denominator' must name features");
+        }
+    }
+
+    /**
+     * Checks that a duration is at most {@link #MAX_DURATION} (so that its milliseconds, and sums of a few
+     * of them with any event time, fit in a long).
+     */
+    static void checkRange(String feature, String key, Duration d) {
+        if (d != null && d.compareTo(MAX_DURATION) > 0) {
+            throw new SchemaException(feature, "'" + key + "' must be at most 100 years (P36525D), was " + d);
         }
     }
 

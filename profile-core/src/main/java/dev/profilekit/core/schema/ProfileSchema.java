@@ -32,16 +32,31 @@ public final class ProfileSchema {
     private static final Set<String> FEATURE_KEYS = Set.of("name", "kind", "types", "field", "half_life", "window",
             "buckets", "k", "capacity", "numerator", "denominator", "gap");
 
+    /** Default {@code max_future_skew}: one day. */
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofDays(1);
+
     private final Duration allowedLateness;
+    private final Duration maxFutureSkew;
     private final List<FeatureSpec> features;
     private final Map<String, FeatureSpec> byName;
 
-    private ProfileSchema(Duration allowedLateness, List<FeatureSpec> features) {
+    private ProfileSchema(Duration allowedLateness, Duration maxFutureSkew, List<FeatureSpec> features) {
         if (allowedLateness != null && (allowedLateness.isNegative() || allowedLateness.toNanos() % 1_000_000 != 0)) {
             throw new SchemaException("'allowed_lateness' must be a non-negative whole number of ms, was "
                     + allowedLateness);
         }
+        if (allowedLateness != null && allowedLateness.compareTo(FeatureSpec.MAX_DURATION) > 0) {
+            throw new SchemaException("'allowed_lateness' must be at most 100 years (P36525D), was " + allowedLateness);
+        }
+        if (maxFutureSkew == null) {
+            maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
+        }
+        if (maxFutureSkew.isNegative() || maxFutureSkew.compareTo(FeatureSpec.MAX_DURATION) > 0) {
+            throw new SchemaException("'max_future_skew' must be between PT0S and 100 years (P36525D), was "
+                    + maxFutureSkew);
+        }
         this.allowedLateness = allowedLateness;
+        this.maxFutureSkew = maxFutureSkew;
         this.features = List.copyOf(features);
         Map<String, FeatureSpec> names = new HashMap<>();
         for (FeatureSpec f : this.features) {
@@ -72,6 +87,14 @@ public final class ProfileSchema {
     /** The allowed lateness, if the schema sets one. */
     public Optional<Duration> allowedLateness() {
         return Optional.ofNullable(allowedLateness);
+    }
+
+    /**
+     * How far ahead of the updater's clock an event may be dated ({@code max_future_skew}, default one day);
+     * a later event is rejected with reason {@code TOO_FAR_AHEAD} and changes nothing.
+     */
+    public Duration maxFutureSkew() {
+        return maxFutureSkew;
     }
 
     /** The features in schema order. */
@@ -124,14 +147,20 @@ public final class ProfileSchema {
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!key.equals("allowed_lateness") && !key.equals("features")) {
-                throw new SchemaException("unknown schema key '" + key + "' (expected allowed_lateness, features)");
+            if (!key.equals("allowed_lateness") && !key.equals("max_future_skew") && !key.equals("features")) {
+                throw new SchemaException("unknown schema key '" + key
+                        + "' (expected allowed_lateness, max_future_skew, features)");
             }
         }
         Duration lateness = null;
         JsonNode l = root.get("allowed_lateness");
         if (l != null && !l.isNull()) {
             lateness = duration(null, "allowed_lateness", l);
+        }
+        Duration skew = null;
+        JsonNode sk = root.get("max_future_skew");
+        if (sk != null && !sk.isNull()) {
+            skew = duration(null, "max_future_skew", sk);
         }
         JsonNode fs = root.get("features");
         if (fs == null || !fs.isArray()) {
@@ -142,7 +171,7 @@ public final class ProfileSchema {
         for (JsonNode f : fs) {
             features.add(feature(f, i++));
         }
-        return new ProfileSchema(lateness, features);
+        return new ProfileSchema(lateness, skew, features);
     }
 
     private static FeatureSpec feature(JsonNode f, int index) {
@@ -203,8 +232,11 @@ public final class ProfileSchema {
         if (n == null || n.isNull()) {
             return 0;
         }
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1) {
+        if (!n.isIntegralNumber() || n.asLong() < 1) {
             throw new SchemaException(feature, "'" + key + "' must be a whole number >= 1, was " + n);
+        }
+        if (!n.canConvertToInt() || n.asInt() > 1_000_000) {
+            throw new SchemaException(feature, "'" + key + "' must be at most 1000000, was " + n);
         }
         return n.asInt();
     }
@@ -223,8 +255,12 @@ public final class ProfileSchema {
             throw new SchemaException(where + " must be an ISO-8601 duration string such as \"PT30M\", was " + n);
         }
         try {
-            return Duration.parse(n.asText());
-        } catch (DateTimeParseException e) {
+            Duration d = Duration.parse(n.asText());
+            if (d.compareTo(FeatureSpec.MAX_DURATION) > 0) {
+                throw new SchemaException(where + " must be at most 100 years (P36525D), was \"" + n.asText() + "\"");
+            }
+            return d;
+        } catch (ArithmeticException | DateTimeParseException e) {
             throw new SchemaException(where + " is not an ISO-8601 duration (PT30M, PT6H, P7D, P1DT12H), was \""
                     + n.asText() + "\"");
         }
@@ -233,6 +269,7 @@ public final class ProfileSchema {
     /** Builds a schema in Java; {@link #build()} runs the same checks as loading JSON. */
     public static final class Builder {
         private Duration allowedLateness;
+        private Duration maxFutureSkew;
         private final List<FeatureSpec> features = new ArrayList<>();
 
         private Builder() {
@@ -241,6 +278,12 @@ public final class ProfileSchema {
         /** Sets the allowed lateness (null: none). */
         public Builder allowedLateness(Duration lateness) {
             this.allowedLateness = lateness;
+            return this;
+        }
+
+        /** Sets how far ahead of the updater's clock events may be dated (null: the default, one day). */
+        public Builder maxFutureSkew(Duration skew) {
+            this.maxFutureSkew = skew;
             return this;
         }
 
@@ -255,13 +298,14 @@ public final class ProfileSchema {
 
         /** Validates and builds the schema. */
         public ProfileSchema build() {
-            return new ProfileSchema(allowedLateness, features);
+            return new ProfileSchema(allowedLateness, maxFutureSkew, features);
         }
     }
 
     @Override
     public String toString() {
-        return "ProfileSchema{allowedLateness=" + allowedLateness + ", features=" + features + '}';
+        return "ProfileSchema{allowedLateness=" + allowedLateness + ", maxFutureSkew=" + maxFutureSkew + ", features="
+                + features + '}';
     }
 
 }
