@@ -73,9 +73,10 @@ final class ReplayCommand implements Callable<Integer> {
                     + "metrics, model_version and drift_alarms. Example: --models examples/ecommerce/models.json")
     Path modelsFile;
 
-    @Option(names = "--dedup-retention", paramLabel = "MODE", defaultValue = "ALL",
-            description = "how long event ids are remembered: ALL (the specification's rule, default) or "
-                    + "WITHIN_LATENESS (bounded memory; old redeliveries count as late). Example: --dedup-retention ALL")
+    @Option(names = "--dedup-retention", paramLabel = "MODE",
+            description = "how long event ids are remembered: WITHIN_LATENESS (the default when the schema has an "
+                    + "allowed_lateness: bounded memory; a redelivery older than the lateness counts as late) or ALL "
+                    + "(every id forever: the default without a lateness). Example: --dedup-retention ALL")
     DedupRetention retention;
 
     @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "1048576",
@@ -122,7 +123,10 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
-        ProfileUpdater.Builder b = ProfileUpdater.builder(schema).dedupRetention(retention).limits(limits);
+        ProfileUpdater.Builder b = ProfileUpdater.builder(schema).limits(limits);
+        if (retention != null) {
+            b.dedupRetention(retention);
+        }
         if (modelsFile != null) {
             requireReadable(modelsFile, "models");
             try {

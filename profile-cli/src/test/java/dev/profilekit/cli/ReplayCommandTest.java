@@ -66,8 +66,10 @@ class ReplayCommandTest {
     void replaysTheFixtureToTheExpectedProfilesRejectsAndSummary() throws IOException {
         Path out = tmp.resolve("profiles.jsonl");
         Path rejects = tmp.resolve("rejects.jsonl");
+        // the fixture's counts are those of the specification's unbounded duplicate rule
         Run r = run("replay", "--schema", resource("schema.json").toString(), "--events",
-                resource("events.jsonl").toString(), "--out", out.toString(), "--rejects", rejects.toString());
+                resource("events.jsonl").toString(), "--out", out.toString(), "--rejects", rejects.toString(),
+                "--dedup-retention", "ALL");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode summary = SpecAssertions.MAPPER.readTree(r.lastLine());
         assertThat(summary).isEqualTo(SpecAssertions.MAPPER.readTree(SpecAssertions.text(DIR + "expected-summary.json")));
@@ -90,7 +92,8 @@ class ReplayCommandTest {
         Path out = tmp.resolve("profiles.jsonl");
         long asOf = 1_767_700_000_000L;
         Run r = run("replay", "--schema", resource("schema.json").toString(), "--events",
-                resource("events.jsonl").toString(), "--out", out.toString(), "--as-of", String.valueOf(asOf));
+                resource("events.jsonl").toString(), "--out", out.toString(), "--as-of", String.valueOf(asOf),
+                "--dedup-retention", "ALL");
         assertThat(r.exit()).as(r.err()).isZero();
         List<JsonNode> profiles = readLines(out);
         assertThat(profiles).hasSize(50).allSatisfy(p -> assertThat(p.get("as_of").asLong()).isEqualTo(asOf));

@@ -61,7 +61,8 @@ public final class ProfileUpdater implements AutoCloseable {
         this.compiled = new CompiledSchema(b.schema, watched);
         this.store = b.store != null ? b.store : ProfileStores.inMemory();
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
-        this.retention = b.retention;
+        this.retention = b.retention != null ? b.retention
+                : b.schema.allowedLateness().isPresent() ? DedupRetention.WITHIN_LATENESS : DedupRetention.ALL;
         this.clock = b.clock;
         this.limits = b.limits;
         this.maxSkewMs = b.schema.maxFutureSkew().toMillis();
@@ -353,7 +354,7 @@ public final class ProfileUpdater implements AutoCloseable {
         private final ProfileSchema schema;
         private ProfileStore store;
         private final List<ProfileListener> listeners = new ArrayList<>();
-        private DedupRetention retention = DedupRetention.ALL;
+        private DedupRetention retention;
         private long applyUpTo = Long.MAX_VALUE;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private EventLimits limits = EventLimits.DEFAULT;
@@ -406,7 +407,11 @@ public final class ProfileUpdater implements AutoCloseable {
             return this;
         }
 
-        /** How long event ids are remembered (default {@link DedupRetention#ALL}, the specification's rule). */
+        /**
+         * How long event ids are remembered. Default: {@link DedupRetention#WITHIN_LATENESS} (bounded memory)
+         * when the schema has an allowed lateness, {@link DedupRetention#ALL} when it has none (then every id
+         * can still matter).
+         */
         public Builder dedupRetention(DedupRetention retention) {
             if (retention == null) {
                 throw new IllegalArgumentException("retention must not be null");

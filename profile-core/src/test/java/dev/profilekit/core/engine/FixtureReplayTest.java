@@ -52,7 +52,9 @@ public class FixtureReplayTest {
 
     @Test
     void replaysToExactlyTheExpectedProfilesAndSummary() throws IOException {
-        Replayed r = replay(SpecAssertions.lines(DIR + "events.jsonl"), ProfileUpdater.builder(schema()));
+        // the fixture's counts are those of the specification's unbounded duplicate rule
+        Replayed r = replay(SpecAssertions.lines(DIR + "events.jsonl"),
+                ProfileUpdater.builder(schema()).dedupRetention(DedupRetention.ALL));
         JsonNode summary = SpecAssertions.MAPPER.readTree(SpecAssertions.text(DIR + "expected-summary.json"));
         ProfileUpdater.Counts c = r.updater().counts();
         assertThat(c.accepted()).isEqualTo(summary.get("accepted").asLong());
@@ -64,6 +66,17 @@ public class FixtureReplayTest {
         long asOf = expected.get(0).get("as_of").asLong();
         assertThat(r.updater().latestAcceptedTime()).contains(asOf);
         assertProfilesMatch(expected, r.profiles(asOf));
+    }
+
+    @Test
+    void theDefaultRetentionIsBoundedWithALatenessAndGivesTheSameProfiles() throws IOException {
+        Replayed r = replay(SpecAssertions.lines(DIR + "events.jsonl"), ProfileUpdater.builder(schema()));
+        List<JsonNode> expected = SpecAssertions.jsonLines(DIR + "expected-profiles.jsonl");
+        assertProfilesMatch(expected, r.profiles(expected.get(0).get("as_of").asLong()));
+        ProfileUpdater.Counts c = r.updater().counts();
+        assertThat(c.accepted()).isEqualTo(2948);
+        assertThat(c.duplicate() + c.late()).isEqualTo(129 + 55);
+        assertThat(c.late()).isGreaterThan(55); // old redeliveries now count as late: the ids were forgotten
     }
 
     @Test
@@ -112,7 +125,9 @@ public class FixtureReplayTest {
 
     @Test
     void refusesToEvaluateBeforeTheLatestEvent() {
-        Replayed r = replay(SpecAssertions.lines(DIR + "events.jsonl"), ProfileUpdater.builder(schema()));
+        // the fixture's counts are those of the specification's unbounded duplicate rule
+        Replayed r = replay(SpecAssertions.lines(DIR + "events.jsonl"),
+                ProfileUpdater.builder(schema()).dedupRetention(DedupRetention.ALL));
         long latest = r.updater().profile("u0000").orElseThrow().asOf();
         assertThatThrownBy(() -> r.updater().profile("u0000", latest - 1))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -112,10 +112,14 @@ class ProfilePropertiesTest {
             int pos = twice.indexOf(once.get(i)) + 1;
             twice.add(pos + r.nextInt(twice.size() - pos + 1), once.get(i));
         }
-        ProfileUpdater u = ProfileUpdater.builder(FixtureReplayTest.schema()).build();
+        ProfileUpdater u = ProfileUpdater.builder(FixtureReplayTest.schema()).dedupRetention(DedupRetention.ALL).build();
         twice.forEach(u::onEvent);
         assertThat(u.counts().duplicate()).isEqualTo(once.size());
         assertProfilesMatch(profiles(once, end(once)), profiles(twice, end(once)));
+        // the default, bounded retention ignores the same events, some of them as late
+        ProfileUpdater bounded = ProfileUpdater.builder(FixtureReplayTest.schema()).build();
+        twice.forEach(bounded::onEvent);
+        assertThat(bounded.counts().duplicate() + bounded.counts().late()).isEqualTo(once.size() + u.counts().late());
     }
 
     @Provide
