@@ -2,6 +2,7 @@ package dev.profilekit.core.engine;
 
 import dev.profilekit.core.live.FeatureAccess;
 import dev.profilekit.core.live.FeatureReader;
+import dev.profilekit.core.live.LiveModel;
 import dev.profilekit.core.live.UserView;
 import dev.profilekit.core.schema.FeatureKind;
 import dev.profilekit.core.schema.FeatureSpec;
@@ -37,6 +38,9 @@ final class CompiledSchema implements FeatureAccess {
     private final UpdatePlan[] plans;
     private final int valueSlots;
     private final int objectSlots;
+    private final int maxStringFields;
+    /** Per-thread copies for putting a profile back when an event fails part-way (see {@link #apply}). */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(this::newScratch);
 
     /**
      * Compiles {@code schema}; {@code extraTypes} are types that no feature needs to name but that the live
@@ -68,6 +72,7 @@ final class CompiledSchema implements FeatureAccess {
         Map<String, Slot> byName = new HashMap<>();
         List<Slot> slots = new ArrayList<>();
         List<Slot> init = new ArrayList<>();
+        Map<Slot, List<UpdatePlan.Builder>> targetsOf = new java.util.IdentityHashMap<>();
         for (FeatureSpec f : schema.features()) {
             List<UpdatePlan.Builder> targets = new ArrayList<>();
             if (f.types().isEmpty()) {
@@ -94,6 +99,7 @@ final class CompiledSchema implements FeatureAccess {
             for (UpdatePlan.Builder b : targets) {
                 s.compile(b);
             }
+            targetsOf.put(s, targets);
             slots.add(s);
             byName.put(f.name(), s);
             init.add(s);
@@ -107,12 +113,37 @@ final class CompiledSchema implements FeatureAccess {
         this.all = slots.toArray(new Slot[0]);
         this.initialising = init.toArray(new Slot[0]);
         this.plans = new UpdatePlan[nTypes];
+        int strings = 0;
         for (int i = 0; i < nTypes; i++) {
             UpdatePlan plan = builders[i].build();
-            plans[i] = plan.isEmpty() ? UpdatePlan.EMPTY : plan;
+            if (plan.isEmpty()) {
+                plan = UpdatePlan.EMPTY;
+            } else {
+                plan.checked(checkedBy(slots, targetsOf, builders[i]));
+            }
+            plans[i] = plan;
+            strings = Math.max(strings, plan.stringFields());
         }
+        this.maxStringFields = strings;
         this.valueSlots = layout.values;
         this.objectSlots = layout.objects;
+    }
+
+    /** The slots whose values an event of the plan of {@code b} can change: its own, and ratios over them. */
+    private static Slot[] checkedBy(List<Slot> slots, Map<Slot, List<UpdatePlan.Builder>> targetsOf,
+                                    UpdatePlan.Builder b) {
+        List<Slot> out = new ArrayList<>();
+        for (Slot s : slots) {
+            if (s instanceof RatioSlot r) {
+                if (targetsOf.getOrDefault(r.num, List.of()).contains(b)
+                        || targetsOf.getOrDefault(r.den, List.of()).contains(b)) {
+                    out.add(s);
+                }
+            } else if (targetsOf.getOrDefault(s, List.of()).contains(b) && s.canOverflow()) {
+                out.add(s);
+            }
+        }
+        return out.toArray(new Slot[0]);
     }
 
     /** The compiled feature named {@code name}, or null. */
@@ -154,9 +185,64 @@ final class CompiledSchema implements FeatureAccess {
         return s;
     }
 
-    /** Applies an accepted event with type id {@code typeId}. Caller holds the state's lock. */
-    void apply(ProfileState s, Event e, int typeId) {
-        plans[typeId].apply(s, e, e.timestamp());
+    /** Per-thread scratch space: a copy of a profile's arrays and the string attributes read. */
+    static final class Scratch {
+        final double[] values;
+        final Object[] objects;
+        final String[] strings;
+
+        Scratch(int values, int objects, int strings) {
+            this.values = new double[values];
+            this.objects = new Object[objects];
+            this.strings = new String[strings];
+        }
+    }
+
+    private Scratch newScratch() {
+        return new Scratch(valueSlots, objectSlots, maxStringFields);
+    }
+
+    /** This thread's scratch space. */
+    Scratch scratch() {
+        return scratch.get();
+    }
+
+    /**
+     * Applies an accepted event with type id {@code typeId}, all or nothing: prepares the object kinds
+     * (allocation only), keeps a copy of the profile's arrays, applies the numeric kinds, checks that every
+     * value they changed is finite as of {@code readAt} and that {@code check} passes, and only then commits
+     * the object kinds, which cannot fail. On any failure the arrays are put back and the failure is thrown;
+     * a non-finite value is thrown as {@link InvalidEventException} with reason {@code OVERFLOW}. Caller holds
+     * the state's lock.
+     *
+     * @param check live models whose inputs are checked after the numeric update and before anything
+     *              irreversible ({@link LiveModel#checkInputs}), or null
+     */
+    void apply(ProfileState s, Event e, int typeId, long readAt, LiveModel<?> check, Scratch sc) {
+        UpdatePlan plan = plans[typeId];
+        if (plan == UpdatePlan.EMPTY && check == null) {
+            return;
+        }
+        long t = e.timestamp();
+        String[] read = sc.strings;
+        plan.prepare(s, e, read);
+        System.arraycopy(s.values, 0, sc.values, 0, valueSlots);
+        System.arraycopy(s.objects, 0, sc.objects, 0, objectSlots);
+        try {
+            plan.applyRestorable(s, e, t, read);
+            if (plan.overflowed(s, readAt)) {
+                throw new InvalidEventException(InvalidEventException.Reason.OVERFLOW, "event '" + e.id()
+                        + "' of user '" + s.user + "' would make a feature value non-finite");
+            }
+            if (check != null) {
+                check.checkInputs(s, readAt);
+            }
+        } catch (RuntimeException | Error failure) {
+            System.arraycopy(sc.values, 0, s.values, 0, valueSlots);
+            System.arraycopy(sc.objects, 0, s.objects, 0, objectSlots);
+            throw failure;
+        }
+        plan.commit(s, t, read);
     }
 
     /** Evaluates every feature as of {@code asOf}. Caller holds the state's lock. */
@@ -246,6 +332,16 @@ final class CompiledSchema implements FeatureAccess {
 
         /** Adds this feature's updates to the plan of one event type it counts. */
         abstract void compile(UpdatePlan.Builder plan);
+
+        /** Whether a finite update can make this feature's value non-finite (sums, decays, windows, moments). */
+        boolean canOverflow() {
+            return false;
+        }
+
+        /** Whether this feature reads as non-finite as of {@code asOf} (NaN counts where it cannot mean "none"). */
+        boolean overflowed(ProfileState s, long asOf) {
+            return !Double.isFinite(numeric(s, asOf));
+        }
 
         abstract Object value(ProfileState s, long asOf);
 
@@ -353,6 +449,11 @@ final class CompiledSchema implements FeatureAccess {
         }
 
         @Override
+        boolean canOverflow() {
+            return true;
+        }
+
+        @Override
         void compile(UpdatePlan.Builder b) {
             b.numeric(spec.field()).sum(at);
         }
@@ -383,6 +484,11 @@ final class CompiledSchema implements FeatureAccess {
         @Override
         void init(ProfileState s) {
             ExponentialDecay.init(s.values, at);
+        }
+
+        @Override
+        boolean canOverflow() {
+            return true;
         }
 
         @Override
@@ -421,6 +527,11 @@ final class CompiledSchema implements FeatureAccess {
         }
 
         @Override
+        boolean canOverflow() {
+            return true;
+        }
+
+        @Override
         void compile(UpdatePlan.Builder b) {
             b.numeric(weighted ? spec.field() : null).ring(at, n, width);
         }
@@ -448,6 +559,24 @@ final class CompiledSchema implements FeatureAccess {
         @Override
         void init(ProfileState s) {
             RunningMoments.init(s.values, at);
+        }
+
+        @Override
+        boolean canOverflow() {
+            return true;
+        }
+
+        @Override
+        boolean overflowed(ProfileState s, long asOf) {
+            if (component(s, asOf, 0) == 0) {
+                return false; // no value yet (the event may lack the attribute): nothing to overflow
+            }
+            for (int part = 1; part <= 4; part++) {
+                if (!Double.isFinite(component(s, asOf, part))) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
@@ -678,6 +807,11 @@ final class CompiledSchema implements FeatureAccess {
             super(f);
             this.num = num;
             this.den = den;
+        }
+
+        @Override
+        boolean overflowed(ProfileState s, long asOf) {
+            return Double.isInfinite(numeric(s, asOf)); // NaN is a missing ratio (0 or null denominator)
         }
 
         @Override

@@ -126,21 +126,9 @@ public final class ProfileUpdater implements AutoCloseable {
         int typeId = compiled.typeId(event.type());
         Outcome outcome;
         synchronized (s) {
-            outcome = admit(s, event.id(), t);
+            outcome = decide(s, event.id(), t);
             if (outcome == Outcome.ACCEPTED) {
-                s.accepted++;
-                if (t <= applyUpTo) {
-                    if (t > s.maxApplied) {
-                        s.maxApplied = t;
-                    }
-                    compiled.apply(s, event, typeId);
-                    if (live != null) {
-                        live.observe(s, typeId, t);
-                    }
-                    if (listeners.length > 0) {
-                        notifyListeners(s, event);
-                    }
-                }
+                apply(s, event, typeId, t);
             }
         }
         if (live != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
@@ -168,8 +156,11 @@ public final class ProfileUpdater implements AutoCloseable {
         }
     }
 
-    /** The specification's acceptance rules, per user in arrival order. Caller holds the lock. */
-    private Outcome admit(ProfileState s, String id, long t) {
+    /**
+     * The specification's acceptance rules, per user in arrival order, decided without changing anything.
+     * Caller holds the lock.
+     */
+    private Outcome decide(ProfileState s, String id, long t) {
         long lateness = compiled.latenessMs;
         boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
         if (retention == DedupRetention.ALL) {
@@ -179,7 +170,6 @@ public final class ProfileUpdater implements AutoCloseable {
             if (lateness >= 0 && hasMax && t < s.maxAccepted - lateness) {
                 return Outcome.LATE;
             }
-            s.addId(id, t, Long.MIN_VALUE);
         } else {
             long horizon = hasMax ? s.maxAccepted - lateness : Long.MIN_VALUE;
             if (t < horizon) {
@@ -188,12 +178,52 @@ public final class ProfileUpdater implements AutoCloseable {
             if (s.containsId(id, horizon)) {
                 return Outcome.DUPLICATE;
             }
-            s.addId(id, t, Math.max(horizon, t - lateness));
-        }
-        if (t > s.maxAccepted) {
-            s.maxAccepted = t;
         }
         return Outcome.ACCEPTED;
+    }
+
+    /** Ids older than this may be forgotten once an event at {@code t} is accepted (MIN_VALUE: none). */
+    private long forgetBefore(ProfileState s, long t) {
+        if (retention == DedupRetention.ALL) {
+            return Long.MIN_VALUE;
+        }
+        long lateness = compiled.latenessMs;
+        long horizon = s.maxAccepted != Long.MIN_VALUE ? s.maxAccepted - lateness : Long.MIN_VALUE;
+        return Math.max(horizon, t - lateness);
+    }
+
+    /**
+     * Applies an accepted event all or nothing: everything that can fail (allocation, overflow, the models'
+     * input check) happens before anything that cannot be put back; on failure the state is as before and the
+     * failure is thrown. Then the models observe the event and the listeners hear of it. Caller holds the lock.
+     */
+    private void apply(ProfileState s, Event event, int typeId, long t) {
+        long forget = forgetBefore(s, t);
+        s.reserveId(forget); // may allocate; changes no answer
+        long oldMaxAccepted = s.maxAccepted;
+        long oldMaxApplied = s.maxApplied;
+        boolean applies = t <= applyUpTo;
+        s.maxAccepted = Math.max(oldMaxAccepted, t); // sessions close against the new maximum
+        if (applies) {
+            s.maxApplied = Math.max(oldMaxApplied, t);
+            try {
+                compiled.apply(s, event, typeId, s.maxApplied, live, compiled.scratch());
+            } catch (RuntimeException | Error failure) {
+                s.maxAccepted = oldMaxAccepted;
+                s.maxApplied = oldMaxApplied;
+                throw failure;
+            }
+        }
+        s.addId(event.id(), t, forget); // room was reserved: cannot fail
+        s.accepted++;
+        if (applies) {
+            if (live != null) {
+                live.observe(s, typeId, t);
+            }
+            if (listeners.length > 0) {
+                notifyListeners(s, event);
+            }
+        }
     }
 
     private void notifyListeners(ProfileState s, Event event) {

@@ -37,7 +37,11 @@ abstract class SeenIds {
         return false;
     }
 
-    /** Adds (or refreshes) {@code id} at {@code time}; may first drop ids older than {@code forgetBefore}. */
+    /**
+     * Adds (or refreshes) {@code id} at {@code time}; may first drop ids older than {@code forgetBefore}. The
+     * table grows before the insert, so a failure while growing leaves it unchanged; after
+     * {@link #reserveId(long)} the next add allocates nothing.
+     */
     final void addId(String id, long time, long forgetBefore) {
         int h = KeyedHash.hash(id);
         int mask = ids.length - 1;
@@ -48,10 +52,22 @@ abstract class SeenIds {
                 return;
             }
         }
+        if (idCount + 1 > ids.length * 0.6) {
+            rebuild(forgetBefore);
+            mask = ids.length - 1;
+            for (i = spread(h) & mask; ids[i] != null; i = (i + 1) & mask) {
+                // the id is absent: find the empty slot in the rebuilt table
+            }
+        }
         ids[i] = id;
         meta[2 * i] = h;
         meta[2 * i + 1] = time;
-        if (++idCount > ids.length * 0.6) {
+        idCount++;
+    }
+
+    /** Makes room for one more id now (dropping ids older than {@code forgetBefore} first), so the next add cannot fail. */
+    final void reserveId(long forgetBefore) {
+        if (idCount + 1 > ids.length * 0.6) {
             rebuild(forgetBefore);
         }
     }
@@ -78,20 +94,22 @@ abstract class SeenIds {
         String[] oldIds = ids;
         long[] oldMeta = meta;
         int n = oldIds.length << 1;
-        ids = new String[n];
-        meta = new long[2 * n];
+        String[] newIds = new String[n]; // both allocated before either is published: a failure changes nothing
+        long[] newMeta = new long[2 * n];
         int mask = n - 1;
         for (int i = 0; i < oldIds.length; i++) {
             if (oldIds[i] != null) {
                 int j = spread((int) oldMeta[2 * i]) & mask;
-                while (ids[j] != null) {
+                while (newIds[j] != null) {
                     j = (j + 1) & mask;
                 }
-                ids[j] = oldIds[i];
-                meta[2 * j] = oldMeta[2 * i];
-                meta[2 * j + 1] = oldMeta[2 * i + 1];
+                newIds[j] = oldIds[i];
+                newMeta[2 * j] = oldMeta[2 * i];
+                newMeta[2 * j + 1] = oldMeta[2 * i + 1];
             }
         }
+        ids = newIds;
+        meta = newMeta;
     }
 
     /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, 6.4, Algorithm R). */

@@ -1,5 +1,6 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.schema.FeatureKind;
 import dev.profilekit.features.streaming.BucketRing;
 import dev.profilekit.features.streaming.DistinctCounter;
 import dev.profilekit.features.streaming.ExponentialDecay;
@@ -29,6 +30,18 @@ final class UpdatePlan {
     static final UpdatePlan EMPTY = new UpdatePlan(new NumericGroup[0], new StringGroup[0], new int[0], new int[0],
             new int[0], new long[0], -1);
 
+    /**
+     * A test seam: when set, called before each kind of feature state is touched, so a test can make any of
+     * them fail and check that the event left nothing behind. Null in production (one volatile read per event).
+     */
+    static volatile FaultInjector faults;
+
+    /** Throws to simulate a failure while updating one kind of feature state. */
+    @FunctionalInterface
+    interface FaultInjector {
+        void before(FeatureKind kind);
+    }
+
     private final NumericGroup[] numeric;
     private final StringGroup[] strings;
     private final int[] recencyAt;
@@ -36,6 +49,8 @@ final class UpdatePlan {
     private final int[] sessionsAt;
     private final long[] sessionsGap;
     private final long lateness;
+    /** The features this plan changes, read back after an update to find overflow (set once compiled). */
+    private CompiledSchema.Slot[] checked = new CompiledSchema.Slot[0];
 
     private UpdatePlan(NumericGroup[] numeric, StringGroup[] strings, int[] recencyAt, int[] firstSeenAt,
                        int[] sessionsAt, long[] sessionsGap, long lateness) {
@@ -54,8 +69,51 @@ final class UpdatePlan {
                 && sessionsAt.length == 0;
     }
 
-    /** Applies an accepted event at time {@code t}. Caller holds the state's lock. */
-    void apply(ProfileState s, Event e, long t) {
+    /** Number of string attributes the plan reads (the size of the scratch it needs). */
+    int stringFields() {
+        return strings.length;
+    }
+
+    void checked(CompiledSchema.Slot[] slots) {
+        this.checked = slots;
+    }
+
+    /**
+     * Phase 1 of 3: reads the string attributes once into {@code read}, creates the counters a feature needs
+     * for its first value and does every allocation their next update needs. Changes no feature value, so a
+     * failure here leaves the profile as it was.
+     */
+    void prepare(ProfileState s, Event e, String[] read) {
+        FaultInjector f = faults;
+        Object[] o = s.objects;
+        for (int g = 0; g < strings.length; g++) {
+            StringGroup sg = strings[g];
+            String x = e.attr(sg.field) instanceof String v ? v : null;
+            read[g] = x;
+            if (x != null) {
+                sg.prepare(o, x, f);
+            }
+        }
+        for (int i = 0; i < sessionsAt.length; i++) {
+            if (f != null) {
+                f.before(FeatureKind.SESSIONS);
+            }
+            SessionTracker tracker = (SessionTracker) o[sessionsAt[i]];
+            if (tracker == null) {
+                tracker = new SessionTracker(sessionsGap[i]);
+                o[sessionsAt[i]] = tracker;
+            }
+            tracker.prepare();
+        }
+    }
+
+    /**
+     * Phase 2 of 3: the updates that live in the profile's {@code double[]} and in its object slots' references
+     * (every numeric kind, recency, first seen, last value). The caller keeps a copy of both arrays and puts
+     * it back if this or the overflow check fails.
+     */
+    void applyRestorable(ProfileState s, Event e, long t, String[] read) {
+        FaultInjector f = faults;
         double[] v = s.values;
         for (NumericGroup g : numeric) {
             double x;
@@ -66,31 +124,58 @@ final class UpdatePlan {
             } else {
                 continue; // absent or not a number: the spec skips the update
             }
-            g.apply(v, t, x);
+            g.apply(v, t, x, f);
         }
-        for (StringGroup g : strings) {
-            if (e.attr(g.field) instanceof String x) {
-                g.apply(s, t, x);
+        for (int g = 0; g < strings.length; g++) {
+            if (read[g] != null) {
+                strings[g].applyLastValue(s, t, read[g], f);
             }
         }
         double td = t;
+        if (recencyAt.length > 0 && f != null) {
+            f.before(FeatureKind.RECENCY);
+        }
         for (int at : recencyAt) {
             if (td > v[at]) {
                 v[at] = td;
             }
+        }
+        if (firstSeenAt.length > 0 && f != null) {
+            f.before(FeatureKind.FIRST_SEEN);
         }
         for (int at : firstSeenAt) {
             if (td < v[at]) {
                 v[at] = td;
             }
         }
-        for (int i = 0; i < sessionsAt.length; i++) {
-            Object[] o = s.objects;
-            SessionTracker tracker = (SessionTracker) o[sessionsAt[i]];
-            if (tracker == null) {
-                tracker = new SessionTracker(sessionsGap[i]);
-                o[sessionsAt[i]] = tracker;
+    }
+
+    /**
+     * Whether a feature this plan changed now reads as non-finite as of {@code asOf} (an overflow: a sum past
+     * the largest double, a ratio of a huge and a tiny number).
+     */
+    boolean overflowed(ProfileState s, long asOf) {
+        for (CompiledSchema.Slot slot : checked) {
+            if (slot.overflowed(s, asOf)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Phase 3 of 3: the updates of the object kinds (distinct counts, top-k, sessions), which were prepared in
+     * phase 1 and cannot fail: no allocation, no check.
+     */
+    void commit(ProfileState s, long t, String[] read) {
+        Object[] o = s.objects;
+        for (int g = 0; g < strings.length; g++) {
+            if (read[g] != null) {
+                strings[g].commit(o, t, read[g]);
+            }
+        }
+        for (int i = 0; i < sessionsAt.length; i++) {
+            SessionTracker tracker = (SessionTracker) o[sessionsAt[i]];
             tracker.add(t);
             if (lateness >= 0) {
                 // every future accepted event has t >= maxAccepted - lateness
@@ -121,7 +206,10 @@ final class UpdatePlan {
             this.momentsAt = ints(b.momentsAt);
         }
 
-        void apply(double[] v, long t, double x) {
+        void apply(double[] v, long t, double x, FaultInjector f) {
+            if (f != null) {
+                fault(f);
+            }
             for (int at : sumAt) {
                 v[at] += x;
             }
@@ -133,6 +221,23 @@ final class UpdatePlan {
             }
             for (int at : momentsAt) {
                 RunningMoments.add(v, at, x);
+            }
+        }
+
+        /** The test seam: a failure in the middle of this group, after its sums were written. */
+        private void fault(FaultInjector f) {
+            boolean constant = field == null;
+            if (sumAt.length > 0) {
+                f.before(constant ? FeatureKind.COUNT : FeatureKind.SUM);
+            }
+            if (decayAt.length > 0) {
+                f.before(constant ? FeatureKind.DECAYED_COUNT : FeatureKind.DECAYED_SUM);
+            }
+            if (ringAt.length > 0) {
+                f.before(constant ? FeatureKind.WINDOW_COUNT : FeatureKind.WINDOW_SUM);
+            }
+            if (momentsAt.length > 0) {
+                f.before(FeatureKind.STATS);
             }
         }
     }
@@ -157,7 +262,35 @@ final class UpdatePlan {
             this.topRate = b.topRate.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
-        void apply(ProfileState s, long t, String x) {
+        void prepare(Object[] o, String x, FaultInjector f) {
+            for (int at : distinctAt) {
+                if (f != null) {
+                    f.before(FeatureKind.DISTINCT_COUNT);
+                }
+                DistinctCounter c = (DistinctCounter) o[at];
+                if (c == null) {
+                    c = new DistinctCounter(DistinctCounter.DEFAULT_EXACT_LIMIT);
+                    o[at] = c;
+                }
+                c.prepare(x);
+            }
+            for (int i = 0; i < topAt.length; i++) {
+                if (f != null) {
+                    f.before(FeatureKind.TOP_K);
+                }
+                TopKCounter c = (TopKCounter) o[topAt[i]];
+                if (c == null) {
+                    c = new TopKCounter(topCapacity[i], topRate[i]);
+                    o[topAt[i]] = c;
+                }
+                c.prepare(x);
+            }
+        }
+
+        void applyLastValue(ProfileState s, long t, String x, FaultInjector f) {
+            if (lastTimeAt.length > 0 && f != null) {
+                f.before(FeatureKind.LAST_VALUE);
+            }
             double[] v = s.values;
             Object[] o = s.objects;
             for (int i = 0; i < lastTimeAt.length; i++) {
@@ -166,21 +299,14 @@ final class UpdatePlan {
                     o[lastValueAt[i]] = x;
                 }
             }
+        }
+
+        void commit(Object[] o, long t, String x) {
             for (int at : distinctAt) {
-                DistinctCounter c = (DistinctCounter) o[at];
-                if (c == null) {
-                    c = new DistinctCounter(DistinctCounter.DEFAULT_EXACT_LIMIT);
-                    o[at] = c;
-                }
-                c.add(x);
+                ((DistinctCounter) o[at]).add(x);
             }
             for (int i = 0; i < topAt.length; i++) {
-                TopKCounter c = (TopKCounter) o[topAt[i]];
-                if (c == null) {
-                    c = new TopKCounter(topCapacity[i], topRate[i]);
-                    o[topAt[i]] = c;
-                }
-                c.add(x, t);
+                ((TopKCounter) o[topAt[i]]).add(x, t);
             }
         }
     }

@@ -21,6 +21,15 @@ public interface LiveModel<V> extends AutoCloseable {
     Object newUserState();
 
     /**
+     * Checks, before an event is committed, that the user's profile as it now reads gives this model finite
+     * inputs: called under the lock after the event's numeric features were applied. A model whose input
+     * would be non-finite throws {@link dev.profilekit.core.engine.InvalidEventException} with reason
+     * {@code OVERFLOW}, and the engine puts the profile back. Changes nothing.
+     */
+    default void checkInputs(UserView user, long asOf) {
+    }
+
+    /**
      * An accepted event was applied to the user's profile. Called under the user's lock.
      *
      * @param user      the user, as of {@code time} when {@code time == user.latestTime()}

@@ -20,6 +20,8 @@ public final class DistinctCounter {
     private final int exactLimit;
     private StringSet exact;
     private HllSketch sketch;
+    /** A sketch of the exact set, built by {@link #prepare(String)} for an add that will cross the limit. */
+    private HllSketch next;
 
     /** A counter that is exact up to {@code exactLimit} distinct values. */
     public DistinctCounter(int exactLimit) {
@@ -39,11 +41,33 @@ public final class DistinctCounter {
             sketch.update(value);
             return;
         }
+        if (exact.size() == exactLimit && next == null && !exact.contains(value)) {
+            prepare(value);
+        }
         if (exact.add(value) && exact.size() > exactLimit) {
-            HllSketch s = new HllSketch(LG_K, TgtHllType.HLL_8);
-            exact.forEach(s::update);
+            HllSketch s = next;
+            s.update(value);
             sketch = s;
             exact = null;
+            next = null;
+        }
+    }
+
+    /**
+     * Does every allocation the next {@code add(value)} would need (a larger exact table, or the sketch it
+     * switches to), so that the add itself cannot fail: an engine applying an event all or nothing prepares
+     * every counter first. Changes no count.
+     */
+    public void prepare(String value) {
+        if (sketch != null) {
+            return;
+        }
+        if (exact.size() < exactLimit) {
+            exact.reserveOne();
+        } else if (next == null && !exact.contains(value)) {
+            HllSketch s = new HllSketch(LG_K, TgtHllType.HLL_8);
+            exact.forEach(s::update);
+            next = s;
         }
     }
 

@@ -64,14 +64,27 @@ public final class SessionTracker {
         insertAt(lo, t);
     }
 
+    /** Grows the arrays now if the next {@link #add} could need it, so that the add cannot fail. */
+    public void prepare() {
+        if (tail == starts.length && head == 0) {
+            grow();
+        }
+    }
+
+    private void grow() {
+        long[] newStarts = java.util.Arrays.copyOf(starts, starts.length * 2);
+        long[] newEnds = java.util.Arrays.copyOf(ends, ends.length * 2);
+        starts = newStarts;
+        ends = newEnds;
+    }
+
     private void insertAt(int pos, long t) {
         if (tail == starts.length && head > 0) {
             pos -= head; // compact() moves the open sessions down by head slots
             compact();
         }
         if (tail == starts.length) {
-            starts = java.util.Arrays.copyOf(starts, starts.length * 2);
-            ends = java.util.Arrays.copyOf(ends, ends.length * 2);
+            grow();
         }
         System.arraycopy(starts, pos, starts, pos + 1, tail - pos);
         System.arraycopy(ends, pos, ends, pos + 1, tail - pos);

@@ -35,26 +35,48 @@ public final class StringSet {
         return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
-    /** Adds {@code s}; returns true if it was not present. O(1) expected. */
+    /**
+     * Adds {@code s}; returns true if it was not present. O(1) expected. The table grows before the insert, so
+     * an {@link OutOfMemoryError} while growing leaves the set unchanged; after {@link #reserveOne()} the next
+     * add allocates nothing.
+     */
     public boolean add(String s) {
         if (s == null) {
             throw new IllegalArgumentException("value must not be null");
         }
-        String[] t = table;
         int h = KeyedHash.hash(s);
+        int i = slotOf(s, h);
+        if (table[i] != null) {
+            return false;
+        }
+        if (size + 1 > table.length * 0.6) {
+            grow();
+            i = slotOf(s, h);
+        }
+        table[i] = s;
+        hashes[i] = h;
+        size++;
+        return true;
+    }
+
+    /** Grows the table now if one more string would make it grow: the next {@link #add} then cannot fail. */
+    public void reserveOne() {
+        if (size + 1 > table.length * 0.6) {
+            grow();
+        }
+    }
+
+    /** The slot holding {@code s}, or the empty slot where it would go. */
+    private int slotOf(String s, int h) {
+        String[] t = table;
         int mask = t.length - 1;
         int i = spread(h) & mask;
         for (String cur; (cur = t[i]) != null; i = (i + 1) & mask) {
             if (hashes[i] == h && cur.equals(s)) {
-                return false;
+                return i;
             }
         }
-        t[i] = s;
-        hashes[i] = h;
-        if (++size > t.length * 0.6) {
-            grow();
-        }
-        return true;
+        return i;
     }
 
     /** Whether {@code s} is present. */

@@ -60,19 +60,33 @@ public final class TopKCounter {
     /** Slots allocated at first; the arrays double up to {@code capacity} as distinct values arrive. */
     private static final int INITIAL_SLOTS = 8;
 
+    /** Moves the values into arrays of {@code slots}; all are allocated before any is published. */
     private void allocate(int slots) {
-        String[] oldKeys = keys;
-        keys = new String[slots];
-        int[] oldHashes = keyHashes;
-        keyHashes = new int[slots];
-        double[] oldWeights = weights;
-        weights = new double[slots];
-        index = new int[Integer.highestOneBit(Math.max(4, slots * 2 - 1)) << 1];
+        String[] newKeys = new String[slots];
+        int[] newHashes = new int[slots];
+        double[] newWeights = new double[slots];
+        int[] newIndex = new int[Integer.highestOneBit(Math.max(4, slots * 2 - 1)) << 1];
+        if (keys != null) {
+            System.arraycopy(keys, 0, newKeys, 0, size);
+            System.arraycopy(keyHashes, 0, newHashes, 0, size);
+            System.arraycopy(weights, 0, newWeights, 0, size);
+        }
+        keys = newKeys;
+        keyHashes = newHashes;
+        weights = newWeights;
+        index = newIndex;
         for (int i = 0; i < size; i++) {
-            keys[i] = oldKeys[i];
-            keyHashes[i] = oldHashes[i];
-            weights[i] = oldWeights[i];
             insertIndex(keyHashes[i], i);
+        }
+    }
+
+    /**
+     * Does the allocation the next {@code add(value, t)} would need (growing the arrays towards the
+     * capacity), so that the add cannot fail. Changes no weight.
+     */
+    public void prepare(String value) {
+        if (size == keys.length && size < capacity && find(value, KeyedHash.hash(value)) < 0) {
+            allocate(Math.min(capacity, keys.length * 2));
         }
     }
 
