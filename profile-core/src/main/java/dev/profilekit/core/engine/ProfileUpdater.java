@@ -124,12 +124,19 @@ public final class ProfileUpdater implements AutoCloseable {
         }
         ProfileState s = store.getOrCreate(event.user(), factory);
         int typeId = compiled.typeId(event.type());
+        if (listeners.length > 0 && IN_LISTENER.get() == Boolean.TRUE) {
+            throw new IllegalStateException("a ProfileListener must not call onEvent (event '" + event.id()
+                    + "'): hand the event to another thread instead");
+        }
         Outcome outcome;
         synchronized (s) {
             outcome = decide(s, event.id(), t);
             if (outcome == Outcome.ACCEPTED) {
                 apply(s, event, typeId, t);
             }
+        }
+        if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+            notifyListeners(s, event); // outside the lock: listeners may read any profile
         }
         if (live != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
             live.afterEvent(t);
@@ -216,13 +223,8 @@ public final class ProfileUpdater implements AutoCloseable {
         }
         s.addId(event.id(), t, forget); // room was reserved: cannot fail
         s.accepted++;
-        if (applies) {
-            if (live != null) {
-                live.observe(s, typeId, t);
-            }
-            if (listeners.length > 0) {
-                notifyListeners(s, event);
-            }
+        if (applies && live != null) {
+            live.observe(s, typeId, t);
         }
     }
 
@@ -240,22 +242,37 @@ public final class ProfileUpdater implements AutoCloseable {
 
             @Override
             public Profile profile() {
-                return new Profile(s.user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied));
+                synchronized (s) {
+                    return new Profile(s.user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied));
+                }
             }
 
             @Override
             public ModelOutputs scores() {
-                return live == null ? ModelOutputs.NONE : live.lastScores(s);
+                if (live == null) {
+                    return ModelOutputs.NONE;
+                }
+                synchronized (s) {
+                    return live.lastScores(s);
+                }
             }
         };
-        for (ProfileListener l : listeners) {
-            try {
-                l.onUpdate(update);
-            } catch (RuntimeException e) {
-                LOG.warn("profile listener {} failed on event {} of user {}", l, event.id(), s.user, e);
+        IN_LISTENER.set(Boolean.TRUE);
+        try {
+            for (ProfileListener l : listeners) {
+                try {
+                    l.onUpdate(update);
+                } catch (RuntimeException e) {
+                    LOG.warn("profile listener {} failed on event {} of user {}", l, event.id(), s.user, e);
+                }
             }
+        } finally {
+            IN_LISTENER.set(Boolean.FALSE);
         }
     }
+
+    /** Set while this thread runs listeners: they must not call {@link #onEvent} (it would recurse). */
+    private static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     /**
      * The profile of {@code user} as of {@code asOfMs}. A user with no events gets the values of an
@@ -370,7 +387,11 @@ public final class ProfileUpdater implements AutoCloseable {
         return max[0] == Long.MIN_VALUE ? Optional.empty() : Optional.of(max[0]);
     }
 
-    /** Counts of outcomes so far. */
+    /**
+     * Counts of outcomes so far. A statistic for monitoring, not a snapshot: under concurrent {@code onEvent}
+     * calls it may lag the profiles by the events being applied at that moment (the counters are striped so
+     * that threads do not contend on them); once ingestion is quiet it is exact.
+     */
     public Counts counts() {
         return new Counts(accepted.sum(), duplicates.sum(), late.sum());
     }
