@@ -28,16 +28,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link Fixtures#slices}, seed 42, one thread), the same users.
  *
  * <p><b>User lookup.</b> The engine is handed a user id string, so the floor is too: a hand-written
- * open-addressing table (power-of-two size, load <= 0.5, linear probing) maps the id to a dense user index
- * once per event, using the string's cached hash and one {@code equals} on a hash match. A pre-resolved int
+ * open-addressing table (power-of-two size, load <= 0.5, linear probing, hash and index side by side in one
+ * {@code int[]}) maps the id to a dense user index once per event, using the string's cached hash and one
+ * {@code equals} on a hash match against the id kept in the user's line of references. A pre-resolved int
  * per event would skip the one lookup the engine cannot skip, and a {@code HashMap<String, Integer>} adds a
  * node hop a careful engineer would not write; this table is the honest floor. Every user is created before
  * measuring (as in {@link OnEventBenchmark}), so a miss cannot happen and is an error.
  *
  * <p><b>State.</b> All scalar state of user {@code u} is one run of {@value #STRIDE} doubles in one shared
  * {@code double[]} at {@code u * STRIDE} (counts, times and table sizes are exact in a double), so the
- * scalar work touches a few adjacent cache lines. The non-scalar features keep per-user primitive arrays
- * (allocated on first use, grown by doubling, never shrunk), as the engine must.
+ * scalar work touches a few adjacent cache lines. The non-scalar features keep per-user arrays (allocated on
+ * first use, grown by doubling, never shrunk), as the engine must; the user's references to them (and its
+ * {@code last_category} string) sit side by side in one shared {@code Object[]} at {@code u * REFS}, so
+ * reaching them costs one cache line, not one per kind. Hashes and weights/times sit in primitive arrays, so
+ * probes read a string only on a hash match.
  *
  * <p><b>Per event it does exactly</b>: the user lookup; the lateness check ({@code ts < M - 6 h} is late,
  * M the user's largest accepted time) and, with {@code dedup=within_lateness}, the specification's duplicate
@@ -104,36 +108,50 @@ public class FixtureInlinedBaselineBenchmark {
     static final int TOP_K_CAPACITY = 64;         // FeatureSpec.DEFAULT_TOP_K_CAPACITY
     static final int DISTINCT_EXACT_LIMIT = 10_000;
     private static final double MAX_EXPONENT = 600.0;
+    /** Marks a used slot of an id table's hash words (the hash is the low 32 bits). */
+    private static final long OCCUPIED = 1L << 32;
 
     /** Outcomes of {@link #apply}, as the engine's ACCEPTED, DUPLICATE, LATE. */
     static final int ACCEPTED = 0;
     static final int DUPLICATE = 1;
     static final int LATE = 2;
 
-    // layout of a user's run of doubles
+    // layout of a user's run of doubles: what every event touches first, then views, then purchases
     private static final int MAX_T = 0;
     private static final int EVENTS = 1;
-    private static final int VIEWS = 2;
-    private static final int CARTS = 3;
-    private static final int PURCHASES = 4;
-    private static final int SPEND = 5;
-    private static final int VIEWS_DECAY = 6;   // value, reference time
-    private static final int SPEND_DECAY = 8;   // value, reference time
-    private static final int VIEWS_6H = 10;     // 6 x (bucket, sum)
-    private static final int SPEND_3D = 22;     // 3 x (bucket, sum)
-    private static final int STATS = 28;        // n, mean, M2, min, max
-    private static final int LAST_PURCHASE = 33;
-    private static final int FIRST_SEEN = 34;
-    private static final int LAST_CATEGORY_T = 35;
-    private static final int DISTINCT_N = 36;
-    private static final int TOPK_N = 37;
-    private static final int TOPK_LANDMARK = 38;
-    private static final int OPEN_SESSIONS = 39;
-    private static final int CLOSED_SESSIONS = 40;
-    private static final int CLOSED_SESSION_MS = 41;
-    private static final int IDS_N = 42;
+    private static final int FIRST_SEEN = 2;
+    private static final int IDS_N = 3;
+    private static final int OPEN_SESSIONS = 4;
+    private static final int CLOSED_SESSIONS = 5;
+    private static final int CLOSED_SESSION_MS = 6;
+    private static final int TOPK_N = 7;
+    private static final int TOPK_LANDMARK = 8;
+    private static final int VIEWS = 9;
+    private static final int VIEWS_DECAY = 10;  // value, reference time
+    private static final int LAST_CATEGORY_T = 12;
+    private static final int DISTINCT_N = 13;
+    private static final int CARTS = 14;
+    private static final int PURCHASES = 15;
+    private static final int VIEWS_6H = 16;     // 6 x (bucket, sum)
+    private static final int SPEND = 28;
+    private static final int SPEND_DECAY = 29;  // value, reference time
+    private static final int LAST_PURCHASE = 31;
+    private static final int SPEND_3D = 32;     // 3 x (bucket, sum)
+    private static final int STATS = 38;        // n, mean, M2, min, max
     /** Doubles per user (43 used, padded to whole 64-byte lines). */
     static final int STRIDE = 48;
+
+    // layout of a user's run of references
+    private static final int LAST_CATEGORY = 0; // String
+    private static final int DISTINCT = 1;      // String[]: open-addressing set
+    private static final int TOP_KEYS = 2;      // String[]: values in slot order
+    private static final int TOP_WEIGHTS = 3;   // double[]: hash (exact as a double), weight of slot i at 2i, 2i + 1
+    private static final int SESSIONS = 4;      // long[]: start0, end0, start1, end1, ... (open sessions, sorted)
+    private static final int IDS = 5;           // String[]: open-addressing table of event ids
+    private static final int ID_META = 6;       // long[]: hash, time of IDS[i] at 2i, 2i + 1
+    private static final int USER = 7;          // String: the user id
+    /** References per user (8 compressed references are half a cache line). */
+    static final int REFS = 8;
 
     /** Number of users, all created before measuring. */
     @Param({"100000", "2000000"})
@@ -147,21 +165,13 @@ public class FixtureInlinedBaselineBenchmark {
     @Param({"none", "within_lateness"})
     public String dedup;
 
-    // user index: open addressing, user id -> dense index
-    private String[] userKeys;
-    private int[] userHashes;
-    private int[] userIndex;
+    /** User index: open addressing, slot i holds the id's hash at 2i and its dense index + 1 at 2i + 1 (0: empty). */
+    private int[] userTable;
     private int userMask;
 
     private double[] state;
-    private String[] lastCategory;
-    private String[][] distinct;
-    private String[][] topKeys;
-    private int[][] topHashes;
-    private double[][] topWeights;
-    private long[][] sessions;   // per user: start0, end0, start1, end1, ... (open sessions, sorted)
-    private String[][] ids;
-    private long[][] idMeta;     // per user: hash, time of ids[i] at 2i, 2i + 1
+    /** User {@code u}'s references at {@code u * REFS}: one cache line instead of one array per kind. */
+    private Object[] refs;
     private String[] scratchIds = new String[16];
     private long[] scratchTimes = new long[16];
     private boolean dedupIds;
@@ -209,32 +219,23 @@ public class FixtureInlinedBaselineBenchmark {
         };
         int n = userIds.length;
         int cap = Integer.highestOneBit(Math.max(2, n) * 2 - 1) << 1;
-        userKeys = new String[cap];
-        userHashes = new int[cap];
-        userIndex = new int[cap];
+        userTable = new int[2 * cap];
         userMask = cap - 1;
         state = new double[n * STRIDE];
-        lastCategory = new String[n];
-        distinct = new String[n][];
-        topKeys = new String[n][];
-        topHashes = new int[n][];
-        topWeights = new double[n][];
-        sessions = new long[n][];
-        ids = new String[n][];
-        idMeta = new long[n][];
+        refs = new Object[n * REFS];
         for (int u = 0; u < n; u++) {
             String user = userIds[u];
             int h = user.hashCode();
             int i = spread(h) & userMask;
-            while (userKeys[i] != null) {
-                if (userHashes[i] == h && userKeys[i].equals(user)) {
+            while (userTable[2 * i + 1] != 0) {
+                if (userTable[2 * i] == h && refs[(userTable[2 * i + 1] - 1) * REFS + USER].equals(user)) {
                     throw new IllegalArgumentException("duplicate user id '" + user + "'");
                 }
                 i = (i + 1) & userMask;
             }
-            userKeys[i] = user;
-            userHashes[i] = h;
-            userIndex[i] = u;
+            userTable[2 * i] = h;
+            userTable[2 * i + 1] = u + 1;
+            refs[u * REFS + USER] = user;
             int p = u * STRIDE;
             state[p + MAX_T] = Double.NEGATIVE_INFINITY;
             state[p + VIEWS_DECAY + 1] = Double.NEGATIVE_INFINITY;
@@ -316,7 +317,7 @@ public class FixtureInlinedBaselineBenchmark {
                 if (attrs.get("category") instanceof String category) {
                     if (t >= s[p + LAST_CATEGORY_T]) {
                         s[p + LAST_CATEGORY_T] = t;
-                        lastCategory[u] = category;
+                        refs[u * REFS + LAST_CATEGORY] = category;
                     }
                     topK(u, p, category, t);
                 }
@@ -369,13 +370,15 @@ public class FixtureInlinedBaselineBenchmark {
     private int user(String user) {
         int h = user.hashCode();
         int m = userMask;
+        int[] table = userTable;
         for (int i = spread(h) & m; ; i = (i + 1) & m) {
-            String k = userKeys[i];
-            if (k == null) {
+            int u = table[2 * i + 1] - 1;
+            if (u < 0) {
                 throw new IllegalStateException("unknown user '" + user + "' (users are created before measuring)");
             }
-            if (userHashes[i] == h && k.equals(user)) {
-                return userIndex[i];
+            // the id string sits in the user's line of references, which the event reads next anyway
+            if (table[2 * i] == h && user.equals(refs[u * REFS + USER])) {
+                return u;
             }
         }
     }
@@ -411,30 +414,42 @@ public class FixtureInlinedBaselineBenchmark {
      */
     private boolean admitId(int u, int p, String id, long t, double maxT) {
         long horizon = maxT == Double.NEGATIVE_INFINITY ? Long.MIN_VALUE : (long) maxT - LATENESS;
-        String[] table = ids[u];
-        if (table == null) {
-            table = new String[8];
-            ids[u] = table;
-            idMeta[u] = new long[16];
+        Object[] r = refs;
+        int q = u * REFS;
+        long[] meta = (long[]) r[q + ID_META];
+        if (meta == null) {
+            meta = new long[16];
+            r[q + ID_META] = meta;
+            r[q + IDS] = new String[8];
         }
-        long[] meta = idMeta[u];
+        String[] table = null; // read only on a hash match or an insert
+        int len = meta.length >> 1;
         int h = id.hashCode();
-        int m = table.length - 1;
+        int m = len - 1;
         int i = spread(h) & m;
-        for (String k; (k = table[i]) != null; i = (i + 1) & m) {
-            if ((int) meta[2 * i] == h && k.equals(id)) {
-                if (meta[2 * i + 1] >= horizon) {
-                    return false;
+        // the probe reads the hashes only: a used slot has OCCUPIED set, so the id strings stay untouched
+        for (; meta[2 * i] != 0; i = (i + 1) & m) {
+            if ((int) meta[2 * i] == h) {
+                if (table == null) {
+                    table = (String[]) r[q + IDS];
                 }
-                meta[2 * i + 1] = t; // an expired id, reused by a newer event
-                return true;
+                if (table[i].equals(id)) {
+                    if (meta[2 * i + 1] >= horizon) {
+                        return false;
+                    }
+                    meta[2 * i + 1] = t; // an expired id, reused by a newer event
+                    return true;
+                }
             }
         }
+        if (table == null) {
+            table = (String[]) r[q + IDS];
+        }
         table[i] = id;
-        meta[2 * i] = h;
+        meta[2 * i] = (h & 0xFFFF_FFFFL) | OCCUPIED;
         meta[2 * i + 1] = t;
         double n = ++state[p + IDS_N];
-        if (n > table.length * 0.6) {
+        if (n > len * 0.6) {
             compactIds(u, p, Math.max(horizon, t - LATENESS));
         }
         return true;
@@ -442,8 +457,9 @@ public class FixtureInlinedBaselineBenchmark {
 
     /** Drops ids older than {@code forgetBefore}; doubles the table if it is still more than half full. */
     private void compactIds(int u, int p, long forgetBefore) {
-        String[] table = ids[u];
-        long[] meta = idMeta[u];
+        int q = u * REFS;
+        String[] table = (String[]) refs[q + IDS];
+        long[] meta = (long[]) refs[q + ID_META];
         if (scratchIds.length < table.length) {
             scratchIds = new String[table.length * 2];
             scratchTimes = new long[table.length * 2];
@@ -458,10 +474,11 @@ public class FixtureInlinedBaselineBenchmark {
         if (kept > table.length * 0.5) {
             table = new String[table.length * 2];
             meta = new long[table.length * 2];
-            ids[u] = table;
-            idMeta[u] = meta;
+            refs[q + IDS] = table;
+            refs[q + ID_META] = meta;
         } else {
             Arrays.fill(table, null);
+            Arrays.fill(meta, 0L);
         }
         int m = table.length - 1;
         for (int j = 0; j < kept; j++) {
@@ -473,7 +490,7 @@ public class FixtureInlinedBaselineBenchmark {
                 i = (i + 1) & m;
             }
             table[i] = id;
-            meta[2 * i] = h;
+            meta[2 * i] = (h & 0xFFFF_FFFFL) | OCCUPIED;
             meta[2 * i + 1] = scratchTimes[j];
         }
         state[p + IDS_N] = kept;
@@ -482,10 +499,10 @@ public class FixtureInlinedBaselineBenchmark {
     // ---------------------------------------------------------------- distinct_count
 
     private void distinct(int u, int p, String value) {
-        String[] set = distinct[u];
+        String[] set = (String[]) refs[u * REFS + DISTINCT];
         if (set == null) {
             set = new String[8];
-            distinct[u] = set;
+            refs[u * REFS + DISTINCT] = set;
         }
         int h = value.hashCode();
         int m = set.length - 1;
@@ -513,7 +530,7 @@ public class FixtureInlinedBaselineBenchmark {
                     grown[j] = k;
                 }
             }
-            distinct[u] = grown;
+            refs[u * REFS + DISTINCT] = grown;
         }
     }
 
@@ -521,9 +538,11 @@ public class FixtureInlinedBaselineBenchmark {
 
     private void topK(int u, int p, String value, long t) {
         double[] s = state;
+        Object[] r = refs;
+        int q = u * REFS;
         double landmark = s[p + TOPK_LANDMARK];
-        String[] keys = topKeys[u];
-        double[] weights = topWeights[u];
+        // slot i: hash at 2i (an int, exact as a double), weight at 2i + 1; the strings are read on a hash match
+        double[] hw = (double[]) r[q + TOP_WEIGHTS];
         int size = (int) s[p + TOPK_N];
         if (landmark != landmark) {
             landmark = t;
@@ -531,63 +550,60 @@ public class FixtureInlinedBaselineBenchmark {
         } else if ((t - landmark) * RATE_TOPK > MAX_EXPONENT) {
             double f = Math.exp(-(t - landmark) * RATE_TOPK);
             for (int i = 0; i < size; i++) {
-                weights[i] *= f;
+                hw[2 * i + 1] *= f;
             }
             landmark = t;
             s[p + TOPK_LANDMARK] = landmark;
         }
         double w = Math.exp((t - landmark) * RATE_TOPK);
-        if (keys == null) {
-            keys = new String[8];
-            weights = new double[8];
-            topKeys[u] = keys;
-            topHashes[u] = new int[8];
-            topWeights[u] = weights;
+        if (hw == null) {
+            hw = new double[16];
+            r[q + TOP_WEIGHTS] = hw;
+            r[q + TOP_KEYS] = new String[8];
         }
-        int[] hashes = topHashes[u];
         int h = value.hashCode();
+        double hd = h;
         for (int i = 0; i < size; i++) {
-            if (hashes[i] == h && keys[i].equals(value)) {
-                weights[i] += w;
+            if (hw[2 * i] == hd && ((String[]) r[q + TOP_KEYS])[i].equals(value)) {
+                hw[2 * i + 1] += w;
                 return;
             }
         }
+        String[] keys = (String[]) r[q + TOP_KEYS];
         if (size < TOP_K_CAPACITY) {
             if (size == keys.length) {
                 int n = Math.min(TOP_K_CAPACITY, size * 2);
                 keys = Arrays.copyOf(keys, n);
-                hashes = Arrays.copyOf(hashes, n);
-                weights = Arrays.copyOf(weights, n);
-                topKeys[u] = keys;
-                topHashes[u] = hashes;
-                topWeights[u] = weights;
+                hw = Arrays.copyOf(hw, 2 * n);
+                r[q + TOP_KEYS] = keys;
+                r[q + TOP_WEIGHTS] = hw;
             }
             keys[size] = value;
-            hashes[size] = h;
-            weights[size] = w;
+            hw[2 * size] = hd;
+            hw[2 * size + 1] = w;
             s[p + TOPK_N] = size + 1;
             return;
         }
         // Space-Saving: the new value takes over the lightest counter and its weight
         int min = 0;
         for (int i = 1; i < size; i++) {
-            if (weights[i] < weights[min]) {
+            if (hw[2 * i + 1] < hw[2 * min + 1]) {
                 min = i;
             }
         }
         keys[min] = value;
-        hashes[min] = h;
-        weights[min] += w;
+        hw[2 * min] = hd;
+        hw[2 * min + 1] += w;
     }
 
     // ---------------------------------------------------------------- sessions
 
     private void session(int u, int p, long t, long maxT) {
         double[] s = state;
-        long[] se = sessions[u];
+        long[] se = (long[]) refs[u * REFS + SESSIONS];
         if (se == null) {
             se = new long[8];
-            sessions[u] = se;
+            refs[u * REFS + SESSIONS] = se;
         }
         int n = (int) s[p + OPEN_SESSIONS];
         long gap = SESSION_GAP;
@@ -640,7 +656,7 @@ public class FixtureInlinedBaselineBenchmark {
     private long[] insertSession(int u, long[] se, int n, int at, long t) {
         if (2 * n + 2 > se.length) {
             se = Arrays.copyOf(se, se.length * 2);
-            sessions[u] = se;
+            refs[u * REFS + SESSIONS] = se;
         }
         System.arraycopy(se, 2 * at, se, 2 * at + 2, 2 * (n - at));
         se[2 * at] = t;
@@ -678,7 +694,7 @@ public class FixtureInlinedBaselineBenchmark {
         v.put("since_purchase", lp == Double.NEGATIVE_INFINITY ? null : (asOf - (long) lp) / 1000.0);
         double fs = s[p + FIRST_SEEN];
         v.put("first_seen", fs == Double.POSITIVE_INFINITY ? null : (long) fs);
-        v.put("last_category", lastCategory[u]);
+        v.put("last_category", (String) refs[u * REFS + LAST_CATEGORY]);
         v.put("products_viewed", (long) s[p + DISTINCT_N]);
         v.put("fav_categories", top(u, p, asOf));
         double carts = s[p + CARTS];
@@ -686,7 +702,7 @@ public class FixtureInlinedBaselineBenchmark {
         int open = (int) s[p + OPEN_SESSIONS];
         long count = (long) s[p + CLOSED_SESSIONS] + open;
         double total = s[p + CLOSED_SESSION_MS];
-        long[] se = sessions[u];
+        long[] se = (long[]) refs[u * REFS + SESSIONS];
         for (int i = 0; i < open; i++) {
             total += se[2 * i + 1] - se[2 * i];
         }
@@ -717,8 +733,10 @@ public class FixtureInlinedBaselineBenchmark {
         int size = (int) state[p + TOPK_N];
         double f = size == 0 ? 1.0 : Math.exp(-(asOf - state[p + TOPK_LANDMARK]) * RATE_TOPK);
         List<List<Object>> all = new ArrayList<>();
+        String[] keys = (String[]) refs[u * REFS + TOP_KEYS];
+        double[] hw = (double[]) refs[u * REFS + TOP_WEIGHTS];
         for (int i = 0; i < size; i++) {
-            all.add(List.of(topKeys[u][i], topWeights[u][i] * f));
+            all.add(List.of(keys[i], hw[2 * i + 1] * f));
         }
         all.sort(Comparator.comparing((List<Object> e) -> (Double) e.get(1)).reversed()
                 .thenComparing(e -> (String) e.get(0)));
