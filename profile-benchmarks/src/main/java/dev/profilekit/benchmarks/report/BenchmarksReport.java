@@ -470,6 +470,8 @@ public final class BenchmarksReport {
         }
         List<Result> baselines = new ArrayList<>(scalarBaseline);
         baselines.addAll(fixtureBaseline);
+        baselines.sort(Comparator.comparing(Result::benchmark, Comparator.comparing(FIXTURE_BASELINE::equals))
+                .thenComparingLong(BenchmarksReport::usersOf).thenComparing(r -> r.param("dedup")));
         if (!baselines.isEmpty()) {
             md.append("Inlined baselines alone (one thread):\n\n| baseline | users | dedup | events/s | B/op |\n")
                     .append("|---|---|---|---|---|\n");
