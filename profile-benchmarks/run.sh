@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs ProfileKit's benchmarks and their peers side by side in a short configuration (about 15 minutes on
-# 2 cores) and writes BENCHMARKS.md at the repository root.
+# Runs ProfileKit's benchmarks, their hand-inlined baselines and their peers side by side in a short
+# configuration (about 17 minutes on 2 cores) and writes BENCHMARKS.md at the repository root, with issue 10's
+# targets (engine vs the scalar and fixture baselines, hot/cold throughput, 0 B/op, live models, 2 threads vs 1,
+# latency p99.9, ARIMA fit time) checked in its Targets table.
 #
 #   profile-benchmarks/run.sh              # builds benchmarks.jar first
 #   profile-benchmarks/run.sh --no-build   # uses the existing profile-benchmarks/target/benchmarks.jar
@@ -40,6 +42,7 @@ JMH=("${JAVA[@]}" -jar "$JAR" -f 1 -foe true)
 CP=("${JAVA[@]}" -cp "$JAR")
 ENGINE="dev.profilekit.benchmarks.OnEventBenchmark"
 BASELINE="dev.profilekit.benchmarks.InlinedBaselineBenchmark"
+FIXTURE_BASELINE="dev.profilekit.benchmarks.FixtureInlinedBaselineBenchmark"
 MODELS="dev.profilekit.benchmarks.OnEventModelsBenchmark"
 SHORT=(-wi 2 -w 1s -i 3 -r 1s)
 PEER=(-wi 2 -w 2s -i 3 -r 2s)
@@ -106,15 +109,21 @@ stage onevent-hot-t2 "${JMH[@]}" "$ENGINE.onEvent\$" -t 2 "${SHORT[@]}" -prof gc
 stage onevent-cold-t2 "${JMH[@]}" "$ENGINE.onEvent\$" -t 2 "${SHORT[@]}" -prof gc "${COLD_HEAP[@]}" \
   -p users=$COLD -p schema=fixture,scalar -p dedup=WITHIN_LATENESS -p events=$COLD_EVENTS \
   -rf json -rff "$OUT/onevent-cold-t2.json"
-# The hand-inlined floor, same events (replayed in laps), one thread.
-stage baseline "${JMH[@]}" "$BASELINE.onEvent\$" -t 1 "${SHORT[@]}" -prof gc \
+# The hand-inlined floors, same events (replayed in laps), one thread, in this same run so that every ratio in
+# the report divides figures taken minutes apart on the same machine: the scalar features (InlinedBaseline), and
+# the whole fixture schema (FixtureInlinedBaseline) without and with the engine's duplicate check.
+stage baseline-scalar "${JMH[@]}" "$BASELINE.onEvent\$" -t 1 "${SHORT[@]}" -prof gc \
   -p users=$HOT,$COLD -p events=$COLD_EVENTS \
-  -rf json -rff "$OUT/baseline.json"
-# onEvent with live models (scoring, segmenting, learning) and without, one thread, 100k users; the
-# benchmark's default pre-built events (2^24, a quarter of them replayed to fit the models before measuring).
+  -rf json -rff "$OUT/baseline-scalar.json"
+stage baseline-fixture "${JMH[@]}" "$FIXTURE_BASELINE.onEvent\$" -t 1 "${SHORT[@]}" -prof gc "${COLD_HEAP[@]}" \
+  -p users=$HOT,$COLD -p dedup=none,within_lateness -p events=$COLD_EVENTS \
+  -rf json -rff "$OUT/baseline-fixture.json"
+# onEvent with live models (scoring, segmenting, learning) and without (models=true,false, the benchmark's
+# default), one thread, 100k users: the report's "cost of scoring" is 1 - with / without; the benchmark's
+# default pre-built events (2^24, a quarter of them replayed to fit the models before measuring).
 stage onevent-models "${JMH[@]}" "$MODELS.onEvent\$" -t 1 "${SHORT[@]}" -prof gc -p users=$HOT \
   "${MODELS_EVENTS[@]}" -rf json -rff "$OUT/onevent-models.json"
-# Latency percentiles (SampleTime).
+# Latency percentiles (SampleTime); the report checks p99.9 against 10 us.
 stage latency "${JMH[@]}" "$ENGINE.onEventLatency\$" -t 1 "${SHORT[@]}" "${COLD_HEAP[@]}" \
   -p users=$HOT,$COLD -p schema=fixture -p dedup=WITHIN_LATENESS -p events=$HOT_EVENTS \
   -rf json -rff "$OUT/latency.json"

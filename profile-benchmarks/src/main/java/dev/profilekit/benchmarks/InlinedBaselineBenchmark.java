@@ -33,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * per event for it), {@code last_category} (a {@code last_value} needs an object slot), locking (one
  * thread), outcome counters, or listeners. Those are the costs the engine adds on top of this floor;
  * {@code cart_to_purchase} (a ratio) is computed on read by both, so it costs nothing per event.
+ * It is the floor for {@code schema=scalar}; {@link FixtureInlinedBaselineBenchmark} is the floor for the
+ * whole fixture schema, with and without the duplicate check.
  *
  * <p>Because the baseline keeps no ids, the event slice is replayed in laps (iterations can be as long as
  * wanted): lap {@code k} adds {@code k} times the slice's time span to every timestamp, so time keeps
