@@ -7,24 +7,37 @@ import dev.profilekit.models.cluster.KMeansOptions;
 import dev.profilekit.models.cluster.OnlineKMeans;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live segments: online k-means (with a half-life, in samples) follows the stream of sampled profile
- * vectors and publishes a new immutable {@link SegmentsModel} every {@link #PUBLISH_EVERY} samples; a batch
- * k-means refit every {@code refit_every} samples runs on the executor over a bounded ring of recent samples,
- * and its centroids are matched to the live ones (the assignment with the least total squared distance,
- * exhaustive for k ≤ 8, greedy above) so segment ids stay stable across refits.
+ * Live segments, as their own {@link LiveModel}: at most one sampled profile vector per user per
+ * {@code sample_interval} (taken at the user's latest event); online k-means (with a half-life, in samples)
+ * follows the samples and publishes a new immutable {@link SegmentsModel} every {@link #PUBLISH_EVERY} samples;
+ * a batch refit every {@code refit_every} samples runs on the executor over a bounded ring of recent samples:
+ * profile-models' {@link KMeans} with {@code restarts} seeded k-means++ restarts, keeping the lowest inertia
+ * (Arthur and Vassilvitskii 2007). Its centroids are matched to the live ones (the assignment with the least
+ * total squared distance, exhaustive for k ≤ 8, greedy above) so segment ids stay stable across refits.
  */
-final class LiveSegments {
+final class LiveSegments implements LiveModel<SegmentsModel> {
+
+    /** Per-user state; guarded by the user's lock. */
+    static final class UserState {
+        long lastSample = Long.MIN_VALUE;
+        int segment = -1;
+        long segmentVersion;
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveSegments.class);
     static final int PUBLISH_EVERY = 100;
 
     final ModelsConfig.Segments config;
-    final FeatureVectorizer vectorizer;
-    private final Executor executor;
+    final VectorPipeline.Bound vectors;
+    private final Function<UserView, UserState> stateOf;
+    private final TrackingExecutor executor;
+    private final long sampleInterval;
+    private final ThreadLocal<double[]> rawScratch;
     private final Object lock = new Object();
     private volatile SegmentsModel live;
     private long lastVersion;
@@ -39,11 +52,20 @@ final class LiveSegments {
     private long refits;
     private final AtomicBoolean refitting = new AtomicBoolean();
 
-    LiveSegments(ModelsConfig.Segments config, FeatureAccess schema, Executor executor) {
+    LiveSegments(ModelsConfig.Segments config, FeatureAccess schema, Executor executor,
+                 Function<UserView, UserState> stateOf) {
         this.config = config;
-        this.vectorizer = new FeatureVectorizer(schema, config.features(), "segments");
-        this.executor = executor;
-        this.scratch = new double[vectorizer.dimension()];
+        try {
+            this.vectors = VectorPipeline.of(config.features()).bind(schema);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("segments." + e.getMessage(), e);
+        }
+        this.stateOf = stateOf;
+        this.executor = new TrackingExecutor(executor);
+        this.sampleInterval = config.sampleInterval().toMillis();
+        int d = vectors.dimension();
+        this.scratch = new double[d];
+        this.rawScratch = ThreadLocal.withInitial(() -> new double[d]);
         this.ring = new double[config.trainingWindow()][];
     }
 
@@ -76,11 +98,11 @@ final class LiveSegments {
                 }
                 return;
             }
-            m.scaler().z(x, scratch);
+            m.pipeline().transform(x, scratch);
             online.update(scratch);
             if (++sincePublish >= PUBLISH_EVERY) {
                 sincePublish = 0;
-                live = new SegmentsModel(++lastVersion, m.featureNames(), m.scaler(), online.snapshot().centroids());
+                live = SegmentsModel.of(++lastVersion, m.pipeline(), online.snapshot(), identity(config.k()));
             }
             if (sinceRefit >= config.refitEvery()) {
                 requestRefit();
@@ -111,20 +133,16 @@ final class LiveSegments {
 
     private void refit(double[][] x, SegmentsModel current) {
         try {
-            int d = vectorizer.dimension();
-            Standardizer scaler = Standardizer.fit(x, 0, x.length, d);
-            double[][] z = new double[x.length][d];
-            for (int i = 0; i < x.length; i++) {
-                scaler.z(x[i], z[i]);
-            }
-            KMeansModel km = KMeans.fit(z, KMeansOptions.k(config.k()).restarts(4).seed(config.seed()));
-            double[][] centroids = km.centroids();
+            VectorPipeline pipeline = vectors.fit(x);
+            double[][] z = pipeline.transform(x);
+            KMeansModel km = KMeans.fit(z, KMeansOptions.k(config.k()).restarts(config.restarts()).seed(config.seed()));
+            int[] clusterOf = identity(config.k());
             if (current != null) {
-                centroids = matchToPrevious(centroids, current, scaler);
+                clusterOf = matchToPrevious(km.centroids(), current, pipeline);
             }
             synchronized (lock) {
-                SegmentsModel m = new SegmentsModel(++lastVersion, vectorizer.names(), scaler, centroids);
-                online = OnlineKMeans.start(centroids, config.halfLife());
+                SegmentsModel m = SegmentsModel.of(++lastVersion, pipeline, km, SegmentsModel.invert(clusterOf));
+                online = OnlineKMeans.start(m.standardisedCentroids(), config.halfLifeSamples());
                 sincePublish = 0;
                 refits++;
                 live = m;
@@ -136,14 +154,17 @@ final class LiveSegments {
         }
     }
 
-    /** Reorders {@code fresh} so that centroid i is the one closest to the previous centroid i. */
-    static double[][] matchToPrevious(double[][] fresh, SegmentsModel previous, Standardizer scaler) {
+    /**
+     * The order of {@code fresh} that puts at index i the centroid closest to the previous centroid i (compared
+     * in the new model-input space).
+     */
+    static int[] matchToPrevious(double[][] fresh, SegmentsModel previous, VectorPipeline pipeline) {
         int k = fresh.length;
         double[][] cost = new double[k][k];
         for (int i = 0; i < k; i++) {
             double[] old = previous.centroid(i); // raw units
             double[] oldZ = new double[old.length];
-            scaler.z(old, oldZ);
+            pipeline.transform(old, oldZ);
             for (int j = 0; j < k; j++) {
                 double c = 0;
                 for (int t = 0; t < oldZ.length; t++) {
@@ -153,12 +174,15 @@ final class LiveSegments {
                 cost[i][j] = c;
             }
         }
-        int[] assignment = k <= 8 ? bestPermutation(cost) : greedy(cost);
-        double[][] out = new double[k][];
+        return k <= 8 ? bestPermutation(cost) : greedy(cost);
+    }
+
+    static int[] identity(int k) {
+        int[] p = new int[k];
         for (int i = 0; i < k; i++) {
-            out[i] = fresh[assignment[i]];
+            p[i] = i;
         }
-        return out;
+        return p;
     }
 
     /** Exhaustive minimum-cost assignment (Heap's algorithm over permutations). */
@@ -224,17 +248,92 @@ final class LiveSegments {
         return out;
     }
 
-    /** Publishes {@code m} as the next version; online updates continue from its centroids. */
-    void swap(SegmentsModel m) {
-        if (m.featureNames().size() != vectorizer.dimension() || !m.featureNames().equals(vectorizer.names())) {
-            throw new IllegalArgumentException("segments model inputs " + m.featureNames() + " do not match the configured "
-                    + vectorizer.names());
+    // ---- LiveModel ----
+
+    @Override
+    public Object newUserState() {
+        return new UserState();
+    }
+
+    @Override
+    public void observe(UserView s, int typeId, long t) {
+        UserState u = stateOf.apply(s);
+        if (t == s.latestTime() && LivePropensity.due(u.lastSample, t, sampleInterval)) {
+            u.lastSample = t;
+            sample(vectors.raw(s, t));
+        }
+        SegmentsModel m = live;
+        if (m != null) { // the segment at the user's latest event, kept for lastScores; allocates nothing
+            double[] x = rawScratch.get();
+            vectors.raw(s, s.latestTime(), x);
+            u.segment = m.assign(x);
+            u.segmentVersion = m.version();
+        }
+    }
+
+    @Override
+    public void afterEvent(long time) {
+    }
+
+    @Override
+    public ModelOutputs score(UserView s, long asOf) {
+        SegmentsModel m = live;
+        if (m == null) {
+            return new ModelOutputs(false, null, 0, true, null, 0, false, null);
+        }
+        return new ModelOutputs(false, null, 0, true, m.assign(vectors.raw(s, asOf)), m.version(), false, null);
+    }
+
+    @Override
+    public ModelOutputs lastScores(UserView s) {
+        UserState u = stateOf.apply(s);
+        return new ModelOutputs(false, null, 0, true, u.segment >= 0 ? u.segment : null, u.segmentVersion, false,
+                null);
+    }
+
+    @Override
+    public SegmentsModel snapshot() {
+        return live;
+    }
+
+    /** Publishes {@code m} as the next version; online updates and later refits continue from its centroids. */
+    @Override
+    public void swap(SegmentsModel m) {
+        if (m == null) {
+            throw new IllegalArgumentException("version must not be null");
+        }
+        if (!m.pipeline().sameInputs(vectors.pipeline()) || !m.featureNames().equals(vectors.columns())) {
+            throw new IllegalArgumentException("version's inputs " + m.featureNames() + " do not match the configured "
+                    + vectors.columns());
+        }
+        if (m.k() != config.k()) {
+            throw new IllegalArgumentException("version must have k = " + config.k() + " segments, was " + m.k());
         }
         synchronized (lock) {
-            SegmentsModel next = new SegmentsModel(++lastVersion, m.featureNames(), m.scaler(), m.standardisedCentroids());
-            online = OnlineKMeans.start(next.standardisedCentroids(), config.halfLife());
+            online = OnlineKMeans.start(m.standardisedCentroids(), config.halfLifeSamples());
             sincePublish = 0;
-            live = next;
+            live = m.withVersion(++lastVersion);
         }
+    }
+
+    @Override
+    public ModelStatus status() {
+        SegmentsModel m = live;
+        return new ModelStatus(null, 0, 0, 0, 0, m == null ? 0 : m.version(), refits(), 0);
+    }
+
+    @Override
+    public void finish(long endTime) throws InterruptedException {
+        awaitIdle();
+    }
+
+    @Override
+    public void awaitIdle() throws InterruptedException {
+        executor.awaitIdle();
+    }
+
+    /** Nothing to stop: the executor belongs to whoever built this model. */
+    @Override
+    public void close() {
     }
 }
