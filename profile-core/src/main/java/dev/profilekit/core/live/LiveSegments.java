@@ -15,9 +15,16 @@ import org.slf4j.LoggerFactory;
  * Live segments, as their own {@link LiveModel}: at most one sampled profile vector per user per
  * {@code sample_interval} (taken at the user's latest event); online k-means (with a half-life, in samples)
  * follows the samples and publishes a new immutable {@link SegmentsModel} every {@link #PUBLISH_EVERY} samples;
- * a batch refit every {@code refit_every} samples runs on the executor over a bounded ring of recent samples:
- * profile-models' {@link KMeans} with {@code restarts} seeded k-means++ restarts, keeping the lowest inertia
- * (Arthur and Vassilvitskii 2007). Its centroids are matched to the live ones (the assignment with the least
+ * a batch refit every {@code refit_every} samples runs on the executor over the latest sample of each of the
+ * (at most {@code training_window}) most recently sampled users: profile-models' {@link KMeans} with
+ * {@code restarts} seeded k-means++ restarts, keeping the lowest inertia (Arthur and Vassilvitskii 2007).
+ * One row per user, not a ring of samples (which holds an active user many times over), so a refit sees what
+ * batch k-means on {@code ProfileDatasets} sees. After a refit the online k-means continues with each
+ * centroid weighing as many points as its cluster: restarted with weight 1 per centroid, the first samples
+ * after a refit each pulled their centroid half-way towards themselves. On the simulator (4 latent segments,
+ * drift on day 15, seed 13) the live segments' adjusted Rand index at the end went from 0.67 to 0.95 with the
+ * weights, the same as batch k-means on every profile in hindsight; 10 restarts instead of 4 took seed 6 from
+ * 0.71 to 0.95. Its centroids are matched to the live ones (the assignment with the least
  * total squared distance, exhaustive for k ≤ 8, greedy above) so segment ids stay stable across refits.
  */
 final class LiveSegments implements LiveModel<SegmentsModel> {
@@ -43,9 +50,8 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     private long lastVersion;
     private OnlineKMeans online;
     private final double[] scratch;
-    private final double[][] ring;
-    private int ringNext;
-    private int ringCount;
+    /** The latest sample of each recently sampled user, least recently sampled first; bounded. */
+    private final java.util.LinkedHashMap<String, double[]> latest = new java.util.LinkedHashMap<>();
     private long samples;
     private long sinceRefit;
     private long sincePublish;
@@ -66,7 +72,6 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         int d = vectors.dimension();
         this.scratch = new double[d];
         this.rawScratch = ThreadLocal.withInitial(() -> new double[d]);
-        this.ring = new double[config.trainingWindow()][];
     }
 
     SegmentsModel live() {
@@ -84,16 +89,20 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     }
 
     /** One sampled vector (owned by this object from now on). */
-    void sample(double[] x) {
+    void sample(String user, double[] x) {
         synchronized (lock) {
-            ring[ringNext] = x;
-            ringNext = (ringNext + 1) % ring.length;
-            ringCount = Math.min(ringCount + 1, ring.length);
+            latest.remove(user); // re-inserted last: the map is in order of each user's latest sample
+            latest.put(user, x);
+            if (latest.size() > config.trainingWindow()) {
+                java.util.Iterator<double[]> eldest = latest.values().iterator();
+                eldest.next();
+                eldest.remove();
+            }
             samples++;
             sinceRefit++;
             SegmentsModel m = live;
             if (m == null) {
-                if (ringCount >= Math.max(50, 10 * config.k())) {
+                if (latest.size() >= Math.max(50, 10 * config.k())) {
                     requestRefit();
                 }
                 return;
@@ -116,12 +125,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
             return;
         }
         sinceRefit = 0;
-        int n = ringCount;
-        double[][] x = new double[n][];
-        int start = (ringNext - n + ring.length) % ring.length;
-        for (int i = 0; i < n; i++) {
-            x[i] = ring[(start + i) % ring.length];
-        }
+        double[][] x = latest.values().toArray(new double[0][]);
         SegmentsModel current = live;
         try {
             executor.execute(() -> refit(x, current));
@@ -140,9 +144,11 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
             if (current != null) {
                 clusterOf = matchToPrevious(km.centroids(), current, pipeline);
             }
+            SegmentsModel fresh = SegmentsModel.of(0, pipeline, km, SegmentsModel.invert(clusterOf));
+            OnlineKMeans next = warmOnline(fresh.standardisedCentroids(), z);
             synchronized (lock) {
-                SegmentsModel m = SegmentsModel.of(++lastVersion, pipeline, km, SegmentsModel.invert(clusterOf));
-                online = OnlineKMeans.start(m.standardisedCentroids(), config.halfLifeSamples());
+                SegmentsModel m = fresh.withVersion(++lastVersion);
+                online = next;
                 sincePublish = 0;
                 refits++;
                 live = m;
@@ -152,6 +158,27 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         } finally {
             refitting.set(false);
         }
+    }
+
+    /**
+     * An online k-means that continues from {@code centroids} with each centroid weighing as many points as its
+     * cluster has in {@code z}. {@link OnlineKMeans#start} gives every centroid the weight of one point, so the
+     * first samples after a refit would each pull their centroid half-way towards themselves; it has no weight
+     * parameter, so each centroid is fed itself once per member of its cluster: its nearest centroid is itself
+     * (distance 0), which does not move it and adds 1 to its weight.
+     */
+    private OnlineKMeans warmOnline(double[][] centroids, double[][] z) {
+        OnlineKMeans o = OnlineKMeans.start(centroids, config.halfLifeSamples());
+        int[] size = new int[centroids.length];
+        for (double[] row : z) {
+            size[o.nearest(row)]++;
+        }
+        for (int c = 0; c < centroids.length; c++) {
+            for (int i = 1; i < size[c]; i++) { // start() counts the centroid as one point already
+                o.update(centroids[c]);
+            }
+        }
+        return o;
     }
 
     /**
@@ -260,7 +287,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         UserState u = stateOf.apply(s);
         if (t == s.latestTime() && LivePropensity.due(u.lastSample, t, sampleInterval)) {
             u.lastSample = t;
-            sample(vectors.raw(s, t));
+            sample(s.user(), vectors.raw(s, t));
         }
         SegmentsModel m = live;
         if (m != null) { // the segment at the user's latest event, kept for lastScores; allocates nothing

@@ -780,11 +780,11 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
             if (!missing.equals("mean") && !missing.equals("zero")) {
                 throw new IllegalArgumentException(where + ".missing: must be \"mean\" or \"zero\", was \"" + missing + "\"");
             }
+            JsonNode signed = f.get("signed");
+            if (signed != null && !signed.isBoolean()) {
+                throw new IllegalArgumentException(where + ".signed: must be true or false, was " + signed);
+            }
             try {
-                JsonNode signed = f.get("signed");
-                if (signed != null && !signed.isBoolean()) {
-                    throw new IllegalArgumentException(where + ".signed: must be true or false, was " + signed);
-                }
                 out.add(Input.builder(requiredText(f, "name", where)).cap(number(f, "cap", where, Double.NaN))
                         .values(values).buckets(integer(f, "buckets", where, 8))
                         .signedHash(signed == null || signed.booleanValue())
