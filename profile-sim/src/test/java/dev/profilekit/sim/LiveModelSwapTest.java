@@ -49,10 +49,10 @@ class LiveModelSwapTest {
     }
 
     static ModelsConfig propensityOnly() {
-        return new ModelsConfig(Optional.of(ModelsConfig.Propensity.builder("purchase").horizon(Duration.ofDays(1))
-                .sampleInterval(Duration.ofHours(6)).features(propensityInputs()).minExamples(100)
-                .retrainEvery(1_000_000).drift("none").publishEvery(PUBLISH_EVERY).learningRate(LEARNING_RATE)
-                .onlineL2(ONLINE_L2).build()), Optional.empty(), Optional.empty());
+        return ModelsConfig.builder().propensity(ModelsConfig.Propensity.builder("purchase")
+                .horizon(Duration.ofDays(1)).sampleInterval(Duration.ofHours(6)).features(propensityInputs())
+                .minExamples(100).retrainEvery(1_000_000).drift("none").publishEvery(PUBLISH_EVERY)
+                .learningRate(LEARNING_RATE).onlineL2(ONLINE_L2).build()).build();
     }
 
     private static long[] bits(double[] x) {

@@ -50,8 +50,11 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     private long lastVersion;
     private OnlineKMeans online;
     private final double[] scratch;
-    /** The latest sample of each recently sampled user, least recently sampled first; bounded. */
-    private final java.util.LinkedHashMap<String, double[]> latest = new java.util.LinkedHashMap<>();
+    /**
+     * The latest sample of each recently sampled user, least recently sampled first; bounded. Keyed by the
+     * user's view (the engine's per-user state, identity equality), so no outside string is hashed here.
+     */
+    private final java.util.LinkedHashMap<UserView, double[]> latest = new java.util.LinkedHashMap<>();
     private long samples;
     private long sinceRefit;
     private long sincePublish;
@@ -89,7 +92,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     }
 
     /** One sampled vector (owned by this object from now on). */
-    void sample(String user, double[] x) {
+    void sample(UserView user, double[] x) {
         synchronized (lock) {
             latest.remove(user); // re-inserted last: the map is in order of each user's latest sample
             latest.put(user, x);
@@ -287,7 +290,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         UserState u = stateOf.apply(s);
         if (t == s.latestTime() && LivePropensity.due(u.lastSample, t, sampleInterval)) {
             u.lastSample = t;
-            sample(s.user(), vectors.raw(s, t));
+            sample(s, vectors.raw(s, t));
         }
         SegmentsModel m = live;
         if (m != null) { // the segment at the user's latest event, kept for lastScores; allocates nothing

@@ -50,6 +50,45 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         forecast = forecast == null ? Optional.empty() : forecast;
     }
 
+    /** Starts a configuration with no models; add sections with the builder's methods. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder of a {@link ModelsConfig}: each section optional. */
+    public static final class Builder {
+        private Propensity propensity;
+        private Segments segments;
+        private Forecast forecast;
+
+        private Builder() {
+        }
+
+        /** The propensity section. */
+        public Builder propensity(Propensity propensity) {
+            this.propensity = propensity;
+            return this;
+        }
+
+        /** The segments section. */
+        public Builder segments(Segments segments) {
+            this.segments = segments;
+            return this;
+        }
+
+        /** The forecast section. */
+        public Builder forecast(Forecast forecast) {
+            this.forecast = forecast;
+            return this;
+        }
+
+        /** The configuration (sections not set are absent). */
+        public ModelsConfig build() {
+            return new ModelsConfig(Optional.ofNullable(propensity), Optional.ofNullable(segments),
+                    Optional.ofNullable(forecast));
+        }
+    }
+
     /** How a profile value becomes columns of a feature vector. */
     public enum Missing {
         /** A missing (null) value is replaced by the mean of the training data (0 after standardising). */

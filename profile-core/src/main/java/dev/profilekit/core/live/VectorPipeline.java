@@ -143,9 +143,6 @@ public final class VectorPipeline {
      * @throws IllegalArgumentException if rows is empty, ragged or holds an infinite value
      */
     public VectorPipeline fit(List<String> columns, double[][] rows) {
-        if (columns == null || columns.isEmpty()) {
-            throw new IllegalArgumentException("columns must not be empty, was " + columns);
-        }
         if (rows == null || rows.length == 0) {
             throw new IllegalArgumentException("rows must hold at least one vector, was "
                     + (rows == null ? "null" : "empty"));
@@ -166,6 +163,9 @@ public final class VectorPipeline {
 
     /** Fits on {@code rows[from, to)}; see {@link #fit(List, double[][])}. */
     public VectorPipeline fit(List<String> columns, double[][] rows, int from, int to) {
+        if (columns == null || columns.isEmpty() || columns.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("columns must name at least one column and no null, was " + columns);
+        }
         if (rows == null || from < 0 || to > rows.length || from >= to) {
             throw new IllegalArgumentException("rows[" + from + ", " + to + ") must be a non-empty range of rows of length "
                     + (rows == null ? "null" : rows.length));
@@ -461,6 +461,9 @@ public final class VectorPipeline {
          * @throws IllegalArgumentException if {@code out} is shorter than {@link #dimension()}
          */
         public void raw(UserView user, long asOf, double[] out) {
+            if (user == null) {
+                throw new IllegalArgumentException("user must not be null");
+            }
             if (out == null || out.length < dimension) {
                 throw new IllegalArgumentException("out must have at least " + dimension + " values, was "
                         + (out == null ? "null" : out.length));
