@@ -369,8 +369,10 @@ public final class VectorPipeline {
     }
 
     /**
-     * A pipeline resolved against one schema: reads raw vectors from a user's state. Immutable and thread-safe;
-     * {@link #raw} allocates nothing (hashing encodes the token into a per-thread buffer).
+     * A pipeline resolved against one schema: reads raw vectors from a user's state. Immutable and thread-safe.
+     * {@link #raw} allocates nothing for numeric and one-hot inputs; a hashed input encodes its token into a
+     * per-thread buffer and calls {@code MurmurHash3.hash32(byte[], ..)}, whose argument check builds a varargs
+     * array: up to 32 bytes per hashed read unless the JIT inlines it away (a fix for profile-features).
      */
     public static final class Bound {
 
@@ -489,6 +491,7 @@ public final class VectorPipeline {
         }
     }
 
+    /** Per-thread buffer of the UTF-8 token; grown when a longer token needs it. */
     private static final ThreadLocal<byte[]> TOKEN = ThreadLocal.withInitial(() -> new byte[256]);
 
     /**
@@ -538,7 +541,7 @@ public final class VectorPipeline {
         byte[] buf = TOKEN.get();
         int need = prefix.length + 3 * v.length();
         if (buf.length < need) {
-            buf = new byte[Math.max(need, 2 * buf.length)];
+            buf = new byte[need];
             TOKEN.set(buf);
         }
         System.arraycopy(prefix, 0, buf, 0, prefix.length);

@@ -32,6 +32,8 @@ class VectorPipelineTest {
     private static final long T0 = 1_767_225_600_000L;
     /** Two computations of a mean/sd in different orders agree to this relative error. */
     private static final double ROUNDING = 1e-12;
+    /** Allocation budget of 100,000 vector reads and scores (well below one object per call). */
+    private static final long MAX_ALLOCATED_BYTES = 64 * 1024;
     private static final List<String> CATEGORIES = List.of("books", "toys", "games", "café", "日本語", "garden", "tools");
 
     static ProfileSchema schema() {
@@ -235,6 +237,54 @@ class VectorPipelineTest {
         assertThatThrownBy(() -> VectorPipeline.fromJson("{\"format\":\"other\"}"))
                 .hasMessageContaining("json must be a profilekit.vector-pipeline object");
         assertThatThrownBy(() -> VectorPipeline.fromJson("[1,")).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void readingANumericAndOneHotVectorAndScoringItAllocatesNothing() {
+        ProfileUpdater u = replay(ProfileUpdater.builder(schema()).build());
+        long asOf = T0 + 4 * 24 * H;
+        VectorPipeline spec = VectorPipeline.of(List.of(ModelsConfig.Input.of("views"),
+                ModelsConfig.Input.builder("since_purchase").cap(1e6).build(), ModelsConfig.Input.of("order_value.mean"),
+                ModelsConfig.Input.builder("fav_category").values(List.of("books", "toys")).build()));
+        Dataset raw = ProfileDatasets.vectors(u, spec, asOf);
+        VectorPipeline fitted = spec.fit(raw);
+        double[][] z = fitted.transform(raw.toArray());
+        int[] y = new int[z.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 2;
+        }
+        PropensityModel pm = PropensityModel.of(fitted, LogisticRegression.fit(z, y, fitted.columns(),
+                LogisticOptions.l2(1.0)), y.length);
+        SegmentsModel sm = SegmentsModel.of(fitted, KMeans.fit(z, KMeansOptions.k(3).seed(2)));
+        // the engine's own per-user state as the view, read through a compilation of the same schema
+        VectorPipeline.Bound bound = fitted.bind(new dev.profilekit.core.engine.CompiledSchema(schema(), List.of()));
+        UserView[] views = u.users().stream().map(user -> (UserView) u.store().get(user)).toArray(UserView[]::new);
+        double[] x = new double[bound.dimension()];
+        double sink = 0;
+        for (int i = 0; i < 20_000; i++) { // warm-up (JIT, thread-local buffers)
+            UserView v = views[i % views.length];
+            bound.raw(v, asOf, x);
+            sink += pm.score(x) + sm.assign(x);
+        }
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(id);
+        int calls = 100_000;
+        for (int i = 0; i < calls; i++) {
+            UserView v = views[i % views.length];
+            synchronized (v) {
+                bound.raw(v, asOf, x);
+            }
+            sink += pm.score(x) + sm.assign(x);
+        }
+        long allocated = mx.getThreadAllocatedBytes(id) - before;
+        assertThat(sink).isFinite();
+        // one object per call would be >= 16 bytes x 100,000; the bound leaves room for the measurement itself
+        assertThat(allocated).as("bytes allocated by %d reads and scores", calls).isLessThan(MAX_ALLOCATED_BYTES);
+        double[] again = new double[bound.dimension()];
+        bound.raw(views[0], asOf, again);
+        assertThat(again).containsExactly(raw.row(0));
     }
 
     @Test
