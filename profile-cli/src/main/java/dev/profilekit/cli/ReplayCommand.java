@@ -70,7 +70,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "M.json",
             description = "live models to keep while replaying: sections propensity, segments, forecast (see the README). "
                     + "Each profile then has \"scores\", \"segment\" and \"forecast\", and the summary the prequential "
-                    + "metrics, model_version and drift_alarms. Example: --models examples/ecommerce/models.json")
+                    + "metrics, model_version and drift_alarms. Durations are ISO-8601 strings; the segments' "
+                    + "half-life is half_life_samples (a count). Example: --models examples/live/models.json")
     Path modelsFile;
 
     @Option(names = "--dedup-retention", paramLabel = "MODE",

@@ -84,5 +84,25 @@ class ReplayModelsTest {
                 events.toString(), "--out", tmp.resolve("o.jsonl").toString(), "--models", models.toString());
         assertThat(r2.exit()).isEqualTo(2);
         assertThat(r2.err()).contains("segments.features[0]").contains("no_such_feature");
+
+        // the old numeric segments half-life: one line naming the key and the key to use instead
+        Files.writeString(models, "{\"segments\":{\"k\":3,\"features\":[\"views\"],\"half_life\":20000}}");
+        ReplayCommandTest.Run r3 = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events",
+                events.toString(), "--out", tmp.resolve("o.jsonl").toString(), "--models", models.toString());
+        assertThat(r3.exit()).isEqualTo(2);
+        assertThat(r3.err().strip()).doesNotContain("\n").contains("segments.half_life: no longer accepted (was 20000)")
+                .contains("use \"half_life_samples\"");
+
+        // a duration that is not ISO-8601, and a seed beyond 32 bits (accepted: seeds are 64-bit)
+        Files.writeString(models, "{\"segments\":{\"k\":3,\"features\":[\"views\"],\"sample_interval\":3600}}");
+        ReplayCommandTest.Run r4 = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events",
+                events.toString(), "--out", tmp.resolve("o.jsonl").toString(), "--models", models.toString());
+        assertThat(r4.exit()).isEqualTo(2);
+        assertThat(r4.err()).contains("segments.sample_interval: must be an ISO-8601 duration string, was 3600");
+        Files.writeString(models, "{\"segments\":{\"k\":3,\"features\":[\"views\"],\"seed\":8589934592,"
+                + "\"half_life_samples\":500}}");
+        ReplayCommandTest.Run r5 = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events",
+                events.toString(), "--out", tmp.resolve("o.jsonl").toString(), "--models", models.toString());
+        assertThat(r5.exit()).as(r5.err()).isZero();
     }
 }

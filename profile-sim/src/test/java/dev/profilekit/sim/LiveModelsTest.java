@@ -43,14 +43,14 @@ class LiveModelsTest {
     }
 
     static ModelsConfig.Propensity propensity(Duration horizon, Duration interval, int minExamples) {
-        ModelsConfig.Propensity d = ModelsConfig.Propensity.of("purchase", horizon, interval, List.of(
-                ModelsConfig.Input.of("purchases"), ModelsConfig.Input.of("purchases_3d"),
-                ModelsConfig.Input.of("order_value.mean"),
-                new ModelsConfig.Input("since_purchase", 86_400, List.of(), 8, ModelsConfig.Missing.MEAN),
-                new ModelsConfig.Input("fav_category", Double.NaN, List.of("books", "toys"), 8,
-                        ModelsConfig.Missing.MEAN)));
-        return new ModelsConfig.Propensity(d.labelType(), d.horizon(), d.sampleInterval(), d.features(), 0.05, 1e-4,
-                1.0, 500, 5000, 0.2, 0.01, minExamples, 20, 200, "page_hinkley");
+        return ModelsConfig.Propensity.builder("purchase").horizon(horizon).sampleInterval(interval)
+                .features(List.of(ModelsConfig.Input.of("purchases"), ModelsConfig.Input.of("purchases_3d"),
+                        ModelsConfig.Input.of("order_value.mean"),
+                        ModelsConfig.Input.builder("since_purchase").cap(86_400).build(),
+                        ModelsConfig.Input.builder("fav_category").values(List.of("books", "toys")).build()))
+                .learningRate(0.05).onlineL2(1e-4).batchL2(1.0).retrainEvery(500).trainingWindow(5000)
+                .holdoutFraction(0.2).swapMargin(0.01).minExamples(minExamples).publishEvery(20).recentWindow(200)
+                .drift("page_hinkley").build();
     }
 
     static Event ev(String id, String user, String type, long t) {

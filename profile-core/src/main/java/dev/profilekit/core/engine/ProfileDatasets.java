@@ -1,5 +1,6 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.features.transform.Dataset;
 import java.util.List;
 
@@ -33,6 +34,41 @@ public final class ProfileDatasets {
             Profile p = updater.profile(user, asOfMs);
             for (int j = 0; j < row.length; j++) {
                 row[j] = p.getDouble(columns.get(j));
+            }
+            b.addRow(row);
+        }
+        return b.build();
+    }
+
+    /**
+     * The raw vectors of a {@link VectorPipeline} for every user as of {@code asOfMs}: one row per user (sorted,
+     * as {@link ProfileUpdater#users()}), the pipeline's columns, NaN for a missing value the pipeline imputes by
+     * the mean. The rows are read exactly as the live models read them (the same {@link VectorPipeline.Bound}
+     * over the same per-user state), so a model fitted on them can be swapped into the updater's live models:
+     * {@code fitted = pipeline.fit(data)}, model inputs
+     * {@code fitted.transform(data.toArray())}. O(users × columns).
+     *
+     * @throws IllegalArgumentException if an argument is null, the pipeline's inputs do not fit the updater's
+     *                                  schema, or {@code asOfMs} is before some user's latest event
+     */
+    public static Dataset vectors(ProfileUpdater updater, VectorPipeline pipeline, long asOfMs) {
+        if (updater == null) {
+            throw new IllegalArgumentException("updater must not be null");
+        }
+        if (pipeline == null) {
+            throw new IllegalArgumentException("pipeline must not be null");
+        }
+        VectorPipeline.Bound bound = pipeline.bind(updater.compiled);
+        Dataset.Builder b = Dataset.builder(bound.columns().toArray(new String[0]));
+        double[] row = new double[bound.dimension()];
+        for (String user : updater.users()) {
+            ProfileState s = updater.store().get(user);
+            synchronized (s) {
+                if (asOfMs < s.maxApplied) {
+                    throw new IllegalArgumentException("asOfMs " + asOfMs + " is before the latest event of user '"
+                            + user + "' (" + s.maxApplied + "); vectors can be read only at or after it");
+                }
+                bound.raw(s, asOfMs, row);
             }
             b.addRow(row);
         }

@@ -34,7 +34,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfileUpdater.class);
 
-    private final CompiledSchema compiled;
+    final CompiledSchema compiled; // package-private: ProfileDatasets binds vector pipelines to it
     private final ProfileStore store;
     private final ProfileListener[] listeners;
     private final DedupRetention retention;

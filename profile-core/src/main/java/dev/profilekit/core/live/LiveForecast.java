@@ -5,7 +5,9 @@ import dev.profilekit.models.timeseries.ArimaModel;
 import dev.profilekit.models.timeseries.ArimaSearchOptions;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,30 +22,46 @@ import org.slf4j.LoggerFactory;
  * the pooled forecast relative to the pooled mean over the same window: {@code userMean × (forecast /
  * pooledMean)}. Before the first model (fewer than 10 complete days) it is the user's mean.
  */
-final class LiveForecast {
+final class LiveForecast implements LiveModel<ForecastModel> {
+
+    private static final long WATERMARK_STEP_MS = 1000;
+
+    /** Per-user state: the ring of daily counts; guarded by the user's lock. */
+    static final class UserState {
+        final int[] daily;
+        long lastDay = Long.MIN_VALUE;
+
+        UserState(int days) {
+            daily = new int[days];
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveForecast.class);
     static final long DAY_MS = 86_400_000L;
     static final int MIN_DAYS = 10;
 
     final ModelsConfig.Forecast config;
-    private final Executor executor;
+    private final TrackingExecutor executor;
+    private final Function<UserView, UserState> stateOf;
+    private final int typeId;
+    private final AtomicLong watermark = new AtomicLong(Long.MIN_VALUE);
+    private final Object swapLock = new Object();
+    private long lastVersion;
     private final IntSupplier users;
     private final int ring;
     private final AtomicLongArray totals;
     private final AtomicLongArray dayOf;
     private final AtomicBoolean fitting = new AtomicBoolean();
     private volatile long lastFittedDay = Long.MIN_VALUE;
-    private volatile Model model;
+    private volatile ForecastModel model;
 
-    /** A fitted pooled model. */
-    record Model(ArimaModel arima, long lastCompleteDay, double nextDay, double pooledMean) {
-    }
-
-    LiveForecast(ModelsConfig.Forecast config, Executor executor, IntSupplier users) {
+    LiveForecast(ModelsConfig.Forecast config, FeatureAccess schema, Executor executor, IntSupplier users,
+                 Function<UserView, UserState> stateOf) {
         this.config = config;
-        this.executor = executor;
+        this.executor = new TrackingExecutor(executor);
         this.users = users;
+        this.stateOf = stateOf;
+        this.typeId = schema.typeId(config.type());
         this.ring = config.days() + 4;
         this.totals = new AtomicLongArray(ring);
         this.dayOf = new AtomicLongArray(ring);
@@ -52,7 +70,7 @@ final class LiveForecast {
         }
     }
 
-    Model model() {
+    ForecastModel model() {
         return model;
     }
 
@@ -61,7 +79,7 @@ final class LiveForecast {
     }
 
     /** Counts one event of the forecast type in the user's ring and the pooled totals. Caller holds the user lock. */
-    void count(LiveUserState u, long t) {
+    void count(UserState u, long t) {
         long d = day(t);
         int n = u.daily.length;
         if (u.lastDay == Long.MIN_VALUE) {
@@ -146,7 +164,9 @@ final class LiveForecast {
             mean /= series.length;
             ArimaModel m = Arima.autoFit(series, ArimaSearchOptions.upTo(2, 2));
             double next = Math.max(0.0, m.forecast(1).mean()[0]);
-            model = new Model(m, lastComplete, next, mean);
+            synchronized (swapLock) {
+                model = new ForecastModel(++lastVersion, m, lastComplete, next, mean);
+            }
         } catch (RuntimeException e) {
             LOG.warn("forecast refit failed", e);
         } finally {
@@ -155,8 +175,8 @@ final class LiveForecast {
     }
 
     /** The user's expected count of the forecast type for the day after {@code asOf}'s last complete day. */
-    double nextDay(LiveUserState u, long asOf) {
-        Model m = model;
+    double nextDay(UserState u, long asOf) {
+        ForecastModel m = model;
         int n = u.daily.length;
         long end = m != null ? m.lastCompleteDay() : day(asOf) - 1;
         int window = m != null ? Math.min(n, m.arima().observations() + m.arima().order().d()) : n;
@@ -171,5 +191,77 @@ final class LiveForecast {
             return userMean;
         }
         return userMean * m.nextDay() / m.pooledMean();
+    }
+
+    // ---- LiveModel ----
+
+    @Override
+    public Object newUserState() {
+        return new UserState(config.days());
+    }
+
+    @Override
+    public void observe(UserView user, int type, long time) {
+        if (type == typeId) {
+            count(stateOf.apply(user), time);
+        }
+    }
+
+    @Override
+    public void afterEvent(long t) {
+        long wm = watermark.get();
+        if (t < wm + WATERMARK_STEP_MS || !watermark.compareAndSet(wm, Math.max(wm, t))) {
+            return;
+        }
+        advance(t);
+    }
+
+    @Override
+    public ModelOutputs score(UserView user, long asOf) {
+        return new ModelOutputs(false, null, 0, false, null, 0, true, nextDay(stateOf.apply(user), asOf));
+    }
+
+    @Override
+    public ModelOutputs lastScores(UserView user) {
+        return score(user, user.latestTime());
+    }
+
+    @Override
+    public ForecastModel snapshot() {
+        return model;
+    }
+
+    /**
+     * Makes {@code version} the live pooled model (with the next version number); the next completed day
+     * refits as usual.
+     */
+    @Override
+    public void swap(ForecastModel version) {
+        if (version == null) {
+            throw new IllegalArgumentException("version must not be null");
+        }
+        synchronized (swapLock) {
+            model = version.withVersion(++lastVersion);
+        }
+    }
+
+    @Override
+    public ModelStatus status() {
+        return new ModelStatus(null, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void finish(long endTime) throws InterruptedException {
+        awaitIdle();
+    }
+
+    @Override
+    public void awaitIdle() throws InterruptedException {
+        executor.awaitIdle();
+    }
+
+    /** Nothing to stop: the executor belongs to whoever built this model. */
+    @Override
+    public void close() {
     }
 }

@@ -10,14 +10,21 @@ import dev.profilekit.models.regression.LogisticOptions;
 import dev.profilekit.models.regression.LogisticRegression;
 import dev.profilekit.models.regression.OnlineLogisticOptions;
 import dev.profilekit.models.regression.OnlineLogisticRegression;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live propensity model: prequential scoring of each labelled example, an online AdaGrad logistic
+ * The live propensity model, as its own {@link LiveModel}: point-in-time sampling and delayed labelling of
+ * examples, prequential scoring of each labelled example, an online AdaGrad logistic
  * regression that learns from it and publishes a new immutable version every {@code publish_every} labels,
  * and background batch retrains (every {@code retrain_every} labels or on a drift alarm) on a bounded ring of
  * the most recent labelled examples. A retrained model replaces the live one only if its AUC on a holdout of
@@ -27,14 +34,44 @@ import org.slf4j.LoggerFactory;
  * version. Learning is serialised by {@code lock}; it is taken only when a label resolves, never on the plain
  * event path, and never while waiting for a retrain: retrains run on the given executor and only the final
  * swap takes the lock.
+ *
+ * <p>Sampling: at most one example per user per {@code sample_interval}, taken at an accepted event that is
+ * the user's latest (so the profile is exactly as of that event and nothing later can leak in). Labels: an
+ * example at {@code t} gets label 1 when the user has an accepted {@code label_type} event in
+ * {@code (t, t + horizon]}, and label 0 once the global event time (the largest accepted time over all users)
+ * passes {@code t + horizon + allowed_lateness} without one. Pending examples are bounded per user by
+ * {@code ⌈(horizon + lateness) / sample_interval⌉ + 1}; each holds one raw vector.
+ *
+ * <p>Locks: an ingesting thread holds its user's lock and may take {@code lock} (never the other way round).
+ * Label-0 resolution runs after the user lock is released, under a try-lock, and takes one user lock at a time.
  */
-final class LivePropensity {
+final class LivePropensity implements LiveModel<PropensityModel> {
+
+    private static final long WATERMARK_STEP_MS = 1000;
+
+    /** Per-user state; guarded by the user's lock. */
+    static final class UserState {
+        long lastSample = Long.MIN_VALUE;
+        /** Pending examples of this user, oldest first. */
+        final List<PendingExample> pending = new ArrayList<>(2);
+        double score = Double.NaN;
+        long scoreVersion;
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(LivePropensity.class);
 
     final ModelsConfig.Propensity config;
-    final FeatureVectorizer vectorizer;
-    private final Executor executor;
+    final VectorPipeline.Bound vectors;
+    private final Function<UserView, UserState> stateOf;
+    private final TrackingExecutor executor;
+    private final long horizon;
+    private final long lateness;
+    private final long sampleInterval;
+    private final int labelTypeId;
+    private final ConcurrentLinkedQueue<PendingExample> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong watermark = new AtomicLong(Long.MIN_VALUE);
+    private final ReentrantLock drainLock = new ReentrantLock();
+    private final ThreadLocal<double[]> rawScratch;
     private final Consumer<PropensityModel> modelListener;
     private final Consumer<LabelledExample> exampleListener;
     private final Object lock = new Object();
@@ -58,14 +95,30 @@ final class LivePropensity {
     private long labelsSincePublish;
     private final AtomicBoolean retraining = new AtomicBoolean();
 
+    /**
+     * @param stateOf this model's per-user state in a view (its {@link #newUserState()}, wherever the holder of
+     *                the model keeps it)
+     */
     LivePropensity(ModelsConfig.Propensity config, FeatureAccess schema, Executor executor,
-                   Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener) {
+                   Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener,
+                   Function<UserView, UserState> stateOf) {
         this.config = config;
-        this.vectorizer = new FeatureVectorizer(schema, config.features(), "propensity");
-        this.executor = executor;
+        try {
+            this.vectors = VectorPipeline.of(config.features()).bind(schema);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("propensity." + e.getMessage(), e);
+        }
+        this.stateOf = stateOf;
+        this.executor = new TrackingExecutor(executor);
         this.modelListener = modelListener;
         this.exampleListener = exampleListener;
-        this.scratch = new double[vectorizer.dimension()];
+        this.horizon = config.horizon().toMillis();
+        this.sampleInterval = config.sampleInterval().toMillis();
+        this.lateness = Math.max(0, schema.latenessMs());
+        this.labelTypeId = schema.typeId(config.labelType());
+        int d = vectors.dimension();
+        this.scratch = new double[d];
+        this.rawScratch = ThreadLocal.withInitial(() -> new double[d]);
         this.stats = new PrequentialStats(config.recentWindow());
         this.drift = switch (config.drift()) {
             case "adwin" -> Adwin.of(0.002);
@@ -100,12 +153,11 @@ final class LivePropensity {
             positives += y;
             labelsSinceRetrain++;
             if (m != null) {
-                m.scaler().z(x, scratch);
+                m.pipeline().transform(x, scratch);
                 learner.learn(scratch, y);
                 if (++labelsSincePublish >= config.publishEvery()) {
-                    LogisticModel now = learner.snapshot();
-                    publish(new PropensityModel(++lastVersion, "online", m.featureNames(), m.scaler(),
-                            now.coefficients(), now.intercept(), m.trainedOn() + labelsSincePublish));
+                    publish(PropensityModel.of(++lastVersion, "online", m.pipeline(), learner.snapshot(),
+                            m.trainedOn() + labelsSincePublish));
                 }
             }
             example = exampleListener == null ? null
@@ -178,7 +230,7 @@ final class LivePropensity {
             Fitted f = accept ? fit(x, y, 0, n, 0) : null; // the expensive part, outside the lock
             synchronized (lock) {
                 if (accept) {
-                    PropensityModel fitted = f.model().withVersion(++lastVersion);
+                    PropensityModel fitted = f.model().withVersion(++lastVersion, "batch");
                     learner = OnlineLogisticRegression.warmStart(f.lr(),
                             OnlineLogisticOptions.learningRate(config.learningRate()).l2(config.onlineL2()));
                     retrains++;
@@ -211,18 +263,17 @@ final class LivePropensity {
     }
 
     private Fitted fit(double[][] x, int[] y, int from, int to, long version) {
-        int d = vectorizer.dimension();
-        Standardizer scaler = Standardizer.fit(x, from, to, d);
+        int d = vectors.dimension();
+        VectorPipeline pipeline = vectors.pipeline().fit(vectors.columns(), x, from, to);
         double[][] z = new double[to - from][d];
         int[] labels = new int[to - from];
         for (int i = from; i < to; i++) {
-            scaler.z(x[i], z[i - from]);
+            pipeline.transform(x[i], z[i - from]);
             labels[i - from] = y[i];
         }
-        LogisticModel lr = LogisticRegression.fit(z, labels, vectorizer.names(),
+        LogisticModel lr = LogisticRegression.fit(z, labels, vectors.columns(),
                 LogisticOptions.l2(config.batchL2()).tolerance(1e-6).maxIterations(200));
-        return new Fitted(new PropensityModel(version, "batch", vectorizer.names(), scaler, lr.coefficients(),
-                lr.intercept(), to - from), lr);
+        return new Fitted(PropensityModel.of(version, "batch", pipeline, lr, to - from), lr);
     }
 
     private static double auc(PropensityModel m, double[][] x, int[] y, int from, int to) {
@@ -263,8 +314,174 @@ final class LivePropensity {
         return retraining.get();
     }
 
-    /** Publishes {@code m} as the next version; online learning continues from it. */
-    void swap(PropensityModel m) {
-        throw new UnsupportedOperationException("TODO: implement swap once PropensityModel wraps LogisticModel");
+    // ---- LiveModel ----
+
+    @Override
+    public Object newUserState() {
+        return new UserState();
+    }
+
+    @Override
+    public void observe(UserView s, int typeId, long t) {
+        UserState u = stateOf.apply(s);
+        if (typeId == labelTypeId && !u.pending.isEmpty()) {
+            resolvePositives(s, u, t);
+        }
+        if (t == s.latestTime() && due(u.lastSample, t, sampleInterval)) {
+            u.lastSample = t;
+            double[] x = vectors.raw(s, t);
+            PendingExample p = new PendingExample(s, t, x);
+            u.pending.add(p);
+            queue.add(p);
+        }
+        PropensityModel m = live;
+        if (m != null) { // the score at the user's latest event, kept for lastScores; allocates nothing
+            double[] x = rawScratch.get();
+            vectors.raw(s, s.latestTime(), x);
+            u.score = m.score(x);
+            u.scoreVersion = m.version();
+        }
+    }
+
+    /** Whether a sample taken last at {@code last} (MIN_VALUE: never) allows another one at {@code t}. */
+    static boolean due(long last, long t, long interval) {
+        return last == Long.MIN_VALUE || t - last >= interval;
+    }
+
+    private void resolvePositives(UserView s, UserState u, long labelTime) {
+        List<PendingExample> list = u.pending;
+        for (int i = 0; i < list.size(); i++) {
+            PendingExample p = list.get(i);
+            if (p.label < 0 && labelTime > p.time && labelTime <= p.time + horizon) {
+                p.label = 1;
+                learn(s.user(), p.time, p.features, 1);
+            }
+        }
+        list.removeIf(p -> p.label >= 0);
+    }
+
+    /** After the user's lock was released: advance the global event time and resolve expired examples. */
+    @Override
+    public void afterEvent(long t) {
+        long wm = watermark.get();
+        if (t < wm + WATERMARK_STEP_MS) {
+            return;
+        }
+        if (!watermark.compareAndSet(wm, Math.max(wm, t))) {
+            return; // another thread moved it; it resolves
+        }
+        resolveExpired(t);
+    }
+
+    private void resolveExpired(long wm) {
+        if (!drainLock.tryLock()) {
+            return;
+        }
+        try {
+            PendingExample head;
+            while ((head = queue.peek()) != null && head.time + horizon + lateness < wm) {
+                queue.poll();
+                resolveNegative(head);
+            }
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    private void resolveNegative(PendingExample p) {
+        synchronized (p.owner) {
+            if (p.label < 0) {
+                p.label = 0;
+                stateOf.apply(p.owner).pending.remove(p);
+                learn(p.owner.user(), p.time, p.features, 0);
+            }
+        }
+    }
+
+    @Override
+    public ModelOutputs score(UserView s, long asOf) {
+        PropensityModel m = live;
+        if (m == null) {
+            return new ModelOutputs(true, null, 0, false, null, 0, false, null);
+        }
+        return new ModelOutputs(true, m.score(vectors.raw(s, asOf)), m.version(), false, null, 0, false, null);
+    }
+
+    @Override
+    public ModelOutputs lastScores(UserView s) {
+        UserState u = stateOf.apply(s);
+        return new ModelOutputs(true, u.score == u.score ? u.score : null, u.scoreVersion, false, null, 0, false,
+                null);
+    }
+
+    @Override
+    public PropensityModel snapshot() {
+        return live;
+    }
+
+    /**
+     * Publishes {@code m} as the next version (its pipeline and logistic model, with the next version number);
+     * the online learner restarts from its coefficients, and retrains go on as before.
+     */
+    @Override
+    public void swap(PropensityModel m) {
+        if (m == null) {
+            throw new IllegalArgumentException("version must not be null");
+        }
+        if (!m.pipeline().sameInputs(vectors.pipeline()) || !m.featureNames().equals(vectors.columns())) {
+            throw new IllegalArgumentException("version's inputs " + m.featureNames() + " do not match the configured "
+                    + vectors.columns());
+        }
+        synchronized (lock) {
+            learner = OnlineLogisticRegression.warmStart(m.logistic(),
+                    OnlineLogisticOptions.learningRate(config.learningRate()).l2(config.onlineL2()));
+            publish(m.withVersion(++lastVersion, "swap"));
+        }
+    }
+
+    @Override
+    public ModelStatus status() {
+        PropensityModel m = live;
+        synchronized (lock) {
+            return new ModelStatus(stats.snapshot(), m == null ? 0 : m.version(), driftAlarms, retrains,
+                    rejectedRetrains, 0, 0, pendingExamples());
+        }
+    }
+
+    /** Number of examples waiting for a label. */
+    int pendingExamples() {
+        return (int) queue.stream().filter(p -> p.label < 0).count();
+    }
+
+    /** Resolves every pending example as if the event time had moved past all horizons (end of a replay). */
+    @Override
+    public void finish(long endTime) throws InterruptedException {
+        List<PendingExample> due = new ArrayList<>();
+        drainLock.lock();
+        try {
+            for (java.util.Iterator<PendingExample> it = queue.iterator(); it.hasNext(); ) {
+                PendingExample p = it.next();
+                if (p.time + horizon <= endTime) {
+                    due.add(p);
+                    it.remove();
+                }
+            }
+        } finally {
+            drainLock.unlock();
+        }
+        for (PendingExample p : due) {
+            resolveNegative(p);
+        }
+        awaitIdle();
+    }
+
+    @Override
+    public void awaitIdle() throws InterruptedException {
+        executor.awaitIdle();
+    }
+
+    /** Nothing to stop: the executor belongs to whoever built this model. */
+    @Override
+    public void close() {
     }
 }

@@ -30,9 +30,12 @@ import java.util.Set;
  *                 "features": ["purchases", "spend_decay_7d", {"name": "since_purchase", "cap": 2592000}],
  *                 "learner": {"learning_rate": 0.05, "l2": 0.0001}, "retrain_every": 2000},
  *  "segments":   {"k": 4, "features": [{"name": "fav_categories", "values": ["books", "games"]}],
- *                 "half_life": 20000},
+ *                 "half_life_samples": 20000, "sample_interval": "PT1H", "restarts": 10, "seed": 42},
  *  "forecast":   {"type": "view", "days": 28}}
  * }</pre>
+ *
+ * <p>Every duration is an ISO-8601 string; the one count-valued half-life is {@code segments.half_life_samples}
+ * (an old numeric {@code segments.half_life} is rejected with a message saying so).
  */
 public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> segments,
                            Optional<Forecast> forecast) {
@@ -47,6 +50,45 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         forecast = forecast == null ? Optional.empty() : forecast;
     }
 
+    /** Starts a configuration with no models; add sections with the builder's methods. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder of a {@link ModelsConfig}: each section optional. */
+    public static final class Builder {
+        private Propensity propensity;
+        private Segments segments;
+        private Forecast forecast;
+
+        private Builder() {
+        }
+
+        /** The propensity section. */
+        public Builder propensity(Propensity propensity) {
+            this.propensity = propensity;
+            return this;
+        }
+
+        /** The segments section. */
+        public Builder segments(Segments segments) {
+            this.segments = segments;
+            return this;
+        }
+
+        /** The forecast section. */
+        public Builder forecast(Forecast forecast) {
+            this.forecast = forecast;
+            return this;
+        }
+
+        /** The configuration (sections not set are absent). */
+        public ModelsConfig build() {
+            return new ModelsConfig(Optional.ofNullable(propensity), Optional.ofNullable(segments),
+                    Optional.ofNullable(forecast));
+        }
+    }
+
     /** How a profile value becomes columns of a feature vector. */
     public enum Missing {
         /** A missing (null) value is replaced by the mean of the training data (0 after standardising). */
@@ -56,22 +98,26 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
     }
 
     /**
-     * One declared input of a feature vector.
+     * One declared input of a feature vector (see {@link VectorPipeline}). Build with {@link #builder(String)}.
      *
-     * @param name    a feature name, or {@code feature.part} for stats ({@code count, mean, std, min, max}) and
-     *                sessions ({@code count, mean_duration_s}) parts
-     * @param cap     upper cap applied to the value (e.g. recency in seconds); a missing value becomes the cap;
-     *                NaN for none
-     * @param values  for top_k and last_value: the vocabulary of the one-hot encoding of the (leading) value,
-     *                with one extra column for any other value; empty means hashing into {@code buckets} columns
-     * @param buckets columns used by hashing when {@code values} is empty (default 8)
-     * @param missing policy for a missing numeric value
+     * @param name       a feature name, or {@code feature.part} for stats ({@code count, mean, std, min, max}) and
+     *                   sessions ({@code count, mean_duration_s}) parts
+     * @param cap        upper cap applied to the value (e.g. recency in seconds); a missing value becomes the cap;
+     *                   NaN for none
+     * @param values     for top_k and last_value: the vocabulary of the one-hot encoding of the (leading) value,
+     *                   with one extra column for any other value; empty means hashing into {@code buckets} columns
+     * @param buckets    columns used by hashing when {@code values} is empty (default 8)
+     * @param signedHash whether hashing adds -1 for tokens whose Murmur3 hash is negative (the signed rule of
+     *                   {@link dev.profilekit.features.transform.FeatureHasher}, default true) or always +1
+     * @param missing    policy for a missing numeric value
      */
-    public record Input(String name, double cap, List<String> values, int buckets, Missing missing) {
+    public record Input(String name, double cap, List<String> values, int buckets, boolean signedHash,
+                        Missing missing) {
         /** Validates. */
         public Input {
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("feature input needs a non-blank name");
+                throw new IllegalArgumentException("name must be a non-blank string, was "
+                        + (name == null ? "null" : "\"" + name + "\""));
             }
             values = values == null ? List.of() : List.copyOf(values);
             if (buckets < 1) {
@@ -80,97 +126,539 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
             if (cap == cap && !(cap > 0 && Double.isFinite(cap))) {
                 throw new IllegalArgumentException("feature '" + name + "': cap must be finite and > 0, was " + cap);
             }
+            if (new java.util.HashSet<>(values).size() != values.size()) {
+                throw new IllegalArgumentException("feature '" + name + "': values must be distinct, was " + values);
+            }
             missing = missing == null ? Missing.MEAN : missing;
         }
 
         /** A plain input with the defaults. */
         public static Input of(String name) {
-            return new Input(name, Double.NaN, List.of(), 8, Missing.MEAN);
+            return builder(name).build();
+        }
+
+        /** Starts an input named {@code name} with the defaults: no cap, hashing into 8 signed buckets, mean. */
+        public static InputBuilder builder(String name) {
+            return new InputBuilder(name);
+        }
+    }
+
+    /** Builder of an {@link Input}; validated in {@link #build()}. */
+    public static final class InputBuilder {
+        private final String name;
+        private double cap = Double.NaN;
+        private List<String> values = List.of();
+        private int buckets = 8;
+        private boolean signedHash = true;
+        private Missing missing = Missing.MEAN;
+
+        private InputBuilder(String name) {
+            this.name = name;
+        }
+
+        /** Upper cap of the value; a missing value becomes the cap. */
+        public InputBuilder cap(double cap) {
+            this.cap = cap;
+            return this;
+        }
+
+        /** One-hot vocabulary (plus an "other" column) for top_k and last_value. */
+        public InputBuilder values(List<String> values) {
+            this.values = values;
+            return this;
+        }
+
+        /** Number of hashed columns when no vocabulary is given. */
+        public InputBuilder buckets(int buckets) {
+            this.buckets = buckets;
+            return this;
+        }
+
+        /** Signed (default) or unsigned Murmur3 hashing. */
+        public InputBuilder signedHash(boolean signedHash) {
+            this.signedHash = signedHash;
+            return this;
+        }
+
+        /** Policy for a missing numeric value. */
+        public InputBuilder missing(Missing missing) {
+            this.missing = missing;
+            return this;
+        }
+
+        /**
+         * The input.
+         *
+         * @throws IllegalArgumentException naming the bad parameter and its value
+         */
+        public Input build() {
+            return new Input(name, cap, values, buckets, signedHash, missing);
         }
     }
 
     /**
      * The purchase-propensity model: the probability that a user does a {@code labelType} event within
-     * {@code horizon}, learned online from point-in-time examples with delayed labels.
-     *
-     * @param labelType       the event type being predicted
-     * @param horizon         the prediction horizon
-     * @param sampleInterval  at most one training example per user per interval
-     * @param features        the inputs of the feature vector
-     * @param learningRate    AdaGrad learning rate of the online learner (default 0.05)
-     * @param onlineL2        L2 strength of the online learner per example (default 1e-4)
-     * @param batchL2         λ of the batch retrain: sum of log-losses + λ/2 ‖w‖² (default 1)
-     * @param retrainEvery    background retrain after this many new labels (default 2000)
-     * @param trainingWindow  the retrain uses at most this many most recent labelled examples (default 20000)
-     * @param holdoutFraction the most recent fraction of them is the holdout of the swap test (default 0.2)
-     * @param swapMargin      a retrained model replaces the live one unless its holdout AUC is lower by more
-     *                        than this (default 0.01)
-     * @param minExamples     the first model is fitted once this many labels exist (default 200)
-     * @param publishEvery    the online learner publishes a new model version every this many labels (default 50)
-     * @param recentWindow    number of most recent examples in the windowed prequential metrics (default 1000)
-     * @param drift           drift detector on the prequential log loss: "page_hinkley", "adwin" or "none"
-     *                        (default page_hinkley)
+     * {@code horizon}, learned online from point-in-time examples with delayed labels. Build with
+     * {@link #builder(String)}; every parameter but the label type has a default except {@code horizon},
+     * {@code sampleInterval} and {@code features}, which are required.
      */
-    public record Propensity(String labelType, Duration horizon, Duration sampleInterval, List<Input> features,
-                             double learningRate, double onlineL2, double batchL2, int retrainEvery,
-                             int trainingWindow, double holdoutFraction, double swapMargin, int minExamples,
-                             int publishEvery, int recentWindow, String drift) {
-        /** Validates. */
-        public Propensity {
-            require(labelType != null && !labelType.isBlank(), "propensity.label_type", "must be a non-blank string");
-            require(positive(horizon), "propensity.horizon", "must be a positive duration");
-            require(positive(sampleInterval), "propensity.sample_interval", "must be a positive duration");
-            require(features != null && !features.isEmpty(), "propensity.features", "must list at least one feature");
-            features = List.copyOf(features);
-            require(learningRate > 0 && Double.isFinite(learningRate), "propensity.learner.learning_rate", "must be > 0");
-            require(onlineL2 >= 0 && Double.isFinite(onlineL2), "propensity.learner.l2", "must be >= 0");
-            require(batchL2 >= 0 && Double.isFinite(batchL2), "propensity.l2", "must be >= 0");
-            require(retrainEvery >= 1, "propensity.retrain_every", "must be >= 1");
-            require(trainingWindow >= 20, "propensity.training_window", "must be >= 20");
-            require(holdoutFraction > 0 && holdoutFraction < 1, "propensity.holdout_fraction", "must be in (0, 1)");
-            require(swapMargin >= 0 && Double.isFinite(swapMargin), "propensity.swap_margin", "must be >= 0");
-            require(minExamples >= 10, "propensity.min_examples", "must be >= 10");
-            require(publishEvery >= 1, "propensity.publish_every", "must be >= 1");
-            require(recentWindow >= 10, "propensity.recent_window", "must be >= 10");
-            require(Set.of("page_hinkley", "adwin", "none").contains(drift), "propensity.drift",
-                    "must be page_hinkley, adwin or none");
+    public static final class Propensity {
+        private final String labelType;
+        private final Duration horizon;
+        private final Duration sampleInterval;
+        private final List<Input> features;
+        private final double learningRate;
+        private final double onlineL2;
+        private final double batchL2;
+        private final int retrainEvery;
+        private final int trainingWindow;
+        private final double holdoutFraction;
+        private final double swapMargin;
+        private final int minExamples;
+        private final int publishEvery;
+        private final int recentWindow;
+        private final String drift;
+
+        private Propensity(Builder b) {
+            this.labelType = b.labelType;
+            this.horizon = b.horizon;
+            this.sampleInterval = b.sampleInterval;
+            this.features = List.copyOf(b.features);
+            this.learningRate = b.learningRate;
+            this.onlineL2 = b.onlineL2;
+            this.batchL2 = b.batchL2;
+            this.retrainEvery = b.retrainEvery;
+            this.trainingWindow = b.trainingWindow;
+            this.holdoutFraction = b.holdoutFraction;
+            this.swapMargin = b.swapMargin;
+            this.minExamples = b.minExamples;
+            this.publishEvery = b.publishEvery;
+            this.recentWindow = b.recentWindow;
+            this.drift = b.drift;
         }
 
-        /** A propensity section with every default. */
-        public static Propensity of(String labelType, Duration horizon, Duration sampleInterval, List<Input> features) {
-            return new Propensity(labelType, horizon, sampleInterval, features, 0.05, 1e-4, 1.0, 2000, 20_000, 0.2,
-                    0.01, 200, 50, 1000, "page_hinkley");
+        /** Starts a propensity section predicting {@code labelType} events. */
+        public static Builder builder(String labelType) {
+            return new Builder(labelType);
+        }
+
+        /** A builder holding this section's values, to change some. */
+        public Builder toBuilder() {
+            return builder(labelType).horizon(horizon).sampleInterval(sampleInterval).features(features)
+                    .learningRate(learningRate).onlineL2(onlineL2).batchL2(batchL2).retrainEvery(retrainEvery)
+                    .trainingWindow(trainingWindow).holdoutFraction(holdoutFraction).swapMargin(swapMargin)
+                    .minExamples(minExamples).publishEvery(publishEvery).recentWindow(recentWindow).drift(drift);
+        }
+
+        /** The event type being predicted. */
+        public String labelType() {
+            return labelType;
+        }
+
+        /** The prediction horizon. */
+        public Duration horizon() {
+            return horizon;
+        }
+
+        /** At most one training example per user per interval. */
+        public Duration sampleInterval() {
+            return sampleInterval;
+        }
+
+        /** The inputs of the feature vector. */
+        public List<Input> features() {
+            return features;
+        }
+
+        /** AdaGrad learning rate of the online learner (default 0.05). */
+        public double learningRate() {
+            return learningRate;
+        }
+
+        /** L2 strength of the online learner per example (default 1e-4). */
+        public double onlineL2() {
+            return onlineL2;
+        }
+
+        /** λ of the batch retrain: sum of log-losses + λ/2 ‖w‖² (default 1). */
+        public double batchL2() {
+            return batchL2;
+        }
+
+        /** Background retrain after this many new labels (default 2000). */
+        public int retrainEvery() {
+            return retrainEvery;
+        }
+
+        /** The retrain uses at most this many most recent labelled examples (default 20000). */
+        public int trainingWindow() {
+            return trainingWindow;
+        }
+
+        /** The most recent fraction of them is the holdout of the swap test (default 0.2). */
+        public double holdoutFraction() {
+            return holdoutFraction;
+        }
+
+        /** A retrained model replaces the live one unless its holdout AUC is lower by more than this (0.01). */
+        public double swapMargin() {
+            return swapMargin;
+        }
+
+        /** The first model is fitted once this many labels exist (default 200). */
+        public int minExamples() {
+            return minExamples;
+        }
+
+        /** The online learner publishes a new model version every this many labels (default 50). */
+        public int publishEvery() {
+            return publishEvery;
+        }
+
+        /** Number of most recent examples in the windowed prequential metrics (default 1000). */
+        public int recentWindow() {
+            return recentWindow;
+        }
+
+        /** Drift detector on the prequential log loss: page_hinkley (default), adwin or none. */
+        public String drift() {
+            return drift;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Propensity p && p.toString().equals(toString());
+        }
+
+        @Override
+        public int hashCode() {
+            return toString().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Propensity[labelType=" + labelType + ", horizon=" + horizon + ", sampleInterval=" + sampleInterval
+                    + ", features=" + features + ", learningRate=" + learningRate + ", onlineL2=" + onlineL2
+                    + ", batchL2=" + batchL2 + ", retrainEvery=" + retrainEvery + ", trainingWindow=" + trainingWindow
+                    + ", holdoutFraction=" + holdoutFraction + ", swapMargin=" + swapMargin + ", minExamples="
+                    + minExamples + ", publishEvery=" + publishEvery + ", recentWindow=" + recentWindow + ", drift="
+                    + drift + "]";
+        }
+
+        /** Builder of a {@link Propensity} section; {@link #build()} validates every value. */
+        public static final class Builder {
+            private final String labelType;
+            private Duration horizon;
+            private Duration sampleInterval;
+            private List<Input> features;
+            private double learningRate = 0.05;
+            private double onlineL2 = 1e-4;
+            private double batchL2 = 1.0;
+            private int retrainEvery = 2000;
+            private int trainingWindow = 20_000;
+            private double holdoutFraction = 0.2;
+            private double swapMargin = 0.01;
+            private int minExamples = 200;
+            private int publishEvery = 50;
+            private int recentWindow = 1000;
+            private String drift = "page_hinkley";
+
+            private Builder(String labelType) {
+                this.labelType = labelType;
+            }
+
+            /** Required: the prediction horizon. */
+            public Builder horizon(Duration horizon) {
+                this.horizon = horizon;
+                return this;
+            }
+
+            /** Required: at most one example per user per interval. */
+            public Builder sampleInterval(Duration sampleInterval) {
+                this.sampleInterval = sampleInterval;
+                return this;
+            }
+
+            /** Required: the inputs of the feature vector. */
+            public Builder features(List<Input> features) {
+                this.features = features;
+                return this;
+            }
+
+            /** AdaGrad learning rate of the online learner. */
+            public Builder learningRate(double learningRate) {
+                this.learningRate = learningRate;
+                return this;
+            }
+
+            /** L2 strength of the online learner. */
+            public Builder onlineL2(double onlineL2) {
+                this.onlineL2 = onlineL2;
+                return this;
+            }
+
+            /** λ of the batch retrain. */
+            public Builder batchL2(double batchL2) {
+                this.batchL2 = batchL2;
+                return this;
+            }
+
+            /** Retrain after this many new labels. */
+            public Builder retrainEvery(int retrainEvery) {
+                this.retrainEvery = retrainEvery;
+                return this;
+            }
+
+            /** Examples kept for retrains. */
+            public Builder trainingWindow(int trainingWindow) {
+                this.trainingWindow = trainingWindow;
+                return this;
+            }
+
+            /** Holdout fraction of the swap test. */
+            public Builder holdoutFraction(double holdoutFraction) {
+                this.holdoutFraction = holdoutFraction;
+                return this;
+            }
+
+            /** AUC margin of the swap test. */
+            public Builder swapMargin(double swapMargin) {
+                this.swapMargin = swapMargin;
+                return this;
+            }
+
+            /** Labels needed before the first model. */
+            public Builder minExamples(int minExamples) {
+                this.minExamples = minExamples;
+                return this;
+            }
+
+            /** Online publication period, in labels. */
+            public Builder publishEvery(int publishEvery) {
+                this.publishEvery = publishEvery;
+                return this;
+            }
+
+            /** Window of the recent prequential metrics. */
+            public Builder recentWindow(int recentWindow) {
+                this.recentWindow = recentWindow;
+                return this;
+            }
+
+            /** Drift detector: page_hinkley, adwin or none. */
+            public Builder drift(String drift) {
+                this.drift = drift;
+                return this;
+            }
+
+            /**
+             * The section.
+             *
+             * @throws IllegalArgumentException naming the first bad key and its value
+             */
+            public Propensity build() {
+                require(labelType != null && !labelType.isBlank(), "propensity.label_type",
+                        "must be a non-blank string", labelType);
+                require(positive(horizon), "propensity.horizon", "must be a positive duration of whole ms", horizon);
+                require(positive(sampleInterval), "propensity.sample_interval",
+                        "must be a positive duration of whole ms", sampleInterval);
+                require(features != null && !features.isEmpty(), "propensity.features",
+                        "must list at least one feature", features);
+                require(features.stream().allMatch(java.util.Objects::nonNull), "propensity.features",
+                        "must not contain null", features);
+                require(learningRate > 0 && Double.isFinite(learningRate), "propensity.learner.learning_rate",
+                        "must be finite and > 0", learningRate);
+                require(onlineL2 >= 0 && Double.isFinite(onlineL2), "propensity.learner.l2", "must be finite and >= 0",
+                        onlineL2);
+                require(batchL2 >= 0 && Double.isFinite(batchL2), "propensity.l2", "must be finite and >= 0", batchL2);
+                require(retrainEvery >= 1, "propensity.retrain_every", "must be >= 1", retrainEvery);
+                require(trainingWindow >= 20, "propensity.training_window", "must be >= 20", trainingWindow);
+                require(holdoutFraction > 0 && holdoutFraction < 1, "propensity.holdout_fraction", "must be in (0, 1)",
+                        holdoutFraction);
+                require(swapMargin >= 0 && Double.isFinite(swapMargin), "propensity.swap_margin",
+                        "must be finite and >= 0", swapMargin);
+                require(minExamples >= 10, "propensity.min_examples", "must be >= 10", minExamples);
+                require(publishEvery >= 1, "propensity.publish_every", "must be >= 1", publishEvery);
+                require(recentWindow >= 10, "propensity.recent_window", "must be >= 10", recentWindow);
+                require(Set.of("page_hinkley", "adwin", "none").contains(drift), "propensity.drift",
+                        "must be page_hinkley, adwin or none", drift);
+                return new Propensity(this);
+            }
         }
     }
 
     /**
-     * Segments: online k-means over a feature vector, with periodic batch refits whose centroids are
-     * matched to the previous ones so segment ids stay stable.
-     *
-     * @param k              number of segments
-     * @param features       the inputs of the segment vector
-     * @param halfLife       half-life of the online k-means, in samples (default 20000)
-     * @param sampleInterval at most one sample per user per interval feeds the segments (default PT1H)
-     * @param refitEvery     batch refit after this many new samples (default 5000)
-     * @param trainingWindow the refit uses at most this many most recent samples (default 20000)
-     * @param seed           seed of the batch k-means (default 42)
+     * Segments: online k-means over a feature vector, with periodic batch refits (best of {@code restarts}
+     * seeded k-means++ runs) whose centroids are matched to the previous ones so segment ids stay stable.
+     * Build with {@link #builder(int)}.
      */
-    public record Segments(int k, List<Input> features, double halfLife, Duration sampleInterval, int refitEvery,
-                           int trainingWindow, long seed) {
-        /** Validates. */
-        public Segments {
-            require(k >= 2, "segments.k", "must be >= 2");
-            require(features != null && !features.isEmpty(), "segments.features", "must list at least one feature");
-            features = List.copyOf(features);
-            require(halfLife > 0, "segments.half_life", "must be > 0");
-            require(positive(sampleInterval), "segments.sample_interval", "must be a positive duration");
-            require(refitEvery >= 1, "segments.refit_every", "must be >= 1");
-            require(trainingWindow >= 10 * k, "segments.training_window", "must be >= 10 k");
+    public static final class Segments {
+        private final int k;
+        private final List<Input> features;
+        private final double halfLifeSamples;
+        private final Duration sampleInterval;
+        private final int refitEvery;
+        private final int trainingWindow;
+        private final int restarts;
+        private final long seed;
+
+        private Segments(Builder b) {
+            this.k = b.k;
+            this.features = List.copyOf(b.features);
+            this.halfLifeSamples = b.halfLifeSamples;
+            this.sampleInterval = b.sampleInterval;
+            this.refitEvery = b.refitEvery;
+            this.trainingWindow = b.trainingWindow;
+            this.restarts = b.restarts;
+            this.seed = b.seed;
         }
 
-        /** A segments section with every default. */
-        public static Segments of(int k, List<Input> features) {
-            return new Segments(k, features, 20_000, Duration.ofHours(1), 5000, 20_000, 42);
+        /** Starts a segments section with {@code k} segments. */
+        public static Builder builder(int k) {
+            return new Builder(k);
+        }
+
+        /** A builder holding this section's values, to change some. */
+        public Builder toBuilder() {
+            return builder(k).features(features).halfLifeSamples(halfLifeSamples).sampleInterval(sampleInterval)
+                    .refitEvery(refitEvery).trainingWindow(trainingWindow).restarts(restarts).seed(seed);
+        }
+
+        /** Number of segments. */
+        public int k() {
+            return k;
+        }
+
+        /** The inputs of the segment vector. */
+        public List<Input> features() {
+            return features;
+        }
+
+        /** Half-life of the online k-means, in samples (key {@code half_life_samples}, default 20000). */
+        public double halfLifeSamples() {
+            return halfLifeSamples;
+        }
+
+        /** At most one sample per user per interval feeds the segments (default PT1H). */
+        public Duration sampleInterval() {
+            return sampleInterval;
+        }
+
+        /** Batch refit after this many new samples (default 5000). */
+        public int refitEvery() {
+            return refitEvery;
+        }
+
+        /** The refit uses at most this many most recent samples (default 20000). */
+        public int trainingWindow() {
+            return trainingWindow;
+        }
+
+        /** Seeded k-means++ restarts of each refit; the lowest inertia is kept (default 10). */
+        public int restarts() {
+            return restarts;
+        }
+
+        /** Seed of the batch k-means (default 42). */
+        public long seed() {
+            return seed;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Segments s && s.toString().equals(toString());
+        }
+
+        @Override
+        public int hashCode() {
+            return toString().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Segments[k=" + k + ", features=" + features + ", halfLifeSamples=" + halfLifeSamples
+                    + ", sampleInterval=" + sampleInterval + ", refitEvery=" + refitEvery + ", trainingWindow="
+                    + trainingWindow + ", restarts=" + restarts + ", seed=" + seed + "]";
+        }
+
+        /** Builder of a {@link Segments} section; {@link #build()} validates every value. */
+        public static final class Builder {
+            private final int k;
+            private List<Input> features;
+            private double halfLifeSamples = 20_000;
+            private Duration sampleInterval = Duration.ofHours(1);
+            private int refitEvery = 5000;
+            private int trainingWindow = 20_000;
+            private int restarts = 10;
+            private long seed = 42;
+
+            private Builder(int k) {
+                this.k = k;
+            }
+
+            /** Required: the inputs of the segment vector. */
+            public Builder features(List<Input> features) {
+                this.features = features;
+                return this;
+            }
+
+            /** Half-life of the online k-means in samples (+Infinity: plain running means). */
+            public Builder halfLifeSamples(double halfLifeSamples) {
+                this.halfLifeSamples = halfLifeSamples;
+                return this;
+            }
+
+            /** At most one sample per user per interval. */
+            public Builder sampleInterval(Duration sampleInterval) {
+                this.sampleInterval = sampleInterval;
+                return this;
+            }
+
+            /** Refit after this many new samples. */
+            public Builder refitEvery(int refitEvery) {
+                this.refitEvery = refitEvery;
+                return this;
+            }
+
+            /** Samples kept for refits. */
+            public Builder trainingWindow(int trainingWindow) {
+                this.trainingWindow = trainingWindow;
+                return this;
+            }
+
+            /** k-means++ restarts per refit. */
+            public Builder restarts(int restarts) {
+                this.restarts = restarts;
+                return this;
+            }
+
+            /** Seed of the batch k-means. */
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            /**
+             * The section.
+             *
+             * @throws IllegalArgumentException naming the first bad key and its value
+             */
+            public Segments build() {
+                require(k >= 2, "segments.k", "must be >= 2", k);
+                require(features != null && !features.isEmpty(), "segments.features", "must list at least one feature",
+                        features);
+                require(features.stream().allMatch(java.util.Objects::nonNull), "segments.features",
+                        "must not contain null", features);
+                require(halfLifeSamples > 0, "segments.half_life_samples", "must be > 0 (a number of samples)",
+                        halfLifeSamples);
+                require(positive(sampleInterval), "segments.sample_interval", "must be a positive duration of whole ms",
+                        sampleInterval);
+                require(refitEvery >= 1, "segments.refit_every", "must be >= 1", refitEvery);
+                require(trainingWindow >= 10 * k, "segments.training_window", "must be >= 10 k = " + 10 * k,
+                        trainingWindow);
+                require(restarts >= 1, "segments.restarts", "must be >= 1", restarts);
+                return new Segments(this);
+            }
         }
     }
 
@@ -184,8 +672,8 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
     public record Forecast(String type, int days) {
         /** Validates. */
         public Forecast {
-            require(type != null && !type.isBlank(), "forecast.type", "must be a non-blank string");
-            require(days >= 7 && days <= 366, "forecast.days", "must be between 7 and 366");
+            require(type != null && !type.isBlank(), "forecast.type", "must be a non-blank string", type);
+            require(days >= 7 && days <= 366, "forecast.days", "must be between 7 and 366", days);
         }
     }
 
@@ -193,9 +681,10 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         return d != null && !d.isNegative() && !d.isZero() && d.toNanos() % 1_000_000 == 0;
     }
 
-    private static void require(boolean ok, String key, String problem) {
+    private static void require(boolean ok, String key, String problem, Object value) {
         if (!ok) {
-            throw new IllegalArgumentException(key + ": " + problem);
+            throw new IllegalArgumentException(key + ": " + problem + ", was "
+                    + (value instanceof String str ? "\"" + str + "\"" : value));
         }
     }
 
@@ -238,40 +727,53 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         keys(n, at + ".", Set.of("label_type", "horizon", "sample_interval", "features", "learner", "l2",
                 "retrain_every", "training_window", "holdout_fraction", "swap_margin", "min_examples",
                 "publish_every", "recent_window", "drift"));
-        Propensity d = Propensity.of("x", Duration.ofDays(1), Duration.ofDays(1), List.of(Input.of("x")));
-        double rate = d.learningRate();
-        double l2 = d.onlineL2();
+        Propensity.Builder b = Propensity.builder(requiredText(n, "label_type", at))
+                .horizon(requiredDuration(n, "horizon", at)).sampleInterval(requiredDuration(n, "sample_interval", at))
+                .features(inputs(n, at));
+        Propensity.Builder d = Propensity.builder("x");
         JsonNode learner = n.get("learner");
         if (learner != null) {
             object(learner, at + ".learner");
             keys(learner, at + ".learner.", Set.of("learning_rate", "l2"));
-            rate = number(learner, "learning_rate", at + ".learner", rate);
-            l2 = number(learner, "l2", at + ".learner", l2);
+            b.learningRate(number(learner, "learning_rate", at + ".learner", d.learningRate));
+            b.onlineL2(number(learner, "l2", at + ".learner", d.onlineL2));
         }
-        return new Propensity(requiredText(n, "label_type", at), requiredDuration(n, "horizon", at),
-                requiredDuration(n, "sample_interval", at), inputs(n, at), rate, l2,
-                number(n, "l2", at, d.batchL2()), integer(n, "retrain_every", at, d.retrainEvery()),
-                integer(n, "training_window", at, d.trainingWindow()),
-                number(n, "holdout_fraction", at, d.holdoutFraction()), number(n, "swap_margin", at, d.swapMargin()),
-                integer(n, "min_examples", at, d.minExamples()), integer(n, "publish_every", at, d.publishEvery()),
-                integer(n, "recent_window", at, d.recentWindow()), text(n, "drift", at, d.drift()));
+        return b.batchL2(number(n, "l2", at, d.batchL2)).retrainEvery(integer(n, "retrain_every", at, d.retrainEvery))
+                .trainingWindow(integer(n, "training_window", at, d.trainingWindow))
+                .holdoutFraction(number(n, "holdout_fraction", at, d.holdoutFraction))
+                .swapMargin(number(n, "swap_margin", at, d.swapMargin))
+                .minExamples(integer(n, "min_examples", at, d.minExamples))
+                .publishEvery(integer(n, "publish_every", at, d.publishEvery))
+                .recentWindow(integer(n, "recent_window", at, d.recentWindow))
+                .drift(text(n, "drift", at, d.drift)).build();
     }
 
     private static Segments segments(JsonNode n) {
         String at = "segments";
         object(n, at);
-        keys(n, at + ".", Set.of("k", "features", "half_life", "sample_interval", "refit_every", "training_window",
-                "seed"));
-        Segments d = Segments.of(2, List.of(Input.of("x")));
-        JsonNode k = n.get("k");
-        if (k == null || !k.isIntegralNumber()) {
-            throw new IllegalArgumentException(at + ".k: required whole number");
+        if (n.has("half_life")) {
+            throw new IllegalArgumentException(at + ".half_life: no longer accepted (was " + n.get("half_life")
+                    + "); the online k-means half-life is a number of samples: use \"half_life_samples\"");
         }
+        keys(n, at + ".", Set.of("k", "features", "half_life_samples", "sample_interval", "refit_every",
+                "training_window", "restarts", "seed"));
+        JsonNode k = n.get("k");
+        if (k == null || !k.isIntegralNumber() || !k.canConvertToInt()) {
+            throw new IllegalArgumentException(at + ".k: required whole number, was " + k);
+        }
+        Segments.Builder d = Segments.builder(2);
         JsonNode interval = n.get("sample_interval");
-        return new Segments(k.asInt(), inputs(n, at), number(n, "half_life", at, d.halfLife()),
-                interval == null ? d.sampleInterval() : duration(interval, at + ".sample_interval"),
-                integer(n, "refit_every", at, d.refitEvery()), integer(n, "training_window", at, d.trainingWindow()),
-                integer(n, "seed", at, (int) d.seed()));
+        JsonNode seed = n.get("seed");
+        if (seed != null && (!seed.isIntegralNumber() || !seed.canConvertToLong())) {
+            throw new IllegalArgumentException(at + ".seed: must be a whole number (64-bit), was " + seed);
+        }
+        return Segments.builder(k.asInt()).features(inputs(n, at))
+                .halfLifeSamples(number(n, "half_life_samples", at, d.halfLifeSamples))
+                .sampleInterval(interval == null ? d.sampleInterval : duration(interval, at + ".sample_interval"))
+                .refitEvery(integer(n, "refit_every", at, d.refitEvery))
+                .trainingWindow(integer(n, "training_window", at, d.trainingWindow))
+                .restarts(integer(n, "restarts", at, d.restarts))
+                .seed(seed == null ? d.seed : seed.asLong()).build();
     }
 
     private static Forecast forecast(JsonNode n) {
@@ -299,7 +801,7 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
                 continue;
             }
             object(f, where);
-            keys(f, where + ".", Set.of("name", "cap", "values", "buckets", "missing"));
+            keys(f, where + ".", Set.of("name", "cap", "values", "buckets", "signed", "missing"));
             List<String> values = new ArrayList<>();
             JsonNode vs = f.get("values");
             if (vs != null) {
@@ -317,9 +819,15 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
             if (!missing.equals("mean") && !missing.equals("zero")) {
                 throw new IllegalArgumentException(where + ".missing: must be \"mean\" or \"zero\", was \"" + missing + "\"");
             }
+            JsonNode signed = f.get("signed");
+            if (signed != null && !signed.isBoolean()) {
+                throw new IllegalArgumentException(where + ".signed: must be true or false, was " + signed);
+            }
             try {
-                out.add(new Input(requiredText(f, "name", where), number(f, "cap", where, Double.NaN), values,
-                        integer(f, "buckets", where, 8), missing.equals("zero") ? Missing.ZERO : Missing.MEAN));
+                out.add(Input.builder(requiredText(f, "name", where)).cap(number(f, "cap", where, Double.NaN))
+                        .values(values).buckets(integer(f, "buckets", where, 8))
+                        .signedHash(signed == null || signed.booleanValue())
+                        .missing(missing.equals("zero") ? Missing.ZERO : Missing.MEAN).build());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
