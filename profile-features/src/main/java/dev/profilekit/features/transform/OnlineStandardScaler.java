@@ -3,6 +3,7 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.Arrays;
 
 /**
@@ -19,7 +20,7 @@ import java.util.Arrays;
  */
 public final class OnlineStandardScaler {
 
-    private static final String FORMAT = "online-standard-scaler";
+    private static final String FORMAT = "profilekit.online-standard-scaler";
     private static final int VERSION = 1;
 
     private final String[] columns;
@@ -149,21 +150,21 @@ public final class OnlineStandardScaler {
 
     /** The accumulator state (count, mean, M2) as versioned JSON, for checkpoints. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         o.put("count", count);
-        o.set("columns", Json.strings(columns));
-        o.set("mean", Json.doubles(mean));
-        o.set("m2", Json.doubles(m2));
-        return Json.write(o);
+        o.set("columns", JsonCodec.strings(columns));
+        o.set("mean", JsonCodec.doubles(mean));
+        o.set("m2", JsonCodec.doubles(m2));
+        return JsonCodec.write(o);
     }
 
     /** Restores an accumulator written by {@link #toJson()}. */
     public static OnlineStandardScaler fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
-        String[] cols = Json.readStrings(n, "columns");
-        double[] m = Json.readDoubles(n, "mean");
-        double[] s = Json.readDoubles(n, "m2");
-        long c = Json.field(n, "count").asLong();
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
+        String[] cols = JsonCodec.readStrings(n, "columns");
+        double[] m = JsonCodec.readDoubles(n, "mean");
+        double[] s = JsonCodec.readDoubles(n, "m2");
+        long c = JsonCodec.field(n, "count").asLong();
         Checks.requireArgument(m.length == cols.length && s.length == cols.length,
                 "json mean has %d values and m2 %d, columns has %d", m.length, s.length, cols.length);
         Checks.requireArgument(c >= 0, "json count must be >= 0, was %d", c);

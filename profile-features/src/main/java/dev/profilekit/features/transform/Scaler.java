@@ -3,6 +3,7 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.Arrays;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Arrays;
  */
 public final class Scaler {
 
-    private static final String FORMAT = "scaler";
+    private static final String FORMAT = "profilekit.scaler";
     private static final int VERSION = 1;
 
     private final ScalerKind kind;
@@ -195,13 +196,13 @@ public final class Scaler {
 
     /** This scaler as versioned JSON. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         o.put("kind", kind.name());
         o.put("samples", samples);
-        o.set("columns", Json.strings(columns));
-        o.set("center", Json.doubles(center));
-        o.set("scale", Json.doubles(scale));
-        return Json.write(o);
+        o.set("columns", JsonCodec.strings(columns));
+        o.set("center", JsonCodec.doubles(center));
+        o.set("scale", JsonCodec.doubles(scale));
+        return JsonCodec.write(o);
     }
 
     /**
@@ -210,16 +211,16 @@ public final class Scaler {
      * @throws IllegalArgumentException on malformed JSON or another format or version
      */
     public static Scaler fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
         ScalerKind k;
         try {
-            k = ScalerKind.valueOf(Json.readText(n, "kind"));
+            k = ScalerKind.valueOf(JsonCodec.readText(n, "kind"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("json field 'kind' must be one of " + Arrays.toString(ScalerKind.values())
                     + ", was " + n.get("kind"), e);
         }
-        return of(k, Json.readStrings(n, "columns"), Json.readDoubles(n, "center"), Json.readDoubles(n, "scale"),
-                Json.field(n, "samples").asLong());
+        return of(k, JsonCodec.readStrings(n, "columns"), JsonCodec.readDoubles(n, "center"), JsonCodec.readDoubles(n, "scale"),
+                JsonCodec.field(n, "samples").asLong());
     }
 
     /** Equal when kind, columns, centres, scales and sample count are equal (bitwise for doubles). */
