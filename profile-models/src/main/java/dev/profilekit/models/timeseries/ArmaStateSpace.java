@@ -206,22 +206,10 @@ final class ArmaStateSpace {
         double sumLogF = 0;
         double ss = 0;
         boolean steady = false;
-        double[] gain = new double[r];
-        double logF = 0;
-        for (int t = 0; t < w.length; t++) {
+        int n = w.length;
+        int t = 0;
+        for (; t < n && !steady; t++) {
             double v = w[t] - mean - a[0];
-            if (steady) {
-                // P has reached its fixed point: the gain and F no longer change (the steady-state filter)
-                sumLogF += logF;
-                ss += v * v / p[0][0];
-                for (int i = 0; i < r; i++) {
-                    au[i] = a[i] + gain[i] * v;
-                }
-                for (int i = 0; i < r; i++) {
-                    a[i] = phi[i] * au[0] + (i + 1 < r ? au[i + 1] : 0.0);
-                }
-                continue;
-            }
             double f = p[0][0];
             if (!(f > 0) || !Double.isFinite(f)) {
                 return null;
@@ -254,12 +242,56 @@ final class ArmaStateSpace {
                     p[j][i] = val;
                 }
             }
-            if (change <= STEADY_TOLERANCE * Math.max(1.0, size) && p[0][0] > 0) {
-                steady = true;
-                logF = Math.log(p[0][0]);
-                for (int i = 0; i < r; i++) {
-                    gain[i] = p[i][0] / p[0][0];
+            steady = change <= STEADY_TOLERANCE * Math.max(1.0, size) && p[0][0] > 0;
+        }
+        if (t < n) {
+            // P has reached its fixed point: the gain and F no longer change (the steady-state filter). Each of the
+            // remaining steps is O(r) and allocation-free: a|t = a + K v, then a = T a|t done in place (T shifts a up
+            // and adds phi times the first element). The arithmetic is the general step's, operation for operation.
+            double f = p[0][0];
+            double logF = Math.log(f);
+            double[] gain = new double[r];
+            for (int i = 0; i < r; i++) {
+                gain[i] = p[i][0] / f;
+            }
+            double g0 = gain[0];
+            int last = r - 1;
+            if (r <= 3) {
+                // the common small models (p <= 3, q <= 2) with the state in registers; unused slots stay 0
+                double a0 = a[0];
+                double a1 = r > 1 ? a[1] : 0.0;
+                double a2 = r > 2 ? a[2] : 0.0;
+                double g1 = r > 1 ? gain[1] : 0.0;
+                double g2 = r > 2 ? gain[2] : 0.0;
+                double phi0 = phi[0];
+                double phi1 = r > 1 ? phi[1] : 0.0;
+                double phi2 = r > 2 ? phi[2] : 0.0;
+                for (; t < n; t++) {
+                    double v = w[t] - mean - a0;
+                    sumLogF += logF;
+                    ss += v * v / f;
+                    double au0 = a0 + g0 * v;
+                    a0 = phi0 * au0 + (a1 + g1 * v);
+                    a1 = phi1 * au0 + (a2 + g2 * v);
+                    a2 = phi2 * au0;
                 }
+                a[0] = a0;
+                if (r > 1) {
+                    a[1] = a1;
+                }
+                if (r > 2) {
+                    a[2] = a2;
+                }
+            }
+            for (; t < n; t++) {
+                double v = w[t] - mean - a[0];
+                sumLogF += logF;
+                ss += v * v / f;
+                double au0 = a[0] + g0 * v;
+                for (int i = 0; i < last; i++) {
+                    a[i] = phi[i] * au0 + (a[i + 1] + gain[i + 1] * v);
+                }
+                a[last] = phi[last] * au0;
             }
         }
         FilterResult res = new FilterResult();
