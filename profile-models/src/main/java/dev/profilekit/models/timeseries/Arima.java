@@ -83,10 +83,12 @@ public final class Arima {
         int n = w.length;
         double[] zero = new double[layout.size()];
 
+        // The CSS start, with the analytic gradient of the residual recursion (one pass instead of 2 (p + q)
+        // evaluations of the sum of squares per gradient).
         Bfgs.Result css = Bfgs.minimize(x -> {
             double ss = ArmaStateSpace.conditionalSumOfSquares(finalW, layout.mean(x), layout.ar(x), layout.ma(x));
             return 0.5 * Math.log(ss / (n - p));
-        }, zero, options.maxIterations());
+        }, (x, fx) -> layout.cssGradient(finalW, x), zero, options.maxIterations());
 
         java.util.function.ToDoubleFunction<double[]> negLogLik = x -> {
             ArmaStateSpace.FilterResult fr = ArmaStateSpace.filter(finalW, layout.mean(x), layout.ar(x), layout.ma(x));
@@ -380,6 +382,38 @@ public final class Arima {
 
         double[] ma(double[] x) {
             return ArmaStateSpace.constrainMa(x, (constant ? 1 : 0) + p, q);
+        }
+
+        /**
+         * The gradient in x of the CSS objective 0.5 log(SS / (n - p)): 0.5 / SS times d SS / d x, the chain rule
+         * through the mean's affine map and the Jacobians of the AR and MA transforms.
+         */
+        double[] cssGradient(double[] w, double[] x) {
+            int c = constant ? 1 : 0;
+            double[] dss = new double[1 + p + q];
+            double ss = ArmaStateSpace.conditionalSumOfSquaresGradient(w, mean(x), ar(x), ma(x), dss);
+            double half = 0.5 / ss;
+            double[] g = new double[size()];
+            if (constant) {
+                g[0] = half * dss[0] * scale;
+            }
+            double[][] jar = ArmaStateSpace.constrainArJacobian(x, c, p);
+            for (int k = 0; k < p; k++) {
+                double s = 0;
+                for (int i = 0; i < p; i++) {
+                    s += dss[1 + i] * jar[i][k];
+                }
+                g[c + k] = half * s;
+            }
+            double[][] jma = ArmaStateSpace.constrainArJacobian(x, c + p, q); // theta = -(AR transform)
+            for (int k = 0; k < q; k++) {
+                double s = 0;
+                for (int j = 0; j < q; j++) {
+                    s -= dss[1 + p + j] * jma[j][k];
+                }
+                g[c + p + k] = half * s;
+            }
+            return g;
         }
     }
 }

@@ -36,6 +36,45 @@ final class ArmaStateSpace {
         return phi;
     }
 
+    /**
+     * The Jacobian of {@link #constrainAr}: {@code jac[i][k] = d phi_i / d u_{from + k}}, by forward-mode
+     * differentiation of the same Durbin-Levinson recursion. O(count³).
+     */
+    static double[][] constrainArJacobian(double[] u, int from, int count) {
+        double[] phi = new double[count];
+        double[] tmp = new double[count];
+        double[][] dphi = new double[count][count]; // dphi[k][i] = d phi_i / d u_k
+        double[][] dtmp = new double[count][count];
+        for (int k = 0; k < count; k++) {
+            double x = u[from + k];
+            double s = Math.sqrt(1 + x * x);
+            double r = x / s;
+            double dr = 1 / (s * s * s);
+            for (int i = 0; i < k; i++) {
+                tmp[i] = phi[i] - r * phi[k - 1 - i];
+            }
+            for (int m = 0; m <= k; m++) {
+                double drm = m == k ? dr : 0.0;
+                for (int i = 0; i < k; i++) {
+                    dtmp[m][i] = dphi[m][i] - drm * phi[k - 1 - i] - r * dphi[m][k - 1 - i];
+                }
+            }
+            System.arraycopy(tmp, 0, phi, 0, k);
+            phi[k] = r;
+            for (int m = 0; m <= k; m++) {
+                System.arraycopy(dtmp[m], 0, dphi[m], 0, k);
+                dphi[m][k] = m == k ? dr : 0.0;
+            }
+        }
+        double[][] jac = new double[count][count];
+        for (int i = 0; i < count; i++) {
+            for (int k = 0; k < count; k++) {
+                jac[i][k] = dphi[k][i];
+            }
+        }
+        return jac;
+    }
+
     /** Unconstrained reals to the coefficients of an invertible MA polynomial 1 + sum theta_j B^j. */
     static double[] constrainMa(double[] u, int from, int count) {
         double[] theta = constrainAr(u, from, count);
@@ -425,6 +464,70 @@ final class ArmaStateSpace {
     }
 
     /**
+     * {@link #conditionalSumOfSquares} and its gradient in one pass: {@code grad} (length 1 + p + q) receives
+     * d SS / d mean, d SS / d phi_i, d SS / d theta_j, from the derivative recursions of the residuals
+     * (d e_t / d phi_i = -(w_{t-1-i} - mean) - sum_j theta_j d e_{t-1-j} / d phi_i, and likewise for theta and the
+     * mean). O(n (p + q + 1) q) time.
+     *
+     * @return the sum of squares, NaN if not finite (grad is then unspecified)
+     */
+    static double conditionalSumOfSquaresGradient(double[] w, double mean, double[] ar, double[] ma, double[] grad) {
+        int p = ar.length;
+        int q = ma.length;
+        int n = w.length;
+        int k = 1 + p + q;
+        int ring = Math.max(q, 1);
+        double[] e = new double[ring];      // e_{t-1-j} at (t - 1 - j) mod ring; 0 before t = p
+        double[] de = new double[ring * k]; // d e_s / d param a at (s mod ring) * k + a, params (mean, phi, theta)
+        double[] row = new double[k];
+        double[] dss = new double[k];
+        double sumPhi = 0;
+        for (double v : ar) {
+            sumPhi += v;
+        }
+        double ss = 0;
+        for (int t = p; t < n; t++) {
+            double v = w[t] - mean;
+            for (int i = 0; i < p; i++) {
+                v -= ar[i] * (w[t - 1 - i] - mean);
+            }
+            row[0] = -1 + sumPhi;
+            for (int i = 0; i < p; i++) {
+                row[1 + i] = -(w[t - 1 - i] - mean);
+            }
+            for (int j = 0; j < q; j++) {
+                int s = t - 1 - j;
+                if (s < 0) {
+                    row[1 + p + j] = 0.0;
+                    continue;
+                }
+                int slot = s % ring;
+                double th = ma[j];
+                v -= th * e[slot];
+                row[1 + p + j] = -e[slot];
+            }
+            for (int j = 0; j < q && t - 1 - j >= 0; j++) {
+                int prev = ((t - 1 - j) % ring) * k;
+                double th = ma[j];
+                for (int a = 0; a < k; a++) {
+                    row[a] -= th * de[prev + a];
+                }
+            }
+            ss += v * v;
+            for (int a = 0; a < k; a++) {
+                dss[a] += 2 * v * row[a];
+            }
+            if (q > 0) {
+                int slot = t % ring;
+                e[slot] = v;
+                System.arraycopy(row, 0, de, slot * k, k);
+            }
+        }
+        System.arraycopy(dss, 0, grad, 0, k);
+        return Double.isFinite(ss) ? ss : Double.NaN;
+    }
+
+    /**
      * Conditional sum of squares (R's "CSS"): residuals e_t of the ARMA recursion for t >= p with e_t = 0 before,
      * summed squared; NaN if not finite.
      */
@@ -432,7 +535,8 @@ final class ArmaStateSpace {
         int p = ar.length;
         int q = ma.length;
         int n = w.length;
-        double[] e = new double[n];
+        int ring = Math.max(q, 1);
+        double[] e = new double[ring]; // e_s at s mod ring: only the last q residuals are read
         double ss = 0;
         for (int t = p; t < n; t++) {
             double v = w[t] - mean;
@@ -440,9 +544,11 @@ final class ArmaStateSpace {
                 v -= ar[i] * (w[t - 1 - i] - mean);
             }
             for (int j = 0; j < q && t - 1 - j >= 0; j++) {
-                v -= ma[j] * e[t - 1 - j];
+                v -= ma[j] * e[(t - 1 - j) % ring];
             }
-            e[t] = v;
+            if (q > 0) {
+                e[t % ring] = v;
+            }
             ss += v * v;
         }
         return Double.isFinite(ss) ? ss : Double.NaN;
