@@ -296,23 +296,28 @@ final class ArmaStateSpace {
             double g0 = gain[0];
             int last = r - 1;
             if (r <= 3) {
-                // the common small models (p <= 3, q <= 2) with the state in registers; unused slots stay 0
+                // The common small models (p <= 3, q <= 2), state in registers, unused slots 0, in innovations
+                // form: with y = w_t - mean, v = y - a_0 and L = T K, a' = T (a + K v) = (T - L e_1') a + L y, i.e.
+                // a'_i = c_i a_0 + a_{i+1} + L_i y with c_i = phi_i - L_i. The recursion through a_0 is then one
+                // multiply-add per step (the textbook order is four dependent operations); equal up to rounding.
                 double a0 = a[0];
                 double a1 = r > 1 ? a[1] : 0.0;
                 double a2 = r > 2 ? a[2] : 0.0;
-                double g1 = r > 1 ? gain[1] : 0.0;
-                double g2 = r > 2 ? gain[2] : 0.0;
-                double phi0 = phi[0];
-                double phi1 = r > 1 ? phi[1] : 0.0;
-                double phi2 = r > 2 ? phi[2] : 0.0;
+                double l0 = phi[0] * g0 + (r > 1 ? gain[1] : 0.0);
+                double l1 = r > 1 ? phi[1] * g0 + (r > 2 ? gain[2] : 0.0) : 0.0;
+                double l2 = r > 2 ? phi[2] * g0 : 0.0;
+                double c0 = phi[0] - l0;
+                double c1 = r > 1 ? phi[1] - l1 : 0.0;
+                double c2 = r > 2 ? phi[2] - l2 : 0.0;
                 for (; t < n; t++) {
-                    double v = w[t] - mean - a0;
+                    double y = w[t] - mean;
+                    double v = y - a0;
                     sumLogF += logF;
                     ss += v * v / f;
-                    double au0 = a0 + g0 * v;
-                    a0 = phi0 * au0 + (a1 + g1 * v);
-                    a1 = phi1 * au0 + (a2 + g2 * v);
-                    a2 = phi2 * au0;
+                    double n0 = c0 * a0 + (a1 + l0 * y);
+                    a1 = c1 * a0 + (a2 + l1 * y);
+                    a2 = c2 * a0 + l2 * y;
+                    a0 = n0;
                 }
                 a[0] = a0;
                 if (r > 1) {
@@ -486,6 +491,7 @@ final class ArmaStateSpace {
             sumPhi += v;
         }
         double ss = 0;
+        int cur = p % ring; // t mod ring, kept without a division per step
         for (int t = p; t < n; t++) {
             double v = w[t] - mean;
             for (int i = 0; i < p; i++) {
@@ -496,18 +502,18 @@ final class ArmaStateSpace {
                 row[1 + i] = -(w[t - 1 - i] - mean);
             }
             for (int j = 0; j < q; j++) {
-                int s = t - 1 - j;
-                if (s < 0) {
+                if (t - 1 - j < 0) {
                     row[1 + p + j] = 0.0;
                     continue;
                 }
-                int slot = s % ring;
-                double th = ma[j];
-                v -= th * e[slot];
+                int slot = cur - 1 - j;
+                slot = slot < 0 ? slot + ring : slot;
+                v -= ma[j] * e[slot];
                 row[1 + p + j] = -e[slot];
             }
             for (int j = 0; j < q && t - 1 - j >= 0; j++) {
-                int prev = ((t - 1 - j) % ring) * k;
+                int slot = cur - 1 - j;
+                int prev = (slot < 0 ? slot + ring : slot) * k;
                 double th = ma[j];
                 for (int a = 0; a < k; a++) {
                     row[a] -= th * de[prev + a];
@@ -518,9 +524,11 @@ final class ArmaStateSpace {
                 dss[a] += 2 * v * row[a];
             }
             if (q > 0) {
-                int slot = t % ring;
-                e[slot] = v;
-                System.arraycopy(row, 0, de, slot * k, k);
+                e[cur] = v;
+                System.arraycopy(row, 0, de, cur * k, k);
+            }
+            if (++cur == ring) {
+                cur = 0;
             }
         }
         System.arraycopy(dss, 0, grad, 0, k);
@@ -538,18 +546,23 @@ final class ArmaStateSpace {
         int ring = Math.max(q, 1);
         double[] e = new double[ring]; // e_s at s mod ring: only the last q residuals are read
         double ss = 0;
+        int cur = p % ring; // t mod ring, kept without a division per step
         for (int t = p; t < n; t++) {
             double v = w[t] - mean;
             for (int i = 0; i < p; i++) {
                 v -= ar[i] * (w[t - 1 - i] - mean);
             }
             for (int j = 0; j < q && t - 1 - j >= 0; j++) {
-                v -= ma[j] * e[(t - 1 - j) % ring];
+                int slot = cur - 1 - j;
+                v -= ma[j] * e[slot < 0 ? slot + ring : slot];
             }
             if (q > 0) {
-                e[t % ring] = v;
+                e[cur] = v;
             }
             ss += v * v;
+            if (++cur == ring) {
+                cur = 0;
+            }
         }
         return Double.isFinite(ss) ? ss : Double.NaN;
     }
