@@ -481,51 +481,49 @@ final class ArmaStateSpace {
         int q = ma.length;
         int n = w.length;
         int k = 1 + p + q;
-        int ring = Math.max(q, 1);
-        double[] e = new double[ring];      // e_{t-1-j} at (t - 1 - j) mod ring; 0 before t = p
-        double[] de = new double[ring * k]; // d e_s / d param a at (s mod ring) * k + a, params (mean, phi, theta)
-        double[] row = new double[k];
+        // Residuals and their derivatives for the last q + 1 steps: slot s mod ring holds e_s and d e_s / d param
+        // (params mean, phi, theta). Step t writes the slot of t - q - 1, which no longer is read, and every lag it
+        // reads that is before p (or before 0) is a slot not yet written, so it reads the recursion's zeros.
+        int ring = q + 1;
+        double[] e = new double[ring];
+        double[] de = new double[ring * k];
+        int[] lag = new int[q];
         double[] dss = new double[k];
         double sumPhi = 0;
         for (double v : ar) {
             sumPhi += v;
         }
         double ss = 0;
-        int cur = p % ring; // t mod ring, kept without a division per step
+        int cur = p % ring;
         for (int t = p; t < n; t++) {
+            int base = cur * k;
             double v = w[t] - mean;
             for (int i = 0; i < p; i++) {
-                v -= ar[i] * (w[t - 1 - i] - mean);
+                double x = w[t - 1 - i] - mean;
+                v -= ar[i] * x;
+                de[base + 1 + i] = -x;
             }
-            row[0] = -1 + sumPhi;
-            for (int i = 0; i < p; i++) {
-                row[1 + i] = -(w[t - 1 - i] - mean);
-            }
+            de[base] = -1 + sumPhi;
             for (int j = 0; j < q; j++) {
-                if (t - 1 - j < 0) {
-                    row[1 + p + j] = 0.0;
-                    continue;
-                }
                 int slot = cur - 1 - j;
                 slot = slot < 0 ? slot + ring : slot;
-                v -= ma[j] * e[slot];
-                row[1 + p + j] = -e[slot];
+                lag[j] = slot * k;
+                double ej = e[slot];
+                v -= ma[j] * ej;
+                de[base + 1 + p + j] = -ej;
             }
-            for (int j = 0; j < q && t - 1 - j >= 0; j++) {
-                int slot = cur - 1 - j;
-                int prev = (slot < 0 ? slot + ring : slot) * k;
+            for (int j = 0; j < q; j++) {
+                int prev = lag[j];
                 double th = ma[j];
-                for (int a = 0; a < k; a++) {
-                    row[a] -= th * de[prev + a];
+                for (int c = 0; c < k; c++) {
+                    de[base + c] -= th * de[prev + c];
                 }
             }
+            e[cur] = v;
             ss += v * v;
-            for (int a = 0; a < k; a++) {
-                dss[a] += 2 * v * row[a];
-            }
-            if (q > 0) {
-                e[cur] = v;
-                System.arraycopy(row, 0, de, cur * k, k);
+            double twoV = 2 * v;
+            for (int c = 0; c < k; c++) {
+                dss[c] += twoV * de[base + c];
             }
             if (++cur == ring) {
                 cur = 0;
