@@ -20,10 +20,15 @@ import org.ejml.dense.row.CommonOps_DDRM;
  *
  * <p>Estimation: the AR and MA coefficients are optimised over unconstrained reals mapped through the
  * Jones/Monahan partial-autocorrelation transform, so every candidate is stationary and invertible. Starting
- * values come from minimising the conditional sum of squares (CSS); the exact likelihood is then computed by a
- * Kalman filter on Harvey's state-space form with the stationary initial covariance, sigma2 concentrated out,
- * and maximised by BFGS with numerical gradients from the CSS estimate, and also from zero (the better optimum is
- * kept) when the first run did not converge or zero is already better than its optimum. Each likelihood evaluation costs O(n r²), r = max(p, q + 1).
+ * values come from minimising the conditional sum of squares (CSS) by BFGS with its analytic gradient (the
+ * residuals' derivative recursions, one O(n (p + q) q) pass); the exact likelihood is then computed by a Kalman
+ * filter on Harvey's state-space form with the stationary initial covariance, sigma2 concentrated out, and
+ * maximised by BFGS with central-difference gradients from the CSS estimate, and also from zero (the better
+ * optimum is kept) when the first run did not converge or zero is already better than its optimum. Each
+ * likelihood evaluation costs O(r^6) for the initial covariance plus O(r²) per step until the covariance reaches
+ * its fixed point and O(r) per step after (for a stationary, invertible model within tens of steps), r = max(p,
+ * q + 1). On n = 1000 an ARIMA(2,1,2) fit takes ~16 CSS iterations and ~150 likelihood evaluations (the numerical
+ * Hessian for the standard errors included).
  *
  * <p>With {@link ArimaOptions#likelihood(ArimaLikelihood) likelihood(APPROXIMATE_DIFFUSE)} and d >= 1 the exact
  * estimate is then refined by BFGS over (AR and MA reals, log sigma2) to the maximum of statsmodels' likelihood,
