@@ -4,7 +4,7 @@ import dev.profilekit.models.optim.LineSearch;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A small BFGS quasi-Newton minimiser (Nocedal and Wright 2006, algorithm 6.1) with central-difference
+ * A small BFGS quasi-Newton minimiser (Nocedal and Wright 2006, algorithm 6.1) with a given gradient or central-difference
  * gradients and the module's backtracking Armijo {@link LineSearch}, for the handful of smooth parameters of an ARMA
  * likelihood. An objective value that is not finite is treated as +infinity, so the line search backs off
  * from it.
