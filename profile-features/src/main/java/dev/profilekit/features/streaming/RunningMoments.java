@@ -39,13 +39,20 @@ public final class RunningMoments {
         }
     }
 
-    /** Merges the moments at {@code src[srcOff]} into {@code dst[dstOff]}. */
+    /**
+     * Merges the moments at {@code src[srcOff]} into {@code dst[dstOff]}; merging into empty moments copies
+     * {@code src} exactly.
+     */
     public static void merge(double[] dst, int dstOff, double[] src, int srcOff) {
         double nb = src[srcOff];
         if (nb == 0.0) {
             return;
         }
         double na = dst[dstOff];
+        if (na == 0.0) {
+            System.arraycopy(src, srcOff, dst, dstOff, SLOTS);
+            return;
+        }
         double n = na + nb;
         double delta = src[srcOff + 1] - dst[dstOff + 1];
         dst[dstOff + 1] += delta * nb / n;
@@ -63,6 +70,29 @@ public final class RunningMoments {
     /** Mean, NaN when empty. */
     public static double mean(double[] s, int off) {
         return s[off] == 0.0 ? Double.NaN : s[off + 1];
+    }
+
+    /**
+     * Restores moments from their parts (e.g. a checkpoint): {@code count} observations with mean {@code mean},
+     * sum of squared deviations {@code m2}, and {@code min}, {@code max} (NaN where unknown; a NaN min or max
+     * stays NaN).
+     */
+    public static void set(double[] s, int off, long count, double mean, double m2, double min, double max) {
+        s[off] = count;
+        s[off + 1] = mean;
+        s[off + 2] = m2;
+        s[off + 3] = min;
+        s[off + 4] = max;
+    }
+
+    /** Sum of squared deviations from the mean (Welford's M2), 0 when empty. */
+    public static double m2(double[] s, int off) {
+        return s[off + 2];
+    }
+
+    /** Population variance (divisor count), NaN when empty. */
+    public static double populationVariance(double[] s, int off) {
+        return s[off] == 0.0 ? Double.NaN : Math.max(0.0, s[off + 2] / s[off]);
     }
 
     /** Population standard deviation (divisor count), NaN when empty. */

@@ -3,6 +3,7 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Arrays;
  */
 public final class ColumnSelection {
 
-    private static final String FORMAT = "column-selection";
+    private static final String FORMAT = "profilekit.column-selection";
     private static final int VERSION = 1;
 
     private final String criterion;
@@ -71,17 +72,17 @@ public final class ColumnSelection {
 
     /** This selection as versioned JSON. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         o.put("criterion", criterion);
-        o.set("selected", Json.strings(selected));
-        o.set("scores", Json.doubles(scores));
-        return Json.write(o);
+        o.set("selected", JsonCodec.strings(selected));
+        o.set("scores", JsonCodec.doubles(scores));
+        return JsonCodec.write(o);
     }
 
     /** Reads a selection written by {@link #toJson()}. */
     public static ColumnSelection fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
-        return of(Json.readText(n, "criterion"), Json.readStrings(n, "selected"), Json.readDoubles(n, "scores"));
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
+        return of(JsonCodec.readText(n, "criterion"), JsonCodec.readStrings(n, "selected"), JsonCodec.readDoubles(n, "scores"));
     }
 
     @Override

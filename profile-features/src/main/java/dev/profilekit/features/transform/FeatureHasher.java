@@ -3,6 +3,7 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 
 /**
  * Signed feature hashing (Weinberger et al. 2009, "Feature hashing for large scale multitask learning"):
@@ -17,7 +18,7 @@ import dev.profilekit.features.Checks;
  */
 public final class FeatureHasher {
 
-    private static final String FORMAT = "feature-hasher";
+    private static final String FORMAT = "profilekit.feature-hasher";
     private static final int VERSION = 1;
 
     private final int numFeatures;
@@ -113,20 +114,20 @@ public final class FeatureHasher {
 
     /** This hasher's parameters as versioned JSON. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         o.put("hash", "murmur3_x86_32/utf8");
         o.put("numFeatures", numFeatures);
         o.put("seed", seed);
         o.put("alternateSign", alternateSign);
-        return Json.write(o);
+        return JsonCodec.write(o);
     }
 
     /** Reads a hasher written by {@link #toJson()}. */
     public static FeatureHasher fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
-        String hash = Json.readText(n, "hash");
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
+        String hash = JsonCodec.readText(n, "hash");
         Checks.requireArgument(hash.equals("murmur3_x86_32/utf8"), "json hash must be 'murmur3_x86_32/utf8', was '%s'", hash);
-        return of(Json.readInt(n, "numFeatures"), Json.readInt(n, "seed"), Json.field(n, "alternateSign").asBoolean());
+        return of(JsonCodec.readInt(n, "numFeatures"), JsonCodec.readInt(n, "seed"), JsonCodec.field(n, "alternateSign").asBoolean());
     }
 
     @Override

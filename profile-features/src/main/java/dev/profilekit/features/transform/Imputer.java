@@ -3,6 +3,7 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Arrays;
  */
 public final class Imputer {
 
-    private static final String FORMAT = "imputer";
+    private static final String FORMAT = "profilekit.imputer";
     private static final int VERSION = 1;
 
     private final ImputeStrategy strategy;
@@ -130,25 +131,25 @@ public final class Imputer {
 
     /** This imputer as versioned JSON. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         o.put("strategy", strategy.name());
-        o.set("columns", Json.strings(columns));
-        o.set("fill", Json.doubles(fill));
-        return Json.write(o);
+        o.set("columns", JsonCodec.strings(columns));
+        o.set("fill", JsonCodec.doubles(fill));
+        return JsonCodec.write(o);
     }
 
     /** Reads an imputer written by {@link #toJson()}. */
     public static Imputer fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
         ImputeStrategy s;
         try {
-            s = ImputeStrategy.valueOf(Json.readText(n, "strategy"));
+            s = ImputeStrategy.valueOf(JsonCodec.readText(n, "strategy"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("json field 'strategy' must be one of "
                     + Arrays.toString(ImputeStrategy.values()) + ", was " + n.get("strategy"), e);
         }
-        String[] cols = Json.readStrings(n, "columns");
-        double[] fill = Json.readDoubles(n, "fill");
+        String[] cols = JsonCodec.readStrings(n, "columns");
+        double[] fill = JsonCodec.readDoubles(n, "fill");
         Checks.requireArgument(fill.length == cols.length, "json fill has %d values, columns has %d", fill.length, cols.length);
         return new Imputer(s, cols, fill);
     }

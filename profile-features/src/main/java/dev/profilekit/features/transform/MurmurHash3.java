@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * or machines (unlike {@link String#hashCode()} mixing or {@code HashMap} order). Strings are hashed as
  * their UTF-8 bytes, which is what scikit-learn's {@code murmurhash3_32} does for {@code str}.
  */
-public final class MurmurHash3 {
+final class MurmurHash3 {
 
     private static final int C1 = 0xcc9e2d51;
     private static final int C2 = 0x1b873593;

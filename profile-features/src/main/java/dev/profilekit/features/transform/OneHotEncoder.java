@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  */
 public final class OneHotEncoder {
 
-    private static final String FORMAT = "one-hot";
+    private static final String FORMAT = "profilekit.one-hot";
     private static final int VERSION = 1;
     /** The value suffix of the extra column under {@link UnseenPolicy#OTHER}. */
     public static final String OTHER = "__other__";
@@ -150,35 +151,35 @@ public final class OneHotEncoder {
 
     /** This encoder as versioned JSON. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         o.put("policy", policy.name());
-        o.set("columns", Json.strings(columns));
+        o.set("columns", JsonCodec.strings(columns));
         ArrayNode cats = o.putArray("categories");
         for (String[] c : categories) {
-            cats.add(Json.strings(c));
+            cats.add(JsonCodec.strings(c));
         }
-        return Json.write(o);
+        return JsonCodec.write(o);
     }
 
     /** Reads an encoder written by {@link #toJson()}. */
     public static OneHotEncoder fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
         UnseenPolicy p;
         try {
-            p = UnseenPolicy.valueOf(Json.readText(n, "policy"));
+            p = UnseenPolicy.valueOf(JsonCodec.readText(n, "policy"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("json field 'policy' must be one of "
                     + Arrays.toString(UnseenPolicy.values()) + ", was " + n.get("policy"), e);
         }
-        String[] cols = Json.readStrings(n, "columns");
-        JsonNode cats = Json.field(n, "categories");
+        String[] cols = JsonCodec.readStrings(n, "columns");
+        JsonNode cats = JsonCodec.field(n, "categories");
         Checks.requireArgument(cats.isArray() && cats.size() == cols.length,
                 "json categories must be an array of %d arrays", cols.length);
         String[][] c = new String[cols.length][];
         for (int j = 0; j < cols.length; j++) {
-            ObjectNode holder = Json.MAPPER.createObjectNode();
+            ObjectNode holder = JsonCodec.objectNode();
             holder.set("categories", cats.get(j));
-            c[j] = Json.readStrings(holder, "categories");
+            c[j] = JsonCodec.readStrings(holder, "categories");
         }
         return of(p, cols, c);
     }

@@ -3,35 +3,35 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
+import dev.profilekit.features.streaming.RunningMoments;
 import java.util.Arrays;
 
 /**
- * Streaming z-score statistics per column: Welford's update (Welford 1962, "Note on a method for
- * calculating corrected sums of squares and products") for one row at a time, and Chan, Golub and
- * LeVeque's pairwise combination (1979, "Updating formulae and a pairwise algorithm for computing sample
- * variances") to merge two accumulators, so that statistics of two halves merged equal those of the whole
- * up to rounding.
+ * Streaming z-score statistics per column, one {@link RunningMoments} kernel per column: Welford's update
+ * (Welford 1962, "Note on a method for calculating corrected sums of squares and products") for one row at a
+ * time, and Chan, Golub and LeVeque's pairwise combination (1979, "Updating formulae and a pairwise algorithm for
+ * computing sample variances") to merge two accumulators, so that statistics of two halves merged equal those of
+ * the whole up to rounding.
  *
- * <p>State is three primitive fields/arrays ({@code count}, {@code mean[]}, {@code m2[]}); {@link #update(double[])}
+ * <p>State is one primitive array of {@link RunningMoments#SLOTS} slots per column; {@link #update(double[])}
  * allocates nothing and is O(columns). This class is mutable and not thread-safe (use one per thread and
  * {@link #merge} them); {@link #toScaler()} freezes the current state into an immutable {@link Scaler}
  * of kind {@link ScalerKind#Z_SCORE} with population standard deviation.
  */
 public final class OnlineStandardScaler {
 
-    private static final String FORMAT = "online-standard-scaler";
+    private static final String FORMAT = "profilekit.online-standard-scaler";
     private static final int VERSION = 1;
+    private static final int SLOTS = RunningMoments.SLOTS;
 
     private final String[] columns;
-    private final double[] mean;
-    private final double[] m2;
-    private long count;
+    /** Column j's running moments at offset j * SLOTS. */
+    private final double[] moments;
 
-    private OnlineStandardScaler(String[] columns, double[] mean, double[] m2, long count) {
+    private OnlineStandardScaler(String[] columns, double[] moments) {
         this.columns = columns;
-        this.mean = mean;
-        this.m2 = m2;
-        this.count = count;
+        this.moments = moments;
     }
 
     /** An empty accumulator for the given columns. */
@@ -41,7 +41,11 @@ public final class OnlineStandardScaler {
         for (int j = 0; j < columns.length; j++) {
             Checks.requireArgument(columns[j] != null, "columns[%d] must not be null", j);
         }
-        return new OnlineStandardScaler(columns.clone(), new double[columns.length], new double[columns.length], 0);
+        double[] moments = new double[columns.length * SLOTS];
+        for (int j = 0; j < columns.length; j++) {
+            RunningMoments.init(moments, j * SLOTS);
+        }
+        return new OnlineStandardScaler(columns.clone(), moments);
     }
 
     /**
@@ -51,20 +55,17 @@ public final class OnlineStandardScaler {
      *                                  infinite; the accumulator is then left unchanged
      */
     public void update(double[] x) {
-        if (x == null || x.length != mean.length) {
+        if (x == null || x.length != columns.length) {
             throw new IllegalArgumentException("x has " + (x == null ? "null" : x.length + " values")
-                    + ", scaler expects " + mean.length);
+                    + ", scaler expects " + columns.length);
         }
         for (int j = 0; j < x.length; j++) {
             if (!Double.isFinite(x[j])) {
                 throw new IllegalArgumentException("x column '" + columns[j] + "' (index " + j + ") must be finite, was " + x[j]);
             }
         }
-        long n = ++count;
         for (int j = 0; j < x.length; j++) {
-            double delta = x[j] - mean[j];
-            mean[j] += delta / n;
-            m2[j] += delta * (x[j] - mean[j]);
+            RunningMoments.add(moments, j * SLOTS, x[j]);
         }
     }
 
@@ -87,49 +88,34 @@ public final class OnlineStandardScaler {
         Checks.requireNonNull(other, "other");
         Checks.requireArgument(Arrays.equals(columns, other.columns),
                 "other has columns %s, this scaler has %s", Arrays.toString(other.columns), Arrays.toString(columns));
-        if (other.count == 0) {
-            return;
+        for (int j = 0; j < columns.length; j++) {
+            RunningMoments.merge(moments, j * SLOTS, other.moments, j * SLOTS);
         }
-        if (count == 0) {
-            System.arraycopy(other.mean, 0, mean, 0, mean.length);
-            System.arraycopy(other.m2, 0, m2, 0, m2.length);
-            count = other.count;
-            return;
-        }
-        double na = count;
-        double nb = other.count;
-        double n = na + nb;
-        for (int j = 0; j < mean.length; j++) {
-            double delta = other.mean[j] - mean[j];
-            mean[j] += delta * (nb / n);
-            m2[j] += other.m2[j] + delta * delta * (na * nb / n);
-        }
-        count += other.count;
     }
 
     /** An independent copy of this accumulator. */
     public OnlineStandardScaler copy() {
-        return new OnlineStandardScaler(columns.clone(), mean.clone(), m2.clone(), count);
+        return new OnlineStandardScaler(columns.clone(), moments.clone());
     }
 
     /** Rows seen so far. */
     public long count() {
-        return count;
+        return RunningMoments.count(moments, 0);
     }
 
     /** Current mean of column {@code j} (0 before the first row). */
     public double mean(int j) {
-        return mean[j];
+        return count() == 0 ? 0.0 : RunningMoments.mean(moments, j * SLOTS);
     }
 
     /** Current population variance (divides by count) of column {@code j}; NaN before the first row. */
     public double variance(int j) {
-        return count == 0 ? Double.NaN : m2[j] / count;
+        return RunningMoments.populationVariance(moments, j * SLOTS);
     }
 
     /** Current population standard deviation of column {@code j}. */
     public double std(int j) {
-        return Math.sqrt(variance(j));
+        return RunningMoments.populationStd(moments, j * SLOTS);
     }
 
     /**
@@ -138,9 +124,13 @@ public final class OnlineStandardScaler {
      * @throws IllegalArgumentException if no row has been seen
      */
     public Scaler toScaler() {
+        long count = count();
         Checks.requireArgument(count > 0, "online scaler has seen no rows (count 0)");
-        double[] scale = new double[mean.length];
-        for (int j = 0; j < scale.length; j++) {
+        int d = columns.length;
+        double[] mean = new double[d];
+        double[] scale = new double[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = RunningMoments.mean(moments, j * SLOTS);
             double s = std(j);
             scale[j] = s == 0 ? 1 : s;
         }
@@ -149,33 +139,43 @@ public final class OnlineStandardScaler {
 
     /** The accumulator state (count, mean, M2) as versioned JSON, for checkpoints. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
-        o.put("count", count);
-        o.set("columns", Json.strings(columns));
-        o.set("mean", Json.doubles(mean));
-        o.set("m2", Json.doubles(m2));
-        return Json.write(o);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
+        int d = columns.length;
+        double[] mean = new double[d];
+        double[] m2 = new double[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = mean(j);
+            m2[j] = RunningMoments.m2(moments, j * SLOTS);
+        }
+        o.put("count", count());
+        o.set("columns", JsonCodec.strings(columns));
+        o.set("mean", JsonCodec.doubles(mean));
+        o.set("m2", JsonCodec.doubles(m2));
+        return JsonCodec.write(o);
     }
 
     /** Restores an accumulator written by {@link #toJson()}. */
     public static OnlineStandardScaler fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
-        String[] cols = Json.readStrings(n, "columns");
-        double[] m = Json.readDoubles(n, "mean");
-        double[] s = Json.readDoubles(n, "m2");
-        long c = Json.field(n, "count").asLong();
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
+        String[] cols = JsonCodec.readStrings(n, "columns");
+        double[] m = JsonCodec.readDoubles(n, "mean");
+        double[] s = JsonCodec.readDoubles(n, "m2");
+        long c = JsonCodec.field(n, "count").asLong();
         Checks.requireArgument(m.length == cols.length && s.length == cols.length,
                 "json mean has %d values and m2 %d, columns has %d", m.length, s.length, cols.length);
         Checks.requireArgument(c >= 0, "json count must be >= 0, was %d", c);
         OnlineStandardScaler o = create(cols);
-        System.arraycopy(m, 0, o.mean, 0, m.length);
-        System.arraycopy(s, 0, o.m2, 0, s.length);
-        o.count = c;
+        if (c > 0) {
+            for (int j = 0; j < cols.length; j++) {
+                // the checkpoint holds no min and max (this class does not use them): NaN marks them unknown
+                RunningMoments.set(o.moments, j * SLOTS, c, m[j], s[j], Double.NaN, Double.NaN);
+            }
+        }
         return o;
     }
 
     @Override
     public String toString() {
-        return "OnlineStandardScaler[count=" + count + ", columns=" + Arrays.toString(columns) + "]";
+        return "OnlineStandardScaler[count=" + count() + ", columns=" + Arrays.toString(columns) + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Arrays;
  */
 public final class OutlierClipper {
 
-    private static final String FORMAT = "outlier-clipper";
+    private static final String FORMAT = "profilekit.outlier-clipper";
     private static final int VERSION = 1;
 
     private final ClipRule rule;
@@ -106,31 +107,31 @@ public final class OutlierClipper {
 
     /** This clipper as versioned JSON. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         o.put("rule", rule.kind().name());
-        o.set("multiplier", Json.number(rule.multiplier()));
-        o.set("columns", Json.strings(columns));
-        o.set("lower", Json.doubles(lower));
-        o.set("upper", Json.doubles(upper));
-        return Json.write(o);
+        o.set("multiplier", JsonCodec.number(rule.multiplier()));
+        o.set("columns", JsonCodec.strings(columns));
+        o.set("lower", JsonCodec.doubles(lower));
+        o.set("upper", JsonCodec.doubles(upper));
+        return JsonCodec.write(o);
     }
 
     /** Reads a clipper written by {@link #toJson()}. */
     public static OutlierClipper fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
         ClipRule.Kind kind;
         try {
-            kind = ClipRule.Kind.valueOf(Json.readText(n, "rule"));
+            kind = ClipRule.Kind.valueOf(JsonCodec.readText(n, "rule"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("json field 'rule' must be one of "
                     + Arrays.toString(ClipRule.Kind.values()) + ", was " + n.get("rule"), e);
         }
-        String[] cols = Json.readStrings(n, "columns");
-        double[] lo = Json.readDoubles(n, "lower");
-        double[] hi = Json.readDoubles(n, "upper");
+        String[] cols = JsonCodec.readStrings(n, "columns");
+        double[] lo = JsonCodec.readDoubles(n, "lower");
+        double[] hi = JsonCodec.readDoubles(n, "upper");
         Checks.requireArgument(lo.length == cols.length && hi.length == cols.length,
                 "json lower has %d values and upper %d, columns has %d", lo.length, hi.length, cols.length);
-        return new OutlierClipper(new ClipRule(kind, Json.readDouble(n, "multiplier")), cols, lo, hi);
+        return new OutlierClipper(new ClipRule(kind, JsonCodec.readDouble(n, "multiplier")), cols, lo, hi);
     }
 
     @Override

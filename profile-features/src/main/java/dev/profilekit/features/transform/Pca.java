@@ -3,6 +3,7 @@ package dev.profilekit.features.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -27,7 +28,7 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  */
 public final class Pca {
 
-    private static final String FORMAT = "pca";
+    private static final String FORMAT = "profilekit.pca";
     private static final int VERSION = 1;
 
     private final PcaOptions options;
@@ -270,41 +271,41 @@ public final class Pca {
 
     /** This PCA as versioned JSON. */
     public String toJson() {
-        ObjectNode o = Json.header(FORMAT, VERSION);
+        ObjectNode o = JsonCodec.header(FORMAT, VERSION);
         ObjectNode opt = o.putObject("options");
         opt.put("mode", options.mode().name());
         opt.put("components", options.components());
-        opt.set("varianceFraction", Json.number(options.varianceFraction()));
+        opt.set("varianceFraction", JsonCodec.number(options.varianceFraction()));
         opt.put("whiten", options.whiten());
         o.put("samples", samples);
-        o.set("columns", Json.strings(columns));
-        o.set("mean", Json.doubles(mean));
-        o.set("components", Json.matrix(components));
-        o.set("explainedVariance", Json.doubles(explainedVariance));
-        o.set("explainedVarianceRatio", Json.doubles(explainedVarianceRatio));
-        o.set("singularValues", Json.doubles(singularValues));
-        return Json.write(o);
+        o.set("columns", JsonCodec.strings(columns));
+        o.set("mean", JsonCodec.doubles(mean));
+        o.set("components", JsonCodec.matrix(components));
+        o.set("explainedVariance", JsonCodec.doubles(explainedVariance));
+        o.set("explainedVarianceRatio", JsonCodec.doubles(explainedVarianceRatio));
+        o.set("singularValues", JsonCodec.doubles(singularValues));
+        return JsonCodec.write(o);
     }
 
     /** Reads a PCA written by {@link #toJson()}; fails on another format or version or inconsistent shapes. */
     public static Pca fromJson(String json) {
-        JsonNode n = Json.read(json, FORMAT, VERSION);
-        JsonNode opt = Json.field(n, "options");
+        JsonNode n = JsonCodec.read(json, FORMAT, VERSION);
+        JsonNode opt = JsonCodec.field(n, "options");
         PcaOptions.Mode mode;
         try {
-            mode = PcaOptions.Mode.valueOf(Json.readText(opt, "mode"));
+            mode = PcaOptions.Mode.valueOf(JsonCodec.readText(opt, "mode"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("json field 'mode' must be one of "
                     + Arrays.toString(PcaOptions.Mode.values()) + ", was " + opt.get("mode"), e);
         }
-        PcaOptions options = new PcaOptions(mode, Json.readInt(opt, "components"),
-                Json.readDouble(opt, "varianceFraction"), Json.field(opt, "whiten").asBoolean());
-        String[] cols = Json.readStrings(n, "columns");
-        double[] mean = Json.readDoubles(n, "mean");
-        double[][] comps = Json.readMatrix(n, "components");
-        double[] ev = Json.readDoubles(n, "explainedVariance");
-        double[] ratio = Json.readDoubles(n, "explainedVarianceRatio");
-        double[] s = Json.readDoubles(n, "singularValues");
+        PcaOptions options = new PcaOptions(mode, JsonCodec.readInt(opt, "components"),
+                JsonCodec.readDouble(opt, "varianceFraction"), JsonCodec.field(opt, "whiten").asBoolean());
+        String[] cols = JsonCodec.readStrings(n, "columns");
+        double[] mean = JsonCodec.readDoubles(n, "mean");
+        double[][] comps = JsonCodec.readMatrix(n, "components");
+        double[] ev = JsonCodec.readDoubles(n, "explainedVariance");
+        double[] ratio = JsonCodec.readDoubles(n, "explainedVarianceRatio");
+        double[] s = JsonCodec.readDoubles(n, "singularValues");
         Checks.requireArgument(mean.length == cols.length, "json mean has %d values, columns has %d", mean.length, cols.length);
         int k = comps.length;
         Checks.requireArgument(ev.length == k && ratio.length == k && s.length == k,
@@ -314,7 +315,7 @@ public final class Pca {
             Checks.requireArgument(comps[i].length == cols.length,
                     "json component %d has %d values, columns has %d", i, comps[i].length, cols.length);
         }
-        return new Pca(options, cols, mean, comps, ev, ratio, s, Json.field(n, "samples").asLong());
+        return new Pca(options, cols, mean, comps, ev, ratio, s, JsonCodec.field(n, "samples").asLong());
     }
 
     /** Equal when every fitted field is equal (bitwise for doubles). */

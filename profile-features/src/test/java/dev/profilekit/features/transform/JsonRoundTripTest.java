@@ -65,15 +65,25 @@ class JsonRoundTripTest {
                 ColumnSelection::toJson, ColumnSelection::fromJson);
     }
 
+    /** Before the shared codec the transforms spelled NaN "NaN"; such documents still read. */
+    @Test
+    void documentsWithTheOldNaNSpellingStillRead() {
+        ColumnSelection s = FeatureSelection.topK(DATA, new double[] {0.3, -0.7, 1.0 / 3, Double.NaN}, 4, true);
+        String json = s.toJson();
+        assertThat(json).contains("null").doesNotContain("\"NaN\"");
+        String old = json.replace("null", "\"NaN\"");
+        assertThat(ColumnSelection.fromJson(old)).isEqualTo(s);
+    }
+
     @Test
     void readingChecksFormatAndVersion() {
         String json = Scaler.zScore(DATA).toJson();
         assertThatThrownBy(() -> Pca.fromJson(json))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("json format must be 'profilekit.pca', was \"profilekit.scaler\"");
+                .hasMessage("json format must be 'profilekit.pca', was 'profilekit.scaler'");
         assertThatThrownBy(() -> Scaler.fromJson(json.replace("\"version\":1", "\"version\":2")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("json profilekit.scaler version must be 1, was 2");
+                .hasMessage("unsupported profilekit.scaler version 2, this library reads version 1");
         assertThatThrownBy(() -> Scaler.fromJson("{not json"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("json is not valid JSON");
     }

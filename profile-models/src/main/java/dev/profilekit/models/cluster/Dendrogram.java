@@ -3,8 +3,9 @@ package dev.profilekit.models.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.models.ModelInfo;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.models.io.ModelInfoJson;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -130,12 +131,12 @@ public final class Dendrogram {
 
     /** The versioned JSON form; {@link #fromJson(String)} restores an equal tree. */
     public String toJson() {
-        ObjectNode root = ModelJson.header(FORMAT, VERSION);
+        ObjectNode root = JsonCodec.header(FORMAT, VERSION);
         root.put("linkage", linkage.name());
         root.put("points", points);
-        root.set("merges", ModelJson.matrix(merges));
-        root.set("info", ModelJson.info(info));
-        return ModelJson.write(root);
+        root.set("merges", JsonCodec.matrix(merges));
+        root.set("info", ModelInfoJson.write(info));
+        return JsonCodec.write(root);
     }
 
     /**
@@ -144,19 +145,19 @@ public final class Dendrogram {
      * @throws IllegalArgumentException if the text is not a {@code profilekit.dendrogram} version 1 object
      */
     public static Dendrogram fromJson(String json) {
-        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
-        String name = ModelJson.field(root, "linkage").asText();
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
+        String name = JsonCodec.field(root, "linkage").asText();
         Linkage linkage;
         try {
             linkage = Linkage.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown linkage '" + name + "'", e);
         }
-        double[][] merges = ModelJson.readMatrix(root, "merges");
-        int points = ModelJson.field(root, "points").intValue();
+        double[][] merges = JsonCodec.readMatrix(root, "merges");
+        int points = JsonCodec.field(root, "points").intValue();
         Checks.requireArgument(points == merges.length + 1, "points %d does not match %d merges",
                 points, merges.length);
-        return new Dendrogram(merges, linkage, ModelJson.readInfo(root));
+        return new Dendrogram(merges, linkage, ModelInfoJson.read(root));
     }
 
     @Override

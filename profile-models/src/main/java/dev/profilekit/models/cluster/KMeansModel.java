@@ -3,8 +3,9 @@ package dev.profilekit.models.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.models.ModelInfo;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.models.io.ModelInfoJson;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -111,8 +112,8 @@ public final class KMeansModel {
 
     /** The versioned JSON form; {@link #fromJson(String)} restores an equal model. */
     public String toJson() {
-        ObjectNode root = ModelJson.header(FORMAT, VERSION);
-        root.set("centroids", ModelJson.matrix(centroids));
+        ObjectNode root = JsonCodec.header(FORMAT, VERSION);
+        root.set("centroids", JsonCodec.matrix(centroids));
         if (Double.isNaN(inertia)) {
             root.putNull("inertia");
         } else {
@@ -120,8 +121,8 @@ public final class KMeansModel {
         }
         root.put("iterations", iterations);
         root.put("converged", converged);
-        root.set("info", ModelJson.info(info));
-        return ModelJson.write(root);
+        root.set("info", ModelInfoJson.write(info));
+        return JsonCodec.write(root);
     }
 
     /**
@@ -130,12 +131,12 @@ public final class KMeansModel {
      * @throws IllegalArgumentException if the text is not a {@code profilekit.kmeans} version 1 object
      */
     public static KMeansModel fromJson(String json) {
-        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
         JsonNode in = root.get("inertia");
         double inertia = in == null || in.isNull() ? Double.NaN : in.doubleValue();
-        return new KMeansModel(ModelJson.readMatrix(root, "centroids"), inertia,
-                ModelJson.field(root, "iterations").intValue(), ModelJson.field(root, "converged").booleanValue(),
-                ModelJson.readInfo(root));
+        return new KMeansModel(JsonCodec.readMatrix(root, "centroids"), inertia,
+                JsonCodec.field(root, "iterations").intValue(), JsonCodec.field(root, "converged").booleanValue(),
+                ModelInfoJson.read(root));
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.profilekit.models.regression;
 
+import dev.profilekit.models.optim.LineSearch;
+
 /**
  * Limited-memory BFGS for the penalised logistic objective of {@link LogisticRegression} (Nocedal, "Updating
  * quasi-Newton matrices with limited storage", Math. Comp. 35, 1980; Nocedal &amp; Wright, <i>Numerical
- * Optimization</i>, 2nd ed., Algorithm 7.4 (two-loop recursion) with an Armijo backtracking line search).
+ * Optimization</i>, 2nd ed., Algorithm 7.4 (two-loop recursion) with the module's Armijo backtracking {@link LineSearch}).
  *
  * <p>Each iteration costs one or a few O(n d) passes (value and gradient together) plus O(m d) for the
  * two-loop recursion with m = {@value #MEMORY} stored pairs. Pairs with non-positive curvature
@@ -12,14 +14,14 @@ package dev.profilekit.models.regression;
 final class LbfgsLogistic {
 
     static final int MEMORY = 10;
-    private static final double ARMIJO = 1e-4;
-    private static final int MAX_HALVINGS = 60;
 
     private final double[][] x;
     private final int[] y;
     private final LogisticOptions options;
     private final int p;
     final double[] theta;
+    /** The gradient norm at theta during the current line search (read by its roundoff rule). */
+    private double gradientNorm;
 
     LbfgsLogistic(double[][] x, int[] y, LogisticOptions options, double[] start) {
         this.x = x;
@@ -38,8 +40,10 @@ final class LbfgsLogistic {
         int newest = -1;
         double[] g = new double[p];
         double[] direction = new double[p];
-        double[] trial = new double[p];
         double[] gTrial = new double[p];
+        LineSearch search = new LineSearch(p);
+        LineSearch.Objective objective = t -> valueAndGradient(t, gTrial);
+        LineSearch.RoundoffRule roundoff = (t, value) -> norm(gTrial) < gradientNorm;
         double f = valueAndGradient(theta, g);
         int iteration = 0;
         while (true) {
@@ -79,24 +83,13 @@ final class LbfgsLogistic {
                 }
                 slope = -gNorm;
             }
-            // In the roundoff regime the change in f is noise; accept a step there if it reduces the gradient norm.
-            boolean roundoff = -slope <= 1e-10 * (1 + Math.abs(f));
-            double t = 1;
-            double fTrial = Double.NaN;
-            boolean accepted = false;
-            for (int h = 0; h <= MAX_HALVINGS && !accepted; h++) {
-                for (int j = 0; j < p; j++) {
-                    trial[j] = theta[j] + t * direction[j];
-                }
-                fTrial = valueAndGradient(trial, gTrial);
-                accepted = fTrial <= f + ARMIJO * t * slope || (roundoff && norm(gTrial) < gNorm);
-                if (!accepted) {
-                    t *= 0.5;
-                }
-            }
-            if (!accepted) {
+            // In the roundoff regime the change in f is noise; a step is accepted there if it reduces the gradient norm.
+            gradientNorm = gNorm;
+            if (!search.search(theta, f, direction, slope, objective, roundoff)) {
                 return new Convergence(false, iteration, gNorm, f); // no progress possible at this precision
             }
+            double[] trial = search.point(); // the objective's last call was here, so gTrial is its gradient
+            double fTrial = search.value();
             double sy = 0;
             for (int j = 0; j < p; j++) {
                 sy += (trial[j] - theta[j]) * (gTrial[j] - g[j]);

@@ -3,8 +3,9 @@ package dev.profilekit.models.regression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.models.ModelInfo;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.models.io.ModelInfoJson;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -106,35 +107,35 @@ public final class LinearModel {
 
     /** This model as versioned JSON ({@value #FORMAT}, version {@value #VERSION}). */
     public String toJson() {
-        ObjectNode root = ModelJson.header(FORMAT, VERSION);
+        ObjectNode root = JsonCodec.header(FORMAT, VERSION);
         root.put("intercept", intercept);
-        root.set("coefficients", ModelJson.doubles(coefficients));
-        root.set("featureNames", ModelJson.strings(featureNames));
+        root.set("coefficients", JsonCodec.doubles(coefficients));
+        root.set("featureNames", JsonCodec.strings(featureNames));
         root.put("trainingR2", trainingR2);
         if (statistics != null) {
             ObjectNode s = root.putObject("olsStatistics");
             s.put("degreesOfFreedom", statistics.degreesOfFreedom());
             s.put("residualStandardError", statistics.residualStandardError());
             s.put("interceptStandardError", statistics.interceptStandardError());
-            s.set("coefficientStandardErrors", ModelJson.doubles(statistics.coefficientStandardErrors()));
+            s.set("coefficientStandardErrors", JsonCodec.doubles(statistics.coefficientStandardErrors()));
         }
-        root.set("info", ModelJson.info(info));
-        return ModelJson.write(root);
+        root.set("info", ModelInfoJson.write(info));
+        return JsonCodec.write(root);
     }
 
     /** Reads a model written by {@link #toJson()}; fails on another format or version. */
     public static LinearModel fromJson(String json) {
-        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
         OlsStatistics s = null;
         JsonNode sn = root.get("olsStatistics");
         if (sn != null && !sn.isNull()) {
-            s = new OlsStatistics(ModelJson.readInt(sn, "degreesOfFreedom"),
-                    ModelJson.readDouble(sn, "residualStandardError"), ModelJson.readDouble(sn, "interceptStandardError"),
-                    ModelJson.readDoubles(sn, "coefficientStandardErrors"));
+            s = new OlsStatistics(JsonCodec.readInt(sn, "degreesOfFreedom"),
+                    JsonCodec.readDouble(sn, "residualStandardError"), JsonCodec.readDouble(sn, "interceptStandardError"),
+                    JsonCodec.readDoubles(sn, "coefficientStandardErrors"));
         }
-        return new LinearModel(ModelJson.readDouble(root, "intercept"), ModelJson.readDoubles(root, "coefficients"),
-                ModelJson.readStrings(root, "featureNames"), ModelJson.readDouble(root, "trainingR2"), s,
-                ModelJson.readInfo(root));
+        return new LinearModel(JsonCodec.readDouble(root, "intercept"), JsonCodec.readDoubles(root, "coefficients"),
+                JsonCodec.readStringList(root, "featureNames"), JsonCodec.readDouble(root, "trainingR2"), s,
+                ModelInfoJson.read(root));
     }
 
     @Override

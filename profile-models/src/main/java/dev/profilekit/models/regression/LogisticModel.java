@@ -3,8 +3,9 @@ package dev.profilekit.models.regression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.models.ModelInfo;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.models.io.ModelInfoJson;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -144,10 +145,10 @@ public final class LogisticModel {
 
     /** This model as versioned JSON ({@value #FORMAT}, version {@value #VERSION}). */
     public String toJson() {
-        ObjectNode root = ModelJson.header(FORMAT, VERSION);
+        ObjectNode root = JsonCodec.header(FORMAT, VERSION);
         root.put("intercept", intercept);
-        root.set("coefficients", ModelJson.doubles(coefficients));
-        root.set("featureNames", ModelJson.strings(featureNames));
+        root.set("coefficients", JsonCodec.doubles(coefficients));
+        root.set("featureNames", JsonCodec.strings(featureNames));
         if (convergence != null) {
             ObjectNode c = root.putObject("convergence");
             c.put("converged", convergence.converged());
@@ -155,8 +156,8 @@ public final class LogisticModel {
             c.put("gradientNorm", convergence.gradientNorm());
             c.put("objective", convergence.objective());
         }
-        root.set("info", ModelJson.info(info));
-        return ModelJson.write(root);
+        root.set("info", ModelInfoJson.write(info));
+        return JsonCodec.write(root);
     }
 
     /**
@@ -165,15 +166,15 @@ public final class LogisticModel {
      * @throws IllegalArgumentException if the text is not such a model, or has another format or version
      */
     public static LogisticModel fromJson(String json) {
-        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
         Convergence c = null;
         JsonNode cn = root.get("convergence");
         if (cn != null && !cn.isNull()) {
-            c = new Convergence(ModelJson.field(cn, "converged").asBoolean(), ModelJson.readInt(cn, "iterations"),
-                    ModelJson.readDouble(cn, "gradientNorm"), ModelJson.readDouble(cn, "objective"));
+            c = new Convergence(JsonCodec.field(cn, "converged").asBoolean(), JsonCodec.readInt(cn, "iterations"),
+                    JsonCodec.readDouble(cn, "gradientNorm"), JsonCodec.readDouble(cn, "objective"));
         }
-        return new LogisticModel(ModelJson.readDouble(root, "intercept"), ModelJson.readDoubles(root, "coefficients"),
-                ModelJson.readStrings(root, "featureNames"), c, ModelJson.readInfo(root));
+        return new LogisticModel(JsonCodec.readDouble(root, "intercept"), JsonCodec.readDoubles(root, "coefficients"),
+                JsonCodec.readStringList(root, "featureNames"), c, ModelInfoJson.read(root));
     }
 
     @Override

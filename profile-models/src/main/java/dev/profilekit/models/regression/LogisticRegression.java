@@ -2,6 +2,7 @@ package dev.profilekit.models.regression;
 
 import dev.profilekit.features.Checks;
 import dev.profilekit.models.ModelInfo;
+import dev.profilekit.models.optim.LineSearch;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Batch binary logistic regression by Newton's method (iteratively reweighted least squares) with a
- * Cholesky solve of the Hessian (EJML) and a backtracking (Armijo) line search, or by L-BFGS for many features
+ * Cholesky solve of the Hessian (EJML) and the module's backtracking Armijo {@link LineSearch}, or by L-BFGS for many features
  * (see {@link LogisticSolver}).
  *
  * <p>Minimises {@code f(b, w) = sum_i c_{y_i} [log(1 + exp(z_i)) - y_i z_i] + (lambda / 2) ||w||^2} with
@@ -30,10 +31,6 @@ public final class LogisticRegression {
     private static final Logger LOG = LoggerFactory.getLogger(LogisticRegression.class);
     /** {@link LogisticSolver#AUTO} uses Newton up to this many features and L-BFGS beyond. */
     public static final int AUTO_NEWTON_MAX_FEATURES = 32;
-    /** Armijo sufficient-decrease constant. */
-    private static final double ARMIJO = 1e-4;
-    /** Halvings of the step before giving up on the line search. */
-    private static final int MAX_HALVINGS = 60;
 
     private LogisticRegression() {
     }
@@ -120,7 +117,7 @@ public final class LogisticRegression {
         private final DMatrixRMaj hessian;
         private final DMatrixRMaj rhs;
         private final DMatrixRMaj step;
-        private final double[] trial;
+        private final LineSearch search;
 
         Newton(double[][] x, int[] y, LogisticOptions options) {
             this.x = x;
@@ -132,8 +129,8 @@ public final class LogisticRegression {
             this.hessian = new DMatrixRMaj(p, p);
             this.rhs = new DMatrixRMaj(p, 1);
             this.step = new DMatrixRMaj(p, 1);
-            this.trial = new double[p];
-theta[0] = startIntercept(y, options);
+            this.search = new LineSearch(p);
+            theta[0] = startIntercept(y, options);
         }
 
         Convergence run() {
@@ -156,26 +153,12 @@ theta[0] = startIntercept(y, options);
                 }
                 // Close to the optimum the decrease (~ -slope / 2) drops below the roundoff in f, so the Armijo
                 // test becomes noise; there the full Newton step is taken as is (quadratic convergence).
-                boolean quadraticRegime = -slope <= 1e-10 * (1 + Math.abs(f));
-                double t = 1;
-                double fTrial = Double.NaN;
-                for (int h = 0; h <= MAX_HALVINGS; h++) {
-                    for (int k = 0; k < p; k++) {
-                        trial[k] = theta[k] + t * step.data[k];
-                    }
-                    fTrial = objective(trial);
-                    if (quadraticRegime || fTrial <= f + ARMIJO * t * slope) {
-                        break;
-                    }
-                    t *= 0.5;
+                if (!search.search(theta, f, step.data, slope, this::objective, LineSearch.RoundoffRule.FULL_STEP)) {
+                    // no sufficient decrease even for a tiny step: we are at the roundoff floor; report the current point
+                    return new Convergence(gNorm <= options.tolerance(), iteration, gNorm, f);
                 }
-                if (!(fTrial <= f) && !quadraticRegime) {
-                    // no decrease even for a tiny step: we are at the roundoff floor; report the current point
-                    derivatives();
-                    return new Convergence(norm(gradient) <= options.tolerance(), iteration, norm(gradient), f);
-                }
-                System.arraycopy(trial, 0, theta, 0, p);
-                f = fTrial;
+                System.arraycopy(search.point(), 0, theta, 0, p);
+                f = search.value();
             }
         }
 

@@ -3,8 +3,9 @@ package dev.profilekit.models.timeseries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.models.ModelInfo;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.models.io.ModelInfoJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -318,20 +319,20 @@ public final class ArimaModel {
 
     /** The versioned JSON form; {@link #fromJson(String)} restores an equal model. */
     public String toJson() {
-        ObjectNode root = ModelJson.header(FORMAT, VERSION);
+        ObjectNode root = JsonCodec.header(FORMAT, VERSION);
         root.putArray("order").add(order.p()).add(order.d()).add(order.q());
         root.put("constant", constant);
-        root.set("params", ModelJson.doubles(params()));
-        root.set("standardErrors", ModelJson.nullableDoubles(standardErrors));
+        root.set("params", JsonCodec.doubles(params()));
+        root.set("standardErrors", JsonCodec.doubles(standardErrors));
         root.put("loglike", loglike);
         root.put("observations", observations);
         root.put("iterations", iterations);
         root.put("converged", converged);
-        root.set("state", ModelJson.doubles(state));
-        root.set("stateCovariance", ModelJson.matrix(stateCovariance));
-        root.set("levels", ModelJson.doubles(levels));
-        root.set("info", ModelJson.info(info));
-        return ModelJson.write(root);
+        root.set("state", JsonCodec.doubles(state));
+        root.set("stateCovariance", JsonCodec.matrix(stateCovariance));
+        root.set("levels", JsonCodec.doubles(levels));
+        root.set("info", ModelInfoJson.write(info));
+        return JsonCodec.write(root);
     }
 
     /**
@@ -341,12 +342,12 @@ public final class ArimaModel {
      *                                  inconsistent (parameter count against order)
      */
     public static ArimaModel fromJson(String json) {
-        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
-        JsonNode o = ModelJson.field(root, "order");
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
+        JsonNode o = JsonCodec.field(root, "order");
         Checks.requireArgument(o.isArray() && o.size() == 3, "order must be [p, d, q], was %s", o);
         ArimaOrder order = ArimaOrder.of(o.get(0).intValue(), o.get(1).intValue(), o.get(2).intValue());
-        boolean constant = ModelJson.field(root, "constant").booleanValue();
-        double[] params = ModelJson.readDoubles(root, "params");
+        boolean constant = JsonCodec.field(root, "constant").booleanValue();
+        double[] params = JsonCodec.readDoubles(root, "params");
         int k = (constant ? 1 : 0) + order.p() + order.q() + 1;
         Checks.requireArgument(params.length == k, "params has %d values, %s%s needs %d", params.length, order,
                 constant ? " with constant" : "", k);
@@ -358,13 +359,13 @@ public final class ArimaModel {
         i += order.q();
         double sigma2 = params[i];
         return new ArimaModel(order, constant, mean, ar, ma, sigma2,
-                ModelJson.readNullableDoubles(root, "standardErrors"),
-                ModelJson.field(root, "loglike").doubleValue(), ModelJson.field(root, "observations").intValue(),
-                ModelJson.field(root, "iterations").intValue(), ModelJson.field(root, "converged").booleanValue(),
-                ModelJson.readDoubles(root, "state"),
-                ModelJson.readMatrix(root, "stateCovariance"),
-                ModelJson.readDoubles(root, "levels"),
-                ModelJson.readInfo(root));
+                JsonCodec.readDoubles(root, "standardErrors"),
+                JsonCodec.field(root, "loglike").doubleValue(), JsonCodec.field(root, "observations").intValue(),
+                JsonCodec.field(root, "iterations").intValue(), JsonCodec.field(root, "converged").booleanValue(),
+                JsonCodec.readDoubles(root, "state"),
+                JsonCodec.readMatrix(root, "stateCovariance"),
+                JsonCodec.readDoubles(root, "levels"),
+                ModelInfoJson.read(root));
     }
 
     @Override

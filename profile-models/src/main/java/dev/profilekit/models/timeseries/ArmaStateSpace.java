@@ -36,6 +36,45 @@ final class ArmaStateSpace {
         return phi;
     }
 
+    /**
+     * The Jacobian of {@link #constrainAr}: {@code jac[i][k] = d phi_i / d u_{from + k}}, by forward-mode
+     * differentiation of the same Durbin-Levinson recursion. O(count³).
+     */
+    static double[][] constrainArJacobian(double[] u, int from, int count) {
+        double[] phi = new double[count];
+        double[] tmp = new double[count];
+        double[][] dphi = new double[count][count]; // dphi[k][i] = d phi_i / d u_k
+        double[][] dtmp = new double[count][count];
+        for (int k = 0; k < count; k++) {
+            double x = u[from + k];
+            double s = Math.sqrt(1 + x * x);
+            double r = x / s;
+            double dr = 1 / (s * s * s);
+            for (int i = 0; i < k; i++) {
+                tmp[i] = phi[i] - r * phi[k - 1 - i];
+            }
+            for (int m = 0; m <= k; m++) {
+                double drm = m == k ? dr : 0.0;
+                for (int i = 0; i < k; i++) {
+                    dtmp[m][i] = dphi[m][i] - drm * phi[k - 1 - i] - r * dphi[m][k - 1 - i];
+                }
+            }
+            System.arraycopy(tmp, 0, phi, 0, k);
+            phi[k] = r;
+            for (int m = 0; m <= k; m++) {
+                System.arraycopy(dtmp[m], 0, dphi[m], 0, k);
+                dphi[m][k] = m == k ? dr : 0.0;
+            }
+        }
+        double[][] jac = new double[count][count];
+        for (int i = 0; i < count; i++) {
+            for (int k = 0; k < count; k++) {
+                jac[i][k] = dphi[k][i];
+            }
+        }
+        return jac;
+    }
+
     /** Unconstrained reals to the coefficients of an invertible MA polynomial 1 + sum theta_j B^j. */
     static double[] constrainMa(double[] u, int from, int count) {
         double[] theta = constrainAr(u, from, count);
@@ -206,22 +245,10 @@ final class ArmaStateSpace {
         double sumLogF = 0;
         double ss = 0;
         boolean steady = false;
-        double[] gain = new double[r];
-        double logF = 0;
-        for (int t = 0; t < w.length; t++) {
+        int n = w.length;
+        int t = 0;
+        for (; t < n && !steady; t++) {
             double v = w[t] - mean - a[0];
-            if (steady) {
-                // P has reached its fixed point: the gain and F no longer change (the steady-state filter)
-                sumLogF += logF;
-                ss += v * v / p[0][0];
-                for (int i = 0; i < r; i++) {
-                    au[i] = a[i] + gain[i] * v;
-                }
-                for (int i = 0; i < r; i++) {
-                    a[i] = phi[i] * au[0] + (i + 1 < r ? au[i + 1] : 0.0);
-                }
-                continue;
-            }
             double f = p[0][0];
             if (!(f > 0) || !Double.isFinite(f)) {
                 return null;
@@ -254,12 +281,61 @@ final class ArmaStateSpace {
                     p[j][i] = val;
                 }
             }
-            if (change <= STEADY_TOLERANCE * Math.max(1.0, size) && p[0][0] > 0) {
-                steady = true;
-                logF = Math.log(p[0][0]);
-                for (int i = 0; i < r; i++) {
-                    gain[i] = p[i][0] / p[0][0];
+            steady = change <= STEADY_TOLERANCE * Math.max(1.0, size) && p[0][0] > 0;
+        }
+        if (t < n) {
+            // P has reached its fixed point: the gain and F no longer change (the steady-state filter). Each of the
+            // remaining steps is O(r) and allocation-free: a|t = a + K v, then a = T a|t done in place (T shifts a up
+            // and adds phi times the first element). The arithmetic is the general step's, operation for operation.
+            double f = p[0][0];
+            double logF = Math.log(f);
+            double[] gain = new double[r];
+            for (int i = 0; i < r; i++) {
+                gain[i] = p[i][0] / f;
+            }
+            double g0 = gain[0];
+            int last = r - 1;
+            if (r <= 3) {
+                // The common small models (p <= 3, q <= 2), state in registers, unused slots 0, in innovations
+                // form: with y = w_t - mean, v = y - a_0 and L = T K, a' = T (a + K v) = (T - L e_1') a + L y, i.e.
+                // a'_i = c_i a_0 + a_{i+1} + L_i y with c_i = phi_i - L_i. The recursion through a_0 is then one
+                // multiply-add per step (the textbook order is four dependent operations); equal up to rounding.
+                double a0 = a[0];
+                double a1 = r > 1 ? a[1] : 0.0;
+                double a2 = r > 2 ? a[2] : 0.0;
+                double l0 = phi[0] * g0 + (r > 1 ? gain[1] : 0.0);
+                double l1 = r > 1 ? phi[1] * g0 + (r > 2 ? gain[2] : 0.0) : 0.0;
+                double l2 = r > 2 ? phi[2] * g0 : 0.0;
+                double c0 = phi[0] - l0;
+                double c1 = r > 1 ? phi[1] - l1 : 0.0;
+                double c2 = r > 2 ? phi[2] - l2 : 0.0;
+                for (; t < n; t++) {
+                    double y = w[t] - mean;
+                    double v = y - a0;
+                    sumLogF += logF;
+                    ss += v * v / f;
+                    double n0 = c0 * a0 + (a1 + l0 * y);
+                    a1 = c1 * a0 + (a2 + l1 * y);
+                    a2 = c2 * a0 + l2 * y;
+                    a0 = n0;
                 }
+                a[0] = a0;
+                if (r > 1) {
+                    a[1] = a1;
+                }
+                if (r > 2) {
+                    a[2] = a2;
+                }
+            }
+            for (; t < n; t++) {
+                double v = w[t] - mean - a[0];
+                sumLogF += logF;
+                ss += v * v / f;
+                double au0 = a[0] + g0 * v;
+                for (int i = 0; i < last; i++) {
+                    a[i] = phi[i] * au0 + (a[i + 1] + gain[i + 1] * v);
+                }
+                a[last] = phi[last] * au0;
             }
         }
         FilterResult res = new FilterResult();
@@ -393,6 +469,71 @@ final class ArmaStateSpace {
     }
 
     /**
+     * {@link #conditionalSumOfSquares} and its gradient in one pass: {@code grad} (length 1 + p + q) receives
+     * d SS / d mean, d SS / d phi_i, d SS / d theta_j, from the derivative recursions of the residuals
+     * (d e_t / d phi_i = -(w_{t-1-i} - mean) - sum_j theta_j d e_{t-1-j} / d phi_i, and likewise for theta and the
+     * mean). O(n (p + q + 1) q) time.
+     *
+     * @return the sum of squares, NaN if not finite (grad is then unspecified)
+     */
+    static double conditionalSumOfSquaresGradient(double[] w, double mean, double[] ar, double[] ma, double[] grad) {
+        int p = ar.length;
+        int q = ma.length;
+        int n = w.length;
+        int k = 1 + p + q;
+        // Residuals and their derivatives for the last q + 1 steps: slot s mod ring holds e_s and d e_s / d param
+        // (params mean, phi, theta). Step t writes the slot of t - q - 1, which no longer is read, and every lag it
+        // reads that is before p (or before 0) is a slot not yet written, so it reads the recursion's zeros.
+        int ring = q + 1;
+        double[] e = new double[ring];
+        double[] de = new double[ring * k];
+        int[] lag = new int[q];
+        double[] dss = new double[k];
+        double sumPhi = 0;
+        for (double v : ar) {
+            sumPhi += v;
+        }
+        double ss = 0;
+        int cur = p % ring;
+        for (int t = p; t < n; t++) {
+            int base = cur * k;
+            double v = w[t] - mean;
+            for (int i = 0; i < p; i++) {
+                double x = w[t - 1 - i] - mean;
+                v -= ar[i] * x;
+                de[base + 1 + i] = -x;
+            }
+            de[base] = -1 + sumPhi;
+            for (int j = 0; j < q; j++) {
+                int slot = cur - 1 - j;
+                slot = slot < 0 ? slot + ring : slot;
+                lag[j] = slot * k;
+                double ej = e[slot];
+                v -= ma[j] * ej;
+                de[base + 1 + p + j] = -ej;
+            }
+            for (int j = 0; j < q; j++) {
+                int prev = lag[j];
+                double th = ma[j];
+                for (int c = 0; c < k; c++) {
+                    de[base + c] -= th * de[prev + c];
+                }
+            }
+            e[cur] = v;
+            ss += v * v;
+            double twoV = 2 * v;
+            for (int c = 0; c < k; c++) {
+                dss[c] += twoV * de[base + c];
+            }
+            if (++cur == ring) {
+                cur = 0;
+            }
+        }
+        System.arraycopy(dss, 0, grad, 0, k);
+        return Double.isFinite(ss) ? ss : Double.NaN;
+    }
+
+    /**
      * Conditional sum of squares (R's "CSS"): residuals e_t of the ARMA recursion for t >= p with e_t = 0 before,
      * summed squared; NaN if not finite.
      */
@@ -400,18 +541,26 @@ final class ArmaStateSpace {
         int p = ar.length;
         int q = ma.length;
         int n = w.length;
-        double[] e = new double[n];
+        int ring = Math.max(q, 1);
+        double[] e = new double[ring]; // e_s at s mod ring: only the last q residuals are read
         double ss = 0;
+        int cur = p % ring; // t mod ring, kept without a division per step
         for (int t = p; t < n; t++) {
             double v = w[t] - mean;
             for (int i = 0; i < p; i++) {
                 v -= ar[i] * (w[t - 1 - i] - mean);
             }
             for (int j = 0; j < q && t - 1 - j >= 0; j++) {
-                v -= ma[j] * e[t - 1 - j];
+                int slot = cur - 1 - j;
+                v -= ma[j] * e[slot < 0 ? slot + ring : slot];
             }
-            e[t] = v;
+            if (q > 0) {
+                e[cur] = v;
+            }
             ss += v * v;
+            if (++cur == ring) {
+                cur = 0;
+            }
         }
         return Double.isFinite(ss) ? ss : Double.NaN;
     }

@@ -3,8 +3,9 @@ package dev.profilekit.models.tree;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.models.ModelInfo;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.models.io.ModelInfoJson;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -86,18 +87,18 @@ public final class DecisionTreeModel {
 
     /** This model as versioned JSON ({@value #FORMAT}, version {@value #VERSION}). */
     public String toJson() {
-        ObjectNode root = ModelJson.header(FORMAT, VERSION);
+        ObjectNode root = JsonCodec.header(FORMAT, VERSION);
         root.set("tree", tree.toJson());
-        root.set("featureImportances", ModelJson.doubles(featureImportances));
-        root.set("info", ModelJson.info(info));
-        return ModelJson.write(root);
+        root.set("featureImportances", JsonCodec.doubles(featureImportances));
+        root.set("info", ModelInfoJson.write(info));
+        return JsonCodec.write(root);
     }
 
     /** Reads a model written by {@link #toJson()}; fails on another format, version or a malformed tree. */
     public static DecisionTreeModel fromJson(String json) {
-        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
-        return new DecisionTreeModel(Tree.fromJson(ModelJson.field(root, "tree")),
-                ModelJson.readDoubles(root, "featureImportances"), ModelJson.readInfo(root));
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
+        return new DecisionTreeModel(Tree.fromJson(JsonCodec.field(root, "tree")),
+                JsonCodec.readDoubles(root, "featureImportances"), ModelInfoJson.read(root));
     }
 
     @Override

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.features.Checks;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.models.ModelInfo;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.models.io.ModelInfoJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,32 +106,32 @@ public final class RandomForestModel {
 
     /** This model as versioned JSON ({@value #FORMAT}, version {@value #VERSION}). */
     public String toJson() {
-        ObjectNode root = ModelJson.header(FORMAT, VERSION);
+        ObjectNode root = JsonCodec.header(FORMAT, VERSION);
         ArrayNode array = root.putArray("trees");
         for (Tree t : trees) {
             array.add(t.toJson());
         }
-        root.set("featureImportances", ModelJson.doubles(featureImportances));
+        root.set("featureImportances", JsonCodec.doubles(featureImportances));
         if (oobScore == null) {
             root.putNull("oobScore");
         } else {
             root.put("oobScore", oobScore.doubleValue());
         }
-        root.set("info", ModelJson.info(info));
-        return ModelJson.write(root);
+        root.set("info", ModelInfoJson.write(info));
+        return JsonCodec.write(root);
     }
 
     /** Reads a model written by {@link #toJson()}; fails on another format, version or a malformed tree. */
     public static RandomForestModel fromJson(String json) {
-        JsonNode root = ModelJson.read(json, FORMAT, VERSION);
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
         List<Tree> trees = new ArrayList<>();
-        for (JsonNode t : ModelJson.field(root, "trees")) {
+        for (JsonNode t : JsonCodec.field(root, "trees")) {
             trees.add(Tree.fromJson(t));
         }
         JsonNode oob = root.get("oobScore");
         Double oobScore = oob == null || oob.isNull() ? null : oob.doubleValue();
-        return new RandomForestModel(trees, ModelJson.readDoubles(root, "featureImportances"), oobScore,
-                ModelJson.readInfo(root));
+        return new RandomForestModel(trees, JsonCodec.readDoubles(root, "featureImportances"), oobScore,
+                ModelInfoJson.read(root));
     }
 
     @Override

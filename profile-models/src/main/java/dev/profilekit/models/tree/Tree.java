@@ -2,7 +2,7 @@ package dev.profilekit.models.tree;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.profilekit.models.io.ModelJson;
+import dev.profilekit.features.io.JsonCodec;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -92,26 +92,26 @@ final class Tree {
     }
 
     ObjectNode toJson() {
-        ObjectNode node = ModelJson.objectNode();
+        ObjectNode node = JsonCodec.objectNode();
         node.put("numFeatures", numFeatures);
         node.put("numClasses", numClasses);
-        node.set("feature", ModelJson.ints(feature));
-        node.set("threshold", ModelJson.doubles(threshold));
-        node.set("left", ModelJson.ints(left));
-        node.set("right", ModelJson.ints(right));
-        node.set("value", ModelJson.matrix(value));
-        node.set("impurity", ModelJson.doubles(impurity));
-        node.set("weight", ModelJson.doubles(weight));
+        node.set("feature", JsonCodec.ints(feature));
+        node.set("threshold", JsonCodec.doubles(threshold));
+        node.set("left", JsonCodec.ints(left));
+        node.set("right", JsonCodec.ints(right));
+        node.set("value", JsonCodec.matrix(value));
+        node.set("impurity", JsonCodec.doubles(impurity));
+        node.set("weight", JsonCodec.doubles(weight));
         return node;
     }
 
     static Tree fromJson(JsonNode node) {
-        double[][] value = ModelJson.readMatrix(node, "value");
-        return new Tree(ModelJson.readInt(node, "numFeatures"), ModelJson.readInt(node, "numClasses"),
-                ModelJson.readInts(node, "feature"), ModelJson.readDoubles(node, "threshold"),
-                ModelJson.readInts(node, "left"), ModelJson.readInts(node, "right"), value,
-                ModelJson.readDoubles(node, "impurity"),
-                ModelJson.readDoubles(node, "weight"));
+        double[][] value = JsonCodec.readMatrix(node, "value");
+        return new Tree(JsonCodec.readInt(node, "numFeatures"), JsonCodec.readInt(node, "numClasses"),
+                JsonCodec.readInts(node, "feature"), JsonCodec.readDoubles(node, "threshold"),
+                JsonCodec.readInts(node, "left"), JsonCodec.readInts(node, "right"), value,
+                JsonCodec.readDoubles(node, "impurity"),
+                JsonCodec.readDoubles(node, "weight"));
     }
 
     @Override

@@ -143,7 +143,7 @@ class KMeansTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 2");
         assertThatThrownBy(() -> KMeansModel.fromJson(json.replace("profilekit.kmeans", "profilekit.other")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected format 'profilekit.kmeans', was 'profilekit.other'");
+                .hasMessageContaining("format must be 'profilekit.kmeans', was 'profilekit.other'");
         assertThatThrownBy(() -> KMeansModel.fromJson("{nope"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
     }
