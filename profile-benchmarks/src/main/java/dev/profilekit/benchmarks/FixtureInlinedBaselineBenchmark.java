@@ -1,6 +1,6 @@
 package dev.profilekit.benchmarks;
 
-import dev.profilekit.core.Event;
+import dev.profilekit.core.engine.Event;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -3,8 +3,8 @@ package dev.profilekit.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.profilekit.core.Event;
-import dev.profilekit.core.ProfileUpdater;
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.ProfileUpdater;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

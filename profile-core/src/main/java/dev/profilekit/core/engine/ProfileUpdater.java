@@ -93,6 +93,14 @@ public final class ProfileUpdater implements AutoCloseable {
         return compiled.schema;
     }
 
+    /**
+     * The compiled schema as models read it: feature readers by name and event type ids. A
+     * {@link dev.profilekit.core.live.VectorPipeline} binds to it to read this updater's profiles.
+     */
+    public dev.profilekit.core.live.FeatureAccess features() {
+        return compiled;
+    }
+
     /** The bounds events are checked against. */
     public EventLimits limits() {
         return limits;

@@ -115,25 +115,11 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
 
     @Override
     public void checkInputs(UserView s, long asOf) {
-        double[] x = scratch.get();
         if (propensity != null) {
-            propensity.vectorizer.vectorize(s, asOf, x);
-            requireFinite(s, x, propensity.vectorizer.dimension(), "propensity");
+            propensity.checkInputs(s, asOf);
         }
         if (segments != null) {
-            segments.vectorizer.vectorize(s, asOf, x);
-            requireFinite(s, x, segments.vectorizer.dimension(), "segments");
-        }
-    }
-
-    /** Infinity anywhere, or NaN where the input has no missing-value rule, would poison a model. */
-    private static void requireFinite(UserView s, double[] x, int d, String model) {
-        for (int j = 0; j < d; j++) {
-            if (Double.isInfinite(x[j])) {
-                throw new dev.profilekit.core.engine.InvalidEventException(
-                        dev.profilekit.core.engine.InvalidEventException.Reason.OVERFLOW, "the " + model
-                        + " input " + j + " of user '" + s.user() + "' would be non-finite");
-            }
+            segments.checkInputs(s, asOf);
         }
     }
 

@@ -321,6 +321,23 @@ final class LivePropensity implements LiveModel<PropensityModel> {
         return new UserState();
     }
 
+    /** Rejects the event (OVERFLOW) when the user's input to the live model would be non-finite. */
+    @Override
+    public void checkInputs(UserView s, long asOf) {
+        PropensityModel m = live;
+        double[] x = rawScratch.get();
+        vectors.raw(s, asOf, x);
+        boolean finite = true;
+        for (double v : x) {
+            finite &= !Double.isInfinite(v);
+        }
+        if (!finite || (m != null && !m.finiteInput(x))) {
+            throw new dev.profilekit.core.engine.InvalidEventException(
+                    dev.profilekit.core.engine.InvalidEventException.Reason.OVERFLOW,
+                    "the propensity input of user '" + s.user() + "' would be non-finite");
+        }
+    }
+
     @Override
     public void observe(UserView s, int typeId, long t) {
         UserState u = stateOf.apply(s);

@@ -285,6 +285,23 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         return new UserState();
     }
 
+    /** Rejects the event (OVERFLOW) when the user's input to the live model would be non-finite. */
+    @Override
+    public void checkInputs(UserView s, long asOf) {
+        SegmentsModel m = live;
+        double[] x = rawScratch.get();
+        vectors.raw(s, asOf, x);
+        boolean finite = true;
+        for (double v : x) {
+            finite &= !Double.isInfinite(v);
+        }
+        if (!finite || (m != null && !m.finiteInput(x))) {
+            throw new dev.profilekit.core.engine.InvalidEventException(
+                    dev.profilekit.core.engine.InvalidEventException.Reason.OVERFLOW,
+                    "the segments input of user '" + s.user() + "' would be non-finite");
+        }
+    }
+
     @Override
     public void observe(UserView s, int typeId, long t) {
         UserState u = stateOf.apply(s);

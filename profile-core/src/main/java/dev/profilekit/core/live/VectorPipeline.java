@@ -36,9 +36,9 @@ import java.util.List;
  * and batch training ({@code ProfileDatasets.vectors(updater, pipeline, asOf)} reads every user through the
  * same {@link Bound}). It is written as JSON ({@link #toJson()}) inside the JSON of the model it feeds.
  *
- * <p>The frozen z-score is held as a profile-features {@link Scaler} (its parameters and JSON codec), but is
- * fitted here: {@code Scaler.fit} rejects NaN and only replaces an sd of exactly 0, whereas the live pipeline
- * must ignore missing values when fitting, treat {@code sd <= 1e-12} as no spread and impute at transform time.
+ * <p>The frozen z-score is a profile-features {@link Scaler} fitted by {@link Scaler#zScoreIgnoringNaN}: missing
+ * values are ignored when fitting, {@code sd <= 1e-12} counts as no spread (scale 1), and a missing value is
+ * imputed by the mean (0 after scaling) at transform time.
  */
 public final class VectorPipeline {
 
@@ -47,7 +47,7 @@ public final class VectorPipeline {
     /** The JSON format version. */
     public static final int VERSION = 1;
     /** Columns whose sd is at most this get scale 1. */
-    public static final double MIN_SD = 1e-12;
+    public static final double MIN_SD = Scaler.ZERO_SPREAD;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
@@ -60,7 +60,7 @@ public final class VectorPipeline {
     private VectorPipeline(List<ModelsConfig.Input> inputs, Scaler scaler) {
         this.inputs = List.copyOf(inputs);
         this.columns = null == scaler ? null : List.of(scaler.columns());
-        this.scaler = scaler;
+        this.scaler = scaler == null ? null : scaler.withMissing(dev.profilekit.features.transform.MissingValues.IMPUTE_CENTER);
         this.mean = scaler == null ? null : scaler.center();
         this.scale = scaler == null ? null : scaler.scale();
     }
@@ -171,35 +171,15 @@ public final class VectorPipeline {
                     + (rows == null ? "null" : rows.length));
         }
         int d = columns.size();
-        double[] m = new double[d];
-        double[] m2 = new double[d];
-        long[] n = new long[d];
         for (int i = from; i < to; i++) {
             double[] x = rows[i];
             if (x == null || x.length != d) {
                 throw new IllegalArgumentException("rows[" + i + "] must have " + d + " values, was "
                         + (x == null ? "null" : x.length));
             }
-            for (int j = 0; j < d; j++) {
-                double v = x[j];
-                if (v == v) {
-                    if (Double.isInfinite(v)) {
-                        throw new IllegalArgumentException("rows[" + i + "][" + j + "] (" + columns.get(j) + ") is " + v);
-                    }
-                    n[j]++;
-                    double delta = v - m[j];   // Welford: one pass, no cancellation
-                    m[j] += delta / n[j];
-                    m2[j] += delta * (v - m[j]);
-                }
-            }
         }
-        double[] s = new double[d];
-        for (int j = 0; j < d; j++) {
-            double sd = n[j] == 0 ? 0 : Math.sqrt(m2[j] / n[j]);
-            s[j] = sd > MIN_SD ? sd : 1.0;
-        }
-        return new VectorPipeline(inputs, Scaler.of(ScalerKind.Z_SCORE, columns.toArray(new String[0]), m, s,
-                to - from));
+        // population z-score ignoring NaN, scale 1 below Scaler.ZERO_SPREAD, NaN imputed by the mean
+        return new VectorPipeline(inputs, Scaler.zScoreIgnoringNaN(columns.toArray(new String[0]), rows, from, to));
     }
 
     /**
@@ -215,10 +195,7 @@ public final class VectorPipeline {
             throw new IllegalArgumentException("raw and out must have " + mean.length + " values, were "
                     + (raw == null ? "null" : raw.length) + " and " + (out == null ? "null" : out.length));
         }
-        for (int j = 0; j < mean.length; j++) {
-            double v = raw[j];
-            out[j] = v == v ? (v - mean[j]) / scale[j] : 0.0;
-        }
+        scaler.transform(raw, out);
     }
 
     /** The model inputs of raw rows (allocating). */

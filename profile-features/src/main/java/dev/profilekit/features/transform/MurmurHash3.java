@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * or machines (unlike {@link String#hashCode()} mixing or {@code HashMap} order). Strings are hashed as
  * their UTF-8 bytes, which is what scikit-learn's {@code murmurhash3_32} does for {@code str}.
  */
-final class MurmurHash3 {
+public final class MurmurHash3 {
 
     private static final int C1 = 0xcc9e2d51;
     private static final int C2 = 0x1b873593;
@@ -27,8 +27,11 @@ final class MurmurHash3 {
     /** The signed 32-bit hash of {@code data[offset, offset + length)}. O(length), allocation-free. */
     public static int hash32(byte[] data, int offset, int length, int seed) {
         Checks.requireNonNull(data, "data");
-        Checks.requireArgument(offset >= 0 && length >= 0 && offset + length <= data.length,
-                "offset %d and length %d must lie within data of length %d", offset, length, data.length);
+        if (offset < 0 || length < 0 || offset + length > data.length || offset + length < 0) {
+            // no varargs on the hot path: the message is built only when it fails
+            throw new IllegalArgumentException("offset " + offset + " and length " + length
+                    + " must lie within data of length " + data.length);
+        }
         int h = seed;
         int end = offset + (length & ~3);
         for (int i = offset; i < end; i += 4) {
