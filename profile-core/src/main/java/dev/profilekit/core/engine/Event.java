@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.features.hash.KeyedHash;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +31,10 @@ public final class Event {
     private final Map<String, Object> attrs;
     /** The length of the longest string of the event (id, user, type, attribute names and values). */
     private final int longestText;
+    /** {@link KeyedHash} of {@link #user} and of {@link #id}, computed once here while the strings are read. */
+    private final int userHash;
+    private final int idHash;
+    private final int attributeCount;
 
     private Event(String id, String user, String type, long timestamp, Map<String, Object> attrs) {
         this.id = requireText("id", id);
@@ -48,6 +54,9 @@ public final class Event {
             }
         }
         this.longestText = longest;
+        this.userHash = KeyedHash.hash(user);
+        this.idHash = KeyedHash.hash(id);
+        this.attributeCount = attrs.size();
         if (timestamp < MIN_TIMESTAMP || timestamp > MAX_TIMESTAMP) {
             throw new InvalidEventException(InvalidEventException.Reason.BAD_TIMESTAMP,
                     "field 'ts' must lie between years 1 and 9999 (" + MIN_TIMESTAMP + ".." + MAX_TIMESTAMP
@@ -170,6 +179,21 @@ public final class Event {
     /** The attribute {@code name}, or null when absent. */
     public Object attr(String name) {
         return attrs.get(name);
+    }
+
+    /** The keyed hash of {@link #user()} (see {@link KeyedHash}): the engine's tables are placed by it. */
+    int userHash() {
+        return userHash;
+    }
+
+    /** Number of attributes (the size of {@link #attrs()}, kept so that checking it reads no map). */
+    int attributeCount() {
+        return attributeCount;
+    }
+
+    /** The keyed hash of {@link #id()}. */
+    int idHash() {
+        return idHash;
     }
 
     /** The length, in UTF-16 code units, of the event's longest string (id, user, type, attribute names and values). */

@@ -56,7 +56,7 @@ public record EventLimits(int maxLineBytes, int maxTextLength, int maxAttributes
                     + abbreviate(event.id()) + "' has a string of " + event.longestText()
                     + " characters; the limit is " + maxTextLength);
         }
-        if (event.attrs().size() > maxAttributes) {
+        if (event.attributeCount() > maxAttributes) {
             throw new InvalidEventException(InvalidEventException.Reason.TOO_MANY_ATTRIBUTES, "event '"
                     + abbreviate(event.id()) + "' has " + event.attrs().size() + " attributes; the limit is "
                     + maxAttributes);

@@ -16,6 +16,14 @@ public interface ProfileStore {
     /** The state of {@code user}, created with {@code factory} (at most once per user) when absent. */
     ProfileState getOrCreate(String user, Function<String, ProfileState> factory);
 
+    /**
+     * As {@link #getOrCreate(String, Function)}, with the user's {@link dev.profilekit.features.hash.KeyedHash}
+     * already computed (an {@link Event} carries it), for stores that hash users; others ignore it.
+     */
+    default ProfileState getOrCreate(String user, int keyedHash, Function<String, ProfileState> factory) {
+        return getOrCreate(user, factory);
+    }
+
     /** Calls {@code action} for each user and state (weakly consistent under concurrent updates). */
     void forEach(BiConsumer<String, ProfileState> action);
 

@@ -75,7 +75,11 @@ public final class ProfileStores {
 
         @Override
         public ProfileState getOrCreate(String user, Function<String, ProfileState> factory) {
-            int h = KeyedHash.hash(user);
+            return getOrCreate(user, KeyedHash.hash(user), factory);
+        }
+
+        @Override
+        public ProfileState getOrCreate(String user, int h, Function<String, ProfileState> factory) {
             int sp = spread(h);
             Segment seg = segment(sp);
             ProfileState s = find(seg.table, user, h, sp);

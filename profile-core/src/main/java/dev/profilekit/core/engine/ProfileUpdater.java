@@ -130,7 +130,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (t - maxSkewMs > clockSeen) {
             checkSkew(event, t);
         }
-        ProfileState s = store.getOrCreate(event.user(), factory);
+        ProfileState s = store.getOrCreate(event.user(), event.userHash(), factory);
         int typeId = compiled.typeId(event.type());
         if (listeners.length > 0 && IN_LISTENER.get() == Boolean.TRUE) {
             throw new IllegalStateException("a ProfileListener must not call onEvent (event '" + event.id()
@@ -138,7 +138,7 @@ public final class ProfileUpdater implements AutoCloseable {
         }
         Outcome outcome;
         synchronized (s) {
-            outcome = decide(s, event.id(), t);
+            outcome = decide(s, event.id(), event.idHash(), t);
             if (outcome == Outcome.ACCEPTED) {
                 apply(s, event, typeId, t);
             }
@@ -175,11 +175,11 @@ public final class ProfileUpdater implements AutoCloseable {
      * The specification's acceptance rules, per user in arrival order, decided without changing anything.
      * Caller holds the lock.
      */
-    private Outcome decide(ProfileState s, String id, long t) {
+    private Outcome decide(ProfileState s, String id, int idHash, long t) {
         long lateness = compiled.latenessMs;
         boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
         if (retention == DedupRetention.ALL) {
-            if (s.containsId(id, Long.MIN_VALUE)) {
+            if (s.containsId(id, idHash, Long.MIN_VALUE)) {
                 return Outcome.DUPLICATE;
             }
             if (lateness >= 0 && hasMax && t < s.maxAccepted - lateness) {
@@ -190,7 +190,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (t < horizon) {
                 return Outcome.LATE;
             }
-            if (s.containsId(id, horizon)) {
+            if (s.containsId(id, idHash, horizon)) {
                 return Outcome.DUPLICATE;
             }
         }
@@ -229,7 +229,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 throw failure;
             }
         }
-        s.addId(event.id(), t, forget); // room was reserved: cannot fail
+        s.addId(event.id(), event.idHash(), t, forget); // room was reserved: cannot fail
         s.accepted++;
         if (applies && live != null) {
             live.observe(s, typeId, t);

@@ -3,21 +3,30 @@ package dev.profilekit.core.engine;
 import dev.profilekit.features.hash.KeyedHash;
 
 /**
- * Ids of a user's accepted events, for duplicate detection: an open-addressing table of the
- * events' own id strings (no per-entry objects), with each id's hash and event time side by side in
- * one {@code long[]} so a probe touches one cache line and dereferences an id string only when the
- * hashes match. {@link ProfileState} extends this class so the table's fields live in the state
- * object itself (one pointer hop less on the hot path).
+ * Ids of a user's accepted events, for duplicate detection: an open-addressing table of the events' own
+ * id strings (no per-entry objects), with each id's keyed hash (plus an occupied bit) and event time side by
+ * side in one {@code long[]}. A probe reads only that array and dereferences an id string only when the
+ * hashes match, so a lookup of a new id touches one array. {@link ProfileState} extends this class so the
+ * table's fields live in the state object itself (one pointer hop less on the hot path).
+ *
+ * <p>The hash is the {@link KeyedHash} of the id, which {@link Event} computes once when it is built (while
+ * it reads the id anyway to check its text), so colliding ids chosen from outside cannot make probes long.
  *
  * <p>With {@code forgetBefore} the table may drop ids whose event time is before a bound (used by
  * {@link DedupRetention#WITHIN_LATENESS}); dropping happens only when the table would otherwise grow,
- * and {@link #containsId(String, long)} ignores such ids either way, so the answer never depends on
- * when the table was last cleaned. Not thread-safe; guarded by the profile's lock.
+ * and {@link #containsId} ignores such ids either way, so the answer never depends on when the table
+ * was last cleaned. Not thread-safe; guarded by the profile's lock.
  */
 abstract class SeenIds {
 
+    /** Marks an occupied slot in {@code meta[2i]} (the hash is in the low 32 bits); 0 is an empty slot. */
+    private static final long OCCUPIED = 1L << 32;
+    private static final double MAX_LOAD = 0.6;
+    /** After dropping expired ids, the table grows unless the load fell to this (hysteresis). */
+    private static final double KEEP_LOAD = 0.4;
+
     private String[] ids = new String[8];
-    /** meta[2i] = hash of ids[i], meta[2i + 1] = its event time. */
+    /** meta[2i] = OCCUPIED | hash of ids[i] (0: empty), meta[2i + 1] = its event time. */
     private long[] meta = new long[16];
     private int idCount;
 
@@ -25,49 +34,67 @@ abstract class SeenIds {
         return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
+    private static long tag(int h) {
+        return OCCUPIED | (h & 0xFFFF_FFFFL);
+    }
+
     /** Whether {@code id} was added with a time at or after {@code notBefore}. */
     final boolean containsId(String id, long notBefore) {
-        int h = KeyedHash.hash(id);
-        int mask = ids.length - 1;
-        for (int i = spread(h) & mask; ids[i] != null; i = (i + 1) & mask) {
-            if ((int) meta[2 * i] == h && ids[i].equals(id)) {
-                return meta[2 * i + 1] >= notBefore;
+        return containsId(id, KeyedHash.hash(id), notBefore);
+    }
+
+    /** As {@link #containsId(String, long)}, with the id's {@link KeyedHash} already known. */
+    final boolean containsId(String id, int hash, long notBefore) {
+        long[] m = meta;
+        long tag = tag(hash);
+        int mask = (m.length >> 1) - 1;
+        for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+            long t = m[2 * i];
+            if (t == 0) {
+                return false;
+            }
+            if (t == tag && ids[i].equals(id)) {
+                return m[2 * i + 1] >= notBefore;
             }
         }
-        return false;
+    }
+
+    /** Adds (or refreshes) {@code id} at {@code time}; see {@link #addId(String, int, long, long)}. */
+    final void addId(String id, long time, long forgetBefore) {
+        addId(id, KeyedHash.hash(id), time, forgetBefore);
     }
 
     /**
-     * Adds (or refreshes) {@code id} at {@code time}; may first drop ids older than {@code forgetBefore}. The
-     * table grows before the insert, so a failure while growing leaves it unchanged; after
-     * {@link #reserveId(long)} the next add allocates nothing.
+     * Adds (or refreshes) {@code id}, whose keyed hash is {@code hash}, at {@code time}; may first drop ids
+     * older than {@code forgetBefore}. The table grows before the insert, so a failure while growing leaves
+     * it unchanged; after {@link #reserveId(long)} the next add allocates nothing.
      */
-    final void addId(String id, long time, long forgetBefore) {
-        int h = KeyedHash.hash(id);
+    final void addId(String id, int hash, long time, long forgetBefore) {
+        long tag = tag(hash);
         int mask = ids.length - 1;
-        int i = spread(h) & mask;
-        for (; ids[i] != null; i = (i + 1) & mask) {
-            if ((int) meta[2 * i] == h && ids[i].equals(id)) {
+        int i = spread(hash) & mask;
+        for (long t; (t = meta[2 * i]) != 0; i = (i + 1) & mask) {
+            if (t == tag && ids[i].equals(id)) {
                 meta[2 * i + 1] = time;
                 return;
             }
         }
-        if (idCount + 1 > ids.length * 0.6) {
+        if (idCount + 1 > ids.length * MAX_LOAD) {
             rebuild(forgetBefore);
             mask = ids.length - 1;
-            for (i = spread(h) & mask; ids[i] != null; i = (i + 1) & mask) {
+            for (i = spread(hash) & mask; meta[2 * i] != 0; i = (i + 1) & mask) {
                 // the id is absent: find the empty slot in the rebuilt table
             }
         }
         ids[i] = id;
-        meta[2 * i] = h;
+        meta[2 * i] = tag;
         meta[2 * i + 1] = time;
         idCount++;
     }
 
     /** Makes room for one more id now (dropping ids older than {@code forgetBefore} first), so the next add cannot fail. */
     final void reserveId(long forgetBefore) {
-        if (idCount + 1 > ids.length * 0.6) {
+        if (idCount + 1 > ids.length * MAX_LOAD) {
             rebuild(forgetBefore);
         }
     }
@@ -79,15 +106,15 @@ abstract class SeenIds {
 
     private void rebuild(long forgetBefore) {
         if (forgetBefore != Long.MIN_VALUE) {
-            // drop expired ids in place first; grow only if the table is still more than half full
+            // drop expired ids in place first; grow only if the table is still well filled
             for (int i = 0; i < ids.length; ) {
-                if (ids[i] != null && meta[2 * i + 1] < forgetBefore) {
+                if (meta[2 * i] != 0 && meta[2 * i + 1] < forgetBefore) {
                     delete(i); // an entry may have moved into slot i: look at it again
                 } else {
                     i++;
                 }
             }
-            if (idCount <= ids.length * 0.5) {
+            if (idCount <= ids.length * KEEP_LOAD) {
                 return;
             }
         }
@@ -98,9 +125,9 @@ abstract class SeenIds {
         long[] newMeta = new long[2 * n];
         int mask = n - 1;
         for (int i = 0; i < oldIds.length; i++) {
-            if (oldIds[i] != null) {
+            if (oldMeta[2 * i] != 0) {
                 int j = spread((int) oldMeta[2 * i]) & mask;
-                while (newIds[j] != null) {
+                while (newMeta[2 * j] != 0) {
                     j = (j + 1) & mask;
                 }
                 newIds[j] = oldIds[i];
@@ -118,7 +145,7 @@ abstract class SeenIds {
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            if (ids[j] == null) {
+            if (meta[2 * j] == 0) {
                 break;
             }
             int home = spread((int) meta[2 * j]) & mask;
@@ -132,6 +159,8 @@ abstract class SeenIds {
             }
         }
         ids[i] = null;
+        meta[2 * i] = 0;
+        meta[2 * i + 1] = 0;
         idCount--;
     }
 }
