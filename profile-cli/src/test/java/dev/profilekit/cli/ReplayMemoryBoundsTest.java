@@ -3,7 +3,7 @@ package dev.profilekit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.profilekit.core.engine.SpecAssertions;
+import dev.profilekit.core.testkit.SpecAssertions;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

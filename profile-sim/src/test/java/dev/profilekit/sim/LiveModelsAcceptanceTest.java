@@ -2,7 +2,7 @@ package dev.profilekit.sim;
 
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.engine.SpecAssertions;
+import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.core.live.LabelledExample;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.Prequential;

@@ -5,7 +5,7 @@ import dev.profilekit.core.live.ModelOutputs;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.engine.SpecAssertions;
+import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.core.live.LabelledExample;
 import dev.profilekit.core.live.ModelStatus;
 import dev.profilekit.core.live.ModelsConfig;

@@ -513,7 +513,11 @@ public final class ProfileUpdater implements AutoCloseable {
             return this;
         }
 
-        /** Called with every newly published propensity model version (under the learner's lock: keep it short). */
+        /**
+         * Called with every newly published propensity model version, in order, outside every lock of the
+         * engine (after an event on the ingesting thread, or when waiting for the models), so it may call any
+         * read method of the updater. Delivery can trail the publication by one event.
+         */
         public Builder modelListener(java.util.function.Consumer<PropensityModel> listener) {
             this.modelListener = listener;
             return this;

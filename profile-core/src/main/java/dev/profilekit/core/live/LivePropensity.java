@@ -93,6 +93,8 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     private long positives;
     private long labelsSinceRetrain;
     private long labelsSincePublish;
+    /** Examples learned online during retrains and learned again by the swapped-in learner. */
+    private long retrainReplays;
     private final AtomicBoolean retraining = new AtomicBoolean();
 
     /**
@@ -177,12 +179,43 @@ final class LivePropensity implements LiveModel<PropensityModel> {
         }
     }
 
-    /** Caller holds {@code lock}. */
+    /**
+     * Caller holds {@code lock}. The model listener is told later, by {@link #deliver()}, outside this lock
+     * and outside every user's lock, so that it may call any read method of the updater.
+     */
     private void publish(PropensityModel m) {
         live = m;
         labelsSincePublish = 0;
         if (modelListener != null) {
-            modelListener.accept(m);
+            published.add(m);
+        }
+    }
+
+    /** Versions published but not yet told to the model listener, oldest first. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PropensityModel> published =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.locks.ReentrantLock delivering = new java.util.concurrent.locks.ReentrantLock();
+
+    /**
+     * Tells the model listener of every version published so far, in order, on the calling thread, which
+     * holds no lock of the engine's: after an event ({@link #afterEvent}), at the end of a replay and when
+     * waiting for the models. One thread delivers at a time.
+     */
+    void deliver() {
+        if (modelListener == null || published.isEmpty() || !delivering.tryLock()) {
+            return;
+        }
+        try {
+            PropensityModel m;
+            while ((m = published.poll()) != null) {
+                try {
+                    modelListener.accept(m);
+                } catch (RuntimeException e) {
+                    LOG.warn("model listener failed on version {}", m.version(), e);
+                }
+            }
+        } finally {
+            delivering.unlock();
         }
     }
 
@@ -202,15 +235,21 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             y[i] = ys[at];
         }
         PropensityModel current = live;
+        long snapshotLabels = labels;
         try {
-            executor.execute(() -> retrain(x, y, current));
+            executor.execute(() -> retrain(x, y, current, snapshotLabels));
         } catch (RuntimeException e) {
             retraining.set(false);
             LOG.warn("retrain could not be scheduled", e);
         }
     }
 
-    private void retrain(double[][] x, int[] y, PropensityModel current) {
+    /**
+     * Fits on a copy of the recent examples taken when the retrain was requested (after {@code snapshotLabels}
+     * labels). Examples labelled while it ran were learned online by the live model; when the fit is swapped
+     * in, the new learner learns them again, in order, so that no online update is lost across the swap.
+     */
+    private void retrain(double[][] x, int[] y, PropensityModel current, long snapshotLabels) {
         try {
             int n = x.length;
             int holdout = Math.max(1, (int) Math.round(n * config.holdoutFraction()));
@@ -230,9 +269,18 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             Fitted f = accept ? fit(x, y, 0, n, 0) : null; // the expensive part, outside the lock
             synchronized (lock) {
                 if (accept) {
-                    PropensityModel fitted = f.model().withVersion(++lastVersion, "batch");
                     learner = OnlineLogisticRegression.warmStart(f.lr(),
                             OnlineLogisticOptions.learningRate(config.learningRate()).l2(config.onlineL2()));
+                    int since = (int) Math.min(labels - snapshotLabels, ringCount);
+                    VectorPipeline pipeline = f.model().pipeline();
+                    for (int i = since; i > 0; i--) { // oldest first
+                        int at = Math.floorMod(ringNext - i, xs.length);
+                        pipeline.transform(xs[at], scratch);
+                        learner.learn(scratch, ys[at]);
+                    }
+                    PropensityModel fitted = since == 0 ? f.model().withVersion(++lastVersion, "batch")
+                            : PropensityModel.of(++lastVersion, "batch", pipeline, learner.snapshot(), n + since);
+                    retrainReplays += since;
                     retrains++;
                     publish(fitted);
                     LOG.debug("retrained propensity model v{} on {} examples (holdout AUC {} vs live {})",
@@ -325,13 +373,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     @Override
     public void checkInputs(UserView s, long asOf) {
         PropensityModel m = live;
-        double[] x = rawScratch.get();
-        vectors.raw(s, asOf, x);
-        boolean finite = true;
-        for (double v : x) {
-            finite &= !Double.isInfinite(v);
-        }
-        if (!finite || (m != null && !m.finiteInput(x))) {
+        if (!vectors.finiteInputs(s, asOf, m == null ? null : m.pipeline())) {
             throw new dev.profilekit.core.engine.InvalidEventException(
                     dev.profilekit.core.engine.InvalidEventException.Reason.OVERFLOW,
                     "the propensity input of user '" + s.user() + "' would be non-finite");
@@ -381,13 +423,10 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     @Override
     public void afterEvent(long t) {
         long wm = watermark.get();
-        if (t < wm + WATERMARK_STEP_MS) {
-            return;
+        if (t >= wm + WATERMARK_STEP_MS && watermark.compareAndSet(wm, Math.max(wm, t))) {
+            resolveExpired(t); // otherwise another thread moved the watermark; it resolves
         }
-        if (!watermark.compareAndSet(wm, Math.max(wm, t))) {
-            return; // another thread moved it; it resolves
-        }
-        resolveExpired(t);
+        deliver();
     }
 
     private void resolveExpired(long wm) {
@@ -454,6 +493,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
                     OnlineLogisticOptions.learningRate(config.learningRate()).l2(config.onlineL2()));
             publish(m.withVersion(++lastVersion, "swap"));
         }
+        deliver(); // the host's thread, outside the engine's locks
     }
 
     @Override
@@ -495,6 +535,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     @Override
     public void awaitIdle() throws InterruptedException {
         executor.awaitIdle();
+        deliver();
     }
 
     /** Nothing to stop: the executor belongs to whoever built this model. */

@@ -289,13 +289,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public void checkInputs(UserView s, long asOf) {
         SegmentsModel m = live;
-        double[] x = rawScratch.get();
-        vectors.raw(s, asOf, x);
-        boolean finite = true;
-        for (double v : x) {
-            finite &= !Double.isInfinite(v);
-        }
-        if (!finite || (m != null && !m.finiteInput(x))) {
+        if (!vectors.finiteInputs(s, asOf, m == null ? null : m.pipeline())) {
             throw new dev.profilekit.core.engine.InvalidEventException(
                     dev.profilekit.core.engine.InvalidEventException.Reason.OVERFLOW,
                     "the segments input of user '" + s.user() + "' would be non-finite");

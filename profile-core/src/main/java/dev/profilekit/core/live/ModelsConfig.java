@@ -120,8 +120,9 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
                         + (name == null ? "null" : "\"" + name + "\""));
             }
             values = values == null ? List.of() : List.copyOf(values);
-            if (buckets < 1) {
-                throw new IllegalArgumentException("feature '" + name + "': buckets must be >= 1, was " + buckets);
+            if (buckets < 1 || buckets > MAX_COUNT || values.size() > MAX_COUNT) {
+                throw new IllegalArgumentException("feature '" + name + "': buckets (and values) must be between 1 and "
+                        + MAX_COUNT + ", was " + buckets);
             }
             if (cap == cap && !(cap > 0 && Double.isFinite(cap))) {
                 throw new IllegalArgumentException("feature '" + name + "': cap must be finite and > 0, was " + cap);
@@ -459,9 +460,10 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
             public Propensity build() {
                 require(labelType != null && !labelType.isBlank(), "propensity.label_type",
                         "must be a non-blank string", labelType);
-                require(positive(horizon), "propensity.horizon", "must be a positive duration of whole ms", horizon);
+                require(positive(horizon), "propensity.horizon", "must be a positive duration of whole ms, at most "
+                        + "100 years", horizon);
                 require(positive(sampleInterval), "propensity.sample_interval",
-                        "must be a positive duration of whole ms", sampleInterval);
+                        "must be a positive duration of whole ms, at most 100 years", sampleInterval);
                 require(features != null && !features.isEmpty(), "propensity.features",
                         "must list at least one feature", features);
                 require(features.stream().allMatch(java.util.Objects::nonNull), "propensity.features",
@@ -472,14 +474,19 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
                         onlineL2);
                 require(batchL2 >= 0 && Double.isFinite(batchL2), "propensity.l2", "must be finite and >= 0", batchL2);
                 require(retrainEvery >= 1, "propensity.retrain_every", "must be >= 1", retrainEvery);
-                require(trainingWindow >= 20, "propensity.training_window", "must be >= 20", trainingWindow);
+                require(trainingWindow >= 20 && trainingWindow <= MAX_COUNT, "propensity.training_window",
+                        "must be between 20 and " + MAX_COUNT, trainingWindow);
+                require(retrainEvery <= MAX_COUNT, "propensity.retrain_every", "must be <= " + MAX_COUNT, retrainEvery);
                 require(holdoutFraction > 0 && holdoutFraction < 1, "propensity.holdout_fraction", "must be in (0, 1)",
                         holdoutFraction);
                 require(swapMargin >= 0 && Double.isFinite(swapMargin), "propensity.swap_margin",
                         "must be finite and >= 0", swapMargin);
-                require(minExamples >= 10, "propensity.min_examples", "must be >= 10", minExamples);
-                require(publishEvery >= 1, "propensity.publish_every", "must be >= 1", publishEvery);
-                require(recentWindow >= 10, "propensity.recent_window", "must be >= 10", recentWindow);
+                require(minExamples >= 10 && minExamples <= trainingWindow, "propensity.min_examples",
+                        "must be between 10 and training_window (" + trainingWindow + ")", minExamples);
+                require(publishEvery >= 1 && publishEvery <= MAX_COUNT, "propensity.publish_every",
+                        "must be between 1 and " + MAX_COUNT, publishEvery);
+                require(recentWindow >= 10 && recentWindow <= MAX_COUNT, "propensity.recent_window",
+                        "must be between 10 and " + MAX_COUNT, recentWindow);
                 require(Set.of("page_hinkley", "adwin", "none").contains(drift), "propensity.drift",
                         "must be page_hinkley, adwin or none", drift);
                 return new Propensity(this);
@@ -645,18 +652,20 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
              */
             public Segments build() {
                 require(k >= 2, "segments.k", "must be >= 2", k);
+                require(k <= MAX_COUNT, "segments.k", "must be <= " + MAX_COUNT, k);
                 require(features != null && !features.isEmpty(), "segments.features", "must list at least one feature",
                         features);
                 require(features.stream().allMatch(java.util.Objects::nonNull), "segments.features",
                         "must not contain null", features);
-                require(halfLifeSamples > 0, "segments.half_life_samples", "must be > 0 (a number of samples)",
-                        halfLifeSamples);
-                require(positive(sampleInterval), "segments.sample_interval", "must be a positive duration of whole ms",
-                        sampleInterval);
-                require(refitEvery >= 1, "segments.refit_every", "must be >= 1", refitEvery);
-                require(trainingWindow >= 10 * k, "segments.training_window", "must be >= 10 k = " + 10 * k,
-                        trainingWindow);
-                require(restarts >= 1, "segments.restarts", "must be >= 1", restarts);
+                require(halfLifeSamples > 0 && halfLifeSamples <= 1e12, "segments.half_life_samples",
+                        "must be > 0 and <= 1e12 (a number of samples)", halfLifeSamples);
+                require(positive(sampleInterval), "segments.sample_interval", "must be a positive duration of whole ms, "
+                        + "at most 100 years", sampleInterval);
+                require(refitEvery >= 1 && refitEvery <= MAX_COUNT, "segments.refit_every",
+                        "must be between 1 and " + MAX_COUNT, refitEvery);
+                require(trainingWindow >= 10L * k && trainingWindow <= MAX_COUNT, "segments.training_window",
+                        "must be between 10 k = " + 10L * k + " and " + MAX_COUNT, trainingWindow);
+                require(restarts >= 1 && restarts <= 1000, "segments.restarts", "must be between 1 and 1000", restarts);
                 return new Segments(this);
             }
         }
@@ -677,8 +686,14 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         }
     }
 
+    /** Largest count in a models file ({@code k}, windows, {@code buckets}, intervals counted in labels). */
+    public static final int MAX_COUNT = 1_000_000;
+    /** Longest duration in a models file: 100 years. */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_525);
+
     private static boolean positive(Duration d) {
-        return d != null && !d.isNegative() && !d.isZero() && d.toNanos() % 1_000_000 == 0;
+        return d != null && !d.isNegative() && !d.isZero() && d.compareTo(MAX_DURATION) <= 0
+                && d.getNano() % 1_000_000 == 0;
     }
 
     private static void require(boolean ok, String key, String problem, Object value) {
@@ -781,8 +796,8 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         object(n, at);
         keys(n, at + ".", Set.of("type", "days"));
         JsonNode days = n.get("days");
-        if (days == null || !days.isIntegralNumber()) {
-            throw new IllegalArgumentException(at + ".days: required whole number");
+        if (days == null || !days.isIntegralNumber() || !days.canConvertToInt()) {
+            throw new IllegalArgumentException(at + ".days: required whole number between 7 and 366, was " + days);
         }
         return new Forecast(requiredText(n, "type", at), days.asInt());
     }
@@ -905,8 +920,9 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         }
         try {
             return Duration.parse(v.asText());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(where + ": not an ISO-8601 duration, was \"" + v.asText() + "\"");
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new IllegalArgumentException(where + ": not an ISO-8601 duration of at most 100 years, was \""
+                    + v.asText() + "\"");
         }
     }
 }

@@ -139,30 +139,6 @@ public final class SegmentsModel {
     }
 
     /**
-     * Whether the model input of {@code raw} (after capping, imputing and scaling) is finite everywhere: a
-     * raw value that is finite but huge can still scale to infinity, which would poison learning.
-     */
-    public boolean finiteInput(double[] raw) {
-        for (double v : raw) {
-            if (Double.isInfinite(v)) {
-                return false;
-            }
-        }
-        double[] z = SCRATCH.get();
-        if (z.length != pipeline.dimension()) {
-            z = new double[pipeline.dimension()];
-            SCRATCH.set(z);
-        }
-        pipeline.transform(raw, z);
-        for (double v : z) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
      * The segment (nearest centroid, lowest index on ties) of a raw vector. O(k d), no allocation.
      *
      * @throws IllegalArgumentException if {@code raw} does not have {@link VectorPipeline#dimension()} values

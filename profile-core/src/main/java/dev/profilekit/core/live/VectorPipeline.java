@@ -399,6 +399,10 @@ public final class VectorPipeline {
                         at += in.values().size() + 1;
                     }
                 } else {
+                    if (!in.values().isEmpty()) {
+                        throw new IllegalArgumentException(key + ".values: applies only to top_k and last_value "
+                                + "features; '" + in.name() + "' is a " + kind.jsonName() + " feature");
+                    }
                     if (!part && (kind == FeatureKind.STATS || kind == FeatureKind.SESSIONS)) {
                         throw new IllegalArgumentException(key + ": '" + in.name() + "' is a " + kind.jsonName()
                                 + " feature; name one of its parts, e.g. '" + in.name()
@@ -453,6 +457,30 @@ public final class VectorPipeline {
         }
 
         /**
+         * Whether every numeric column of {@code user}'s vector as of {@code asOf} is finite, and stays finite
+         * when scaled by {@code fitted} (null: not fitted yet). One-hot and hashed columns are 0 or ±1, and
+         * counts of distinct values and sessions are small integers, so only the other numeric columns are
+         * read: this is the cheap check an event runs before it commits. O(numeric columns), no allocation.
+         */
+        public boolean finiteInputs(UserView user, long asOf, VectorPipeline fitted) {
+            double[] one = ONE.get();
+            for (Column c : cols) {
+                if (c.width() != 0 || !c.mayOverflow()) {
+                    continue;
+                }
+                c.write(user, asOf, one, 0);
+                double x = one[0];
+                if (Double.isInfinite(x)) {
+                    return false;
+                }
+                if (fitted != null && x == x && !Double.isFinite((x - fitted.mean[c.at()]) / fitted.scale[c.at()])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
          * The pipeline with its z-score fitted on raw vectors read by this object; see
          * {@link VectorPipeline#fit(List, double[][])}.
          */
@@ -468,6 +496,9 @@ public final class VectorPipeline {
         }
     }
 
+    /** Per-thread one-value buffer for {@link Bound#finiteInputs}. */
+    private static final ThreadLocal<double[]> ONE = ThreadLocal.withInitial(() -> new double[1]);
+
     /** Per-thread buffer of the UTF-8 token; grown when a longer token needs it. */
     private static final ThreadLocal<byte[]> TOKEN = ThreadLocal.withInitial(() -> new byte[256]);
 
@@ -477,6 +508,25 @@ public final class VectorPipeline {
      */
     private record Column(FeatureReader slot, int at, int width, ModelsConfig.Input input, String[] vocabulary,
                           byte[] prefix) {
+
+        /** Whether a finite profile can still give this numeric column an infinite value (not a count of values). */
+        boolean mayOverflow() {
+            FeatureKind k = slot.spec().kind();
+            return k != FeatureKind.DISTINCT_COUNT && k != FeatureKind.SESSIONS && k != FeatureKind.COUNT
+                    && k != FeatureKind.WINDOW_COUNT && k != FeatureKind.DECAYED_COUNT;
+        }
+
+        /** A numeric column's value written at {@code out[pos]}. */
+        void write(UserView s, long asOf, double[] out, int pos) {
+            double x = slot.numeric(s, asOf);
+            double cap = input.cap();
+            if (cap == cap) {
+                x = x != x ? cap : Math.min(x, cap);
+            } else if (x != x && input.missing() == ModelsConfig.Missing.ZERO) {
+                x = 0.0;
+            }
+            out[pos] = x;
+        }
 
         void write(UserView s, long asOf, double[] out) {
             if (width == 0) {

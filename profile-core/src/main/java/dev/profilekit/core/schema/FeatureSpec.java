@@ -104,7 +104,7 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
             if (buckets < 1) {
                 throw new SchemaException(name, "'buckets' must be >= 1, was " + buckets);
             }
-            if (window.toMillis() % buckets != 0 || window.toNanos() % 1_000_000 != 0) {
+            if (window.toMillis() % buckets != 0 || window.getNano() % 1_000_000 != 0) {
                 throw new SchemaException(name, "'window' " + window + " (" + window.toMillis()
                         + " ms) is not a whole multiple of 'buckets' " + buckets + " ms");
             }
@@ -120,7 +120,7 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
                 throw new SchemaException(name, "'capacity' must be >= k (" + k + "), was " + capacity);
             }
         }
-        if (gap != null && (gap.isNegative() || gap.toNanos() % 1_000_000 != 0)) {
+        if (gap != null && (gap.isNegative() || gap.getNano() % 1_000_000 != 0)) {
             throw new SchemaException(name, "'gap' must be a non-negative whole number of ms, was " + gap);
         }
         if (kind == FeatureKind.RATIO && (numerator.isBlank() || denominator.isBlank())) {

@@ -41,12 +41,12 @@ public final class ProfileSchema {
     private final Map<String, FeatureSpec> byName;
 
     private ProfileSchema(Duration allowedLateness, Duration maxFutureSkew, List<FeatureSpec> features) {
-        if (allowedLateness != null && (allowedLateness.isNegative() || allowedLateness.toNanos() % 1_000_000 != 0)) {
-            throw new SchemaException("'allowed_lateness' must be a non-negative whole number of ms, was "
-                    + allowedLateness);
-        }
         if (allowedLateness != null && allowedLateness.compareTo(FeatureSpec.MAX_DURATION) > 0) {
             throw new SchemaException("'allowed_lateness' must be at most 100 years (P36525D), was " + allowedLateness);
+        }
+        if (allowedLateness != null && (allowedLateness.isNegative() || allowedLateness.getNano() % 1_000_000 != 0)) {
+            throw new SchemaException("'allowed_lateness' must be a non-negative whole number of ms, was "
+                    + allowedLateness);
         }
         if (maxFutureSkew == null) {
             maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;

@@ -1,10 +1,12 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.testkit.SpecAssertions;
+
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.schema.ProfileSchema;
 
-import static dev.profilekit.core.engine.SpecAssertions.assertProfilesMatch;
+import static dev.profilekit.core.testkit.SpecAssertions.assertProfilesMatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

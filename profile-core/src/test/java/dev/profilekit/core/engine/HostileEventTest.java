@@ -104,4 +104,21 @@ class HostileEventTest {
         assertThat(u.onEvent(Event.of("e", "u", "v", 1, Map.of("a", "0123456789")))).isEqualTo(Outcome.ACCEPTED);
         assertThatThrownBy(() -> EventLimits.DEFAULT.withMaxAttributes(-1)).hasMessageContaining("maxAttributes");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{\"allowed_lateness\":\"P200000D\",\"features\":[{\"name\":\"n\",\"kind\":\"count\"}]}|allowed_lateness",
+            "{\"allowed_lateness\":\"PT9999999999999999H\",\"features\":[{\"name\":\"n\",\"kind\":\"count\"}]}|allowed_lateness",
+            "{\"features\":[{\"name\":\"d\",\"kind\":\"decayed_count\",\"half_life\":\"P110000D\"}]}|half_life",
+            "{\"features\":[{\"name\":\"w\",\"kind\":\"window_count\",\"window\":\"P1D\",\"buckets\":2000000}]}|buckets",
+            "{\"features\":[{\"name\":\"w\",\"kind\":\"window_count\",\"window\":\"P1D\",\"buckets\":99999999999}]}|buckets",
+            "{\"features\":[{\"name\":\"t\",\"kind\":\"top_k\",\"field\":\"c\",\"k\":3,\"capacity\":5000000}]}|capacity",
+            "{\"features\":[{\"name\":\"s\",\"kind\":\"sessions\",\"gap\":\"P40000D\"}]}|gap",
+    })
+    void outOfRangeSchemaValuesFailWhenLoadedNamingTheKey(String json, String key) {
+        assertThatThrownBy(() -> ProfileSchema.fromJson(json))
+                .isInstanceOf(dev.profilekit.core.schema.SchemaException.class)
+                .hasMessageContaining(key)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
 }

@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.testkit.SpecAssertions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,9 +1,11 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.testkit.SpecAssertions;
+
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.ProfileJson;
 
-import static dev.profilekit.core.engine.SpecAssertions.assertProfilesMatch;
+import static dev.profilekit.core.testkit.SpecAssertions.assertProfilesMatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

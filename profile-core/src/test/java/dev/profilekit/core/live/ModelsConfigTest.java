@@ -3,7 +3,7 @@ package dev.profilekit.core.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.profilekit.core.engine.SpecAssertions;
+import dev.profilekit.core.testkit.SpecAssertions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +63,7 @@ class ModelsConfigTest {
         assertThatThrownBy(() -> ModelsConfig.fromJson("{\"segments\":{\"k\":4,\"features\":[\"x\"],\"sample_interval\":60}}"))
                 .hasMessage("segments.sample_interval: must be an ISO-8601 duration string, was 60");
         assertThatThrownBy(() -> ModelsConfig.fromJson("{\"segments\":{\"k\":4,\"features\":[\"x\"],\"half_life_samples\":0}}"))
-                .hasMessage("segments.half_life_samples: must be > 0 (a number of samples), was 0.0");
+                .hasMessage("segments.half_life_samples: must be > 0 and <= 1e12 (a number of samples), was 0.0");
         assertThatThrownBy(() -> ModelsConfig.fromJson("{\"segments\":{\"k\":4,\"features\":[{\"name\":\"x\",\"signed\":1}]}}"))
                 .hasMessage("segments.features[0].signed: must be true or false, was 1");
     }
@@ -76,9 +76,9 @@ class ModelsConfigTest {
                 .sampleInterval(Duration.ofHours(1)).features(X).build())
                 .hasMessage("propensity.label_type: must be a non-blank string, was \" \"");
         assertThatThrownBy(() -> ModelsConfig.Propensity.builder("p").sampleInterval(Duration.ofHours(1)).features(X).build())
-                .hasMessage("propensity.horizon: must be a positive duration of whole ms, was null");
+                .hasMessage("propensity.horizon: must be a positive duration of whole ms, at most 100 years, was null");
         assertThatThrownBy(() -> ModelsConfig.Propensity.builder("p").horizon(Duration.ofNanos(1)).sampleInterval(Duration.ofHours(1)).features(X).build())
-                .hasMessage("propensity.horizon: must be a positive duration of whole ms, was PT0.000000001S");
+                .hasMessage("propensity.horizon: must be a positive duration of whole ms, at most 100 years, was PT0.000000001S");
         assertThatThrownBy(() -> b.retrainEvery(0).build()).hasMessage("propensity.retrain_every: must be >= 1, was 0");
         assertThatThrownBy(() -> b.retrainEvery(10).holdoutFraction(1.0).build())
                 .hasMessage("propensity.holdout_fraction: must be in (0, 1), was 1.0");
@@ -89,11 +89,11 @@ class ModelsConfigTest {
         assertThatThrownBy(() -> ModelsConfig.Segments.builder(1).features(X).build())
                 .hasMessage("segments.k: must be >= 2, was 1");
         assertThatThrownBy(() -> ModelsConfig.Segments.builder(4).features(X).trainingWindow(39).build())
-                .hasMessage("segments.training_window: must be >= 10 k = 40, was 39");
+                .hasMessage("segments.training_window: must be between 10 k = 40 and 1000000, was 39");
         assertThatThrownBy(() -> ModelsConfig.Segments.builder(4).features(X).restarts(0).build())
-                .hasMessage("segments.restarts: must be >= 1, was 0");
+                .hasMessage("segments.restarts: must be between 1 and 1000, was 0");
         assertThatThrownBy(() -> ModelsConfig.Input.builder("c").buckets(0).build())
-                .hasMessage("feature 'c': buckets must be >= 1, was 0");
+                .hasMessage("feature 'c': buckets (and values) must be between 1 and 1000000, was 0");
         assertThatThrownBy(() -> ModelsConfig.Input.builder("c").values(List.of("a", "a")).build())
                 .hasMessage("feature 'c': values must be distinct, was [a, a]");
         assertThatThrownBy(() -> ModelsConfig.Input.of(null)).hasMessage("name must be a non-blank string, was null");

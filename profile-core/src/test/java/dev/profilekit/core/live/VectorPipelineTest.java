@@ -8,7 +8,7 @@ import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileDatasets;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.engine.SpecAssertions;
+import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.features.transform.Dataset;
 import dev.profilekit.features.transform.FeatureHasher;

@@ -24,6 +24,13 @@ public final class SessionTracker {
     private int tail;
     private long closedCount;
     private long closedDurationMs;
+    /**
+     * Open sessions by start (start -> end) once there are more than {@link #TREE_THRESHOLD} of them: a storm of
+     * events that each open a session, in any order within the allowed lateness, then costs O(log s) per event
+     * instead of the O(s) of shifting the arrays. Null while the arrays hold the sessions.
+     */
+    private java.util.TreeMap<Long, Long> tree;
+    static final int TREE_THRESHOLD = 256;
 
     /** @param gapMs the largest difference between consecutive times of one session, >= 0 */
     public SessionTracker(long gapMs) {
@@ -35,6 +42,10 @@ public final class SessionTracker {
 
     /** Adds an event at time {@code t} (epoch ms). */
     public void add(long t) {
+        if (tree != null) {
+            addToTree(t);
+            return;
+        }
         // first open session whose end + gap >= t
         int lo = head;
         int hi = tail;
@@ -64,11 +75,54 @@ public final class SessionTracker {
         insertAt(lo, t);
     }
 
-    /** Grows the arrays now if the next {@link #add} could need it, so that the add cannot fail. */
+    /** Grows the arrays (or moves to the tree) now if the next {@link #add} could need it. */
     public void prepare() {
-        if (tail == starts.length && head == 0) {
+        if (tree != null) {
+            return;
+        }
+        if (tail - head + 1 > TREE_THRESHOLD) {
+            toTree();
+        } else if (tail == starts.length && head == 0) {
             grow();
         }
+    }
+
+    private void toTree() {
+        java.util.TreeMap<Long, Long> t = new java.util.TreeMap<>();
+        for (int i = head; i < tail; i++) {
+            t.put(starts[i], ends[i]);
+        }
+        tree = t;
+        starts = new long[0];
+        ends = new long[0];
+        head = 0;
+        tail = 0;
+    }
+
+    /** {@link #add} on the tree: the same rule as on the arrays, in O(log s). */
+    private void addToTree(long t) {
+        // the first open session whose end + gap >= t: the one starting at or before t, else the next one
+        java.util.Map.Entry<Long, Long> f = tree.floorEntry(t);
+        java.util.Map.Entry<Long, Long> s = f != null && f.getValue() + gap >= t ? f : tree.higherEntry(t);
+        if (s == null || s.getKey() - gap > t) {
+            tree.put(t, t);
+            return;
+        }
+        long start = s.getKey();
+        long end = s.getValue();
+        if (t < start) { // the previous session ends before t - gap: no merge backwards
+            tree.remove(start);
+            start = t;
+        }
+        if (t > end) {
+            end = t;
+            java.util.Map.Entry<Long, Long> next = tree.higherEntry(start);
+            if (next != null && next.getKey() - t <= gap) {
+                end = next.getValue();
+                tree.remove(next.getKey());
+            }
+        }
+        tree.put(start, end);
     }
 
     private void grow() {
@@ -79,6 +133,11 @@ public final class SessionTracker {
     }
 
     private void insertAt(int pos, long t) {
+        if (tail - head + 1 > TREE_THRESHOLD) {
+            toTree();
+            addToTree(t);
+            return;
+        }
         if (tail == starts.length && head > 0) {
             pos -= head; // compact() moves the open sessions down by head slots
             compact();
@@ -103,6 +162,15 @@ public final class SessionTracker {
 
     /** Folds every open session that ends before {@code bound} into the closed totals. */
     public void closeBefore(long bound) {
+        if (tree != null) {
+            java.util.Map.Entry<Long, Long> first;
+            while ((first = tree.firstEntry()) != null && first.getValue() < bound) {
+                closedCount++;
+                closedDurationMs += first.getValue() - first.getKey();
+                tree.pollFirstEntry();
+            }
+            return;
+        }
         while (head < tail && ends[head] < bound) {
             closedCount++;
             closedDurationMs += ends[head] - starts[head];
@@ -116,12 +184,18 @@ public final class SessionTracker {
 
     /** Number of sessions. */
     public long count() {
-        return closedCount + (tail - head);
+        return closedCount + openSessions();
     }
 
     /** Total duration of all sessions (last time - first time, summed), in ms. */
     public long totalDurationMs() {
         long total = closedDurationMs;
+        if (tree != null) {
+            for (java.util.Map.Entry<Long, Long> e : tree.entrySet()) {
+                total += e.getValue() - e.getKey();
+            }
+            return total;
+        }
         for (int i = head; i < tail; i++) {
             total += ends[i] - starts[i];
         }
@@ -130,6 +204,6 @@ public final class SessionTracker {
 
     /** Number of sessions still open (kept in memory). */
     public int openSessions() {
-        return tail - head;
+        return tree != null ? tree.size() : tail - head;
     }
 }

@@ -35,7 +35,8 @@ class DriftAllocationTest {
             }
         }
         long bytes = allocatedBytes() - before;
-        assertThat(alarms).isGreaterThanOrEqualTo(0);
+        // the stream shifts its mean half-way: a working detector alarms (this also keeps the loop alive)
+        assertThat(alarms).isPositive();
         return bytes;
     }
 

@@ -1,4 +1,4 @@
-package dev.profilekit.core.engine;
+package dev.profilekit.core.testkit;
 
 import static org.assertj.core.api.Assertions.fail;
 

@@ -1,0 +1,22 @@
+/**
+ * ProfileKit core: the profile engine and the live models kept on it.
+ * <ul>
+ *   <li>{@code schema}: what a profile holds ({@code ProfileSchema}, {@code FeatureSpec});</li>
+ *   <li>{@code engine}: {@code ProfileUpdater} and what it reads and writes ({@code Event}, {@code Profile},
+ *       the {@code ProfileStore} SPI, limits);</li>
+ *   <li>{@code live}: the {@code LiveModel} seam, the vector pipeline and the propensity, segments and
+ *       forecast models;</li>
+ *   <li>{@code io}: the JSON of events and profiles.</li>
+ * </ul>
+ * The compiled update plans and the live models' implementations are package-private.
+ */
+module dev.profilekit.core {
+    requires transitive dev.profilekit.models;
+    requires transitive com.fasterxml.jackson.databind;
+    requires org.slf4j;
+
+    exports dev.profilekit.core.schema;
+    exports dev.profilekit.core.engine;
+    exports dev.profilekit.core.live;
+    exports dev.profilekit.core.io;
+}
