@@ -185,21 +185,23 @@ final class CompiledSchema implements FeatureAccess {
         return s;
     }
 
-    /** Per-thread scratch space: a copy of a profile's arrays and the string attributes read. */
+    /**
+     * Per-thread scratch space: a copy of a profile's {@code double[]} and the string attributes read. The
+     * object slots need no copy: phase 1 only fills empty slots with empty counters (which read like no
+     * counter), and everything else that writes them runs in the commit.
+     */
     static final class Scratch {
         final double[] values;
-        final Object[] objects;
         final String[] strings;
 
-        Scratch(int values, int objects, int strings) {
+        Scratch(int values, int strings) {
             this.values = new double[values];
-            this.objects = new Object[objects];
             this.strings = new String[strings];
         }
     }
 
     private Scratch newScratch() {
-        return new Scratch(valueSlots, objectSlots, maxStringFields);
+        return new Scratch(valueSlots, maxStringFields);
     }
 
     /** This thread's scratch space. */
@@ -209,9 +211,9 @@ final class CompiledSchema implements FeatureAccess {
 
     /**
      * Applies an accepted event with type id {@code typeId}, all or nothing: prepares the object kinds
-     * (allocation only), keeps a copy of the profile's arrays, applies the numeric kinds, checks that every
+     * (allocation only), keeps a copy of the profile's {@code double[]}, applies the numeric kinds, checks that every
      * value they changed is finite as of {@code readAt} and that {@code check} passes, and only then commits
-     * the object kinds, which cannot fail. On any failure the arrays are put back and the failure is thrown;
+     * the object kinds and last values, which cannot fail. On any failure the array is put back and the failure is thrown;
      * a non-finite value is thrown as {@link InvalidEventException} with reason {@code OVERFLOW}. Caller holds
      * the state's lock.
      *
@@ -227,7 +229,6 @@ final class CompiledSchema implements FeatureAccess {
         String[] read = sc.strings;
         plan.prepare(s, e, read);
         System.arraycopy(s.values, 0, sc.values, 0, valueSlots);
-        System.arraycopy(s.objects, 0, sc.objects, 0, objectSlots);
         try {
             plan.applyRestorable(s, e, t, read);
             if (plan.overflowed(s, readAt)) {
@@ -239,7 +240,6 @@ final class CompiledSchema implements FeatureAccess {
             }
         } catch (RuntimeException | Error failure) {
             System.arraycopy(sc.values, 0, s.values, 0, valueSlots);
-            System.arraycopy(sc.objects, 0, s.objects, 0, objectSlots);
             throw failure;
         }
         plan.commit(s, t, read);

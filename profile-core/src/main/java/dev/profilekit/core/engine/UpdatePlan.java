@@ -108,9 +108,8 @@ final class UpdatePlan {
     }
 
     /**
-     * Phase 2 of 3: the updates that live in the profile's {@code double[]} and in its object slots' references
-     * (every numeric kind, recency, first seen, last value). The caller keeps a copy of both arrays and puts
-     * it back if this or the overflow check fails.
+     * Phase 2 of 3: the updates that live in the profile's {@code double[]} (every numeric kind, recency,
+     * first seen). The caller keeps a copy of the array and puts it back if this or the overflow check fails.
      */
     void applyRestorable(ProfileState s, Event e, long t, String[] read) {
         FaultInjector f = faults;
@@ -125,11 +124,6 @@ final class UpdatePlan {
                 continue; // absent or not a number: the spec skips the update
             }
             g.apply(v, t, x, f);
-        }
-        for (int g = 0; g < strings.length; g++) {
-            if (read[g] != null) {
-                strings[g].applyLastValue(s, t, read[g], f);
-            }
         }
         double td = t;
         if (recencyAt.length > 0 && f != null) {
@@ -164,13 +158,14 @@ final class UpdatePlan {
     }
 
     /**
-     * Phase 3 of 3: the updates of the object kinds (distinct counts, top-k, sessions), which were prepared in
-     * phase 1 and cannot fail: no allocation, no check.
+     * Phase 3 of 3: last values and the object kinds (distinct counts, top-k, sessions), which were prepared
+     * in phase 1 and cannot fail: no allocation, no check.
      */
     void commit(ProfileState s, long t, String[] read) {
         Object[] o = s.objects;
         for (int g = 0; g < strings.length; g++) {
             if (read[g] != null) {
+                strings[g].applyLastValue(s, t, read[g]);
                 strings[g].commit(o, t, read[g]);
             }
         }
@@ -263,6 +258,9 @@ final class UpdatePlan {
         }
 
         void prepare(Object[] o, String x, FaultInjector f) {
+            if (lastTimeAt.length > 0 && f != null) {
+                f.before(FeatureKind.LAST_VALUE);
+            }
             for (int at : distinctAt) {
                 if (f != null) {
                     f.before(FeatureKind.DISTINCT_COUNT);
@@ -287,10 +285,8 @@ final class UpdatePlan {
             }
         }
 
-        void applyLastValue(ProfileState s, long t, String x, FaultInjector f) {
-            if (lastTimeAt.length > 0 && f != null) {
-                f.before(FeatureKind.LAST_VALUE);
-            }
+        /** Two stores per feature: part of the commit, it cannot fail. */
+        void applyLastValue(ProfileState s, long t, String x) {
             double[] v = s.values;
             Object[] o = s.objects;
             for (int i = 0; i < lastTimeAt.length; i++) {
