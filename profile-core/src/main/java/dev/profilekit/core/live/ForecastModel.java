@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.io.JsonCodec;
+
 import dev.profilekit.models.timeseries.ArimaModel;
 
 /**
@@ -39,7 +41,7 @@ public record ForecastModel(long version, ArimaModel arima, long lastCompleteDay
      * "last_complete_day":..,"next_day":..,"pooled_mean":..,"arima":{..ArimaModel..}}}.
      */
     public String toJson() {
-        com.fasterxml.jackson.databind.node.ObjectNode root = VectorPipeline.newObject();
+        com.fasterxml.jackson.databind.node.ObjectNode root = JsonCodec.objectNode();
         root.put("format", FORMAT);
         root.put("version", 1);
         root.put("model_version", version);
@@ -47,7 +49,7 @@ public record ForecastModel(long version, ArimaModel arima, long lastCompleteDay
         root.put("next_day", nextDay);
         root.put("pooled_mean", pooledMean);
         root.set("arima", VectorPipeline.readTree(arima.toJson()));
-        return VectorPipeline.write(root);
+        return JsonCodec.write(root);
     }
 
     /**
@@ -59,16 +61,12 @@ public record ForecastModel(long version, ArimaModel arima, long lastCompleteDay
         if (json == null) {
             throw new IllegalArgumentException("json must not be null");
         }
-        com.fasterxml.jackson.databind.JsonNode root = VectorPipeline.readTree(json);
-        if (!FORMAT.equals(root.path("format").asText(null)) || root.path("version").asInt(-1) != 1) {
-            throw new IllegalArgumentException("json must be a " + FORMAT + " version 1 object, was format "
-                    + root.get("format") + " version " + root.get("version"));
-        }
+        com.fasterxml.jackson.databind.JsonNode root = JsonCodec.read(json, FORMAT, 1);
         com.fasterxml.jackson.databind.JsonNode a = root.get("arima");
         if (a == null || !a.isObject()) {
             throw new IllegalArgumentException("json arima must be an ARIMA model object, was " + a);
         }
-        return new ForecastModel(root.path("model_version").asLong(0), ArimaModel.fromJson(VectorPipeline.write(a)),
+        return new ForecastModel(root.path("model_version").asLong(0), ArimaModel.fromJson(JsonCodec.write(a)),
                 root.path("last_complete_day").asLong(), root.path("next_day").asDouble(Double.NaN),
                 root.path("pooled_mean").asDouble(Double.NaN));
     }

@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.io.JsonCodec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.models.regression.LogisticModel;
@@ -133,7 +135,7 @@ public final class PropensityModel {
 
     /** This version as JSON: its pipeline and its logistic model, with version, origin and example count. */
     public String toJson() {
-        ObjectNode root = VectorPipeline.newObject();
+        ObjectNode root = JsonCodec.objectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("model_version", version);
@@ -141,7 +143,7 @@ public final class PropensityModel {
         root.put("trained_on", trainedOn);
         root.set("pipeline", pipeline.toNode());
         root.set("logistic", VectorPipeline.readTree(logistic.toJson()));
-        return VectorPipeline.write(root);
+        return JsonCodec.write(root);
     }
 
     /**
@@ -153,17 +155,13 @@ public final class PropensityModel {
         if (json == null) {
             throw new IllegalArgumentException("json must not be null");
         }
-        JsonNode root = VectorPipeline.readTree(json);
-        if (!FORMAT.equals(root.path("format").asText(null)) || root.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException("json must be a " + FORMAT + " version " + VERSION + " object, was format "
-                    + root.get("format") + " version " + root.get("version"));
-        }
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
         JsonNode lr = root.get("logistic");
         if (lr == null || !lr.isObject()) {
             throw new IllegalArgumentException("json logistic must be a " + LogisticModel.FORMAT + " object, was " + lr);
         }
         return of(root.path("model_version").asLong(0), root.path("origin").asText("batch"),
-                VectorPipeline.fromNode(root.get("pipeline")), LogisticModel.fromJson(VectorPipeline.write(lr)),
+                VectorPipeline.fromNode(root.get("pipeline")), LogisticModel.fromJson(JsonCodec.write(lr)),
                 root.path("trained_on").asLong(0));
     }
 

@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.io.JsonCodec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.models.cluster.KMeansModel;
@@ -155,7 +157,7 @@ public final class SegmentsModel {
 
     /** This version as JSON: its pipeline and its k-means model. */
     public String toJson() {
-        ObjectNode root = VectorPipeline.newObject();
+        ObjectNode root = JsonCodec.objectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("model_version", version);
@@ -165,7 +167,7 @@ public final class SegmentsModel {
         }
         root.set("pipeline", pipeline.toNode());
         root.set("kmeans", VectorPipeline.readTree(kmeans.toJson()));
-        return VectorPipeline.write(root);
+        return JsonCodec.write(root);
     }
 
     /**
@@ -177,16 +179,12 @@ public final class SegmentsModel {
         if (json == null) {
             throw new IllegalArgumentException("json must not be null");
         }
-        JsonNode root = VectorPipeline.readTree(json);
-        if (!FORMAT.equals(root.path("format").asText(null)) || root.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException("json must be a " + FORMAT + " version " + VERSION + " object, was format "
-                    + root.get("format") + " version " + root.get("version"));
-        }
+        JsonNode root = JsonCodec.read(json, FORMAT, VERSION);
         JsonNode km = root.get("kmeans");
         if (km == null || !km.isObject()) {
             throw new IllegalArgumentException("json kmeans must be a profilekit.kmeans object, was " + km);
         }
-        KMeansModel kmeans = KMeansModel.fromJson(VectorPipeline.write(km));
+        KMeansModel kmeans = KMeansModel.fromJson(JsonCodec.write(km));
         JsonNode ids = root.get("segment_of_cluster");
         int[] segmentOf = ids == null ? LiveSegments.identity(kmeans.k()) : new int[ids.size()];
         for (int i = 0; ids != null && i < ids.size(); i++) {

@@ -1,12 +1,10 @@
 package dev.profilekit.core.live;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.core.schema.FeatureKind;
+import dev.profilekit.features.io.JsonCodec;
 import dev.profilekit.features.transform.FeatureHasher;
 import dev.profilekit.features.transform.MurmurHash3;
 import dev.profilekit.features.transform.Scaler;
@@ -49,7 +47,6 @@ public final class VectorPipeline {
     /** Columns whose sd is at most this get scale 1. */
     public static final double MIN_SD = Scaler.ZERO_SPREAD;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private final List<ModelsConfig.Input> inputs;
     private final List<String> columns;
@@ -233,11 +230,11 @@ public final class VectorPipeline {
 
     /** This pipeline as versioned JSON; {@link #fromJson(String)} restores an equal one (bit-exact doubles). */
     public String toJson() {
-        return write(toNode());
+        return JsonCodec.write(toNode());
     }
 
     ObjectNode toNode() {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonCodec.objectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         ArrayNode ins = root.putArray("inputs");
@@ -302,31 +299,16 @@ public final class VectorPipeline {
                     .missing(missing.equals("zero") ? ModelsConfig.Missing.ZERO : ModelsConfig.Missing.MEAN).build());
         }
         JsonNode sc = root.get("scaler");
-        Scaler scaler = sc == null || sc.isNull() ? null : Scaler.fromJson(write(sc));
+        Scaler scaler = sc == null || sc.isNull() ? null : Scaler.fromJson(JsonCodec.write(sc));
         if (scaler != null && scaler.kind() != ScalerKind.Z_SCORE) {
             throw new IllegalArgumentException("json scaler kind must be Z_SCORE, was " + scaler.kind());
         }
         return new VectorPipeline(inputs, scaler);
     }
 
-    static ObjectNode newObject() {
-        return MAPPER.createObjectNode();
-    }
-
+    /** The shared codec's reading of an embedded document (see {@link JsonCodec#parseObject}). */
     static JsonNode readTree(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("json is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    static String write(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonCodec.parseObject(json, "json");
     }
 
     @Override
@@ -530,14 +512,7 @@ public final class VectorPipeline {
 
         void write(UserView s, long asOf, double[] out) {
             if (width == 0) {
-                double x = slot.numeric(s, asOf);
-                double cap = input.cap();
-                if (cap == cap) {
-                    x = x != x ? cap : Math.min(x, cap);
-                } else if (x != x && input.missing() == ModelsConfig.Missing.ZERO) {
-                    x = 0.0;
-                }
-                out[at] = x;
+                write(s, asOf, out, at);
                 return;
             }
             Arrays.fill(out, at, at + width, 0.0);

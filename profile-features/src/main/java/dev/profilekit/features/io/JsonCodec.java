@@ -85,6 +85,27 @@ public final class JsonCodec {
     }
 
     /**
+     * Parses {@code json}, which must be a JSON object, without looking at a header (for documents embedded
+     * in others, whose own reader checks them).
+     *
+     * @param what names the document in the message of a failure
+     * @throws IllegalArgumentException if {@code json} is null, not valid JSON or not an object
+     */
+    public static ObjectNode parseObject(String json, String what) {
+        requireNonNull(json, "json");
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(what + " must be a JSON object");
+        }
+        return (ObjectNode) root;
+    }
+
+    /**
      * Parses {@code json} and checks its {@code format} and {@code version}.
      *
      * @param format the full format name expected, e.g. {@code "profilekit.scaler"}
