@@ -323,4 +323,24 @@ class VectorPipelineTest {
                 .hasMessageContaining("segmentOf must be a permutation of 0..2, was [0, 0, 1]");
         assertThatThrownBy(() -> pm.score(new double[2])).hasMessageContaining("must have 6 values");
     }
+
+    @Test
+    void finiteInputsFindsAFiniteValueThatScalesToInfinity() {
+        ProfileSchema sums = ProfileSchema.builder()
+                .feature(dev.profilekit.core.schema.FeatureSpec.sum("spend", "amount"))
+                .feature(dev.profilekit.core.schema.FeatureSpec.count("n")).build();
+        dev.profilekit.core.engine.ProfileUpdater u = dev.profilekit.core.engine.ProfileUpdater.builder(sums).build();
+        long t = 1_767_225_600_000L;
+        u.onEvent(dev.profilekit.core.engine.Event.of("1", "big", "buy", t, java.util.Map.of("amount", 1e308)));
+        u.onEvent(dev.profilekit.core.engine.Event.of("2", "small", "buy", t, java.util.Map.of("amount", 1.0)));
+        VectorPipeline spec = VectorPipeline.of(List.of(ModelsConfig.Input.of("spend"), ModelsConfig.Input.of("n")));
+        VectorPipeline.Bound bound = spec.bind(u.features());
+        // fitted where everybody spent -1e308: scale 1 (no spread), so 1e308 - (-1e308) overflows
+        VectorPipeline fitted = spec.fit(List.of("spend", "n"), new double[][] {{-1e308, 1}, {-1e308, 1}});
+        UserView big = (UserView) u.store().get("big");
+        UserView small = (UserView) u.store().get("small");
+        assertThat(bound.finiteInputs(big, t, null)).isTrue();      // the raw value itself is finite
+        assertThat(bound.finiteInputs(big, t, fitted)).isFalse();   // its model input is not
+        assertThat(bound.finiteInputs(small, t, fitted)).isTrue();
+    }
 }
