@@ -491,6 +491,15 @@ final class CompiledSchema implements FeatureAccess {
             return true;
         }
 
+        /**
+         * The stored value decays towards the read time ({@code asOf} is never before its reference time), so
+         * the read is finite exactly when the stored value is: no {@code Math.exp} needed.
+         */
+        @Override
+        boolean overflowed(ProfileState s, long asOf) {
+            return !Double.isFinite(s.values[at]);
+        }
+
         @Override
         void compile(UpdatePlan.Builder b) {
             b.numeric(weighted ? spec.field() : null).decayed(at, rate);
@@ -566,13 +575,15 @@ final class CompiledSchema implements FeatureAccess {
             return true;
         }
 
+        /** Mean, standard deviation (from M2), min and max are finite exactly when the stored moments are. */
         @Override
         boolean overflowed(ProfileState s, long asOf) {
-            if (component(s, asOf, 0) == 0) {
+            double[] v = s.values;
+            if (v[at] == 0) {
                 return false; // no value yet (the event may lack the attribute): nothing to overflow
             }
-            for (int part = 1; part <= 4; part++) {
-                if (!Double.isFinite(component(s, asOf, part))) {
+            for (int i = 1; i < RunningMoments.SLOTS; i++) {
+                if (!Double.isFinite(v[at + i])) {
                     return true;
                 }
             }

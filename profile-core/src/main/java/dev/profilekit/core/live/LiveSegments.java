@@ -54,7 +54,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
      * The latest sample of each recently sampled user, least recently sampled first; bounded. Keyed by the
      * user's view (the engine's per-user state, identity equality), so no outside string is hashed here.
      */
-    private final java.util.LinkedHashMap<UserView, double[]> latest = new java.util.LinkedHashMap<>();
+    private final java.util.LinkedHashMap<UserView, double[]> latest = new java.util.LinkedHashMap<>(16, 0.75f, true);
     private long samples;
     private long sinceRefit;
     private long sincePublish;
@@ -94,8 +94,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     /** One sampled vector (owned by this object from now on). */
     void sample(UserView user, double[] x) {
         synchronized (lock) {
-            latest.remove(user); // re-inserted last: the map is in order of each user's latest sample
-            latest.put(user, x);
+            latest.put(user, x); // access order: a user's new sample moves it last, with no new entry
             if (latest.size() > config.trainingWindow()) {
                 java.util.Iterator<double[]> eldest = latest.values().iterator();
                 eldest.next();
