@@ -93,8 +93,6 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     private long positives;
     private long labelsSinceRetrain;
     private long labelsSincePublish;
-    /** Examples learned online during retrains and learned again by the swapped-in learner. */
-    private long retrainReplays;
     private final AtomicBoolean retraining = new AtomicBoolean();
 
     /**
@@ -280,7 +278,6 @@ final class LivePropensity implements LiveModel<PropensityModel> {
                     }
                     PropensityModel fitted = since == 0 ? f.model().withVersion(++lastVersion, "batch")
                             : PropensityModel.of(++lastVersion, "batch", pipeline, learner.snapshot(), n + since);
-                    retrainReplays += since;
                     retrains++;
                     publish(fitted);
                     LOG.debug("retrained propensity model v{} on {} examples (holdout AUC {} vs live {})",
