@@ -33,6 +33,11 @@ public final class ProfileStores {
         return new InMemory(expectedUsers);
     }
 
+    /** {@link InMemory}'s probe cost (see there); for tests. */
+    static long probeDisplacement(ProfileStore inMemory) {
+        return ((InMemory) inMemory).probeDisplacement();
+    }
+
     private static final class InMemory implements ProfileStore {
         private static final int SEGMENT_BITS = 6;
         private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ProfileState[].class);
@@ -110,6 +115,21 @@ public final class ProfileStores {
                     }
                 }
             }
+        }
+
+        /** The sum over stored users of their distance from their home slot (probe cost); for tests. */
+        long probeDisplacement() {
+            long d = 0;
+            for (Segment seg : segments) {
+                ProfileState[] t = seg.table;
+                int mask = t.length - 1;
+                for (int i = 0; i < t.length; i++) {
+                    if (t[i] != null) {
+                        d += (i - spread(t[i].userHash)) & mask;
+                    }
+                }
+            }
+            return d;
         }
 
         @Override

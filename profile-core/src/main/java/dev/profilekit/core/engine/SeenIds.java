@@ -38,6 +38,18 @@ abstract class SeenIds {
         return OCCUPIED | (h & 0xFFFF_FFFFL);
     }
 
+    /** The sum over stored ids of their distance from their home slot (probe cost); for tests. */
+    final long idProbeDisplacement() {
+        int mask = ids.length - 1;
+        long d = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (meta[2 * i] != 0) {
+                d += (i - spread((int) meta[2 * i])) & mask;
+            }
+        }
+        return d;
+    }
+
     /** Whether {@code id} was added with a time at or after {@code notBefore}. */
     final boolean containsId(String id, long notBefore) {
         return containsId(id, KeyedHash.hash(id), notBefore);

@@ -31,6 +31,8 @@ public final class SessionTracker {
      */
     private java.util.TreeMap<Long, Long> tree;
     static final int TREE_THRESHOLD = 256;
+    /** Entries shifted inside the arrays so far (merges, inserts, compactions): the cost the tree bounds. */
+    private long shifted;
 
     /** @param gapMs the largest difference between consecutive times of one session, >= 0 */
     public SessionTracker(long gapMs) {
@@ -38,6 +40,11 @@ public final class SessionTracker {
             throw new IllegalArgumentException("gapMs must be >= 0, was " + gapMs);
         }
         this.gap = gapMs;
+    }
+
+    /** Entries moved inside the arrays so far; at most {@link #TREE_THRESHOLD} per added event. For tests. */
+    long shiftedEntries() {
+        return shifted;
     }
 
     /** Adds an event at time {@code t} (epoch ms). */
@@ -65,6 +72,7 @@ public final class SessionTracker {
                 ends[lo] = t;
                 if (lo + 1 < tail && starts[lo + 1] - t <= gap) {
                     ends[lo] = ends[lo + 1];
+                    shifted += tail - lo - 2;
                     System.arraycopy(starts, lo + 2, starts, lo + 1, tail - lo - 2);
                     System.arraycopy(ends, lo + 2, ends, lo + 1, tail - lo - 2);
                     tail--;
@@ -145,6 +153,7 @@ public final class SessionTracker {
         if (tail == starts.length) {
             grow();
         }
+        shifted += tail - pos;
         System.arraycopy(starts, pos, starts, pos + 1, tail - pos);
         System.arraycopy(ends, pos, ends, pos + 1, tail - pos);
         starts[pos] = t;
@@ -154,6 +163,7 @@ public final class SessionTracker {
 
     private void compact() {
         int n = tail - head;
+        shifted += n;
         System.arraycopy(starts, head, starts, 0, n);
         System.arraycopy(ends, head, ends, 0, n);
         head = 0;

@@ -59,6 +59,18 @@ public final class StringSet {
         return true;
     }
 
+    /** The sum over stored strings of their distance from their home slot (probe cost); for tests. */
+    long probeDisplacement() {
+        int mask = table.length - 1;
+        long d = 0;
+        for (int i = 0; i < table.length; i++) {
+            if (table[i] != null) {
+                d += (i - spread(hashes[i])) & mask;
+            }
+        }
+        return d;
+    }
+
     /** Grows the table now if one more string would make it grow: the next {@link #add} then cannot fail. */
     public void reserveOne() {
         if (size + 1 > table.length * 0.6) {

@@ -193,6 +193,18 @@ public final class TopKCounter {
     public static final Comparator<WeightedValue> ORDER =
             Comparator.comparingDouble(WeightedValue::weight).reversed().thenComparing(WeightedValue::value);
 
+    /** The sum over tracked values of their index entry's distance from its home slot; for tests. */
+    long probeDisplacement() {
+        int mask = index.length - 1;
+        long d = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] != 0) {
+                d += (i - StringSet.spread(keyHashes[index[i] - 1])) & mask;
+            }
+        }
+        return d;
+    }
+
     private int find(String value, int h) {
         int mask = index.length - 1;
         for (int i = StringSet.spread(h) & mask; index[i] != 0; i = (i + 1) & mask) {
