@@ -216,4 +216,57 @@ public final class SessionTracker {
     public int openSessions() {
         return tree != null ? tree.size() : tail - head;
     }
+
+    /** Writes the tracker: closed totals, whether it uses the tree, and the open sessions in order. */
+    public void encode(dev.profilekit.features.codec.ByteWriter w) {
+        w.varLong(closedCount);
+        w.zigZag(closedDurationMs);
+        w.bool(tree != null);
+        w.varInt(openSessions());
+        if (tree != null) {
+            for (java.util.Map.Entry<Long, Long> e : tree.entrySet()) {
+                w.zigZag(e.getKey());
+                w.zigZag(e.getValue());
+            }
+        } else {
+            for (int i = head; i < tail; i++) {
+                w.zigZag(starts[i]);
+                w.zigZag(ends[i]);
+            }
+        }
+    }
+
+    /** The encoded tracker, with the gap of the feature it belongs to. */
+    public static SessionTracker decode(dev.profilekit.features.codec.ByteReader r, long gapMs) {
+        SessionTracker s = new SessionTracker(gapMs);
+        s.closedCount = r.varLong();
+        s.closedDurationMs = r.zigZag();
+        boolean useTree = r.bool();
+        int n = r.count(2);
+        long[] st = new long[Math.max(4, n)];
+        long[] en = new long[st.length];
+        for (int i = 0; i < n; i++) {
+            st[i] = r.zigZag();
+            en[i] = r.zigZag();
+            if (en[i] < st[i] || (i > 0 && st[i] - en[i - 1] <= gapMs)) {
+                throw r.error("open sessions out of order or overlapping at session " + i);
+            }
+        }
+        if (s.closedCount < 0) {
+            throw r.error("negative session count");
+        }
+        if (useTree) {
+            s.tree = new java.util.TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                s.tree.put(st[i], en[i]);
+            }
+            s.starts = new long[0];
+            s.ends = new long[0];
+        } else {
+            s.starts = st;
+            s.ends = en;
+            s.tail = n;
+        }
+        return s;
+    }
 }

@@ -137,4 +137,26 @@ public final class StringSet {
         table = t;
         hashes = hs;
     }
+
+    /** Writes the set: its size and its strings in table order. */
+    public void encode(dev.profilekit.features.codec.ByteWriter w) {
+        w.varInt(size);
+        for (String s : table) {
+            if (s != null) {
+                w.string(s);
+            }
+        }
+    }
+
+    /** A set equal to the encoded one (hashes are recomputed with this process's key). */
+    public static StringSet decode(dev.profilekit.features.codec.ByteReader r) {
+        int n = r.count(1);
+        StringSet set = new StringSet(n);
+        for (int i = 0; i < n; i++) {
+            if (!set.add(r.string())) {
+                throw r.error("a string set holds a string twice");
+            }
+        }
+        return set;
+    }
 }
