@@ -19,6 +19,7 @@ module dev.profilekit.core {
     exports dev.profilekit.core.schema;
     exports dev.profilekit.core.engine;
     exports dev.profilekit.core.store;
+    exports dev.profilekit.core.privacy;
     exports dev.profilekit.core.live;
     exports dev.profilekit.core.io;
 }

@@ -175,4 +175,43 @@ abstract class SeenIds {
         meta[2 * i + 1] = 0;
         idCount--;
     }
+
+    /** Writes the ids and their times (hashes are not written: they are keyed per process). */
+    final void encodeIds(dev.profilekit.features.codec.ByteWriter w) {
+        w.varInt(idCount);
+        for (int i = 0; i < ids.length; i++) {
+            if (meta[2 * i] != 0) {
+                w.string(ids[i]);
+                w.zigZag(meta[2 * i + 1]);
+            }
+        }
+    }
+
+    /** Replaces the ids with the encoded ones. */
+    final void decodeIds(dev.profilekit.features.codec.ByteReader r) {
+        int n = r.count(2);
+        int cap = 8;
+        while (cap * MAX_LOAD < n + 1) {
+            cap <<= 1;
+        }
+        ids = new String[cap];
+        meta = new long[2 * cap];
+        idCount = 0;
+        for (int k = 0; k < n; k++) {
+            String id = r.string();
+            long time = r.zigZag();
+            int h = KeyedHash.hash(id);
+            if (containsId(id, h, Long.MIN_VALUE)) {
+                throw r.error("event id '" + id + "' twice in a user's seen ids");
+            }
+            addId(id, h, time, Long.MIN_VALUE);
+        }
+    }
+
+    /** Drops every id. */
+    final void clearIds() {
+        ids = new String[8];
+        meta = new long[16];
+        idCount = 0;
+    }
 }

@@ -71,34 +71,12 @@ public interface LiveModel<V> extends AutoCloseable {
     void awaitIdle() throws InterruptedException;
 
     /**
-     * Writes a per-user state this model made ({@link #newUserState()}) in the engine's binary state codec, for
-     * snapshots and persistent stores. Called under the user's lock. {@code state} may be null when the model
-     * has no per-user state.
-     */
-    void encodeUserState(Object state, dev.profilekit.features.codec.ByteWriter out);
-
-    /**
-     * Reads what {@link #encodeUserState} wrote.
+     * The user is being forgotten or expired: drop everything the model keeps about them besides the trained
+     * weights (pending examples, stored training examples, cached samples). Called under the user's lock.
      *
-     * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
+     * @return how many pending and stored training examples were removed
      */
-    Object decodeUserState(dev.profilekit.features.codec.ByteReader in);
-
-    /**
-     * Writes the model's global state (published version, learner, pending examples, statistics, counters),
-     * enough for {@link #restoreState} to continue exactly as this model would. Waits for background work to
-     * finish first; the caller has paused ingestion.
-     */
-    void encodeState(dev.profilekit.features.codec.ByteWriter out) throws InterruptedException;
-
-    /**
-     * Replaces this model's global state with the encoded one. Called on a model that has seen no event, after
-     * every user's state was decoded and stored; {@code users} iterates over them (for models whose global
-     * state refers to per-user state). Nothing changes when it throws.
-     *
-     * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
-     */
-    void restoreState(dev.profilekit.features.codec.ByteReader in, Iterable<UserView> users);
+    int forget(UserView user);
 
     /** Stops background work; models stay readable. */
     @Override

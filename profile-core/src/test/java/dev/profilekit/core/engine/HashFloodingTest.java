@@ -77,15 +77,15 @@ class HashFloodingTest {
     void collidingUserIdsKeepProbesShort() {
         assertThat(colliding(0).hashCode()).isEqualTo(colliding(N - 1).hashCode());
         ProfileUpdater updater = replay(usersStream(HashFloodingTest::colliding));
-        assertThat(updater.store().size()).isEqualTo(N);
-        double mean = (double) ProfileStores.probeDisplacement(updater.store()) / N;
+        assertThat(updater.table().size()).isEqualTo(N);
+        double mean = (double) updater.table().probeDisplacement() / N;
         assertThat(mean).as("mean displacement of %d colliding users", N).isLessThan(MAX_MEAN_DISPLACEMENT);
     }
 
     @Test
     void collidingEventIdsOfOneUserKeepProbesShort() {
         ProfileUpdater updater = replay(oneUserStream(HashFloodingTest::colliding, HashFloodingTest::colliding));
-        double mean = (double) updater.store().get("u").idProbeDisplacement() / N;
+        double mean = (double) updater.state("u").idProbeDisplacement() / N;
         assertThat(mean).as("mean displacement of %d colliding event ids", N).isLessThan(MAX_MEAN_DISPLACEMENT);
     }
 

@@ -149,6 +149,12 @@ public final class ByteReader {
         return b;
     }
 
+    /** Skips {@code n} bytes. */
+    public void skip(int n) {
+        need(n);
+        pos += n;
+    }
+
     public byte[] lengthPrefixed() {
         return bytes(varInt(remaining()));
     }
