@@ -771,7 +771,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
         }
-        if (metadata == null || metadata.containsKey(null) || metadata.containsValue(null)) {
+        if (metadata == null || metadata.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
             throw new IllegalArgumentException("metadata must be a map without null keys or values");
         }
         if (live != null) {
@@ -1097,7 +1097,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
         /** Attributes kept at ingestion; others are dropped before anything reads them. Features must read only these. */
         public Builder allowAttributes(java.util.Collection<String> attributes) {
-            if (attributes == null || attributes.contains(null)) {
+            if (attributes == null || attributes.stream().anyMatch(java.util.Objects::isNull)) {
                 throw new IllegalArgumentException("attributes must be a collection of names without null");
             }
             this.allowedAttributes = java.util.Set.copyOf(attributes);
