@@ -573,7 +573,18 @@ public final class ProfileUpdater implements AutoCloseable {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
-        String key = key(user);
+        return profileByKey(key(user), asOfMs);
+    }
+
+    /**
+     * As {@link #profile(String, long)} for a key of {@link #users()}: the id a profile is stored under, which is
+     * the pseudonym when the updater pseudonymises (then the raw id is not known here).
+     */
+    public Profile profileByKey(String key, long asOfMs) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        String user = key;
         ProfileState s = liveState(key);
         if (s == null) {
             s = factory.apply(key); // an empty history, not stored
@@ -943,7 +954,7 @@ public final class ProfileUpdater implements AutoCloseable {
         }
     }
 
-    /** The users with at least one accepted event, sorted. */
+    /** The users with at least one accepted event, sorted: their stored keys (pseudonyms when pseudonymising). */
     public List<String> users() {
         java.util.TreeSet<String> users = new java.util.TreeSet<>();
         long wm = watermark.get();
