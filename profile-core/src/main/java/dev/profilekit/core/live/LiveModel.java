@@ -75,21 +75,27 @@ public interface LiveModel<V> extends AutoCloseable {
      * snapshots and persistent stores. Called under the user's lock. {@code state} may be null when the model
      * has no per-user state.
      */
-    void encodeUserState(Object state, dev.profilekit.features.codec.ByteWriter out);
+    default void encodeUserState(Object state, dev.profilekit.features.codec.ByteWriter out) {
+        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
+    }
 
     /**
      * Reads what {@link #encodeUserState} wrote.
      *
      * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
      */
-    Object decodeUserState(dev.profilekit.features.codec.ByteReader in);
+    default Object decodeUserState(dev.profilekit.features.codec.ByteReader in) {
+        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
+    }
 
     /**
      * Writes the model's global state (published version, learner, pending examples, statistics, counters),
      * enough for {@link #restoreState} to continue exactly as this model would. Waits for background work to
      * finish first; the caller has paused ingestion.
      */
-    void encodeState(dev.profilekit.features.codec.ByteWriter out) throws InterruptedException;
+    default void encodeState(dev.profilekit.features.codec.ByteWriter out) throws InterruptedException {
+        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
+    }
 
     /**
      * Replaces this model's global state with the encoded one. Called on a model that has seen no event, after
@@ -98,7 +104,9 @@ public interface LiveModel<V> extends AutoCloseable {
      *
      * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
      */
-    void restoreState(dev.profilekit.features.codec.ByteReader in, Iterable<UserView> users);
+    default void restoreState(dev.profilekit.features.codec.ByteReader in, Iterable<UserView> users) {
+        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
+    }
 
     /** Stops background work; models stay readable. */
     @Override
