@@ -75,27 +75,21 @@ public interface LiveModel<V> extends AutoCloseable {
      * snapshots and persistent stores. Called under the user's lock. {@code state} may be null when the model
      * has no per-user state.
      */
-    default void encodeUserState(Object state, dev.profilekit.features.codec.ByteWriter out) {
-        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
-    }
+    void encodeUserState(Object state, dev.profilekit.features.codec.ByteWriter out);
 
     /**
      * Reads what {@link #encodeUserState} wrote.
      *
      * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
      */
-    default Object decodeUserState(dev.profilekit.features.codec.ByteReader in) {
-        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
-    }
+    Object decodeUserState(dev.profilekit.features.codec.ByteReader in);
 
     /**
      * Writes the model's global state (published version, learner, pending examples, statistics, counters),
      * enough for {@link #restoreState} to continue exactly as this model would. Waits for background work to
      * finish first; the caller has paused ingestion.
      */
-    default void encodeState(dev.profilekit.features.codec.ByteWriter out) throws InterruptedException {
-        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
-    }
+    void encodeState(dev.profilekit.features.codec.ByteWriter out) throws InterruptedException;
 
     /**
      * Replaces this model's global state with the encoded one. Called on a model that has seen no event, after
@@ -104,9 +98,7 @@ public interface LiveModel<V> extends AutoCloseable {
      *
      * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
      */
-    default void restoreState(dev.profilekit.features.codec.ByteReader in, Iterable<UserView> users) {
-        throw new UnsupportedOperationException("TEMPORARY (wt-rocks): not implemented yet");
-    }
+    void restoreState(dev.profilekit.features.codec.ByteReader in, Iterable<UserView> users);
 
     /** Stops background work; models stay readable. */
     @Override
