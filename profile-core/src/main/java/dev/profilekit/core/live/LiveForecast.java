@@ -1,5 +1,8 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
+
 import dev.profilekit.models.timeseries.Arima;
 import dev.profilekit.models.timeseries.ArimaModel;
 import dev.profilekit.models.timeseries.ArimaSearchOptions;
@@ -269,5 +272,75 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     @Override
     public int forget(UserView user) {
         return 0;
+    }
+
+    // ---- snapshots ----
+
+    @Override
+    public void encodeUserState(Object state, ByteWriter out) {
+        UserState u = (UserState) state;
+        out.zigZag(u.lastDay).varInt(u.daily.length);
+        for (int c : u.daily) {
+            out.varInt(c);
+        }
+    }
+
+    @Override
+    public Object decodeUserState(ByteReader in, UserView owner) {
+        long lastDay = in.zigZag();
+        int n = in.varInt(Integer.MAX_VALUE);
+        if (n != config.days()) {
+            throw in.error("a daily series of " + n + " days where the forecast keeps " + config.days());
+        }
+        UserState u = new UserState(n);
+        u.lastDay = lastDay;
+        for (int i = 0; i < n; i++) {
+            u.daily[i] = in.varInt(Integer.MAX_VALUE);
+        }
+        return u;
+    }
+
+    @Override
+    public void encodeState(ByteWriter out) {
+        ForecastModel m = model;
+        out.nullableString(m == null ? null : m.toJson());
+        out.varLong(lastVersion).zigZag(watermark.get()).zigZag(lastFittedDay).varInt(ring);
+        for (int i = 0; i < ring; i++) {
+            out.zigZag(dayOf.get(i)).varLong(totals.get(i));
+        }
+    }
+
+    @Override
+    public void restoreState(ByteReader in, Function<String, UserView> users) {
+        String json = in.nullableString();
+        ForecastModel m;
+        try {
+            m = json == null ? null : ForecastModel.fromJson(json);
+        } catch (RuntimeException e) {
+            throw in.error("unreadable forecast model (" + e.getMessage() + ")");
+        }
+        long version = in.varLong();
+        long wm = in.zigZag();
+        long fitted = in.zigZag();
+        int r = in.varInt(Integer.MAX_VALUE);
+        if (r != ring) {
+            throw in.error("a pooled ring of " + r + " days where the forecast keeps " + ring);
+        }
+        long[] days = new long[r];
+        long[] tot = new long[r];
+        for (int i = 0; i < r; i++) {
+            days[i] = in.zigZag();
+            tot[i] = in.varLong();
+        }
+        synchronized (swapLock) {
+            model = m;
+            lastVersion = version;
+            watermark.set(wm);
+            lastFittedDay = fitted;
+            for (int i = 0; i < r; i++) {
+                dayOf.set(i, days[i]);
+                totals.set(i, tot[i]);
+            }
+        }
     }
 }
