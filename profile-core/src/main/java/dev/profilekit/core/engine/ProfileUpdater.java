@@ -68,6 +68,7 @@ public final class ProfileUpdater implements AutoCloseable {
     private final Encryption encryption;
     private final AuditLog auditLog;
     private final Gate gate = new Gate();
+    private final LongAdder cacheMisses = new LongAdder();
     private volatile boolean closed;
     private final ProfileListener[] listeners;
     private final DedupRetention retention;
@@ -215,6 +216,14 @@ public final class ProfileUpdater implements AutoCloseable {
         }
     }
 
+    /**
+     * With a backing store: how many times a profile was not in the cache and was read from the store (or found
+     * absent there). The cache hit rate of a run is {@code 1 - cacheMisses / events}. Zero without a store.
+     */
+    public long cacheMisses() {
+        return cacheMisses.sum();
+    }
+
     /** The table of live states (tests and the memory benchmark). */
     ProfileTable table() {
         return table;
@@ -342,6 +351,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** The table's loader with a backing store: the stored state, or a new one. Under the segment's lock. */
     private ProfileState load(String key) {
+        cacheMisses.increment();
         byte[] b = storedBytes(key);
         if (b == null) {
             return factory.apply(key);
@@ -927,6 +937,9 @@ public final class ProfileUpdater implements AutoCloseable {
             // everything decoded: install
             try {
                 if (store == null) {
+                    // in random order: states arrive in the order of the writer's table, and inserting a table's
+                    // order into a smaller open-addressing table builds long probe runs (quadratic time)
+                    java.util.Collections.shuffle(states, new java.util.Random(states.size()));
                     for (ProfileState st : states) {
                         table.getOrCreate(st.user, st.userHash, u -> st, null, null);
                     }

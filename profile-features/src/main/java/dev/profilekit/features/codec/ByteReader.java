@@ -1,9 +1,6 @@
 package dev.profilekit.features.codec;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 
 /**
  * Reads what {@link ByteWriter} wrote, checking every read against the end of the input: a truncated or
@@ -131,14 +128,14 @@ public final class ByteReader {
 
     private String utf8(int n) {
         need(n);
-        try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buf, pos, n)).toString();
-            pos += n;
-            return s;
-        } catch (CharacterCodingException e) {
+        String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+        // malformed input decodes to U+FFFD: only then check strictly (a real U+FFFD re-encodes to the same bytes)
+        if (s.indexOf('\uFFFD') >= 0 && !java.util.Arrays.equals(s.getBytes(StandardCharsets.UTF_8), 0,
+                s.getBytes(StandardCharsets.UTF_8).length, buf, pos, pos + n)) {
             throw error("malformed UTF-8 in a string of " + n + " bytes");
         }
+        pos += n;
+        return s;
     }
 
     public byte[] bytes(int n) {
