@@ -1,5 +1,9 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.models.sequence.Lstm;
+import dev.profilekit.models.sequence.LstmFit;
+import dev.profilekit.models.sequence.LstmModel;
+import dev.profilekit.models.sequence.LstmOptions;
 import dev.profilekit.models.timeseries.Arima;
 import dev.profilekit.models.timeseries.ArimaModel;
 import dev.profilekit.models.timeseries.ArimaSearchOptions;
@@ -21,6 +25,19 @@ import org.slf4j.LoggerFactory;
  * <p>A user's expected count for the next day is their mean daily count over the model's window scaled by
  * the pooled forecast relative to the pooled mean over the same window: {@code userMean × (forecast /
  * pooledMean)}. Before the first model (fewer than 10 complete days) it is the user's mean.
+ *
+ * <p>With {@code "model": "lstm"} the forecast is an LSTM ({@link Lstm}, H = {@value #LSTM_HIDDEN}) of
+ * next-day activity trained on the pooled users' own sequences. When a user's first event of a new day arrives,
+ * the user's {@code days} complete days before it are copied (point in time) into a bounded table of the most
+ * recently active users' windows (at most {@value #LSTM_MAX_USERS}; one entry per user, so a heavy user does not
+ * crowd out the others). Each window gives {@code S = min(7, days / 2)} training sequences: the
+ * {@code lookback = days - S} days before each of its last S days, as {@code [log1p(count), weekend ? 1 : 0]} per
+ * day (UTC Saturday and Sunday), with log1p of that day's count as the target. When a day completes the LSTM is
+ * retrained in the background like ARIMA: Adam, mini-batches of {@value #LSTM_BATCH}, clipping at norm 1, the
+ * most recent fifth of the sequences (by target day) held out for early stopping; the first fit from the seeded
+ * initialisation, later ones from the previous version's weights. A user's expected count is
+ * {@code max(0, expm1(lstm(last lookback complete days)))}. Before the first LSTM version it is the user's mean,
+ * as for ARIMA.
  */
 final class LiveForecast implements LiveModel<ForecastModel> {
 
@@ -39,6 +56,23 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     private static final Logger LOG = LoggerFactory.getLogger(LiveForecast.class);
     static final long DAY_MS = 86_400_000L;
     static final int MIN_DAYS = 10;
+    static final int LSTM_HIDDEN = 16;
+    static final int LSTM_MAX_USERS = 4_000;
+    static final int LSTM_BATCH = 128;
+    static final int LSTM_MIN_SEQUENCES = 50;
+    static final int LSTM_EPOCHS = 20;
+    static final int LSTM_WARM_EPOCHS = 8;
+    static final long LSTM_SEED = 42L;
+
+    /** One user's complete days before its latest new day: counts of days {@code end - days + 1 .. end}. */
+    static final class Window {
+        final int[] counts;
+        long end;
+
+        Window(int days) {
+            counts = new int[days];
+        }
+    }
 
     final ModelsConfig.Forecast config;
     private final TrackingExecutor executor;
@@ -54,6 +88,17 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     private final AtomicBoolean fitting = new AtomicBoolean();
     private volatile long lastFittedDay = Long.MIN_VALUE;
     private volatile ForecastModel model;
+    private final boolean lstm;
+    /** LSTM: training sequences per window (S) and their length (days - S). */
+    private final int lstmTargets;
+    private final int lookback;
+    private final Object windowsLock = new Object();
+    /** LSTM: a window evicted from {@link #windows}, reused for the next new user; guarded by windowsLock. */
+    private Window recycled;
+    /** LSTM: the latest window of the most recently active users, least recent first; guarded by windowsLock. */
+    private final java.util.LinkedHashMap<UserState, Window> windows;
+    /** LSTM: per scoring thread, the input sequence and the network's workspace. */
+    private final ThreadLocal<double[][]> lstmScratch;
 
     LiveForecast(ModelsConfig.Forecast config, FeatureAccess schema, Executor executor, IntSupplier users,
                  Function<UserView, UserState> stateOf) {
@@ -68,6 +113,21 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         for (int i = 0; i < ring; i++) {
             dayOf.set(i, Long.MIN_VALUE);
         }
+        this.lstm = config.model() == ModelsConfig.ForecastKind.LSTM;
+        this.lstmTargets = Math.min(7, config.days() / 2);
+        this.lookback = config.days() - lstmTargets;
+        this.windows = !lstm ? null : new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<UserState, Window> eldest) {
+                if (size() > LSTM_MAX_USERS) {
+                    recycled = eldest.getValue();
+                    return true;
+                }
+                return false;
+            }
+        };
+        this.lstmScratch = !lstm ? null : ThreadLocal.withInitial(() -> new double[][] {
+            new double[2 * lookback], new double[7 * LSTM_HIDDEN]});
     }
 
     ForecastModel model() {
@@ -85,6 +145,9 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         if (u.lastDay == Long.MIN_VALUE) {
             u.lastDay = d;
         } else if (d > u.lastDay) {
+            if (lstm) {
+                keepWindow(u, d - 1);
+            }
             long gap = Math.min(n, d - u.lastDay);
             for (long i = 1; i <= gap; i++) {
                 u.daily[(int) Math.floorMod(u.lastDay + i, (long) n)] = 0; // days without events
@@ -108,6 +171,37 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         }
     }
 
+    /** The user's count on {@code day} from its ring: 0 for days without events or outside the ring. */
+    private static int countOn(UserState u, long day) {
+        int n = u.daily.length;
+        if (u.lastDay != Long.MIN_VALUE && day <= u.lastDay && u.lastDay - day < n) {
+            return u.daily[(int) Math.floorMod(day, (long) n)];
+        }
+        return 0;
+    }
+
+    /** Whether a UTC day (days since the epoch, a Thursday) is a Saturday or Sunday. */
+    static boolean weekend(long day) {
+        return Math.floorMod(day + 3, 7L) >= 5;
+    }
+
+    /** LSTM: copies the user's complete days up to {@code end} into its window. Caller holds the user lock. */
+    private void keepWindow(UserState u, long end) {
+        int n = u.daily.length;
+        synchronized (windowsLock) {
+            Window w = windows.get(u);
+            if (w == null) {
+                w = recycled != null ? recycled : new Window(n);
+                recycled = null;
+                windows.put(u, w);
+            }
+            for (int i = 0; i < n; i++) {
+                w.counts[i] = countOn(u, end - n + 1 + i);
+            }
+            w.end = end;
+        }
+    }
+
     /** The global event time moved to {@code watermark}: refit once per completed day. */
     void advance(long watermark) {
         long lastComplete = day(watermark) - 1;
@@ -120,7 +214,7 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         }
         lastFittedDay = lastComplete;
         try {
-            executor.execute(() -> fit(series, lastComplete));
+            executor.execute(lstm ? () -> fitLstm(series, lastComplete) : () -> fit(series, lastComplete));
         } catch (RuntimeException e) {
             fitting.set(false);
             LOG.warn("forecast refit could not be scheduled", e);
@@ -174,9 +268,98 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         }
     }
 
+    /**
+     * LSTM: trains on the kept windows that end by {@code lastComplete} (see the class comment) and publishes a
+     * new version; keeps the old one when there are fewer than {@value #LSTM_MIN_SEQUENCES} sequences.
+     */
+    private void fitLstm(double[] series, long lastComplete) {
+        try {
+            double mean = 0;
+            for (double v : series) {
+                mean += v;
+            }
+            mean /= series.length;
+            int n = config.days();
+            int[][] counts;
+            long[] ends;
+            synchronized (windowsLock) {
+                int k = 0;
+                for (Window w : windows.values()) {
+                    if (w.end <= lastComplete) {
+                        k++;
+                    }
+                }
+                counts = new int[k][];
+                ends = new long[k];
+                int i = 0;
+                for (Window w : windows.values()) {
+                    if (w.end <= lastComplete) {
+                        counts[i] = w.counts.clone();
+                        ends[i++] = w.end;
+                    }
+                }
+            }
+            int sTargets = lstmTargets;
+            int m = counts.length * sTargets;
+            if (m < LSTM_MIN_SEQUENCES) {
+                return;
+            }
+            // sequences in the order of their target day, so that the held-out fifth is the most recent
+            Integer[] order = new Integer[m];
+            for (int i = 0; i < m; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> ends[i / sTargets] - sTargets + 1
+                    + i % sTargets));
+            double[][][] x = new double[m][lookback][2];
+            double[] y = new double[m];
+            for (int r = 0; r < m; r++) {
+                int w = order[r] / sTargets;
+                int s = order[r] % sTargets;
+                int target = n - sTargets + s; // index of the target day in the window
+                long firstDay = ends[w] - n + 1;
+                for (int t = 0; t < lookback; t++) {
+                    int at = target - lookback + t;
+                    x[r][t][0] = Math.log1p(counts[w][at]);
+                    x[r][t][1] = weekend(firstDay + at) ? 1.0 : 0.0;
+                }
+                y[r] = Math.log1p(counts[w][target]);
+            }
+            ForecastModel previous = model;
+            LstmOptions options = LstmOptions.adam(LSTM_HIDDEN, 0.01).batchSize(LSTM_BATCH).clipNorm(1.0)
+                    .validation(0.2, 3).seed(LSTM_SEED);
+            LstmFit fit = previous != null && previous.lstm() != null && previous.lookback() == lookback
+                    ? Lstm.train(previous.lstm(), x, y, options.epochs(LSTM_WARM_EPOCHS))
+                    : Lstm.fit(x, y, options.epochs(LSTM_EPOCHS));
+            LstmModel net = fit.model();
+            double[][] scratch = lstmScratch.get();
+            double sum = 0;
+            for (int w = 0; w < counts.length; w++) {
+                long firstDay = ends[w] - n + 1;
+                for (int t = 0; t < lookback; t++) {
+                    int at = n - lookback + t;
+                    scratch[0][2 * t] = Math.log1p(counts[w][at]);
+                    scratch[0][2 * t + 1] = weekend(firstDay + at) ? 1.0 : 0.0;
+                }
+                sum += Math.max(0.0, Math.expm1(net.predict(scratch[0], 0, lookback, scratch[1])));
+            }
+            double next = sum / counts.length;
+            synchronized (swapLock) {
+                model = ForecastModel.ofLstm(++lastVersion, net, lookback, lastComplete, next, mean);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("forecast LSTM refit failed", e);
+        } finally {
+            fitting.set(false);
+        }
+    }
+
     /** The user's expected count of the forecast type for the day after {@code asOf}'s last complete day. */
     double nextDay(UserState u, long asOf) {
         ForecastModel m = model;
+        if (m != null && m.lstm() != null) {
+            return lstmNextDay(u, m);
+        }
         int n = u.daily.length;
         long end = m != null ? m.lastCompleteDay() : day(asOf) - 1;
         int window = m != null ? Math.min(n, m.arima().observations() + m.arima().order().d()) : n;
@@ -191,6 +374,22 @@ final class LiveForecast implements LiveModel<ForecastModel> {
             return userMean;
         }
         return userMean * m.nextDay() / m.pooledMean();
+    }
+
+    /** LSTM: {@code max(0, expm1(prediction))} from the user's last {@code lookback} complete days. */
+    private double lstmNextDay(UserState u, ForecastModel m) {
+        int len = m.lookback();
+        double[][] scratch = lstmScratch != null ? lstmScratch.get() : null;
+        if (scratch == null || scratch[0].length < 2 * len || scratch[1].length < m.lstm().workspaceSize()) {
+            scratch = new double[][] {new double[2 * len], new double[m.lstm().workspaceSize()]}; // a swapped-in size
+        }
+        double[] seq = scratch[0];
+        long first = m.lastCompleteDay() - len + 1;
+        for (int t = 0; t < len; t++) {
+            seq[2 * t] = Math.log1p(countOn(u, first + t));
+            seq[2 * t + 1] = weekend(first + t) ? 1.0 : 0.0;
+        }
+        return Math.max(0.0, Math.expm1(m.lstm().predict(seq, 0, len, scratch[1])));
     }
 
     // ---- LiveModel ----
