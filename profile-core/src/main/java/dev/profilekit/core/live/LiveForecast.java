@@ -127,7 +127,7 @@ final class LiveForecast implements LiveModel<ForecastModel> {
             }
         };
         this.lstmScratch = !lstm ? null : ThreadLocal.withInitial(() -> new double[][] {
-            new double[2 * lookback], new double[7 * LSTM_HIDDEN]});
+            new double[2 * lookback], new double[10 * LSTM_HIDDEN]});
     }
 
     ForecastModel model() {

@@ -14,6 +14,11 @@ package dev.profilekit.models.sequence;
  * {@code z = (W_ih x_t + b_ih) + (W_hh h_{t-1} + b_hh)}, {@code i, f, o = sigmoid(z_i, z_f, z_o)},
  * {@code g = tanh(z_g)}, {@code c_t = f c_{t-1} + i g}, {@code h_t = o tanh(c_t)}, h_0 = c_0 = 0; the prediction is
  * {@code W_out h_T + b_out}. The backward pass is the exact derivative of that computation.
+ *
+ * <p>The matrix-vector products run over transposed copies of {@code W_ih} and {@code W_hh} ({@link #prepare}) as
+ * sums of scaled columns: every output accumulates its terms in the same order as a row-by-row dot product
+ * (so the results are the same, bit for bit), but the outputs are independent of each other, which the JIT can
+ * vectorise and the CPU can pipeline, where a dot product is one chain of dependent additions.
  */
 final class LstmKernel {
 
@@ -32,6 +37,11 @@ final class LstmKernel {
     private final double[] dh;
     private final double[] dc;
     private final double[] dz;
+    /** W_ih transposed (I x 4H) and W_hh transposed (H x 4H), filled by {@link #prepare}. */
+    private final double[] wIhT;
+    private final double[] wHhT;
+    /** The recurrent half of the gate pre-activations of one step (4H). */
+    private final double[] zh;
 
     LstmKernel(int inputSize, int hidden, int steps) {
         this.inputSize = inputSize;
@@ -45,6 +55,58 @@ final class LstmKernel {
         this.dh = new double[hidden];
         this.dc = new double[hidden];
         this.dz = new double[gates];
+        this.wIhT = new double[inputSize * gates];
+        this.wHhT = new double[hidden * gates];
+        this.zh = new double[gates];
+    }
+
+    /** Copies the transposed weight matrices of {@code p}; call after every change of {@code p}. */
+    void prepare(double[] p) {
+        transpose(p, inputSize, hidden, wIhT, wHhT);
+    }
+
+    /** W_ih (4H x I) of {@code p} into {@code wIhT} (I x 4H), W_hh (4H x H) into {@code wHhT} (H x 4H). */
+    static void transpose(double[] p, int inputSize, int hidden, double[] wIhT, double[] wHhT) {
+        int g4 = 4 * hidden;
+        int oWhh = wHh(inputSize, hidden);
+        for (int r = 0; r < g4; r++) {
+            for (int j = 0; j < inputSize; j++) {
+                wIhT[j * g4 + r] = p[r * inputSize + j];
+            }
+            for (int k = 0; k < hidden; k++) {
+                wHhT[k * g4 + r] = p[oWhh + r * hidden + k];
+            }
+        }
+    }
+
+    /**
+     * Gate pre-activations of one step into {@code z[zOff..zOff+4H)}: {@code (W_ih x + b_ih) + (W_hh h + b_hh)},
+     * each product summed in index order as columns scaled by x[j] and h[k]; {@code zh} (4H) is scratch.
+     */
+    static void preActivations(double[] p, double[] wIhT, double[] wHhT, int inputSize, int hidden, double[] x,
+                               int xo, double[] h, int ho, double[] z, int zOff, double[] zh, int zhOff) {
+        int g4 = 4 * hidden;
+        int oBih = bIh(inputSize, hidden);
+        int oBhh = bHh(inputSize, hidden);
+        java.util.Arrays.fill(z, zOff, zOff + g4, 0.0);
+        java.util.Arrays.fill(zh, zhOff, zhOff + g4, 0.0);
+        for (int j = 0; j < inputSize; j++) {
+            double xj = x[xo + j];
+            int col = j * g4;
+            for (int r = 0; r < g4; r++) {
+                z[zOff + r] += wIhT[col + r] * xj;
+            }
+        }
+        for (int k = 0; k < hidden; k++) {
+            double hk = h[ho + k];
+            int col = k * g4;
+            for (int r = 0; r < g4; r++) {
+                zh[zhOff + r] += wHhT[col + r] * hk;
+            }
+        }
+        for (int r = 0; r < g4; r++) {
+            z[zOff + r] = (z[zOff + r] + p[oBih + r]) + (zh[zhOff + r] + p[oBhh + r]);
+        }
     }
 
     // ---- layout ----
@@ -81,15 +143,16 @@ final class LstmKernel {
         return 1.0 / (1.0 + Math.exp(-v));
     }
 
-    /** Number of doubles {@link #predict(double[], double[], int, int, int, int, double[])} needs as workspace. */
+    /** Number of doubles {@link #predict} needs as workspace. */
     static int predictWorkspace(int hidden) {
-        return 7 * hidden;
+        return 10 * hidden;
     }
 
     // ---- forward ----
 
     /**
-     * Forward pass of one sample of this kernel's length, keeping every step for {@link #backward}.
+     * Forward pass of one sample of this kernel's length, keeping every step for {@link #backward}; the
+     * transposed weights must be those of {@code p} ({@link #prepare}).
      *
      * @return the prediction
      */
@@ -97,28 +160,13 @@ final class LstmKernel {
         int ii = inputSize;
         int hh = hidden;
         int g4 = gates;
-        int oWhh = wHh(ii, hh);
-        int oBih = bIh(ii, hh);
-        int oBhh = bHh(ii, hh);
         java.util.Arrays.fill(hs, 0, hh, 0.0);
         java.util.Arrays.fill(cs, 0, hh, 0.0);
         for (int t = 0; t < steps; t++) {
             int xo = xOffset + t * ii;
             int hPrev = t * hh;
             int a = t * g4;
-            for (int r = 0; r < g4; r++) {
-                double zx = 0;
-                int w = r * ii;
-                for (int j = 0; j < ii; j++) {
-                    zx += p[w + j] * x[xo + j];
-                }
-                double zh = 0;
-                int wh = oWhh + r * hh;
-                for (int k = 0; k < hh; k++) {
-                    zh += p[wh + k] * hs[hPrev + k];
-                }
-                act[a + r] = (zx + p[oBih + r]) + (zh + p[oBhh + r]);
-            }
+            preActivations(p, wIhT, wHhT, ii, hh, x, xo, hs, hPrev, act, a, zh, 0);
             int hNext = hPrev + hh;
             int tc = t * hh;
             for (int k = 0; k < hh; k++) {
@@ -207,12 +255,14 @@ final class LstmKernel {
                 }
             }
             if (t > 0) {
-                for (int k = 0; k < hh; k++) {
-                    double s = 0;
-                    for (int r = 0; r < g4; r++) {
-                        s += p[oWhh + r * hh + k] * dz[r];
+                // dh = W_hh' dz, each element summed over r in order, as rows of W_hh scaled by dz[r]
+                java.util.Arrays.fill(dh, 0.0);
+                for (int r = 0; r < g4; r++) {
+                    double d = dz[r];
+                    int w = oWhh + r * hh;
+                    for (int k = 0; k < hh; k++) {
+                        dh[k] += p[w + k] * d;
                     }
-                    dh[k] = s;
                 }
             }
         }
@@ -226,6 +276,7 @@ final class LstmKernel {
      */
     double lossAndGradient(double[] p, double[] x, double[] y, int[] order, int from, int to, double denominator,
                            double[] grad) {
+        prepare(p);
         int stride = steps * inputSize;
         double sse = 0;
         for (int s = from; s < to; s++) {
@@ -243,36 +294,20 @@ final class LstmKernel {
 
     /**
      * The prediction for one sequence of {@code steps} steps at {@code x[offset..]} (row-major, {@code inputSize}
-     * per step), keeping only the current state in {@code work} (at least {@link #predictWorkspace(int)} doubles).
-     * Computes the same values, in the same order, as {@link #forward}.
+     * per step), keeping only the current state in {@code work} (at least {@link #predictWorkspace(int)} doubles)
+     * and given the transposed weights of {@code p} ({@link #transpose}). Computes the same values, in the same
+     * order, as {@link #forward}.
      */
-    static double predict(double[] p, double[] x, int offset, int steps, int inputSize, int hidden, double[] work) {
+    static double predict(double[] p, double[] wIhT, double[] wHhT, double[] x, int offset, int steps,
+                          int inputSize, int hidden, double[] work) {
         int hh = hidden;
-        int g4 = 4 * hh;
-        int oWhh = wHh(inputSize, hh);
-        int oBih = bIh(inputSize, hh);
-        int oBhh = bHh(inputSize, hh);
-        // work: h [0, H), c [H, 2H), z [2H, 6H), hNext [6H, 7H)
+        // work: h [0, H), c [H, 2H), z [2H, 6H), the recurrent half of z [6H, 10H)
         int h = 0;
         int c = hh;
         int z = 2 * hh;
-        int hn = 6 * hh;
         java.util.Arrays.fill(work, 0, 2 * hh, 0.0);
         for (int t = 0; t < steps; t++) {
-            int xo = offset + t * inputSize;
-            for (int r = 0; r < g4; r++) {
-                double zx = 0;
-                int w = r * inputSize;
-                for (int j = 0; j < inputSize; j++) {
-                    zx += p[w + j] * x[xo + j];
-                }
-                double zh = 0;
-                int wh = oWhh + r * hh;
-                for (int k = 0; k < hh; k++) {
-                    zh += p[wh + k] * work[h + k];
-                }
-                work[z + r] = (zx + p[oBih + r]) + (zh + p[oBhh + r]);
-            }
+            preActivations(p, wIhT, wHhT, inputSize, hh, x, offset + t * inputSize, work, h, work, z, work, 6 * hh);
             for (int k = 0; k < hh; k++) {
                 double i = sigmoid(work[z + k]);
                 double f = sigmoid(work[z + hh + k]);
@@ -280,9 +315,8 @@ final class LstmKernel {
                 double o = sigmoid(work[z + 3 * hh + k]);
                 double cNew = f * work[c + k] + i * g;
                 work[c + k] = cNew;
-                work[hn + k] = o * Math.tanh(cNew);
+                work[h + k] = o * Math.tanh(cNew); // the previous h is no longer needed
             }
-            System.arraycopy(work, hn, work, h, hh);
         }
         int oWout = wOut(inputSize, hh);
         double y = 0;

@@ -31,6 +31,9 @@ public final class LstmModel {
     private final int hidden;
     /** The flat parameters, layout of {@link LstmKernel}. */
     private final double[] params;
+    /** W_ih and W_hh transposed, for the kernel's column-wise products. */
+    private final double[] wIhT;
+    private final double[] wHhT;
     private final ModelInfo info;
 
     /** Takes ownership of {@code params}, which must be finite and of the layout's length. */
@@ -48,6 +51,9 @@ public final class LstmModel {
         this.inputSize = inputSize;
         this.hidden = hidden;
         this.params = params;
+        this.wIhT = new double[4 * hidden * inputSize];
+        this.wHhT = new double[4 * hidden * hidden];
+        LstmKernel.transpose(params, inputSize, hidden, wIhT, wHhT);
         this.info = Checks.requireNonNull(info, "info");
     }
 
@@ -161,7 +167,8 @@ public final class LstmModel {
      */
     public double predict(double[][] seq) {
         double[] flat = SequenceInputs.sequence(seq, "seq", inputSize);
-        return LstmKernel.predict(params, flat, 0, seq.length, inputSize, hidden, new double[workspaceSize()]);
+        return LstmKernel.predict(params, wIhT, wHhT, flat, 0, seq.length, inputSize, hidden,
+                new double[workspaceSize()]);
     }
 
     /**
@@ -173,7 +180,7 @@ public final class LstmModel {
         return forward(x).predictions();
     }
 
-    /** Length of the workspace {@link #predict(double[], int, int, double[])} needs: 7H. */
+    /** Length of the workspace {@link #predict(double[], int, int, double[])} needs: 10H. */
     public int workspaceSize() {
         return LstmKernel.predictWorkspace(hidden);
     }
@@ -194,9 +201,9 @@ public final class LstmModel {
         Checks.requireArgument(offset >= 0 && (long) offset + (long) steps * inputSize <= seq.length,
                 "seq[%d..%d) (steps = %d, I = %d) lies outside seq of length %d", offset,
                 (long) offset + (long) steps * inputSize, steps, inputSize, seq.length);
-        Checks.requireArgument(workspace.length >= workspaceSize(), "workspace must hold >= %d doubles (7H), was %d",
+        Checks.requireArgument(workspace.length >= workspaceSize(), "workspace must hold >= %d doubles (10H), was %d",
                 workspaceSize(), workspace.length);
-        return LstmKernel.predict(params, seq, offset, steps, inputSize, hidden, workspace);
+        return LstmKernel.predict(params, wIhT, wHhT, seq, offset, steps, inputSize, hidden, workspace);
     }
 
     /**
@@ -208,6 +215,7 @@ public final class LstmModel {
     public LstmForward forward(double[][][] x) {
         SequenceInputs.Flat f = SequenceInputs.batch(x, "x", inputSize);
         LstmKernel k = new LstmKernel(inputSize, hidden, f.steps());
+        k.prepare(params);
         double[][] hLast = new double[f.n()][hidden];
         double[][] cLast = new double[f.n()][hidden];
         double[] pred = new double[f.n()];

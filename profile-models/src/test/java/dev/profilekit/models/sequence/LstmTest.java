@@ -379,10 +379,10 @@ class LstmTest {
         assertThatThrownBy(() -> m.predict(new double[0][])).hasMessage("seq must have at least one step, was empty");
         assertThatThrownBy(() -> m.predict((double[][]) null)).hasMessage("seq must not be null");
         assertThatThrownBy(() -> m.forward(new double[0][][])).hasMessage("x must hold at least one sequence, was empty");
-        assertThatThrownBy(() -> m.predict(new double[4], 2, 3, new double[7]))
+        assertThatThrownBy(() -> m.predict(new double[4], 2, 3, new double[10]))
                 .hasMessageContaining("lies outside seq of length 4");
-        assertThatThrownBy(() -> m.predict(new double[4], 0, 2, new double[6]))
-                .hasMessage("workspace must hold >= 7 doubles (7H), was 6");
+        assertThatThrownBy(() -> m.predict(new double[4], 0, 2, new double[9]))
+                .hasMessage("workspace must hold >= 10 doubles (10H), was 9");
         assertThatThrownBy(() -> LstmModel.of(new double[][] {{1}, {2}, {3}}, null, null, null, null, null))
                 .hasMessage("W_ih must have 4H rows (a positive multiple of 4), was 3");
         assertThatThrownBy(() -> LstmModel.of(new double[4][1], new double[4][2], new double[4], new double[4],
