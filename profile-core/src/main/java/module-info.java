@@ -3,7 +3,8 @@
  * <ul>
  *   <li>{@code schema}: what a profile holds ({@code ProfileSchema}, {@code FeatureSpec});</li>
  *   <li>{@code engine}: {@code ProfileUpdater} and what it reads and writes ({@code Event}, {@code Profile},
- *       the {@code ProfileStore} SPI, limits);</li>
+ *       limits);</li>
+ *   <li>{@code store}: the {@code ProfileStore} SPI of encoded user states;</li>
  *   <li>{@code live}: the {@code LiveModel} seam, the vector pipeline and the propensity, segments and
  *       forecast models;</li>
  *   <li>{@code io}: the JSON of events and profiles.</li>
@@ -17,6 +18,8 @@ module dev.profilekit.core {
 
     exports dev.profilekit.core.schema;
     exports dev.profilekit.core.engine;
+    exports dev.profilekit.core.store;
+    exports dev.profilekit.core.privacy;
     exports dev.profilekit.core.live;
     exports dev.profilekit.core.io;
 }

@@ -18,6 +18,7 @@ module dev.profilekit.features {
     requires org.apache.datasketches.memory;
 
     exports dev.profilekit.features;
+    exports dev.profilekit.features.codec;
     exports dev.profilekit.features.hash;
     exports dev.profilekit.features.io;
     exports dev.profilekit.features.streaming;

@@ -8,8 +8,6 @@ import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileState;
-import dev.profilekit.core.engine.ProfileStore;
-import dev.profilekit.core.engine.ProfileStores;
 import dev.profilekit.core.engine.ProfileUpdater;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,7 +76,7 @@ public final class MemoryPerProfile {
         root.put("walker", "org.openjdk.jol.info.GraphStats");
         ArrayNode rows = root.putArray("measurements");
         // cross-check the light walker against GraphLayout on a small store (GraphLayout keeps a record per object)
-        ProfileStore small = fill(10_000, "fixture", DedupRetention.ALL, eventsPerUser);
+        Object small = fill(10_000, "fixture", DedupRetention.ALL, eventsPerUser);
         long layout = GraphLayout.parseInstance(small).totalSize();
         long light = GraphStats.parseInstance(small).totalSize();
         root.put("cross_check_users", 10_000);
@@ -131,7 +129,7 @@ public final class MemoryPerProfile {
     private static ObjectNode measure(ObjectMapper json, int users, String schema, DedupRetention dedup,
                                       int eventsPerUser) {
         long t0 = System.nanoTime();
-        ProfileStore store = fill(users, schema, dedup, eventsPerUser);
+        Object store = fill(users, schema, dedup, eventsPerUser);
         long t1 = System.nanoTime();
         GraphStats stats = GraphStats.parseInstance(store);
         // the id table is per user, so its share does not depend on the number of users: walk it only up to
@@ -159,15 +157,18 @@ public final class MemoryPerProfile {
      * everything reachable from the id table's arrays ({@code ids} and {@code meta}, fields the state inherits
      * from the engine's {@code SeenIds}), read by reflection because it is the engine's private layout.
      */
-    static long dedupBytes(ProfileStore store) {
-        List<Object> tables = new ArrayList<>(2 * store.size());
+    static long dedupBytes(Object store) {
+        List<Object> tables = new ArrayList<>();
         try {
             Class<?> seenIds = ProfileState.class.getSuperclass();
             Field ids = seenIds.getDeclaredField("ids");
             Field meta = seenIds.getDeclaredField("meta");
             ids.setAccessible(true);
             meta.setAccessible(true);
-            store.forEach((u, s) -> {
+            java.lang.reflect.Method forEach = store.getClass().getDeclaredMethod("forEach",
+                    java.util.function.BiConsumer.class);
+            forEach.setAccessible(true);
+            forEach.invoke(store, (java.util.function.BiConsumer<String, Object>) (u, s) -> {
                 try {
                     tables.add(ids.get(s));
                     tables.add(meta.get(s));
@@ -175,17 +176,20 @@ public final class MemoryPerProfile {
                     throw new IllegalStateException(e);
                 }
             });
-        } catch (NoSuchFieldException e) {
+        } catch (ReflectiveOperationException e) {
             return -1; // the engine's layout changed: report the breakdown as unknown rather than fail
         }
         Object[] roots = tables.toArray();
         return GraphStats.parseInstance(roots).totalSize();
     }
 
-    /** A store holding {@code users} profiles of {@code schema}, each fed {@code eventsPerUser} events. */
-    static ProfileStore fill(int users, String schema, DedupRetention dedup, int eventsPerUser) {
+    /**
+     * The updater's table of live states (read by reflection: it is the engine's private layout) holding
+     * {@code users} profiles of {@code schema}, each fed {@code eventsPerUser} events.
+     */
+    static Object fill(int users, String schema, DedupRetention dedup, int eventsPerUser) {
         ProfileUpdater updater = ProfileUpdater.builder(Fixtures.schema(schema))
-                .store(ProfileStores.inMemory(users))
+                .expectedUsers(users)
                 .dedupRetention(dedup)
                 .build();
         String[] userIds = Fixtures.userIds(users);
@@ -209,6 +213,12 @@ public final class MemoryPerProfile {
                 }
             }
         }
-        return updater.store();
+        try {
+            Field table = ProfileUpdater.class.getDeclaredField("table");
+            table.setAccessible(true);
+            return table.get(updater);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the updater's table field changed", e);
+        }
     }
 }

@@ -4,7 +4,6 @@ import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.schema.ProfileSchema;
-import dev.profilekit.core.engine.ProfileStores;
 import dev.profilekit.core.engine.ProfileUpdater;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,7 +77,7 @@ public class OnEventBenchmark {
             slices = Fixtures.slices(userIds, params.getThreads(), events, 42);
             ProfileSchema s = Fixtures.schema(schema);
             updater = ProfileUpdater.builder(s)
-                    .store(ProfileStores.inMemory(users))
+                    .expectedUsers(users)
                     .dedupRetention(dedup)
                     .build();
             Fixtures.warmUsers(updater, userIds);

@@ -5,7 +5,6 @@ import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.schema.ProfileSchema;
-import dev.profilekit.core.engine.ProfileStores;
 import dev.profilekit.core.engine.ProfileUpdater;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,7 +111,7 @@ public class OnEventModelsBenchmark {
         ProfileSchema schema = ProfileSchema.fromJson(resource("/live-schema.json"));
         // ids are remembered within the allowed lateness only, so the benchmark measures the models' cost rather
         // than the growth of 100k exact id sets (see OnEventBenchmark for both retentions)
-        ProfileUpdater.Builder b = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(users))
+        ProfileUpdater.Builder b = ProfileUpdater.builder(schema).expectedUsers(users)
                 .dedupRetention(DedupRetention.WITHIN_LATENESS);
         if (models) {
             b.models(ModelsConfig.fromJson(resource("/live-models.json")));

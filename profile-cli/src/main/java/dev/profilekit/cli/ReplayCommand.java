@@ -23,7 +23,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,6 +98,54 @@ final class ReplayCommand implements Callable<Integer> {
                     + "Example: --max-attributes 32")
     int maxAttributes;
 
+    @Option(names = "--snapshot-dir", paramLabel = "D",
+            description = "write a snapshot of the replay (profiles, dedup state, counts, input position) into D every "
+                    + "--snapshot-every accepted events, keeping the last two, so that a killed run can --resume. "
+                    + "Example: --snapshot-dir state/")
+    Path snapshotDir;
+
+    @Option(names = "--snapshot-every", paramLabel = "N", defaultValue = "100000",
+            description = "accepted events between snapshots (default 100000). Example: --snapshot-every 50000")
+    long snapshotEvery;
+
+    @Option(names = "--resume", paramLabel = "D",
+            description = "continue a killed replay from the newest valid snapshot in D (the older one if the newest "
+                    + "is damaged; from the start if there is none), with the same flags, and keep snapshotting into D. "
+                    + "The result is that of an uninterrupted run. Example: --resume state/")
+    Path resumeDir;
+
+    @Option(names = "--forget", paramLabel = "USERS.txt",
+            description = "user ids to forget, one per line: their events are dropped before the engine and any "
+                    + "restored state of theirs is removed (with an audit entry per user when --audit-log is given); "
+                    + "the summary gains \"forgotten_events\". Example: --forget erasure-requests.txt")
+    Path forgetFile;
+
+    @Option(names = "--audit-log", paramLabel = "A.jsonl",
+            description = "append one JSON line per forgotten user (no raw id: its SHA-256, or its pseudonym). "
+                    + "Example: --audit-log audit.jsonl")
+    Path auditFile;
+
+    @Option(names = "--pseudonymise-key", paramLabel = "K",
+            description = "file holding a secret key (at least 32 bytes): user ids become HMAC-SHA-256 pseudonyms "
+                    + "before anything is stored or written; rejected lines are then written without their text. "
+                    + "Example: --pseudonymise-key secret.key")
+    Path pseudonymKeyFile;
+
+    @Option(names = "--allow-attributes", paramLabel = "A,B", split = ",",
+            description = "keep only these attributes of each event; the others are dropped at ingestion. "
+                    + "Example: --allow-attributes product,category,amount")
+    List<String> allowAttributes;
+
+    @Option(names = "--encryption-key", paramLabel = "K",
+            description = "file holding an AES key (16, 24 or 32 bytes, raw or hex): snapshots are encrypted with "
+                    + "AES-GCM. Example: --encryption-key aes.key")
+    Path encryptionKeyFile;
+
+    @Option(names = "--ttl", paramLabel = "DURATION",
+            description = "expire profiles idle longer than this in event time (ISO-8601, e.g. P90D); an expired "
+                    + "profile is not written and its user starts again. Example: --ttl P90D")
+    String ttl;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -143,27 +194,84 @@ final class ReplayCommand implements Callable<Integer> {
         if (now != null) {
             b.clock(java.time.Clock.fixed(parseInstant(now), java.time.ZoneOffset.UTC));
         }
-        ProfileUpdater updater;
-        try {
-            updater = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new CliSupport.UsageException((modelsFile != null ? "bad models file " + modelsFile + ": " : "")
-                    + CliSupport.oneLine(e), e);
+        configurePrivacy(b);
+        if (snapshotEvery < 1) {
+            throw new CliSupport.UsageException("--snapshot-every must be >= 1, was " + snapshotEvery);
         }
+        Path stateDir = resumeDir != null ? resumeDir : snapshotDir;
+        if (stateDir != null && modelsFile != null) {
+            throw new CliSupport.UsageException("--snapshot-dir and --resume cannot be combined with --models yet: "
+                    + "the live models' state has no snapshot encoding");
+        }
+        Set<String> forgotten = forgetFile == null ? Set.of() : readUsers(forgetFile);
+        ProfileUpdater updater = build(b);
+        SnapshotDir snaps = stateDir == null ? null : new SnapshotDir(stateDir);
 
         long rejected = 0;
+        long forgottenEvents = 0;
+        long offset = 0;
+        long linesBefore = 0;
+        long rejectsLength = 0;
+        if (resumeDir != null) {
+            for (Path f : snaps.newestFirst()) {
+                ProfileUpdater candidate = build(b);
+                try {
+                    Map<String, String> meta = candidate.restore(f).metadata();
+                    offset = Long.parseLong(meta.get("offset"));
+                    linesBefore = Long.parseLong(meta.get("line"));
+                    rejected = Long.parseLong(meta.get("rejected"));
+                    rejectsLength = Long.parseLong(meta.get("rejects_length"));
+                    forgottenEvents = Long.parseLong(meta.get("forgotten_events"));
+                    if (!eventsFile.toAbsolutePath().toString().equals(meta.get("events"))
+                            || Files.size(eventsFile) < offset) {
+                        throw new CliSupport.UsageException("snapshot " + f + " is of another input ("
+                                + meta.get("events") + "), not " + eventsFile.toAbsolutePath());
+                    }
+                    updater = candidate;
+                    err.println("replay: resuming from " + f + " at line " + (linesBefore + 1));
+                    break;
+                } catch (RuntimeException e) {
+                    if (e instanceof CliSupport.UsageException u) {
+                        throw u;
+                    }
+                    err.println("replay: skipping snapshot " + f + ": " + CliSupport.oneLine(e));
+                    offset = linesBefore = rejected = rejectsLength = forgottenEvents = 0;
+                }
+            }
+        }
+        for (String user : forgotten) {
+            updater.forget(user);
+        }
+
         JsonFactory json = new JsonFactory();
-        BufferedWriter rejects = rejectsFile == null ? null : Files.newBufferedWriter(rejectsFile, StandardCharsets.UTF_8);
-        try (EventLines in = new EventLines(Files.newInputStream(eventsFile), limits.maxLineBytes())) {
+        java.io.FileOutputStream rejectsStream = null;
+        BufferedWriter rejects = null;
+        if (rejectsFile != null) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rejectsFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(rejectsLength); // a resumed run drops what the killed run wrote after its snapshot
+            }
+            rejectsStream = new java.io.FileOutputStream(rejectsFile.toFile(), true);
+            rejects = new BufferedWriter(new java.io.OutputStreamWriter(rejectsStream, StandardCharsets.UTF_8), 1 << 16);
+        }
+        java.io.InputStream input = Files.newInputStream(eventsFile);
+        input.skipNBytes(offset);
+        try (EventLines in = EventLines.resume(input, limits.maxLineBytes(), offset, linesBefore)) {
             long started = System.nanoTime();
             long lastReport = started;
+            long nextSnapshot = updater.counts().accepted() + snapshotEvery;
             EventLines.Line line;
             while ((line = in.next()) != null) {
                 long lineNo = line.number();
                 InvalidEventException error = line.error();
                 if (error == null && !line.text().isBlank()) {
                     try {
-                        updater.onEvent(EventJson.parse(line.text()));
+                        dev.profilekit.core.engine.Event e = EventJson.parse(line.text());
+                        if (forgotten.contains(e.user())) {
+                            forgottenEvents++;
+                        } else {
+                            updater.onEvent(e);
+                        }
                     } catch (InvalidEventException e) {
                         error = e;
                     }
@@ -171,14 +279,29 @@ final class ReplayCommand implements Callable<Integer> {
                 if (error != null) {
                     rejected++;
                     if (rejects != null) {
-                        writeReject(json, rejects, lineNo, error, line.text() != null ? line.text() : line.raw());
+                        writeReject(json, rejects, lineNo, error, line.text() != null ? line.text() : line.raw(),
+                                pseudonymKeyFile == null);
                     }
+                }
+                if (snaps != null && updater.counts().accepted() >= nextSnapshot) {
+                    nextSnapshot = updater.counts().accepted() + snapshotEvery;
+                    if (rejects != null) {
+                        rejects.flush();
+                        rejectsStream.getFD().sync(); // the rejects a snapshot counts are on disk before it is
+                    }
+                    Map<String, String> meta = Map.of("line", Long.toString(lineNo), "offset",
+                            Long.toString(in.offset()), "rejected", Long.toString(rejected), "rejects_length",
+                            Long.toString(rejectsFile == null ? 0 : Files.size(rejectsFile)), "forgotten_events",
+                            Long.toString(forgottenEvents), "events", eventsFile.toAbsolutePath().toString());
+                    updater.snapshot(snaps.fileFor(lineNo), meta);
+                    snaps.prune();
                 }
                 if ((lineNo & 0xFFF) == 0) {
                     long now = System.nanoTime();
                     if (now - lastReport >= 1_000_000_000L) {
                         lastReport = now;
-                        err.printf("replay: %,d lines, %,.0f events/s%n", lineNo, lineNo / ((now - started) / 1e9));
+                        err.printf("replay: %,d lines, %,.0f events/s%n", lineNo,
+                                (lineNo - linesBefore) / ((now - started) / 1e9));
                     }
                 }
             }
@@ -203,7 +326,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (asOf != null || latest.isPresent()) {
                 long t = asOf != null ? asOf : latest.get();
                 for (String user : updater.users()) {
-                    ProfileJson.write(updater.profile(user, t), g);
+                    ProfileJson.write(updater.profileByKey(user, t), g);
                 }
             }
             g.flush();
@@ -213,6 +336,9 @@ final class ReplayCommand implements Callable<Integer> {
         StringBuilder summary = new StringBuilder();
         summary.append("{\"accepted\":").append(c.accepted()).append(",\"duplicate\":").append(c.duplicate())
                 .append(",\"late\":").append(c.late()).append(",\"rejected\":").append(rejected);
+        if (forgetFile != null) {
+            summary.append(",\"forgotten_events\":").append(forgottenEvents);
+        }
         Optional<ModelStatus> status = updater.modelStatus();
         if (status.isPresent()) {
             ModelStatus st = status.get();
@@ -242,18 +368,82 @@ final class ReplayCommand implements Callable<Integer> {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
+    /** With {@code withText} false (pseudonymising) only the line and reason: message and text may hold ids. */
     private static void writeReject(JsonFactory json, BufferedWriter w, long lineNo, InvalidEventException e,
-                                    String line) throws IOException {
+                                    String line, boolean withText) throws IOException {
         try (JsonGenerator g = json.createGenerator(w)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             g.writeNumberField("line", lineNo);
             g.writeStringField("reason", e.reason().name());
-            g.writeStringField("message", CliSupport.validUnicode(e.getMessage()));
-            g.writeStringField("text", CliSupport.validUnicode(line));
+            if (withText) {
+                g.writeStringField("message", CliSupport.validUnicode(e.getMessage()));
+                g.writeStringField("text", CliSupport.validUnicode(line));
+            }
             g.writeEndObject();
         }
         w.newLine();
+    }
+
+    private ProfileUpdater build(ProfileUpdater.Builder b) {
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliSupport.UsageException((modelsFile != null ? "bad models file " + modelsFile + ": " : "")
+                    + CliSupport.oneLine(e), e);
+        }
+    }
+
+    private void configurePrivacy(ProfileUpdater.Builder b) {
+        try {
+            if (pseudonymKeyFile != null) {
+                b.pseudonymise(readKey(pseudonymKeyFile, "--pseudonymise-key"));
+            }
+            if (encryptionKeyFile != null) {
+                b.encryptionKey(readKey(encryptionKeyFile, "--encryption-key"));
+            }
+            if (allowAttributes != null) {
+                b.allowAttributes(allowAttributes);
+            }
+            if (ttl != null) {
+                b.ttl(java.time.Duration.parse(ttl));
+            }
+            if (auditFile != null) {
+                b.auditLog(dev.profilekit.core.privacy.AuditLog.jsonLines(auditFile));
+            }
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
+        }
+    }
+
+    /** A key file: raw bytes, or hex text (an even number of hex digits, surrounding whitespace ignored). */
+    private static byte[] readKey(Path file, String flag) {
+        requireReadable(file, flag + " key");
+        try {
+            byte[] raw = Files.readAllBytes(file);
+            String text = new String(raw, StandardCharsets.US_ASCII).strip();
+            if (text.length() >= 32 && text.length() % 2 == 0 && text.matches("[0-9a-fA-F]+")) {
+                return java.util.HexFormat.of().parseHex(text);
+            }
+            return raw;
+        } catch (IOException e) {
+            throw new CliSupport.UsageException("cannot read " + flag + " file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> readUsers(Path file) {
+        requireReadable(file, "--forget");
+        try {
+            Set<String> users = new java.util.HashSet<>();
+            for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!l.isBlank()) {
+                    users.add(l.strip());
+                }
+            }
+            return users;
+        } catch (IOException e) {
+            throw new CliSupport.UsageException("cannot read --forget file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void requireReadable(Path file, String what) {

@@ -1,5 +1,8 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
+
 import dev.profilekit.core.live.FeatureAccess;
 import dev.profilekit.core.live.FeatureReader;
 import dev.profilekit.core.live.LiveModel;
@@ -144,6 +147,11 @@ final class CompiledSchema implements FeatureAccess {
             }
         }
         return out.toArray(new Slot[0]);
+    }
+
+    /** Every compiled feature, in schema order. */
+    Slot[] slots() {
+        return all;
     }
 
     /** The compiled feature named {@code name}, or null. */
@@ -359,6 +367,21 @@ final class CompiledSchema implements FeatureAccess {
         /** Index of a component name, or -1 when this kind has no such component. */
         int partIndex(String part) {
             return -1;
+        }
+
+        /** The index in {@code ProfileState.objects} this feature owns, or -1 when it keeps only doubles. */
+        int objectSlot() {
+            return -1;
+        }
+
+        /** Writes this feature's (non-null) object for the state codec. */
+        void encodeObject(Object o, ByteWriter w) {
+            throw new IllegalStateException(spec.name() + " keeps no object");
+        }
+
+        /** Reads what {@link #encodeObject} wrote. */
+        Object decodeObject(ByteReader r) {
+            throw new IllegalStateException(spec.name() + " keeps no object");
         }
 
         /** The string value (last_value, leading top_k value), or null. Allocates nothing. */
@@ -714,6 +737,21 @@ final class CompiledSchema implements FeatureAccess {
         String string(ProfileState s) {
             return (String) s.objects[value];
         }
+
+        @Override
+        int objectSlot() {
+            return value;
+        }
+
+        @Override
+        void encodeObject(Object o, ByteWriter w) {
+            w.string((String) o);
+        }
+
+        @Override
+        Object decodeObject(ByteReader r) {
+            return r.string();
+        }
     }
 
     static final class DistinctSlot extends Slot {
@@ -739,6 +777,21 @@ final class CompiledSchema implements FeatureAccess {
         double numeric(ProfileState s, long asOf) {
             DistinctCounter c = (DistinctCounter) s.objects[at];
             return c == null ? 0.0 : c.count();
+        }
+
+        @Override
+        int objectSlot() {
+            return at;
+        }
+
+        @Override
+        void encodeObject(Object o, ByteWriter w) {
+            ((DistinctCounter) o).encode(w);
+        }
+
+        @Override
+        Object decodeObject(ByteReader r) {
+            return DistinctCounter.decode(r, DistinctCounter.DEFAULT_EXACT_LIMIT);
         }
     }
 
@@ -767,6 +820,21 @@ final class CompiledSchema implements FeatureAccess {
         String string(ProfileState s) {
             TopKCounter c = (TopKCounter) s.objects[at];
             return c == null ? null : c.leading();
+        }
+
+        @Override
+        int objectSlot() {
+            return at;
+        }
+
+        @Override
+        void encodeObject(Object o, ByteWriter w) {
+            ((TopKCounter) o).encode(w);
+        }
+
+        @Override
+        Object decodeObject(ByteReader r) {
+            return TopKCounter.decode(r, spec.capacity(), rate);
         }
     }
 
@@ -807,6 +875,21 @@ final class CompiledSchema implements FeatureAccess {
                 return n;
             }
             return n == 0 ? Double.NaN : t.totalDurationMs() / 1000.0 / n;
+        }
+
+        @Override
+        int objectSlot() {
+            return at;
+        }
+
+        @Override
+        void encodeObject(Object o, ByteWriter w) {
+            ((SessionTracker) o).encode(w);
+        }
+
+        @Override
+        Object decodeObject(ByteReader r) {
+            return SessionTracker.decode(r, gap);
         }
     }
 

@@ -99,6 +99,11 @@ public final class Event {
         return value;
     }
 
+    /** This event with another user and attributes (pseudonymisation, attribute allow-list). */
+    Event with(String newUser, Map<String, Object> newAttrs) {
+        return new Event(id, newUser, type, timestamp, newAttrs);
+    }
+
     /**
      * An event with the given attributes. Values must be strings, finite numbers or booleans. When
      * {@code attrs} is already an immutable map ({@link Map#of}, {@link Map#copyOf}) whose numbers are

@@ -62,7 +62,7 @@ public final class ProfileDatasets {
         Dataset.Builder b = Dataset.builder(bound.columns().toArray(new String[0]));
         double[] row = new double[bound.dimension()];
         for (String user : updater.users()) {
-            ProfileState s = updater.store().get(user);
+            ProfileState s = updater.state(user);
             synchronized (s) {
                 if (asOfMs < s.maxApplied) {
                     throw new IllegalArgumentException("asOfMs " + asOfMs + " is before the latest event of user '"

@@ -5,7 +5,7 @@ import dev.profilekit.features.hash.KeyedHash;
 import dev.profilekit.core.live.UserView;
 
 /**
- * The mutable state of one user's profile, as a {@link ProfileStore} holds it: one {@code double[]}
+ * The mutable state of one user's profile, as the updater's table holds it: one {@code double[]}
  * laid out by the compiled schema for every scalar feature (counts and times are exact in a double
  * below 2^53, which event times always are), a few objects for the non-scalar features, and the
  * duplicate and lateness bookkeeping. Its contents are private to the engine; a store only keeps and
@@ -25,6 +25,12 @@ public final class ProfileState extends SeenIds implements UserView {
     long accepted;
     /** Per-user state of the live models, or null without models. */
     Object live;
+    /** Changed since it was last written to the backing store. Guarded by the lock. */
+    boolean dirty;
+    /** Left the updater's table (evicted, expired or forgotten): a thread that finds this under the lock retries. */
+    boolean evicted;
+    /** Read or written since the CLOCK hand last passed (a racy hint). */
+    boolean referenced;
 
     ProfileState(String user, int valueSlots, int objectSlots) {
         this.user = user;

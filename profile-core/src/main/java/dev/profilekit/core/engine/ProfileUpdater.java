@@ -10,6 +10,16 @@ import dev.profilekit.core.live.PropensityModel;
 import dev.profilekit.core.live.SegmentsModel;
 import dev.profilekit.core.schema.ProfileSchema;
 
+import dev.profilekit.core.privacy.AuditLog;
+import dev.profilekit.core.privacy.Encryption;
+import dev.profilekit.core.privacy.Pseudonymiser;
+import dev.profilekit.core.store.ProfileStore;
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +45,30 @@ public final class ProfileUpdater implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileUpdater.class);
 
     final CompiledSchema compiled; // package-private: ProfileDatasets binds vector pipelines to it
+    /** Live states: every profile without a backing store, the hot ones with one. */
+    private final ProfileTable table;
+    /** The backing store of encoded states, or null (profiles live only in {@link #table}). */
     private final ProfileStore store;
+    private final StateCodec codec;
+    private final long fingerprint;
+    /** Encoded states evicted or written but not yet in the store (TOMBSTONE: deleted); loads look here first. */
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> pendingWrites =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final byte[] TOMBSTONE = new byte[0];
+    private final int writeBatch;
+    private final Function<String, ProfileState> loader;
+    private final ProfileTable.Remover evictor;
+    private final ProfileTable.Remover sweeper;
+    /** Idle time (event time) after which a profile expires, or -1 for never. */
+    private final long ttlMs;
+    /** Largest accepted event time over all users (for expiry), Long.MIN_VALUE before any. */
+    private final java.util.concurrent.atomic.AtomicLong watermark = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private final Pseudonymiser pseudonymiser;
+    private final java.util.Set<String> allowedAttributes;
+    private final Encryption encryption;
+    private final AuditLog auditLog;
+    private final Gate gate = new Gate();
+    private volatile boolean closed;
     private final ProfileListener[] listeners;
     private final DedupRetention retention;
     private final long applyUpTo;
@@ -59,7 +92,22 @@ public final class ProfileUpdater implements AutoCloseable {
     private ProfileUpdater(Builder b) {
         List<String> watched = b.models == null ? List.of() : LiveModels.watchedTypes(b.models);
         this.compiled = new CompiledSchema(b.schema, watched);
-        this.store = b.store != null ? b.store : ProfileStores.inMemory();
+        this.store = b.store;
+        this.table = new ProfileTable(b.expectedUsers, store == null ? Integer.MAX_VALUE : b.cacheSize);
+        this.writeBatch = b.writeBatch;
+        this.ttlMs = b.ttl == null ? -1 : b.ttl.toMillis();
+        this.pseudonymiser = b.pseudonymKey == null ? null : new Pseudonymiser(b.pseudonymKey);
+        this.allowedAttributes = b.allowedAttributes;
+        this.encryption = b.encryptionKey == null ? null : new Encryption(b.encryptionKey);
+        this.auditLog = b.auditLog;
+        if (allowedAttributes != null) {
+            for (dev.profilekit.core.schema.FeatureSpec f : b.schema.features()) {
+                if (f.field() != null && !allowedAttributes.contains(f.field())) {
+                    throw new IllegalArgumentException("feature '" + f.name() + "' reads attribute '" + f.field()
+                            + "', which is not on the attribute allow-list " + new java.util.TreeSet<>(allowedAttributes));
+                }
+            }
+        }
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.retention = b.retention != null ? b.retention
                 : b.schema.allowedLateness().isPresent() ? DedupRetention.WITHIN_LATENESS : DedupRetention.ALL;
@@ -68,7 +116,7 @@ public final class ProfileUpdater implements AutoCloseable {
         this.maxSkewMs = b.schema.maxFutureSkew().toMillis();
         this.applyUpTo = b.applyUpTo;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
-                this.store::size, b.modelListener, b.exampleListener);
+                this::userCount, b.modelListener, b.exampleListener);
         this.live = models;
         this.factory = live == null ? compiled::newState : user -> {
             ProfileState s = compiled.newState(user);
@@ -78,6 +126,39 @@ public final class ProfileUpdater implements AutoCloseable {
         if (retention == DedupRetention.WITHIN_LATENESS && compiled.latenessMs < 0) {
             throw new IllegalArgumentException("dedupRetention WITHIN_LATENESS needs a schema with allowed_lateness");
         }
+        this.fingerprint = fingerprint(b.schema, b.models);
+        this.codec = new StateCodec(compiled, live, fingerprint);
+        this.loader = store == null ? factory : this::load;
+        this.evictor = store == null ? null : this::writeBack;
+        this.sweeper = ttlMs < 0 ? null : this::expireIfIdle;
+    }
+
+    /**
+     * The fingerprint stamped on every encoded state and snapshot: the first 8 bytes of the SHA-256 of the
+     * schema's and the models configuration's canonical text. State of another schema is refused.
+     */
+    static long fingerprint(ProfileSchema schema, ModelsConfig models) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((schema + "\n"
+                    + (models == null ? "" : models.toString()) + "\nstate-format " + StateCodec.FORMAT_VERSION)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(d).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** This updater's state fingerprint (see {@link #fingerprint(ProfileSchema, ModelsConfig)}). */
+    public long fingerprint() {
+        return fingerprint;
+    }
+
+    /** Users with a profile: in the table, plus (with a store) those only in the store. */
+    private int userCount() {
+        if (store == null) {
+            return table.size();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(store.size(), table.size()));
     }
 
     /** Starts an updater for {@code schema}. */
@@ -106,9 +187,42 @@ public final class ProfileUpdater implements AutoCloseable {
         return limits;
     }
 
-    /** The store holding the profiles. */
-    public ProfileStore store() {
-        return store;
+    /** The backing store, if one is configured. */
+    public Optional<ProfileStore> store() {
+        return Optional.ofNullable(store);
+    }
+
+    /** The live state of {@code key} (a stored user id), loading it from the store if needed, or null. */
+    ProfileState state(String key) {
+        int h = dev.profilekit.features.hash.KeyedHash.hash(key);
+        while (true) {
+            ProfileState s = table.get(key, h);
+            if (s == null && store != null) {
+                byte[] b = storedBytes(key);
+                if (b == null) {
+                    return null;
+                }
+                s = table.getOrCreate(key, h, loader, evictor, sweeper);
+            }
+            if (s == null) {
+                return null;
+            }
+            synchronized (s) {
+                if (!s.evicted) {
+                    return s;
+                }
+            }
+        }
+    }
+
+    /** The table of live states (tests and the memory benchmark). */
+    ProfileTable table() {
+        return table;
+    }
+
+    /** The key a raw user id is stored under: its pseudonym when pseudonymising. */
+    private String key(String user) {
+        return pseudonymiser == null ? user : pseudonymiser.pseudonym(user);
     }
 
     /**
@@ -130,18 +244,42 @@ public final class ProfileUpdater implements AutoCloseable {
         if (t - maxSkewMs > clockSeen) {
             checkSkew(event, t);
         }
-        ProfileState s = store.getOrCreate(event.user(), event.userHash(), factory);
-        int typeId = compiled.typeId(event.type());
         if (listeners.length > 0 && IN_LISTENER.get() == Boolean.TRUE) {
             throw new IllegalStateException("a ProfileListener must not call onEvent (event '" + event.id()
                     + "'): hand the event to another thread instead");
         }
+        if (pseudonymiser != null || allowedAttributes != null) {
+            event = privatise(event);
+        }
+        int typeId = compiled.typeId(event.type());
         Outcome outcome;
-        synchronized (s) {
-            outcome = decide(s, event.id(), event.idHash(), t);
-            if (outcome == Outcome.ACCEPTED) {
-                apply(s, event, typeId, t);
+        ProfileState s;
+        gate.enter();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this updater is closed");
             }
+            long wm = ttlMs < 0 ? Long.MIN_VALUE : advanceWatermark(t);
+            while (true) {
+                s = table.getOrCreate(event.user(), event.userHash(), loader, evictor, sweeper);
+                synchronized (s) {
+                    if (s.evicted) {
+                        continue; // it left the table between the lookup and the lock: look again
+                    }
+                    s.referenced = true;
+                    if (ttlMs >= 0 && expired(s, wm)) {
+                        reset(s);
+                    }
+                    outcome = decide(s, event.id(), event.idHash(), t);
+                    if (outcome == Outcome.ACCEPTED) {
+                        apply(s, event, typeId, t);
+                        s.dirty = true;
+                    }
+                }
+                break;
+            }
+        } finally {
+            gate.exit();
         }
         if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
             notifyListeners(s, event); // outside the lock: listeners may read any profile
@@ -155,6 +293,148 @@ public final class ProfileUpdater implements AutoCloseable {
             default -> late.increment();
         }
         return outcome;
+    }
+
+    /** The event as the engine may keep it: user pseudonymised, attributes not on the allow-list dropped. */
+    private Event privatise(Event e) {
+        java.util.Map<String, Object> attrs = e.attrs();
+        if (allowedAttributes != null && !allowedAttributes.containsAll(attrs.keySet())) {
+            java.util.Map<String, Object> kept = new java.util.HashMap<>();
+            attrs.forEach((k, v) -> {
+                if (allowedAttributes.contains(k)) {
+                    kept.put(k, v);
+                }
+            });
+            attrs = java.util.Map.copyOf(kept);
+        }
+        String user = pseudonymiser == null ? e.user() : pseudonymiser.pseudonym(e.user());
+        return user.equals(e.user()) && attrs == e.attrs() ? e : e.with(user, attrs);
+    }
+
+    private long advanceWatermark(long t) {
+        long w = watermark.get();
+        while (t > w && !watermark.compareAndSet(w, t)) {
+            w = watermark.get();
+        }
+        return Math.max(w, t);
+    }
+
+    /** Whether {@code s} has been idle longer than the TTL at watermark {@code wm}. Caller holds the lock. */
+    private boolean expired(ProfileState s, long wm) {
+        return ttlMs >= 0 && s.maxAccepted != Long.MIN_VALUE && wm - s.maxAccepted > ttlMs;
+    }
+
+    /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
+    private void reset(ProfileState s) {
+        ProfileState fresh = compiled.newState(s.user);
+        System.arraycopy(fresh.values, 0, s.values, 0, s.values.length);
+        java.util.Arrays.fill(s.objects, null);
+        s.clearIds();
+        s.maxAccepted = Long.MIN_VALUE;
+        s.maxApplied = Long.MIN_VALUE;
+        s.accepted = 0;
+        if (live != null) {
+            live.forget(s);
+            s.live = live.newUserState();
+        }
+        s.dirty = true;
+    }
+
+    /** The table's loader with a backing store: the stored state, or a new one. Under the segment's lock. */
+    private ProfileState load(String key) {
+        byte[] b = storedBytes(key);
+        if (b == null) {
+            return factory.apply(key);
+        }
+        ProfileState s = decodeStored(key, b);
+        if (ttlMs >= 0 && expired(s, watermark.get())) {
+            s = factory.apply(key);
+            s.dirty = true; // the stored expired state is replaced on the next write
+        }
+        return s;
+    }
+
+    /** The encoded state of {@code key}: a write not yet in the store, else the store's. Null when none. */
+    private byte[] storedBytes(String key) {
+        byte[] b = pendingWrites.get(key);
+        if (b == null) {
+            b = store.get(key);
+        }
+        return b == null || b == TOMBSTONE ? null : b;
+    }
+
+    private ProfileState decodeStored(String key, byte[] b) {
+        String what = "stored state of user '" + key + "'";
+        if (encryption != null) {
+            b = encryption.open(b, 0, b.length, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), what);
+        }
+        ProfileState s = codec.decode(b, what);
+        if (!s.user.equals(key)) {
+            throw new dev.profilekit.features.codec.StateFormatException(what + " holds user '" + s.user + "'");
+        }
+        return s;
+    }
+
+    private byte[] encodeForStore(ProfileState s) {
+        byte[] b = codec.encode(s);
+        return encryption == null ? b
+                : encryption.seal(b, 0, b.length, s.user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Evicts {@code s} from the cache, writing it back when dirty. Under its segment's lock. */
+    private boolean writeBack(ProfileState s) {
+        synchronized (s) {
+            if (s.dirty) {
+                pendingWrites.put(s.user, encodeForStore(s));
+                s.dirty = false;
+            }
+            s.evicted = true;
+        }
+        if (pendingWrites.size() >= writeBatch) {
+            drainPendingWrites();
+        }
+        return true;
+    }
+
+    /** Moves the pending writes into the store in batches. */
+    private void drainPendingWrites() {
+        List<ProfileStore.Write> batch = new ArrayList<>(Math.min(writeBatch, pendingWrites.size()));
+        List<java.util.Map.Entry<String, byte[]>> taken = new ArrayList<>();
+        for (java.util.Map.Entry<String, byte[]> e : pendingWrites.entrySet()) {
+            byte[] v = e.getValue();
+            batch.add(v == TOMBSTONE ? ProfileStore.Write.delete(e.getKey()) : ProfileStore.Write.put(e.getKey(), v));
+            taken.add(java.util.Map.entry(e.getKey(), v));
+            if (batch.size() == writeBatch) {
+                store.write(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            store.write(batch);
+        }
+        for (java.util.Map.Entry<String, byte[]> e : taken) {
+            pendingWrites.remove(e.getKey(), e.getValue()); // only if no newer write replaced it meanwhile
+        }
+    }
+
+    /** The sweeper with a TTL: removes an expired state (and its stored copy). Under its segment's lock. */
+    private boolean expireIfIdle(ProfileState s) {
+        synchronized (s) {
+            if (!expired(s, watermark.get())) {
+                return false;
+            }
+            s.evicted = true;
+            if (live != null) {
+                live.forget(s);
+            }
+        }
+        if (store != null) {
+            pendingWrites.put(s.user, TOMBSTONE);
+            if (pendingWrites.size() >= writeBatch) {
+                drainPendingWrites();
+            }
+        }
+        return true;
     }
 
     /** Reads the clock; rejects an event dated more than the allowed skew ahead of it. */
@@ -293,16 +573,28 @@ public final class ProfileUpdater implements AutoCloseable {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
-        ProfileState s = store.get(user);
+        return profileByKey(key(user), asOfMs);
+    }
+
+    /**
+     * As {@link #profile(String, long)} for a key of {@link #users()}: the id a profile is stored under, which is
+     * the pseudonym when the updater pseudonymises (then the raw id is not known here).
+     */
+    public Profile profileByKey(String key, long asOfMs) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        String user = key;
+        ProfileState s = liveState(key);
         if (s == null) {
-            s = factory.apply(user); // an empty history, not stored
+            s = factory.apply(key); // an empty history, not stored
         }
         synchronized (s) {
             if (asOfMs < s.maxApplied) {
                 throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
                         + "' (" + s.maxApplied + "); profiles can be evaluated only at or after it");
             }
-            return new Profile(user, asOfMs, compiled.read(s, asOfMs), outputs(s, asOfMs));
+            return new Profile(key, asOfMs, compiled.read(s, asOfMs), outputs(s, asOfMs));
         }
     }
 
@@ -311,7 +603,8 @@ public final class ProfileUpdater implements AutoCloseable {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
-        ProfileState s = store.get(user);
+        String key = key(user);
+        ProfileState s = liveState(key);
         if (s == null) {
             return Optional.empty();
         }
@@ -319,8 +612,92 @@ public final class ProfileUpdater implements AutoCloseable {
             if (s.maxApplied == Long.MIN_VALUE) {
                 return Optional.empty();
             }
-            return Optional.of(new Profile(user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied)));
+            return Optional.of(new Profile(key, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied)));
         }
+    }
+
+    /** The state of {@code key} unless it expired (then null, as if the user had no events). */
+    private ProfileState liveState(String key) {
+        ProfileState s = state(key);
+        if (s != null && ttlMs >= 0) {
+            synchronized (s) {
+                if (expired(s, watermark.get())) {
+                    return null;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Forgets {@code user} (the raw id; it is pseudonymised here when the updater pseudonymises): removes the
+     * profile and its duplicate-detection state from memory, from the backing store and so from every later
+     * snapshot, and the user's pending and stored training examples from the live models (models already
+     * trained on them keep their weights). Records the action in the audit log, without the raw id. A later
+     * event of the user starts a new profile. Thread-safe.
+     *
+     * @return whether the user had a profile
+     */
+    public boolean forget(String user) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        String key = key(user);
+        boolean removed = false;
+        int[] examples = {0};
+        gate.enter();
+        try {
+            ProfileState s = state(key);
+            if (s != null) {
+                removed = table.remove(s, victim -> {
+                    synchronized (victim) {
+                        victim.evicted = true;
+                        if (live != null) {
+                            examples[0] += live.forget(victim);
+                        }
+                    }
+                    return true;
+                });
+            }
+            if (store != null) {
+                removed |= storedBytes(key) != null;
+                pendingWrites.remove(key);
+                store.write(List.of(ProfileStore.Write.delete(key)));
+            }
+        } finally {
+            gate.exit();
+        }
+        if (auditLog != null) {
+            auditLog.record(new AuditLog.Entry(java.time.Instant.now(clock), "forget",
+                    pseudonymiser != null ? key : AuditLog.sha256(user), removed, examples[0]));
+        }
+        return removed;
+    }
+
+    /**
+     * Writes every changed profile to the backing store and makes the store durable ({@link ProfileStore#flush()}):
+     * every event accepted before this call survives a crash once it returns. Without a store, does nothing.
+     */
+    public void flush() {
+        if (store == null) {
+            return;
+        }
+        List<ProfileState> dirty = new ArrayList<>();
+        table.forEach((u, s) -> {
+            if (s.dirty) {
+                dirty.add(s);
+            }
+        });
+        for (ProfileState s : dirty) {
+            synchronized (s) {
+                if (s.dirty && !s.evicted) {
+                    pendingWrites.put(s.user, encodeForStore(s));
+                    s.dirty = false;
+                }
+            }
+        }
+        drainPendingWrites();
+        store.flush();
     }
 
     /** The live models' view of {@code s} as of {@code asOf}, with the current versions. Caller holds the lock. */
@@ -366,32 +743,260 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /**
-     * Stops the live models' background thread (when the updater owns it). Profiles stay readable and
-     * {@link #onEvent} keeps working; retrains that would start later run nowhere. Idempotent.
+     * Stops the live models' background thread (when the updater owns it) and flushes the backing store (the
+     * host that passed the store closes it). Profiles stay readable; {@link #onEvent} then throws. Idempotent.
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        gate.pause();
+        try {
+            closed = true;
+        } finally {
+            gate.resume();
+        }
         if (live != null) {
             live.close();
         }
+        flush();
     }
 
-    /** The users with at least one accepted event, sorted. */
+    /** What a snapshot holds besides the profiles. */
+    public record SnapshotInfo(Path file, long users, Counts counts, java.util.Map<String, String> metadata,
+                               Duration pause) {
+    }
+
+    /**
+     * Writes a consistent snapshot of every profile, the duplicate and lateness state, the expiry watermark and
+     * the live models (versions, learners, pending examples, statistics) to {@code file}, with {@code metadata}
+     * (for example the input position it covers). Ingestion pauses for the whole write: {@link #onEvent} calls
+     * wait until it ends (the pause is in the result; about 1 s per million profiles of the example schema,
+     * see BENCHMARKS.md). The file goes to a temporary file, is forced to disk and renamed over {@code file}
+     * atomically. Encrypted with AES-GCM when the updater has an encryption key.
+     *
+     * @throws UncheckedIOException if the file cannot be written (the previous file at {@code file} stays)
+     */
+    public SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
+        if (file == null) {
+            throw new IllegalArgumentException("file must not be null");
+        }
+        if (metadata == null || metadata.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
+            throw new IllegalArgumentException("metadata must be a map without null keys or values");
+        }
+        if (live != null) {
+            throw new UnsupportedOperationException("snapshots of an updater with live models are not supported yet: "
+                    + "the models' learners, pending examples and statistics have no binary encoding");
+        }
+        long started = System.nanoTime();
+        gate.pause();
+        try {
+            long[] users = {0};
+            try (SnapshotFile.Writer w = new SnapshotFile.Writer(file, fingerprint, encryption)) {
+                ByteWriter b = new ByteWriter(256);
+                b.varInt(metadata.size());
+                for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
+                    b.string(e.getKey()).string(e.getValue());
+                }
+                w.record(SnapshotFile.META, b.buffer(), b.size());
+                b.reset().varLong(accepted.sum()).varLong(duplicates.sum()).varLong(late.sum()).zigZag(watermark.get());
+                w.record(SnapshotFile.COUNTS, b.buffer(), b.size());
+                java.io.IOException[] failed = {null};
+                if (store != null) {
+                    flush();
+                    store.scan((u, bytes) -> {
+                        if (failed[0] != null) {
+                            return;
+                        }
+                        byte[] plain = encryption == null ? bytes : encryption.open(bytes, 0, bytes.length,
+                                u.getBytes(java.nio.charset.StandardCharsets.UTF_8), "stored state of user '" + u + "'");
+                        try {
+                            w.record(SnapshotFile.USER, plain, plain.length);
+                            users[0]++;
+                        } catch (java.io.IOException e) {
+                            failed[0] = e;
+                        }
+                    });
+                } else {
+                    ByteWriter one = new ByteWriter(1024);
+                    table.forEach((u, st) -> {
+                        if (failed[0] != null) {
+                            return;
+                        }
+                        synchronized (st) {
+                            if (st.evicted || st.maxAccepted == Long.MIN_VALUE) {
+                                return;
+                            }
+                            codec.encode(st, one.reset());
+                        }
+                        try {
+                            w.record(SnapshotFile.USER, one.buffer(), one.size());
+                            users[0]++;
+                        } catch (java.io.IOException e) {
+                            failed[0] = e;
+                        }
+                    });
+                }
+                if (failed[0] != null) {
+                    throw failed[0];
+                }
+                w.commit();
+            }
+            return new SnapshotInfo(file, users[0], counts(), java.util.Map.copyOf(metadata),
+                    Duration.ofNanos(System.nanoTime() - started));
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot write snapshot " + file + ": " + e.getMessage(), e);
+        } finally {
+            gate.resume();
+        }
+    }
+
+    /**
+     * Restores {@code file}, written by {@link #snapshot} of an updater with the same schema and models
+     * configuration, into this updater, which must not have accepted any event. The whole file is checked
+     * (header, fingerprint, checksum, every record; with encryption, every chunk's tag) before anything
+     * changes: a file of another schema, a truncated or corrupted file, or a wrong key fails with a
+     * {@link dev.profilekit.features.codec.StateFormatException} (or
+     * {@link Encryption.WrongKeyException}) that says what is wrong, and the updater stays empty.
+     *
+     * @return the snapshot's counts and metadata
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public SnapshotInfo restore(Path file) {
+        if (file == null) {
+            throw new IllegalArgumentException("file must not be null");
+        }
+        if (live != null) {
+            throw new UnsupportedOperationException("restoring an updater with live models is not supported yet");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
+        }
+        gate.pause();
+        try {
+            if (accepted.sum() + duplicates.sum() + late.sum() != 0 || table.size() != 0
+                    || (store != null && store.size() != 0)) {
+                throw new IllegalStateException("restore needs an updater that has seen no event and an empty store");
+            }
+            java.util.Map<String, String> meta = new java.util.TreeMap<>();
+            long[] counts = new long[4];
+            byte[][] models = {null};
+            List<ProfileState> states = new ArrayList<>();
+            List<byte[]> encoded = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            SnapshotFile.read(file, fingerprint, encryption, (type, r) -> {
+                switch (type) {
+                    case SnapshotFile.META -> {
+                        int n = r.count(2);
+                        for (int i = 0; i < n; i++) {
+                            meta.put(r.string(), r.string());
+                        }
+                    }
+                    case SnapshotFile.COUNTS -> {
+                        counts[0] = r.varLong();
+                        counts[1] = r.varLong();
+                        counts[2] = r.varLong();
+                        counts[3] = r.zigZag();
+                    }
+                    case SnapshotFile.MODELS -> models[0] = r.bytes(r.remaining());
+                    case SnapshotFile.USER -> {
+                        ProfileState st = codec.decode(r);
+                        r.expectEnd();
+                        if (store == null) {
+                            states.add(st);
+                        } else {
+                            keys.add(st.user);
+                            encoded.add(encodeForStore(st));
+                        }
+                    }
+                    default -> throw r.error("unknown record type " + type);
+                }
+                if (type != SnapshotFile.USER) {
+                    r.expectEnd();
+                }
+            });
+            if (models[0] != null) {
+                throw new dev.profilekit.features.codec.StateFormatException("snapshot " + file
+                        + " holds model state, which this library does not read");
+            }
+            // everything decoded: install
+            try {
+                if (store == null) {
+                    for (ProfileState st : states) {
+                        table.getOrCreate(st.user, st.userHash, u -> st, null, null);
+                    }
+                } else {
+                    List<ProfileStore.Write> batch = new ArrayList<>(writeBatch);
+                    for (int i = 0; i < encoded.size(); i++) {
+                        batch.add(ProfileStore.Write.put(keys.get(i), encoded.get(i)));
+                        if (batch.size() == writeBatch) {
+                            store.write(batch);
+                            batch.clear();
+                        }
+                    }
+                    store.write(batch);
+                }
+            } catch (RuntimeException e) {
+                table.clear();
+                throw e;
+            }
+            accepted.add(counts[0]);
+            duplicates.add(counts[1]);
+            late.add(counts[2]);
+            watermark.set(counts[3]);
+            return new SnapshotInfo(file, store == null ? states.size() : encoded.size(),
+                    new Counts(counts[0], counts[1], counts[2]), java.util.Map.copyOf(meta), Duration.ZERO);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot read snapshot " + file + ": " + e.getMessage(), e);
+        } finally {
+            gate.resume();
+        }
+    }
+
+    /** The users with at least one accepted event, sorted: their stored keys (pseudonyms when pseudonymising). */
     public List<String> users() {
-        List<String> users = new ArrayList<>(store.size());
-        store.forEach((u, s) -> users.add(u));
-        users.sort(null);
-        return users;
+        java.util.TreeSet<String> users = new java.util.TreeSet<>();
+        long wm = watermark.get();
+        table.forEach((u, s) -> {
+            synchronized (s) {
+                if (!s.evicted && s.maxAccepted != Long.MIN_VALUE && !expired(s, wm)) {
+                    users.add(u);
+                }
+            }
+        });
+        if (store != null) {
+            flushPendingOnly();
+            store.scan((u, b) -> {
+                if (!users.contains(u) && table.get(u, dev.profilekit.features.hash.KeyedHash.hash(u)) == null) {
+                    ProfileState s = decodeStored(u, b);
+                    if (s.maxAccepted != Long.MIN_VALUE && !expired(s, wm)) {
+                        users.add(u);
+                    }
+                }
+            });
+        }
+        return new ArrayList<>(users);
+    }
+
+    private void flushPendingOnly() {
+        if (!pendingWrites.isEmpty()) {
+            drainPendingWrites();
+        }
     }
 
     /** The largest accepted event time over all users, or empty when nothing was accepted. */
     public Optional<Long> latestAcceptedTime() {
         long[] max = {Long.MIN_VALUE};
-        store.forEach((u, s) -> {
+        table.forEach((u, s) -> {
             synchronized (s) {
                 max[0] = Math.max(max[0], s.maxAccepted);
             }
         });
+        if (store != null) {
+            flushPendingOnly();
+            store.scan((u, b) -> max[0] = Math.max(max[0], decodeStored(u, b).maxAccepted));
+        }
         return max[0] == Long.MIN_VALUE ? Optional.empty() : Optional.of(max[0]);
     }
 
@@ -412,6 +1017,14 @@ public final class ProfileUpdater implements AutoCloseable {
     public static final class Builder {
         private final ProfileSchema schema;
         private ProfileStore store;
+        private int expectedUsers = 1024;
+        private int cacheSize = 100_000;
+        private int writeBatch = 1000;
+        private Duration ttl;
+        private byte[] pseudonymKey;
+        private java.util.Set<String> allowedAttributes;
+        private byte[] encryptionKey;
+        private AuditLog auditLog;
         private final List<ProfileListener> listeners = new ArrayList<>();
         private DedupRetention retention;
         private long applyUpTo = Long.MAX_VALUE;
@@ -426,12 +1039,95 @@ public final class ProfileUpdater implements AutoCloseable {
             this.schema = schema;
         }
 
-        /** The store (default: {@link ProfileStores#inMemory()}). */
+        /**
+         * A backing store of encoded profiles (default: none; every profile lives in the heap). With a store the
+         * updater keeps at most {@link #cacheSize(int)} profiles in memory, loads the others on demand, writes
+         * changed ones back in batches when they are evicted and on {@link ProfileUpdater#flush()}, and deletes
+         * forgotten and expired ones. Live models cannot be combined with a store yet (their pending examples
+         * live in memory across users).
+         */
         public Builder store(ProfileStore store) {
             if (store == null) {
                 throw new IllegalArgumentException("store must not be null");
             }
             this.store = store;
+            return this;
+        }
+
+        /** Users to size the in-memory table for (default 1024; it grows as needed). */
+        public Builder expectedUsers(int users) {
+            if (users < 0) {
+                throw new IllegalArgumentException("expectedUsers must be >= 0, was " + users);
+            }
+            this.expectedUsers = users;
+            return this;
+        }
+
+        /** Profiles kept in memory with a backing store (default 100,000; at least 64). */
+        public Builder cacheSize(int profiles) {
+            if (profiles < 64) {
+                throw new IllegalArgumentException("cacheSize must be >= 64, was " + profiles);
+            }
+            this.cacheSize = profiles;
+            return this;
+        }
+
+        /** Writes per batch to the backing store (default 1000). */
+        public Builder writeBatch(int writes) {
+            if (writes < 1) {
+                throw new IllegalArgumentException("writeBatch must be >= 1, was " + writes);
+            }
+            this.writeBatch = writes;
+            return this;
+        }
+
+        /**
+         * Expiry: a profile idle for longer than {@code ttl} in event time (the largest accepted event time over
+         * all users minus the user's latest accepted event time) is gone, with its duplicate-detection state:
+         * reads see no profile, the user's next event starts a new one, and its memory and stored copy are
+         * reclaimed (memory stays bounded by the users active within the TTL). Should exceed the allowed
+         * lateness. Default: never.
+         */
+        public Builder ttl(Duration ttl) {
+            if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(dev.profilekit.core.schema.FeatureSpec.MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("ttl must be positive and at most 100 years, was " + ttl);
+            }
+            this.ttl = ttl;
+            return this;
+        }
+
+        /**
+         * Pseudonymisation: user ids become their HMAC-SHA-256 under {@code key} (at least 32 bytes) before
+         * anything is stored, logged or written; reads and {@code forget} take the raw id and map it.
+         */
+        public Builder pseudonymise(byte[] key) {
+            new Pseudonymiser(key); // checks the key
+            this.pseudonymKey = key.clone();
+            return this;
+        }
+
+        /** Attributes kept at ingestion; others are dropped before anything reads them. Features must read only these. */
+        public Builder allowAttributes(java.util.Collection<String> attributes) {
+            if (attributes == null || attributes.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new IllegalArgumentException("attributes must be a collection of names without null");
+            }
+            this.allowedAttributes = java.util.Set.copyOf(attributes);
+            return this;
+        }
+
+        /** AES-GCM encryption at rest of snapshots and stored profiles under {@code key} (16, 24 or 32 bytes). */
+        public Builder encryptionKey(byte[] key) {
+            new Encryption(key); // checks the key
+            this.encryptionKey = key.clone();
+            return this;
+        }
+
+        /** Where {@link ProfileUpdater#forget} records its actions (default: nowhere). */
+        public Builder auditLog(AuditLog log) {
+            if (log == null) {
+                throw new IllegalArgumentException("auditLog must not be null");
+            }
+            this.auditLog = log;
             return this;
         }
 
@@ -531,6 +1227,10 @@ public final class ProfileUpdater implements AutoCloseable {
 
         /** Builds the updater (compiles the schema). */
         public ProfileUpdater build() {
+            if (store != null && models != null) {
+                throw new IllegalArgumentException("live models cannot be combined with a backing store yet: their "
+                        + "pending examples live in memory across users; use snapshots for durability instead");
+            }
             return new ProfileUpdater(this);
         }
     }

@@ -38,6 +38,18 @@ abstract class SeenIds {
         return OCCUPIED | (h & 0xFFFF_FFFFL);
     }
 
+    /** The sum over stored ids of their distance from their home slot (probe cost); for tests. */
+    final long idProbeDisplacement() {
+        int mask = ids.length - 1;
+        long d = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (meta[2 * i] != 0) {
+                d += (i - spread((int) meta[2 * i])) & mask;
+            }
+        }
+        return d;
+    }
+
     /** Whether {@code id} was added with a time at or after {@code notBefore}. */
     final boolean containsId(String id, long notBefore) {
         return containsId(id, KeyedHash.hash(id), notBefore);
@@ -162,5 +174,44 @@ abstract class SeenIds {
         meta[2 * i] = 0;
         meta[2 * i + 1] = 0;
         idCount--;
+    }
+
+    /** Writes the ids and their times (hashes are not written: they are keyed per process). */
+    final void encodeIds(dev.profilekit.features.codec.ByteWriter w) {
+        w.varInt(idCount);
+        for (int i = 0; i < ids.length; i++) {
+            if (meta[2 * i] != 0) {
+                w.string(ids[i]);
+                w.zigZag(meta[2 * i + 1]);
+            }
+        }
+    }
+
+    /** Replaces the ids with the encoded ones. */
+    final void decodeIds(dev.profilekit.features.codec.ByteReader r) {
+        int n = r.count(2);
+        int cap = 8;
+        while (cap * MAX_LOAD < n + 1) {
+            cap <<= 1;
+        }
+        ids = new String[cap];
+        meta = new long[2 * cap];
+        idCount = 0;
+        for (int k = 0; k < n; k++) {
+            String id = r.string();
+            long time = r.zigZag();
+            int h = KeyedHash.hash(id);
+            if (containsId(id, h, Long.MIN_VALUE)) {
+                throw r.error("event id '" + id + "' twice in a user's seen ids");
+            }
+            addId(id, h, time, Long.MIN_VALUE);
+        }
+    }
+
+    /** Drops every id. */
+    final void clearIds() {
+        ids = new String[8];
+        meta = new long[16];
+        idCount = 0;
     }
 }

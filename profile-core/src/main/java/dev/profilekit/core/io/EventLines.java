@@ -39,6 +39,8 @@ public final class EventLines implements Closeable {
     private boolean started;
     private byte[] line = new byte[256];
     private long number;
+    /** Offset in the stream of {@code buf[0]}. */
+    private long base;
     /** Bytes of the current line held so far. */
     private int appended;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -70,6 +72,28 @@ public final class EventLines implements Closeable {
         }
         this.in = in;
         this.maxLineBytes = maxLineBytes;
+    }
+
+    /**
+     * Lines of a stream positioned at byte {@code offset} of its file, where line {@code linesBefore + 1} starts
+     * (an {@link #offset()} of an earlier reader): for resuming a replay. The caller has already skipped the
+     * bytes before {@code offset}.
+     */
+    public static EventLines resume(InputStream in, int maxLineBytes, long offset, long linesBefore) {
+        if (offset < 0 || linesBefore < 0) {
+            throw new IllegalArgumentException("offset and linesBefore must be >= 0, were " + offset + " and "
+                    + linesBefore);
+        }
+        EventLines lines = new EventLines(in, maxLineBytes);
+        lines.started = offset > 0; // the byte order mark can only be at the start
+        lines.base = offset;
+        lines.number = linesBefore;
+        return lines;
+    }
+
+    /** The byte offset in the stream where the next line starts (after the last line returned). */
+    public long offset() {
+        return base + pos;
     }
 
     /** The next line, or null at the end of the stream. */
@@ -168,6 +192,8 @@ public final class EventLines implements Closeable {
         if (eof) {
             return false;
         }
+        base += end;
+        pos = end = 0;
         int n = in.read(buf, 0, buf.length);
         while (n == 0) {
             n = in.read(buf, 0, buf.length);

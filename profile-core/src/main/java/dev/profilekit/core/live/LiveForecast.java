@@ -463,4 +463,10 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     @Override
     public void close() {
     }
+
+    /** The forecast keeps a user's daily counts only in the user's own state: nothing else to drop. */
+    @Override
+    public int forget(UserView user) {
+        return 0;
+    }
 }

@@ -70,6 +70,14 @@ public interface LiveModel<V> extends AutoCloseable {
     /** Waits until no background retrain or refit is running. */
     void awaitIdle() throws InterruptedException;
 
+    /**
+     * The user is being forgotten or expired: drop everything the model keeps about them besides the trained
+     * weights (pending examples, stored training examples, cached samples). Called under the user's lock.
+     *
+     * @return how many pending and stored training examples were removed
+     */
+    int forget(UserView user);
+
     /** Stops background work; models stay readable. */
     @Override
     void close();

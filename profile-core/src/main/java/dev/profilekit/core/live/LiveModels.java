@@ -85,6 +85,21 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
     }
 
     @Override
+    public int forget(UserView s) {
+        int n = 0;
+        if (propensity != null) {
+            n += propensity.forget(s);
+        }
+        if (segments != null) {
+            n += segments.forget(s);
+        }
+        if (forecast != null) {
+            n += forecast.forget(s);
+        }
+        return n;
+    }
+
+    @Override
     public Object newUserState() {
         return new UserStates(propensity == null ? null : propensity.newUserState(),
                 segments == null ? null : segments.newUserState(), forecast == null ? null : forecast.newUserState());

@@ -87,6 +87,8 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     // ring of the most recent labelled examples
     private final double[][] xs;
     private final int[] ys;
+    /** The user of each stored example, so that forgetting a user removes them. */
+    private final String[] ringUsers;
     private int ringNext;
     private int ringCount;
     private long labels;
@@ -127,6 +129,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
         };
         this.xs = new double[config.trainingWindow()][];
         this.ys = new int[config.trainingWindow()];
+        this.ringUsers = new String[config.trainingWindow()];
     }
 
     PropensityModel live() {
@@ -147,6 +150,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             boolean alarm = drift != null && drift.update(loss);
             xs[ringNext] = x;
             ys[ringNext] = y;
+            ringUsers[ringNext] = user;
             ringNext = (ringNext + 1) % xs.length;
             ringCount = Math.min(ringCount + 1, xs.length);
             labels++;
@@ -439,6 +443,49 @@ final class LivePropensity implements LiveModel<PropensityModel> {
         } finally {
             drainLock.unlock();
         }
+    }
+
+    @Override
+    public int forget(UserView s) {
+        UserState u = stateOf.apply(s);
+        int removed = 0;
+        for (PendingExample p : u.pending) {
+            p.label = PendingExample.FORGOTTEN; // resolves to nothing if a drain already holds it
+        }
+        removed += u.pending.size();
+        u.pending.clear();
+        queue.removeIf(p -> p.owner == s);
+        synchronized (lock) {
+            int n = ringCount;
+            int start = (ringNext - n + xs.length) % xs.length;
+            int kept = 0;
+            double[][] keptX = new double[n][];
+            int[] keptY = new int[n];
+            String[] keptU = new String[n];
+            for (int i = 0; i < n; i++) {
+                int at = (start + i) % xs.length;
+                if (s.user().equals(ringUsers[at])) {
+                    removed++;
+                } else {
+                    keptX[kept] = xs[at];
+                    keptY[kept] = ys[at];
+                    keptU[kept] = ringUsers[at];
+                    kept++;
+                }
+            }
+            if (kept < n) {
+                java.util.Arrays.fill(xs, null);
+                java.util.Arrays.fill(ringUsers, null);
+                for (int i = 0; i < kept; i++) {
+                    xs[i] = keptX[i];
+                    ys[i] = keptY[i];
+                    ringUsers[i] = keptU[i];
+                }
+                ringCount = kept;
+                ringNext = kept % xs.length;
+            }
+        }
+        return removed;
     }
 
     private void resolveNegative(PendingExample p) {

@@ -91,6 +91,13 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         return refitting.get();
     }
 
+    @Override
+    public int forget(UserView user) {
+        synchronized (lock) {
+            return latest.remove(user) == null ? 0 : 1;
+        }
+    }
+
     /** One sampled vector (owned by this object from now on). */
     void sample(UserView user, double[] x) {
         synchronized (lock) {

@@ -6,7 +6,9 @@ final class PendingExample {
     final UserView owner;
     final long time;
     final double[] features;
-    /** -1 while pending, else the label. */
+    /** Label of an example whose user was forgotten: it resolves to nothing. */
+    static final int FORGOTTEN = 2;
+    /** -1 while pending, else the label (or {@link #FORGOTTEN}). */
     int label = -1;
 
     PendingExample(UserView owner, long time, double[] features) {

@@ -55,7 +55,7 @@ class AllOrNothingTest {
     private static String observe(ProfileUpdater u, long asOf, List<String> ids) {
         StringBuilder b = new StringBuilder(ProfileJson.toJson(u.profile("u", asOf)));
         b.append(u.counts());
-        ProfileState s = u.store().get("u");
+        ProfileState s = u.state("u");
         for (String id : ids) {
             b.append(id).append('=').append(s.containsId(id, Long.MIN_VALUE));
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.profilekit.core.engine.EngineAccess;
 import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.EngineAccess;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileDatasets;
 import dev.profilekit.core.engine.ProfileUpdater;
@@ -258,7 +260,7 @@ class VectorPipelineTest {
         SegmentsModel sm = SegmentsModel.of(fitted, KMeans.fit(z, KMeansOptions.k(3).seed(2)));
         // the engine's own per-user state as the view, read through a compilation of the same schema
         VectorPipeline.Bound bound = fitted.bind(u.features());
-        UserView[] views = u.users().stream().map(user -> (UserView) u.store().get(user)).toArray(UserView[]::new);
+        UserView[] views = u.users().stream().map(user -> EngineAccess.view(u, user)).toArray(UserView[]::new);
         double[] x = new double[bound.dimension()];
         double sink = 0;
         for (int i = 0; i < 20_000; i++) { // warm-up (JIT, thread-local buffers)
@@ -337,8 +339,8 @@ class VectorPipelineTest {
         VectorPipeline.Bound bound = spec.bind(u.features());
         // fitted where everybody spent -1e308: scale 1 (no spread), so 1e308 - (-1e308) overflows
         VectorPipeline fitted = spec.fit(List.of("spend", "n"), new double[][] {{-1e308, 1}, {-1e308, 1}});
-        UserView big = (UserView) u.store().get("big");
-        UserView small = (UserView) u.store().get("small");
+        UserView big = EngineAccess.view(u, "big");
+        UserView small = EngineAccess.view(u, "small");
         assertThat(bound.finiteInputs(big, t, null)).isTrue();      // the raw value itself is finite
         assertThat(bound.finiteInputs(big, t, fitted)).isFalse();   // its model input is not
         assertThat(bound.finiteInputs(small, t, fitted)).isTrue();

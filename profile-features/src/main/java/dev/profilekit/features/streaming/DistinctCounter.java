@@ -80,4 +80,39 @@ public final class DistinctCounter {
     public long count() {
         return sketch == null ? exact.size() : Math.round(sketch.getEstimate());
     }
+
+    /** Writes the counter: exact values or the HLL sketch (its compact DataSketches image). */
+    public void encode(dev.profilekit.features.codec.ByteWriter w) {
+        if (sketch == null) {
+            w.u8(0);
+            exact.encode(w);
+        } else {
+            w.u8(1);
+            w.lengthPrefixed(sketch.toCompactByteArray());
+        }
+    }
+
+    /** The encoded counter, with the exact limit of the feature it belongs to. */
+    public static DistinctCounter decode(dev.profilekit.features.codec.ByteReader r, int exactLimit) {
+        DistinctCounter c = new DistinctCounter(exactLimit);
+        int tag = r.u8();
+        if (tag == 0) {
+            StringSet set = StringSet.decode(r);
+            if (set.size() > exactLimit) {
+                throw r.error("distinct counter holds " + set.size() + " exact values, above its limit " + exactLimit);
+            }
+            c.exact = set;
+        } else if (tag == 1) {
+            byte[] image = r.lengthPrefixed();
+            try {
+                c.sketch = HllSketch.heapify(image);
+            } catch (RuntimeException e) {
+                throw r.error("unreadable HLL sketch (" + e.getMessage() + ")");
+            }
+            c.exact = null;
+        } else {
+            throw r.error("distinct counter tag " + tag);
+        }
+        return c;
+    }
 }

@@ -31,6 +31,8 @@ public final class SessionTracker {
      */
     private java.util.TreeMap<Long, Long> tree;
     static final int TREE_THRESHOLD = 256;
+    /** Entries shifted inside the arrays so far (merges, inserts, compactions): the cost the tree bounds. */
+    private long shifted;
 
     /** @param gapMs the largest difference between consecutive times of one session, >= 0 */
     public SessionTracker(long gapMs) {
@@ -38,6 +40,11 @@ public final class SessionTracker {
             throw new IllegalArgumentException("gapMs must be >= 0, was " + gapMs);
         }
         this.gap = gapMs;
+    }
+
+    /** Entries moved inside the arrays so far; at most {@link #TREE_THRESHOLD} per added event. For tests. */
+    long shiftedEntries() {
+        return shifted;
     }
 
     /** Adds an event at time {@code t} (epoch ms). */
@@ -65,6 +72,7 @@ public final class SessionTracker {
                 ends[lo] = t;
                 if (lo + 1 < tail && starts[lo + 1] - t <= gap) {
                     ends[lo] = ends[lo + 1];
+                    shifted += tail - lo - 2;
                     System.arraycopy(starts, lo + 2, starts, lo + 1, tail - lo - 2);
                     System.arraycopy(ends, lo + 2, ends, lo + 1, tail - lo - 2);
                     tail--;
@@ -145,6 +153,7 @@ public final class SessionTracker {
         if (tail == starts.length) {
             grow();
         }
+        shifted += tail - pos;
         System.arraycopy(starts, pos, starts, pos + 1, tail - pos);
         System.arraycopy(ends, pos, ends, pos + 1, tail - pos);
         starts[pos] = t;
@@ -154,6 +163,7 @@ public final class SessionTracker {
 
     private void compact() {
         int n = tail - head;
+        shifted += n;
         System.arraycopy(starts, head, starts, 0, n);
         System.arraycopy(ends, head, ends, 0, n);
         head = 0;
@@ -205,5 +215,58 @@ public final class SessionTracker {
     /** Number of sessions still open (kept in memory). */
     public int openSessions() {
         return tree != null ? tree.size() : tail - head;
+    }
+
+    /** Writes the tracker: closed totals, whether it uses the tree, and the open sessions in order. */
+    public void encode(dev.profilekit.features.codec.ByteWriter w) {
+        w.varLong(closedCount);
+        w.zigZag(closedDurationMs);
+        w.bool(tree != null);
+        w.varInt(openSessions());
+        if (tree != null) {
+            for (java.util.Map.Entry<Long, Long> e : tree.entrySet()) {
+                w.zigZag(e.getKey());
+                w.zigZag(e.getValue());
+            }
+        } else {
+            for (int i = head; i < tail; i++) {
+                w.zigZag(starts[i]);
+                w.zigZag(ends[i]);
+            }
+        }
+    }
+
+    /** The encoded tracker, with the gap of the feature it belongs to. */
+    public static SessionTracker decode(dev.profilekit.features.codec.ByteReader r, long gapMs) {
+        SessionTracker s = new SessionTracker(gapMs);
+        s.closedCount = r.varLong();
+        s.closedDurationMs = r.zigZag();
+        boolean useTree = r.bool();
+        int n = r.count(2);
+        long[] st = new long[Math.max(4, n)];
+        long[] en = new long[st.length];
+        for (int i = 0; i < n; i++) {
+            st[i] = r.zigZag();
+            en[i] = r.zigZag();
+            if (en[i] < st[i] || (i > 0 && st[i] - en[i - 1] <= gapMs)) {
+                throw r.error("open sessions out of order or overlapping at session " + i);
+            }
+        }
+        if (s.closedCount < 0) {
+            throw r.error("negative session count");
+        }
+        if (useTree) {
+            s.tree = new java.util.TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                s.tree.put(st[i], en[i]);
+            }
+            s.starts = new long[0];
+            s.ends = new long[0];
+        } else {
+            s.starts = st;
+            s.ends = en;
+            s.tail = n;
+        }
+        return s;
     }
 }

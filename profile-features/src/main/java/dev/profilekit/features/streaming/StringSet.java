@@ -59,6 +59,18 @@ public final class StringSet {
         return true;
     }
 
+    /** The sum over stored strings of their distance from their home slot (probe cost); for tests. */
+    long probeDisplacement() {
+        int mask = table.length - 1;
+        long d = 0;
+        for (int i = 0; i < table.length; i++) {
+            if (table[i] != null) {
+                d += (i - spread(hashes[i])) & mask;
+            }
+        }
+        return d;
+    }
+
     /** Grows the table now if one more string would make it grow: the next {@link #add} then cannot fail. */
     public void reserveOne() {
         if (size + 1 > table.length * 0.6) {
@@ -124,5 +136,27 @@ public final class StringSet {
         }
         table = t;
         hashes = hs;
+    }
+
+    /** Writes the set: its size and its strings in table order. */
+    public void encode(dev.profilekit.features.codec.ByteWriter w) {
+        w.varInt(size);
+        for (String s : table) {
+            if (s != null) {
+                w.string(s);
+            }
+        }
+    }
+
+    /** A set equal to the encoded one (hashes are recomputed with this process's key). */
+    public static StringSet decode(dev.profilekit.features.codec.ByteReader r) {
+        int n = r.count(1);
+        StringSet set = new StringSet(n);
+        for (int i = 0; i < n; i++) {
+            if (!set.add(r.string())) {
+                throw r.error("a string set holds a string twice");
+            }
+        }
+        return set;
     }
 }

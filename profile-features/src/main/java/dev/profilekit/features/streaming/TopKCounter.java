@@ -193,6 +193,18 @@ public final class TopKCounter {
     public static final Comparator<WeightedValue> ORDER =
             Comparator.comparingDouble(WeightedValue::weight).reversed().thenComparing(WeightedValue::value);
 
+    /** The sum over tracked values of their index entry's distance from its home slot; for tests. */
+    long probeDisplacement() {
+        int mask = index.length - 1;
+        long d = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] != 0) {
+                d += (i - StringSet.spread(keyHashes[index[i] - 1])) & mask;
+            }
+        }
+        return d;
+    }
+
     private int find(String value, int h) {
         int mask = index.length - 1;
         for (int i = StringSet.spread(h) & mask; index[i] != 0; i = (i + 1) & mask) {
@@ -238,5 +250,44 @@ public final class TopKCounter {
 
     /** A value and its weight. */
     public record WeightedValue(String value, double weight) {
+    }
+
+    /** Writes the counter: exactness, landmark, and each tracked value with its weight, in slot order. */
+    public void encode(dev.profilekit.features.codec.ByteWriter w) {
+        w.bool(exact);
+        w.f64(landmark);
+        w.varInt(size);
+        for (int i = 0; i < size; i++) {
+            w.string(keys[i]);
+            w.f64(weights[i]);
+        }
+    }
+
+    /** The encoded counter, with the capacity and rate of the feature it belongs to. */
+    public static TopKCounter decode(dev.profilekit.features.codec.ByteReader r, int capacity, double rate) {
+        TopKCounter c = new TopKCounter(capacity, rate);
+        c.exact = r.bool();
+        c.landmark = r.f64();
+        int n = r.count(9);
+        if (n > capacity) {
+            throw r.error("top-k counter holds " + n + " values, above its capacity " + capacity);
+        }
+        if (n > c.keys.length) {
+            c.allocate(n);
+        }
+        for (int i = 0; i < n; i++) {
+            String key = r.string();
+            double weight = r.f64();
+            int h = KeyedHash.hash(key);
+            if (c.find(key, h) >= 0) {
+                throw r.error("top-k counter holds " + key + " twice");
+            }
+            c.keys[i] = key;
+            c.keyHashes[i] = h;
+            c.weights[i] = weight;
+            c.insertIndex(h, i);
+            c.size = i + 1;
+        }
+        return c;
     }
 }

@@ -1,0 +1,307 @@
+package dev.profilekit.core.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The updater's table of live profile states, one per user: the whole population without a backing store,
+ * the cache of hot profiles with one.
+ *
+ * <p>Users are spread over 64 segments, each an open-addressing table of the states themselves (a state
+ * carries its user's keyed hash), so finding an existing user reads one table slot and the state it points
+ * to, with no lock: slots are published with release stores and read with acquire loads. Inserting,
+ * removing and growing take the segment's lock. Removal shifts later entries back (Knuth's Algorithm R), which
+ * can make a lock-free reader miss a user that is present; {@link #get} therefore retries a miss under the
+ * lock once the segment has ever removed anything.
+ *
+ * <p>Before a segment grows it offers its states to a sweeper (expiry); with a capacity, inserting into a full
+ * segment first evicts a state chosen by the CLOCK policy (a state read or written since the hand last passed
+ * gets a second chance).
+ */
+final class ProfileTable {
+
+    private static final int SEGMENT_BITS = 6;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ProfileState[].class);
+
+    /** Called under the segment's lock for a state about to leave the table; returns false to keep it. */
+    interface Remover {
+        boolean remove(ProfileState s);
+    }
+
+    private final Segment[] segments = new Segment[1 << SEGMENT_BITS];
+    private final int maxPerSegment;
+
+    /**
+     * @param expectedUsers users to size for
+     * @param maxUsers      users held at most (Integer.MAX_VALUE: unbounded)
+     */
+    ProfileTable(int expectedUsers, int maxUsers) {
+        int perSegment = Math.max(8, Integer.highestOneBit(Math.max(1, expectedUsers >> (SEGMENT_BITS - 1)) * 2));
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = new Segment(perSegment);
+        }
+        this.maxPerSegment = maxUsers == Integer.MAX_VALUE ? Integer.MAX_VALUE
+                : Math.max(1, (int) Math.ceil(maxUsers / (double) segments.length));
+    }
+
+    private static int spread(int h) {
+        return (h ^ (h >>> 16)) * 0x9E3779B1;
+    }
+
+    private Segment segment(int spread) {
+        return segments[spread >>> (32 - SEGMENT_BITS)];
+    }
+
+    private static ProfileState find(ProfileState[] t, String user, int h, int spread) {
+        int mask = t.length - 1;
+        for (int i = spread & mask; ; i = (i + 1) & mask) {
+            ProfileState s = (ProfileState) SLOT.getAcquire(t, i);
+            if (s == null) {
+                return null;
+            }
+            if (s.userHash == h && s.user.equals(user)) {
+                return s;
+            }
+        }
+    }
+
+    /** The state of {@code user} (whose keyed hash is {@code h}) held here, or null. */
+    ProfileState get(String user, int h) {
+        int sp = spread(h);
+        Segment seg = segment(sp);
+        ProfileState s = find(seg.table, user, h, sp);
+        if (s == null && seg.removals != 0) {
+            synchronized (seg) {
+                s = find(seg.table, user, h, sp);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The state of {@code user}, made by {@code loader} when absent (under the segment's lock, so at most once
+     * per user at a time). With a capacity, a full segment first offers a victim to {@code evictor}; when
+     * it would grow, it first offers every state to {@code sweeper} (either may be null).
+     */
+    ProfileState getOrCreate(String user, int h, Function<String, ProfileState> loader, Remover evictor,
+                             Remover sweeper) {
+        int sp = spread(h);
+        Segment seg = segment(sp);
+        ProfileState s = find(seg.table, user, h, sp);
+        if (s != null) {
+            return s;
+        }
+        synchronized (seg) {
+            s = find(seg.table, user, h, sp); // a racing insert may have won
+            if (s == null) {
+                s = loader.apply(user);
+                if (s == null || !s.user.equals(user)) {
+                    throw new IllegalStateException("no state made for user " + user);
+                }
+                seg.insert(s, sp, maxPerSegment, evictor, sweeper);
+            }
+            return s;
+        }
+    }
+
+    /** Removes {@code s} if it is held here; {@code remover} (may be null) runs first and may veto. */
+    boolean remove(ProfileState s, Remover remover) {
+        int sp = spread(s.userHash);
+        Segment seg = segment(sp);
+        synchronized (seg) {
+            int i = seg.indexOf(s, sp);
+            if (i < 0 || (remover != null && !remover.remove(s))) {
+                return false;
+            }
+            seg.delete(i);
+            return true;
+        }
+    }
+
+    /** Removes every state {@code remover} accepts (it runs under each segment's lock in turn). */
+    int removeIf(Remover remover) {
+        int n = 0;
+        for (Segment seg : segments) {
+            synchronized (seg) {
+                n += seg.sweep(remover);
+            }
+        }
+        return n;
+    }
+
+    /** Calls {@code action} for each user and state (weakly consistent under concurrent updates). */
+    void forEach(BiConsumer<String, ProfileState> action) {
+        for (Segment seg : segments) {
+            ProfileState[] t = seg.table;
+            for (int i = 0; i < t.length; i++) {
+                ProfileState s = (ProfileState) SLOT.getAcquire(t, i);
+                if (s != null) {
+                    action.accept(s.user, s);
+                }
+            }
+        }
+    }
+
+    /** Number of states held. */
+    int size() {
+        int n = 0;
+        for (Segment seg : segments) {
+            n += seg.size;
+        }
+        return n;
+    }
+
+    /** Drops every state (no remover runs). */
+    void clear() {
+        for (Segment seg : segments) {
+            synchronized (seg) {
+                seg.table = new ProfileState[8];
+                seg.size = 0;
+                seg.removals++;
+            }
+        }
+    }
+
+    /** The sum over held users of their distance from their home slot (probe cost); for tests. */
+    long probeDisplacement() {
+        long d = 0;
+        for (Segment seg : segments) {
+            ProfileState[] t = seg.table;
+            int mask = t.length - 1;
+            for (int i = 0; i < t.length; i++) {
+                if (t[i] != null) {
+                    d += (i - spread(t[i].userHash)) & mask;
+                }
+            }
+        }
+        return d;
+    }
+
+    private static final class Segment {
+        volatile ProfileState[] table;
+        volatile int size;
+        /** Removals so far (written under the lock); readers retry misses under the lock once it is non-zero. */
+        volatile int removals;
+        /** The CLOCK hand: next slot to consider for eviction. */
+        int hand;
+
+        Segment(int capacity) {
+            table = new ProfileState[capacity];
+        }
+
+        int indexOf(ProfileState s, int sp) {
+            ProfileState[] t = table;
+            int mask = t.length - 1;
+            for (int i = sp & mask; t[i] != null; i = (i + 1) & mask) {
+                if (t[i] == s) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Caller holds this segment's lock. */
+        void insert(ProfileState s, int sp, int max, Remover evictor, Remover sweeper) {
+            if (size >= max && evictor != null) {
+                evictOne(evictor);
+            }
+            ProfileState[] t = table;
+            if ((size + 1) * 2 > t.length) {
+                if (sweeper != null) {
+                    sweep(sweeper);
+                }
+                // grow unless the sweep freed enough (hysteresis: keep at most 3/8 load after a sweep)
+                if ((size + 1) * 8 > t.length * 3) {
+                    t = grow(table);
+                }
+                t = table;
+            }
+            int mask = t.length - 1;
+            int i = sp & mask;
+            while (t[i] != null) {
+                i = (i + 1) & mask;
+            }
+            SLOT.setRelease(t, i, s); // publishes the fully built state to lock-free readers
+            size = size + 1;
+        }
+
+        /** CLOCK: the first state from the hand not referenced since the last pass; clears bits as it goes. */
+        private void evictOne(Remover evictor) {
+            ProfileState[] t = table;
+            int mask = t.length - 1;
+            for (int step = 0; step < 3 * t.length && size > 0; step++) {
+                int i = hand;
+                hand = (hand + 1) & mask;
+                ProfileState s = t[i];
+                if (s == null) {
+                    continue;
+                }
+                if (s.referenced) {
+                    s.referenced = false;
+                    continue;
+                }
+                if (evictor.remove(s)) {
+                    delete(i);
+                    return;
+                }
+            }
+        }
+
+        int sweep(Remover remover) {
+            int n = 0;
+            ProfileState[] t = table;
+            for (int i = 0; i < t.length; ) {
+                ProfileState s = t[i];
+                if (s != null && remover.remove(s)) {
+                    delete(i); // an entry may have moved into slot i: look at it again
+                    n++;
+                } else {
+                    i++;
+                }
+            }
+            return n;
+        }
+
+        /** Backward-shift deletion (Knuth TAOCP vol. 3, 6.4, Algorithm R). Caller holds the lock. */
+        void delete(int i) {
+            ProfileState[] t = table;
+            int mask = t.length - 1;
+            removals = removals + 1; // before any slot moves: a reader that then misses retries under the lock
+            int j = i;
+            while (true) {
+                j = (j + 1) & mask;
+                ProfileState e = t[j];
+                if (e == null) {
+                    break;
+                }
+                int home = spread(e.userHash) & mask;
+                boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+                if (!stays) {
+                    SLOT.setRelease(t, i, e);
+                    i = j;
+                }
+            }
+            SLOT.setRelease(t, i, null);
+            size = size - 1;
+        }
+
+        private ProfileState[] grow(ProfileState[] old) {
+            ProfileState[] t = new ProfileState[old.length * 2];
+            int mask = t.length - 1;
+            for (ProfileState s : old) {
+                if (s != null) {
+                    int i = spread(s.userHash) & mask;
+                    while (t[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    t[i] = s;
+                }
+            }
+            table = t; // volatile write: readers of the new table see every copied slot
+            return t;
+        }
+    }
+}
