@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * pooledMean)}. Before the first model (fewer than 10 complete days) it is the user's mean.
  *
  * <p>With {@code "model": "lstm"} the forecast is an LSTM ({@link Lstm}, H = {@value #LSTM_HIDDEN}) of
- * next-day activity trained on the pooled users' own sequences. When a user's first event of a new day arrives,
+ * next-day activity trained on the pooled users' own sequences. When a user's first event (of any type, so users
+ * without events of the forecast type count too) of a new day arrives,
  * the user's {@code days} complete days before it are copied (point in time) into a bounded table of the most
  * recently active users' windows (at most {@value #LSTM_MAX_USERS}; one entry per user, so a heavy user does not
  * crowd out the others). Each window gives {@code S = min(7, days / 2)} training sequences: the
@@ -47,6 +48,8 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     static final class UserState {
         final int[] daily;
         long lastDay = Long.MIN_VALUE;
+        /** LSTM: the UTC day of the user's latest event of any type. */
+        long lastSeenDay = Long.MIN_VALUE;
 
         UserState(int days) {
             daily = new int[days];
@@ -145,9 +148,6 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         if (u.lastDay == Long.MIN_VALUE) {
             u.lastDay = d;
         } else if (d > u.lastDay) {
-            if (lstm) {
-                keepWindow(u, d - 1);
-            }
             long gap = Math.min(n, d - u.lastDay);
             for (long i = 1; i <= gap; i++) {
                 u.daily[(int) Math.floorMod(u.lastDay + i, (long) n)] = 0; // days without events
@@ -401,6 +401,16 @@ final class LiveForecast implements LiveModel<ForecastModel> {
 
     @Override
     public void observe(UserView user, int type, long time) {
+        if (lstm) {
+            UserState u = stateOf.apply(user);
+            long d = day(time);
+            if (d > u.lastSeenDay) {
+                if (u.lastSeenDay != Long.MIN_VALUE) {
+                    keepWindow(u, d - 1); // the user's first event (of any type) of a new day
+                }
+                u.lastSeenDay = d;
+            }
+        }
         if (type == typeId) {
             count(stateOf.apply(user), time);
         }
@@ -464,9 +474,30 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     public void close() {
     }
 
-    /** The forecast keeps a user's daily counts only in the user's own state: nothing else to drop. */
+    /**
+     * ARIMA keeps a user's daily counts only in the user's own state: nothing else to drop. The LSTM also keeps the
+     * user's latest window of daily counts for training: it is removed (the trained weights stay).
+     *
+     * @return 1 when a kept window was removed, else 0
+     */
     @Override
     public int forget(UserView user) {
-        return 0;
+        if (windows == null) {
+            return 0;
+        }
+        UserState u = stateOf.apply(user);
+        synchronized (windowsLock) {
+            return windows.remove(u) == null ? 0 : 1;
+        }
+    }
+
+    /** LSTM: number of users whose window is kept (0 for ARIMA). */
+    int keptWindows() {
+        if (windows == null) {
+            return 0;
+        }
+        synchronized (windowsLock) {
+            return windows.size();
+        }
     }
 }

@@ -113,6 +113,12 @@ class LstmForecastTest {
         live.swap(back);
         assertThat(live.snapshot().version()).isEqualTo(f.version() + 1);
         assertThat(u.profile("u5", asOf).models().forecastNextDay()).isEqualTo(forecasts[5]);
+        // forgetting a user drops the window kept for training (the weights stay)
+        LiveForecast forecast = (LiveForecast) live;
+        assertThat(forecast.keptWindows()).isEqualTo(USERS);
+        assertThat(u.forget("u3")).isTrue();
+        assertThat(forecast.keptWindows()).isEqualTo(USERS - 1);
+        assertThat(live.snapshot().lstm()).isEqualTo(f.lstm());
         assertThatThrownBy(() -> ForecastModel.ofLstm(1, f.lstm(), 0, 0, 1, 1))
                 .hasMessageContaining("lookback >= 1");
         assertThatThrownBy(() -> new ForecastModel(1, null, null, 0, 0, 1, 1))
