@@ -34,11 +34,15 @@ final class SequenceInputs {
         int at = 0;
         for (int s = 0; s < x.length; s++) {
             double[][] seq = x[s];
-            Checks.requireNonNull(seq, name + "[" + s + "]");
-            Checks.requireArgument(seq.length == steps, "%s[%d] has %d steps, %s[0] has %d (all sequences of a batch "
-                    + "must have the same length)", name, s, seq.length, name, steps);
+            if (seq == null) {
+                throw new IllegalArgumentException(name + "[" + s + "] must not be null");
+            }
+            if (seq.length != steps) {
+                throw new IllegalArgumentException(name + "[" + s + "] has " + seq.length + " steps, " + name
+                        + "[0] has " + steps + " (all sequences of a batch must have the same length)");
+            }
             for (int t = 0; t < steps; t++) {
-                at = copyStep(seq[t], name + "[" + s + "][" + t + "]", features, data, at);
+                at = copyStep(seq[t], name, s, t, features, data, at);
             }
         }
         return new Flat(data, x.length, steps, features);
@@ -51,23 +55,35 @@ final class SequenceInputs {
         double[] data = new double[seq.length * inputSize];
         int at = 0;
         for (int t = 0; t < seq.length; t++) {
-            at = copyStep(seq[t], name + "[" + t + "]", inputSize, data, at);
+            at = copyStep(seq[t], name, -1, t, inputSize, data, at);
         }
         return data;
     }
 
-    private static int copyStep(double[] step, String where, int features, double[] out, int at) {
-        Checks.requireNonNull(step, where);
-        Checks.requireArgument(step.length == features, "%s has %d features, expected %d", where, step.length,
-                features);
+    /**
+     * Copies step {@code t} of sequence {@code s} ({@code s < 0}: a single sequence) after its checks; the
+     * argument's name and index are formatted only for a failure, so a valid batch allocates nothing here.
+     */
+    private static int copyStep(double[] step, String name, int s, int t, int features, double[] out, int at) {
+        if (step == null) {
+            throw new IllegalArgumentException(where(name, s, t) + " must not be null");
+        }
+        if (step.length != features) {
+            throw new IllegalArgumentException(where(name, s, t) + " has " + step.length + " features, expected "
+                    + features);
+        }
         for (int j = 0; j < features; j++) {
             double v = step[j];
             if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException(where + "[" + j + "] must be finite, was " + v);
+                throw new IllegalArgumentException(where(name, s, t) + "[" + j + "] must be finite, was " + v);
             }
             out[at++] = v;
         }
         return at;
+    }
+
+    private static String where(String name, int s, int t) {
+        return s < 0 ? name + "[" + t + "]" : name + "[" + s + "][" + t + "]";
     }
 
     /** Targets {@code y}: one finite value per sequence. */
