@@ -199,10 +199,6 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CliSupport.UsageException("--snapshot-every must be >= 1, was " + snapshotEvery);
         }
         Path stateDir = resumeDir != null ? resumeDir : snapshotDir;
-        if (stateDir != null && modelsFile != null) {
-            throw new CliSupport.UsageException("--snapshot-dir and --resume cannot be combined with --models yet: "
-                    + "the live models' state has no snapshot encoding");
-        }
         Set<String> forgotten = forgetFile == null ? Set.of() : readUsers(forgetFile);
         ProfileUpdater updater = build(b);
         SnapshotDir snaps = stateDir == null ? null : new SnapshotDir(stateDir);

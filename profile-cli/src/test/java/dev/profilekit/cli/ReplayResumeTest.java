@@ -53,11 +53,18 @@ class ReplayResumeTest {
         return file;
     }
 
+    private Path schema = null;
+    private Path events = null;
+
     private Process start(Path out, List<String> extra) throws IOException {
+        if (schema == null) {
+            schema = tmp.resolve("schema.json");
+            events = tmp.resolve("events.jsonl");
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                ProfileKitCli.class.getName(), "replay", "--schema", tmp.resolve("schema.json").toString(),
-                "--events", tmp.resolve("events.jsonl").toString(), "--out", out.resolve("profiles.jsonl").toString(),
+                ProfileKitCli.class.getName(), "replay", "--schema", schema.toString(),
+                "--events", events.toString(), "--out", out.resolve("profiles.jsonl").toString(),
                 "--rejects", out.resolve("rejects.jsonl").toString(), "--now", "2027-01-01T00:00:00Z"));
         cmd.addAll(extra);
         Files.createDirectories(out);
@@ -79,22 +86,42 @@ class ReplayResumeTest {
     void aReplayKilledAtRandomMomentsAndResumedGivesTheUninterruptedResult() throws Exception {
         Files.writeString(tmp.resolve("schema.json"), SpecAssertions.text("/profile-stream-small/schema.json"));
         stream(tmp.resolve("events.jsonl"));
+        String refSummary = killAndResume(List.of(), "15000", 7);
+        assertThat(refSummary).contains("\"rejected\":151");
+    }
+
+    @Test
+    void aReplayWithLiveModelsKilledAndResumedGivesTheUninterruptedResult() throws Exception {
+        schema = tmp.resolve("live-schema.json");
+        events = tmp.resolve("sim.jsonl");
+        Files.writeString(schema, SpecAssertions.text("/live-schema.json"));
+        Path models = tmp.resolve("models.json");
+        Files.writeString(models, SpecAssertions.text("/live-models.json"));
+        ReplayCommandTest.Run sim = ReplayCommandTest.run("simulate", "--users", "1500", "--days", "21", "--seed", "5",
+                "--out", events.toString());
+        assertThat(sim.exit()).as(sim.err()).isZero();
+        String refSummary = killAndResume(List.of("--models", models.toString()), "10000", 9);
+        assertThat(refSummary).contains("\"model_version\"").contains("\"prequential\"");
+    }
+
+    /** Runs once uninterrupted, then kills and resumes until five kills hit a running replay; returns the summary. */
+    private String killAndResume(List<String> flags, String every, long seed) throws Exception {
         Path ref = tmp.resolve("ref");
         long t0 = System.nanoTime();
-        finish(start(ref, List.of()), ref);
+        finish(start(ref, flags), ref);
         long runMs = (System.nanoTime() - t0) / 1_000_000;
         String refSummary = summary(ref);
-        assertThat(refSummary).contains("\"rejected\":151");
         byte[] refProfiles = Files.readAllBytes(ref.resolve("profiles.jsonl"));
         byte[] refRejects = Files.readAllBytes(ref.resolve("rejects.jsonl"));
 
-        SplittableRandom r = new SplittableRandom(7);
+        SplittableRandom r = new SplittableRandom(seed);
         int killedMidRun = 0;
         // until five kills have hit a running replay (a kill after the child ended tests nothing, but is checked too)
         for (int k = 0; k < 12 && killedMidRun < 5; k++) {
             Path run = tmp.resolve("run" + k);
             Path state = run.resolve("state");
-            List<String> snap = List.of("--snapshot-dir", state.toString(), "--snapshot-every", "15000");
+            List<String> snap = new ArrayList<>(flags);
+            snap.addAll(List.of("--snapshot-dir", state.toString(), "--snapshot-every", every));
             Process p = start(run, snap);
             Thread.sleep(100 + r.nextLong(Math.max(1, runMs * 7 / 10)));
             boolean wasAlive = p.isAlive();
@@ -103,7 +130,7 @@ class ReplayResumeTest {
             if (wasAlive) {
                 killedMidRun++;
             }
-            if (wasAlive && killedMidRun == 3) {
+            if (wasAlive && killedMidRun == 3 && Files.isDirectory(state)) {
                 // the newest snapshot is damaged: resume falls back to the older one
                 List<Path> snaps;
                 try (Stream<Path> s = Files.list(state)) {
@@ -116,8 +143,9 @@ class ReplayResumeTest {
                     Files.write(newest, b);
                 }
             }
-            Process resumed = start(run, List.of("--resume", state.toString(), "--snapshot-every", "15000"));
-            finish(resumed, run);
+            List<String> resume = new ArrayList<>(flags);
+            resume.addAll(List.of("--resume", state.toString(), "--snapshot-every", every));
+            finish(start(run, resume), run);
             assertThat(summary(run)).as("run %d", k).isEqualTo(refSummary);
             assertThat(Files.readAllBytes(run.resolve("profiles.jsonl"))).as("run %d profiles", k).isEqualTo(refProfiles);
             assertThat(Files.readAllBytes(run.resolve("rejects.jsonl"))).as("run %d rejects", k).isEqualTo(refRejects);
@@ -126,5 +154,6 @@ class ReplayResumeTest {
             }
         }
         assertThat(killedMidRun).as("kills that hit a running replay").isEqualTo(5);
+        return refSummary;
     }
 }

@@ -785,13 +785,12 @@ public final class ProfileUpdater implements AutoCloseable {
         if (metadata == null || metadata.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
             throw new IllegalArgumentException("metadata must be a map without null keys or values");
         }
-        if (live != null) {
-            throw new UnsupportedOperationException("snapshots of an updater with live models are not supported yet: "
-                    + "the models' learners, pending examples and statistics have no binary encoding");
-        }
         long started = System.nanoTime();
         gate.pause();
         try {
+            if (live != null) {
+                live.awaitIdle(); // no retrain in flight: the models' state is complete
+            }
             long[] users = {0};
             try (SnapshotFile.Writer w = new SnapshotFile.Writer(file, fingerprint, encryption)) {
                 ByteWriter b = new ByteWriter(256);
@@ -802,6 +801,11 @@ public final class ProfileUpdater implements AutoCloseable {
                 w.record(SnapshotFile.META, b.buffer(), b.size());
                 b.reset().varLong(accepted.sum()).varLong(duplicates.sum()).varLong(late.sum()).zigZag(watermark.get());
                 w.record(SnapshotFile.COUNTS, b.buffer(), b.size());
+                if (live != null) {
+                    b.reset();
+                    live.encodeState(b);
+                    w.record(SnapshotFile.MODELS, b.buffer(), b.size());
+                }
                 java.io.IOException[] failed = {null};
                 if (store != null) {
                     flush();
@@ -847,6 +851,9 @@ public final class ProfileUpdater implements AutoCloseable {
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot write snapshot " + file + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the models before a snapshot", e);
         } finally {
             gate.resume();
         }
@@ -866,9 +873,6 @@ public final class ProfileUpdater implements AutoCloseable {
     public SnapshotInfo restore(Path file) {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
-        }
-        if (live != null) {
-            throw new UnsupportedOperationException("restoring an updater with live models is not supported yet");
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
@@ -916,9 +920,9 @@ public final class ProfileUpdater implements AutoCloseable {
                     r.expectEnd();
                 }
             });
-            if (models[0] != null) {
+            if ((live != null) != (models[0] != null)) {
                 throw new dev.profilekit.features.codec.StateFormatException("snapshot " + file
-                        + " holds model state, which this library does not read");
+                        + (live != null ? " holds no model state" : " holds model state but this updater has no models"));
             }
             // everything decoded: install
             try {
@@ -936,6 +940,15 @@ public final class ProfileUpdater implements AutoCloseable {
                         }
                     }
                     store.write(batch);
+                }
+                if (live != null) {
+                    java.util.Map<String, ProfileState> byUser = new java.util.HashMap<>();
+                    for (ProfileState st : states) {
+                        byUser.put(st.user, st);
+                    }
+                    ByteReader r = new ByteReader(models[0], "snapshot " + file + " models");
+                    live.restoreState(r, byUser::get);
+                    r.expectEnd();
                 }
             } catch (RuntimeException e) {
                 table.clear();

@@ -18,7 +18,7 @@ import dev.profilekit.features.codec.StateFormatException;
  * varint  n doubles, then a bitmap of n bits (slots whose bits are not all zero), then those doubles (raw bits)
  * per object feature, in schema order: u8 0 (none) or 1 and the feature's own encoding
  * varint  seen ids, each: string id, zigzag time
- * u8      0 (reserved for the live models' per-user state, which is not encoded yet)
+ * u8      0 (no model state) or 1 and the live models' per-user encoding
  * </pre>
  * Doubles are their raw IEEE bits, so decoding gives back exactly the state that was encoded.
  */
@@ -82,7 +82,12 @@ final class StateCodec {
             }
         }
         s.encodeIds(w);
-        w.u8(0);
+        if (live == null || s.live == null) {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            live.encodeUserState(s.live, w);
+        }
     }
 
     byte[] encode(ProfileState s) {
@@ -128,10 +133,14 @@ final class StateCodec {
         }
         s.decodeIds(r);
         int hasLive = r.u8();
-        if (hasLive != 0) {
-            throw r.error("model state tag " + hasLive + " (this library encodes no model state)");
-        }
-        if (live != null) {
+        if (hasLive == 1) {
+            if (live == null) {
+                throw r.error("user '" + user + "' has model state but this updater has no models");
+            }
+            s.live = live.decodeUserState(r, s);
+        } else if (hasLive != 0) {
+            throw r.error("model state tag " + hasLive);
+        } else if (live != null) {
             s.live = live.newUserState();
         }
         return s;

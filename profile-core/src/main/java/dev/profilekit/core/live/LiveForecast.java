@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.models.sequence.Lstm;
 import dev.profilekit.models.sequence.LstmFit;
 import dev.profilekit.models.sequence.LstmModel;
@@ -98,8 +100,11 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     private final Object windowsLock = new Object();
     /** LSTM: a window evicted from {@link #windows}, reused for the next new user; guarded by windowsLock. */
     private Window recycled;
-    /** LSTM: the latest window of the most recently active users, least recent first; guarded by windowsLock. */
-    private final java.util.LinkedHashMap<UserState, Window> windows;
+    /**
+     * LSTM: the latest window of the most recently active users, least recent first; guarded by windowsLock. Keyed
+     * by the user's view (the engine's per-user state, identity equality), as the segments' samples are.
+     */
+    private final java.util.LinkedHashMap<UserView, Window> windows;
     /** LSTM: per scoring thread, the input sequence and the network's workspace. */
     private final ThreadLocal<double[][]> lstmScratch;
 
@@ -121,7 +126,7 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         this.lookback = config.days() - lstmTargets;
         this.windows = !lstm ? null : new java.util.LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<UserState, Window> eldest) {
+            protected boolean removeEldestEntry(java.util.Map.Entry<UserView, Window> eldest) {
                 if (size() > LSTM_MAX_USERS) {
                     recycled = eldest.getValue();
                     return true;
@@ -186,14 +191,14 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     }
 
     /** LSTM: copies the user's complete days up to {@code end} into its window. Caller holds the user lock. */
-    private void keepWindow(UserState u, long end) {
+    private void keepWindow(UserView user, UserState u, long end) {
         int n = u.daily.length;
         synchronized (windowsLock) {
-            Window w = windows.get(u);
+            Window w = windows.get(user);
             if (w == null) {
                 w = recycled != null ? recycled : new Window(n);
                 recycled = null;
-                windows.put(u, w);
+                windows.put(user, w);
             }
             for (int i = 0; i < n; i++) {
                 w.counts[i] = countOn(u, end - n + 1 + i);
@@ -406,7 +411,7 @@ final class LiveForecast implements LiveModel<ForecastModel> {
             long d = day(time);
             if (d > u.lastSeenDay) {
                 if (u.lastSeenDay != Long.MIN_VALUE) {
-                    keepWindow(u, d - 1); // the user's first event (of any type) of a new day
+                    keepWindow(user, u, d - 1); // the user's first event (of any type) of a new day
                 }
                 u.lastSeenDay = d;
             }
@@ -485,9 +490,8 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         if (windows == null) {
             return 0;
         }
-        UserState u = stateOf.apply(user);
         synchronized (windowsLock) {
-            return windows.remove(u) == null ? 0 : 1;
+            return windows.remove(user) == null ? 0 : 1;
         }
     }
 
@@ -498,6 +502,116 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         }
         synchronized (windowsLock) {
             return windows.size();
+        }
+    }
+
+    // ---- snapshots ----
+
+    @Override
+    public void encodeUserState(Object state, ByteWriter out) {
+        UserState u = (UserState) state;
+        out.zigZag(u.lastDay).varInt(u.daily.length);
+        for (int c : u.daily) {
+            out.varInt(c);
+        }
+        if (lstm) { // the models configuration is in the state's fingerprint, so the reader knows this field
+            out.zigZag(u.lastSeenDay);
+        }
+    }
+
+    @Override
+    public Object decodeUserState(ByteReader in, UserView owner) {
+        long lastDay = in.zigZag();
+        int n = in.varInt(Integer.MAX_VALUE);
+        if (n != config.days()) {
+            throw in.error("a daily series of " + n + " days where the forecast keeps " + config.days());
+        }
+        UserState u = new UserState(n);
+        u.lastDay = lastDay;
+        for (int i = 0; i < n; i++) {
+            u.daily[i] = in.varInt(Integer.MAX_VALUE);
+        }
+        if (lstm) {
+            u.lastSeenDay = in.zigZag();
+        }
+        return u;
+    }
+
+    @Override
+    public void encodeState(ByteWriter out) {
+        ForecastModel m = model;
+        out.nullableString(m == null ? null : m.toJson());
+        out.varLong(lastVersion).zigZag(watermark.get()).zigZag(lastFittedDay).varInt(ring);
+        for (int i = 0; i < ring; i++) {
+            out.zigZag(dayOf.get(i)).varLong(totals.get(i));
+        }
+        if (lstm) {
+            synchronized (windowsLock) {
+                out.varInt(windows.size());
+                for (java.util.Map.Entry<UserView, Window> e : windows.entrySet()) { // least recently active first
+                    out.string(e.getKey().user()).zigZag(e.getValue().end);
+                    for (int c : e.getValue().counts) {
+                        out.varInt(c);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void restoreState(ByteReader in, Function<String, UserView> users) {
+        String json = in.nullableString();
+        ForecastModel m;
+        try {
+            m = json == null ? null : ForecastModel.fromJson(json);
+        } catch (RuntimeException e) {
+            throw in.error("unreadable forecast model (" + e.getMessage() + ")");
+        }
+        long version = in.varLong();
+        long wm = in.zigZag();
+        long fitted = in.zigZag();
+        int r = in.varInt(Integer.MAX_VALUE);
+        if (r != ring) {
+            throw in.error("a pooled ring of " + r + " days where the forecast keeps " + ring);
+        }
+        long[] days = new long[r];
+        long[] tot = new long[r];
+        for (int i = 0; i < r; i++) {
+            days[i] = in.zigZag();
+            tot[i] = in.varLong();
+        }
+        java.util.LinkedHashMap<UserView, Window> kept = new java.util.LinkedHashMap<>();
+        if (lstm) {
+            int count = in.count(2 + config.days());
+            for (int i = 0; i < count; i++) {
+                String user = in.string();
+                UserView v = users.apply(user);
+                if (v == null) {
+                    throw in.error("a forecast window of user '" + user + "', who has no state in the snapshot");
+                }
+                Window w = new Window(config.days());
+                w.end = in.zigZag();
+                for (int j = 0; j < w.counts.length; j++) {
+                    w.counts[j] = in.varInt(Integer.MAX_VALUE);
+                }
+                kept.put(v, w);
+            }
+        }
+        synchronized (swapLock) {
+            model = m;
+            lastVersion = version;
+            watermark.set(wm);
+            lastFittedDay = fitted;
+            for (int i = 0; i < r; i++) {
+                dayOf.set(i, days[i]);
+                totals.set(i, tot[i]);
+            }
+        }
+        if (lstm) {
+            synchronized (windowsLock) {
+                windows.clear();
+                windows.putAll(kept); // in the encoded order: least recently active first
+            }
         }
     }
 }

@@ -71,6 +71,35 @@ public interface LiveModel<V> extends AutoCloseable {
     void awaitIdle() throws InterruptedException;
 
     /**
+     * Writes a per-user state this model made ({@link #newUserState()}) in the engine's binary state codec, for
+     * snapshots. Called under the user's lock, with ingestion paused.
+     */
+    void encodeUserState(Object state, dev.profilekit.features.codec.ByteWriter out);
+
+    /**
+     * Reads what {@link #encodeUserState} wrote, for the user {@code owner} (whose feature state is decoded).
+     *
+     * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
+     */
+    Object decodeUserState(dev.profilekit.features.codec.ByteReader in, UserView owner);
+
+    /**
+     * Writes the model's global state (published version, learner, pending examples, statistics, counters),
+     * enough for {@link #restoreState} to continue exactly as this model would. The caller has paused
+     * ingestion and waited for background work ({@link #awaitIdle()}).
+     */
+    void encodeState(dev.profilekit.features.codec.ByteWriter out);
+
+    /**
+     * Replaces this model's global state with the encoded one. Called on a model that has seen no event, after
+     * every user's state was decoded; {@code users} finds a user's view by its key (for state that refers to
+     * users, such as pending examples).
+     *
+     * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
+     */
+    void restoreState(dev.profilekit.features.codec.ByteReader in, java.util.function.Function<String, UserView> users);
+
+    /**
      * The user is being forgotten or expired: drop everything the model keeps about them besides the trained
      * weights (pending examples, stored training examples, cached samples). Called under the user's lock.
      *

@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -82,6 +84,53 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
                 v -> ((UserStates) v.modelState()).segments)).orElse(null);
         this.forecast = config.forecast().map(f -> new LiveForecast(f, schema, background, users,
                 v -> ((UserStates) v.modelState()).forecast)).orElse(null);
+    }
+
+    @Override
+    public void encodeUserState(Object state, ByteWriter out) {
+        UserStates u = (UserStates) state;
+        if (propensity != null) {
+            propensity.encodeUserState(u.propensity, out);
+        }
+        if (segments != null) {
+            segments.encodeUserState(u.segments, out);
+        }
+        if (forecast != null) {
+            forecast.encodeUserState(u.forecast, out);
+        }
+    }
+
+    @Override
+    public Object decodeUserState(ByteReader in, UserView owner) {
+        return new UserStates(propensity == null ? null : propensity.decodeUserState(in, owner),
+                segments == null ? null : segments.decodeUserState(in, owner),
+                forecast == null ? null : forecast.decodeUserState(in, owner));
+    }
+
+    @Override
+    public void encodeState(ByteWriter out) {
+        if (propensity != null) {
+            propensity.encodeState(out);
+        }
+        if (segments != null) {
+            segments.encodeState(out);
+        }
+        if (forecast != null) {
+            forecast.encodeState(out);
+        }
+    }
+
+    @Override
+    public void restoreState(ByteReader in, java.util.function.Function<String, UserView> users) {
+        if (propensity != null) {
+            propensity.restoreState(in, users);
+        }
+        if (segments != null) {
+            segments.restoreState(in, users);
+        }
+        if (forecast != null) {
+            forecast.restoreState(in, users);
+        }
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
+
 
 import dev.profilekit.models.drift.Adwin;
 import dev.profilekit.models.drift.DriftDetector;
@@ -552,6 +555,190 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     /** Number of examples waiting for a label. */
     int pendingExamples() {
         return (int) queue.stream().filter(p -> p.label < 0).count();
+    }
+
+    // ---- snapshots ----
+
+    @Override
+    public void encodeUserState(Object state, ByteWriter out) {
+        UserState u = (UserState) state;
+        out.zigZag(u.lastSample).f64(u.score).varLong(u.scoreVersion);
+        out.varInt(u.pending.size());
+        for (PendingExample p : u.pending) {
+            out.zigZag(p.time);
+            writeVector(out, p.features);
+        }
+    }
+
+    @Override
+    public Object decodeUserState(ByteReader in, UserView owner) {
+        UserState u = new UserState();
+        u.lastSample = in.zigZag();
+        u.score = in.f64();
+        u.scoreVersion = in.varLong();
+        int n = in.count(9);
+        for (int i = 0; i < n; i++) {
+            long time = in.zigZag();
+            u.pending.add(new PendingExample(owner, time, readVector(in, vectors.dimension())));
+        }
+        return u;
+    }
+
+    static void writeVector(ByteWriter out, double[] x) {
+        out.varInt(x.length);
+        for (double v : x) {
+            out.f64(v);
+        }
+    }
+
+    static double[] readVector(ByteReader in, int dimension) {
+        int d = in.varInt(Integer.MAX_VALUE);
+        if (d != dimension) {
+            throw in.error("a vector of " + d + " values where the model has " + dimension);
+        }
+        double[] x = new double[d];
+        for (int i = 0; i < d; i++) {
+            x[i] = in.f64();
+        }
+        return x;
+    }
+
+    @Override
+    public void encodeState(ByteWriter out) {
+        synchronized (lock) {
+            PropensityModel m = live;
+            out.nullableString(m == null ? null : m.toJson());
+            out.varLong(lastVersion);
+            out.bool(learner != null);
+            if (learner != null) {
+                learner.writeState(out);
+            }
+            stats.writeState(out);
+            out.bool(drift != null);
+            if (drift != null) {
+                drift.writeState(out);
+            }
+            out.varLong(driftAlarms).varLong(retrains).varLong(rejectedRetrains);
+            out.varInt(ringCount);
+            int start = (ringNext - ringCount + xs.length) % xs.length; // oldest first
+            for (int i = 0; i < ringCount; i++) {
+                int at = (start + i) % xs.length;
+                writeVector(out, xs[at]);
+                out.u8(ys[at]);
+                out.string(ringUsers[at]);
+            }
+            out.varLong(labels).varLong(positives).varLong(labelsSinceRetrain).varLong(labelsSincePublish);
+            out.zigZag(watermark.get());
+            List<PendingExample> waiting = new ArrayList<>();
+            for (PendingExample p : queue) {
+                if (p.label < 0) {
+                    waiting.add(p);
+                }
+            }
+            out.varInt(waiting.size());
+            for (PendingExample p : waiting) {
+                List<PendingExample> own = stateOf.apply(p.owner).pending;
+                int at = -1;
+                for (int i = 0; i < own.size(); i++) {
+                    if (own.get(i) == p) {
+                        at = i;
+                        break;
+                    }
+                }
+                if (at < 0) {
+                    throw new IllegalStateException("a pending example of user '" + p.owner.user()
+                            + "' is not in the user's state");
+                }
+                out.string(p.owner.user()).varInt(at);
+            }
+        }
+    }
+
+    @Override
+    public void restoreState(ByteReader in, Function<String, UserView> users) {
+        String json = in.nullableString();
+        PropensityModel m;
+        try {
+            m = json == null ? null : PropensityModel.fromJson(json);
+        } catch (RuntimeException e) {
+            throw in.error("unreadable propensity model (" + e.getMessage() + ")");
+        }
+        long version = in.varLong();
+        OnlineLogisticRegression l = null;
+        if (in.bool()) {
+            if (m == null) {
+                throw in.error("a propensity learner without a published model");
+            }
+            l = OnlineLogisticRegression.warmStart(m.logistic(),
+                    OnlineLogisticOptions.learningRate(config.learningRate()).l2(config.onlineL2()));
+            l.readState(in);
+        }
+        PrequentialStats st = new PrequentialStats(config.recentWindow());
+        st.readState(in);
+        boolean hasDrift = in.bool();
+        if (hasDrift != (drift != null)) {
+            throw in.error("drift detector state does not match the configuration");
+        }
+        if (hasDrift) {
+            drift.readState(in);
+        }
+        long alarms = in.varLong();
+        long re = in.varLong();
+        long rej = in.varLong();
+        int count = in.varInt(xs.length);
+        double[][] rx = new double[count][];
+        int[] ry = new int[count];
+        String[] ru = new String[count];
+        for (int i = 0; i < count; i++) {
+            rx[i] = readVector(in, vectors.dimension());
+            ry[i] = in.u8();
+            ru[i] = in.string();
+        }
+        long lab = in.varLong();
+        long pos = in.varLong();
+        long sinceRetrain = in.varLong();
+        long sincePublish = in.varLong();
+        long wm = in.zigZag();
+        int waiting = in.count(2);
+        List<PendingExample> q = new ArrayList<>(waiting);
+        for (int i = 0; i < waiting; i++) {
+            String user = in.string();
+            int at = in.varInt(Integer.MAX_VALUE);
+            UserView v = users.apply(user);
+            if (v == null) {
+                throw in.error("a pending example of user '" + user + "', who has no state in the snapshot");
+            }
+            List<PendingExample> own = stateOf.apply(v).pending;
+            if (at >= own.size()) {
+                throw in.error("pending example " + at + " of user '" + user + "', who has " + own.size());
+            }
+            q.add(own.get(at));
+        }
+        synchronized (lock) {
+            live = m;
+            lastVersion = version;
+            learner = l;
+            stats.readStateFrom(st);
+            driftAlarms = alarms;
+            retrains = re;
+            rejectedRetrains = rej;
+            java.util.Arrays.fill(xs, null);
+            java.util.Arrays.fill(ringUsers, null);
+            for (int i = 0; i < count; i++) {
+                xs[i] = rx[i];
+                ys[i] = ry[i];
+                ringUsers[i] = ru[i];
+            }
+            ringCount = count;
+            ringNext = count % xs.length;
+            labels = lab;
+            positives = pos;
+            labelsSinceRetrain = sinceRetrain;
+            labelsSincePublish = sincePublish;
+            watermark.set(wm);
+            queue.clear();
+            queue.addAll(q);
+        }
     }
 
     /** Resolves every pending example as if the event time had moved past all horizons (end of a replay). */

@@ -1,5 +1,8 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
+
 
 import dev.profilekit.models.cluster.KMeans;
 import dev.profilekit.models.cluster.KMeansModel;
@@ -382,5 +385,87 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     /** Nothing to stop: the executor belongs to whoever built this model. */
     @Override
     public void close() {
+    }
+
+    // ---- snapshots ----
+
+    @Override
+    public void encodeUserState(Object state, ByteWriter out) {
+        UserState u = (UserState) state;
+        out.zigZag(u.lastSample).zigZag(u.segment).varLong(u.segmentVersion);
+    }
+
+    @Override
+    public Object decodeUserState(ByteReader in, UserView owner) {
+        UserState u = new UserState();
+        u.lastSample = in.zigZag();
+        long seg = in.zigZag();
+        if (seg < -1 || seg >= config.k()) {
+            throw in.error("segment " + seg + " of user '" + owner.user() + "' outside [-1, " + config.k() + ")");
+        }
+        u.segment = (int) seg;
+        u.segmentVersion = in.varLong();
+        return u;
+    }
+
+    @Override
+    public void encodeState(ByteWriter out) {
+        synchronized (lock) {
+            SegmentsModel m = live;
+            out.nullableString(m == null ? null : m.toJson());
+            out.varLong(lastVersion);
+            out.bool(online != null);
+            if (online != null) {
+                online.writeState(out);
+            }
+            out.varLong(samples).varLong(sinceRefit).varLong(sincePublish).varLong(refits);
+            out.varInt(latest.size());
+            for (java.util.Map.Entry<UserView, double[]> e : latest.entrySet()) { // least recently sampled first
+                out.string(e.getKey().user());
+                LivePropensity.writeVector(out, e.getValue());
+            }
+        }
+    }
+
+    @Override
+    public void restoreState(ByteReader in, Function<String, UserView> users) {
+        String json = in.nullableString();
+        SegmentsModel m;
+        try {
+            m = json == null ? null : SegmentsModel.fromJson(json);
+        } catch (RuntimeException e) {
+            throw in.error("unreadable segments model (" + e.getMessage() + ")");
+        }
+        long version = in.varLong();
+        OnlineKMeans o = null;
+        if (in.bool()) {
+            o = OnlineKMeans.start(new double[config.k()][vectors.dimension()], config.halfLifeSamples());
+            o.readState(in);
+        }
+        long s = in.varLong();
+        long sr = in.varLong();
+        long sp = in.varLong();
+        long rf = in.varLong();
+        int n = in.count(2);
+        java.util.LinkedHashMap<UserView, double[]> map = new java.util.LinkedHashMap<>(16, 0.75f, true);
+        for (int i = 0; i < n; i++) {
+            String user = in.string();
+            UserView v = users.apply(user);
+            if (v == null) {
+                throw in.error("a segments sample of user '" + user + "', who has no state in the snapshot");
+            }
+            map.put(v, LivePropensity.readVector(in, vectors.dimension()));
+        }
+        synchronized (lock) {
+            live = m;
+            lastVersion = version;
+            online = o;
+            samples = s;
+            sinceRefit = sr;
+            sincePublish = sp;
+            refits = rf;
+            latest.clear();
+            latest.putAll(map);
+        }
     }
 }

@@ -696,6 +696,16 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         public Forecast(String type, int days) {
             this(type, days, ForecastKind.ARIMA);
         }
+
+        /**
+         * The record's text, without {@code model} for the default ARIMA: the models configuration's text is part
+         * of the state fingerprint, so snapshots written before {@code model} existed stay readable.
+         */
+        @Override
+        public String toString() {
+            return "Forecast[type=" + type + ", days=" + days + (model == ForecastKind.ARIMA ? "" : ", model=" + model)
+                    + "]";
+        }
     }
 
     /** The model of the activity forecast, as {@code forecast.model} names it in a models file. */

@@ -103,4 +103,74 @@ final class PrequentialStats {
         }
         return (rankSumPos - nPos * (nPos + 1) / 2.0) / ((double) nPos * nNeg);
     }
+
+    /** Writes every statistic (histograms sparsely, the recent window in ring order) for a snapshot. */
+    void writeState(dev.profilekit.features.codec.ByteWriter out) {
+        out.varLong(n).varLong(positives).f64(lossSum);
+        int used = 0;
+        for (int b = 0; b < BINS; b++) {
+            if (pos[b] != 0 || neg[b] != 0) {
+                used++;
+            }
+        }
+        out.varInt(used);
+        for (int b = 0; b < BINS; b++) {
+            if (pos[b] != 0 || neg[b] != 0) {
+                out.varInt(b).varLong(pos[b]).varLong(neg[b]);
+            }
+        }
+        out.varInt(recentP.length).varInt(recentCount).varInt(recentNext);
+        for (int i = 0; i < recentCount; i++) {
+            out.f64(recentP[i]).u8(recentY[i]);
+        }
+    }
+
+    /** Replaces every statistic with what {@link #writeState} wrote (the window length must match). */
+    void readState(dev.profilekit.features.codec.ByteReader in) {
+        long nn = in.varLong();
+        long pp = in.varLong();
+        double loss = in.f64();
+        long[] p = new long[BINS];
+        long[] q = new long[BINS];
+        int used = in.varInt(BINS);
+        for (int i = 0; i < used; i++) {
+            int b = in.varInt(BINS - 1);
+            p[b] = in.varLong();
+            q[b] = in.varLong();
+        }
+        int window = in.varInt(Integer.MAX_VALUE);
+        if (window != recentP.length) {
+            throw in.error("prequential window " + window + ", this model's is " + recentP.length);
+        }
+        int count = in.varInt(window);
+        int next = in.varInt(Math.max(0, window - 1));
+        double[] rp = new double[window];
+        byte[] ry = new byte[window];
+        for (int i = 0; i < count; i++) {
+            rp[i] = in.f64();
+            ry[i] = (byte) in.u8();
+        }
+        n = nn;
+        positives = pp;
+        lossSum = loss;
+        System.arraycopy(p, 0, pos, 0, BINS);
+        System.arraycopy(q, 0, neg, 0, BINS);
+        System.arraycopy(rp, 0, recentP, 0, window);
+        System.arraycopy(ry, 0, recentY, 0, window);
+        recentCount = count;
+        recentNext = next;
+    }
+
+    /** Copies every statistic of {@code other} (same window) into this one. */
+    void readStateFrom(PrequentialStats other) {
+        n = other.n;
+        positives = other.positives;
+        lossSum = other.lossSum;
+        System.arraycopy(other.pos, 0, pos, 0, BINS);
+        System.arraycopy(other.neg, 0, neg, 0, BINS);
+        System.arraycopy(other.recentP, 0, recentP, 0, recentP.length);
+        System.arraycopy(other.recentY, 0, recentY, 0, recentY.length);
+        recentCount = other.recentCount;
+        recentNext = other.recentNext;
+    }
 }

@@ -7,7 +7,10 @@ import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.testkit.SpecAssertions;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code "forecast": {.., "model": "lstm"}}: parsing, errors, and a forecast produced by the background LSTM. */
 class LstmForecastTest {
@@ -55,16 +58,18 @@ class LstmForecastTest {
         return LiveForecast.weekend(day) ? 2 * level : level;
     }
 
-    @Test
-    void anLstmVersionIsTrainedInTheBackgroundAndForecastsEachUser() {
-        ProfileUpdater u = ProfileUpdater.builder(ProfileSchema.fromJson(SpecAssertions.text("/live-schema.json")))
+    private static ProfileUpdater lstmUpdater() {
+        return ProfileUpdater.builder(ProfileSchema.fromJson(SpecAssertions.text("/live-schema.json")))
                 .models(ModelsConfig.fromJson("{\"forecast\":{\"type\":\"view\",\"days\":14,\"model\":\"lstm\"}}"))
                 .modelExecutor(Runnable::run).build();
+    }
+
+    /** Days [from, to) of the stream: every user is seen every day (a search), views follow the user's level. */
+    private static void feed(ProfileUpdater u, int from, int to) {
         long day0 = Math.floorDiv(T0, DAY);
-        for (int d = 0; d < DAYS; d++) {
+        for (int d = from; d < to; d++) {
             for (int user = 0; user < USERS; user++) {
                 long t = T0 + d * DAY + user * 60_000L;
-                // every user is seen every day (a search), so each keeps a window; views follow the level
                 u.onEvent(Event.builder("s" + d + "-" + user, "u" + user, "search", t).build());
                 for (int k = 0; k < views(user, day0 + d); k++) {
                     u.onEvent(Event.builder("v" + d + "-" + user + "-" + k, "u" + user, "view", t + 1 + k)
@@ -72,6 +77,44 @@ class LstmForecastTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aSnapshotRestoresTheLstmVersionItsWindowsAndTheUsersDaysExactly(@TempDir Path dir) {
+        ProfileUpdater first = lstmUpdater();
+        feed(first, 0, 20);
+        Path file = dir.resolve("lstm.snap");
+        first.snapshot(file, Map.of());
+        ProfileUpdater second = lstmUpdater();
+        second.restore(file);
+        LiveForecast a = (LiveForecast) first.models().orElseThrow().forecast().orElseThrow();
+        LiveForecast b = (LiveForecast) second.models().orElseThrow().forecast().orElseThrow();
+        assertThat(a.snapshot().lstm()).isNotNull();
+        assertThat(b.snapshot()).isEqualTo(a.snapshot());
+        assertThat(b.keptWindows()).isEqualTo(a.keptWindows()).isEqualTo(USERS);
+        // both go on with the same days: every later refit and every forecast is the same, bit for bit
+        feed(first, 20, DAYS);
+        feed(second, 20, DAYS);
+        long asOf = T0 + DAYS * DAY + H;
+        first.onEvent(Event.builder("clock", "clock", "search", asOf).build());
+        second.onEvent(Event.builder("clock", "clock", "search", asOf).build());
+        assertThat(b.snapshot()).isEqualTo(a.snapshot());
+        assertThat(b.snapshot().version()).isGreaterThan(1);
+        for (int user = 0; user < USERS; user++) {
+            assertThat(second.profile("u" + user, asOf).models().forecastNextDay())
+                    .isEqualTo(first.profile("u" + user, asOf).models().forecastNextDay());
+        }
+        // the default ARIMA section keeps the text (and so the snapshot fingerprint) it had before "model"
+        assertThat(new ModelsConfig.Forecast("view", 28).toString()).isEqualTo("Forecast[type=view, days=28]");
+        assertThat(new ModelsConfig.Forecast("view", 28, ModelsConfig.ForecastKind.LSTM).toString())
+                .isEqualTo("Forecast[type=view, days=28, model=LSTM]");
+    }
+
+    @Test
+    void anLstmVersionIsTrainedInTheBackgroundAndForecastsEachUser() {
+        ProfileUpdater u = lstmUpdater();
+        long day0 = Math.floorDiv(T0, DAY);
+        feed(u, 0, DAYS);
         long asOf = T0 + DAYS * DAY + H;
         u.onEvent(Event.builder("clock", "clock", "search", asOf).build()); // day 30 starts: days 0..29 complete
         LiveModel<ForecastModel> live = u.models().orElseThrow().forecast().orElseThrow();

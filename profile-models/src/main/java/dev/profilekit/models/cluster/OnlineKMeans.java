@@ -133,4 +133,47 @@ public final class OnlineKMeans {
         return new KMeansModel(centroids, Double.NaN, rows, false,
                 ModelInfo.of("kmeans/online", opts, null, rows, centroids[0].length));
     }
+
+    /** Writes the centroids, their weights and update times, and the update count, for a snapshot. */
+    public void writeState(dev.profilekit.features.codec.ByteWriter out) {
+        out.varInt(centroids.length).varInt(centroids[0].length);
+        for (int c = 0; c < centroids.length; c++) {
+            for (double v : centroids[c]) {
+                out.f64(v);
+            }
+            out.f64(weights[c]).zigZag(lastUpdate[c]);
+        }
+        out.varLong(updates);
+    }
+
+    /**
+     * Replaces the state with one {@link #writeState} wrote on a learner with the same k, dimension and half-life.
+     *
+     * @throws dev.profilekit.features.codec.StateFormatException if k or the dimension differ
+     */
+    public void readState(dev.profilekit.features.codec.ByteReader in) {
+        int k = in.varInt(Integer.MAX_VALUE);
+        int d = in.varInt(Integer.MAX_VALUE);
+        if (k != centroids.length || d != centroids[0].length) {
+            throw in.error("online k-means state of " + k + " x " + d + ", this learner is " + centroids.length + " x "
+                    + centroids[0].length);
+        }
+        double[][] c = new double[k][d];
+        double[] wt = new double[k];
+        long[] lu = new long[k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < d; j++) {
+                c[i][j] = in.f64();
+            }
+            wt[i] = in.f64();
+            lu[i] = in.zigZag();
+        }
+        long u = in.varLong();
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(c[i], 0, centroids[i], 0, d);
+        }
+        System.arraycopy(wt, 0, weights, 0, k);
+        System.arraycopy(lu, 0, lastUpdate, 0, k);
+        updates = u;
+    }
 }

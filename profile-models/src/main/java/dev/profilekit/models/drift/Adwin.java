@@ -274,4 +274,45 @@ public final class Adwin implements DriftDetector {
         return "Adwin{delta=" + delta + ", maxBuckets=" + maxBuckets + ", clock=" + clock + ", minSubWindow="
                 + minSubWindow + ", width=" + width + ", mean=" + mean() + ", alarms=" + alarms + '}';
     }
+
+    @Override
+    public void writeState(dev.profilekit.features.codec.ByteWriter out) {
+        out.varInt(levels);
+        for (int i = 0; i < levels; i++) {
+            out.varInt(count[i]);
+            for (int j = 0; j < count[i]; j++) {
+                out.f64(sums[i * rowLength + j]).f64(variances[i * rowLength + j]);
+            }
+        }
+        out.varLong(width).f64(total).f64(variance).varLong(seen).varLong(alarms);
+    }
+
+    @Override
+    public void readState(dev.profilekit.features.codec.ByteReader in) {
+        int lv = in.varInt(LEVELS);
+        int[] c = new int[LEVELS];
+        double[] s = new double[sums.length];
+        double[] v = new double[variances.length];
+        for (int i = 0; i < lv; i++) {
+            c[i] = in.varInt(rowLength);
+            for (int j = 0; j < c[i]; j++) {
+                s[i * rowLength + j] = in.f64();
+                v[i * rowLength + j] = in.f64();
+            }
+        }
+        long w = in.varLong();
+        double t = in.f64();
+        double var = in.f64();
+        long sn = in.varLong();
+        long al = in.varLong();
+        levels = lv;
+        System.arraycopy(c, 0, count, 0, LEVELS);
+        System.arraycopy(s, 0, sums, 0, s.length);
+        System.arraycopy(v, 0, variances, 0, v.length);
+        width = w;
+        total = t;
+        variance = var;
+        seen = sn;
+        alarms = al;
+    }
 }

@@ -24,4 +24,14 @@ public interface DriftDetector {
 
     /** Number of alarms raised since construction. */
     long alarms();
+
+    /** Writes the detector's mutable state (not its parameters) for a snapshot. */
+    void writeState(dev.profilekit.features.codec.ByteWriter out);
+
+    /**
+     * Replaces the mutable state with one {@link #writeState} wrote on a detector with the same parameters.
+     *
+     * @throws dev.profilekit.features.codec.StateFormatException if the bytes do not fit this detector
+     */
+    void readState(dev.profilekit.features.codec.ByteReader in);
 }

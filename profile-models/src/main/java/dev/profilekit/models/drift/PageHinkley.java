@@ -142,4 +142,21 @@ public final class PageHinkley implements DriftDetector {
         return "PageHinkley{delta=" + delta + ", lambda=" + lambda + ", alpha=" + alpha + ", minInstances="
                 + minInstances + ", n=" + n + ", statistic=" + sum + ", alarms=" + alarms + '}';
     }
+
+    @Override
+    public void writeState(dev.profilekit.features.codec.ByteWriter out) {
+        out.varLong(n).f64(mean).f64(sum).varLong(alarms);
+    }
+
+    @Override
+    public void readState(dev.profilekit.features.codec.ByteReader in) {
+        long nn = in.varLong();
+        double m = in.f64();
+        double s = in.f64();
+        long a = in.varLong();
+        n = nn;
+        mean = m;
+        sum = s;
+        alarms = a;
+    }
 }

@@ -140,4 +140,39 @@ public final class OnlineLogisticRegression {
         ModelInfo info = ModelInfo.of(ALGORITHM, options.asMap(), null, rows, w.length);
         return new LogisticModel(intercept, w, featureNames, null, info);
     }
+
+    /** Writes the learner's state (weights, AdaGrad accumulators, example count) for a snapshot. */
+    public void writeState(dev.profilekit.features.codec.ByteWriter out) {
+        out.varInt(w.length);
+        for (int i = 0; i < w.length; i++) {
+            out.f64(w[i]).f64(accumulator[i]);
+        }
+        out.f64(intercept).f64(interceptAccumulator).varLong(examples);
+    }
+
+    /**
+     * Replaces the state with one {@link #writeState} wrote on a learner of the same dimension and options.
+     *
+     * @throws dev.profilekit.features.codec.StateFormatException if the dimension differs
+     */
+    public void readState(dev.profilekit.features.codec.ByteReader in) {
+        int d = in.varInt(Integer.MAX_VALUE);
+        if (d != w.length) {
+            throw in.error("online logistic state of dimension " + d + ", this learner has " + w.length);
+        }
+        double[] nw = new double[d];
+        double[] na = new double[d];
+        for (int i = 0; i < d; i++) {
+            nw[i] = in.f64();
+            na[i] = in.f64();
+        }
+        double b = in.f64();
+        double ba = in.f64();
+        long n = in.varLong();
+        System.arraycopy(nw, 0, w, 0, d);
+        System.arraycopy(na, 0, accumulator, 0, d);
+        intercept = b;
+        interceptAccumulator = ba;
+        examples = n;
+    }
 }
