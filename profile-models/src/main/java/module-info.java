@@ -1,5 +1,5 @@
 /**
- * ProfileKit models: regression, clustering, ARIMA, trees and forests, metrics and drift detectors, each an
+ * ProfileKit models: regression, clustering, ARIMA, an LSTM, trees and forests, metrics and drift detectors, each an
  * immutable model with its provenance ({@link dev.profilekit.models.ModelInfo}) and exact JSON.
  *
  * <p>Not exported: {@code dev.profilekit.models.io} (ModelInfo provenance in a model document) and
@@ -18,6 +18,7 @@ module dev.profilekit.models {
     exports dev.profilekit.models.drift;
     exports dev.profilekit.models.metrics;
     exports dev.profilekit.models.regression;
+    exports dev.profilekit.models.sequence;
     exports dev.profilekit.models.timeseries;
     exports dev.profilekit.models.tree;
 }

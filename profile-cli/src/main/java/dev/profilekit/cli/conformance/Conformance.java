@@ -41,6 +41,7 @@ public final class Conformance {
             case "metrics" -> MetricsConformance.run(fixture);
             case "clustering" -> ClusteringConformance.run(fixture);
             case "arima" -> ArimaConformance.run(fixture);
+            case "lstm" -> LstmConformance.run(fixture);
             default -> throw new IllegalArgumentException("unknown fixture kind '" + kind + "'");
         };
     }

@@ -2,7 +2,10 @@ package dev.profilekit.core.live;
 
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
-
+import dev.profilekit.models.sequence.Lstm;
+import dev.profilekit.models.sequence.LstmFit;
+import dev.profilekit.models.sequence.LstmModel;
+import dev.profilekit.models.sequence.LstmOptions;
 import dev.profilekit.models.timeseries.Arima;
 import dev.profilekit.models.timeseries.ArimaModel;
 import dev.profilekit.models.timeseries.ArimaSearchOptions;
@@ -24,6 +27,20 @@ import org.slf4j.LoggerFactory;
  * <p>A user's expected count for the next day is their mean daily count over the model's window scaled by
  * the pooled forecast relative to the pooled mean over the same window: {@code userMean × (forecast /
  * pooledMean)}. Before the first model (fewer than 10 complete days) it is the user's mean.
+ *
+ * <p>With {@code "model": "lstm"} the forecast is an LSTM ({@link Lstm}, H = {@value #LSTM_HIDDEN}) of
+ * next-day activity trained on the pooled users' own sequences. When a user's first event (of any type, so users
+ * without events of the forecast type count too) of a new day arrives,
+ * the user's {@code days} complete days before it are copied (point in time) into a bounded table of the most
+ * recently active users' windows (at most {@value #LSTM_MAX_USERS}; one entry per user, so a heavy user does not
+ * crowd out the others). Each window gives {@code S = min(7, days / 2)} training sequences: the
+ * {@code lookback = days - S} days before each of its last S days, as {@code [log1p(count), weekend ? 1 : 0]} per
+ * day (UTC Saturday and Sunday), with log1p of that day's count as the target. When a day completes the LSTM is
+ * retrained in the background like ARIMA: Adam, mini-batches of {@value #LSTM_BATCH}, clipping at norm 1, the
+ * most recent fifth of the sequences (by target day) held out for early stopping; the first fit from the seeded
+ * initialisation, later ones from the previous version's weights. A user's expected count is
+ * {@code max(0, expm1(lstm(last lookback complete days)))}. Before the first LSTM version it is the user's mean,
+ * as for ARIMA.
  */
 final class LiveForecast implements LiveModel<ForecastModel> {
 
@@ -33,6 +50,8 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     static final class UserState {
         final int[] daily;
         long lastDay = Long.MIN_VALUE;
+        /** LSTM: the UTC day of the user's latest event of any type. */
+        long lastSeenDay = Long.MIN_VALUE;
 
         UserState(int days) {
             daily = new int[days];
@@ -42,6 +61,23 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     private static final Logger LOG = LoggerFactory.getLogger(LiveForecast.class);
     static final long DAY_MS = 86_400_000L;
     static final int MIN_DAYS = 10;
+    static final int LSTM_HIDDEN = 16;
+    static final int LSTM_MAX_USERS = 4_000;
+    static final int LSTM_BATCH = 128;
+    static final int LSTM_MIN_SEQUENCES = 50;
+    static final int LSTM_EPOCHS = 20;
+    static final int LSTM_WARM_EPOCHS = 8;
+    static final long LSTM_SEED = 42L;
+
+    /** One user's complete days before its latest new day: counts of days {@code end - days + 1 .. end}. */
+    static final class Window {
+        final int[] counts;
+        long end;
+
+        Window(int days) {
+            counts = new int[days];
+        }
+    }
 
     final ModelsConfig.Forecast config;
     private final TrackingExecutor executor;
@@ -57,6 +93,20 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     private final AtomicBoolean fitting = new AtomicBoolean();
     private volatile long lastFittedDay = Long.MIN_VALUE;
     private volatile ForecastModel model;
+    private final boolean lstm;
+    /** LSTM: training sequences per window (S) and their length (days - S). */
+    private final int lstmTargets;
+    private final int lookback;
+    private final Object windowsLock = new Object();
+    /** LSTM: a window evicted from {@link #windows}, reused for the next new user; guarded by windowsLock. */
+    private Window recycled;
+    /**
+     * LSTM: the latest window of the most recently active users, least recent first; guarded by windowsLock. Keyed
+     * by the user's view (the engine's per-user state, identity equality), as the segments' samples are.
+     */
+    private final java.util.LinkedHashMap<UserView, Window> windows;
+    /** LSTM: per scoring thread, the input sequence and the network's workspace. */
+    private final ThreadLocal<double[][]> lstmScratch;
 
     LiveForecast(ModelsConfig.Forecast config, FeatureAccess schema, Executor executor, IntSupplier users,
                  Function<UserView, UserState> stateOf) {
@@ -71,6 +121,21 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         for (int i = 0; i < ring; i++) {
             dayOf.set(i, Long.MIN_VALUE);
         }
+        this.lstm = config.model() == ModelsConfig.ForecastKind.LSTM;
+        this.lstmTargets = Math.min(7, config.days() / 2);
+        this.lookback = config.days() - lstmTargets;
+        this.windows = !lstm ? null : new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<UserView, Window> eldest) {
+                if (size() > LSTM_MAX_USERS) {
+                    recycled = eldest.getValue();
+                    return true;
+                }
+                return false;
+            }
+        };
+        this.lstmScratch = !lstm ? null : ThreadLocal.withInitial(() -> new double[][] {
+            new double[2 * lookback], new double[10 * LSTM_HIDDEN]});
     }
 
     ForecastModel model() {
@@ -111,6 +176,37 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         }
     }
 
+    /** The user's count on {@code day} from its ring: 0 for days without events or outside the ring. */
+    private static int countOn(UserState u, long day) {
+        int n = u.daily.length;
+        if (u.lastDay != Long.MIN_VALUE && day <= u.lastDay && u.lastDay - day < n) {
+            return u.daily[(int) Math.floorMod(day, (long) n)];
+        }
+        return 0;
+    }
+
+    /** Whether a UTC day (days since the epoch, a Thursday) is a Saturday or Sunday. */
+    static boolean weekend(long day) {
+        return Math.floorMod(day + 3, 7L) >= 5;
+    }
+
+    /** LSTM: copies the user's complete days up to {@code end} into its window. Caller holds the user lock. */
+    private void keepWindow(UserView user, UserState u, long end) {
+        int n = u.daily.length;
+        synchronized (windowsLock) {
+            Window w = windows.get(user);
+            if (w == null) {
+                w = recycled != null ? recycled : new Window(n);
+                recycled = null;
+                windows.put(user, w);
+            }
+            for (int i = 0; i < n; i++) {
+                w.counts[i] = countOn(u, end - n + 1 + i);
+            }
+            w.end = end;
+        }
+    }
+
     /** The global event time moved to {@code watermark}: refit once per completed day. */
     void advance(long watermark) {
         long lastComplete = day(watermark) - 1;
@@ -123,7 +219,7 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         }
         lastFittedDay = lastComplete;
         try {
-            executor.execute(() -> fit(series, lastComplete));
+            executor.execute(lstm ? () -> fitLstm(series, lastComplete) : () -> fit(series, lastComplete));
         } catch (RuntimeException e) {
             fitting.set(false);
             LOG.warn("forecast refit could not be scheduled", e);
@@ -177,9 +273,98 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         }
     }
 
+    /**
+     * LSTM: trains on the kept windows that end by {@code lastComplete} (see the class comment) and publishes a
+     * new version; keeps the old one when there are fewer than {@value #LSTM_MIN_SEQUENCES} sequences.
+     */
+    private void fitLstm(double[] series, long lastComplete) {
+        try {
+            double mean = 0;
+            for (double v : series) {
+                mean += v;
+            }
+            mean /= series.length;
+            int n = config.days();
+            int[][] counts;
+            long[] ends;
+            synchronized (windowsLock) {
+                int k = 0;
+                for (Window w : windows.values()) {
+                    if (w.end <= lastComplete) {
+                        k++;
+                    }
+                }
+                counts = new int[k][];
+                ends = new long[k];
+                int i = 0;
+                for (Window w : windows.values()) {
+                    if (w.end <= lastComplete) {
+                        counts[i] = w.counts.clone();
+                        ends[i++] = w.end;
+                    }
+                }
+            }
+            int sTargets = lstmTargets;
+            int m = counts.length * sTargets;
+            if (m < LSTM_MIN_SEQUENCES) {
+                return;
+            }
+            // sequences in the order of their target day, so that the held-out fifth is the most recent
+            Integer[] order = new Integer[m];
+            for (int i = 0; i < m; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> ends[i / sTargets] - sTargets + 1
+                    + i % sTargets));
+            double[][][] x = new double[m][lookback][2];
+            double[] y = new double[m];
+            for (int r = 0; r < m; r++) {
+                int w = order[r] / sTargets;
+                int s = order[r] % sTargets;
+                int target = n - sTargets + s; // index of the target day in the window
+                long firstDay = ends[w] - n + 1;
+                for (int t = 0; t < lookback; t++) {
+                    int at = target - lookback + t;
+                    x[r][t][0] = Math.log1p(counts[w][at]);
+                    x[r][t][1] = weekend(firstDay + at) ? 1.0 : 0.0;
+                }
+                y[r] = Math.log1p(counts[w][target]);
+            }
+            ForecastModel previous = model;
+            LstmOptions options = LstmOptions.adam(LSTM_HIDDEN, 0.01).batchSize(LSTM_BATCH).clipNorm(1.0)
+                    .validation(0.2, 3).seed(LSTM_SEED);
+            LstmFit fit = previous != null && previous.lstm() != null && previous.lookback() == lookback
+                    ? Lstm.train(previous.lstm(), x, y, options.epochs(LSTM_WARM_EPOCHS))
+                    : Lstm.fit(x, y, options.epochs(LSTM_EPOCHS));
+            LstmModel net = fit.model();
+            double[][] scratch = lstmScratch.get();
+            double sum = 0;
+            for (int w = 0; w < counts.length; w++) {
+                long firstDay = ends[w] - n + 1;
+                for (int t = 0; t < lookback; t++) {
+                    int at = n - lookback + t;
+                    scratch[0][2 * t] = Math.log1p(counts[w][at]);
+                    scratch[0][2 * t + 1] = weekend(firstDay + at) ? 1.0 : 0.0;
+                }
+                sum += Math.max(0.0, Math.expm1(net.predict(scratch[0], 0, lookback, scratch[1])));
+            }
+            double next = sum / counts.length;
+            synchronized (swapLock) {
+                model = ForecastModel.ofLstm(++lastVersion, net, lookback, lastComplete, next, mean);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("forecast LSTM refit failed", e);
+        } finally {
+            fitting.set(false);
+        }
+    }
+
     /** The user's expected count of the forecast type for the day after {@code asOf}'s last complete day. */
     double nextDay(UserState u, long asOf) {
         ForecastModel m = model;
+        if (m != null && m.lstm() != null) {
+            return lstmNextDay(u, m);
+        }
         int n = u.daily.length;
         long end = m != null ? m.lastCompleteDay() : day(asOf) - 1;
         int window = m != null ? Math.min(n, m.arima().observations() + m.arima().order().d()) : n;
@@ -196,6 +381,22 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         return userMean * m.nextDay() / m.pooledMean();
     }
 
+    /** LSTM: {@code max(0, expm1(prediction))} from the user's last {@code lookback} complete days. */
+    private double lstmNextDay(UserState u, ForecastModel m) {
+        int len = m.lookback();
+        double[][] scratch = lstmScratch != null ? lstmScratch.get() : null;
+        if (scratch == null || scratch[0].length < 2 * len || scratch[1].length < m.lstm().workspaceSize()) {
+            scratch = new double[][] {new double[2 * len], new double[m.lstm().workspaceSize()]}; // a swapped-in size
+        }
+        double[] seq = scratch[0];
+        long first = m.lastCompleteDay() - len + 1;
+        for (int t = 0; t < len; t++) {
+            seq[2 * t] = Math.log1p(countOn(u, first + t));
+            seq[2 * t + 1] = weekend(first + t) ? 1.0 : 0.0;
+        }
+        return Math.max(0.0, Math.expm1(m.lstm().predict(seq, 0, len, scratch[1])));
+    }
+
     // ---- LiveModel ----
 
     @Override
@@ -205,6 +406,16 @@ final class LiveForecast implements LiveModel<ForecastModel> {
 
     @Override
     public void observe(UserView user, int type, long time) {
+        if (lstm) {
+            UserState u = stateOf.apply(user);
+            long d = day(time);
+            if (d > u.lastSeenDay) {
+                if (u.lastSeenDay != Long.MIN_VALUE) {
+                    keepWindow(user, u, d - 1); // the user's first event (of any type) of a new day
+                }
+                u.lastSeenDay = d;
+            }
+        }
         if (type == typeId) {
             count(stateOf.apply(user), time);
         }
@@ -268,10 +479,30 @@ final class LiveForecast implements LiveModel<ForecastModel> {
     public void close() {
     }
 
-    /** The forecast keeps a user's daily counts only in the user's own state: nothing else to drop. */
+    /**
+     * ARIMA keeps a user's daily counts only in the user's own state: nothing else to drop. The LSTM also keeps the
+     * user's latest window of daily counts for training: it is removed (the trained weights stay).
+     *
+     * @return 1 when a kept window was removed, else 0
+     */
     @Override
     public int forget(UserView user) {
-        return 0;
+        if (windows == null) {
+            return 0;
+        }
+        synchronized (windowsLock) {
+            return windows.remove(user) == null ? 0 : 1;
+        }
+    }
+
+    /** LSTM: number of users whose window is kept (0 for ARIMA). */
+    int keptWindows() {
+        if (windows == null) {
+            return 0;
+        }
+        synchronized (windowsLock) {
+            return windows.size();
+        }
     }
 
     // ---- snapshots ----
@@ -282,6 +513,9 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         out.zigZag(u.lastDay).varInt(u.daily.length);
         for (int c : u.daily) {
             out.varInt(c);
+        }
+        if (lstm) { // the models configuration is in the state's fingerprint, so the reader knows this field
+            out.zigZag(u.lastSeenDay);
         }
     }
 
@@ -297,6 +531,9 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         for (int i = 0; i < n; i++) {
             u.daily[i] = in.varInt(Integer.MAX_VALUE);
         }
+        if (lstm) {
+            u.lastSeenDay = in.zigZag();
+        }
         return u;
     }
 
@@ -307,6 +544,17 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         out.varLong(lastVersion).zigZag(watermark.get()).zigZag(lastFittedDay).varInt(ring);
         for (int i = 0; i < ring; i++) {
             out.zigZag(dayOf.get(i)).varLong(totals.get(i));
+        }
+        if (lstm) {
+            synchronized (windowsLock) {
+                out.varInt(windows.size());
+                for (java.util.Map.Entry<UserView, Window> e : windows.entrySet()) { // least recently active first
+                    out.string(e.getKey().user()).zigZag(e.getValue().end);
+                    for (int c : e.getValue().counts) {
+                        out.varInt(c);
+                    }
+                }
+            }
         }
     }
 
@@ -332,6 +580,23 @@ final class LiveForecast implements LiveModel<ForecastModel> {
             days[i] = in.zigZag();
             tot[i] = in.varLong();
         }
+        java.util.LinkedHashMap<UserView, Window> kept = new java.util.LinkedHashMap<>();
+        if (lstm) {
+            int count = in.count(2 + config.days());
+            for (int i = 0; i < count; i++) {
+                String user = in.string();
+                UserView v = users.apply(user);
+                if (v == null) {
+                    throw in.error("a forecast window of user '" + user + "', who has no state in the snapshot");
+                }
+                Window w = new Window(config.days());
+                w.end = in.zigZag();
+                for (int j = 0; j < w.counts.length; j++) {
+                    w.counts[j] = in.varInt(Integer.MAX_VALUE);
+                }
+                kept.put(v, w);
+            }
+        }
         synchronized (swapLock) {
             model = m;
             lastVersion = version;
@@ -340,6 +605,12 @@ final class LiveForecast implements LiveModel<ForecastModel> {
             for (int i = 0; i < r; i++) {
                 dayOf.set(i, days[i]);
                 totals.set(i, tot[i]);
+            }
+        }
+        if (lstm) {
+            synchronized (windowsLock) {
+                windows.clear();
+                windows.putAll(kept); // in the encoded order: least recently active first
             }
         }
     }

@@ -31,8 +31,10 @@ import java.util.Set;
  *                 "learner": {"learning_rate": 0.05, "l2": 0.0001}, "retrain_every": 2000},
  *  "segments":   {"k": 4, "features": [{"name": "fav_categories", "values": ["books", "games"]}],
  *                 "half_life_samples": 20000, "sample_interval": "PT1H", "restarts": 10, "seed": 42},
- *  "forecast":   {"type": "view", "days": 28}}
+ *  "forecast":   {"type": "view", "days": 28, "model": "arima"}}
  * }</pre>
+ *
+ * <p>{@code forecast.model} is {@code "arima"} (the default) or {@code "lstm"}.
  *
  * <p>Every duration is an ISO-8601 string; the one count-valued half-life is {@code segments.half_life_samples}
  * (an old numeric {@code segments.half_life} is rejected with a message saying so).
@@ -672,18 +674,46 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
     }
 
     /**
-     * The activity forecast: each profile keeps its last {@code days} daily counts of {@code type} events; an
-     * ARIMA model (order by AIC, p, q ≤ 2, d ≤ 1) is fitted on the pooled daily series.
+     * The activity forecast: each profile keeps its last {@code days} daily counts of {@code type} events; the
+     * {@code model} predicts each user's count for the next day. With {@link ForecastKind#ARIMA} (the default) an
+     * ARIMA model (order by AIC, p, q ≤ 2, d ≤ 1) is fitted on the pooled daily series; with
+     * {@link ForecastKind#LSTM} an LSTM is trained on the pooled users' recent daily sequences (see
+     * {@code LiveForecast}).
      *
      * @param type    the event type counted
      * @param days    number of daily counts kept per profile (and length of the pooled series), 7..366
+     * @param model   the forecasting model
      */
-    public record Forecast(String type, int days) {
+    public record Forecast(String type, int days, ForecastKind model) {
         /** Validates. */
         public Forecast {
             require(type != null && !type.isBlank(), "forecast.type", "must be a non-blank string", type);
             require(days >= 7 && days <= 366, "forecast.days", "must be between 7 and 366", days);
+            require(model != null, "forecast.model", "must be \"arima\" or \"lstm\"", model);
         }
+
+        /** An ARIMA forecast (the default model). */
+        public Forecast(String type, int days) {
+            this(type, days, ForecastKind.ARIMA);
+        }
+
+        /**
+         * The record's text, without {@code model} for the default ARIMA: the models configuration's text is part
+         * of the state fingerprint, so snapshots written before {@code model} existed stay readable.
+         */
+        @Override
+        public String toString() {
+            return "Forecast[type=" + type + ", days=" + days + (model == ForecastKind.ARIMA ? "" : ", model=" + model)
+                    + "]";
+        }
+    }
+
+    /** The model of the activity forecast, as {@code forecast.model} names it in a models file. */
+    public enum ForecastKind {
+        /** {@code "arima"}: ARIMA on the pooled series of mean daily counts per user (the default). */
+        ARIMA,
+        /** {@code "lstm"}: an LSTM on the pooled users' sequences of daily counts (log1p) and weekend flags. */
+        LSTM
     }
 
     /** Largest count in a models file ({@code k}, windows, {@code buckets}, intervals counted in labels). */
@@ -794,12 +824,19 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
     private static Forecast forecast(JsonNode n) {
         String at = "forecast";
         object(n, at);
-        keys(n, at + ".", Set.of("type", "days"));
+        keys(n, at + ".", Set.of("type", "days", "model"));
         JsonNode days = n.get("days");
         if (days == null || !days.isIntegralNumber() || !days.canConvertToInt()) {
             throw new IllegalArgumentException(at + ".days: required whole number between 7 and 366, was " + days);
         }
-        return new Forecast(requiredText(n, "type", at), days.asInt());
+        String model = text(n, "model", at, "arima");
+        ForecastKind kind = switch (model) {
+            case "arima" -> ForecastKind.ARIMA;
+            case "lstm" -> ForecastKind.LSTM;
+            default -> throw new IllegalArgumentException(at + ".model: must be \"arima\" or \"lstm\", was \""
+                    + model + "\"");
+        };
+        return new Forecast(requiredText(n, "type", at), days.asInt(), kind);
     }
 
     private static List<Input> inputs(JsonNode n, String at) {
