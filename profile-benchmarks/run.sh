@@ -139,6 +139,16 @@ for bench in $("${CP[@]}" dev.profilekit.benchmarks.report.ListComparisons); do
   stage "peer-$bench" "${JMH[@]}" "dev.profilekit.benchmarks.$bench\." -t 1 "${SETTINGS[@]}" "${SMALL_DATA[@]}" \
     -rf json -rff "$OUT/peer-$bench.json"
 done
+# Durability (issue 12): onEvent on RocksDB behind the cache (1M users, 100k cached; uniform and hot access) and
+# the time to snapshot and restore 1M profiles; the hit rates and file sizes they print go to notes.md.
+STORE_USERS=1000000
+STORE_EVENTS=8388608
+if [[ $QUICK == 1 ]]; then STORE_USERS=20000; STORE_EVENTS=1048576; fi
+stage store bash -c 'set -o pipefail; "$@" | tee -a "'"$OUT"'/durability.log"' _ "${JMH[@]}" "dev.profilekit.benchmarks.StoreBenchmark\." \
+  -wi 2 -w 2s -i 3 -r 3s -p users=$STORE_USERS -p events=$STORE_EVENTS -rf json -rff "$OUT/store.json"
+stage snapshot bash -c 'set -o pipefail; "$@" | tee -a "'"$OUT"'/durability.log"' _ "${JMH[@]}" "dev.profilekit.benchmarks.SnapshotBenchmark\." \
+  -wi 1 -i 3 -p users=$STORE_USERS -rf json -rff "$OUT/snapshot.json"
+grep -E '^\[(store|snapshot)\]' "$OUT/durability.log" | sort -u > "$OUT/notes.md" || true
 # statsmodels' ARIMA fit, measured once by hand (profile-benchmarks/statsmodels/README.md): the report shows
 # it as a separate table next to ours
 if [[ -f profile-benchmarks/statsmodels/results.json ]]; then

@@ -73,6 +73,8 @@ public final class BenchmarksReport {
     private JsonNode memory;
     private JsonNode quality;
     private JsonNode statsmodels;
+    /** Lines the benchmarks printed (run.sh's notes.md), or null. */
+    private String notes;
     private final List<Stage> stages = new ArrayList<>();
     private final List<TargetLine> targets = new ArrayList<>();
 
@@ -170,6 +172,8 @@ public final class BenchmarksReport {
                     r.quality = json.readTree(f.toFile());
                 } else if (name.equals(STATSMODELS_FILE)) {
                     r.statsmodels = json.readTree(f.toFile());
+                } else if (name.equals("notes.md")) {
+                    r.notes = Files.readString(f);
                 } else if (name.equals("stages.log")) {
                     r.readStages(Files.readAllLines(f));
                 } else if (name.endsWith(".json")) {
@@ -272,6 +276,11 @@ public final class BenchmarksReport {
             }
         }
         md.append('\n').append(body);
+        if (notes != null && !notes.isBlank()) {
+            md.append("## Printed by the benchmarks\n\nLines the durability benchmarks print at the end of each trial "
+                    + "(cache hit rates, snapshot sizes), collected by run.sh into notes.md:\n\n```\n")
+                    .append(notes.strip()).append("\n```\n");
+        }
         return md.toString();
     }
 
