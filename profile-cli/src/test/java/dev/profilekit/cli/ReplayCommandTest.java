@@ -47,12 +47,17 @@ class ReplayCommandTest {
     }
 
     private Path resource(String name) throws IOException {
-        Path p = tmp.resolve(name);
+        return copyFixture(tmp, name);
+    }
+
+    /** The worked example's file {@code name}, copied into {@code dir}. */
+    static Path copyFixture(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name);
         Files.writeString(p, SpecAssertions.text(DIR + name) + "\n");
         return p;
     }
 
-    private static List<JsonNode> readLines(Path p) throws IOException {
+    static List<JsonNode> readLines(Path p) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String l : Files.readAllLines(p)) {
             if (!l.isBlank()) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,19 +23,11 @@ class ReplayPrivacyTest {
     Path tmp;
 
     private Path resource(String name) throws IOException {
-        Path p = tmp.resolve(name);
-        Files.writeString(p, SpecAssertions.text(DIR + name) + "\n");
-        return p;
+        return ReplayCommandTest.copyFixture(tmp, name);
     }
 
     private static List<JsonNode> readLines(Path p) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String l : Files.readAllLines(p)) {
-            if (!l.isBlank()) {
-                out.add(SpecAssertions.MAPPER.readTree(l));
-            }
-        }
-        return out;
+        return ReplayCommandTest.readLines(p);
     }
 
     private static List<String> users() {

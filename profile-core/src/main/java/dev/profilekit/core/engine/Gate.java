@@ -27,14 +27,19 @@ final class Gate {
             }
             inside.decrement();
             synchronized (lock) {
-                while (paused) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while ingestion was paused", e);
-                    }
-                }
+                awaitResumed();
+            }
+        }
+    }
+
+    /** Caller holds {@code lock}: waits until no pause is on. */
+    private void awaitResumed() {
+        while (paused) {
+            try {
+                lock.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while ingestion was paused", e);
             }
         }
     }
@@ -46,14 +51,7 @@ final class Gate {
     /** Waits until no other thread is inside, and keeps them out until {@link #resume()}. Not reentrant. */
     void pause() {
         synchronized (lock) {
-            while (paused) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for another pause", e);
-                }
-            }
+            awaitResumed();
             owner = Thread.currentThread(); // before the volatile write that publishes it
             paused = true;
         }

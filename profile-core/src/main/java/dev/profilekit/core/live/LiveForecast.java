@@ -254,13 +254,17 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         return s;
     }
 
+    private static double mean(double[] series) {
+        double mean = 0;
+        for (double v : series) {
+            mean += v;
+        }
+        return mean / series.length;
+    }
+
     private void fit(double[] series, long lastComplete) {
         try {
-            double mean = 0;
-            for (double v : series) {
-                mean += v;
-            }
-            mean /= series.length;
+            double mean = mean(series);
             ArimaModel m = Arima.autoFit(series, ArimaSearchOptions.upTo(2, 2));
             double next = Math.max(0.0, m.forecast(1).mean()[0]);
             synchronized (swapLock) {
@@ -279,11 +283,7 @@ final class LiveForecast implements LiveModel<ForecastModel> {
      */
     private void fitLstm(double[] series, long lastComplete) {
         try {
-            double mean = 0;
-            for (double v : series) {
-                mean += v;
-            }
-            mean /= series.length;
+            double mean = mean(series);
             int n = config.days();
             int[][] counts;
             long[] ends;

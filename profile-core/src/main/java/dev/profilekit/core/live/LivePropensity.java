@@ -477,18 +477,23 @@ final class LivePropensity implements LiveModel<PropensityModel> {
                 }
             }
             if (kept < n) {
-                java.util.Arrays.fill(xs, null);
-                java.util.Arrays.fill(ringUsers, null);
-                for (int i = 0; i < kept; i++) {
-                    xs[i] = keptX[i];
-                    ys[i] = keptY[i];
-                    ringUsers[i] = keptU[i];
-                }
-                ringCount = kept;
-                ringNext = kept % xs.length;
+                refillRing(keptX, keptY, keptU, kept);
             }
         }
         return removed;
+    }
+
+    /** Caller holds {@code lock}: the ring holds exactly the first {@code n} given examples, oldest first. */
+    private void refillRing(double[][] x, int[] y, String[] users, int n) {
+        java.util.Arrays.fill(xs, null);
+        java.util.Arrays.fill(ringUsers, null);
+        for (int i = 0; i < n; i++) {
+            xs[i] = x[i];
+            ys[i] = y[i];
+            ringUsers[i] = users[i];
+        }
+        ringCount = n;
+        ringNext = n % xs.length;
     }
 
     private void resolveNegative(PendingExample p) {
@@ -722,15 +727,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             driftAlarms = alarms;
             retrains = re;
             rejectedRetrains = rej;
-            java.util.Arrays.fill(xs, null);
-            java.util.Arrays.fill(ringUsers, null);
-            for (int i = 0; i < count; i++) {
-                xs[i] = rx[i];
-                ys[i] = ry[i];
-                ringUsers[i] = ru[i];
-            }
-            ringCount = count;
-            ringNext = count % xs.length;
+            refillRing(rx, ry, ru, count);
             labels = lab;
             positives = pos;
             labelsSinceRetrain = sinceRetrain;
