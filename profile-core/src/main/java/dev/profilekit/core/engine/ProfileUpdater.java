@@ -287,19 +287,21 @@ public final class ProfileUpdater implements AutoCloseable {
                 }
                 break;
             }
+            // inside the gate, so that a snapshot sees the counts and the models' event-time progress of exactly
+            // the events its profiles hold
+            switch (outcome) {
+                case ACCEPTED -> accepted.increment();
+                case DUPLICATE -> duplicates.increment();
+                default -> late.increment();
+            }
+            if (live != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+                live.afterEvent(t); // outside the user's lock: event-time watermark, label-0 resolution
+            }
         } finally {
             gate.exit();
         }
         if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
             notifyListeners(s, event); // outside the lock: listeners may read any profile
-        }
-        if (live != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
-            live.afterEvent(t);
-        }
-        switch (outcome) {
-            case ACCEPTED -> accepted.increment();
-            case DUPLICATE -> duplicates.increment();
-            default -> late.increment();
         }
         return outcome;
     }
