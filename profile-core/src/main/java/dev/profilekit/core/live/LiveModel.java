@@ -38,6 +38,14 @@ public interface LiveModel<V> extends AutoCloseable {
      */
     void observe(UserView user, int typeId, long time);
 
+    /**
+     * The same call, with the accepted event itself, for a model that reads its attributes (the recommender reads
+     * the item). The engine calls this one; the default ignores the event. Called under the user's lock.
+     */
+    default void observe(UserView user, dev.profilekit.core.engine.Event event, int typeId, long time) {
+        observe(user, typeId, time);
+    }
+
     /** After the user's lock was released: global bookkeeping such as event-time progress. */
     void afterEvent(long time);
 
