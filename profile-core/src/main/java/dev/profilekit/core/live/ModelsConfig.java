@@ -1071,6 +1071,7 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         object(n, at);
         keys(n, at + ".", Set.of("item_field", "k", "weights", "half_life", "exclude", "max_neighbours",
                 "max_recent_items", "target", "fallback"));
+        String itemField = requiredText(n, "item_field", at);
         Recommend.Builder d = Recommend.builder("x");
         JsonNode ws = n.get("weights");
         if (ws == null || !ws.isObject() || ws.isEmpty()) {
@@ -1118,7 +1119,7 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
                     integer(fb, "training_window", f, fd.trainingWindow()),
                     number(fb, "swap_margin", f, fd.swapMargin()), seed == null ? fd.seed() : seed.asLong());
         }
-        return Recommend.builder(requiredText(n, "item_field", at)).k(integer(n, "k", at, d.k)).weights(weights)
+        return Recommend.builder(itemField).k(integer(n, "k", at, d.k)).weights(weights)
                 .halfLife(hl == null ? d.halfLife : duration(hl, at + ".half_life")).exclude(exclude)
                 .maxNeighbours(integer(n, "max_neighbours", at, d.maxNeighbours))
                 .maxRecentItems(integer(n, "max_recent_items", at, d.maxRecentItems))
