@@ -28,12 +28,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The live recommender at 100k items and 100k users, one thread: {@code onEvent} with a recommend section
+ * The live recommender at 100k items and 100k users (parameters {@code items}, {@code users}), one thread: {@code onEvent} with a recommend section
  * ({@code recommend=true}: the O(M) co-occurrence update on every view, cart and purchase) against the same
  * schema and events without models ({@code recommend=false}), and {@code recommend(user, 10)} for random users
  * once every item has its neighbours (average time per list).
  *
- * <p>The stream: 1000 taste groups of 100 items (every item in exactly one), each user with two tastes; an event's
+ * <p>The stream: {@code items / 100} taste groups of 100 items (every item in exactly one), each user with two tastes; an event's
  * item comes from the user's tastes with probability 0.8 (skewed towards the group's first items), else from a
  * Zipf(1) law over all items. The first quarter of the pre-built stream (4M events) is replayed before measuring, so measured
  * events land on existing users and items whose neighbour tables are full.
@@ -45,9 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
 public class RecommendBenchmark {
 
-    static final int ITEMS = 100_000;
-    static final int USERS = 100_000;
-    static final int GROUPS = 1000;
+    /** Items per taste group. */
+    static final int GROUP = 100;
     private static final String[] TYPES = {"view", "view", "view", "view", "cart", "purchase"};
 
     static ModelsConfig recommendConfig() {
@@ -57,50 +56,51 @@ public class RecommendBenchmark {
     }
 
     /** The pre-built stream. */
-    static Event[] stream(int events) {
+    static Event[] stream(int events, int users, int items) {
+        int groups = items / GROUP;
         SplittableRandom r = new SplittableRandom(42);
-        String[] userIds = Fixtures.userIds(USERS);
-        int[] perm = new int[ITEMS];
-        for (int i = 0; i < ITEMS; i++) {
+        String[] userIds = Fixtures.userIds(users);
+        int[] perm = new int[items];
+        for (int i = 0; i < items; i++) {
             perm[i] = i;
         }
-        for (int i = ITEMS - 1; i > 0; i--) {
+        for (int i = items - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
             int t = perm[i];
             perm[i] = perm[j];
             perm[j] = t;
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object>[] attrs = new Map[ITEMS];
-        for (int i = 0; i < ITEMS; i++) {
+        Map<String, Object>[] attrs = new Map[items];
+        for (int i = 0; i < items; i++) {
             attrs[i] = Map.of("product", "p" + i);
         }
-        double[] zipf = new double[ITEMS];
+        double[] zipf = new double[items];
         double sum = 0;
-        for (int i = 0; i < ITEMS; i++) {
+        for (int i = 0; i < items; i++) {
             sum += 1.0 / (i + 1);
             zipf[i] = sum;
         }
-        int[][] tastes = new int[USERS][2];
+        int[][] tastes = new int[users][2];
         for (int[] t : tastes) {
-            t[0] = r.nextInt(GROUPS);
-            t[1] = r.nextInt(GROUPS);
+            t[0] = r.nextInt(groups);
+            t[1] = r.nextInt(groups);
         }
-        int[] perUser = new int[USERS];
+        int[] perUser = new int[users];
         Event[] out = new Event[events];
         long t = 1_767_225_600_000L;
         for (int e = 0; e < events; e++) {
             t += 1 + r.nextInt(200);
-            int u = r.nextInt(USERS);
+            int u = r.nextInt(users);
             int item;
             if (r.nextDouble() < 0.8) {
                 int g = tastes[u][r.nextDouble() < 0.7 ? 0 : 1];
-                int rank = (int) Math.min(99, Math.floor(Math.pow(r.nextDouble(), 2) * 100));
-                item = perm[g * 100 + rank];
+                int rank = (int) Math.min(GROUP - 1, Math.floor(Math.pow(r.nextDouble(), 2) * GROUP));
+                item = perm[g * GROUP + rank];
             } else {
                 double x = r.nextDouble() * sum;
                 int lo = 0;
-                int hi = ITEMS - 1;
+                int hi = items - 1;
                 while (lo < hi) {
                     int mid = (lo + hi) >>> 1;
                     if (zipf[mid] < x) {
@@ -122,6 +122,12 @@ public class RecommendBenchmark {
         @Param({"16777216"})
         int events;
 
+        @Param({"100000"})
+        int users;
+
+        @Param({"100000"})
+        int items;
+
         @Param({"true", "false"})
         boolean recommend;
 
@@ -131,9 +137,9 @@ public class RecommendBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            stream = stream(events);
+            stream = stream(events, users, items);
             ProfileSchema schema = ProfileSchema.fromJson(OnEventModelsBenchmark.resource("/live-schema.json"));
-            ProfileUpdater.Builder b = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(USERS))
+            ProfileUpdater.Builder b = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(users))
                     .dedupRetention(DedupRetention.WITHIN_LATENESS);
             if (recommend) {
                 b.models(recommendConfig());
@@ -160,26 +166,32 @@ public class RecommendBenchmark {
         @Param({"4000000"})
         int events;
 
+        @Param({"100000"})
+        int users;
+
+        @Param({"100000"})
+        int items;
+
         ProfileUpdater updater;
-        String[] users;
+        String[] sample;
         int next;
 
         @Setup(Level.Trial)
         public void setUp() {
-            Event[] stream = stream(events);
+            Event[] stream = stream(events, users, items);
             ProfileSchema schema = ProfileSchema.fromJson(OnEventModelsBenchmark.resource("/live-schema.json"));
-            updater = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(USERS))
+            updater = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(users))
                     .dedupRetention(DedupRetention.WITHIN_LATENESS).models(recommendConfig()).build();
             for (Event e : stream) {
                 updater.onEvent(e);
             }
             SplittableRandom r = new SplittableRandom(7);
-            String[] ids = Fixtures.userIds(USERS);
-            users = new String[1 << 16];
-            for (int i = 0; i < users.length; i++) {
-                users[i] = ids[r.nextInt(USERS)];
+            String[] ids = Fixtures.userIds(users);
+            sample = new String[1 << 16];
+            for (int i = 0; i < sample.length; i++) {
+                sample[i] = ids[r.nextInt(users)];
             }
-            if (updater.recommend(users[0], 10).size() != 10) {
+            if (updater.recommend(sample[0], 10).size() != 10) {
                 throw new IllegalStateException("a list of fewer than 10 items after the replay");
             }
         }
@@ -192,6 +204,6 @@ public class RecommendBenchmark {
 
     @Benchmark
     public List<Recommendation> recommend(Lists s) {
-        return s.updater.recommend(s.users[s.next++ & (s.users.length - 1)], 10);
+        return s.updater.recommend(s.sample[s.next++ & (s.sample.length - 1)], 10);
     }
 }

@@ -232,7 +232,7 @@ public final class ProfileUpdater implements AutoCloseable {
         s.addId(event.id(), event.idHash(), t, forget); // room was reserved: cannot fail
         s.accepted++;
         if (applies && live != null) {
-            live.observe(s, event, typeId, t);
+            live.observe(s, typeId, t, event.attrs());
         }
     }
 

@@ -44,11 +44,15 @@ final class ItemCooccurrence {
     double[] norm = new double[16];
     /** Σ δ as of the anchor: the item's decayed weighted popularity. */
     double[] pop = new double[16];
-    /** Per item: neighbour id + 1 (0: empty slot), and C_ij as of the anchor. */
-    int[][] keys = new int[16][];
-    double[][] vals = new double[16][];
-    int[] size = new int[16];
-    private int[] weakest = new int[16];
+    /**
+     * Per item, one array so that a lookup touches few cache lines: {@code [SIZE]} the number of neighbours,
+     * {@code [WEAKEST]} the slot of the weakest one (-1: unknown), then per slot s {@code [BASE + 2s]} the
+     * neighbour id + 1 (0: empty) and {@code [BASE + 2s + 1]} the raw bits of C_ij as of the anchor.
+     */
+    long[][] tables = new long[16][];
+    static final int SIZE = 0;
+    static final int WEAKEST = 1;
+    static final int BASE = 2;
     /** Items sorted by decreasing popularity, the exact top {@code top.length}; topPos[i] = position + 1. */
     final int[] top;
     int topSize;
@@ -78,19 +82,30 @@ final class ItemCooccurrence {
             names = Arrays.copyOf(names, n);
             norm = Arrays.copyOf(norm, n);
             pop = Arrays.copyOf(pop, n);
-            keys = Arrays.copyOf(keys, n);
-            vals = Arrays.copyOf(vals, n);
-            size = Arrays.copyOf(size, n);
-            weakest = Arrays.copyOf(weakest, n);
+            tables = Arrays.copyOf(tables, n);
             topPos = Arrays.copyOf(topPos, n);
         }
         int i = count++;
         names[i] = item;
-        keys[i] = new int[Math.min(8, tableCap)];
-        vals[i] = new double[keys[i].length];
-        weakest[i] = -1;
+        tables[i] = newTable(Math.min(8, tableCap));
         ids.put(item, i);
         return i;
+    }
+
+    private static long[] newTable(int slots) {
+        long[] t = new long[BASE + 2 * slots];
+        t[WEAKEST] = -1;
+        return t;
+    }
+
+    /** Number of slots of a table (a power of two). */
+    static int slots(long[] t) {
+        return (t.length - BASE) >>> 1;
+    }
+
+    /** Number of kept neighbours of item i. */
+    int size(int i) {
+        return (int) tables[i][SIZE];
     }
 
     /**
@@ -106,9 +121,9 @@ final class ItemCooccurrence {
             for (int i = 0; i < count; i++) {
                 pop[i] *= f;
                 norm[i] *= f2;
-                double[] v = vals[i];
-                for (int s = 0; s < v.length; s++) {
-                    v[s] *= f2;
+                long[] tb = tables[i];
+                for (int s = BASE + 1; s < tb.length; s += 2) {
+                    tb[s] = Double.doubleToRawLongBits(Double.longBitsToDouble(tb[s]) * f2);
                 }
             }
             anchor = t;
@@ -123,116 +138,117 @@ final class ItemCooccurrence {
 
     /** Adds {@code inc} (> 0) to C_ij, inserting or pruning as the bound requires. */
     void addPair(int i, int j, double inc) {
-        int[] k = keys[i];
-        int mask = k.length - 1;
-        int key = j + 1;
-        int slot = mix(key) & mask;
-        while (k[slot] != 0) {
-            if (k[slot] == key) {
-                vals[i][slot] += inc;
-                if (weakest[i] == slot) {
-                    weakest[i] = -1;
+        long[] t = tables[i];
+        int mask = slots(t) - 1;
+        long key = j + 1;
+        int slot = mix(j + 1) & mask;
+        long k;
+        while ((k = t[BASE + 2 * slot]) != 0) {
+            if (k == key) {
+                int at = BASE + 2 * slot + 1;
+                t[at] = Double.doubleToRawLongBits(Double.longBitsToDouble(t[at]) + inc);
+                if (t[WEAKEST] == slot) {
+                    t[WEAKEST] = -1;
                 }
                 return;
             }
             slot = (slot + 1) & mask;
         }
-        if (size[i] < maxNeighbours) {
-            if (2 * (size[i] + 1) > k.length && k.length < tableCap) {
-                grow(i);
-                insert(i, key, inc);
+        int size = (int) t[SIZE];
+        if (size < maxNeighbours) {
+            if (2 * (size + 1) > slots(t) && slots(t) < tableCap) {
+                t = grow(i);
+                insert(t, key, inc);
             } else {
-                k[slot] = key;
-                vals[i][slot] = inc;
-                size[i]++;
+                t[BASE + 2 * slot] = key;
+                t[BASE + 2 * slot + 1] = Double.doubleToRawLongBits(inc);
+                t[SIZE] = size + 1;
+                t[WEAKEST] = -1;
             }
-            weakest[i] = -1;
             return;
         }
-        int w = weakest(i);
-        if (vals[i][w] < inc) {
-            remove(i, w);
-            insert(i, key, inc);
+        int w = weakest(t);
+        if (Double.longBitsToDouble(t[BASE + 2 * w + 1]) < inc) {
+            remove(t, w);
+            insert(t, key, inc);
         }
     }
 
     /** The slot of the weakest entry of a non-empty table, cached until it changes. */
-    private int weakest(int i) {
-        int w = weakest[i];
+    private static int weakest(long[] t) {
+        int w = (int) t[WEAKEST];
         if (w >= 0) {
             return w;
         }
-        int[] k = keys[i];
-        double[] v = vals[i];
         double min = Double.POSITIVE_INFINITY;
-        for (int s = 0; s < k.length; s++) {
-            if (k[s] != 0 && v[s] < min) {
-                min = v[s];
-                w = s;
+        for (int s = 0, n = slots(t); s < n; s++) {
+            if (t[BASE + 2 * s] != 0) {
+                double v = Double.longBitsToDouble(t[BASE + 2 * s + 1]);
+                if (v < min) {
+                    min = v;
+                    w = s;
+                }
             }
         }
-        weakest[i] = w;
+        t[WEAKEST] = w;
         return w;
     }
 
-    private void insert(int i, int key, double value) {
-        int[] k = keys[i];
-        int mask = k.length - 1;
-        int slot = mix(key) & mask;
-        while (k[slot] != 0) {
+    private static void insert(long[] t, long key, double value) {
+        int mask = slots(t) - 1;
+        int slot = mix((int) key) & mask;
+        while (t[BASE + 2 * slot] != 0) {
             slot = (slot + 1) & mask;
         }
-        k[slot] = key;
-        vals[i][slot] = value;
-        size[i]++;
-        weakest[i] = -1;
+        t[BASE + 2 * slot] = key;
+        t[BASE + 2 * slot + 1] = Double.doubleToRawLongBits(value);
+        t[SIZE]++;
+        t[WEAKEST] = -1;
     }
 
     /** Linear-probing deletion with backward shift (no tombstones). */
-    private void remove(int i, int slot) {
-        int[] k = keys[i];
-        double[] v = vals[i];
-        int mask = k.length - 1;
+    private static void remove(long[] t, int slot) {
+        int mask = slots(t) - 1;
         int hole = slot;
         int s = (slot + 1) & mask;
-        while (k[s] != 0) {
-            int home = mix(k[s]) & mask;
-            // move k[s] into the hole if its home is not cyclically in (hole, s]
+        long k;
+        while ((k = t[BASE + 2 * s]) != 0) {
+            int home = mix((int) k) & mask;
+            // move slot s into the hole unless its home is cyclically in (hole, s]
             if (((s - home) & mask) >= ((s - hole) & mask)) {
-                k[hole] = k[s];
-                v[hole] = v[s];
+                t[BASE + 2 * hole] = k;
+                t[BASE + 2 * hole + 1] = t[BASE + 2 * s + 1];
                 hole = s;
             }
             s = (s + 1) & mask;
         }
-        k[hole] = 0;
-        v[hole] = 0;
-        size[i]--;
-        weakest[i] = -1;
+        t[BASE + 2 * hole] = 0;
+        t[BASE + 2 * hole + 1] = 0;
+        t[SIZE]--;
+        t[WEAKEST] = -1;
     }
 
-    private void grow(int i) {
-        int[] oldK = keys[i];
-        double[] oldV = vals[i];
-        keys[i] = new int[oldK.length * 2];
-        vals[i] = new double[oldK.length * 2];
-        size[i] = 0;
-        for (int s = 0; s < oldK.length; s++) {
-            if (oldK[s] != 0) {
-                insert(i, oldK[s], oldV[s]);
+    private long[] grow(int i) {
+        long[] old = tables[i];
+        long[] t = newTable(2 * slots(old));
+        for (int s = 0, n = slots(old); s < n; s++) {
+            if (old[BASE + 2 * s] != 0) {
+                insert(t, old[BASE + 2 * s], Double.longBitsToDouble(old[BASE + 2 * s + 1]));
             }
         }
+        tables[i] = t;
+        return t;
     }
 
     /** C_ij as of the anchor, 0 when j is not a kept neighbour of i. */
     double pair(int i, int j) {
-        int[] k = keys[i];
-        int mask = k.length - 1;
-        int key = j + 1;
-        int slot = mix(key) & mask;
-        while (k[slot] != 0) {
-            if (k[slot] == key) {
-                return vals[i][slot];
+        long[] t = tables[i];
+        int mask = slots(t) - 1;
+        int slot = mix(j + 1) & mask;
+        long k;
+        while ((k = t[BASE + 2 * slot]) != 0) {
+            if (k == j + 1) {
+                return Double.longBitsToDouble(t[BASE + 2 * slot + 1]);
             }
             slot = (slot + 1) & mask;
         }
@@ -270,7 +286,7 @@ final class ItemCooccurrence {
         }
     }
 
-    private static int mix(int key) {
+    static int mix(int key) {
         int h = key * 0x9E3779B9;
         return h ^ (h >>> 16);
     }

@@ -39,10 +39,11 @@ public interface LiveModel<V> extends AutoCloseable {
     void observe(UserView user, int typeId, long time);
 
     /**
-     * The same call, with the accepted event itself, for a model that reads its attributes (the recommender reads
-     * the item). The engine calls this one; the default ignores the event. Called under the user's lock.
+     * The same call, with the accepted event's attributes (immutable; the recommender reads the item), so that
+     * {@code live} needs no class of the engine. The engine calls this one; the default ignores the attributes.
+     * Called under the user's lock.
      */
-    default void observe(UserView user, dev.profilekit.core.engine.Event event, int typeId, long time) {
+    default void observe(UserView user, int typeId, long time, java.util.Map<String, Object> attrs) {
         observe(user, typeId, time);
     }
 

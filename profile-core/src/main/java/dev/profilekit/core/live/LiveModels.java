@@ -103,10 +103,10 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
     }
 
     @Override
-    public void observe(UserView s, dev.profilekit.core.engine.Event event, int typeId, long t) {
+    public void observe(UserView s, int typeId, long t, java.util.Map<String, Object> attrs) {
         observe(s, typeId, t);
         if (recommender != null) {
-            recommender.observe(s, event, typeId, t);
+            recommender.observe(s, typeId, t, attrs);
         }
     }
 

@@ -1,13 +1,11 @@
 package dev.profilekit.core.live;
 
-import dev.profilekit.core.engine.Event;
 import dev.profilekit.models.recommend.ImplicitAls;
 import dev.profilekit.models.recommend.ImplicitAlsModel;
 import dev.profilekit.models.recommend.ImplicitAlsOptions;
 import dev.profilekit.models.recommend.Interactions;
 import dev.profilekit.models.recommend.ScoredItem;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -155,8 +153,9 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
     private final Object lock = new Object();
     final ItemCooccurrence items;
     private long maxTime = Long.MIN_VALUE;
-    // scratch of a list, guarded by lock
-    private double[] acc = new double[16];
+    // scratch of a list, guarded by lock: an accumulator of at most M (N + 1) candidates at load <= 1/2
+    private final int[] accKeys;
+    private final double[] accVals;
     private final int[] touched;
     private int[] heapIds = new int[16];
     private double[] heapScores = new double[16];
@@ -214,7 +213,10 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
         this.targetTypeId = typeIds.get(config.target());
         this.items = new ItemCooccurrence(config.halfLife().toMillis(), config.maxNeighbours(),
                 Math.max(64, 4 * config.k()));
-        this.touched = new int[maxRecent * (config.maxNeighbours() + 1)];
+        int candidates = maxRecent * (config.maxNeighbours() + 1);
+        this.touched = new int[candidates];
+        this.accKeys = new int[Integer.highestOneBit(2 * candidates - 1) << 1];
+        this.accVals = new double[accKeys.length];
         this.evalIds = new int[config.k()];
         this.evalScores = new double[config.k()];
         this.fallback = config.fallback().orElse(null);
@@ -232,13 +234,13 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
         return new UserState(Long.MIN_VALUE, 0, null, null, null, null, 0, false);
     }
 
-    /** Needs the event's item: the engine calls {@link #observe(UserView, Event, int, long)}. */
+    /** Needs the event's item: the engine calls {@link #observe(UserView, int, long, Map)}. */
     @Override
     public void observe(UserView user, int typeId, long time) {
     }
 
     @Override
-    public void observe(UserView s, Event event, int typeId, long t) {
+    public void observe(UserView s, int typeId, long t, Map<String, Object> attrs) {
         if (typeId <= 0 || typeId >= weightOf.length) {
             return;
         }
@@ -248,7 +250,7 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
         if (w == 0 && !excluded) {
             return;
         }
-        if (!(event.attr(itemField) instanceof String item)) {
+        if (!(attrs.get(itemField) instanceof String item)) {
             return;
         }
         UserState u = stateOf.apply(s);
@@ -364,9 +366,6 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
     private int topK(UserState u, String user, int k, int[] outIds, double[] outScores) {
         int n = 0;
         if (u.size > 0) {
-            if (acc.length < items.count) {
-                acc = new double[Math.max(items.count, 2 * acc.length)];
-            }
             if (heapIds.length < k) {
                 heapIds = new int[k];
                 heapScores = new double[k];
@@ -377,39 +376,33 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
             }
             int nt = 0;
             if (total > 0) {
+                // accumulates Σ_i r_i C_ij / sqrt(N_i) per candidate j (self: r_i sqrt(N_i)); 1/sqrt(N_j) comes once
                 for (int x = 0; x < u.size; x++) {
                     double r = u.weights[x] / total;
-                    if (r <= 0) {
+                    int i = u.items[x];
+                    double sqrtNi = Math.sqrt(items.norm[i]);
+                    if (!(r > 0) || !(sqrtNi > 0)) {
                         continue;
                     }
-                    int i = u.items[x];
-                    if (acc[i] == 0) {
-                        touched[nt++] = i;
-                    }
-                    acc[i] += r;
-                    double ni = items.norm[i];
-                    int[] keys = items.keys[i];
-                    double[] vals = items.vals[i];
-                    for (int slot = 0; slot < keys.length; slot++) {
-                        if (keys[slot] != 0) {
-                            int j = keys[slot] - 1;
-                            double add = r * vals[slot] / Math.sqrt(ni * items.norm[j]);
-                            if (add > 0) {
-                                if (acc[j] == 0) {
-                                    touched[nt++] = j;
-                                }
-                                acc[j] += add;
-                            }
+                    nt = accumulate(i, r * sqrtNi, nt);
+                    double f = r / sqrtNi;
+                    long[] t = items.tables[i];
+                    for (int e = ItemCooccurrence.BASE; e < t.length; e += 2) {
+                        long key = t[e];
+                        if (key != 0) {
+                            nt = accumulate((int) key - 1, f * Double.longBitsToDouble(t[e + 1]), nt);
                         }
                     }
                 }
             }
             // min-heap of the best k, root = worst kept
             for (int q = 0; q < nt; q++) {
-                int j = touched[q];
-                double s = acc[j];
-                acc[j] = 0;
-                if ((u.flags(j) & EXCLUDED) != 0) {
+                int slot = touched[q];
+                int j = accKeys[slot] - 1;
+                double s = accVals[slot] / Math.sqrt(items.norm[j]);
+                accKeys[slot] = 0;
+                accVals[slot] = 0;
+                if (!(s > 0) || (u.flags(j) & EXCLUDED) != 0) {
                     continue;
                 }
                 if (n < k) {
@@ -434,6 +427,24 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
             n = fill(u, user, k, n, outIds, outScores);
         }
         return n;
+    }
+
+    /** Adds v to candidate j in the list's small open-addressing accumulator; returns the new touched count. */
+    private int accumulate(int j, double v, int nt) {
+        int mask = accKeys.length - 1;
+        int slot = mix(j + 1) & mask;
+        int key;
+        while ((key = accKeys[slot]) != 0) {
+            if (key == j + 1) {
+                accVals[slot] += v;
+                return nt;
+            }
+            slot = (slot + 1) & mask;
+        }
+        accKeys[slot] = j + 1;
+        accVals[slot] = v;
+        touched[nt] = slot;
+        return nt + 1;
     }
 
     private static boolean better(double s, int id, double s2, int id2) {
@@ -557,7 +568,7 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
     int neighbours(String item) {
         synchronized (lock) {
             int i = items.id(item);
-            return i < 0 ? 0 : items.size[i];
+            return i < 0 ? 0 : items.size(i);
         }
     }
 
@@ -775,6 +786,8 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
 
     @Override
     public String toString() {
-        return "LiveRecommender[" + config + ", items=" + items.count + ", heap=" + Arrays.toString(new int[0]) + "]";
+        synchronized (lock) {
+            return "LiveRecommender[" + config + ", items=" + items.count + "]";
+        }
     }
 }
