@@ -49,10 +49,10 @@ public class RecommendBenchmark {
     static final int GROUP = 100;
     private static final String[] TYPES = {"view", "view", "view", "view", "cart", "purchase"};
 
-    static ModelsConfig recommendConfig() {
+    static ModelsConfig recommendConfig(int neighbours, int recent) {
         return ModelsConfig.builder().recommend(ModelsConfig.Recommend.builder("product").k(10)
                 .weights(Map.of("view", 1.0, "cart", 3.0, "purchase", 5.0)).halfLife(Duration.ofDays(30))
-                .exclude(List.of("purchase")).maxNeighbours(50).maxRecentItems(20).build()).build();
+                .exclude(List.of("purchase")).maxNeighbours(neighbours).maxRecentItems(recent).build()).build();
     }
 
     /** The pre-built stream. */
@@ -131,6 +131,14 @@ public class RecommendBenchmark {
         @Param({"true", "false"})
         boolean recommend;
 
+        /** max_neighbours (N). */
+        @Param({"50"})
+        int neighbours;
+
+        /** max_recent_items (M). */
+        @Param({"20"})
+        int recent;
+
         Event[] stream;
         ProfileUpdater updater;
         int next;
@@ -142,7 +150,7 @@ public class RecommendBenchmark {
             ProfileUpdater.Builder b = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(users))
                     .dedupRetention(DedupRetention.WITHIN_LATENESS);
             if (recommend) {
-                b.models(recommendConfig());
+                b.models(recommendConfig(neighbours, recent));
             }
             updater = b.build();
             int warm = events / 4;
@@ -166,6 +174,14 @@ public class RecommendBenchmark {
         @Param({"4000000"})
         int events;
 
+        /** max_neighbours (N). */
+        @Param({"50"})
+        int neighbours;
+
+        /** max_recent_items (M). */
+        @Param({"20"})
+        int recent;
+
         @Param({"100000"})
         int users;
 
@@ -181,7 +197,7 @@ public class RecommendBenchmark {
             Event[] stream = stream(events, users, items);
             ProfileSchema schema = ProfileSchema.fromJson(OnEventModelsBenchmark.resource("/live-schema.json"));
             updater = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(users))
-                    .dedupRetention(DedupRetention.WITHIN_LATENESS).models(recommendConfig()).build();
+                    .dedupRetention(DedupRetention.WITHIN_LATENESS).models(recommendConfig(neighbours, recent)).build();
             for (Event e : stream) {
                 updater.onEvent(e);
             }
