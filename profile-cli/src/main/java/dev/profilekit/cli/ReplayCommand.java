@@ -203,17 +203,19 @@ final class ReplayCommand implements Callable<Integer> {
         int recommendK = updater.models().flatMap(m -> m.recommendStats()).map(RecommendStats::k).orElse(0);
         if (recommendK > 0) {
             writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
-        } else try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
-             JsonGenerator g = json.createGenerator(w)) {
-            g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-            if (asOf != null || latest.isPresent()) {
-                long t = asOf != null ? asOf : latest.get();
-                for (String user : updater.users()) {
-                    ProfileJson.write(updater.profile(user, t), g);
+        } else {
+            try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
+                 JsonGenerator g = json.createGenerator(w)) {
+                g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+                if (asOf != null || latest.isPresent()) {
+                    long t = asOf != null ? asOf : latest.get();
+                    for (String user : updater.users()) {
+                        ProfileJson.write(updater.profile(user, t), g);
+                    }
                 }
+                g.flush();
+                w.newLine();
             }
-            g.flush();
-            w.newLine();
         }
         ProfileUpdater.Counts c = updater.counts();
         StringBuilder summary = new StringBuilder();
