@@ -35,7 +35,8 @@ final class ItemCooccurrence {
 
     final double invHalfLife;
     final int maxNeighbours;
-    private final int tableCap;
+    /** Entry capacity at which a table stops growing: the power of two at or above maxNeighbours. */
+    private final int maxCap;
     long anchor = Long.MIN_VALUE;
     private final Map<String, Integer> ids = new HashMap<>();
     String[] names = new String[16];
@@ -45,9 +46,10 @@ final class ItemCooccurrence {
     /** Σ δ as of the anchor: the item's decayed weighted popularity. */
     double[] pop = new double[16];
     /**
-     * Per item, one array so that a lookup touches few cache lines: {@code [SIZE]} the number of neighbours,
-     * {@code [WEAKEST]} the slot of the weakest one (-1: unknown), then per slot s {@code [BASE + 2s]} the
-     * neighbour id + 1 (0: empty) and {@code [BASE + 2s + 1]} the raw bits of C_ij as of the anchor.
+     * Per item, one array: {@code [SIZE]} the number of neighbours, {@code [WEAKEST]} the entry index of the
+     * weakest one (-1: unknown), then an open-addressing index of {@code 2 cap} int slots packed two per long
+     * (entry index + 1, 0: empty; load ≤ 1/2), then {@code cap} entries packed at the front (neighbour id + 1 and
+     * the raw bits of C_ij as of the anchor), so that a list scans only the kept entries.
      */
     long[][] tables = new long[16][];
     static final int SIZE = 0;
@@ -61,7 +63,7 @@ final class ItemCooccurrence {
     ItemCooccurrence(double halfLifeMs, int maxNeighbours, int popularSize) {
         this.invHalfLife = 1.0 / halfLifeMs;
         this.maxNeighbours = maxNeighbours;
-        this.tableCap = Integer.highestOneBit(Math.max(2, 2 * maxNeighbours - 1)) << 1;
+        this.maxCap = maxNeighbours == 1 ? 1 : Integer.highestOneBit(maxNeighbours - 1) << 1;
         this.top = new int[popularSize];
     }
 
@@ -87,20 +89,51 @@ final class ItemCooccurrence {
         }
         int i = count++;
         names[i] = item;
-        tables[i] = newTable(Math.min(8, tableCap));
+        tables[i] = newTable(Math.min(4, maxCap));
         ids.put(item, i);
         return i;
     }
 
-    private static long[] newTable(int slots) {
-        long[] t = new long[BASE + 2 * slots];
+    /** A table with room for {@code cap} entries (a power of two). */
+    private static long[] newTable(int cap) {
+        long[] t = new long[BASE + 3 * cap];
         t[WEAKEST] = -1;
         return t;
     }
 
-    /** Number of slots of a table (a power of two). */
-    static int slots(long[] t) {
-        return (t.length - BASE) >>> 1;
+    /** Entry capacity of a table. */
+    static int cap(long[] t) {
+        return (t.length - BASE) / 3;
+    }
+
+    /** Index of the first entry's key: entry e has its key at {@code entries(t) + 2e}, its value after it. */
+    static int entries(long[] t) {
+        return BASE + cap(t);
+    }
+
+    private static int slot(long[] t, int s) {
+        return (int) (t[BASE + (s >> 1)] >>> ((s & 1) << 5));
+    }
+
+    private static void setSlot(long[] t, int s, int v) {
+        int at = BASE + (s >> 1);
+        int shift = (s & 1) << 5;
+        t[at] = (t[at] & ~(0xFFFFFFFFL << shift)) | ((v & 0xFFFFFFFFL) << shift);
+    }
+
+    /** The index slot holding {@code key}, or {@code -(free slot) - 1}. */
+    private static int find(long[] t, long key) {
+        int mask = 2 * cap(t) - 1;
+        int e0 = entries(t);
+        int s = mix((int) key) & mask;
+        int v;
+        while ((v = slot(t, s)) != 0) {
+            if (t[e0 + 2 * (v - 1)] == key) {
+                return s;
+            }
+            s = (s + 1) & mask;
+        }
+        return -s - 1;
     }
 
     /** Number of kept neighbours of item i. */
@@ -122,8 +155,8 @@ final class ItemCooccurrence {
                 pop[i] *= f;
                 norm[i] *= f2;
                 long[] tb = tables[i];
-                for (int s = BASE + 1; s < tb.length; s += 2) {
-                    tb[s] = Double.doubleToRawLongBits(Double.longBitsToDouble(tb[s]) * f2);
+                for (int e = entries(tb) + 1, end = e + 2 * (int) tb[SIZE]; e < end; e += 2) {
+                    tb[e] = Double.doubleToRawLongBits(Double.longBitsToDouble(tb[e]) * f2);
                 }
             }
             anchor = t;
@@ -139,102 +172,97 @@ final class ItemCooccurrence {
     /** Adds {@code inc} (> 0) to C_ij, inserting or pruning as the bound requires. */
     void addPair(int i, int j, double inc) {
         long[] t = tables[i];
-        int mask = slots(t) - 1;
         long key = j + 1;
-        int slot = mix(j + 1) & mask;
-        long k;
-        while ((k = t[BASE + 2 * slot]) != 0) {
-            if (k == key) {
-                int at = BASE + 2 * slot + 1;
-                t[at] = Double.doubleToRawLongBits(Double.longBitsToDouble(t[at]) + inc);
-                if (t[WEAKEST] == slot) {
-                    t[WEAKEST] = -1;
-                }
-                return;
-            }
-            slot = (slot + 1) & mask;
-        }
-        int size = (int) t[SIZE];
-        if (size < maxNeighbours) {
-            if (2 * (size + 1) > slots(t) && slots(t) < tableCap) {
-                t = grow(i);
-                insert(t, key, inc);
-            } else {
-                t[BASE + 2 * slot] = key;
-                t[BASE + 2 * slot + 1] = Double.doubleToRawLongBits(inc);
-                t[SIZE] = size + 1;
+        int s = find(t, key);
+        if (s >= 0) {
+            int e = slot(t, s) - 1;
+            int at = entries(t) + 2 * e + 1;
+            t[at] = Double.doubleToRawLongBits(Double.longBitsToDouble(t[at]) + inc);
+            if (t[WEAKEST] == e) {
                 t[WEAKEST] = -1;
             }
             return;
         }
+        int size = (int) t[SIZE];
+        if (size < maxNeighbours) {
+            if (size == cap(t)) {
+                t = grow(i);
+            }
+            append(t, key, inc);
+            return;
+        }
         int w = weakest(t);
-        if (Double.longBitsToDouble(t[BASE + 2 * w + 1]) < inc) {
+        if (Double.longBitsToDouble(t[entries(t) + 2 * w + 1]) < inc) {
             remove(t, w);
-            insert(t, key, inc);
+            append(t, key, inc);
         }
     }
 
-    /** The slot of the weakest entry of a non-empty table, cached until it changes. */
+    /** The entry index of the weakest entry of a non-empty table, cached until it changes. */
     private static int weakest(long[] t) {
         int w = (int) t[WEAKEST];
         if (w >= 0) {
             return w;
         }
         double min = Double.POSITIVE_INFINITY;
-        for (int s = 0, n = slots(t); s < n; s++) {
-            if (t[BASE + 2 * s] != 0) {
-                double v = Double.longBitsToDouble(t[BASE + 2 * s + 1]);
-                if (v < min) {
-                    min = v;
-                    w = s;
-                }
+        int e0 = entries(t);
+        for (int e = 0, n = (int) t[SIZE]; e < n; e++) {
+            double v = Double.longBitsToDouble(t[e0 + 2 * e + 1]);
+            if (v < min) {
+                min = v;
+                w = e;
             }
         }
         t[WEAKEST] = w;
         return w;
     }
 
-    private static void insert(long[] t, long key, double value) {
-        int mask = slots(t) - 1;
-        int slot = mix((int) key) & mask;
-        while (t[BASE + 2 * slot] != 0) {
-            slot = (slot + 1) & mask;
-        }
-        t[BASE + 2 * slot] = key;
-        t[BASE + 2 * slot + 1] = Double.doubleToRawLongBits(value);
-        t[SIZE]++;
+    /** Adds an absent key as the last entry; the table has room. */
+    private static void append(long[] t, long key, double value) {
+        int e = (int) t[SIZE];
+        int e0 = entries(t);
+        t[e0 + 2 * e] = key;
+        t[e0 + 2 * e + 1] = Double.doubleToRawLongBits(value);
+        setSlot(t, -find(t, key) - 1, e + 1);
+        t[SIZE] = e + 1;
         t[WEAKEST] = -1;
     }
 
-    /** Linear-probing deletion with backward shift (no tombstones). */
-    private static void remove(long[] t, int slot) {
-        int mask = slots(t) - 1;
-        int hole = slot;
-        int s = (slot + 1) & mask;
-        long k;
-        while ((k = t[BASE + 2 * s]) != 0) {
-            int home = mix((int) k) & mask;
-            // move slot s into the hole unless its home is cyclically in (hole, s]
+    /** Removes entry e: backward-shift deletion of its index slot, then the last entry moves into its place. */
+    private static void remove(long[] t, int e) {
+        int e0 = entries(t);
+        int mask = 2 * cap(t) - 1;
+        int hole = find(t, t[e0 + 2 * e]);
+        int s = (hole + 1) & mask;
+        int v;
+        while ((v = slot(t, s)) != 0) {
+            int home = mix((int) t[e0 + 2 * (v - 1)]) & mask;
             if (((s - home) & mask) >= ((s - hole) & mask)) {
-                t[BASE + 2 * hole] = k;
-                t[BASE + 2 * hole + 1] = t[BASE + 2 * s + 1];
+                setSlot(t, hole, v);
                 hole = s;
             }
             s = (s + 1) & mask;
         }
-        t[BASE + 2 * hole] = 0;
-        t[BASE + 2 * hole + 1] = 0;
-        t[SIZE]--;
+        setSlot(t, hole, 0);
+        int last = (int) t[SIZE] - 1;
+        if (e != last) {
+            long key = t[e0 + 2 * last];
+            t[e0 + 2 * e] = key;
+            t[e0 + 2 * e + 1] = t[e0 + 2 * last + 1];
+            setSlot(t, find(t, key), e + 1);
+        }
+        t[e0 + 2 * last] = 0;
+        t[e0 + 2 * last + 1] = 0;
+        t[SIZE] = last;
         t[WEAKEST] = -1;
     }
 
     private long[] grow(int i) {
         long[] old = tables[i];
-        long[] t = newTable(2 * slots(old));
-        for (int s = 0, n = slots(old); s < n; s++) {
-            if (old[BASE + 2 * s] != 0) {
-                insert(t, old[BASE + 2 * s], Double.longBitsToDouble(old[BASE + 2 * s + 1]));
-            }
+        long[] t = newTable(2 * cap(old));
+        int e0 = entries(old);
+        for (int e = 0, n = (int) old[SIZE]; e < n; e++) {
+            append(t, old[e0 + 2 * e], Double.longBitsToDouble(old[e0 + 2 * e + 1]));
         }
         tables[i] = t;
         return t;
@@ -243,16 +271,8 @@ final class ItemCooccurrence {
     /** C_ij as of the anchor, 0 when j is not a kept neighbour of i. */
     double pair(int i, int j) {
         long[] t = tables[i];
-        int mask = slots(t) - 1;
-        int slot = mix(j + 1) & mask;
-        long k;
-        while ((k = t[BASE + 2 * slot]) != 0) {
-            if (k == j + 1) {
-                return Double.longBitsToDouble(t[BASE + 2 * slot + 1]);
-            }
-            slot = (slot + 1) & mask;
-        }
-        return 0;
+        int s = find(t, j + 1);
+        return s < 0 ? 0 : Double.longBitsToDouble(t[entries(t) + 2 * (slot(t, s) - 1) + 1]);
     }
 
     /** The cosine similarity of items i and j (0 when they are not neighbours). */

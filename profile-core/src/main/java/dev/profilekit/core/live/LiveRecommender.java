@@ -387,11 +387,9 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
                     nt = accumulate(i, r * sqrtNi, nt);
                     double f = r / sqrtNi;
                     long[] t = items.tables[i];
-                    for (int e = ItemCooccurrence.BASE; e < t.length; e += 2) {
-                        long key = t[e];
-                        if (key != 0) {
-                            nt = accumulate((int) key - 1, f * Double.longBitsToDouble(t[e + 1]), nt);
-                        }
+                    for (int e = ItemCooccurrence.entries(t), end = e + 2 * (int) t[ItemCooccurrence.SIZE]; e < end;
+                         e += 2) {
+                        nt = accumulate((int) t[e] - 1, f * Double.longBitsToDouble(t[e + 1]), nt);
                     }
                 }
             }

@@ -157,6 +157,38 @@ class LiveRecommenderTest {
         }
     }
 
+    /**
+     * With both bounds binding, every item keeps at most N neighbours, its index finds every kept entry, and the
+     * kept co-occurrences never exceed the unbounded ones (pruning and eviction only drop increments).
+     */
+    @Property(tries = 80)
+    void boundedTablesStayConsistent(@ForAll("streams") List<Event> events) {
+        ModelsConfig.Recommend config = config(2, 3);
+        ProfileUpdater u = updater(config, Long.MAX_VALUE);
+        events.forEach(u::onEvent);
+        RecommendReference ref = new RecommendReference(events, LATENESS, Long.MAX_VALUE, config);
+        ItemCooccurrence items = recommender(u).items;
+        double scale = Math.pow(2, 2 * (ref.end - items.anchor) / (double) config.halfLife().toMillis());
+        for (int i = 0; i < items.count; i++) {
+            long[] t = items.tables[i];
+            int size = (int) t[ItemCooccurrence.SIZE];
+            assertThat(size).isBetween(0, 2);
+            int e0 = ItemCooccurrence.entries(t);
+            int indexed = 0;
+            for (int sl = 0; sl < 2 * ItemCooccurrence.cap(t); sl++) {
+                indexed += (int) (t[ItemCooccurrence.BASE + (sl >> 1)] >>> ((sl & 1) << 5)) != 0 ? 1 : 0;
+            }
+            assertThat(indexed).as("index slots of item %d", i).isEqualTo(size);
+            for (int e = 0; e < size; e++) {
+                int j = (int) t[e0 + 2 * e] - 1;
+                double c = Double.longBitsToDouble(t[e0 + 2 * e + 1]);
+                assertThat(items.pair(i, j)).isEqualTo(c);
+                double want = ref.cooccurrence(items.names[i], items.names[j]) * scale;
+                assertThat(c).isPositive().isLessThanOrEqualTo(want * (1 + REL));
+            }
+        }
+    }
+
     @Provide
     Arbitrary<Long> cut() {
         return Arbitraries.longs().between(0, 40 * H);

@@ -21,6 +21,8 @@ final class RecommendReference {
     final Map<String, Map<String, Double>> affinity = new LinkedHashMap<>(); // user -> item -> r(T)
     final Map<String, Set<String>> excluded = new HashMap<>();
     final Set<String> items = new TreeSet<>();
+    /** The time the affinities are as of: the latest accepted event counted. */
+    final long end;
 
     /**
      * @param events      in arrival order
@@ -43,7 +45,7 @@ final class RecommendReference {
                 accepted.add(e);
             }
         }
-        long end = accepted.stream().mapToLong(Event::timestamp).max().orElse(0);
+        end = accepted.stream().mapToLong(Event::timestamp).max().orElse(0);
         double h = config.halfLife().toMillis();
         for (Event e : accepted) {
             Object item = e.attr(config.itemField());
