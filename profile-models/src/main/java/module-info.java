@@ -17,6 +17,7 @@ module dev.profilekit.models {
     exports dev.profilekit.models.cluster;
     exports dev.profilekit.models.drift;
     exports dev.profilekit.models.metrics;
+    exports dev.profilekit.models.recommend;
     exports dev.profilekit.models.regression;
     exports dev.profilekit.models.sequence;
     exports dev.profilekit.models.timeseries;

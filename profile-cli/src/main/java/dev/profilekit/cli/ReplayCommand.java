@@ -11,6 +11,8 @@ import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.live.ModelStatus;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.Prequential;
+import dev.profilekit.core.live.RecommendStats;
+import dev.profilekit.core.live.Recommendation;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.engine.ProfileUpdater;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Option;
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replays a JSON Lines event log through the profile engine and writes one profile per user, "
                 + "sorted by user, as the profile specification defines them.",
-                "The last line on stdout is a JSON summary {\"accepted\":N,\"duplicate\":N,\"late\":N,\"rejected\":N}; "
+                "The last line on stdout is a JSON summary {\"accepted\":N,\"duplicate\":N,\"late\":N,\"rejected\":N} "
+                + "(with a recommend section also \"recommend\":{\"recall_at_k\":R,\"ndcg_at_k\":N,\"users\":U}); "
                         + "progress (events/s) goes to stderr at most once a second.",
                 "Exit codes: 0 done, 1 failure while running, 2 bad flag, missing file or unreadable schema.",
                 "Example:",
@@ -71,8 +74,8 @@ final class ReplayCommand implements Callable<Integer> {
     Path rejectsFile;
 
     @Option(names = "--models", paramLabel = "M.json",
-            description = "live models to keep while replaying: sections propensity, segments, forecast (see the README). "
-                    + "Each profile then has \"scores\", \"segment\" and \"forecast\", and the summary the prequential "
+            description = "live models to keep while replaying: sections propensity, segments, forecast, recommend (see the README). "
+                    + "Each profile then has \"scores\", \"segment\", \"forecast\" and \"recommendations\", and the summary the prequential "
                     + "metrics, model_version and drift_alarms. Durations are ISO-8601 strings; the segments' "
                     + "half-life is half_life_samples (a count). Example: --models examples/live/models.json")
     Path modelsFile;
@@ -316,17 +319,22 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new IllegalStateException("interrupted while finishing the models", e);
             }
         }
-        try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
-             JsonGenerator g = json.createGenerator(w)) {
-            g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-            if (asOf != null || latest.isPresent()) {
-                long t = asOf != null ? asOf : latest.get();
-                for (String user : updater.users()) {
-                    ProfileJson.write(updater.profileByKey(user, t), g);
+        int recommendK = updater.models().flatMap(m -> m.recommendStats()).map(RecommendStats::k).orElse(0);
+        if (recommendK > 0) {
+            writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
+        } else {
+            try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
+                 JsonGenerator g = json.createGenerator(w)) {
+                g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+                if (asOf != null || latest.isPresent()) {
+                    long t = asOf != null ? asOf : latest.get();
+                    for (String user : updater.users()) {
+                        ProfileJson.write(updater.profileByKey(user, t), g);
+                    }
                 }
+                g.flush();
+                w.newLine();
             }
-            g.flush();
-            w.newLine();
         }
         ProfileUpdater.Counts c = updater.counts();
         StringBuilder summary = new StringBuilder();
@@ -346,8 +354,50 @@ final class ReplayCommand implements Callable<Integer> {
             summary.append(",\"model_version\":").append(st.modelVersion()).append(",\"drift_alarms\":")
                     .append(st.driftAlarms());
         }
+        Optional<RecommendStats> rec = updater.models().flatMap(m -> m.recommendStats());
+        if (rec.isPresent()) {
+            RecommendStats rs = rec.get();
+            summary.append(",\"recommend\":{\"recall_at_k\":").append(number(rs.recallAtK()))
+                    .append(",\"ndcg_at_k\":").append(number(rs.ndcgAtK())).append(",\"users\":").append(rs.users())
+                    .append('}');
+        }
         out.println(summary.append('}'));
         return 0;
+    }
+
+    /**
+     * The profiles as {@link ProfileJson} writes them, each with {@code "recommendations": [["p12", 0.83], ...]}
+     * (the recommend section's k items as of the same time) before its closing brace; lines as without models.
+     */
+    private void writeWithRecommendations(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
+            if (t != null) {
+                boolean first = true;
+                for (String user : updater.users()) {
+                    String profile = ProfileJson.toJson(updater.profileByKey(user, t));
+                    java.io.StringWriter list = new java.io.StringWriter();
+                    try (JsonGenerator g = json.createGenerator(list)) {
+                        g.writeStartArray();
+                        for (Recommendation r : updater.recommendByKey(user, k, t)) {
+                            g.writeStartArray();
+                            g.writeString(r.item());
+                            g.writeNumber(r.score());
+                            g.writeEndArray();
+                        }
+                        g.writeEndArray();
+                    }
+                    if (!first) {
+                        w.write('\n');
+                    }
+                    first = false;
+                    w.write(profile, 0, profile.length() - 1);
+                    w.write(",\"recommendations\":");
+                    w.write(list.toString());
+                    w.write('}');
+                }
+            }
+            w.newLine();
+        }
     }
 
     private static java.time.Instant parseInstant(String text) {

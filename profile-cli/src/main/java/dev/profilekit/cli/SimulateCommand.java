@@ -69,6 +69,12 @@ final class SimulateCommand implements Callable<Integer> {
                     + "Example: --start 2026-03-01T00:00:00Z")
     String start;
 
+    @Option(names = "--collaborative",
+            description = "choose products by latent tastes with popularity skew (users who share a taste share "
+                    + "products), the structure recommenders learn; half of the purchases then come without a "
+                    + "preceding session. Default off: the original stream. Example: --collaborative")
+    boolean collaborative;
+
     @Option(names = "--jitter-ms", paramLabel = "MS", defaultValue = "0",
             description = "out-of-order jitter: each ts is moved back by up to MS ms, 0..3600000 (default 0, in order). "
                     + "Replay accepts all of it if the schema's allowed_lateness is at least MS. Example: --jitter-ms 60000")
@@ -127,7 +133,7 @@ final class SimulateCommand implements Callable<Integer> {
         require(jitterMs >= 0 && jitterMs <= SimulationOptions.MAX_JITTER_MS,
                 "--jitter-ms must be in [0, " + SimulationOptions.MAX_JITTER_MS + "], was " + jitterMs);
         try {
-            return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs);
+            return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs, collaborative);
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }

@@ -67,6 +67,52 @@ class ReplayModelsTest {
     }
 
     @Test
+    void replayWithARecommendSectionAddsListsAndTheirEvaluation() throws IOException {
+        Path events = tmp.resolve("events.jsonl");
+        ReplayCommandTest.Run sim = ReplayCommandTest.run("simulate", "--users", "200", "--days", "10", "--seed", "5",
+                "--out", events.toString());
+        assertThat(sim.exit()).as(sim.err()).isZero();
+        Path models = tmp.resolve("models.json");
+        Files.writeString(models, "{\"recommend\": {\"item_field\": \"product\", \"k\": 5, \"weights\": "
+                + "{\"view\": 1, \"cart\": 3, \"purchase\": 5}, \"half_life\": \"P30D\", \"exclude\": [\"purchase\"]}}");
+        Path out = tmp.resolve("profiles.jsonl");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("replay", "--schema", write("schema.json", "/live-schema.json")
+                .toString(), "--events", events.toString(), "--out", out.toString(), "--models", models.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode rec = SpecAssertions.MAPPER.readTree(r.lastLine()).get("recommend");
+        assertThat(rec.get("users").asLong()).isPositive();
+        assertThat(rec.get("recall_at_k").asDouble()).isBetween(0.0, 1.0);
+        assertThat(rec.get("ndcg_at_k").asDouble()).isBetween(0.0, rec.get("recall_at_k").asDouble());
+
+        java.util.Map<String, java.util.Set<String>> bought = new java.util.HashMap<>();
+        for (String l : Files.readAllLines(events)) {
+            if (l.isBlank()) {
+                continue;
+            }
+            JsonNode e = SpecAssertions.MAPPER.readTree(l);
+            if (e.get("type").asText().equals("purchase")) {
+                bought.computeIfAbsent(e.get("user").asText(), x -> new java.util.HashSet<>())
+                        .add(e.get("attrs").get("product").asText());
+            }
+        }
+        List<String> lines = Files.readAllLines(out).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).isNotEmpty();
+        for (String l : lines) {
+            JsonNode profile = SpecAssertions.MAPPER.readTree(l);
+            assertThat(profile.get("features").has("views")).isTrue();
+            JsonNode list = profile.get("recommendations");
+            assertThat(list.size()).isBetween(1, 5);
+            double prev = Double.POSITIVE_INFINITY;
+            for (JsonNode pair : list) {
+                assertThat(pair.get(1).asDouble()).isLessThanOrEqualTo(prev);
+                prev = pair.get(1).asDouble();
+                assertThat(bought.getOrDefault(profile.get("user").asText(), java.util.Set.of()))
+                        .doesNotContain(pair.get(0).asText());
+            }
+        }
+    }
+
+    @Test
     void badModelsFilesNameTheKeyAndExitWith2() throws IOException {
         Path events = tmp.resolve("e.jsonl");
         Files.writeString(events, "{\"id\":\"a\",\"user\":\"u\",\"type\":\"view\",\"ts\":1}\n");

@@ -56,6 +56,9 @@ import java.util.SplittableRandom;
  * <li><b>Ids and order.</b> Events are emitted in order of true time (ties in generation order) with ids
  *     {@code e0, e1, ...} in emission order; timestamps are integer epoch ms. With {@code jitterMs > 0} the
  *     reported ts is the true time minus a uniform offset in [0, jitterMs] (at least startMs).</li>
+ * <li><b>Collaborative catalogue</b> (only with {@link SimulationOptions#collaborative()}): products are chosen
+ *     by latent tastes with popularity skew instead of by category and segment block, and half of the purchases
+ *     come without a preceding session; see {@link TasteCatalog}. Categories of events are the products'.</li>
  * </ul>
  * The truth ({@link UserTruth}) reports λ_u and 1 - exp(-λ_u) in force at the end of the stream.
  */

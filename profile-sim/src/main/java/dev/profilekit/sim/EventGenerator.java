@@ -78,6 +78,8 @@ final class EventGenerator implements Iterator<Event> {
     private final EcommerceSimulator.Population pop;
     private final SplittableRandom rnd;
     private final SplittableRandom jitter;
+    /** The collaborative catalogue, or null for the original product choice. */
+    private final TasteCatalog tastes;
     private final long start;
     private final long end;
     private List<Pending> pending = new ArrayList<>();
@@ -93,6 +95,8 @@ final class EventGenerator implements Iterator<Event> {
         master.split(); // the users' stream, drawn by EcommerceSimulator.run
         this.rnd = master.split();
         this.jitter = master.split();
+        this.tastes = options.collaborative() ? new TasteCatalog(master.split(), pop.segment,
+                EcommerceSimulator.CATEGORIES.size(), PRODUCTS_PER_CATEGORY) : null;
         this.start = options.startMs();
         this.end = options.endMs();
     }
@@ -171,7 +175,7 @@ final class EventGenerator implements Iterator<Event> {
                     } else {
                         type = rnd.nextDouble() < cartShare ? T_CART : T_VIEW;
                     }
-                    int product = product(s, category(dominant));
+                    int product = tastes != null ? tastes.product(u, rnd) : product(s, category(dominant));
                     add(t, u, type, product, 0.0);
                 }
             }
@@ -179,8 +183,12 @@ final class EventGenerator implements Iterator<Event> {
             int purchases = poisson(activity * conversion);
             for (int k = 0; k < purchases; k++) {
                 long at = dayStart + timeOfDay();
-                int product = product(s, category(dominant));
+                int product = tastes != null ? tastes.product(u, rnd) : product(s, category(dominant));
                 double amount = amount(s);
+                if (tastes != null && !tastes.sessionBeforePurchase(rnd)) {
+                    add(at, u, T_PURCHASE, product, amount);
+                    continue;
+                }
                 // the session leading to the purchase, built backwards from it: a cart, then 1-3 views
                 long t = at - gap(PURCHASE_GAP_MEAN_MS, PURCHASE_GAP_MAX_MS);
                 add(t, u, T_CART, product, 0.0);

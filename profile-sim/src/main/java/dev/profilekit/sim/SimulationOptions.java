@@ -18,9 +18,11 @@ import dev.profilekit.features.Checks;
  * @param jitterMs bound of the out-of-order jitter, in [0, 3,600,000] ms: each event's reported ts is its true
  *                 time minus a uniform offset in [0, jitterMs] (clamped at startMs), while events stay in
  *                 true-time order; 0 (default) emits in non-decreasing ts order
+ * @param collaborative whether products are chosen by latent tastes with popularity skew (see
+ *                 {@link EcommerceSimulator}, "Collaborative catalogue"); false (default) keeps the original stream
  */
 public record SimulationOptions(int users, int days, long seed, int driftDay, int segments, long startMs,
-                                long jitterMs) {
+                                long jitterMs, boolean collaborative) {
 
     /** {@link #driftDay} value meaning "no drift". */
     public static final int NO_DRIFT = -1;
@@ -38,6 +40,11 @@ public record SimulationOptions(int users, int days, long seed, int driftDay, in
     public static final long MAX_JITTER_MS = 3_600_000L;
     /** Milliseconds per simulated day. */
     public static final long DAY_MS = 86_400_000L;
+
+    /** Options without the collaborative catalogue. */
+    public SimulationOptions(int users, int days, long seed, int driftDay, int segments, long startMs, long jitterMs) {
+        this(users, days, seed, driftDay, segments, startMs, jitterMs, false);
+    }
 
     /** Validates every option; a bad one fails with a message naming it and its value. */
     public SimulationOptions {
@@ -60,27 +67,32 @@ public record SimulationOptions(int users, int days, long seed, int driftDay, in
 
     /** A copy whose behaviour shifts at the start of day {@code driftDay} (or -1 for none). */
     public SimulationOptions driftDay(int driftDay) {
-        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs);
+        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs, collaborative);
     }
 
     /** A copy with another number of segments. */
     public SimulationOptions segments(int segments) {
-        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs);
+        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs, collaborative);
     }
 
     /** A copy starting at another time (epoch ms). */
     public SimulationOptions startMs(long startMs) {
-        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs);
+        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs, collaborative);
     }
 
     /** A copy with another out-of-order jitter bound (ms). */
     public SimulationOptions jitterMs(long jitterMs) {
-        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs);
+        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs, collaborative);
     }
 
     /** A copy with another seed. */
     public SimulationOptions seed(long seed) {
-        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs);
+        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs, collaborative);
+    }
+
+    /** A copy with or without the collaborative catalogue (latent tastes, popularity skew). */
+    public SimulationOptions collaborative(boolean collaborative) {
+        return new SimulationOptions(users, days, seed, driftDay, segments, startMs, jitterMs, collaborative);
     }
 
     /** Whether behaviour shifts during the stream. */

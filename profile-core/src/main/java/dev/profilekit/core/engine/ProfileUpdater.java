@@ -524,7 +524,7 @@ public final class ProfileUpdater implements AutoCloseable {
         s.addId(event.id(), event.idHash(), t, forget); // room was reserved: cannot fail
         s.accepted++;
         if (applies && live != null) {
-            live.observe(s, typeId, t);
+            live.observe(s, typeId, t, event.attrs());
         }
     }
 
@@ -1039,6 +1039,53 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** Outcome counts. */
     public record Counts(long accepted, long duplicate, long late) {
+    }
+
+    /**
+     * The {@code k} best items for {@code user} (see {@link ModelsConfig.Recommend}), as of the latest event the
+     * recommender has observed: scores non-increasing, never an item the user has an event of an excluded type
+     * for; fewer than k when fewer items are known. A user with no events gets the fallback list. Thread-safe.
+     *
+     * @throws IllegalStateException    if no recommend section is configured
+     * @throws IllegalArgumentException if {@code user} is null or k is not in [1, 10000]
+     */
+    public List<dev.profilekit.core.live.Recommendation> recommend(String user, int k) {
+        return recommend(user, k, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #recommend(String, int)} as of {@code asOfMs}: it uses no event after {@code asOfMs}, so
+     * {@code asOfMs} must be at or after every event the recommender has observed and the user's latest event.
+     *
+     * @throws IllegalArgumentException if {@code asOfMs} is earlier than one of those events
+     */
+    public List<dev.profilekit.core.live.Recommendation> recommend(String user, int k, long asOfMs) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        return recommendByKey(key(user), k, asOfMs);
+    }
+
+    /** As {@link #recommend(String, int, long)} for a key of {@link #users()} (a pseudonym when pseudonymising). */
+    public List<dev.profilekit.core.live.Recommendation> recommendByKey(String key, int k, long asOfMs) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        if (models == null) {
+            throw new IllegalStateException("no recommend section is configured");
+        }
+        String user = key;
+        ProfileState s = liveState(key);
+        if (s == null) {
+            s = factory.apply(key); // an empty history, not stored
+        }
+        synchronized (s) {
+            if (asOfMs < s.maxApplied) {
+                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
+                        + "' (" + s.maxApplied + ")");
+            }
+            return models.recommend(s, k, asOfMs);
+        }
     }
 
     /** Configures a {@link ProfileUpdater}. */

@@ -38,6 +38,15 @@ public interface LiveModel<V> extends AutoCloseable {
      */
     void observe(UserView user, int typeId, long time);
 
+    /**
+     * The same call, with the accepted event's attributes (immutable; the recommender reads the item), so that
+     * {@code live} needs no class of the engine. The engine calls this one; the default ignores the attributes.
+     * Called under the user's lock.
+     */
+    default void observe(UserView user, int typeId, long time, java.util.Map<String, Object> attrs) {
+        observe(user, typeId, time);
+    }
+
     /** After the user's lock was released: global bookkeeping such as event-time progress. */
     void afterEvent(long time);
 

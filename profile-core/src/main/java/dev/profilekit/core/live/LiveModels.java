@@ -28,8 +28,14 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
      * @param propensity the propensity model
      * @param segments   the segments
      * @param forecast   the activity forecast
+     * @param recommend  the recommender's ALS fallback
      */
-    public record Versions(PropensityModel propensity, SegmentsModel segments, ForecastModel forecast) {
+    public record Versions(PropensityModel propensity, SegmentsModel segments, ForecastModel forecast,
+                           dev.profilekit.models.recommend.ImplicitAlsModel recommend) {
+        /** Versions without a recommender fallback. */
+        public Versions(PropensityModel propensity, SegmentsModel segments, ForecastModel forecast) {
+            this(propensity, segments, forecast, null);
+        }
     }
 
     /** Per-user state: one slot per configured model. */
@@ -37,17 +43,20 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         final LivePropensity.UserState propensity;
         final LiveSegments.UserState segments;
         final LiveForecast.UserState forecast;
+        final LiveRecommender.UserState recommend;
 
-        UserStates(Object propensity, Object segments, Object forecast) {
+        UserStates(Object propensity, Object segments, Object forecast, Object recommend) {
             this.propensity = (LivePropensity.UserState) propensity;
             this.segments = (LiveSegments.UserState) segments;
             this.forecast = (LiveForecast.UserState) forecast;
+            this.recommend = (LiveRecommender.UserState) recommend;
         }
     }
 
     final LivePropensity propensity;
     final LiveSegments segments;
     final LiveForecast forecast;
+    final LiveRecommender recommender;
     private final ExecutorService ownExecutor;
 
     /**
@@ -84,6 +93,8 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
                 v -> ((UserStates) v.modelState()).segments)).orElse(null);
         this.forecast = config.forecast().map(f -> new LiveForecast(f, schema, background, users,
                 v -> ((UserStates) v.modelState()).forecast)).orElse(null);
+        this.recommender = config.recommend().map(r -> new LiveRecommender(r, schema, background,
+                v -> ((UserStates) v.modelState()).recommend)).orElse(null);
     }
 
     @Override
@@ -98,13 +109,17 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         if (forecast != null) {
             forecast.encodeUserState(u.forecast, out);
         }
+        if (recommender != null) {
+            recommender.encodeUserState(u.recommend, out);
+        }
     }
 
     @Override
     public Object decodeUserState(ByteReader in, UserView owner) {
         return new UserStates(propensity == null ? null : propensity.decodeUserState(in, owner),
                 segments == null ? null : segments.decodeUserState(in, owner),
-                forecast == null ? null : forecast.decodeUserState(in, owner));
+                forecast == null ? null : forecast.decodeUserState(in, owner),
+                recommender == null ? null : recommender.decodeUserState(in, owner));
     }
 
     @Override
@@ -118,6 +133,9 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         if (forecast != null) {
             forecast.encodeState(out);
         }
+        if (recommender != null) {
+            recommender.encodeState(out);
+        }
     }
 
     @Override
@@ -130,6 +148,9 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         }
         if (forecast != null) {
             forecast.restoreState(in, users);
+        }
+        if (recommender != null) {
+            recommender.restoreState(in, users);
         }
     }
 
@@ -145,13 +166,25 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         if (forecast != null) {
             n += forecast.forget(s);
         }
+        if (recommender != null) {
+            n += recommender.forget(s);
+        }
         return n;
     }
 
     @Override
     public Object newUserState() {
         return new UserStates(propensity == null ? null : propensity.newUserState(),
-                segments == null ? null : segments.newUserState(), forecast == null ? null : forecast.newUserState());
+                segments == null ? null : segments.newUserState(), forecast == null ? null : forecast.newUserState(),
+                recommender == null ? null : recommender.newUserState());
+    }
+
+    @Override
+    public void observe(UserView s, int typeId, long t, java.util.Map<String, Object> attrs) {
+        observe(s, typeId, t);
+        if (recommender != null) {
+            recommender.observe(s, typeId, t, attrs);
+        }
     }
 
     @Override
@@ -219,7 +252,8 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
     @Override
     public Versions snapshot() {
         return new Versions(propensity == null ? null : propensity.snapshot(),
-                segments == null ? null : segments.snapshot(), forecast == null ? null : forecast.snapshot());
+                segments == null ? null : segments.snapshot(), forecast == null ? null : forecast.snapshot(),
+                recommender == null ? null : recommender.snapshot());
     }
 
     /**
@@ -241,6 +275,12 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         }
         if (versions.forecast() != null && forecast == null) {
             throw new IllegalArgumentException("versions.forecast: no forecast is configured");
+        }
+        if (versions.recommend() != null && recommender == null) {
+            throw new IllegalArgumentException("versions.recommend: no recommend section is configured");
+        }
+        if (versions.recommend() != null) {
+            recommender.swap(versions.recommend());
         }
         if (versions.propensity() != null) {
             propensity.swap(versions.propensity());
@@ -266,6 +306,30 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
     /** The activity forecast as a {@link LiveModel} of its own, if configured. */
     public Optional<LiveModel<ForecastModel>> forecast() {
         return Optional.ofNullable(forecast);
+    }
+
+    /** The recommender as a {@link LiveModel} of its own (its versions are the ALS fallback), if configured. */
+    public Optional<LiveModel<dev.profilekit.models.recommend.ImplicitAlsModel>> recommender() {
+        return Optional.ofNullable(recommender);
+    }
+
+    /**
+     * The {@code k} best items for the user of {@code s} as of {@code asOf}; see
+     * {@link dev.profilekit.core.engine.ProfileUpdater#recommend(String, int, long)}. Caller holds the user's lock.
+     *
+     * @throws IllegalStateException    if no recommend section is configured
+     * @throws IllegalArgumentException if k is out of range or {@code asOf} is before an observed event
+     */
+    public List<Recommendation> recommend(UserView s, int k, long asOf) {
+        if (recommender == null) {
+            throw new IllegalStateException("no recommend section is configured");
+        }
+        return recommender.recommend(s, k, asOf);
+    }
+
+    /** The recommender's prequential evaluation, if a recommend section is configured. */
+    public Optional<RecommendStats> recommendStats() {
+        return recommender == null ? Optional.empty() : Optional.of(recommender.stats());
     }
 
     /** The live propensity model, if one is configured and fitted. */
@@ -299,6 +363,10 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         List<String> watched = new ArrayList<>();
         config.propensity().ifPresent(p -> watched.add(p.labelType()));
         config.forecast().ifPresent(f -> watched.add(f.type()));
+        config.recommend().ifPresent(r -> {
+            watched.addAll(r.weights().keySet());
+            watched.addAll(r.exclude());
+        });
         return watched;
     }
 
@@ -314,6 +382,9 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         if (forecast != null) {
             forecast.finish(endTime);
         }
+        if (recommender != null) {
+            recommender.finish(endTime);
+        }
     }
 
     @Override
@@ -327,6 +398,9 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         }
         if (forecast != null) {
             forecast.awaitIdle();
+        }
+        if (recommender != null) {
+            recommender.awaitIdle();
         }
     }
 
