@@ -867,7 +867,7 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
             ImplicitAlsModel m = als;
             out.nullableString(m == null ? null : m.toJson());
             out.varInt(ringCount);
-            int start = (ringNext - ringCount + ringUser.length) % ringUser.length; // oldest first
+            int start = ringUser.length == 0 ? 0 : (ringNext - ringCount + ringUser.length) % ringUser.length;
             for (int q = 0; q < ringCount; q++) {
                 int at = (start + q) % ringUser.length;
                 out.string(ringUser[at]).varInt(ringItem[at]).f64(ringWeight[at]).zigZag(ringTime[at])
@@ -903,7 +903,7 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
                 ringTarget[q] = in.bool();
             }
             ringCount = n;
-            ringNext = n % ringUser.length;
+            ringNext = ringUser.length == 0 ? 0 : n % ringUser.length;
             sinceRetrain = in.varLong();
             retrains = in.varLong();
             rejectedRetrains = in.varLong();
@@ -917,6 +917,9 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
     @Override
     public int forget(UserView user) {
         synchronized (lock) {
+            if (ringCount == 0) {
+                return 0;
+            }
             int start = (ringNext - ringCount + ringUser.length) % ringUser.length;
             int kept = 0;
             int removed = 0;

@@ -272,7 +272,7 @@ class LiveRecommenderTest {
     }
 
     private static Object state(ProfileUpdater u, String user) {
-        return u.store().get(user).modelState();
+        return dev.profilekit.core.engine.EngineAccess.view(u, user).modelState();
     }
 
     @Test
@@ -320,5 +320,40 @@ class LiveRecommenderTest {
         assertThat(st.k()).isEqualTo(50);
         // the first purchase has an empty history: popularity lists only p1 then; the others are hits
         assertThat(st.recallAtK()).isCloseTo(3 / 4.0, within(1e-12));
+    }
+
+    @Test
+    void aSnapshotTakenMidStreamRestoresToTheSameListsAsAnUninterruptedRun(@org.junit.jupiter.api.io.TempDir
+                                                                             java.nio.file.Path tmp) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            events.add(ev("e" + (r.nextInt(50) == 0 ? r.nextInt(i + 1) : i), "u" + r.nextInt(60),
+                    TYPES[r.nextInt(TYPES.length)], i * 60_000L - r.nextLong(8 * H), "p" + r.nextInt(80)));
+        }
+        ModelsConfig.Recommend config = config(6, 5);
+        ProfileUpdater whole = updater(config, Long.MAX_VALUE);
+        ProfileUpdater first = updater(config, Long.MAX_VALUE);
+        for (int i = 0; i < events.size(); i++) {
+            whole.onEvent(events.get(i));
+            if (i < 2500) {
+                first.onEvent(events.get(i));
+            }
+        }
+        java.nio.file.Path file = tmp.resolve("rec.pks");
+        first.snapshot(file, Map.of());
+        ProfileUpdater second = updater(config, Long.MAX_VALUE);
+        second.restore(file);
+        for (int i = 2500; i < events.size(); i++) {
+            second.onEvent(events.get(i));
+        }
+        assertThat(second.users()).isEqualTo(whole.users());
+        for (String user : whole.users()) {
+            assertThat(second.recommend(user, 10)).as(user).isEqualTo(whole.recommend(user, 10));
+        }
+        assertThat(recommender(second).stats()).isEqualTo(recommender(whole).stats());
+        // forgetting a user drops their kept events and lists nothing from their own history
+        assertThat(second.forget("u1")).isTrue();
+        assertThat(second.profile("u1")).isEmpty();
     }
 }
