@@ -3,7 +3,6 @@ package dev.profilekit.benchmarks;
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
-import dev.profilekit.core.engine.ProfileStores;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.Recommendation;
@@ -147,7 +146,7 @@ public class RecommendBenchmark {
         public void setUp() {
             stream = stream(events, users, items);
             ProfileSchema schema = ProfileSchema.fromJson(OnEventModelsBenchmark.resource("/live-schema.json"));
-            ProfileUpdater.Builder b = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(users))
+            ProfileUpdater.Builder b = ProfileUpdater.builder(schema).expectedUsers(users)
                     .dedupRetention(DedupRetention.WITHIN_LATENESS);
             if (recommend) {
                 b.models(recommendConfig(neighbours, recent));
@@ -196,7 +195,7 @@ public class RecommendBenchmark {
         public void setUp() {
             Event[] stream = stream(events, users, items);
             ProfileSchema schema = ProfileSchema.fromJson(OnEventModelsBenchmark.resource("/live-schema.json"));
-            updater = ProfileUpdater.builder(schema).store(ProfileStores.inMemory(users))
+            updater = ProfileUpdater.builder(schema).expectedUsers(users)
                     .dedupRetention(DedupRetention.WITHIN_LATENESS).models(recommendConfig(neighbours, recent)).build();
             for (Event e : stream) {
                 updater.onEvent(e);
