@@ -149,6 +149,15 @@ stage store bash -c 'set -o pipefail; "$@" | tee -a "'"$OUT"'/durability.log"' _
 stage snapshot bash -c 'set -o pipefail; "$@" | tee -a "'"$OUT"'/durability.log"' _ "${JMH[@]}" "dev.profilekit.benchmarks.SnapshotBenchmark\." \
   -wi 1 -i 3 -p users=$STORE_USERS -rf json -rff "$OUT/snapshot.json"
 grep -E '^\[(store|snapshot)\]' "$OUT/durability.log" | sort -u > "$OUT/notes.md" || true
+# Recommendations (issue 15: onEvent with and without the recommender, recommend(user, 10) at 100k items) and the
+# LSTM (issue 16: one training epoch and one forecast for 10k users x 28 days, H = 16); in "Other benchmarks".
+REC_SIZE=()
+LSTM_SIZE=()
+if [[ $QUICK == 1 ]]; then REC_SIZE=(-p users=2000 -p items=2000 -p events=1048576); LSTM_SIZE=(-p users=500); fi
+stage recommend "${JMH[@]}" "dev.profilekit.benchmarks.RecommendBenchmark\." "${SHORT[@]}" "${REC_SIZE[@]}" \
+  -rf json -rff "$OUT/recommend.json"
+stage lstm "${JMH[@]}" "dev.profilekit.benchmarks.LstmBenchmark\." "${FIT[@]}" "${LSTM_SIZE[@]}" \
+  -rf json -rff "$OUT/lstm.json"
 # statsmodels' ARIMA fit, measured once by hand (profile-benchmarks/statsmodels/README.md): the report shows
 # it as a separate table next to ours
 if [[ -f profile-benchmarks/statsmodels/results.json ]]; then
