@@ -596,17 +596,24 @@ public final class ProfileUpdater implements AutoCloseable {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
-        String user = key;
+        return readAsOf(key, asOfMs, s -> new Profile(key, asOfMs, compiled.read(s, asOfMs), outputs(s, asOfMs)));
+    }
+
+    /**
+     * {@code read} applied under the lock to the state of {@code key} (an empty history when it has none), after
+     * checking that {@code asOfMs} is not before its latest applied event.
+     */
+    private <T> T readAsOf(String key, long asOfMs, Function<ProfileState, T> read) {
         ProfileState s = liveState(key);
         if (s == null) {
             s = factory.apply(key); // an empty history, not stored
         }
         synchronized (s) {
             if (asOfMs < s.maxApplied) {
-                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
+                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + key
                         + "' (" + s.maxApplied + "); profiles can be evaluated only at or after it");
             }
-            return new Profile(key, asOfMs, compiled.read(s, asOfMs), outputs(s, asOfMs));
+            return read.apply(s);
         }
     }
 
@@ -1074,18 +1081,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (models == null) {
             throw new IllegalStateException("no recommend section is configured");
         }
-        String user = key;
-        ProfileState s = liveState(key);
-        if (s == null) {
-            s = factory.apply(key); // an empty history, not stored
-        }
-        synchronized (s) {
-            if (asOfMs < s.maxApplied) {
-                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
-                        + "' (" + s.maxApplied + ")");
-            }
-            return models.recommend(s, k, asOfMs);
-        }
+        return readAsOf(key, asOfMs, s -> models.recommend(s, k, asOfMs));
     }
 
     /** Configures a {@link ProfileUpdater}. */
