@@ -137,18 +137,19 @@ public final class Event {
         return new Builder(id, user, type, timestampMs);
     }
 
-    /** Starts an event at {@code timestamp}, which must have at most millisecond precision. */
+    /**
+     * Starts an event at {@code timestamp}. Event times are epoch milliseconds: an instant with a finer
+     * precision (such as {@code Instant.now()} on most JVMs) is truncated towards the past to its millisecond,
+     * so {@code 10:15:00.123456789Z} becomes {@code 10:15:00.123Z} (and an instant before 1970 truncates to the
+     * earlier millisecond too).
+     */
     public static Builder builder(String id, String user, String type, Instant timestamp) {
         if (timestamp == null) {
             throw new InvalidEventException(InvalidEventException.Reason.MISSING_FIELD, "field 'ts' is missing");
         }
-        if (timestamp.getNano() % 1_000_000 != 0) {
-            throw new InvalidEventException(InvalidEventException.Reason.BAD_TIMESTAMP,
-                    "field 'ts' must have at most millisecond precision, was " + timestamp);
-        }
         long ms;
         try {
-            ms = timestamp.toEpochMilli();
+            ms = timestamp.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toEpochMilli();
         } catch (ArithmeticException e) {
             throw new InvalidEventException(InvalidEventException.Reason.BAD_TIMESTAMP,
                     "field 'ts' is out of range, was " + timestamp);

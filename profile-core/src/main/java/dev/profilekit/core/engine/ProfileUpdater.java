@@ -79,6 +79,19 @@ public final class ProfileUpdater implements AutoCloseable {
     private final LiveModels models;
     private final EventLimits limits;
     private final java.time.Clock clock;
+    /** Rejects counted by onEvent and {@link #countRejected}, indexed by reason ordinal. */
+    private final LongAdder[] rejects = newAdders(InvalidEventException.Reason.values().length);
+    private final Object rateLock = new Object();
+    private long rateSinceNanos = System.nanoTime();
+    private long rateSinceEvents;
+
+    private static LongAdder[] newAdders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
     private final long maxSkewMs;
     /**
      * A time the clock has shown (epoch ms): events up to {@code clockSeen + maxSkewMs} pass without reading
@@ -248,6 +261,15 @@ public final class ProfileUpdater implements AutoCloseable {
         if (event == null) {
             throw new IllegalArgumentException("event must not be null");
         }
+        try {
+            return applyEvent(event);
+        } catch (InvalidEventException e) {
+            rejects[e.reason().ordinal()].increment();
+            throw e;
+        }
+    }
+
+    private Outcome applyEvent(Event event) {
         limits.check(event);
         long t = event.timestamp();
         if (t - maxSkewMs > clockSeen) {
@@ -614,6 +636,30 @@ public final class ProfileUpdater implements AutoCloseable {
                         + "' (" + s.maxApplied + "); profiles can be evaluated only at or after it");
             }
             return read.apply(s);
+        }
+    }
+
+    /**
+     * The profile of {@code user} as of "now", for hosts whose clocks disagree: evaluated at the updater's clock
+     * (see {@link Builder#clock}), or at the user's latest applied event when that is later (an event stamped by a
+     * host whose clock runs ahead). It never throws for skew; {@link Profile#asOf()} says which time was used. A
+     * user with no events gets the values of an empty history at the clock's time. Thread-safe.
+     *
+     * @throws IllegalArgumentException if {@code user} is null
+     */
+    public Profile profileNow(String user) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        String key = key(user);
+        long now = clock.millis();
+        ProfileState s = liveState(key);
+        if (s == null) {
+            s = factory.apply(key); // an empty history, not stored
+        }
+        synchronized (s) {
+            long asOf = Math.max(now, s.maxApplied);
+            return new Profile(key, asOf, compiled.read(s, asOf), outputs(s, asOf));
         }
     }
 
@@ -1046,6 +1092,72 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** Outcome counts. */
     public record Counts(long accepted, long duplicate, long late) {
+    }
+
+    /**
+     * Counts an event the host rejected before it reached {@link #onEvent} (a line that did not parse, for
+     * example), so that {@link #health()} reports every reject by reason. Events that {@code onEvent} itself
+     * rejects are counted without this call.
+     *
+     * @throws IllegalArgumentException if {@code reason} is null
+     */
+    public void countRejected(InvalidEventException.Reason reason) {
+        if (reason == null) {
+            throw new IllegalArgumentException("reason must not be null");
+        }
+        rejects[reason.ordinal()].increment();
+    }
+
+    /**
+     * What a host monitors: event counts by outcome, rejects by reason, the rate of events since the previous
+     * call, the profiles held, and the live propensity model's version and prequential AUC. Cheap (a few counter
+     * sums); thread-safe. Like {@link #counts()}, the counts may lag events being applied concurrently.
+     */
+    public Health health() {
+        Counts c = counts();
+        java.util.EnumMap<InvalidEventException.Reason, Long> byReason =
+                new java.util.EnumMap<>(InvalidEventException.Reason.class);
+        long rejected = 0;
+        for (InvalidEventException.Reason r : InvalidEventException.Reason.values()) {
+            long n = rejects[r.ordinal()].sum();
+            if (n > 0) {
+                byReason.put(r, n);
+                rejected += n;
+            }
+        }
+        long events = c.accepted() + c.duplicate() + c.late() + rejected;
+        long nowNanos = System.nanoTime();
+        double rate;
+        synchronized (rateLock) {
+            double seconds = (nowNanos - rateSinceNanos) / 1e9;
+            rate = seconds > 0 ? (events - rateSinceEvents) / seconds : 0.0;
+            rateSinceNanos = nowNanos;
+            rateSinceEvents = events;
+        }
+        long stored = store == null ? -1 : store.size();
+        ModelStatus ms = live == null ? null : live.status();
+        long version = ms == null ? -1 : ms.modelVersion();
+        double auc = ms == null || ms.prequential() == null ? Double.NaN : ms.prequential().auc();
+        return new Health(c, rejected, java.util.Collections.unmodifiableMap(byReason), rate, table.size(), stored,
+                version, auc);
+    }
+
+    /**
+     * A reading of {@link #health()}.
+     *
+     * @param counts            accepted, duplicate and late events
+     * @param rejected          events rejected, by onEvent or counted with {@link #countRejected}
+     * @param rejectsByReason   the rejected events by reason (reasons never seen are absent)
+     * @param eventsPerSecond   events (every outcome and reject) per second of wall time since the previous
+     *                          {@code health()} call, or since the updater was built for the first call
+     * @param profilesInMemory  profiles held in memory (all of them without a store, the cache with one)
+     * @param profilesStored    profiles in the backing store, or -1 without one
+     * @param modelVersion      the live propensity model's version, -1 without live models, 0 without a propensity section
+     * @param prequentialAuc    its prequential AUC, NaN without a propensity model or before both classes are seen
+     */
+    public record Health(Counts counts, long rejected, java.util.Map<InvalidEventException.Reason, Long> rejectsByReason,
+                         double eventsPerSecond, long profilesInMemory, long profilesStored, long modelVersion,
+                         double prequentialAuc) {
     }
 
     /**
