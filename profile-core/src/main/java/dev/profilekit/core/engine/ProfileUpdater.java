@@ -167,6 +167,11 @@ public final class ProfileUpdater implements AutoCloseable {
         return fingerprint;
     }
 
+    /** Profiles held in memory: every profile without a store, the cached ones with one. */
+    public long profilesInMemory() {
+        return table.size();
+    }
+
     /** Users with a profile: in the table, plus (with a store) those only in the store. */
     private int userCount() {
         if (store == null) {
@@ -1109,6 +1114,18 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /**
+     * The events rejected for {@code reason} so far, by onEvent or counted with {@link #countRejected}.
+     *
+     * @throws IllegalArgumentException if {@code reason} is null
+     */
+    public long rejectedCount(InvalidEventException.Reason reason) {
+        if (reason == null) {
+            throw new IllegalArgumentException("reason must not be null");
+        }
+        return rejects[reason.ordinal()].sum();
+    }
+
+    /**
      * What a host monitors: event counts by outcome, rejects by reason, the rate of events since the previous
      * call, the profiles held, and the live propensity model's version and prequential AUC. Cheap (a few counter
      * sums); thread-safe. Like {@link #counts()}, the counts may lag events being applied concurrently.
@@ -1138,7 +1155,7 @@ public final class ProfileUpdater implements AutoCloseable {
         ModelStatus ms = live == null ? null : live.status();
         long version = ms == null ? -1 : ms.modelVersion();
         double auc = ms == null || ms.prequential() == null ? Double.NaN : ms.prequential().auc();
-        return new Health(c, rejected, java.util.Collections.unmodifiableMap(byReason), rate, table.size(), stored,
+        return new Health(c, rejected, java.util.Collections.unmodifiableMap(byReason), rate, profilesInMemory(), stored,
                 version, auc);
     }
 
