@@ -13,15 +13,115 @@ final class CliSupport {
     static CommandLine newCommandLine(Object command) {
         CommandLine cl = new CommandLine(command);
         cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("profilekit: " + ex.getMessage());
+            CommandLine.ParameterException shown = ex;
+            java.util.List<String> unmatched = ex.getCommandLine().getUnmatchedArguments();
+            if (!(ex instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
+                // a mistyped option also leaves a required one missing: the mistyped one is the news
+                shown = new CommandLine.UnmatchedArgumentException(ex.getCommandLine(), unmatched);
+            }
+            String message = oneLine(shown);
+            if (shown instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    && !u.getCommandLine().getSubcommands().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + u.getUnmatched().get(0) + "'";
+            }
+            ex.getCommandLine().getErr().println("profilekit: " + message + suggestion(shown));
             return EXIT_USAGE;
         });
+        setVersion(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("profilekit: " + oneLine(ex));
             return ex instanceof UsageException || ex instanceof IllegalArgumentException
                     || ex instanceof java.io.UncheckedIOException ? EXIT_USAGE : 1;
         });
         return cl;
+    }
+
+    /** Every subcommand answers {@code --version} as the top-level command does. */
+    private static void setVersion(CommandLine cl) {
+        if (cl.getCommandSpec().version().length == 0) {
+            cl.getCommandSpec().versionProvider(new ProfileKitCli.Version());
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            setVersion(sub);
+        }
+    }
+
+    /**
+     * For an unknown command or option, the nearest ones picocli finds among those of the command (" (did you
+     * mean 'replay'?)"), with where to look for the rest; otherwise where to find the command's help.
+     */
+    static String suggestion(CommandLine.ParameterException ex) {
+        CommandLine cl = ex.getCommandLine();
+        String where = cl.getParent() == null ? "profilekit --help" : "profilekit help " + cl.getCommandName();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            java.util.List<String> near = nearest(cl, u.getUnmatched());
+            if (!near.isEmpty()) {
+                java.util.List<String> quoted = new java.util.ArrayList<>();
+                for (String n : near.subList(0, Math.min(3, near.size()))) {
+                    quoted.add("'" + n + "'");
+                }
+                return " (did you mean " + String.join(" or ", quoted) + "? see '" + where + "')";
+            }
+        }
+        return " (see '" + where + "')";
+    }
+
+    /**
+     * The names nearest to the first unknown word (an option when it starts with '-', else a subcommand), by
+     * edit distance (insertions, deletions, substitutions and swaps of neighbours), within a third of its length
+     * and at least 2; closest first.
+     */
+    static java.util.List<String> nearest(CommandLine cl, java.util.List<String> unmatched) {
+        if (unmatched.isEmpty()) {
+            return java.util.List.of();
+        }
+        String word = unmatched.get(0);
+        java.util.Collection<String> names;
+        if (word.startsWith("-")) {
+            int eq = word.indexOf('=');
+            if (eq > 0) {
+                word = word.substring(0, eq);
+            }
+            names = new java.util.ArrayList<>();
+            for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+                names.addAll(java.util.Arrays.asList(o.names()));
+            }
+        } else {
+            names = cl.getSubcommands().keySet();
+        }
+        int limit = Math.max(2, word.length() / 3);
+        java.util.TreeMap<Integer, java.util.List<String>> byDistance = new java.util.TreeMap<>();
+        for (String n : names) {
+            int d = editDistance(word, n);
+            if (d <= limit) {
+                byDistance.computeIfAbsent(d, k -> new java.util.ArrayList<>()).add(n);
+            }
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        byDistance.values().forEach(out::addAll);
+        return out;
+    }
+
+    /** Optimal string alignment distance: the fewest insertions, deletions, substitutions and adjacent swaps. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    v = Math.min(v, d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     static String oneLine(Throwable ex) {

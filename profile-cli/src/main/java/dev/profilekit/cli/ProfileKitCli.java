@@ -1,12 +1,18 @@
 package dev.profilekit.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code profilekit.jar}. */
-@Command(name = "profilekit", mixinStandardHelpOptions = true, version = "ProfileKit 0.1.0",
-        description = "Exact, always-current user profiles from an event log.",
-        subcommands = {ReplayCommand.class, ConformanceCommand.class, SimulateCommand.class})
+@Command(name = "profilekit", mixinStandardHelpOptions = true, versionProvider = ProfileKitCli.Version.class,
+        description = {"Exact, always-current user profiles from an event log.",
+                "Start with: java -jar profilekit.jar demo   (a simulated shop, its profiles and a report with charts)",
+                "Then: java -jar profilekit.jar help replay"},
+        subcommands = {ReplayCommand.class, ConformanceCommand.class, SimulateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ProfileKitCli implements Runnable {
 
     @CommandLine.Spec
@@ -14,7 +20,8 @@ public final class ProfileKitCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: try 'profilekit demo'");
     }
 
     /** Exit codes: 0 success, 1 a failure while running, 2 bad usage or unreadable input. */
@@ -24,5 +31,27 @@ public final class ProfileKitCli implements Runnable {
 
     static int execute(String... args) {
         return CliSupport.newCommandLine(new ProfileKitCli()).execute(args);
+    }
+
+    /** The version this jar was built as (Maven's project version, written into the jar at build time). */
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = ProfileKitCli.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    /** {@code --version}: the build's version and the Java runtime it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"profilekit " + version(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
     }
 }
