@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link Fixtures#slices}, seed 42, one thread), the same users.
  *
  * <p><b>User lookup.</b> The engine is handed a user id string, so the floor is too: a hand-written
- * open-addressing table (power-of-two size, load <= 0.5, linear probing, hash and index side by side in one
+ * open-addressing table (power-of-two size, load &lt;= 0.5, linear probing, hash and index side by side in one
  * {@code int[]}) maps the id to a dense user index once per event, using the string's cached hash and one
  * {@code equals} on a hash match against the id kept in the user's line of references. A pre-resolved int
  * per event would skip the one lookup the engine cannot skip, and a {@code HashMap<String, Integer>} adds a

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * Writes simulated events and truth as JSON Lines. Events use the profile specification's format with integer
  * epoch-ms {@code ts} and attributes in key order, so the output is byte-identical for a seed and every line is
- * accepted by {@link dev.profilekit.core.EventJson#parse}. Truth lines are
+ * accepted by {@link dev.profilekit.core.io.EventJson#parse}. Truth lines are
  * {@code {"user","segment","purchase_rate_per_day","p_purchase_next_day","events_per_day"}}.
  */
 public final class SimulationJson {

@@ -1378,7 +1378,7 @@ public final class ProfileUpdater implements AutoCloseable {
         /**
          * Applies to the features only accepted events with time {@code <= asOfMs}; later events still
          * count for duplicate and lateness decisions. This is how a replay evaluates profiles as of a time
-         * before the end of its input (the specification's "only accepted events with ts <= T count").
+         * before the end of its input (the specification's "only accepted events with ts &lt;= T count").
          */
         public Builder applyUpTo(long asOfMs) {
             this.applyUpTo = asOfMs;

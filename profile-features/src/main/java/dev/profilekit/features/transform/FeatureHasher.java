@@ -39,7 +39,7 @@ public final class FeatureHasher {
     /**
      * A hasher into {@code numFeatures} slots.
      *
-     * @throws IllegalArgumentException if numFeatures < 1
+     * @throws IllegalArgumentException if numFeatures &lt; 1
      */
     public static FeatureHasher of(int numFeatures, int seed, boolean alternateSign) {
         Checks.requireAtLeast(numFeatures, 1, "numFeatures");

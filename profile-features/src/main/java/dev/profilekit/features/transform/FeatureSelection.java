@@ -53,7 +53,7 @@ public final class FeatureSelection {
      * number of those quantiles that are {@code <= x}, so codes run from 0 to {@code bins - 1}.
      * O(n log n).
      *
-     * @throws IllegalArgumentException if bins < 2, x is empty, or x holds a NaN (message gives the index)
+     * @throws IllegalArgumentException if bins &lt; 2, x is empty, or x holds a NaN (message gives the index)
      */
     public static int[] equalFrequencyBins(double[] x, int bins) {
         Checks.requireNonNull(x, "x");
@@ -121,7 +121,7 @@ public final class FeatureSelection {
      * Mutual information in nats between the labels (taken as discrete classes by exact value) and each
      * column discretised by {@link #equalFrequencyBins(double[], int)}. O(rows log rows * columns).
      *
-     * @throws IllegalArgumentException if data is unlabelled, empty, holds a NaN, or bins < 2
+     * @throws IllegalArgumentException if data is unlabelled, empty, holds a NaN, or bins &lt; 2
      */
     public static double[] mutualInformation(Dataset data, int bins) {
         double[] y = requireLabelled(data, "data");

@@ -20,7 +20,7 @@ public final class Splits {
      * A shuffled train/test split of {@code n} rows with {@code ceil(testFraction * n)} test rows (the rule of
      * scikit-learn's {@code train_test_split}).
      *
-     * @throws IllegalArgumentException if n < 2, testFraction is not in (0, 1), or either side would be empty
+     * @throws IllegalArgumentException if n &lt; 2, testFraction is not in (0, 1), or either side would be empty
      */
     public static Split trainTest(int n, double testFraction, long seed) {
         Checks.requireAtLeast(n, 2, "n");
@@ -73,7 +73,7 @@ public final class Splits {
      * permutation (the first {@code n mod k} chunks have one extra row, as scikit-learn's {@code KFold}),
      * trains on the rest. Every row is tested exactly once.
      *
-     * @throws IllegalArgumentException if k < 2 or k > n
+     * @throws IllegalArgumentException if k &lt; 2 or k &gt; n
      */
     public static List<Split> kFold(int n, int k, long seed) {
         Checks.requireAtLeast(k, 2, "k");

@@ -37,7 +37,7 @@ public final class AgglomerativeClustering {
     /**
      * Builds the merge tree of the rows of {@code x}.
      *
-     * @param x       n points (2 <= n <= {@link #MAX_POINTS}) of d finite coordinates
+     * @param x       n points (2 &lt;= n &lt;= {@link #MAX_POINTS}) of d finite coordinates
      * @param linkage the linkage criterion
      * @return the dendrogram, with SciPy's linkage matrix
      * @throws IllegalArgumentException on bad input or more than {@link #MAX_POINTS} points

@@ -81,7 +81,7 @@ public final class Dendrogram {
      * (SciPy's {@code fcluster(Z, clusters, 'maxclust')}); ties at that height may leave fewer. O(n log n).
      *
      * @param clusters wanted number of clusters, 1..points
-     * @return labels 0..m-1 per point, m <= clusters
+     * @return labels 0..m-1 per point, m &lt;= clusters
      */
     public int[] cutToClusters(int clusters) {
         Checks.requireArgument(clusters >= 1 && clusters <= points,

@@ -116,7 +116,7 @@ public final class ImplicitAlsModel {
      * The {@code k} items of largest predicted preference for {@code user}, best first (ties: lower item index).
      * O(items · factors + items · log k); items the user interacted with are included.
      *
-     * @throws IllegalArgumentException if the user is unknown or k < 1
+     * @throws IllegalArgumentException if the user is unknown or k &lt; 1
      */
     public List<ScoredItem> recommend(String user, int k) {
         Checks.requireArgument(k >= 1, "k must be >= 1, was %d", k);

@@ -27,7 +27,7 @@ public record ArimaSearchOptions(int maxP, int maxQ, int maxD, OptionalInt d) {
                 ArimaOrder.MAX_D, v));
     }
 
-    /** p <= maxP, q <= maxQ, d chosen among 0..2. */
+    /** p &lt;= maxP, q &lt;= maxQ, d chosen among 0..2. */
     public static ArimaSearchOptions upTo(int maxP, int maxQ) {
         return new ArimaSearchOptions(maxP, maxQ, 2, OptionalInt.empty());
     }
