@@ -159,6 +159,34 @@ final class CliSupport {
         return out == null ? s : out.toString();
     }
 
+    /** Fails with a one-line usage error unless {@code file} is a readable regular file. */
+    static void requireReadable(java.nio.file.Path file, String what) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new UsageException(what + " file not found: " + file);
+        }
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw new UsageException(what + " file is not readable: " + file);
+        }
+    }
+
+    /**
+     * A time given on the command line: epoch milliseconds ({@code 1767225600000}) or an ISO-8601 instant
+     * ({@code 2026-01-01T00:00:00Z}, {@code 2026-01-01T01:00:00+01:00}; finer than a millisecond is truncated).
+     */
+    static long parseTime(String text, String option) {
+        String t = text.strip();
+        try {
+            if (t.matches("-?\\d+")) {
+                return Long.parseLong(t);
+            }
+            return java.time.OffsetDateTime.parse(t).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                    .toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new UsageException(option + " must be epoch milliseconds or an ISO-8601 time such as "
+                    + "2026-01-01T00:00:00Z, was '" + text + "'");
+        }
+    }
+
     /** A problem with the user's input (missing file, unreadable schema): exit code 2. */
     static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;

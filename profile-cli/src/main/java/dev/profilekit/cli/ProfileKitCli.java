@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = {"Exact, always-current user profiles from an event log.",
                 "Start with: java -jar profilekit.jar demo   (a simulated shop, its profiles and a report with charts)",
                 "Then: java -jar profilekit.jar help replay"},
-        subcommands = {ReplayCommand.class, ConformanceCommand.class, SimulateCommand.class,
+        subcommands = {ReplayCommand.class, QueryCommand.class, ConformanceCommand.class, SimulateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ProfileKitCli implements Runnable {
 

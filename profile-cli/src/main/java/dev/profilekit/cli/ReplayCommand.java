@@ -463,7 +463,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** A key file: raw bytes, or hex text (an even number of hex digits, surrounding whitespace ignored). */
-    private static byte[] readKey(Path file, String flag) {
+    static byte[] readKey(Path file, String flag) {
         requireReadable(file, flag + " key");
         try {
             byte[] raw = Files.readAllBytes(file);

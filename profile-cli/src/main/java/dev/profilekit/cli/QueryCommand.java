@@ -1,0 +1,279 @@
+package dev.profilekit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.profilekit.core.engine.Profile;
+import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.io.ProfileJson;
+import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.schema.ProfileSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code profilekit query}: one user's profile, from a profiles file or a snapshot, printed for a person. */
+@Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Prints one user's profile readably: one line per feature (nested values with dotted names, "
+                + "top-k lists as value (weight)), or the profile's JSON with --json.",
+                "The profile comes from a profiles file written by replay or demo (JSON Lines, .gz, or - for stdin), "
+                + "or from a snapshot written by replay --snapshot-dir (give the schema, and the models file and keys "
+                + "the replay used).",
+                "Exit codes: 0 found, 1 no such user, 2 bad flag or unreadable input.",
+                "Examples:",
+                "  java -jar profilekit.jar query --profiles profilekit-demo/profiles.jsonl --user u0001",
+                "  java -jar profilekit.jar query --snapshot state/snapshot-000000002948.pks \\",
+                "      --schema examples/ecommerce/schema.json --user u0001 --as-of 2026-01-12T00:00:00Z"})
+final class QueryCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = "--profiles", required = true, paramLabel = "P.jsonl",
+                description = "profiles written by replay or demo (.gz read compressed; - reads stdin). "
+                        + "Example: --profiles profiles.jsonl")
+        String profiles;
+
+        @Option(names = "--snapshot", required = true, paramLabel = "FILE.pks",
+                description = "a snapshot written by replay --snapshot-dir (needs --schema). "
+                        + "Example: --snapshot state/snapshot-000000100000.pks")
+        Path snapshot;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--user", required = true, paramLabel = "U",
+            description = "the user id (with --pseudonymise-key, the raw id; it is pseudonymised here). Example: --user u42")
+    String user;
+
+    @Option(names = "--schema", paramLabel = "S.json",
+            description = "with --snapshot: the schema the snapshot was written with. Example: --schema schema.json")
+    Path schemaFile;
+
+    @Option(names = "--models", paramLabel = "M.json",
+            description = "with --snapshot: the models file the replay used, if any. Example: --models examples/live/models.json")
+    Path modelsFile;
+
+    @Option(names = "--as-of", paramLabel = "T",
+            description = "with --snapshot: evaluate as of T (ISO-8601 or epoch ms), at or after the user's latest "
+                    + "event. Default: the user's latest event. Example: --as-of 2026-01-12T00:00:00Z")
+    String asOf;
+
+    @Option(names = "--pseudonymise-key", paramLabel = "K",
+            description = "with --snapshot: the key the replay pseudonymised with. Example: --pseudonymise-key secret.key")
+    Path pseudonymKeyFile;
+
+    @Option(names = "--encryption-key", paramLabel = "K",
+            description = "with --snapshot: the key the snapshot was encrypted with. Example: --encryption-key aes.key")
+    Path encryptionKeyFile;
+
+    @Option(names = "--json", description = "print the profile as indented JSON instead of a table")
+    boolean json;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Override
+    public Integer call() throws IOException {
+        if (user.isBlank()) {
+            throw new CliSupport.UsageException("--user must not be blank");
+        }
+        if (source.profiles != null && (schemaFile != null || modelsFile != null || asOf != null
+                || pseudonymKeyFile != null || encryptionKeyFile != null)) {
+            throw new CliSupport.UsageException("--schema, --models, --as-of and the keys go with --snapshot, "
+                    + "not --profiles (a profiles file holds values already evaluated)");
+        }
+        Optional<JsonNode> found = source.profiles != null ? fromProfiles(source.profiles) : fromSnapshot();
+        PrintStream out = System.out;
+        if (found.isEmpty()) {
+            System.err.println("profilekit: no profile for user '" + user + "' in "
+                    + (source.profiles != null ? source.profiles : source.snapshot));
+            return 1;
+        }
+        JsonNode p = found.get();
+        if (json) {
+            out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(p));
+        } else {
+            out.print(render(p));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Optional<JsonNode> fromProfiles(String file) throws IOException {
+        int lineNo = 0;
+        try (BufferedReader r = openReader(file)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                lineNo++;
+                if (line.isBlank() || !line.contains(user)) {
+                    continue; // cheap filter: the user's id appears in its line
+                }
+                JsonNode n;
+                try {
+                    n = MAPPER.readTree(line);
+                } catch (IOException e) {
+                    throw new CliSupport.UsageException("--profiles " + file + " line " + lineNo
+                            + " is not a profile: " + CliSupport.oneLine(e), e);
+                }
+                if (n.path("user").asText().equals(user) && n.has("features")) {
+                    return Optional.of(n);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // TODO-MERGE: replaced by CliIo once the input helpers land
+    private static BufferedReader openReader(String file) throws IOException {
+        java.io.InputStream in;
+        if (file.equals("-")) {
+            in = System.in;
+        } else {
+            CliSupport.requireReadable(Path.of(file), "--profiles");
+            in = Files.newInputStream(Path.of(file));
+            if (file.endsWith(".gz")) {
+                in = new java.util.zip.GZIPInputStream(in, 1 << 16);
+            }
+        }
+        return new BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private Optional<JsonNode> fromSnapshot() throws IOException {
+        if (schemaFile == null) {
+            throw new CliSupport.UsageException("--snapshot needs --schema: the schema the snapshot was written with");
+        }
+        CliSupport.requireReadable(source.snapshot, "--snapshot");
+        CliSupport.requireReadable(schemaFile, "--schema");
+        ProfileSchema schema;
+        try {
+            schema = ProfileSchema.fromJson(schemaFile);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new CliSupport.UsageException("unreadable schema " + schemaFile + ": " + CliSupport.oneLine(e), e);
+        }
+        ProfileUpdater.Builder b = ProfileUpdater.builder(schema);
+        try {
+            if (modelsFile != null) {
+                CliSupport.requireReadable(modelsFile, "--models");
+                b.models(ModelsConfig.fromJson(modelsFile)).modelExecutor(Runnable::run);
+            }
+            if (pseudonymKeyFile != null) {
+                b.pseudonymise(ReplayCommand.readKey(pseudonymKeyFile, "--pseudonymise-key"));
+            }
+            if (encryptionKeyFile != null) {
+                b.encryptionKey(ReplayCommand.readKey(encryptionKeyFile, "--encryption-key"));
+            }
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
+        }
+        try (ProfileUpdater u = b.build()) {
+            try {
+                u.restore(source.snapshot);
+            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+                throw new CliSupport.UsageException("cannot restore --snapshot " + source.snapshot + ": "
+                        + CliSupport.oneLine(e), e);
+            }
+            Optional<Profile> p;
+            if (asOf == null) {
+                p = u.profile(user);
+            } else {
+                long t = CliSupport.parseTime(asOf, "--as-of");
+                if (u.profile(user).isEmpty()) {
+                    return Optional.empty();
+                }
+                try {
+                    p = Optional.of(u.profile(user, t));
+                } catch (IllegalArgumentException e) {
+                    throw new CliSupport.UsageException("--as-of " + asOf + ": " + CliSupport.oneLine(e), e);
+                }
+            }
+            if (p.isEmpty()) {
+                return Optional.empty();
+            }
+            ObjectNode n = (ObjectNode) MAPPER.readTree(ProfileJson.toJson(p.get()));
+            n.put("user", user); // the raw id the person asked for, also when the store holds a pseudonym
+            return Optional.of(n);
+        }
+    }
+
+    /** The profile as aligned "name  value" lines: nested objects flattened with dots, top-k as value (weight). */
+    static String render(JsonNode p) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"user", p.path("user").asText()});
+        if (p.has("as_of") && p.get("as_of").canConvertToLong()) {
+            long t = p.get("as_of").asLong();
+            rows.add(new String[] {"as of", Instant.ofEpochMilli(t) + " (" + t + ")"});
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("user") || e.getKey().equals("as_of")) {
+                continue;
+            }
+            String prefix = e.getKey().equals("features") ? "" : e.getKey();
+            flatten(prefix, e.getValue(), rows);
+        }
+        int width = 0;
+        for (String[] r : rows) {
+            width = Math.max(width, r[0].length());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            sb.append(r[0]).append(" ".repeat(width - r[0].length() + 2)).append(r[1]).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void flatten(String name, JsonNode v, List<String[]> rows) {
+        if (v.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(name.isEmpty() ? e.getKey() : name + "." + e.getKey(), e.getValue(), rows);
+            }
+        } else if (v.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : v) {
+                if (item.isArray() && item.size() == 2 && item.get(1).isNumber()) {
+                    items.add(text(item.get(0)) + " (" + number(item.get(1)) + ")");
+                } else {
+                    items.add(text(item));
+                }
+            }
+            rows.add(new String[] {name, items.isEmpty() ? "(none)" : String.join(", ", items)});
+        } else {
+            rows.add(new String[] {name, text(v)});
+        }
+    }
+
+    private static String text(JsonNode v) {
+        if (v.isNull()) {
+            return "-";
+        }
+        if (v.isNumber()) {
+            return number(v);
+        }
+        return v.isValueNode() ? v.asText() : v.toString();
+    }
+
+    /** Integers as they are; other numbers with at most 6 significant digits, as a person reads them. */
+    private static String number(JsonNode v) {
+        if (v.isIntegralNumber()) {
+            return v.asText();
+        }
+        double d = v.asDouble();
+        if (!Double.isFinite(d) || d == 0) {
+            return d == 0 ? "0" : Double.toString(d);
+        }
+        java.math.BigDecimal r = new java.math.BigDecimal(d).round(new java.math.MathContext(6)).stripTrailingZeros();
+        return Math.abs(d) < 1e-4 || Math.abs(d) >= 1e15 ? r.toString() : r.toPlainString();
+    }
+}
