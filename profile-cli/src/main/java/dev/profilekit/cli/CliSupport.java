@@ -29,6 +29,9 @@ final class CliSupport {
         });
         setVersion(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof StepFailed f) {
+                return f.exitCode; // the step has printed its own one-line error
+            }
             commandLine.getErr().println("profilekit: " + oneLine(ex));
             return ex instanceof UsageException || ex instanceof IllegalArgumentException
                     || ex instanceof java.io.UncheckedIOException ? EXIT_USAGE : 1;
@@ -184,6 +187,17 @@ final class CliSupport {
         } catch (RuntimeException e) {
             throw new UsageException(option + " must be epoch milliseconds or an ISO-8601 time such as "
                     + "2026-01-01T00:00:00Z, was '" + text + "'");
+        }
+    }
+
+    /** A step of a composite command (demo) failed after printing its error: the command ends with its exit code. */
+    static final class StepFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        StepFailed(String step, int exitCode) {
+            super(step + " failed with exit code " + exitCode);
+            this.exitCode = exitCode;
         }
     }
 
