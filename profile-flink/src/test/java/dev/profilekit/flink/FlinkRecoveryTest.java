@@ -25,7 +25,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * an uninterrupted run, with the heap and the RocksDB state backends. The file source is gated: its reader emits
  * at most {@link #ALLOWED} records, so the savepoint is taken at a known point of the input.
  */
-@Tag("slow")
 class FlinkRecoveryTest {
 
     @RegisterExtension
@@ -126,6 +124,15 @@ class FlinkRecoveryTest {
         return finals.summary() + "\n" + w;
     }
 
+    private static boolean savepointWritten(Path savepoints) throws IOException {
+        if (!Files.isDirectory(savepoints)) {
+            return false;
+        }
+        try (var files = Files.walk(savepoints)) {
+            return files.anyMatch(f -> f.getFileName().toString().equals("_metadata"));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void stopWithSavepointAndRestartEndsAsAnUninterruptedRun(String backend) throws Exception {
@@ -150,10 +157,17 @@ class FlinkRecoveryTest {
         }
         assertThat(EMITTED.get()).isEqualTo(lines / 2);
         String savepoint = null;
+        Path savepoints = dir.resolve("savepoints");
         for (int attempt = 0; savepoint == null; attempt++) {
             try { // the first trigger can come before every task is running
-                savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-                        SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+                var stopped = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL);
+                // once the savepoint is written it cannot change: open the gate so that the blocked reader thread
+                // can see the shutdown (else the source waits for it until a timeout)
+                while (!stopped.isDone() && !savepointWritten(savepoints)) {
+                    Thread.sleep(10);
+                }
+                ALLOWED.set(Long.MAX_VALUE);
+                savepoint = stopped.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (attempt >= 20) {
                     throw e;
