@@ -47,6 +47,30 @@ public final class ProfilePipeline {
     }
 
     /**
+     * JSON Lines text from any source (a Kafka topic read with {@code SimpleStringSchema}, a socket...) routed as a
+     * replay treats lines ({@link Routed#ofLine}): blank lines dropped, invalid ones counted as rejected, events
+     * admitted (pseudonymised, filtered). The routing runs chained to the source, so each source partition's order
+     * is kept; for per-user order the source must deliver each user's events through one partition in order (a
+     * Kafka topic keyed by user).
+     *
+     * @param lines     the lines
+     * @param spec      the kernel configuration
+     * @param forgotten raw user ids whose events are dropped (empty for none)
+     */
+    public static SingleOutputStreamOperator<Routed> routeLines(DataStream<String> lines, KernelSpec spec, Set<String> forgotten) {
+        if (lines == null || spec == null || forgotten == null) {
+            throw new IllegalArgumentException("lines, spec and forgotten must not be null");
+        }
+        Set<String> dropped = Set.copyOf(forgotten);
+        return lines.flatMap((String line, org.apache.flink.util.Collector<Routed> out) -> {
+            Routed r = Routed.ofLine(spec.kernel(), line, dropped);
+            if (r != null) {
+                out.collect(r);
+            }
+        }, RoutedSerializer.TYPE).name("route lines");
+    }
+
+    /**
      * The profile operator on {@code routed}, keyed by user key.
      *
      * @param routed      the records, each user's in arrival order

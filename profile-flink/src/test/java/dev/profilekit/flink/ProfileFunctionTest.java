@@ -154,4 +154,47 @@ class ProfileFunctionTest {
         assertThat(r.profiles().lines().filter(l -> l.contains("\"alice\"")).findFirst().orElseThrow())
                 .contains("\"views\":1");
     }
+
+    @Test
+    void linesFromAnyTextSourceGiveTheEmbeddedEnginesProfiles() throws Exception {
+        KernelSpec spec = spec();
+        Path events = FlinkTestSupport.simulated(dir, 50, 7, 3L);
+        List<String> lines = new ArrayList<>(Files.readAllLines(events));
+        lines.add(3, "");                      // blank: no record
+        lines.add(5, "{\"id\": 1}");           // invalid: rejected
+        lines.add(9, lines.get(8));            // a redelivery: duplicate
+        ProfileUpdater reference = ProfileUpdater.builder(ProfileSchema.fromJson(spec.schemaJson())).build();
+        long rejected = 0;
+        for (String l : lines) {
+            if (l.isBlank()) {
+                continue;
+            }
+            try {
+                reference.onEvent(dev.profilekit.core.io.EventJson.parse(l));
+            } catch (dev.profilekit.core.engine.InvalidEventException e) {
+                rejected++;
+            }
+        }
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        DataStream<String> text = env.fromData(lines, org.apache.flink.api.common.typeinfo.Types.STRING)
+                .setParallelism(1);
+        DataStream<Routed> routed = ProfilePipeline.routeLines(text, spec, java.util.Set.of()).setParallelism(1)
+                .assignTimestampsAndWatermarks(ProfilePipeline.watermarks()).setParallelism(1);
+        FinalProfiles finals = new FinalProfiles(spec, null, false);
+        try (CloseableIterator<FinalState> it = ProfilePipeline.profiles(routed, spec, false)
+                .getSideOutput(ProfileFunction.FINAL).executeAndCollect()) {
+            finals.addAll(it);
+        }
+        StringWriter w = new StringWriter();
+        finals.writeProfiles(w);
+        ProfileUpdater.Counts c = reference.counts();
+        assertThat(rejected).isEqualTo(1);
+        assertThat(c.duplicate()).isEqualTo(1);
+        assertThat(finals.summary()).isEqualTo("{\"accepted\":" + c.accepted() + ",\"duplicate\":" + c.duplicate()
+                + ",\"late\":" + c.late() + ",\"rejected\":" + rejected + "}");
+        assertThat(w.toString()).isEqualTo(write(reference));
+    }
 }
