@@ -323,17 +323,12 @@ final class ReplayCommand implements Callable<Integer> {
         if (recommendK > 0) {
             writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
         } else {
-            try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
-                 JsonGenerator g = json.createGenerator(w)) {
-                g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-                if (asOf != null || latest.isPresent()) {
-                    long t = asOf != null ? asOf : latest.get();
-                    for (String user : updater.users()) {
-                        ProfileJson.write(updater.profileByKey(user, t), g);
-                    }
-                }
-                g.flush();
-                w.newLine();
+            try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
+                List<String> users = asOf != null || latest.isPresent() ? updater.users() : List.of();
+                long t = asOf != null ? asOf : latest.orElse(0L);
+                // the profile file's format lives in core (ProfileJson.writeLines), shared with profile-flink
+                ProfileUpdater u = updater;
+                ProfileJson.writeLines(() -> users.stream().map(user -> u.profileByKey(user, t)).iterator(), w);
             }
         }
         ProfileUpdater.Counts c = updater.counts();

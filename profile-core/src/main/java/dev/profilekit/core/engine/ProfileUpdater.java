@@ -60,7 +60,7 @@ public final class ProfileUpdater implements AutoCloseable {
     private final ProfileTable.Remover evictor;
     private final ProfileTable.Remover sweeper;
     /** Idle time (event time) after which a profile expires, or -1 for never. */
-    private final long ttlMs;
+    final long ttlMs; // package-private: ProfileKernel
     /** Largest accepted event time over all users (for expiry), Long.MIN_VALUE before any. */
     private final java.util.concurrent.atomic.AtomicLong watermark = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final Pseudonymiser pseudonymiser;
@@ -248,7 +248,7 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** The key a raw user id is stored under: its pseudonym when pseudonymising. */
-    private String key(String user) {
+    /* package-private: ProfileKernel */ String key(String user) {
         return pseudonymiser == null ? user : pseudonymiser.pseudonym(user);
     }
 
@@ -334,7 +334,7 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** The event as the engine may keep it: user pseudonymised, attributes not on the allow-list dropped. */
-    private Event privatise(Event e) {
+    /* package-private: ProfileKernel */ Event privatise(Event e) {
         java.util.Map<String, Object> attrs = e.attrs();
         if (allowedAttributes != null && !allowedAttributes.containsAll(attrs.keySet())) {
             java.util.Map<String, Object> kept = new java.util.HashMap<>();
@@ -358,7 +358,7 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** Whether {@code s} has been idle longer than the TTL at watermark {@code wm}. Caller holds the lock. */
-    private boolean expired(ProfileState s, long wm) {
+    /* package-private: ProfileKernel */ boolean expired(ProfileState s, long wm) {
         return ttlMs >= 0 && s.maxAccepted != Long.MIN_VALUE && wm - s.maxAccepted > ttlMs;
     }
 
@@ -477,7 +477,7 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** Reads the clock; rejects an event dated more than the allowed skew ahead of it. */
-    private void checkSkew(Event event, long t) {
+    /* package-private: ProfileKernel */ void checkSkew(Event event, long t) {
         long now = clock.millis();
         if (now > clockSeen) {
             clockSeen = now;
@@ -494,7 +494,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * The specification's acceptance rules, per user in arrival order, decided without changing anything.
      * Caller holds the lock.
      */
-    private Outcome decide(ProfileState s, String id, int idHash, long t) {
+    /* package-private: ProfileKernel */ Outcome decide(ProfileState s, String id, int idHash, long t) {
         long lateness = compiled.latenessMs;
         boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
         if (retention == DedupRetention.ALL) {
@@ -531,7 +531,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * input check) happens before anything that cannot be put back; on failure the state is as before and the
      * failure is thrown. Then the models observe the event and the listeners hear of it. Caller holds the lock.
      */
-    private void apply(ProfileState s, Event event, int typeId, long t) {
+    /* package-private: ProfileKernel */ void apply(ProfileState s, Event event, int typeId, long t) {
         long forget = forgetBefore(s, t);
         s.reserveId(forget); // may allocate; changes no answer
         long oldMaxAccepted = s.maxAccepted;
@@ -771,7 +771,7 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** The live models' view of {@code s} as of {@code asOf}, with the current versions. Caller holds the lock. */
-    private ModelOutputs outputs(ProfileState s, long asOf) {
+    /* package-private: ProfileKernel */ ModelOutputs outputs(ProfileState s, long asOf) {
         return live == null ? ModelOutputs.NONE : live.score(s, asOf);
     }
 

@@ -37,6 +37,27 @@ public final class ProfileJson {
         return w.toString();
     }
 
+    /**
+     * Writes a profile file as {@code profilekit replay} writes it: one JSON object per profile (as {@link #write}),
+     * one per line, then a line end. Does not close {@code out}.
+     *
+     * @throws IllegalArgumentException if an argument or a profile is null
+     */
+    public static void writeLines(Iterable<Profile> profiles, java.io.Writer out) throws IOException {
+        if (profiles == null || out == null) {
+            throw new IllegalArgumentException("profiles and out must not be null");
+        }
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.setPrettyPrinter(new com.fasterxml.jackson.core.util.MinimalPrettyPrinter("\n"));
+            for (Profile p : profiles) {
+                write(p, g);
+            }
+            g.flush();
+        }
+        out.write(System.lineSeparator());
+    }
+
     /** Writes the profile as one JSON object to {@code g}. */
     public static void write(Profile profile, JsonGenerator g) throws IOException {
         if (profile == null || g == null) {

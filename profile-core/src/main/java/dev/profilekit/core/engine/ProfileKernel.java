@@ -1,0 +1,195 @@
+package dev.profilekit.core.engine;
+
+import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.features.codec.StateFormatException;
+
+/**
+ * The engine's per-user step without its table: for hosts that keep each user's state themselves, keyed by user
+ * (a stream processor's keyed state, for instance). It runs exactly the code of {@link ProfileUpdater#onEvent}
+ * on one user's state: the event limits and clock-skew check, pseudonymisation and the attribute allow-list,
+ * the duplicate and lateness decision and the update of every compiled feature; and it evaluates a profile of
+ * such a state as {@link ProfileUpdater#profileByKey} does. States travel through the engine's versioned binary
+ * state codec ({@link #encode}, {@link #decode}).
+ *
+ * <p>What it leaves to the host: expiry ({@link #expired} tells whether a state is idle past the TTL at a given
+ * event-time watermark; the host chooses the watermark and drops the state), and everything across users (live
+ * models are not supported by the kernel: {@link #of} refuses a builder with models or a backing store).
+ *
+ * <p>A kernel is immutable and thread-safe; a {@link ProfileState} must be used by one thread at a time.
+ */
+public final class ProfileKernel {
+
+    private final ProfileUpdater updater;
+    private final StateCodec codec;
+
+    private ProfileKernel(ProfileUpdater updater) {
+        this.updater = updater;
+        this.codec = new StateCodec(updater.compiled, null, updater.fingerprint());
+    }
+
+    /**
+     * A kernel configured as {@code builder} configures an updater: schema, limits, clock, dedup retention,
+     * applyUpTo, TTL, pseudonymisation and allow-list.
+     *
+     * @throws IllegalArgumentException if {@code builder} is null, or configures live models or a backing store
+     *                                  (the kernel keeps no state across users), or does not build
+     */
+    public static ProfileKernel of(ProfileUpdater.Builder builder) {
+        if (builder == null) {
+            throw new IllegalArgumentException("builder must not be null");
+        }
+        ProfileUpdater u = builder.build();
+        if (u.store().isPresent()) {
+            u.close();
+            throw new IllegalArgumentException("a ProfileKernel keeps no backing store: the host keeps the states");
+        }
+        if (u.models().isPresent()) {
+            u.close();
+            throw new IllegalArgumentException("a ProfileKernel does not run live models (they learn across users)");
+        }
+        return new ProfileKernel(u);
+    }
+
+    /** The schema. */
+    public ProfileSchema schema() {
+        return updater.schema();
+    }
+
+    /** The fingerprint stamped on every encoded state (see {@link ProfileUpdater#fingerprint()}). */
+    public long fingerprint() {
+        return updater.fingerprint();
+    }
+
+    /** The TTL in event-time milliseconds, or -1 when profiles never expire. */
+    public long ttlMillis() {
+        return updater.ttlMs;
+    }
+
+    /** The key a raw user id is kept under: its pseudonym when pseudonymising, else the id itself. */
+    public String key(String user) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        return updater.key(user);
+    }
+
+    /**
+     * The event as the engine applies it, after the checks {@link ProfileUpdater#onEvent} makes before touching a
+     * state: the event limits, the clock skew, then pseudonymisation of the user and the allow-list of attributes.
+     * The result's {@link Event#user()} is the state's key.
+     *
+     * @throws IllegalArgumentException if {@code event} is null
+     * @throws InvalidEventException    as {@link ProfileUpdater#onEvent} would throw it (the event changes nothing)
+     */
+    public Event admit(Event event) {
+        if (event == null) {
+            throw new IllegalArgumentException("event must not be null");
+        }
+        updater.limits().check(event);
+        updater.checkSkew(event, event.timestamp());
+        return updater.privatise(event);
+    }
+
+    /** A new, empty state for {@code key} (a key of {@link #key(String)}). */
+    public ProfileState newState(String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        return updater.compiled.newState(key);
+    }
+
+    /**
+     * Decides and applies an {@link #admit admitted} event to its user's state, exactly as
+     * {@link ProfileUpdater#onEvent} does under the user's lock (no expiry: see {@link #expired}).
+     *
+     * @return {@link Outcome#ACCEPTED}, {@link Outcome#DUPLICATE} or {@link Outcome#LATE}
+     * @throws IllegalArgumentException if an argument is null or the event's user is not the state's key
+     */
+    public Outcome apply(ProfileState state, Event admitted) {
+        if (state == null || admitted == null) {
+            throw new IllegalArgumentException("state and event must not be null");
+        }
+        if (!state.user.equals(admitted.user())) {
+            throw new IllegalArgumentException("event '" + admitted.id() + "' of user '" + admitted.user()
+                    + "' applied to the state of '" + state.user + "' (admit the event first)");
+        }
+        int typeId = updater.compiled.typeId(admitted.type());
+        long t = admitted.timestamp();
+        Outcome outcome = updater.decide(state, admitted.id(), admitted.idHash(), t);
+        if (outcome == Outcome.ACCEPTED) {
+            updater.apply(state, admitted, typeId, t);
+        }
+        return outcome;
+    }
+
+    /** Whether the state has at least one accepted event (only such users have a profile in a replay). */
+    public boolean hasAccepted(ProfileState state) {
+        return latestAccepted(state) != Long.MIN_VALUE;
+    }
+
+    /** The state's largest accepted event time, or {@code Long.MIN_VALUE} when none. */
+    public long latestAccepted(ProfileState state) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        return state.maxAccepted;
+    }
+
+    /**
+     * Whether the state has been idle longer than the TTL at event-time watermark {@code watermark} (the updater's
+     * rule: watermark minus the latest accepted time exceeds the TTL). Always false without a TTL.
+     */
+    public boolean expired(ProfileState state, long watermark) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        return updater.expired(state, watermark);
+    }
+
+    /**
+     * The profile of the state as of {@code asOfMs}, as {@link ProfileUpdater#profileByKey} evaluates it.
+     *
+     * @throws IllegalArgumentException if {@code state} is null or {@code asOfMs} is before its latest applied event
+     */
+    public Profile profile(ProfileState state, long asOfMs) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        if (asOfMs < state.maxApplied) {
+            throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + state.user
+                    + "' (" + state.maxApplied + "); profiles can be evaluated only at or after it");
+        }
+        return new Profile(state.user, asOfMs, updater.compiled.read(state, asOfMs), updater.outputs(state, asOfMs));
+    }
+
+    /** The state in the engine's versioned binary format ({@link StateCodec}), under this kernel's fingerprint. */
+    public byte[] encode(ProfileState state) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        return codec.encode(state);
+    }
+
+    /**
+     * A state from {@link #encode} bytes.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is null
+     * @throws StateFormatException     if the bytes are damaged, of another format version, or were written under
+     *                                  another schema (fingerprint)
+     */
+    public ProfileState decode(byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes must not be null");
+        }
+        try {
+            return codec.decode(bytes, "encoded profile state");
+        } catch (RuntimeException e) {
+            throw StateCodec.wrap("encoded profile state", e);
+        }
+    }
+
+    /** A deep copy of {@code state} (through the codec). */
+    public ProfileState copy(ProfileState state) {
+        return decode(encode(state));
+    }
+}

@@ -1,0 +1,214 @@
+package dev.profilekit.flink;
+
+import dev.profilekit.core.engine.DedupRetention;
+import dev.profilekit.core.engine.EventLimits;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * {@code java -jar profilekit-flink.jar --schema S.json --events E.jsonl --out P.jsonl [--parallelism N] [--as-of MS]}:
+ * the replay as a Flink job (on an embedded MiniCluster when run with {@code java -jar}), writing the same profile
+ * file and the same summary line as {@code profilekit replay}.
+ *
+ * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
+ * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
+ * {@code --pseudonymise-key K}, {@code --allow-attributes A,B}, {@code --ttl DURATION}, {@code --state-backend
+ * hashmap|rocksdb}. Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
+ */
+public final class ProfileFlinkJob {
+
+    /** A bad flag or an unreadable input: one line on stderr, exit code 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The parsed command line. */
+    record Options(Path schema, Path events, Path out, int parallelism, Long asOf, KernelSpec spec,
+                   Set<String> forgotten, boolean forgetGiven, String stateBackend) {
+    }
+
+    private ProfileFlinkJob() {
+    }
+
+    /** Runs the job and exits with its exit code. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the job: 0 done, 1 failure while running, 2 bad usage (a one-line message on {@code err}).
+     *
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args == null || out == null || err == null) {
+            throw new IllegalArgumentException("args, out and err must not be null");
+        }
+        Options o;
+        try {
+            o = parse(args);
+        } catch (UsageException e) {
+            err.println("profilekit-flink: " + e.getMessage());
+            return 2;
+        }
+        try {
+            String summary = execute(o);
+            out.println(summary);
+            return 0;
+        } catch (Exception e) {
+            err.println("profilekit-flink: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    static String execute(Options o) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has our serializer: never Kryo
+        conf.set(StateBackendOptions.STATE_BACKEND, o.stateBackend());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(o.parallelism());
+        var profiles = ProfilePipeline.profiles(
+                ProfilePipeline.fileSource(env, o.events(), o.spec(), o.forgotten()), o.spec(), false);
+        FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
+        try (CloseableIterator<FinalState> it = profiles.getSideOutput(ProfileFunction.FINAL)
+                .executeAndCollect("profilekit-flink " + o.events().getFileName())) {
+            finals.addAll(it);
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(o.out(), StandardCharsets.UTF_8)) {
+            finals.writeProfiles(w);
+        }
+        return finals.summary();
+    }
+
+    static Options parse(String[] args) {
+        Path schema = null;
+        Path events = null;
+        Path out = null;
+        int parallelism = 1;
+        Long asOf = null;
+        Long now = null;
+        DedupRetention retention = null;
+        EventLimits limits = EventLimits.DEFAULT;
+        Path forgetFile = null;
+        Path keyFile = null;
+        List<String> allow = null;
+        String ttl = null;
+        String backend = "hashmap";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                throw new UsageException("usage: java -jar profilekit-flink.jar --schema S.json --events E.jsonl "
+                        + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
+                        + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
+                        + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb]");
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException("option " + a + " needs a value (or unknown option; try --help)");
+            }
+            String v = args[++i];
+            try {
+                switch (a) {
+                    case "--schema" -> schema = Path.of(v);
+                    case "--events" -> events = Path.of(v);
+                    case "--out" -> out = Path.of(v);
+                    case "--parallelism" -> parallelism = Integer.parseInt(v);
+                    case "--as-of" -> asOf = Long.parseLong(v);
+                    case "--now" -> now = Long.parseLong(v);
+                    case "--dedup-retention" -> retention = DedupRetention.valueOf(v);
+                    case "--max-line-bytes" -> limits = limits.withMaxLineBytes(Integer.parseInt(v));
+                    case "--max-text-length" -> limits = limits.withMaxTextLength(Integer.parseInt(v));
+                    case "--max-attributes" -> limits = limits.withMaxAttributes(Integer.parseInt(v));
+                    case "--forget" -> forgetFile = Path.of(v);
+                    case "--pseudonymise-key" -> keyFile = Path.of(v);
+                    case "--allow-attributes" -> allow = List.of(v.split(","));
+                    case "--ttl" -> ttl = v;
+                    case "--state-backend" -> backend = v;
+                    default -> throw new UsageException("unknown option " + a + " (try --help)");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("bad value '" + v + "' of " + a + ": " + e.getMessage());
+            }
+        }
+        if (schema == null || events == null || out == null) {
+            throw new UsageException("--schema, --events and --out are required (try --help)");
+        }
+        if (parallelism < 1 || parallelism > 1024) {
+            throw new UsageException("--parallelism must be in [1, 1024], was " + parallelism);
+        }
+        if (!backend.equals("hashmap") && !backend.equals("rocksdb")) {
+            throw new UsageException("--state-backend must be hashmap or rocksdb, was '" + backend + "'");
+        }
+        requireReadable(schema, "schema");
+        requireReadable(events, "events");
+        KernelSpec spec;
+        try {
+            spec = KernelSpec.of(Files.readString(schema, StandardCharsets.UTF_8)).withLimits(limits);
+            if (retention != null) {
+                spec = spec.withDedupRetention(retention);
+            }
+            if (asOf != null) {
+                spec = spec.withApplyUpTo(asOf);
+            }
+            if (now != null) {
+                spec = spec.withNow(now);
+            }
+            if (ttl != null) {
+                spec = spec.withTtl(java.time.Duration.parse(ttl));
+            }
+            if (keyFile != null) {
+                requireReadable(keyFile, "--pseudonymise-key");
+                byte[] raw = Files.readAllBytes(keyFile);
+                String text = new String(raw, StandardCharsets.US_ASCII).strip();
+                // as replay reads key files: hex text (at least 32 digits) or raw bytes
+                spec = spec.withPseudonymKey(text.length() >= 32 && text.length() % 2 == 0
+                        && text.matches("[0-9a-fA-F]+") ? java.util.HexFormat.of().parseHex(text) : raw);
+            }
+            if (allow != null) {
+                spec = spec.withAllowAttributes(allow);
+            }
+            spec.kernel(); // the options must fit the schema
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + schema + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new UsageException("unusable schema or options (" + schema + "): " + e.getMessage());
+        }
+        Set<String> forgotten = new HashSet<>();
+        if (forgetFile != null) {
+            requireReadable(forgetFile, "--forget");
+            try {
+                for (String l : Files.readAllLines(forgetFile, StandardCharsets.UTF_8)) {
+                    if (!l.isBlank()) {
+                        forgotten.add(l.strip());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UsageException("cannot read --forget file " + forgetFile + ": " + e.getMessage());
+            }
+        }
+        return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend);
+    }
+
+    private static void requireReadable(Path file, String what) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new UsageException(what + " file not found or not readable: " + file);
+        }
+    }
+
+}

@@ -1,0 +1,142 @@
+package dev.profilekit.flink;
+
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.Outcome;
+import dev.profilekit.core.engine.ProfileKernel;
+import dev.profilekit.core.engine.ProfileState;
+import dev.profilekit.core.io.ProfileJson;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The profile engine as a Flink keyed operator, keyed by user ({@link Routed#key()}): each user's compiled state
+ * lives in Flink keyed state ({@link ProfileStateSerializer}: the engine's state codec) and every event goes through
+ * the engine's own decision and feature code ({@link ProfileKernel#apply}), so a user's profile is exactly the
+ * embedded engine's for the same events in the same order.
+ *
+ * <ul>
+ *   <li>Main output: with {@code emitUpdates}, one line per accepted event: the user's profile as of its latest
+ *       applied event, in the profile file format ({@link ProfileJson}).</li>
+ *   <li>Side output {@link #FINAL}: when the watermark reaches {@code Long.MAX_VALUE} (the end of a bounded
+ *       input), one {@link FinalState} per key with its encoded state and outcome counts.</li>
+ *   <li>{@link Routed.Kind#FORGET} records remove the user's profile and duplicate state (its counts stay, as the
+ *       embedded engine's counters do).</li>
+ *   <li>Expiry with a TTL: an event-time timer at the user's latest accepted time + TTL + 1 drops the state
+ *       when it is still idle then. The embedded engine measures idleness against the largest accepted event time
+ *       of all users; here the watermark is the measure, so expiry happens at nearly but not exactly the same
+ *       point (no parity is promised with a TTL). At the end of input nothing is expired by timers: the final
+ *       writer applies the TTL against the final time, as a replay does.</li>
+ * </ul>
+ */
+public final class ProfileFunction extends KeyedProcessFunction<String, Routed, String> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The side output of final states at the end of a bounded input. */
+    public static final OutputTag<FinalState> FINAL = new OutputTag<>("profilekit-final", FinalState.TYPE);
+
+    private static final int ACCEPTED = 0;
+    private static final int DUPLICATE = 1;
+    private static final int LATE = 2;
+    private static final int REJECTED = 3;
+    private static final int FORGOTTEN = 4;
+
+    private final KernelSpec spec;
+    private final boolean emitUpdates;
+    private transient ProfileKernel kernel;
+    private transient ValueState<ProfileState> profile;
+    private transient ValueState<long[]> counts;
+
+    /**
+     * @param spec        the kernel's configuration
+     * @param emitUpdates whether to emit a profile line per accepted event on the main output
+     */
+    public ProfileFunction(KernelSpec spec, boolean emitUpdates) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec must not be null");
+        }
+        this.spec = spec;
+        this.emitUpdates = emitUpdates;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        kernel = spec.kernel();
+        profile = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("profile", new ProfileStateSerializer(spec.schemaJson())));
+        counts = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    }
+
+    @Override
+    public void processElement(Routed r, Context ctx, Collector<String> out) throws Exception {
+        long[] c = counts.value();
+        if (c == null) {
+            c = new long[5];
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // the end of a bounded input
+        }
+        switch (r.kind()) {
+            case REJECTED -> c[REJECTED]++;
+            case FORGOTTEN -> c[FORGOTTEN]++;
+            case FORGET -> profile.clear();
+            case EVENT -> {
+                Event e = r.event();
+                ProfileState s = profile.value();
+                if (s == null) {
+                    s = kernel.newState(ctx.getCurrentKey());
+                }
+                Outcome o = kernel.apply(s, e);
+                switch (o) {
+                    case ACCEPTED -> {
+                        c[ACCEPTED]++;
+                        profile.update(s);
+                        long ttl = kernel.ttlMillis();
+                        long latest = kernel.latestAccepted(s);
+                        if (ttl >= 0 && latest < Long.MAX_VALUE - ttl - 1) {
+                            ctx.timerService().registerEventTimeTimer(latest + ttl + 1);
+                        }
+                        if (emitUpdates && kernel.hasAccepted(s)) {
+                            out.collect(ProfileJson.toJson(kernel.profile(s, latestApplied(s))));
+                        }
+                    }
+                    case DUPLICATE -> c[DUPLICATE]++;
+                    default -> c[LATE]++;
+                }
+            }
+            default -> throw new IllegalStateException("unknown record kind " + r.kind());
+        }
+        counts.update(c);
+    }
+
+    /** The time of the state's latest applied event (a profile cannot be read before it). */
+    private long latestApplied(ProfileState s) {
+        return s.latestTime() == Long.MIN_VALUE ? kernel.latestAccepted(s) : s.latestTime();
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
+        if (timestamp == Long.MAX_VALUE) {
+            ProfileState s = profile.value();
+            long[] c = counts.value();
+            if (c == null) {
+                c = new long[5];
+            }
+            ctx.output(FINAL, new FinalState(ctx.getCurrentKey(), s == null ? null : kernel.encode(s),
+                    c[ACCEPTED], c[DUPLICATE], c[LATE], c[REJECTED], c[FORGOTTEN]));
+            return;
+        }
+        long wm = ctx.timerService().currentWatermark();
+        if (wm == Long.MAX_VALUE) {
+            return; // end of input: the final writer applies the TTL against the final time
+        }
+        ProfileState s = profile.value();
+        if (s != null && kernel.expired(s, wm)) {
+            profile.clear();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.profilekit.flink;
+
+import dev.profilekit.core.engine.ProfileKernel;
+import dev.profilekit.core.engine.ProfileState;
+import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.schema.ProfileSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Flink's serializer of a user's {@link ProfileState}: the engine's own versioned binary state codec (format
+ * version and schema fingerprint first), length-prefixed. The state is mutable, so copies go through the codec
+ * too. Its {@link Snapshot} records the schema, so that a restore checks the state was written under the same
+ * schema (same fingerprint) and refuses another one instead of misreading it.
+ */
+public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String schemaJson;
+    private final long fingerprint;
+    private transient ProfileKernel kernel;
+
+    /**
+     * @param schemaJson the JSON text of the profile schema the states belong to
+     * @throws IllegalArgumentException if the text is null or not a valid schema
+     */
+    public ProfileStateSerializer(String schemaJson) {
+        if (schemaJson == null) {
+            throw new IllegalArgumentException("schemaJson must not be null");
+        }
+        this.schemaJson = schemaJson;
+        this.kernel = kernelOf(schemaJson);
+        this.fingerprint = kernel.fingerprint();
+    }
+
+    private static ProfileKernel kernelOf(String schemaJson) {
+        // encoding depends only on the schema: no limits, privacy or lateness options enter the fingerprint
+        return ProfileKernel.of(ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson)));
+    }
+
+    private ProfileKernel kernel() {
+        ProfileKernel k = kernel;
+        if (k == null) {
+            k = kernelOf(schemaJson);
+            kernel = k;
+        }
+        return k;
+    }
+
+    /** The fingerprint of the states this serializer reads and writes. */
+    public long fingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<ProfileState> duplicate() {
+        return new ProfileStateSerializer(schemaJson); // its kernel is not shared between threads
+    }
+
+    @Override
+    public ProfileState createInstance() {
+        return kernel().newState(Routed.NO_USER);
+    }
+
+    @Override
+    public ProfileState copy(ProfileState from) {
+        return kernel().copy(from);
+    }
+
+    @Override
+    public ProfileState copy(ProfileState from, ProfileState reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(ProfileState state, DataOutputView out) throws IOException {
+        byte[] b = kernel().encode(state);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    @Override
+    public ProfileState deserialize(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("negative length " + n + " of an encoded profile state");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return kernel().decode(b);
+    }
+
+    @Override
+    public ProfileState deserialize(ProfileState reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        int n = in.readInt();
+        out.writeInt(n);
+        out.write(in, n);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProfileStateSerializer other && other.fingerprint == fingerprint;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(fingerprint);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<ProfileState> snapshotConfiguration() {
+        return new Snapshot(schemaJson, fingerprint);
+    }
+
+    /**
+     * The serializer's configuration in a checkpoint or savepoint: the schema text and its fingerprint. A state
+     * written under the same fingerprint is compatible as is; under another schema it is incompatible (profiles
+     * are aggregates: another schema's features cannot be derived from them without the events).
+     */
+    public static final class Snapshot implements TypeSerializerSnapshot<ProfileState> {
+
+        /** Version 1: int length + UTF-8 schema text, then the fingerprint. */
+        private static final int VERSION = 1;
+
+        private String schemaJson;
+        private long fingerprint;
+
+        /** For Flink's reflective instantiation before {@link #readSnapshot}. */
+        public Snapshot() {
+        }
+
+        Snapshot(String schemaJson, long fingerprint) {
+            this.schemaJson = schemaJson;
+            this.fingerprint = fingerprint;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return VERSION;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) throws IOException {
+            byte[] b = schemaJson.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(b.length);
+            out.write(b);
+            out.writeLong(fingerprint);
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+            if (readVersion != VERSION) {
+                throw new IOException("profile state serializer snapshot version " + readVersion
+                        + ", this library reads version " + VERSION);
+            }
+            int n = in.readInt();
+            if (n < 0) {
+                throw new IOException("negative schema length " + n + " in a profile state serializer snapshot");
+            }
+            byte[] b = new byte[n];
+            in.readFully(b);
+            schemaJson = new String(b, StandardCharsets.UTF_8);
+            fingerprint = in.readLong();
+        }
+
+        @Override
+        public TypeSerializer<ProfileState> restoreSerializer() {
+            return new ProfileStateSerializer(schemaJson);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<ProfileState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<ProfileState> oldSnapshot) {
+            if (oldSnapshot instanceof Snapshot old && old.fingerprint == fingerprint) {
+                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            }
+            return TypeSerializerSchemaCompatibility.incompatible();
+        }
+    }
+}
