@@ -499,7 +499,7 @@ public final class ReportWriter {
         style(chart);
         figure(chart, W, 320, "Number of users in each live segment (" + groups.size() + " segments, "
                 + groups.values().stream().mapToInt(List::size).sum() + " of " + total + " users have one).");
-        html.append("<table id=\"segment-table\"><thead><tr><th>segment</th><th>users</th><th>share</th>");
+        html.append("<div style=\"overflow-x:auto\"><table id=\"segment-table\"><thead><tr><th>segment</th><th>users</th><th>share</th>");
         for (String f : features) {
             html.append("<th>mean ").append(esc(f)).append("</th>");
         }
@@ -522,7 +522,7 @@ public final class ReportWriter {
             }
             html.append("</tr>\n");
         }
-        html.append("</tbody></table>\n<p>Per-segment means of the charted features (users without a value are left "
+        html.append("</tbody></table></div>\n<p>Per-segment means of the charted features (users without a value are left "
                 + "out of a mean).</p>\n");
     }
 
@@ -798,7 +798,9 @@ public final class ReportWriter {
         chart.draw(g, new Rectangle(0, 0, w, h));
         String svg = g.getSVGElement("chart-" + id, false, new ViewBox(0, 0, w, h), PreserveAspectRatio.XMID_YMID,
                 MeetOrSlice.MEET);
-        html.append(selfContained(svg)).append('\n');
+        // at most its natural width, centred: a small chart is not blown up on a wide page
+        html.append(selfContained(svg).replaceFirst("<svg ", "<svg style='max-width:" + w + "px;margin:0 auto' "))
+                .append('\n');
     }
 
     /** Two decimals at most: enough for a chart, and much shorter. */
