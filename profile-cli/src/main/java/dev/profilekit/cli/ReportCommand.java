@@ -66,12 +66,16 @@ final class ReportCommand implements Callable<Integer> {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new CliSupport.UsageException("--out directory does not exist: " + parent);
         }
+        int profiles;
         try {
-            ReportWriter.write(profilesFile, summaryFile, outFile, features);
+            List<com.fasterxml.jackson.databind.JsonNode> read = ReportWriter.readProfiles(profilesFile);
+            profiles = read.size();
+            String page = ReportWriter.render(read, summaryFile == null ? null : ReportWriter.readSummary(summaryFile),
+                    features);
+            Files.writeString(outFile, page, java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
-        long profiles = ReportWriter.readProfiles(profilesFile).size();
         out.println("{\"out\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(outFile.toString())
                 + ",\"profiles\":" + profiles + ",\"bytes\":" + Files.size(outFile) + "}");
         return 0;

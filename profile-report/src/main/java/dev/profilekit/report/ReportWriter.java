@@ -170,7 +170,16 @@ public final class ReportWriter {
         return profiles;
     }
 
-    private static JsonNode readSummary(Path file) throws IOException {
+    /**
+     * Reads a summary file (one JSON object, as {@code replay --summary} writes it).
+     *
+     * @throws IllegalArgumentException if the path is null, the file is missing or not a JSON object
+     * @throws IOException              if reading fails
+     */
+    public static JsonNode readSummary(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("summary file must not be null");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("summary file not found: " + file);
         }
