@@ -3,7 +3,6 @@ package dev.profilekit.core.live;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 
 /**
  * Records the propensity model's {@link ModelDiagnostics} while it runs, in bounded memory: a seeded reservoir
@@ -42,9 +41,10 @@ final class DiagnosticsRecorder {
     /**
      * One labelled example: its prequential score {@code p} given by {@code version} before learning.
      *
-     * @param stats the prequential metrics after this example, read only when a point of the series is due
+     * @param stats the prequential metrics after this example, read only when a point of the series is due (so
+     *              that the per-label path allocates nothing)
      */
-    void example(long time, double p, int y, long version, boolean alarm, Supplier<Prequential> stats) {
+    void example(long time, double p, int y, long version, boolean alarm, PrequentialStats stats) {
         seen++;
         lastTime = time;
         if (size < capacity) {
@@ -65,7 +65,7 @@ final class DiagnosticsRecorder {
             }
         }
         if (seen % step == 0) {
-            Prequential q = stats.get();
+            Prequential q = stats.snapshot();
             points.add(new ModelDiagnostics.AucPoint(time, seen, q.auc(), q.recentAuc(), version));
             if (points.size() >= ModelDiagnostics.MAX_POINTS) {
                 List<ModelDiagnostics.AucPoint> kept = new ArrayList<>(points.size() / 2 + 1);

@@ -153,7 +153,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             double p = m != null ? m.score(x) : (positives + 1.0) / (labels + 2.0);
             double loss = stats.add(p, y);
             boolean alarm = drift != null && drift.update(loss);
-            diagnostics.example(time, p, y, m == null ? 0 : m.version(), alarm, stats::snapshot);
+            diagnostics.example(time, p, y, m == null ? 0 : m.version(), alarm, stats);
             xs[ringNext] = x;
             ys[ringNext] = y;
             ringUsers[ringNext] = user;

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 
 class ModelDiagnosticsTest {
 
-    private static final Prequential NO_STATS = new Prequential(0, 0.5, 0.7, 0.6, 0.7, 0);
+    private static final PrequentialStats NO_STATS = new PrequentialStats(10);
 
     @Test
     void reservoirSeriesVersionsAndAlarmsStayBoundedOnALongStream() {
         DiagnosticsRecorder r = new DiagnosticsRecorder(1_000);
         int n = 300_000;
         for (int i = 1; i <= n; i++) {
-            r.example(i * 1000L, (i % 100) / 100.0, i % 2, i / 5000, i % 97 == 0, () -> NO_STATS);
+            r.example(i * 1000L, (i % 100) / 100.0, i % 2, i / 5000, i % 97 == 0, NO_STATS);
             if (i % 50 == 0) {
                 r.published(i / 50, i % 5000 == 0 ? "batch" : "online");
             }
@@ -51,8 +51,8 @@ class ModelDiagnosticsTest {
         DiagnosticsRecorder b = new DiagnosticsRecorder(5_000);
         for (int i = 0; i < n; i++) {
             double score = i / (double) n; // the score encodes the position in the stream
-            a.example(i, score, 0, 0, false, () -> NO_STATS);
-            b.example(i, score, 0, 0, false, () -> NO_STATS);
+            a.example(i, score, 0, 0, false, NO_STATS);
+            b.example(i, score, 0, 0, false, NO_STATS);
         }
         List<ModelDiagnostics.ScoredLabel> s = a.snapshot(null).reservoir();
         assertThat(s).isEqualTo(b.snapshot(null).reservoir());
@@ -75,7 +75,7 @@ class ModelDiagnosticsTest {
             int y = rnd.nextInt(2);
             double p = Math.min(1, Math.max(0, 0.3 + 0.4 * y + 0.3 * (rnd.nextDouble() - 0.5)));
             stats.add(p, y);
-            r.example(i * 10L, p, y, 3, false, stats::snapshot);
+            r.example(i * 10L, p, y, 3, false, stats);
         }
         ModelDiagnostics d = r.snapshot(null);
         assertThat(d.aucSeries()).extracting(ModelDiagnostics.AucPoint::examples).containsExactly(50L, 100L, 150L, 200L);
