@@ -2,6 +2,7 @@
 module dev.profilekit.cli {
     requires dev.profilekit.core;
     requires dev.profilekit.sim;
+    requires dev.profilekit.report;
     requires info.picocli;
 
     // picocli reads the commands' annotated fields by reflection

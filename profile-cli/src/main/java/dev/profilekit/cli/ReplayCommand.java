@@ -149,6 +149,12 @@ final class ReplayCommand implements Callable<Integer> {
                     + "profile is not written and its user starts again. Example: --ttl P90D")
     String ttl;
 
+    @Option(names = "--summary", paramLabel = "S.json",
+            description = "also write the summary line as a JSON file, with \"diagnostics\" (what the live models "
+                    + "recorded for the report: prequential scores, AUC over time, versions, drift alarms, the "
+                    + "forecast) when --models is given. Example: --summary summary.json")
+    Path summaryFile;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -357,7 +363,20 @@ final class ReplayCommand implements Callable<Integer> {
                     .append('}');
         }
         out.println(summary.append('}'));
+        writeSummaryFile(updater, summary);
         return 0;
+    }
+
+    /** {@code --summary}: the printed summary object, plus {@code "diagnostics"} when models are configured. */
+    private void writeSummaryFile(ProfileUpdater updater, StringBuilder summary) throws IOException {
+        if (summaryFile == null) {
+            return;
+        }
+        Optional<dev.profilekit.core.live.ModelDiagnostics> diagnostics =
+                updater.models().map(dev.profilekit.core.live.LiveModels::diagnostics);
+        String text = diagnostics.isEmpty() ? summary.toString()
+                : summary.substring(0, summary.length() - 1) + ",\"diagnostics\":" + diagnostics.get().toJson() + "}";
+        Files.writeString(summaryFile, text + "\n", StandardCharsets.UTF_8);
     }
 
     /**

@@ -397,6 +397,55 @@ final class LiveForecast implements LiveModel<ForecastModel> {
         return Math.max(0.0, Math.expm1(m.lstm().predict(seq, 0, len, scratch[1])));
     }
 
+    /** Days forecast in the diagnostics. */
+    static final int DIAGNOSTIC_STEPS = 7;
+
+    /**
+     * The pooled series of the live model's window and its forecast with a 95% interval (ARIMA: the model's
+     * forecast variance; LSTM: the next day only, with a residual-based interval from the spread of the pooled
+     * series' day-to-day changes, since the network gives no variance); null before the first model.
+     */
+    ModelDiagnostics.Forecast diagnostics() {
+        ForecastModel m = model;
+        if (m == null) {
+            return null;
+        }
+        long last = m.lastCompleteDay();
+        double[] series = pooledSeries(last);
+        if (series == null) {
+            return null;
+        }
+        long firstDay = last - series.length + 1;
+        double z = 1.959963984540054;
+        if (m.arima() != null) {
+            dev.profilekit.models.timeseries.ArimaForecast f = m.arima().forecast(DIAGNOSTIC_STEPS, 0.95);
+            double[] mean = f.mean();
+            double[] lower = f.lower();
+            double[] upper = f.upper();
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = Math.max(0, mean[i]);
+                lower[i] = Math.max(0, lower[i]);
+                upper[i] = Math.max(0, upper[i]);
+            }
+            return new ModelDiagnostics.Forecast("arima", m.version(), firstDay, series, mean, lower, upper, 0.95,
+                    "ARIMA forecast variance (normal 95% interval), clipped at 0");
+        }
+        double sum = 0;
+        double sumSq = 0;
+        int n = 0;
+        for (int i = 1; i < series.length; i++) {
+            double r = series[i] - series[i - 1];
+            sum += r;
+            sumSq += r * r;
+            n++;
+        }
+        double sd = n < 2 ? 0 : Math.sqrt(Math.max(0, (sumSq - sum * sum / n) / (n - 1)));
+        double next = m.nextDay();
+        return new ModelDiagnostics.Forecast("lstm", m.version(), firstDay, series, new double[] {next},
+                new double[] {Math.max(0, next - z * sd)}, new double[] {next + z * sd}, 0.95,
+                "LSTM point forecast; residual-based interval: ±1.96 × sd of the pooled series' day-to-day changes");
+    }
+
     // ---- LiveModel ----
 
     @Override

@@ -355,6 +355,19 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         return segments == null ? Optional.empty() : Optional.of(segments.vectors.pipeline());
     }
 
+    /**
+     * What the propensity model and the forecast recorded while they ran (see {@link ModelDiagnostics}): empty
+     * parts for models that are not configured or not fitted yet. A consistent snapshot of each model's part.
+     */
+    public ModelDiagnostics diagnostics() {
+        ModelDiagnostics.Forecast f = forecast == null ? null : forecast.diagnostics();
+        if (propensity == null) {
+            ModelDiagnostics e = ModelDiagnostics.empty();
+            return new ModelDiagnostics(0, 0, e.reservoir(), e.aucSeries(), e.versions(), 0, e.driftAlarms(), 0, f);
+        }
+        return propensity.diagnostics(f);
+    }
+
     /** The event types the models watch (label and forecast types), which the schema must resolve. */
     public static List<String> watchedTypes(ModelsConfig config) {
         if (config == null) {

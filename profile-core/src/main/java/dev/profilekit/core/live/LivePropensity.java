@@ -99,6 +99,8 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     private long labelsSinceRetrain;
     private long labelsSincePublish;
     private final AtomicBoolean retraining = new AtomicBoolean();
+    /** What the report charts need (see {@link ModelDiagnostics}); guarded by {@code lock}. */
+    private final DiagnosticsRecorder diagnostics = new DiagnosticsRecorder(ModelDiagnostics.DEFAULT_RESERVOIR);
 
     /**
      * @param stateOf this model's per-user state in a view (its {@link #newUserState()}, wherever the holder of
@@ -151,6 +153,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             double p = m != null ? m.score(x) : (positives + 1.0) / (labels + 2.0);
             double loss = stats.add(p, y);
             boolean alarm = drift != null && drift.update(loss);
+            diagnostics.example(time, p, y, m == null ? 0 : m.version(), alarm, stats);
             xs[ringNext] = x;
             ys[ringNext] = y;
             ringUsers[ringNext] = user;
@@ -190,6 +193,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
      */
     private void publish(PropensityModel m) {
         live = m;
+        diagnostics.published(m.version(), m.origin());
         labelsSincePublish = 0;
         if (modelListener != null) {
             published.add(m);
@@ -336,6 +340,13 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             labels[i - from] = y[i];
         }
         return ClassificationMetrics.rocAuc(labels, s);
+    }
+
+    /** The recorded diagnostics, with the given forecast part. */
+    ModelDiagnostics diagnostics(ModelDiagnostics.Forecast forecast) {
+        synchronized (lock) {
+            return diagnostics.snapshot(forecast);
+        }
     }
 
     Prequential prequential() {

@@ -1,0 +1,194 @@
+package dev.profilekit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.profilekit.core.live.ModelDiagnostics;
+import dev.profilekit.core.testkit.SpecAssertions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code simulate}, {@code replay --models --summary}, then {@code report}, as a user runs them. */
+class ReportCommandTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path events;
+    static Path schema;
+    static Path models;
+    static Path profiles;
+    static Path summary;
+    static ReplayCommandTest.Run replay;
+
+    @BeforeAll
+    static void simulateAndReplay() throws IOException {
+        events = tmp.resolve("events.jsonl");
+        ReplayCommandTest.Run sim = ReplayCommandTest.run("simulate", "--users", "300", "--days", "16", "--seed", "3",
+                "--drift-day", "8", "--out", events.toString());
+        assertThat(sim.exit()).as(sim.err()).isZero();
+        schema = tmp.resolve("schema.json");
+        Files.writeString(schema, SpecAssertions.text("/live-schema.json"));
+        models = tmp.resolve("models.json");
+        Files.writeString(models, SpecAssertions.text("/live-models.json"));
+        profiles = tmp.resolve("profiles.jsonl");
+        summary = tmp.resolve("summary.json");
+        replay = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events", events.toString(),
+                "--out", profiles.toString(), "--models", models.toString(), "--summary", summary.toString());
+        assertThat(replay.exit()).as(replay.err()).isZero();
+    }
+
+    @Test
+    void summaryFileIsThePrintedSummaryPlusBoundedDiagnostics() throws IOException {
+        JsonNode printed = SpecAssertions.MAPPER.readTree(replay.lastLine());
+        JsonNode file = SpecAssertions.MAPPER.readTree(Files.readString(summary));
+        JsonNode withoutDiagnostics = file.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) withoutDiagnostics).remove("diagnostics");
+        assertThat(withoutDiagnostics).isEqualTo(printed);
+        ModelDiagnostics d = ModelDiagnostics.fromJson(file.get("diagnostics"));
+        // every labelled example the summary counts was recorded; the reservoir holds all of them or its capacity
+        assertThat(d.labelled()).isEqualTo(printed.get("prequential").get("examples").asLong()).isPositive();
+        assertThat(d.reservoir()).hasSize((int) Math.min(d.labelled(), d.reservoirCapacity()));
+        assertThat(d.reservoir()).allMatch(s -> s.score() >= 0 && s.score() <= 1);
+        assertThat(d.aucSeries()).isNotEmpty().hasSizeLessThanOrEqualTo(ModelDiagnostics.MAX_POINTS);
+        assertThat(d.versionsSeen()).isEqualTo(printed.get("model_version").asLong());
+        assertThat(d.driftAlarmsSeen()).isEqualTo(printed.get("drift_alarms").asLong());
+        long lastVersion = d.versions().get(d.versions().size() - 1).version();
+        assertThat(lastVersion).isEqualTo(printed.get("model_version").asLong());
+        assertThat(d.forecast()).isNotNull();
+        assertThat(d.forecast().series().length).isBetween(10, 28);
+        for (int i = 0; i < d.forecast().mean().length; i++) {
+            assertThat(d.forecast().lower()[i]).isLessThanOrEqualTo(d.forecast().mean()[i]);
+            assertThat(d.forecast().upper()[i]).isGreaterThanOrEqualTo(d.forecast().mean()[i]);
+        }
+        // the pooled series is the mean count of views per user per day: recount it from the events
+        long firstDay = d.forecast().firstDay();
+        double[] series = d.forecast().series();
+        long[] views = new long[series.length];
+        java.util.Set<String> users = new java.util.HashSet<>();
+        for (String l : Files.readAllLines(events)) {
+            if (l.isBlank()) {
+                continue;
+            }
+            JsonNode e = SpecAssertions.MAPPER.readTree(l);
+            users.add(e.get("user").asText());
+            long day = Math.floorDiv(e.get("ts").asLong(), 86_400_000L);
+            if (e.get("type").asText().equals("view") && day >= firstDay && day < firstDay + series.length) {
+                views[(int) (day - firstDay)]++;
+            }
+        }
+        for (int i = 0; i < series.length; i++) {
+            assertThat(series[i]).isCloseTo(views[i] / (double) users.size(), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        // a replay with --summary prints the same line and writes the same profiles as one without
+        Path again = tmp.resolve("again.jsonl");
+        ReplayCommandTest.Run plain = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events",
+                events.toString(), "--out", again.toString(), "--models", models.toString());
+        assertThat(plain.lastLine()).isEqualTo(replay.lastLine());
+        assertThat(Files.readAllLines(again)).isEqualTo(Files.readAllLines(profiles));
+    }
+
+    @Test
+    void reportEndToEndHasEveryChartInlineAndTheReservoirAuc() throws IOException {
+        Path out = tmp.resolve("report.html");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--summary",
+                summary.toString(), "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode line = SpecAssertions.MAPPER.readTree(r.lastLine());
+        assertThat(line.get("bytes").asLong()).isEqualTo(Files.size(out));
+        String html = Files.readString(out);
+        Document doc = Jsoup.parse(html);
+        List<Element> figures = doc.select("figure.chart");
+        // 8 histograms, PCA, segment sizes, ROC, calibration, AUC over time, forecast
+        assertThat(figures).hasSize(14);
+        for (Element f : figures) {
+            assertThat(f.select("> svg")).hasSize(1);
+            assertThat(f.select("figcaption").text()).isNotBlank();
+        }
+        assertThat(doc.select("svg")).hasSize(14);
+        assertNothingOutside(doc, html);
+        assertThat(doc.select("#segment-table tbody tr")).hasSize(4);
+        assertThat(doc.getElementById("forecast")).isNotNull();
+
+        ModelDiagnostics d = ModelDiagnostics.fromJson(SpecAssertions.MAPPER.readTree(Files.readString(summary))
+                .get("diagnostics"));
+        double expected = pairwiseAuc(d.reservoir());
+        Matcher m = Pattern.compile("AUC = (\\d\\.\\d{4})").matcher(doc.getElementById("roc").text());
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isCloseTo(expected, org.assertj.core.data.Offset.offset(5e-5));
+
+        // --features chooses the histograms
+        Path two = tmp.resolve("two.html");
+        ReplayCommandTest.Run r2 = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--out",
+                two.toString(), "--features", "views,purchases");
+        assertThat(r2.exit()).as(r2.err()).isZero();
+        Document d2 = Jsoup.parse(two.toFile(), "UTF-8");
+        assertThat(d2.select("#distributions ~ div.grid").first().select("figure.chart")).hasSize(2);
+        assertThat(d2.select("p.note").eachText()).anyMatch(t -> t.contains("No summary given"));
+    }
+
+    @Test
+    void badInputsExitWith2AndAOneLineMessage() throws IOException {
+        Path out = tmp.resolve("x.html");
+        ReplayCommandTest.Run missing = ReplayCommandTest.run("report", "--profiles", tmp.resolve("no.jsonl").toString(),
+                "--out", out.toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("profiles file not found").hasLineCount(1);
+        ReplayCommandTest.Run feature = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--out",
+                out.toString(), "--features", "views,fav_category");
+        assertThat(feature.exit()).isEqualTo(2);
+        assertThat(feature.err()).contains("'fav_category'").hasLineCount(1);
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, "{\"accepted\":1,\"diagnostics\":{\"format\":\"nope\"}}");
+        ReplayCommandTest.Run badSummary = ReplayCommandTest.run("report", "--profiles", profiles.toString(),
+                "--summary", bad.toString(), "--out", out.toString());
+        assertThat(badSummary.exit()).isEqualTo(2);
+        assertThat(badSummary.err()).contains("summary.diagnostics.format");
+        ReplayCommandTest.Run help = ReplayCommandTest.run("report", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Example:", "--profiles", "--summary", "--features");
+    }
+
+    static double pairwiseAuc(List<ModelDiagnostics.ScoredLabel> res) {
+        double[] pos = res.stream().filter(s -> s.label() == 1).mapToDouble(ModelDiagnostics.ScoredLabel::score)
+                .toArray();
+        double[] neg = res.stream().filter(s -> s.label() == 0).mapToDouble(ModelDiagnostics.ScoredLabel::score)
+                .toArray();
+        double wins = 0;
+        for (double p : pos) {
+            for (double q : neg) {
+                wins += p > q ? 1 : p == q ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) pos.length * neg.length);
+    }
+
+    static void assertNothingOutside(Document doc, String html) {
+        assertThat(doc.select("script, link, img, iframe, object, embed, image, use, base")).isEmpty();
+        for (Element e : doc.getAllElements()) {
+            for (org.jsoup.nodes.Attribute a : e.attributes()) {
+                String key = a.getKey().toLowerCase(Locale.ROOT);
+                String v = a.getValue().trim().toLowerCase(Locale.ROOT);
+                if (key.equals("src") || key.endsWith("href") || key.equals("srcset") || key.equals("action")) {
+                    assertThat(v).as("%s on <%s>", key, e.tagName()).startsWith("#");
+                }
+                Matcher m = Pattern.compile("url\\(\\s*['\"]?([^)'\"]*)").matcher(v);
+                while (m.find()) {
+                    assertThat(m.group(1)).startsWith("#");
+                }
+            }
+        }
+        assertThat(html).doesNotContain("http://", "https://", "@import", "@font-face", "src=");
+    }
+}

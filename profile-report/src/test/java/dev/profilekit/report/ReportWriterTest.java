@@ -1,0 +1,274 @@
+package dev.profilekit.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.profilekit.core.live.ModelDiagnostics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** Users with three numeric features, a string feature, a stats object and a segment (0..2), from a seed. */
+    static List<JsonNode> profiles(int n, boolean withSegments) {
+        SplittableRandom r = new SplittableRandom(11);
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int seg = i % 3;
+            ObjectNode p = MAPPER.createObjectNode();
+            p.put("user", String.format(Locale.ROOT, "u%04d", i));
+            p.put("as_of", 1_767_225_600_000L);
+            ObjectNode f = p.putObject("features");
+            f.put("views", seg * 10 + r.nextInt(10));
+            f.put("spend", seg * 100.0 + r.nextDouble() * 50);
+            if (i % 7 == 0) {
+                f.putNull("since_purchase");
+            } else {
+                f.put("since_purchase", r.nextDouble() * 86_400);
+            }
+            f.put("fav", "books");
+            f.putObject("order_value").put("count", 1).put("mean", 2.0);
+            if (withSegments) {
+                p.put("segment", seg);
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** A reservoir where positives score higher on average, with ties, and a summary holding it. */
+    static ModelDiagnostics diagnostics(int n) {
+        SplittableRandom r = new SplittableRandom(5);
+        List<ModelDiagnostics.ScoredLabel> res = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int y = r.nextDouble() < 0.3 ? 1 : 0;
+            double s = Math.round(Math.min(1, Math.max(0, 0.35 + 0.2 * y + 0.25 * r.nextGaussian())) * 50) / 50.0;
+            res.add(new ModelDiagnostics.ScoredLabel(s, y));
+        }
+        long t0 = 1_767_225_600_000L;
+        List<ModelDiagnostics.AucPoint> series = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            series.add(new ModelDiagnostics.AucPoint(t0 + i * 3_600_000L, i * 50L, 0.6 + i * 0.005,
+                    i < 3 ? Double.NaN : 0.65, i / 4));
+        }
+        return new ModelDiagnostics(n, n, res, series,
+                List.of(new ModelDiagnostics.ModelVersion(t0 + 7_200_000L, 100, 1, "batch"),
+                        new ModelDiagnostics.ModelVersion(t0 + 9_000_000L, 150, 2, "online")), 2,
+                List.of(new ModelDiagnostics.DriftAlarm(t0 + 30_000_000L, 400)), 1,
+                new ModelDiagnostics.Forecast("arima", 3, 20_454, new double[] {4, 5, 4.5, 6, 5.5, 5, 6.2, 5.8, 6, 6.1},
+                        new double[] {6.0, 6.1}, new double[] {5.0, 4.8}, new double[] {7.0, 7.4}, 0.95, "ARIMA"));
+    }
+
+    static ObjectNode summary(ModelDiagnostics d) {
+        ObjectNode s = MAPPER.createObjectNode();
+        s.put("accepted", 1000).put("duplicate", 2).put("late", 3).put("rejected", 4);
+        s.putObject("prequential").put("auc", 0.7).put("log_loss", 0.5).put("examples", d.labelled());
+        s.put("model_version", 2).put("drift_alarms", 1);
+        s.set("diagnostics", d.toJsonNode());
+        return s;
+    }
+
+    /** Pairwise AUC: P(score of a positive > score of a negative) + half the ties, over all pairs. */
+    static double bruteForceAuc(List<ModelDiagnostics.ScoredLabel> res) {
+        double wins = 0;
+        long pairs = 0;
+        for (ModelDiagnostics.ScoredLabel p : res) {
+            if (p.label() != 1) {
+                continue;
+            }
+            for (ModelDiagnostics.ScoredLabel q : res) {
+                if (q.label() != 0) {
+                    continue;
+                }
+                pairs++;
+                wins += p.score() > q.score() ? 1 : p.score() == q.score() ? 0.5 : 0;
+            }
+        }
+        return wins / pairs;
+    }
+
+    /** Every chart is an inline svg in a figure, and nothing points outside the file. */
+    static void assertSelfContained(Document doc, String html) {
+        for (Element e : doc.getAllElements()) {
+            for (org.jsoup.nodes.Attribute a : e.attributes()) {
+                String key = a.getKey().toLowerCase(Locale.ROOT);
+                String v = a.getValue().trim().toLowerCase(Locale.ROOT);
+                if (key.equals("src") || key.endsWith("href") || key.equals("action") || key.equals("srcset")
+                        || key.equals("data") || key.equals("poster")) {
+                    assertThat(v).as("%s on <%s>", key, e.tagName()).startsWith("#");
+                }
+                assertThat(v).as("attribute %s of <%s>", key, e.tagName()).doesNotContain("http:", "https:");
+                assertUrlsLocal(v);
+            }
+        }
+        assertThat(doc.select("script, link, img, iframe, object, embed, image, use, audio, video, source, base"))
+                .isEmpty();
+        for (Element style : doc.select("style")) {
+            assertThat(style.data()).doesNotContain("@import");
+            assertUrlsLocal(style.data());
+        }
+        assertThat(html).doesNotContain("http://", "https://", "@import", "@font-face");
+    }
+
+    static void assertUrlsLocal(String text) {
+        Matcher m = Pattern.compile("url\\(\\s*['\"]?([^)'\"]*)").matcher(text);
+        while (m.find()) {
+            assertThat(m.group(1)).as("url() in %s", text).startsWith("#");
+        }
+    }
+
+    static List<Element> charts(Document doc) {
+        List<Element> figures = doc.select("figure.chart");
+        for (Element f : figures) {
+            assertThat(f.select("> svg")).as("a figure without an inline svg").hasSize(1);
+            assertThat(f.selectFirst("svg").select("path, rect, line").size()).isGreaterThan(3);
+            assertThat(f.select("figcaption").text()).isNotBlank();
+        }
+        return figures;
+    }
+
+    @Test
+    void fullReportHasEveryChartAsInlineSvgAndReferencesNothingOutside() throws Exception {
+        List<JsonNode> profiles = profiles(300, true);
+        ModelDiagnostics d = diagnostics(3_000);
+        String html = ReportWriter.render(profiles, summary(d));
+        Document doc = Jsoup.parse(html);
+        List<Element> figures = charts(doc);
+        // 3 histograms, PCA, segment sizes, ROC, calibration, AUC over time, forecast
+        assertThat(figures).hasSize(9);
+        assertThat(doc.select("svg")).hasSize(9);
+        assertSelfContained(doc, html);
+        assertThat(doc.select("p.note")).allMatch(p -> !p.text().contains("omitted"));
+        assertThat(doc.title()).isEqualTo("ProfileKit report");
+        // ids of clip paths are unique over the page
+        List<String> ids = doc.select("[id]").eachAttr("id");
+        assertThat(ids).doesNotHaveDuplicates();
+        // the same input gives the same page
+        assertThat(ReportWriter.render(profiles, summary(d))).isEqualTo(html);
+    }
+
+    @Test
+    void rocAucInTheReportMatchesABruteForcePairwiseAucOverTheReservoir() {
+        ModelDiagnostics d = diagnostics(2_000);
+        Document doc = Jsoup.parse(ReportWriter.render(profiles(30, true), summary(d)));
+        double expected = bruteForceAuc(d.reservoir());
+        Element roc = doc.getElementById("roc");
+        assertThat(Double.parseDouble(roc.attr("data-auc"))).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+        Matcher m = Pattern.compile("AUC = (\\d\\.\\d{4})").matcher(roc.select("figcaption").text());
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isCloseTo(expected, org.assertj.core.data.Offset.offset(5e-5));
+        assertThat(roc.selectFirst("svg").text()).contains("AUC = " + m.group(1));
+        assertThat(expected).isBetween(0.6, 0.9); // the fixture separates the classes, but not perfectly
+    }
+
+    @Test
+    void segmentTableHoldsSizesAndMeansComputedFromTheProfiles() {
+        List<JsonNode> profiles = profiles(301, true);
+        Document doc = Jsoup.parse(ReportWriter.render(profiles, null, List.of("spend", "since_purchase")));
+        List<Element> rows = doc.select("#segment-table tbody tr");
+        assertThat(rows).hasSize(3);
+        for (Element row : rows) {
+            int seg = Integer.parseInt(row.child(0).text());
+            List<JsonNode> members = profiles.stream().filter(p -> p.get("segment").asInt() == seg).toList();
+            assertThat(Integer.parseInt(row.child(1).text())).isEqualTo(members.size());
+            double spend = members.stream().mapToDouble(p -> p.get("features").get("spend").asDouble()).average()
+                    .orElseThrow();
+            double since = members.stream().filter(p -> p.get("features").get("since_purchase").isNumber())
+                    .mapToDouble(p -> p.get("features").get("since_purchase").asDouble()).average().orElseThrow();
+            assertThat(Double.parseDouble(row.child(3).text())).isCloseTo(spend, org.assertj.core.api.Assertions.withinPercentage(0.06));
+            assertThat(Double.parseDouble(row.child(4).text())).isCloseTo(since, org.assertj.core.api.Assertions.withinPercentage(0.06));
+        }
+        assertThat(doc.select("#segment-table thead th").eachText()).containsExactly("segment", "users", "share",
+                "mean spend", "mean since_purchase");
+    }
+
+    @Test
+    void sectionsWithoutDataAreOmittedWithANoteNotAnError() {
+        String html = ReportWriter.render(profiles(50, false), null);
+        Document doc = Jsoup.parse(html);
+        // 3 histograms and the PCA scatter; no segments, no models
+        assertThat(charts(doc)).hasSize(4);
+        assertSelfContained(doc, html);
+        List<String> notes = doc.select("p.note").eachText();
+        assertThat(notes).anyMatch(n -> n.contains("No summary given"));
+        assertThat(notes).anyMatch(n -> n.contains("No profile has a segment"));
+        assertThat(notes).anyMatch(n -> n.contains("propensity model section is omitted"));
+        assertThat(notes).anyMatch(n -> n.contains("activity forecast section is omitted"));
+
+        ObjectNode noDiagnostics = MAPPER.createObjectNode().put("accepted", 5).put("duplicate", 0).put("late", 0)
+                .put("rejected", 0);
+        Document d2 = Jsoup.parse(ReportWriter.render(List.of(), noDiagnostics));
+        assertThat(charts(d2)).isEmpty();
+        assertThat(d2.select("p.note").eachText()).anyMatch(n -> n.contains("no propensity diagnostics"));
+        assertThat(d2.select("table tr").eachText()).contains("accepted 5");
+    }
+
+    @Test
+    void writeReadsFilesAndChecksItsArguments() throws Exception {
+        Path p = tmp.resolve("profiles.jsonl");
+        StringBuilder b = new StringBuilder();
+        for (JsonNode n : profiles(40, true)) {
+            b.append(n).append('\n');
+        }
+        Files.writeString(p, b);
+        Path s = tmp.resolve("summary.json");
+        Files.writeString(s, summary(diagnostics(500)).toString());
+        Path out = tmp.resolve("report.html");
+        ReportWriter.write(p, s, out);
+        assertThat(charts(Jsoup.parse(out.toFile(), "UTF-8"))).hasSize(9);
+
+        assertThatThrownBy(() -> ReportWriter.write(null, null, out)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("profilesJsonl");
+        assertThatThrownBy(() -> ReportWriter.write(tmp.resolve("nope.jsonl"), null, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not found");
+        Files.writeString(tmp.resolve("bad.jsonl"), "{\"user\":\"a\"}\n{oops\n");
+        assertThatThrownBy(() -> ReportWriter.write(tmp.resolve("bad.jsonl"), null, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
+        assertThatThrownBy(() -> ReportWriter.render(profiles(5, true), null, List.of("views", "nope")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope'")
+                .hasMessageContaining("[views, spend, since_purchase]");
+        assertThatThrownBy(() -> ReportWriter.render(null, null)).isInstanceOf(IllegalArgumentException.class);
+        ObjectNode broken = MAPPER.createObjectNode();
+        broken.putObject("diagnostics").put("format", "other");
+        assertThatThrownBy(() -> ReportWriter.render(List.of(), broken)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("summary.diagnostics");
+    }
+
+    @Test
+    void numericFeaturesAreThoseWithNumbersAndNothingElse() {
+        assertThat(ReportWriter.numericFeatures(profiles(10, true))).containsExactly("views", "spend",
+                "since_purchase");
+    }
+
+    @Test
+    void mergingGroupsKeepsTheStructure() {
+        String a = "<g style='x'>";
+        assertThat(ReportWriter.mergeGroups(a + "<path d='1'/></g>" + a + "<path d='2'/></g>"))
+                .isEqualTo(a + "<path d='1'/><path d='2'/></g>");
+        String plain = a + "<path d='1'/></g><g><text>t</text></g>" + a + "<path d='2'/></g>";
+        assertThat(ReportWriter.mergeGroups(plain)).isEqualTo(plain);
+        String other = a + "<path/></g><g style='y'><path/></g>";
+        assertThat(ReportWriter.mergeGroups(other)).isEqualTo(other);
+        assertThat(ReportWriter.selfContained("<svg id='c' xmlns='http://www.w3.org/2000/svg'><image "
+                + "xlink:href='http://x/y.png'/><a href='#k'/></svg>")).isEqualTo("<svg id='c'><image/><a href='#k'/></svg>");
+    }
+}
