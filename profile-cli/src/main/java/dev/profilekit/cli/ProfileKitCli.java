@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code profilekit.jar}. */
 @Command(name = "profilekit", mixinStandardHelpOptions = true, version = "ProfileKit 0.1.0",
         description = "Exact, always-current user profiles from an event log.",
-        subcommands = {ReplayCommand.class, ConformanceCommand.class, SimulateCommand.class})
+        subcommands = {ReplayCommand.class, ConformanceCommand.class, SimulateCommand.class, DatasetCommand.class})
 public final class ProfileKitCli implements Runnable {
 
     @CommandLine.Spec
