@@ -163,6 +163,13 @@ stage lstm "${JMH[@]}" "dev.profilekit.benchmarks.LstmBenchmark\." "${FIT[@]}" "
 if [[ -f profile-benchmarks/statsmodels/results.json ]]; then
   cp profile-benchmarks/statsmodels/results.json "$OUT/statsmodels.json"
 fi
+# Point-in-time training set (issue 13): 1M labels over 10M events, in the default heap of a 2-core/8 GB CI
+# machine (-Xmx2g); a plain main that writes dataset.json (sizes: events labels users)
+DATASET=(10000000 1000000 200000)
+if [[ $QUICK == 1 ]]; then
+  DATASET=(200000 20000 10000)
+fi
+stage dataset "${CP[@]}" -Xmx2g dev.profilekit.benchmarks.PointInTimeDatasetBenchmark "$OUT/dataset.json" "${DATASET[@]}"
 # Memory per profile (JOL) and the peers' accuracy: plain mains.
 # JOL reads fields reflectively: opening java.base spares it an exception per field of a JDK object (about twice as fast)
 OPENS=()

@@ -72,6 +72,8 @@ public final class BenchmarksReport {
     private final Map<String, List<JsonNode>> filesToEntries = new TreeMap<>();
     private JsonNode memory;
     private JsonNode quality;
+    /** PointInTimeDatasetBenchmark's figures (dataset.json), or null. */
+    private JsonNode dataset;
     private JsonNode statsmodels;
     /** Lines the benchmarks printed (run.sh's notes.md), or null. */
     private String notes;
@@ -168,6 +170,8 @@ public final class BenchmarksReport {
                 String name = f.getFileName().toString();
                 if (name.equals("memory.json")) {
                     r.memory = json.readTree(f.toFile());
+                } else if (name.equals("dataset.json")) {
+                    r.dataset = json.readTree(f.toFile());
                 } else if (name.equals("quality.json")) {
                     r.quality = json.readTree(f.toFile());
                 } else if (name.equals(STATSMODELS_FILE)) {
@@ -235,6 +239,7 @@ public final class BenchmarksReport {
         engineLatency(body);
         engineMemory(body);
         engineModels(body);
+        pointInTimeDatasets(body);
         for (Comparison c : Comparisons.ALL) {
             comparison(body, c);
         }
@@ -626,6 +631,34 @@ public final class BenchmarksReport {
                     .append(fmt(m.path("store_objects").asDouble() / users, 1)).append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** PointInTimeJoin: labels over events, wall time and heap (dataset.json). */
+    private void pointInTimeDatasets(StringBuilder md) {
+        md.append("## Point-in-time datasets\n\n");
+        if (dataset == null) {
+            md.append("No results (dataset.json missing).\n\n");
+            return;
+        }
+        JsonNode d = dataset;
+        md.append("`PointInTimeJoin` (`profilekit dataset`) on synthetic events of the worked example's shape (17-feature ")
+                .append("schema; a quarter out of order within the 6 h lateness, 1% redeliveries, some late) and labels in ")
+                .append("random order (1% of unknown users), written as JSON Lines; `PointInTimeDatasetBenchmark` in its own ")
+                .append("JVM with `-Xmx2g` (the default heap of a 2-core/8 GB CI machine), files on local disk. Pass 1 reads ")
+                .append("the events and decides acceptance in arrival order, spilling accepted lines in sorted runs; pass 2 ")
+                .append("merges them in time order into a fresh engine, interleaved with the labels by time, and writes the ")
+                .append("rows back in label order. One run, no warm-up: a wall-clock figure, not a JMH score.\n\n")
+                .append("| events | labels | users | accepted | wall (s) | pass 1 (s) | pass 2 (s) | labels/s | sorted runs | ")
+                .append("heap in use after GC, max (MiB) | heap max (MiB) | load1 before -> after |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double wall = d.path("wall_s").asDouble();
+        md.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %,d | %s | %s | %s | %s | %d | %s | %s | %s -> %s |%n%n",
+                d.path("events").asLong(), d.path("labels").asLong(), d.path("users").asLong(),
+                d.path("accepted").asLong(), fmt(wall, 1), fmt(d.path("pass1_s").asDouble(), 1),
+                fmt(d.path("pass2_s").asDouble(), 1), rate(d.path("labels").asDouble() / wall),
+                d.path("sorted_runs").asInt(), fmt(d.path("max_live_heap_after_gc_bytes").asDouble() / 1048576, 0),
+                fmt(d.path("max_heap_bytes").asDouble() / 1048576, 0), fmt(d.path("load1_before").asDouble(), 2),
+                fmt(d.path("load1_after").asDouble(), 2)));
     }
 
     /** onEvent with live models against the same schema and events without them. */

@@ -171,4 +171,18 @@ class BenchmarksReportTest {
         // others used 0.9 core during pca, above the 0.5 threshold
         assertThat(md).contains("Figures from a loaded machine").contains("| pca | 60 | 1.10 | 1.90 | 1.00 | 0.90 |");
     }
+
+    @Test
+    void pointInTimeDatasetsSectionShowsTheFigures() throws IOException {
+        assertThat(BenchmarksReport.load(dir).markdown()).contains("## Point-in-time datasets")
+                .contains("No results (dataset.json missing)");
+        Files.writeString(dir.resolve("dataset.json"), """
+                {"events":10000000,"labels":1000000,"users":200000,"accepted":9900000,"wall_s":250.0,"pass1_s":100.0,
+                 "pass2_s":150.0,"sorted_runs":30,"max_live_heap_after_gc_bytes":1073741824,
+                 "max_heap_bytes":2147483648,"load1_before":1.5,"load1_after":2.25}
+                """);
+        // 1,000,000 labels / 250 s = 4.0 k labels/s; 1 GiB = 1024 MiB
+        assertThat(BenchmarksReport.load(dir).markdown()).contains(
+                "| 10,000,000 | 1,000,000 | 200,000 | 9,900,000 | 250.0 | 100.0 | 150.0 | 4.0 k | 30 | 1,024 | 2,048 | 1.50 -> 2.25 |");
+    }
 }

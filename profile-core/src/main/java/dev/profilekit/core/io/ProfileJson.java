@@ -96,6 +96,22 @@ public final class ProfileJson {
         g.writeEndObject();
     }
 
+    /**
+     * Writes only the profile's {@code "features"} object ({@code {"views":56, ...}}, schema order, values as
+     * {@link #write} writes them) to {@code g}: for rows that embed a profile's features, such as training sets.
+     */
+    public static void writeFeatures(Profile profile, JsonGenerator g) throws IOException {
+        if (profile == null || g == null) {
+            throw new IllegalArgumentException("profile and generator must not be null");
+        }
+        g.writeStartObject();
+        for (Map.Entry<String, Object> e : profile.values().entrySet()) {
+            g.writeFieldName(e.getKey());
+            writeValue(e.getValue(), g);
+        }
+        g.writeEndObject();
+    }
+
     private static void writeValue(Object v, JsonGenerator g) throws IOException {
         if (v == null) {
             g.writeNull();
