@@ -1,0 +1,94 @@
+package dev.profilekit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code profilekit demo} end to end at a small size: every file, a report whose charts are all inline. */
+class DemoCommandTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void demoWritesProfilesSummaryAndASelfContainedReport() throws IOException {
+        Path dir = tmp.resolve("demo");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("demo", "--out", dir.toString(), "--users", "120",
+                "--days", "16", "--quiet");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).as("--quiet: nothing on stderr").isEmpty();
+
+        // the profiles are those of a replay of the demo's own events with its own schema and models
+        Path again = tmp.resolve("again.jsonl");
+        ReplayCommandTest.Run replay = ReplayCommandTest.run("replay", "--schema", dir.resolve("schema.json").toString(),
+                "--models", dir.resolve("models.json").toString(), "--events", dir.resolve("events.jsonl").toString(),
+                "--out", again.toString(), "--quiet");
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(Files.readString(dir.resolve("profiles.jsonl"))).isEqualTo(Files.readString(again));
+        List<String> profileLines = Files.readAllLines(again, StandardCharsets.UTF_8);
+        assertThat(profileLines).hasSize(120);
+
+        // the schema and models are the README's examples/live files
+        assertThat(Files.readString(dir.resolve("schema.json")))
+                .isEqualTo(Files.readString(Path.of("../examples/live/schema.json")));
+        assertThat(Files.readString(dir.resolve("models.json")))
+                .isEqualTo(Files.readString(Path.of("../examples/live/models.json")));
+
+        // summary.json: the replay's summary line plus the models' diagnostics
+        JsonNode summary = MAPPER.readTree(dir.resolve("summary.json").toFile());
+        JsonNode line = MAPPER.readTree(replay.lastLine());
+        for (String key : List.of("accepted", "duplicate", "late", "rejected", "model_version", "drift_alarms")) {
+            assertThat(summary.get(key)).as(key).isEqualTo(line.get(key));
+        }
+        assertThat(summary.get("diagnostics").isObject()).isTrue();
+        long events = Files.lines(dir.resolve("events.jsonl")).count();
+        assertThat(summary.get("accepted").asLong() + summary.get("duplicate").asLong() + summary.get("late").asLong()
+                + summary.get("rejected").asLong()).isEqualTo(events);
+
+        // the report: parsed as HTML, every chart an inline svg, nothing outside the file
+        Path report = dir.resolve("report.html");
+        String html = Files.readString(report);
+        Document doc = Jsoup.parse(html);
+        List<Element> figures = doc.select("figure.chart");
+        assertThat(figures).hasSizeGreaterThanOrEqualTo(6);
+        for (Element f : figures) {
+            assertThat(f.select("> svg")).hasSize(1);
+        }
+        assertThat(doc.select("svg")).hasSize(figures.size());
+        for (String section : List.of("distributions", "pca", "segments", "roc", "forecast")) {
+            assertThat(doc.getElementById(section)).as(section).isNotNull();
+        }
+        ReportCommandTest.assertNothingOutside(doc, html);
+
+        // the readable summary names the counts and the report's path and size
+        assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "%,d events", events))
+                .contains(report.toAbsolutePath().toString())
+                .contains(String.format(java.util.Locale.ROOT, "%,d bytes", Files.size(report)))
+                .contains("query --profiles " + dir.resolve("profiles.jsonl") + " --user "
+                        + MAPPER.readTree(profileLines.get(0)).get("user").asText());
+    }
+
+    @Test
+    void badSizeOrUnwritableDirectoryIsAOneLineUsageError() throws IOException {
+        ReplayCommandTest.Run small = ReplayCommandTest.run("demo", "--out", tmp.toString(), "--users", "3");
+        assertThat(small.exit()).isEqualTo(2);
+        assertThat(small.err().strip()).startsWith("profilekit: --users must be in [50, 200000]").hasLineCount(1);
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        ReplayCommandTest.Run notDir = ReplayCommandTest.run("demo", "--out", file.toString());
+        assertThat(notDir.exit()).isEqualTo(2);
+        assertThat(notDir.err()).hasLineCount(1).contains(file.toString());
+    }
+}
