@@ -54,9 +54,9 @@ public final class PipelinedEventReader implements EventReader {
     }
 
     private void produce(int batchSize) {
+        ParsedEvent[] b = new ParsedEvent[batchSize];
+        int n = 0;
         try {
-            ParsedEvent[] b = new ParsedEvent[batchSize];
-            int n = 0;
             ParsedEvent e;
             while (!closed && (e = source.next()) != null) {
                 b[n++] = e;
@@ -66,16 +66,16 @@ public final class PipelinedEventReader implements EventReader {
                     n = 0;
                 }
             }
-            if (n > 0) {
-                put(java.util.Arrays.copyOf(b, n));
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return; // closed
         } catch (Throwable t) {
-            failure = t;
+            failure = t; // thrown to the consumer after the records read before it
         }
         try {
+            if (n > 0) {
+                put(java.util.Arrays.copyOf(b, n));
+            }
             put(END);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
