@@ -86,6 +86,10 @@ public final class EventJson {
                 return parse(text);
             }
         }
+        Event fast = FastEventParser.tryParse(utf8, offset, length);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return parse(FACTORY.createParser(utf8, offset, length));
         } catch (InvalidEventException e) {

@@ -200,7 +200,9 @@ class EventReadersTest {
                         "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5+05:30", "1"));
         Arbitrary<String> values = Arbitraries.oneOf(strings.map(s -> "\"" + s + "\""),
                 Arbitraries.of("1", "-0", "1.5", "1e400", "-1e-400", "12345678901234567890", "true", "null", "[]",
-                        "{}", "NaN", "0x1", "01", "1767225600000", "{\"a\":1}", "[1,\"x\"]"));
+                        "{}", "NaN", "0x1", "01", "1767225600000", "{\"a\":1}", "[1,\"x\"]", "1E5", "-0.0", "2.5e-3",
+                        "1.", ".5", "-", "1e", "123456789012345678", "1234567890123456789", "-1767225600000",
+                        "1767225600000.0", "tru", "falsey"));
         Arbitrary<String> keys = Arbitraries.of("id", "user", "type", "ts", "attrs", "x", "amount", "id");
         Arbitrary<String> attrs = Combinators.combine(strings, values).as((k, v) -> "\"" + k + "\":" + v)
                 .list().ofMaxSize(4).map(l -> "{" + String.join(",", l) + "}");
@@ -213,7 +215,9 @@ class EventReadersTest {
                 .as((b, ms) -> b + (ms.isEmpty() ? "" : "," + String.join(",", ms)) + "}");
         Arbitrary<String> cut = object.flatMap(o -> Arbitraries.integers().between(0, o.length())
                 .map(i -> o.substring(0, i)));
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, object), net.jqwik.api.Tuple.of(1, cut),
+        Arbitrary<String> spaced = object.map(o -> o.replace(",", " ,\t").replace(":", ": ").replace("{", "{ "));
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, object), net.jqwik.api.Tuple.of(2, spaced),
+                net.jqwik.api.Tuple.of(1, cut),
                 net.jqwik.api.Tuple.of(1, values), net.jqwik.api.Tuple.of(1, Arbitraries.of("", "  ", "\r")));
     }
 
