@@ -13,6 +13,15 @@ import java.nio.charset.StandardCharsets;
  */
 final class FastEventParser {
 
+    /**
+     * Recently seen short strings (types, attribute names and values, users), shared by all threads: a slot holds a
+     * String whose characters are compared with the bytes before it is used, so a race only costs a miss. Reusing
+     * them saves the garbage of a String per field and, as they soon live in the old generation, the young
+     * collector's scanning of the long-lived state they are stored into.
+     */
+    private static final String[] CACHE = new String[1 << 15];
+    private static final int CACHED_LENGTH = 32;
+
     private final byte[] b;
     private final int end;
     private int i;
@@ -62,7 +71,7 @@ final class FastEventParser {
             switch (key) {
                 case "id" -> {
                     bit = 1;
-                    id = string();
+                    id = string(false);
                 }
                 case "user" -> {
                     bit = 2;
@@ -78,7 +87,7 @@ final class FastEventParser {
                     if (!integer()) {
                         return null;
                     }
-                    ts = Long.parseLong(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
+                    ts = parseLong(start, i);
                 }
                 case "attrs" -> {
                     bit = 16;
@@ -200,14 +209,13 @@ final class FastEventParser {
                 return null;
             }
         }
-        String text = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
         if (integral) {
             if (digits > 18) {
                 return null; // Jackson reads it as a big integer: leave it to Jackson
             }
-            return (double) Long.parseLong(text);
+            return (double) parseLong(start, i);
         }
-        double d = Double.parseDouble(text);
+        double d = Double.parseDouble(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
         return Double.isFinite(d) ? d : null;
     }
 
@@ -244,25 +252,62 @@ final class FastEventParser {
         return true;
     }
 
-    /** A string of printable ASCII without escapes, or null. */
+    /** {@code b[from, to)}: an optionally negative integer of at most 18 digits, already checked. */
+    private long parseLong(int from, int to) {
+        boolean negative = b[from] == '-';
+        long v = 0;
+        for (int k = negative ? from + 1 : from; k < to; k++) {
+            v = v * 10 + (b[k] - '0');
+        }
+        return negative ? -v : v;
+    }
+
     private String string() {
+        return string(true);
+    }
+
+    /** A string of ASCII without escapes or control characters, or null; short ones from the cache if asked. */
+    private String string(boolean cached) {
         if (!take('"')) {
             return null;
         }
         int start = i;
+        int h = 0;
         while (i < end) {
             byte c = b[i];
             if (c == '"') {
-                String s = new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+                String s = cached && i - start <= CACHED_LENGTH ? cached(start, i, h)
+                        : new String(b, start, i - start, StandardCharsets.ISO_8859_1);
                 i++;
                 return s;
             }
+            h = 31 * h + c;
             if (c == '\\' || c < 0x20) {
                 return null;
             }
             i++;
         }
         return null;
+    }
+
+    private String cached(int from, int to, int h) {
+        int slot = (h ^ (h >>> 15)) & (CACHE.length - 1);
+        String s = CACHE[slot];
+        if (s != null && s.length() == to - from) {
+            boolean same = true;
+            for (int k = 0; k < to - from; k++) {
+                if (s.charAt(k) != b[from + k]) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same) {
+                return s;
+            }
+        }
+        s = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+        CACHE[slot] = s;
+        return s;
     }
 
     private void ws() {
