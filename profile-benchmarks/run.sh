@@ -179,9 +179,17 @@ done
 stage memory "${CP[@]}" "${OPENS[@]}" -Djdk.attach.allowAttachSelf=true -Xms12g -Xmx12g \
   dev.profilekit.benchmarks.MemoryPerProfile "$OUT/memory.json" "${MEMORY[@]}"
 stage quality "${CP[@]}" -Xmx4g dev.profilekit.benchmarks.report.QualityChecks "$OUT/quality.json"
+# End-to-end replay (issue 13): simulate the ~4.1M-event stream, time `profilekit replay` on it (needs
+# profile-cli/target/profilekit.jar: mvn -B -q package -DskipTests); its section is appended to the report below.
+if [[ $QUICK == 0 ]]; then
+  stage replay-e2e profile-benchmarks/replay-e2e.sh "$OUT/replay-e2e.md"
+fi
 
 rm -f "$OUT/.times"
 "${CP[@]}" dev.profilekit.benchmarks.report.BenchmarksReport "$OUT" "$REPORT"
+if [[ -s "$OUT/replay-e2e.md" ]]; then
+  { echo; cat "$OUT/replay-e2e.md"; } >> "$REPORT"
+fi
 if (( ${#FAILED[@]} > 0 )); then
   echo "failed stages: ${FAILED[*]}" >&2
   exit 1

@@ -134,19 +134,9 @@ final class QueryCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    // TODO-MERGE: replaced by CliIo once the input helpers land
-    private static BufferedReader openReader(String file) throws IOException {
-        java.io.InputStream in;
-        if (file.equals("-")) {
-            in = System.in;
-        } else {
-            CliSupport.requireReadable(Path.of(file), "--profiles");
-            in = Files.newInputStream(Path.of(file));
-            if (file.endsWith(".gz")) {
-                in = new java.util.zip.GZIPInputStream(in, 1 << 16);
-            }
-        }
-        return new BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
+    private static BufferedReader openReader(String file) {
+        return new BufferedReader(new java.io.InputStreamReader(CliIo.openInput("--profiles", file, null),
+                java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
     }
 
     private Optional<JsonNode> fromSnapshot() throws IOException {

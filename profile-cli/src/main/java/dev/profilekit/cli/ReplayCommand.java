@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.profilekit.core.engine.DedupRetention;
-import dev.profilekit.core.io.EventJson;
+import dev.profilekit.core.io.CsvEventReader;
 import dev.profilekit.core.io.EventLines;
+import dev.profilekit.core.io.EventReader;
+import dev.profilekit.core.io.JsonLinesReader;
+import dev.profilekit.core.io.ParsedEvent;
+import dev.profilekit.core.io.PipelinedEventReader;
 import dev.profilekit.core.engine.EventLimits;
 import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.live.ModelStatus;
@@ -39,7 +43,8 @@ import picocli.CommandLine.Option;
                 + "sorted by user, as the profile specification defines them.",
                 "The last line on stdout is a JSON summary {\"accepted\":N,\"duplicate\":N,\"late\":N,\"rejected\":N} "
                 + "(with a recommend section also \"recommend\":{\"recall_at_k\":R,\"ndcg_at_k\":N,\"users\":U}); "
-                        + "progress (events/s) goes to stderr at most once a second.",
+                        + "progress goes to stderr: a redrawn line with rate and ETA on a terminal, otherwise a plain "
+                        + "line every --progress-every lines; none with --quiet.",
                 "Exit codes: 0 done, 1 failure while running, 2 bad flag, missing file or unreadable schema.",
                 "Example:",
                 "  java -jar profilekit.jar replay --schema examples/ecommerce/schema.json \\",
@@ -51,17 +56,44 @@ final class ReplayCommand implements Callable<Integer> {
     Path schemaFile;
 
     @Option(names = "--events", required = true, paramLabel = "E.jsonl",
-            description = "the events, one JSON object per line (UTF-8). Example: --events events.jsonl")
-    Path eventsFile;
+            description = "the events, one JSON object per line (UTF-8), or CSV with a header id,user,type,ts,"
+                    + "<attributes> (see --format); - reads standard input, a name ending in .gz is decompressed. "
+                    + "Example: --events events.jsonl")
+    String eventsFile;
+
+    @Option(names = "--format", paramLabel = "F",
+            description = "the events' format, jsonl or csv. Default: csv for names ending in .csv or .csv.gz, "
+                    + "jsonl otherwise. CSV: RFC 4180 quoting; ts is epoch ms or ISO-8601; an attribute cell is a "
+                    + "number if it is a finite JSON number, a string otherwise; an empty cell is absent. "
+                    + "Example: --format csv")
+    String format;
 
     @Option(names = "--out", required = true, paramLabel = "P.jsonl",
-            description = "where to write the profiles, one JSON object per user. Example: --out profiles.jsonl")
-    Path outFile;
+            description = "where to write the profiles, one JSON object per user; - writes standard output (before "
+                    + "the summary line), a name ending in .gz is compressed. Example: --out profiles.jsonl")
+    String outFile;
 
-    @Option(names = "--as-of", paramLabel = "MS",
-            description = "evaluate the profiles as of this time (epoch ms); only accepted events with ts <= MS count. "
-                    + "Default: the largest ts of all accepted events. Example: --as-of 1767685946878")
-    Long asOf;
+    @Option(names = "--as-of", paramLabel = "T",
+            description = "evaluate the profiles as of this time (epoch ms or an ISO-8601 instant); only accepted "
+                    + "events with ts <= T count. Default: the largest ts of all accepted events. "
+                    + "Example: --as-of 2026-03-01T00:00:00Z or --as-of 1767685946878")
+    String asOfText;
+
+    /** {@link #asOfText} in epoch ms, or null. */
+    private Long asOf;
+
+    @Option(names = "--quiet", description = "no progress on stderr")
+    boolean quiet;
+
+    @Option(names = "--progress-every", paramLabel = "N", defaultValue = "1000000",
+            description = "when stderr is not a terminal, a progress line every N lines (default 1000000); on a "
+                    + "terminal one line is redrawn with the rate and the time left. Example: --progress-every 100000")
+    long progressEvery;
+
+    @Option(names = "--parse-threads", paramLabel = "N", defaultValue = "1",
+            description = "threads that read and parse events ahead of the engine: 1 (default; batches handed over "
+                    + "in order) or 0 (all on one thread). The output is the same either way. Example: --parse-threads 0")
+    int parseThreads;
 
     @Option(names = "--now", paramLabel = "T",
             description = "the clock events are checked against: an event dated more than the schema's max_future_skew "
@@ -70,8 +102,9 @@ final class ReplayCommand implements Callable<Integer> {
     String now;
 
     @Option(names = "--rejects", paramLabel = "R.jsonl",
-            description = "where to write rejected lines, with line number and reason. Example: --rejects rejects.jsonl")
-    Path rejectsFile;
+            description = "where to write rejected lines, with line number and reason; - writes standard output, "
+                    + ".gz is compressed. Example: --rejects rejects.jsonl")
+    String rejectsFile;
 
     @Option(names = "--models", paramLabel = "M.json",
             description = "live models to keep while replaying: sections propensity, segments, forecast, recommend (see the README). "
@@ -169,8 +202,31 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // every output is checked before any work, so that a typo costs nothing
+        CliIo.checkWritable("--out", outFile);
+        if (summaryFile != null) {
+            CliIo.checkWritable("--summary", summaryFile.toString());
+        }
+        if (rejectsFile != null) {
+            CliIo.checkWritable("--rejects", rejectsFile);
+        }
         requireReadable(schemaFile, "schema");
-        requireReadable(eventsFile, "events");
+        if (!CliIo.isStd(eventsFile)) {
+            requireReadable(Path.of(eventsFile), "events");
+        }
+        boolean csv = csvInput();
+        if (parseThreads < 0 || parseThreads > 1) {
+            throw new CliSupport.UsageException("--parse-threads must be 0 or 1, was " + parseThreads);
+        }
+        if ((resumeDir != null || snapshotDir != null) && (csv || CliIo.isStd(eventsFile)
+                || CliIo.isGzip(eventsFile) || CliIo.isStd(rejectsFile) || CliIo.isGzip(rejectsFile))) {
+            throw new CliSupport.UsageException((resumeDir != null ? "--resume" : "--snapshot-dir")
+                    + " needs --events to be a plain JSON Lines file (not -, .gz or CSV) and --rejects a plain file, "
+                    + "was --events " + eventsFile + (rejectsFile != null ? " --rejects " + rejectsFile : ""));
+        }
+        if (asOfText != null) {
+            asOf = parseInstant("--as-of", asOfText).toEpochMilli();
+        }
         ProfileSchema schema;
         try {
             schema = ProfileSchema.fromJson(schemaFile);
@@ -201,7 +257,7 @@ final class ReplayCommand implements Callable<Integer> {
             b.applyUpTo(asOf);
         }
         if (now != null) {
-            b.clock(java.time.Clock.fixed(parseInstant(now), java.time.ZoneOffset.UTC));
+            b.clock(java.time.Clock.fixed(parseInstant("--now", now), java.time.ZoneOffset.UTC));
         }
         configurePrivacy(b);
         if (snapshotEvery < 1) {
@@ -227,10 +283,10 @@ final class ReplayCommand implements Callable<Integer> {
                     rejected = Long.parseLong(meta.get("rejected"));
                     rejectsLength = Long.parseLong(meta.get("rejects_length"));
                     forgottenEvents = Long.parseLong(meta.get("forgotten_events"));
-                    if (!eventsFile.toAbsolutePath().toString().equals(meta.get("events"))
-                            || Files.size(eventsFile) < offset) {
+                    if (!Path.of(eventsFile).toAbsolutePath().toString().equals(meta.get("events"))
+                            || Files.size(Path.of(eventsFile)) < offset) {
                         throw new CliSupport.UsageException("snapshot " + f + " is of another input ("
-                                + meta.get("events") + "), not " + eventsFile.toAbsolutePath());
+                                + meta.get("events") + "), not " + Path.of(eventsFile).toAbsolutePath());
                     }
                     updater = candidate;
                     err.println("replay: resuming from " + f + " at line " + (linesBefore + 1));
@@ -251,27 +307,38 @@ final class ReplayCommand implements Callable<Integer> {
         JsonFactory json = new JsonFactory();
         java.io.FileOutputStream rejectsStream = null;
         BufferedWriter rejects = null;
-        if (rejectsFile != null) {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rejectsFile,
+        boolean plainRejects = rejectsFile != null && !CliIo.isStd(rejectsFile) && !CliIo.isGzip(rejectsFile);
+        if (plainRejects) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(rejectsFile),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.truncate(rejectsLength); // a resumed run drops what the killed run wrote after its snapshot
             }
-            rejectsStream = new java.io.FileOutputStream(rejectsFile.toFile(), true);
+            rejectsStream = new java.io.FileOutputStream(rejectsFile, true);
             rejects = new BufferedWriter(new java.io.OutputStreamWriter(rejectsStream, StandardCharsets.UTF_8), 1 << 16);
+        } else if (rejectsFile != null) {
+            rejects = new BufferedWriter(new java.io.OutputStreamWriter(CliIo.openOutput("--rejects", rejectsFile),
+                    StandardCharsets.UTF_8), 1 << 16);
         }
-        java.io.InputStream input = Files.newInputStream(eventsFile);
+        java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong(offset);
+        java.io.InputStream input = CliIo.openInput("--events", eventsFile, bytesRead);
         input.skipNBytes(offset);
-        try (EventLines in = EventLines.resume(input, limits.maxLineBytes(), offset, linesBefore)) {
-            long started = System.nanoTime();
-            long lastReport = started;
+        Progress progress = new Progress("replay", err, quiet, System.console() != null, progressEvery,
+                CliIo.size(eventsFile), bytesRead::get, linesBefore);
+        EventReader reader = csv ? new CsvEventReader(input, limits.maxLineBytes())
+                : new JsonLinesReader(EventLines.resume(input, limits.maxLineBytes(), offset, linesBefore));
+        if (parseThreads > 0) {
+            reader = new PipelinedEventReader(reader, 1024, 16);
+        }
+        long lineNo = linesBefore;
+        try (EventReader in = reader) {
             long nextSnapshot = updater.counts().accepted() + snapshotEvery;
-            EventLines.Line line;
+            ParsedEvent line;
             while ((line = in.next()) != null) {
-                long lineNo = line.number();
+                lineNo = line.line();
                 InvalidEventException error = line.error();
-                if (error == null && !line.text().isBlank()) {
+                if (error == null) {
                     try {
-                        dev.profilekit.core.engine.Event e = EventJson.parse(line.text());
+                        dev.profilekit.core.engine.Event e = line.event();
                         if (forgotten.contains(e.user())) {
                             forgottenEvents++;
                         } else {
@@ -284,8 +351,7 @@ final class ReplayCommand implements Callable<Integer> {
                 if (error != null) {
                     rejected++;
                     if (rejects != null) {
-                        writeReject(json, rejects, lineNo, error, line.text() != null ? line.text() : line.raw(),
-                                pseudonymKeyFile == null);
+                        writeReject(json, rejects, lineNo, error, line.text(), pseudonymKeyFile == null);
                     }
                 }
                 if (snaps != null && updater.counts().accepted() >= nextSnapshot) {
@@ -295,21 +361,15 @@ final class ReplayCommand implements Callable<Integer> {
                         rejectsStream.getFD().sync(); // the rejects a snapshot counts are on disk before it is
                     }
                     Map<String, String> meta = Map.of("line", Long.toString(lineNo), "offset",
-                            Long.toString(in.offset()), "rejected", Long.toString(rejected), "rejects_length",
-                            Long.toString(rejectsFile == null ? 0 : Files.size(rejectsFile)), "forgotten_events",
-                            Long.toString(forgottenEvents), "events", eventsFile.toAbsolutePath().toString());
+                            Long.toString(line.offset()), "rejected", Long.toString(rejected), "rejects_length",
+                            Long.toString(plainRejects ? Files.size(Path.of(rejectsFile)) : 0), "forgotten_events",
+                            Long.toString(forgottenEvents), "events", Path.of(eventsFile).toAbsolutePath().toString());
                     updater.snapshot(snaps.fileFor(lineNo), meta);
                     snaps.prune();
                 }
-                if ((lineNo & 0xFFF) == 0) {
-                    long now = System.nanoTime();
-                    if (now - lastReport >= 1_000_000_000L) {
-                        lastReport = now;
-                        err.printf("replay: %,d lines, %,.0f events/s%n", lineNo,
-                                (lineNo - linesBefore) / ((now - started) / 1e9));
-                    }
-                }
+                progress.update(lineNo);
             }
+            progress.finish(lineNo);
         } finally {
             if (rejects != null) {
                 rejects.close();
@@ -329,7 +389,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (recommendK > 0) {
             writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
         } else {
-            try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
+            try (BufferedWriter w = openOut()) {
                 List<String> users = asOf != null || latest.isPresent() ? updater.users() : List.of();
                 long t = asOf != null ? asOf : latest.orElse(0L);
                 // the profile file's format lives in core (ProfileJson.writeLines), shared with profile-flink
@@ -384,7 +444,7 @@ final class ReplayCommand implements Callable<Integer> {
      * (the recommend section's k items as of the same time) before its closing brace; lines as without models.
      */
     private void writeWithRecommendations(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
+        try (BufferedWriter w = openOut()) {
             if (t != null) {
                 boolean first = true;
                 for (String user : updater.users()) {
@@ -414,14 +474,33 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static java.time.Instant parseInstant(String text) {
+    private static java.time.Instant parseInstant(String option, String text) {
         try {
             return text.matches("-?\\d+") ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
-                    : java.time.Instant.parse(text);
+                    : java.time.OffsetDateTime.parse(text).toInstant();
         } catch (RuntimeException e) {
-            throw new CliSupport.UsageException("--now must be epoch ms or an ISO-8601 instant such as "
+            throw new CliSupport.UsageException(option + " must be epoch ms or an ISO-8601 instant such as "
                     + "2030-01-01T00:00:00Z, was '" + text + "'");
         }
+    }
+
+    /** Whether the events are CSV: --format, else by the file name. */
+    private boolean csvInput() {
+        if (format != null) {
+            return switch (format.toLowerCase(java.util.Locale.ROOT)) {
+                case "csv" -> true;
+                case "jsonl", "json" -> false;
+                default -> throw new CliSupport.UsageException("--format must be jsonl or csv, was '" + format + "'");
+            };
+        }
+        String name = eventsFile.toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".csv") || name.endsWith(".csv.gz");
+    }
+
+    /** The --out writer: a file, standard output ({@code -}) or gzip ({@code .gz}), UTF-8. */
+    private BufferedWriter openOut() {
+        return new BufferedWriter(new java.io.OutputStreamWriter(CliIo.openOutput("--out", outFile),
+                StandardCharsets.UTF_8), 1 << 16);
     }
 
     private static String number(double v) {

@@ -43,7 +43,9 @@ public final class InvalidEventException extends RuntimeException {
          */
         TOO_FAR_AHEAD,
         /** Applying the event would make a feature value, a model input or a model weight non-finite. */
-        OVERFLOW
+        OVERFLOW,
+        /** A CSV row is malformed: more or fewer cells than the header, or broken quoting. */
+        BAD_CSV
     }
 
     private final Reason reason;

@@ -9,6 +9,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -43,7 +47,65 @@ public final class EventJson {
         if (line == null) {
             throw new IllegalArgumentException("line must not be null");
         }
-        try (JsonParser p = FACTORY.createParser(line)) {
+        try {
+            return parse(FACTORY.createParser(line));
+        } catch (IOException e) {
+            throw invalid(InvalidEventException.Reason.NOT_JSON, "not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses one line given as UTF-8 bytes, without making a {@code String} of the line: the same event, or the
+     * same {@link InvalidEventException} (reason and message), as {@link #parse(String)} of the decoded line.
+     * A line that is not valid UTF-8 is rejected as {@code NOT_UTF8}.
+     *
+     * @param utf8   the bytes (not modified)
+     * @param offset where the line starts in {@code utf8}
+     * @param length the line's length in bytes, without its line end
+     * @throws InvalidEventException if the line is not a valid event
+     */
+    public static Event parse(byte[] utf8, int offset, int length) {
+        if (utf8 == null) {
+            throw new IllegalArgumentException("utf8 must not be null");
+        }
+        if (offset < 0 || length < 0 || offset > utf8.length - length) {
+            throw new IllegalArgumentException("offset " + offset + " and length " + length
+                    + " must lie within the " + utf8.length + " bytes given");
+        }
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (utf8[i] < 0) {
+                // not ASCII: the strict decoder decides, then the String parser (rare in practice)
+                String text;
+                try {
+                    text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(utf8, offset, length)).toString();
+                } catch (CharacterCodingException e) {
+                    throw invalid(InvalidEventException.Reason.NOT_UTF8, "not valid UTF-8");
+                }
+                return parse(text);
+            }
+        }
+        Event fast = FastEventParser.tryParse(utf8, offset, length);
+        if (fast != null) {
+            return fast;
+        }
+        try {
+            return parse(FACTORY.createParser(utf8, offset, length));
+        } catch (InvalidEventException e) {
+            if (e.reason() == InvalidEventException.Reason.NOT_JSON) {
+                // Jackson's byte and char parsers may word a syntax error differently: report it as the String
+                // parser does (errors are rare, so the second parse costs nothing that matters)
+                return parse(new String(utf8, offset, length, StandardCharsets.ISO_8859_1));
+            }
+            throw e;
+        } catch (IOException e) {
+            return parse(new String(utf8, offset, length, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static Event parse(JsonParser parser) throws IOException {
+        try (JsonParser p = parser) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw invalid(InvalidEventException.Reason.NOT_JSON, "empty input");
@@ -118,17 +180,7 @@ public final class EventJson {
             return p.getLongValue();
         }
         if (v == JsonToken.VALUE_STRING) {
-            String s = p.getText();
-            if (!ISO_INSTANT.matcher(s).matches()) {
-                throw invalid(InvalidEventException.Reason.BAD_TIMESTAMP, "field 'ts' must be integer epoch ms or an "
-                        + "ISO-8601 instant with seconds and an explicit offset (Z or +hh:mm), was \"" + s + "\"");
-            }
-            try {
-                return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw invalid(InvalidEventException.Reason.BAD_TIMESTAMP,
-                        "field 'ts' is not a valid date-time, was \"" + s + "\"");
-            }
+            return isoTimestamp(p.getText());
         }
         if (v == JsonToken.VALUE_NULL) {
             return null;
@@ -136,6 +188,20 @@ public final class EventJson {
         p.skipChildren();
         throw invalid(InvalidEventException.Reason.BAD_TIMESTAMP,
                 "field 'ts' must be integer epoch ms or an ISO-8601 string, was " + describe(v));
+    }
+
+    /** An ISO-8601 {@code ts} as epoch ms, checked exactly as in the JSON format (shared with the CSV reader). */
+    static long isoTimestamp(String s) {
+        if (!ISO_INSTANT.matcher(s).matches()) {
+            throw invalid(InvalidEventException.Reason.BAD_TIMESTAMP, "field 'ts' must be integer epoch ms or an "
+                    + "ISO-8601 instant with seconds and an explicit offset (Z or +hh:mm), was \"" + s + "\"");
+        }
+        try {
+            return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw invalid(InvalidEventException.Reason.BAD_TIMESTAMP,
+                    "field 'ts' is not a valid date-time, was \"" + s + "\"");
+        }
     }
 
     private static Map<String, Object> attrs(JsonParser p, JsonToken v) throws IOException {

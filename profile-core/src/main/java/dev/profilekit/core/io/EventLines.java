@@ -43,6 +43,8 @@ public final class EventLines implements Closeable {
     private long base;
     /** Bytes of the current line held so far. */
     private int appended;
+    /** Length of the line {@link #nextRaw()} read last, -1 if none. */
+    int rawLength = -1;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -98,6 +100,19 @@ public final class EventLines implements Closeable {
 
     /** The next line, or null at the end of the stream. */
     public Line next() throws IOException {
+        Line tooLong = nextRaw();
+        if (tooLong != null || rawLength < 0) {
+            return tooLong;
+        }
+        return decode(rawLength);
+    }
+
+    /**
+     * Reads the next line without decoding it (for {@link JsonLinesReader}): returns the {@code LINE_TOO_LONG}
+     * line, or null with {@link #rawLength} set to the line's length in {@link #rawBytes()} (-1 at the end).
+     */
+    Line nextRaw() throws IOException {
+        rawLength = -1;
         if (!started) {
             started = true;
             skipByteOrderMark();
@@ -144,6 +159,22 @@ public final class EventLines implements Closeable {
                     "line " + number + " has " + total + " bytes; the limit is " + maxLineBytes),
                     lenient(Math.min(length, 1024)));
         }
+        rawLength = length;
+        return null;
+    }
+
+    /** The bytes of the line {@link #nextRaw()} read last (valid up to {@link #rawLength}). */
+    byte[] rawBytes() {
+        return line;
+    }
+
+    /** The number of the line read last. */
+    long lineNumber() {
+        return number;
+    }
+
+    /** The line {@link #nextRaw()} read last, decoded as strict UTF-8 (or its {@code NOT_UTF8} error). */
+    Line decode(int length) {
         try {
             String text = decoder.reset().decode(ByteBuffer.wrap(line, 0, length)).toString();
             return new Line(number, text, null, null);
