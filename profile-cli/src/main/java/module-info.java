@@ -4,6 +4,7 @@ module dev.profilekit.cli {
     requires dev.profilekit.sim;
     requires dev.profilekit.report;
     requires info.picocli;
+    requires java.management;
 
     // picocli reads the commands' annotated fields by reflection
     opens dev.profilekit.cli to info.picocli;

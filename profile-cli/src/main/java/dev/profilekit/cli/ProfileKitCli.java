@@ -26,7 +26,8 @@ public final class ProfileKitCli implements Runnable {
 
     /** Exit codes: 0 success, 1 a failure while running, 2 bad usage or unreadable input. */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int relaunched = Relaunch.runIfWanted(args);
+        System.exit(relaunched >= 0 ? relaunched : execute(args));
     }
 
     static int execute(String... args) {

@@ -339,7 +339,7 @@ final class ReplayCommand implements Callable<Integer> {
                 if (error == null) {
                     try {
                         dev.profilekit.core.engine.Event e = line.event();
-                        if (forgotten.contains(e.user())) {
+                        if (!forgotten.isEmpty() && forgotten.contains(e.user())) {
                             forgottenEvents++;
                         } else {
                             updater.onEvent(e);
