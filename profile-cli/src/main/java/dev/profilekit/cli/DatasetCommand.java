@@ -55,21 +55,21 @@ final class DatasetCommand implements Callable<Integer> {
 
     @Option(names = "--events", required = true, paramLabel = "E.jsonl",
             description = "the events, one JSON object per line (UTF-8), in arrival order. Example: --events events.jsonl")
-    Path eventsFile;
+    String eventsFile;
 
     @Option(names = "--labels", required = true, paramLabel = "L.csv",
             description = "the labels: CSV with header user,ts,label. Example: --labels labels.csv")
-    Path labelsFile;
+    String labelsFile;
 
     @Option(names = "--out", required = true, paramLabel = "T.jsonl|T.csv",
             description = "where to write the training rows; the format follows the extension (.jsonl or .csv). "
                     + "Example: --out train.jsonl")
-    Path outFile;
+    String outFile;
 
     @Option(names = "--rejects", paramLabel = "R.jsonl",
             description = "where to write rejected event lines, with line number and reason (as replay). "
                     + "Example: --rejects rejects.jsonl")
-    Path rejectsFile;
+    String rejectsFile;
 
     @Option(names = "--now", paramLabel = "T",
             description = "the clock events are checked against (max_future_skew), as in replay: epoch ms or an "
@@ -121,13 +121,22 @@ final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        requireReadable(schemaFile, "schema");
-        requireReadable(eventsFile, "events");
-        requireReadable(labelsFile, "labels");
-        String name = outFile.getFileName() == null ? "" : outFile.getFileName().toString().toLowerCase(Locale.ROOT);
+        CliSupport.requireReadable(schemaFile, "schema");
+        if (CliIo.isStd(eventsFile) && CliIo.isStd(labelsFile)) {
+            throw new CliSupport.UsageException("--events and --labels cannot both be - (standard input)");
+        }
+        String name = outFile.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
         boolean csv = name.endsWith(".csv");
-        if (!csv && !name.endsWith(".jsonl")) {
-            throw new CliSupport.UsageException("--out must end in .jsonl or .csv (the format), was " + outFile);
+        if (!csv && !name.endsWith(".jsonl") && !CliIo.isStd(outFile)) {
+            throw new CliSupport.UsageException("--out must end in .jsonl or .csv (the format; .gz compresses), "
+                    + "or be - (JSON Lines on standard output), was " + outFile);
+        }
+        CliIo.checkWritable("--out", outFile);
+        if (rejectsFile != null) {
+            CliIo.checkWritable("--rejects", rejectsFile);
         }
         if (sortMemoryMb < 1) {
             throw new CliSupport.UsageException("--sort-memory-mb must be >= 1, was " + sortMemoryMb);
@@ -147,7 +156,8 @@ final class DatasetCommand implements Callable<Integer> {
                 b.dedupRetention(retention);
             }
             if (now != null) {
-                b.clock(java.time.Clock.fixed(parseInstant(now), java.time.ZoneOffset.UTC));
+                b.clock(java.time.Clock.fixed(java.time.Instant.ofEpochMilli(CliSupport.parseTime(now, "--now")),
+                        java.time.ZoneOffset.UTC));
             }
             if (tmpDir != null) {
                 b.tempDir(tmpDir);
@@ -157,13 +167,15 @@ final class DatasetCommand implements Callable<Integer> {
         }
         List<PointInTimeJoin.Label> labels;
         try {
-            labels = LabelsCsv.read(labelsFile);
+            labels = LabelsCsv.read(new java.io.InputStreamReader(CliIo.openInput("--labels", labelsFile, null),
+                    StandardCharsets.UTF_8), labelsFile);
         } catch (UncheckedIOException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
 
         JsonFactory json = new JsonFactory();
-        BufferedWriter rejects = rejectsFile == null ? null : Files.newBufferedWriter(rejectsFile, StandardCharsets.UTF_8);
+        BufferedWriter rejects = rejectsFile == null ? null : new BufferedWriter(new java.io.OutputStreamWriter(
+                CliIo.openOutput("--rejects", rejectsFile), StandardCharsets.UTF_8), 1 << 16);
         PointInTimeJoin.Summary s;
         try {
             if (rejects != null) {
@@ -187,8 +199,8 @@ final class DatasetCommand implements Callable<Integer> {
                 throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
             }
             long started = System.nanoTime();
-            try (InputStream in = Files.newInputStream(eventsFile);
-                 OutputStream o = new BufferedOutputStream(Files.newOutputStream(outFile), 1 << 16)) {
+            try (InputStream in = CliIo.openInput("--events", eventsFile, null);
+                 OutputStream o = new BufferedOutputStream(CliIo.openOutput("--out", outFile), 1 << 16)) {
                 s = join.join(in, labels, csv ? DatasetRows.csv(schema) : DatasetRows.jsonLines(), o);
             }
             err.printf("dataset: %,d labels over %,d accepted events in %.1f s (%d sorted runs spilled)%n",
@@ -201,24 +213,5 @@ final class DatasetCommand implements Callable<Integer> {
         out.println("{\"accepted\":" + s.accepted() + ",\"duplicate\":" + s.duplicate() + ",\"late\":" + s.late()
                 + ",\"rejected\":" + s.rejected() + ",\"labels\":" + s.labels() + "}");
         return 0;
-    }
-
-    private static java.time.Instant parseInstant(String text) {
-        try {
-            return text.matches("-?\\d+") ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
-                    : java.time.Instant.parse(text);
-        } catch (RuntimeException e) {
-            throw new CliSupport.UsageException("--now must be epoch ms or an ISO-8601 instant such as "
-                    + "2030-01-01T00:00:00Z, was '" + text + "'");
-        }
-    }
-
-    private static void requireReadable(Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new CliSupport.UsageException(what + " file not found: " + file);
-        }
-        if (!Files.isReadable(file)) {
-            throw new CliSupport.UsageException(what + " file is not readable: " + file);
-        }
     }
 }

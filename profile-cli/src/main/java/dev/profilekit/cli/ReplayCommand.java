@@ -210,9 +210,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (rejectsFile != null) {
             CliIo.checkWritable("--rejects", rejectsFile);
         }
-        requireReadable(schemaFile, "schema");
+        CliSupport.requireReadable(schemaFile, "schema");
         if (!CliIo.isStd(eventsFile)) {
-            requireReadable(Path.of(eventsFile), "events");
+            CliSupport.requireReadable(Path.of(eventsFile), "events");
         }
         boolean csv = csvInput();
         if (parseThreads < 0 || parseThreads > 1) {
@@ -225,7 +225,7 @@ final class ReplayCommand implements Callable<Integer> {
                     + "was --events " + eventsFile + (rejectsFile != null ? " --rejects " + rejectsFile : ""));
         }
         if (asOfText != null) {
-            asOf = parseInstant("--as-of", asOfText).toEpochMilli();
+            asOf = CliSupport.parseTime(asOfText, "--as-of");
         }
         ProfileSchema schema;
         try {
@@ -245,7 +245,7 @@ final class ReplayCommand implements Callable<Integer> {
             b.dedupRetention(retention);
         }
         if (modelsFile != null) {
-            requireReadable(modelsFile, "models");
+            CliSupport.requireReadable(modelsFile, "models");
             try {
                 // retrains run inline: a replay gives the same output every time
                 b.models(ModelsConfig.fromJson(modelsFile)).modelExecutor(Runnable::run);
@@ -257,7 +257,8 @@ final class ReplayCommand implements Callable<Integer> {
             b.applyUpTo(asOf);
         }
         if (now != null) {
-            b.clock(java.time.Clock.fixed(parseInstant("--now", now), java.time.ZoneOffset.UTC));
+            b.clock(java.time.Clock.fixed(java.time.Instant.ofEpochMilli(CliSupport.parseTime(now, "--now")),
+                    java.time.ZoneOffset.UTC));
         }
         configurePrivacy(b);
         if (snapshotEvery < 1) {
@@ -474,16 +475,6 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static java.time.Instant parseInstant(String option, String text) {
-        try {
-            return text.matches("-?\\d+") ? java.time.Instant.ofEpochMilli(Long.parseLong(text))
-                    : java.time.OffsetDateTime.parse(text).toInstant();
-        } catch (RuntimeException e) {
-            throw new CliSupport.UsageException(option + " must be epoch ms or an ISO-8601 instant such as "
-                    + "2030-01-01T00:00:00Z, was '" + text + "'");
-        }
-    }
-
     /** Whether the events are CSV: --format, else by the file name. */
     private boolean csvInput() {
         if (format != null) {
@@ -557,7 +548,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** A key file: raw bytes, or hex text (an even number of hex digits, surrounding whitespace ignored). */
     static byte[] readKey(Path file, String flag) {
-        requireReadable(file, flag + " key");
+        CliSupport.requireReadable(file, flag + " key");
         try {
             byte[] raw = Files.readAllBytes(file);
             String text = new String(raw, StandardCharsets.US_ASCII).strip();
@@ -571,7 +562,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private static Set<String> readUsers(Path file) {
-        requireReadable(file, "--forget");
+        CliSupport.requireReadable(file, "--forget");
         try {
             Set<String> users = new java.util.HashSet<>();
             for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -582,15 +573,6 @@ final class ReplayCommand implements Callable<Integer> {
             return users;
         } catch (IOException e) {
             throw new CliSupport.UsageException("cannot read --forget file " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireReadable(Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new CliSupport.UsageException(what + " file not found: " + file);
-        }
-        if (!Files.isReadable(file)) {
-            throw new CliSupport.UsageException(what + " file is not readable: " + file);
         }
     }
 }

@@ -195,4 +195,32 @@ class DatasetCommandTest {
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--labels", "Example:", "dataset --schema examples/ecommerce/schema.json");
     }
+
+    @Test
+    void gzipInputAndOutputGiveTheSameRowsAsPlainFiles() throws IOException {
+        Path schema = ReplayCommandTest.copyFixture(tmp, "schema.json");
+        Path events = ReplayCommandTest.copyFixture(tmp, "events.jsonl");
+        Path gz = tmp.resolve("events.jsonl.gz");
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(events, o);
+        }
+        Path labels = writeLabels(labels(30, 7));
+        Path plain = tmp.resolve("plain.csv");
+        Path zipped = tmp.resolve("zipped.csv.gz");
+        ReplayCommandTest.Run a = ReplayCommandTest.run("dataset", "--schema", schema.toString(), "--events",
+                events.toString(), "--labels", labels.toString(), "--out", plain.toString());
+        ReplayCommandTest.Run b = ReplayCommandTest.run("dataset", "--schema", schema.toString(), "--events",
+                gz.toString(), "--labels", labels.toString(), "--out", zipped.toString());
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.lastLine()).isEqualTo(a.lastLine());
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(zipped))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(Files.readString(plain)).hasLineCount(31);
+        }
+        ReplayCommandTest.Run unwritable = ReplayCommandTest.run("dataset", "--schema", schema.toString(), "--events",
+                events.toString(), "--labels", labels.toString(), "--out", tmp.resolve("no/such/dir/x.jsonl").toString());
+        assertThat(unwritable.exit()).isEqualTo(2);
+        assertThat(unwritable.err()).hasLineCount(1).contains("--out");
+    }
 }
