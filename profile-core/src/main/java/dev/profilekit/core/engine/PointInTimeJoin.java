@@ -204,7 +204,7 @@ public final class PointInTimeJoin {
                         int i = order[next++];
                         rows.put(i, encoder.encode(ls[i], second.profile(ls[i].user(), ls[i].ts())));
                     }
-                    Event e = EventJson.parse(new String(r.bytes(), StandardCharsets.UTF_8));
+                    Event e = EventJson.parse(r.bytes(), 0, r.bytes().length);
                     // a unique id per accepted event: an id the first pass accepted twice (after its first copy was
                     // forgotten) must count twice here too
                     e = Event.of(Long.toString(r.seq(), 36), e.user(), e.type(), e.timestamp(), e.attrs());
