@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--profiles", required = true, paramLabel = "P.jsonl",
-            description = "the profiles, one JSON object per line, as replay writes them. Example: --profiles profiles.jsonl")
-    Path profilesFile;
+            description = "the profiles, one JSON object per line, as replay writes them (.gz read compressed, - reads "
+                    + "standard input). Example: --profiles profiles.jsonl")
+    String profilesFile;
 
     @Option(names = "--summary", paramLabel = "S.json",
             description = "the summary written by replay --summary (counts and, with models, diagnostics); without it "
@@ -37,8 +38,8 @@ final class ReportCommand implements Callable<Integer> {
     Path summaryFile;
 
     @Option(names = "--out", required = true, paramLabel = "R.html",
-            description = "where to write the report. Example: --out report.html")
-    Path outFile;
+            description = "where to write the report (- writes standard output). Example: --out report.html")
+    String outFile;
 
     @Option(names = "--features", paramLabel = "A,B", split = ",",
             description = "the numeric features to chart, in this order; default: the first "
@@ -58,35 +59,31 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        requireReadable(profilesFile, "profiles");
         if (summaryFile != null) {
-            requireReadable(summaryFile, "summary");
+            CliSupport.requireReadable(summaryFile, "summary");
         }
-        Path parent = outFile.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new CliSupport.UsageException("--out directory does not exist: " + parent);
-        }
+        CliIo.checkWritable("--out", outFile);
         int profiles;
+        byte[] page;
         try {
-            List<com.fasterxml.jackson.databind.JsonNode> read = ReportWriter.readProfiles(profilesFile);
+            List<com.fasterxml.jackson.databind.JsonNode> read;
+            try (java.io.Reader in = new java.io.InputStreamReader(CliIo.openInput("--profiles", profilesFile, null),
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                read = ReportWriter.readProfiles(in, profilesFile);
+            }
             profiles = read.size();
-            String page = ReportWriter.render(read, summaryFile == null ? null : ReportWriter.readSummary(summaryFile),
-                    features);
-            Files.writeString(outFile, page, java.nio.charset.StandardCharsets.UTF_8);
+            page = ReportWriter.render(read, summaryFile == null ? null : ReportWriter.readSummary(summaryFile),
+                    features).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
-        out.println("{\"out\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(outFile.toString())
-                + ",\"profiles\":" + profiles + ",\"bytes\":" + Files.size(outFile) + "}");
+        try (java.io.OutputStream o = CliIo.openOutput("--out", outFile)) {
+            o.write(page);
+        }
+        if (!CliIo.isStd(outFile)) { // with --out - standard output carries the page alone
+            out.println("{\"out\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(outFile)
+                    + ",\"profiles\":" + profiles + ",\"bytes\":" + page.length + "}");
+        }
         return 0;
-    }
-
-    private static void requireReadable(Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new CliSupport.UsageException(what + " file not found: " + file);
-        }
-        if (!Files.isReadable(file)) {
-            throw new CliSupport.UsageException(what + " file is not readable: " + file);
-        }
     }
 }

@@ -160,6 +160,22 @@ class ReportCommandTest {
         assertThat(help.out()).contains("Example:", "--profiles", "--summary", "--features");
     }
 
+    @Test
+    void gzipInputAndStandardOutputGiveTheSamePage() throws IOException {
+        Path file = tmp.resolve("file.html");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--summary",
+                summary.toString(), "--out", file.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Path gz = tmp.resolve("profiles.jsonl.gz");
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(profiles, o);
+        }
+        ReplayCommandTest.Run std = ReplayCommandTest.run("report", "--profiles", gz.toString(), "--summary",
+                summary.toString(), "--out", "-");
+        assertThat(std.exit()).as(std.err()).isZero();
+        assertThat(std.out()).isEqualTo(Files.readString(file));
+    }
+
     static double pairwiseAuc(List<ModelDiagnostics.ScoredLabel> res) {
         double[] pos = res.stream().filter(s -> s.label() == 1).mapToDouble(ModelDiagnostics.ScoredLabel::score)
                 .toArray();

@@ -146,8 +146,25 @@ public final class ReportWriter {
         if (!Files.isRegularFile(profilesJsonl)) {
             throw new IllegalArgumentException("profiles file not found: " + profilesJsonl);
         }
-        List<JsonNode> profiles = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(profilesJsonl, StandardCharsets.UTF_8)) {
+            return readProfiles(r, profilesJsonl.toString());
+        }
+    }
+
+    /**
+     * Reads profiles, one JSON object per line, from {@code in} (not closed), naming {@code source} in errors.
+     *
+     * @throws IllegalArgumentException if an argument is null or a line is not a JSON object (the message names the
+     *                                  line)
+     * @throws IOException              if reading fails
+     */
+    public static List<JsonNode> readProfiles(java.io.Reader in, String source) throws IOException {
+        if (in == null || source == null) {
+            throw new IllegalArgumentException("in and source must not be null");
+        }
+        List<JsonNode> profiles = new ArrayList<>();
+        {
+            BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
             String line;
             long n = 0;
             while ((line = r.readLine()) != null) {
@@ -159,11 +176,11 @@ public final class ReportWriter {
                 try {
                     p = MAPPER.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(profilesJsonl + " line " + n + ": not JSON ("
+                    throw new IllegalArgumentException(source + " line " + n + ": not JSON ("
                             + e.getOriginalMessage() + ")", e);
                 }
                 if (!p.isObject()) {
-                    throw new IllegalArgumentException(profilesJsonl + " line " + n + ": expected a JSON object");
+                    throw new IllegalArgumentException(source + " line " + n + ": expected a JSON object");
                 }
                 profiles.add(p);
             }
