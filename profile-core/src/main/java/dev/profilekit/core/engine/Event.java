@@ -3,7 +3,6 @@ package dev.profilekit.core.engine;
 import dev.profilekit.features.hash.KeyedHash;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -229,7 +228,11 @@ public final class Event {
         private final String user;
         private final String type;
         private final long timestamp;
-        private final Map<String, Object> attrs = new LinkedHashMap<>();
+        /** Name, value pairs in order of first appearance (a later value of a name replaces the earlier one). */
+        private Object[] pairs = new Object[8];
+        private int count;
+        /** Position of each name once there are many. */
+        private Map<String, Integer> index;
 
         private Builder(String id, String user, String type, long timestamp) {
             this.id = id;
@@ -282,13 +285,58 @@ public final class Event {
                         "attribute '" + name + "' must be a string, a finite number or a boolean, was "
                                 + value.getClass().getSimpleName());
             }
-            attrs.put(name, value);
+            if (index != null) {
+                Integer at = index.putIfAbsent(name, count);
+                if (at != null) {
+                    pairs[2 * at + 1] = value;
+                    return this;
+                }
+            } else {
+                for (int k = 0; k < count; k++) {
+                    if (pairs[2 * k].equals(name)) {
+                        pairs[2 * k + 1] = value;
+                        return this;
+                    }
+                }
+                if (count == 16) { // many attributes: find names by hash from now on, not by a scan
+                    index = new java.util.HashMap<>();
+                    for (int k = 0; k <= count; k++) {
+                        index.put(k < count ? (String) pairs[2 * k] : name, k);
+                    }
+                }
+            }
+            if (2 * count + 2 > pairs.length) {
+                pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
+            }
+            pairs[2 * count] = name;
+            pairs[2 * count + 1] = value;
+            count++;
             return this;
         }
 
         /** Validates and builds the event. */
         public Event build() {
-            return new Event(id, user, type, timestamp, attrs.isEmpty() ? Map.of() : Map.copyOf(attrs));
+            return new Event(id, user, type, timestamp, immutable());
+        }
+
+        /** The attributes as an immutable map, built straight from the pairs for the usual few of them. */
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> immutable() {
+            Object[] p = pairs;
+            return switch (count) {
+                case 0 -> Map.of();
+                case 1 -> Map.of((String) p[0], p[1]);
+                case 2 -> Map.of((String) p[0], p[1], (String) p[2], p[3]);
+                case 3 -> Map.of((String) p[0], p[1], (String) p[2], p[3], (String) p[4], p[5]);
+                case 4 -> Map.of((String) p[0], p[1], (String) p[2], p[3], (String) p[4], p[5], (String) p[6], p[7]);
+                default -> {
+                    Map.Entry<String, Object>[] entries = new Map.Entry[count];
+                    for (int k = 0; k < count; k++) {
+                        entries[k] = Map.entry((String) p[2 * k], p[2 * k + 1]);
+                    }
+                    yield Map.ofEntries(entries);
+                }
+            };
         }
     }
 }

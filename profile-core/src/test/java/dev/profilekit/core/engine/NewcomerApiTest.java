@@ -102,4 +102,23 @@ class NewcomerApiTest {
             assertThatThrownBy(() -> u.countRejected(null)).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void builderKeepsTheLastValueOfARepeatedAttributeAtAnyCount() {
+        for (int n : new int[] {1, 3, 4, 5, 15, 16, 17, 40}) {
+            Event.Builder b = Event.builder("e", "u", "view", 1L);
+            java.util.Map<String, Object> expected = new java.util.HashMap<>();
+            for (int k = 0; k < n; k++) {
+                b.attr("a" + k, (double) k);
+                expected.put("a" + k, (double) k);
+            }
+            for (int k = 0; k < n; k += 2) {
+                b.attr("a" + k, "again" + k);
+                expected.put("a" + k, "again" + k);
+            }
+            Event e = b.build();
+            assertThat(e.attrs()).as("n = %d", n).isEqualTo(expected);
+            assertThatThrownBy(() -> e.attrs().put("x", 1.0)).isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
 }
