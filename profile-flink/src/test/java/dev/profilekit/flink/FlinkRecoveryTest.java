@@ -13,7 +13,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
@@ -31,14 +30,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Recovery: a job stopped with a savepoint midway and restarted from it ends with the same profiles and counts as
- * an uninterrupted run, with the heap and the RocksDB state backends. The file source is gated: its reader emits
- * at most {@link #ALLOWED} records, so the savepoint is taken at a known point of the input.
+ * Recovery: a savepoint taken midway (the job then cancelled) and a job restarted from it end with the same profiles
+ * and counts as an uninterrupted run, with the heap and the RocksDB state backends. The file source is gated: its
+ * reader emits at most {@link #ALLOWED} records, so the savepoint is taken at a known point of the input. That the
+ * savepoint was used, rather than the input read again, is checked by spoiling the part of the file read before it:
+ * the restarted job must skip it, and a fresh job on the spoiled file must end differently.
  */
 class FlinkRecoveryTest {
 
+    /**
+     * Small read batches (a file source reads up to {@code source.file.stream.io-fetch-size} bytes per batch, 1 MiB by
+     * default, more than this test's file): each batch is handed downstream as soon as it is read, so the closed gate
+     * holds back at most one batch, and the savepoint holds the records read before it but that batch.
+     */
     @RegisterExtension
-    static final MiniClusterExtension MINI = FlinkTestSupport.miniCluster();
+    static final MiniClusterExtension MINI = new MiniClusterExtension(
+            new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
+                    .setConfiguration(smallBatches()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static Configuration smallBatches() {
+        Configuration c = new Configuration();
+        c.set(org.apache.flink.connector.file.src.reader.StreamFormat.FETCH_IO_SIZE,
+                org.apache.flink.configuration.MemorySize.parse("4kb"));
+        return c;
+    }
 
     /** Records the gated readers may emit in total (shared: the MiniCluster runs in this JVM). */
     static final AtomicLong ALLOWED = new AtomicLong(Long.MAX_VALUE);
@@ -47,6 +62,33 @@ class FlinkRecoveryTest {
 
     @TempDir
     Path dir;
+
+    /** The final states the resumed run emits (the MiniCluster runs in this JVM). */
+    static final java.util.Queue<FinalState> COLLECTED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A sink that puts every record into {@link #COLLECTED}. */
+    static final class CollectingSink implements org.apache.flink.api.connector.sink2.Sink<FinalState> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public org.apache.flink.api.connector.sink2.SinkWriter<FinalState> createWriter(
+                org.apache.flink.api.connector.sink2.WriterInitContext context) {
+            return new org.apache.flink.api.connector.sink2.SinkWriter<>() {
+                @Override
+                public void write(FinalState element, Context ctx) {
+                    COLLECTED.add(element);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
 
     /** {@link EventLineFormat} behind the gate. */
     static final class GatedFormat extends SimpleStreamFormat<Routed> {
@@ -92,13 +134,10 @@ class FlinkRecoveryTest {
         }
     }
 
-    private static StreamExecutionEnvironment env(String backend, String savepoint) {
+    private static StreamExecutionEnvironment env(String backend) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        if (savepoint != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         return env;
@@ -124,18 +163,11 @@ class FlinkRecoveryTest {
         return finals.summary() + "\n" + w;
     }
 
-    private static boolean savepointWritten(Path savepoints) throws IOException {
-        if (!Files.isDirectory(savepoints)) {
-            return false;
-        }
-        try (var files = Files.walk(savepoints)) {
-            return files.anyMatch(f -> f.getFileName().toString().equals("_metadata"));
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void stopWithSavepointAndRestartEndsAsAnUninterruptedRun(String backend) throws Exception {
+    void savepointMidwayAndRestartEndAsAnUninterruptedRun(String backend,
+            @org.apache.flink.test.junit5.InjectClusterClient org.apache.flink.client.program.ClusterClient<?> client)
+            throws Exception {
         Path schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
         Path events = FlinkTestSupport.simulated(dir, 100, 14, 11L);
         KernelSpec spec = KernelSpec.of(Files.readString(schema));
@@ -143,12 +175,12 @@ class FlinkRecoveryTest {
 
         ALLOWED.set(Long.MAX_VALUE);
         EMITTED.set(0);
-        String uninterrupted = finish(pipeline(env(backend, null), events, spec), spec);
+        String uninterrupted = finish(pipeline(env(backend), events, spec), spec);
 
         // run 1: stops at the gate halfway, then stop-with-savepoint (no drain: no end-of-input watermark)
         EMITTED.set(0);
         ALLOWED.set(lines / 2);
-        StreamExecutionEnvironment env1 = env(backend, null);
+        StreamExecutionEnvironment env1 = env(backend);
         pipeline(env1, events, spec).getSideOutput(ProfileFunction.FINAL).sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
         JobClient job = env1.executeAsync("run 1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -160,14 +192,8 @@ class FlinkRecoveryTest {
         Path savepoints = dir.resolve("savepoints");
         for (int attempt = 0; savepoint == null; attempt++) {
             try { // the first trigger can come before every task is running
-                var stopped = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL);
-                // once the savepoint is written it cannot change: open the gate so that the blocked reader thread
-                // can see the shutdown (else the source waits for it until a timeout)
-                while (!stopped.isDone() && !savepointWritten(savepoints)) {
-                    Thread.sleep(10);
-                }
-                ALLOWED.set(Long.MAX_VALUE);
-                savepoint = stopped.get(60, TimeUnit.SECONDS);
+                savepoint = job.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (attempt >= 20) {
                     throw e;
@@ -175,12 +201,48 @@ class FlinkRecoveryTest {
                 Thread.sleep(200);
             }
         }
-        job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        // the gate was closed all along: the savepoint holds exactly the first half of the input
+        assertThat(EMITTED.get()).isEqualTo(lines / 2);
+        job.cancel().get(60, TimeUnit.SECONDS);
+        ALLOWED.set(Long.MAX_VALUE); // the blocked reader thread can now see the cancellation
+        try {
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // expected: the job was cancelled
+        }
 
-        // run 2: from the savepoint, the gate open
+        // the first quarter of the file (read before the savepoint) is spoiled before run 2: a run that restored the
+        // savepoint skips those lines (its reader goes on from its position) and ends as the uninterrupted run; a
+        // run that started afresh would reject them and end with other profiles and counts
+        java.util.List<String> all = Files.readAllLines(events);
+        for (int i = 0; i < lines / 4; i++) { // a quarter: surely before the savepoint's read position
+            // an empty object padded to the line's length (the restored split checks the file's length)
+            all.set(i, "{}" + " ".repeat(all.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length - 2));
+        }
+        Files.write(events, all);
+        assertThat(Files.lines(events).count()).isEqualTo(lines);
+
+        // run 2: from the savepoint, the gate open; the restore settings go on the job graph submitted to the cluster
         ALLOWED.set(Long.MAX_VALUE);
-        String resumed = finish(pipeline(env(backend, savepoint), events, spec), spec);
+        EMITTED.set(0);
+        COLLECTED.clear();
+        StreamExecutionEnvironment env2 = env(backend);
+        pipeline(env2, events, spec).getSideOutput(ProfileFunction.FINAL).sinkTo(new CollectingSink());
+        org.apache.flink.runtime.jobgraph.JobGraph graph = env2.getStreamGraph().getJobGraph();
+        graph.setSavepointRestoreSettings(
+                org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.forPath(savepoint, false));
+        org.apache.flink.api.common.JobID id = client.submitJob(graph).get(60, TimeUnit.SECONDS);
+        org.apache.flink.runtime.jobmaster.JobResult result = client.requestJobResult(id).get(120, TimeUnit.SECONDS);
+        assertThat(result.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse("")).isEmpty();
+        FinalProfiles finals = new FinalProfiles(spec, null, false);
+        finals.addAll(COLLECTED.iterator());
+        StringWriter w = new StringWriter();
+        finals.writeProfiles(w);
+        String resumed = finals.summary() + "\n" + w;
         assertThat(resumed).isEqualTo(uninterrupted);
+        // and the spoiled file read afresh gives something else: the check above can fail
+        String fresh = finish(pipeline(env(backend), events, spec), spec);
+        assertThat(fresh).isNotEqualTo(uninterrupted);
         assertThat(uninterrupted.lines().count()).isGreaterThan(50);
     }
 }
