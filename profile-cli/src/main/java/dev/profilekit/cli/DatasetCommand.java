@@ -1,7 +1,6 @@
 package dev.profilekit.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.EventLimits;
 import dev.profilekit.core.engine.PointInTimeJoin;
@@ -16,7 +15,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -179,18 +177,8 @@ final class DatasetCommand implements Callable<Integer> {
         PointInTimeJoin.Summary s;
         try {
             if (rejects != null) {
-                b.rejects((line, error, text) -> {
-                    try (JsonGenerator g = json.createGenerator(rejects)) {
-                        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                        g.writeStartObject();
-                        g.writeNumberField("line", line);
-                        g.writeStringField("reason", error.reason().name());
-                        g.writeStringField("message", CliSupport.validUnicode(error.getMessage()));
-                        g.writeStringField("text", CliSupport.validUnicode(text));
-                        g.writeEndObject();
-                    }
-                    rejects.newLine();
-                });
+                // the same reject lines as replay writes
+                b.rejects((line, error, text) -> ReplayCommand.writeReject(json, rejects, line, error, text, true));
             }
             PointInTimeJoin join;
             try {

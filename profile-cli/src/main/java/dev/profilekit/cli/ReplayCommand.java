@@ -499,7 +499,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** With {@code withText} false (pseudonymising) only the line and reason: message and text may hold ids. */
-    private static void writeReject(JsonFactory json, BufferedWriter w, long lineNo, InvalidEventException e,
+    /** One line of a rejects file: line number and reason, with the message and the line's text if asked. */
+    static void writeReject(JsonFactory json, BufferedWriter w, long lineNo, InvalidEventException e,
                                     String line, boolean withText) throws IOException {
         try (JsonGenerator g = json.createGenerator(w)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

@@ -3,7 +3,6 @@ package dev.profilekit.cli;
 import dev.profilekit.report.ReportWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
