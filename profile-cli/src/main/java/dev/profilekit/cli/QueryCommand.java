@@ -1,5 +1,6 @@
 package dev.profilekit.cli;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +8,9 @@ import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.privacy.Encryption;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.features.codec.StateFormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Option;
                 "The profile comes from a profiles file written by replay or demo (JSON Lines, .gz, or - for stdin), "
                 + "or from a snapshot written by replay --snapshot-dir (give the schema, and the models file and keys "
                 + "the replay used).",
-                "Exit codes: 0 found, 1 no such user, 2 bad flag or unreadable input.",
+                "Exit codes: 0 found, 1 no such user, 2 bad flag, unreadable input or a snapshot that cannot be read "
+                + "(wrong or missing key, another schema or models file, damaged).",
                 "Examples:",
                 "  java -jar profilekit.jar query --profiles profilekit-demo/profiles.jsonl --user u0001",
                 "  java -jar profilekit.jar query --snapshot state/snapshot-000000002948.pks \\",
@@ -112,11 +116,12 @@ final class QueryCommand implements Callable<Integer> {
 
     private Optional<JsonNode> fromProfiles(String file) throws IOException {
         int lineNo = 0;
+        String asWritten = new String(JsonStringEncoder.getInstance().quoteAsString(user));
         try (BufferedReader r = openReader(file)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 lineNo++;
-                if (line.isBlank() || !line.contains(user)) {
-                    continue; // cheap filter: the user's id appears in its line
+                if (line.isBlank() || !mayHold(line, asWritten)) {
+                    continue;
                 }
                 JsonNode n;
                 try {
@@ -125,12 +130,23 @@ final class QueryCommand implements Callable<Integer> {
                     throw new CliSupport.UsageException("--profiles " + file + " line " + lineNo
                             + " is not a profile: " + CliSupport.oneLine(e), e);
                 }
-                if (n.path("user").asText().equals(user) && n.has("features")) {
+                if (n.path("user").isTextual() && n.get("user").textValue().equals(user) && n.has("features")) {
                     return Optional.of(n);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a profile line may hold the user, a cheap test that never rejects a line that does: the line holds the
+     * id as the profile writer escapes it ({@code asWritten}), or it holds a backslash, so that some string in it
+     * may be written with escapes this writer does not use (another program's file). A line without a backslash
+     * writes each string as its characters, and an id that needs escaping cannot appear in it. The caller confirms
+     * with a real parse.
+     */
+    static boolean mayHold(String line, String asWritten) {
+        return line.contains(asWritten) || line.indexOf('\\') >= 0;
     }
 
     private static BufferedReader openReader(String file) {
@@ -168,9 +184,14 @@ final class QueryCommand implements Callable<Integer> {
         try (ProfileUpdater u = b.build()) {
             try {
                 u.restore(source.snapshot);
-            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-                throw new CliSupport.UsageException("cannot restore --snapshot " + source.snapshot + ": "
-                        + CliSupport.oneLine(e), e);
+            } catch (Encryption.WrongKeyException e) {
+                throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": wrong "
+                        + "--encryption-key (or the file was written with another key, or altered)", e);
+            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException
+                    | StateFormatException e) {
+                // 2, not 1: exit code 1 says the user is not there, which an unreadable snapshot cannot tell
+                throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": "
+                        + snapshotProblem(CliSupport.oneLine(e)), e);
             }
             Optional<Profile> p;
             if (asOf == null) {
@@ -193,6 +214,22 @@ final class QueryCommand implements Callable<Integer> {
             n.put("user", user); // the raw id the person asked for, also when the store holds a pseudonym
             return Optional.of(n);
         }
+    }
+
+    /** What is wrong with the snapshot, from the restore's message, in the words of this command's flags. */
+    private String snapshotProblem(String message) {
+        String named = "snapshot " + source.snapshot + " ";
+        String problem = message.startsWith(named) ? "it " + message.substring(named.length()) : message;
+        if (problem.startsWith("it is encrypted") && encryptionKeyFile == null) {
+            return "it is encrypted; give the --encryption-key it was written with";
+        }
+        if (problem.startsWith("it is not encrypted") && encryptionKeyFile != null) {
+            return "it is not encrypted; leave out --encryption-key";
+        }
+        if (problem.startsWith("it was written under another schema")) {
+            return problem + "; give the --schema and --models the replay used";
+        }
+        return problem;
     }
 
     /** The profile as aligned "name  value" lines: nested objects flattened with dots, top-k as value (weight). */

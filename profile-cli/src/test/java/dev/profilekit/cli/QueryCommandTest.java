@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.io.EventJson;
@@ -122,5 +123,133 @@ class QueryCommandTest {
             }
             assertThat(checked).isEqualTo(5);
         }
+    }
+
+    /** Ids that JSON escapes (or that look like parts of other ids and values), each with its own number of views. */
+    static final List<String> TRICKY_IDS = List.of("a\"b", "a\"bc", "back\\slash", "tab\there", "new\nline",
+            "bell\u0007x", "nul\u0000x", "sep\u2028x", "emoji\uD83D\uDE00", "caf\u00e9", "ab", "xaby");
+
+    @Test
+    void findsEveryIdAsReplayWroteItAndNoOtherUser() throws IOException {
+        Path schema = ReplayCommandTest.copyFixture(tmp, "schema.json");
+        StringBuilder events = new StringBuilder();
+        int id = 0;
+        for (int i = 0; i < TRICKY_IDS.size(); i++) {
+            for (int k = 0; k <= i; k++) { // user i views i + 1 times
+                ObjectNode e = MAPPER.createObjectNode().put("id", "e" + id++).put("user", TRICKY_IDS.get(i))
+                        .put("type", "view").put("ts", 1_767_225_600_000L + id);
+                e.putObject("attrs").put("category", "ghost").put("product", "p\"x");
+                events.append(e).append('\n');
+            }
+        }
+        Path log = tmp.resolve("events.jsonl");
+        Files.writeString(log, events, StandardCharsets.UTF_8);
+        Path profiles = tmp.resolve("p.jsonl");
+        ReplayCommandTest.Run replay = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events",
+                log.toString(), "--out", profiles.toString());
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        for (int i = 0; i < TRICKY_IDS.size(); i++) {
+            String user = TRICKY_IDS.get(i);
+            ReplayCommandTest.Run q = ReplayCommandTest.run("query", "--profiles", profiles.toString(), "--user", user,
+                    "--json");
+            assertThat(q.exit()).as("%s: %s", user, q.err()).isZero();
+            JsonNode p = MAPPER.readTree(q.out());
+            assertThat(p.get("user").textValue()).isEqualTo(user);
+            assertThat(p.get("features").get("views").asInt()).as(user).isEqualTo(i + 1);
+        }
+        // parts of ids, of escapes and of attribute values are nobody's id
+        for (String nobody : List.of("a", "a\"", "b", "slash", "ghost", "p\"x", "\\", "\"")) {
+            ReplayCommandTest.Run q = ReplayCommandTest.run("query", "--profiles", profiles.toString(), "--user",
+                    nobody);
+            assertThat(q.exit()).as("%s: %s", nobody, q.out()).isEqualTo(1);
+            assertThat(q.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void findsAnIdWrittenWithEscapesOfAnotherWriter() throws IOException {
+        Path p = tmp.resolve("p.jsonl");
+        // as another JSON writer may put it: every character escaped, or a solidus escaped
+        Files.writeString(p, "{\"user\":\"\\u0061\\u0062\",\"as_of\":1,\"features\":{\"views\":4}}\n"
+                + "{\"user\":\"x\\/y\",\"as_of\":1,\"features\":{\"views\":5}}\n");
+        ReplayCommandTest.Run ab = ReplayCommandTest.run("query", "--profiles", p.toString(), "--user", "ab", "--json");
+        assertThat(ab.exit()).as(ab.err()).isZero();
+        assertThat(MAPPER.readTree(ab.out()).get("features").get("views").asInt()).isEqualTo(4);
+        ReplayCommandTest.Run xy = ReplayCommandTest.run("query", "--profiles", p.toString(), "--user", "x/y", "--json");
+        assertThat(xy.exit()).as(xy.err()).isZero();
+        assertThat(MAPPER.readTree(xy.out()).get("features").get("views").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void anUnreadableSnapshotExitsTwoWithOneLineAndAMissingUserOne() throws IOException {
+        Path schema = ReplayCommandTest.copyFixture(tmp, "schema.json");
+        Path events = ReplayCommandTest.copyFixture(tmp, "events.jsonl");
+        Path key = tmp.resolve("aes.key");
+        Files.writeString(key, "00112233445566778899aabbccddeeff");
+        Path other = tmp.resolve("other.key");
+        Files.writeString(other, "ffeeddccbbaa99887766554433221100");
+        Path state = tmp.resolve("state");
+        Path plainState = tmp.resolve("plain");
+        for (Path dir : List.of(state, plainState)) {
+            List<String> args = new java.util.ArrayList<>(List.of("replay", "--schema", schema.toString(), "--events",
+                    events.toString(), "--out", tmp.resolve(dir.getFileName() + ".jsonl").toString(), "--snapshot-dir",
+                    dir.toString(), "--snapshot-every", "1500"));
+            if (dir == state) {
+                args.addAll(List.of("--encryption-key", key.toString()));
+            }
+            ReplayCommandTest.Run replay = ReplayCommandTest.run(args.toArray(new String[0]));
+            assertThat(replay.exit()).as(replay.err()).isZero();
+        }
+        Path snap = new SnapshotDir(state).newestFirst().get(0);
+        Path plain = new SnapshotDir(plainState).newestFirst().get(0);
+        String user = MAPPER.readTree(Files.readAllLines(tmp.resolve("state.jsonl")).get(0)).get("user").asText();
+
+        ReplayCommandTest.Run ok = ReplayCommandTest.run("query", "--snapshot", snap.toString(), "--schema",
+                schema.toString(), "--encryption-key", key.toString(), "--user", user);
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        ReplayCommandTest.Run nobody = ReplayCommandTest.run("query", "--snapshot", snap.toString(), "--schema",
+                schema.toString(), "--encryption-key", key.toString(), "--user", "nobody");
+        assertThat(nobody.exit()).isEqualTo(1);
+        assertThat(nobody.err()).contains("no profile for user 'nobody'");
+
+        ReplayCommandTest.Run wrong = ReplayCommandTest.run("query", "--snapshot", snap.toString(), "--schema",
+                schema.toString(), "--encryption-key", other.toString(), "--user", user);
+        assertOneLineUsageError(wrong, snap, "wrong --encryption-key");
+        ReplayCommandTest.Run missing = ReplayCommandTest.run("query", "--snapshot", snap.toString(), "--schema",
+                schema.toString(), "--user", user);
+        assertOneLineUsageError(missing, snap, "encrypted");
+        ReplayCommandTest.Run unneeded = ReplayCommandTest.run("query", "--snapshot", plain.toString(), "--schema",
+                schema.toString(), "--encryption-key", key.toString(), "--user", user);
+        assertOneLineUsageError(unneeded, plain, "not encrypted");
+
+        Path otherSchema = tmp.resolve("other-schema.json");
+        Files.writeString(otherSchema, "{\"features\":[{\"name\":\"views\",\"kind\":\"count\",\"types\":[\"view\"]}]}");
+        ReplayCommandTest.Run schemaWrong = ReplayCommandTest.run("query", "--snapshot", plain.toString(), "--schema",
+                otherSchema.toString(), "--user", user);
+        assertOneLineUsageError(schemaWrong, plain, "another schema");
+
+        Path damaged = tmp.resolve("damaged.pks");
+        byte[] bytes = Files.readAllBytes(plain);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(damaged, bytes);
+        ReplayCommandTest.Run bad = ReplayCommandTest.run("query", "--snapshot", damaged.toString(), "--schema",
+                schema.toString(), "--user", user);
+        assertOneLineUsageError(bad, damaged, "corrupted");
+        Path truncated = tmp.resolve("truncated.pks");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, 10));
+        ReplayCommandTest.Run cut = ReplayCommandTest.run("query", "--snapshot", truncated.toString(), "--schema",
+                schema.toString(), "--user", user);
+        assertOneLineUsageError(cut, truncated, "truncated");
+
+        ReplayCommandTest.Run help = ReplayCommandTest.run("query", "--help");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("Exit codes: 0 found, 1 no such user, 2 bad flag, unreadable input or a "
+                + "snapshot that cannot be read");
+    }
+
+    private static void assertOneLineUsageError(ReplayCommandTest.Run r, Path snapshot, String what) {
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot read --snapshot " + snapshot).contains(what);
     }
 }

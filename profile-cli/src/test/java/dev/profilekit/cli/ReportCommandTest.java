@@ -161,6 +161,28 @@ class ReportCommandTest {
     }
 
     @Test
+    void constantAndExtremeColumnsAndAnEmptyFileGiveAReport() throws IOException {
+        Path edge = tmp.resolve("edge.jsonl");
+        Files.writeString(edge, "{\"user\":\"a\",\"as_of\":1,\"features\":{\"same\":4,\"huge\":-1.7e308,\"n\":null}}\n"
+                + "{\"user\":\"b\",\"as_of\":1,\"features\":{\"same\":4,\"huge\":1.7e308,\"n\":null}}\n"
+                + "{\"user\":\"c\",\"as_of\":1,\"features\":{\"same\":4,\"huge\":0,\"n\":null}}\n");
+        Path out = tmp.resolve("edge.html");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", edge.toString(), "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        Document doc = Jsoup.parse(out.toFile(), "UTF-8");
+        assertThat(doc.select("figcaption").eachText()).anyMatch(c -> c.contains("all 3 values are 4"))
+                .anyMatch(c -> c.startsWith("Distribution of huge over 3 users"));
+        Path empty = tmp.resolve("empty.jsonl");
+        Files.writeString(empty, "");
+        ReplayCommandTest.Run none = ReplayCommandTest.run("report", "--profiles", empty.toString(), "--out",
+                tmp.resolve("empty.html").toString());
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(Jsoup.parse(tmp.resolve("empty.html").toFile(), "UTF-8").select("p.note").eachText())
+                .contains("No profiles in the input: nothing to chart.");
+    }
+
+    @Test
     void gzipInputAndStandardOutputGiveTheSamePage() throws IOException {
         Path file = tmp.resolve("file.html");
         ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--summary",

@@ -272,11 +272,21 @@ public final class ReportWriter {
         return w.html.toString();
     }
 
+    private static final int NULLS_ONLY = 0;
+    private static final int NUMERIC = 1;
+    private static final int OTHER = 2;
+
     /** Features with a number in some profile and never an object, array or string, in first-seen order. */
     static List<String> numericFeatures(List<JsonNode> profiles) {
-        final int nullsOnly = 0;
-        final int numeric = 1;
-        final int other = 2;
+        return featuresOfKind(profiles, NUMERIC);
+    }
+
+    /** Features that are null in every profile that has them, in first-seen order. */
+    private static List<String> featuresWithoutValues(List<JsonNode> profiles) {
+        return featuresOfKind(profiles, NULLS_ONLY);
+    }
+
+    private static List<String> featuresOfKind(List<JsonNode> profiles, int wanted) {
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (JsonNode p : profiles) {
             JsonNode f = p.get("features");
@@ -286,13 +296,13 @@ public final class ReportWriter {
             for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode v = e.getValue();
-                int kind = v.isNull() ? nullsOnly : v.isNumber() ? numeric : other;
+                int kind = v.isNull() ? NULLS_ONLY : v.isNumber() ? NUMERIC : OTHER;
                 seen.merge(e.getKey(), kind, Math::max);
             }
         }
         List<String> out = new ArrayList<>();
         seen.forEach((name, kind) -> {
-            if (kind == numeric) {
+            if (kind == wanted) {
                 out.add(name);
             }
         });
@@ -377,58 +387,87 @@ public final class ReportWriter {
 
     private void distributions(List<JsonNode> profiles, List<String> features) {
         html.append("<h2 id=\"distributions\">Feature distributions</h2>\n");
-        if (features.isEmpty() || profiles.isEmpty()) {
-            note("No numeric features in the profiles: no distributions to show.");
+        if (profiles.isEmpty()) {
+            note("No profiles in the input: nothing to chart.");
             return;
         }
-        html.append("<div class=\"grid\">\n");
-        for (String f : features) {
-            double[] v = profiles.stream().mapToDouble(p -> value(p, f)).filter(Double::isFinite).toArray();
-            if (v.length == 0) {
-                continue;
+        List<String> empty = featuresWithoutValues(profiles);
+        if (features.isEmpty()) {
+            note("No numeric features in the profiles: no distributions to show.");
+        } else {
+            html.append("<div class=\"grid\">\n");
+            for (String f : features) {
+                double[] v = finiteValues(profiles, f);
+                if (v.length == 0) {
+                    empty.add(f);
+                } else {
+                    try {
+                        histogram(f, new Column(v));
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException("cannot draw the distribution of feature '" + f + "': "
+                                + e.getMessage(), e);
+                    }
+                }
             }
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            double sum = 0;
-            for (double x : v) {
-                min = Math.min(min, x);
-                max = Math.max(max, x);
-                sum += x;
-            }
-            HistogramDataset data = new HistogramDataset();
-            if (min == max) {
-                data.addSeries(f, v, 1, min - 0.5, max + 0.5);
-            } else {
-                data.addSeries(f, v, HISTOGRAM_BINS, min, max);
-            }
-            JFreeChart chart = ChartFactory.createHistogram(f, f, "users", data, PlotOrientation.VERTICAL, false,
-                    false, false);
-            style(chart);
-            figure(chart, 480, 300, "Distribution of " + f + " over " + v.length + " users with a value ("
-                    + String.format(Locale.ROOT, "mean %.4g, min %.4g, max %.4g", sum / v.length, min, max) + ").");
+            html.append("</div>\n");
         }
-        html.append("</div>\n");
+        if (!empty.isEmpty()) {
+            note("No profile has a value of " + String.join(", ", empty) + ": not charted.");
+        }
     }
 
-    /** Standardised values of the features (missing: the mean), columns without spread dropped. */
+    private static double[] finiteValues(List<JsonNode> profiles, String feature) {
+        return profiles.stream().mapToDouble(p -> value(p, feature)).filter(Double::isFinite).toArray();
+    }
+
+    /**
+     * A histogram of the column: {@value #HISTOGRAM_BINS} equal-width bins over its range, or one bar when every
+     * value is the same. The axis is in units of a power of ten when the values are so large that their range
+     * would overflow ({@link Column#axisUnit}).
+     */
+    private void histogram(String f, Column c) {
+        int n = c.values.length;
+        double unit = c.axisUnit();
+        double[] shown = new double[n];
+        for (int i = 0; i < n; i++) {
+            shown[i] = c.values[i] / unit;
+        }
+        double lo = c.min / unit;
+        double hi = c.max / unit;
+        HistogramDataset data = new HistogramDataset();
+        if (c.constant()) {
+            double half = Math.max(0.5, Math.abs(lo) / 1000); // a bar of visible width also around 1e20
+            data.addSeries(f, shown, 1, lo - half, hi + half);
+        } else {
+            data.addSeries(f, shown, HISTOGRAM_BINS, lo, hi);
+        }
+        String axis = unit == 1 ? f : f + " (\u00d7 1e" + Math.round(Math.log10(unit)) + ")";
+        JFreeChart chart = ChartFactory.createHistogram(f, axis, "users", data, PlotOrientation.VERTICAL, false,
+                false, false);
+        style(chart);
+        String users = n == 1 ? "1 user" : n + " users";
+        String values = c.constant()
+                ? (n == 1 ? "the only value is " : "all " + n + " values are ") + Column.text(c.min)
+                : String.format(Locale.ROOT, "mean %.4g, min %.4g, max %.4g", c.mean(), c.min, c.max);
+        figure(chart, 480, 300, "Distribution of " + f + " over " + users + " with a value (" + values + ").");
+    }
+
+    /** Standardised values of the features (missing: the mean), columns without spread dropped; null if none is left. */
     private static Dataset standardised(List<JsonNode> profiles, List<String> features) {
         List<String> cols = new ArrayList<>();
         List<double[]> columns = new ArrayList<>();
         for (String f : features) {
-            double[] c = new double[profiles.size()];
-            double sum = 0;
-            int n = 0;
-            for (int i = 0; i < c.length; i++) {
-                c[i] = value(profiles.get(i), f);
-                if (Double.isFinite(c[i])) {
-                    sum += c[i];
-                    n++;
-                }
-            }
-            if (n == 0) {
+            double[] finite = finiteValues(profiles, f);
+            if (finite.length == 0) {
                 continue;
             }
-            double mean = sum / n;
+            // scaled by a power of two (which standardising undoes exactly), so that sums of squares cannot overflow
+            Column column = new Column(finite);
+            double[] c = new double[profiles.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = column.scaled(value(profiles.get(i), f));
+            }
+            double mean = column.scaled(column.mean());
             double ss = 0;
             for (int i = 0; i < c.length; i++) {
                 if (!Double.isFinite(c[i])) {
@@ -445,6 +484,9 @@ public final class ReportWriter {
             }
             cols.add(f);
             columns.add(c);
+        }
+        if (cols.isEmpty()) {
+            return null;
         }
         double[][] rows = new double[profiles.size()][cols.size()];
         for (int j = 0; j < cols.size(); j++) {
@@ -467,10 +509,19 @@ public final class ReportWriter {
             return;
         }
         Dataset data = standardised(profiles, features);
-        if (data.columnCount() < 2) {
+        if (data == null || data.columnCount() < 2) {
             note("Fewer than two features vary across users: no principal components to show.");
             return;
         }
+        try {
+            scatter(profiles, data);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot draw the principal components of features "
+                    + String.join(", ", data.columns()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void scatter(List<JsonNode> profiles, Dataset data) {
         Pca pca = Pca.fit(data, PcaOptions.components(2));
         Map<String, XYSeries> bySegment = new TreeMap<>();
         int stride = Math.max(1, (profiles.size() + MAX_SCATTER_POINTS - 1) / MAX_SCATTER_POINTS);
@@ -536,16 +587,9 @@ public final class ReportWriter {
             html.append("<tr><td>").append(g.getKey()).append("</td><td>").append(members.size()).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f%%", 100.0 * members.size() / total)).append("</td>");
             for (String f : features) {
-                double sum = 0;
-                int n = 0;
-                for (JsonNode p : members) {
-                    double v = value(p, f);
-                    if (Double.isFinite(v)) {
-                        sum += v;
-                        n++;
-                    }
-                }
-                html.append("<td>").append(n == 0 ? "" : String.format(Locale.ROOT, "%.4g", sum / n)).append("</td>");
+                double[] v = finiteValues(members, f);
+                html.append("<td>").append(v.length == 0 ? ""
+                        : String.format(Locale.ROOT, "%.4g", new Column(v).mean())).append("</td>");
             }
             html.append("</tr>\n");
         }

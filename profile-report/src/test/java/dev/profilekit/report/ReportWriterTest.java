@@ -271,4 +271,95 @@ class ReportWriterTest {
         assertThat(ReportWriter.selfContained("<svg id='c' xmlns='http://www.w3.org/2000/svg'><image "
                 + "xlink:href='http://x/y.png'/><a href='#k'/></svg>")).isEqualTo("<svg id='c'><image/><a href='#k'/></svg>");
     }
+
+    /** Profiles with features a and b taking the given values, one profile per pair (a null value: JSON null). */
+    static List<JsonNode> columns(Double[] a, Double[] b) {
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = 0; i < a.length; i++) {
+            ObjectNode p = MAPPER.createObjectNode().put("user", "u" + i).put("as_of", 1_767_225_600_000L);
+            ObjectNode f = p.putObject("features");
+            if (a[i] == null) {
+                f.putNull("a");
+            } else {
+                f.put("a", a[i]);
+            }
+            if (b[i] == null) {
+                f.putNull("b");
+            } else {
+                f.put("b", b[i]);
+            }
+            p.put("segment", i % 2);
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** Renders; every chart well formed, no number the page shows is infinite or NaN, and it is self-contained. */
+    static Document renders(List<JsonNode> profiles) {
+        String html = ReportWriter.render(profiles, null);
+        Document doc = Jsoup.parse(html);
+        charts(doc);
+        assertSelfContained(doc, html);
+        assertThat(doc.text()).doesNotContain("Infinity", "NaN");
+        return doc;
+    }
+
+    static String caption(Document doc, String feature) {
+        return doc.select("#distributions + div.grid figcaption").eachText().stream()
+                .filter(c -> c.startsWith("Distribution of " + feature + " ")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aColumnWithOneValueForEveryoneIsOneBarWithANote() {
+        Double[] seven = {7.0, 7.0, 7.0, 7.0, 7.0};
+        Document doc = renders(columns(seven, new Double[] {2.5, 2.5, 2.5, 2.5, 2.5}));
+        assertThat(doc.select("#distributions + div.grid figure.chart")).hasSize(2);
+        assertThat(caption(doc, "a")).contains("all 5 values are 7");
+        assertThat(caption(doc, "b")).contains("all 5 values are 2.5");
+        assertThat(doc.select("p.note").eachText()).anyMatch(n -> n.contains("Fewer than two features vary"));
+        // the segment means are the constants
+        assertThat(doc.select("#segment-table tbody tr").get(0).child(3).text()).isEqualTo("7.000");
+    }
+
+    @Test
+    void valuesNearTheLargestDoubleAreChartedWithoutOverflow() {
+        double big = 1.7e308;
+        Document doc = renders(columns(new Double[] {-big, big, 0.0, 1.0, -Double.MAX_VALUE, Double.MAX_VALUE},
+                new Double[] {1.0, 2.0, 3.0, 5.0, 8.0, 13.0}));
+        assertThat(doc.select("#distributions + div.grid figure.chart")).hasSize(2);
+        String a = caption(doc, "a");
+        assertThat(a).contains("over 6 users").contains("min -1.798e+308").contains("max 1.798e+308");
+        // the axis is in units of 1e308, and the six values fall in the histogram's bars
+        assertThat(doc.select("#distributions + div.grid figure.chart").get(0).selectFirst("svg").text()).contains("1e308");
+        assertThat(doc.select("#pca + figure.chart")).hasSize(1);
+        // a constant at the edge of the range
+        Document edge = renders(columns(new Double[] {big, big, big}, new Double[] {-big, -big, null}));
+        assertThat(caption(edge, "a")).contains("all 3 values are 1.7E308");
+        assertThat(caption(edge, "b")).contains("all 2 values are -1.7E308");
+    }
+
+    @Test
+    void tinyAndCloseValuesAreChartedToo() {
+        double x = 1e20;
+        Document doc = renders(columns(new Double[] {x, Math.nextUp(x), x, Math.nextUp(Math.nextUp(x))},
+                new Double[] {Double.MIN_VALUE, 2 * Double.MIN_VALUE, 0.0, Double.MIN_NORMAL}));
+        assertThat(doc.select("#distributions + div.grid figure.chart")).hasSize(2);
+        assertThat(caption(doc, "a")).contains("min 1.000e+20");
+        assertThat(caption(doc, "b")).contains("over 4 users");
+    }
+
+    @Test
+    void allNullColumnsASingleProfileAndNoProfilesGiveAReportWithNotes() {
+        Document nulls = renders(columns(new Double[] {null, null, null}, new Double[] {1.0, 2.0, 4.0}));
+        assertThat(nulls.select("#distributions + div.grid figure.chart")).hasSize(1);
+        assertThat(nulls.select("p.note").eachText()).contains("No profile has a value of a: not charted.");
+
+        Document one = renders(columns(new Double[] {3.0}, new Double[] {null}));
+        assertThat(caption(one, "a")).contains("over 1 user with a value (the only value is 3)");
+        assertThat(one.select("p.note").eachText()).anyMatch(n -> n.contains("Too few users or features"));
+
+        Document none = renders(List.of());
+        assertThat(none.select("#distributions + p.note").text()).isEqualTo("No profiles in the input: nothing to chart.");
+        assertThat(none.select("figure.chart")).isEmpty();
+    }
 }
