@@ -149,12 +149,14 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /**
      * The fingerprint stamped on every encoded state and snapshot: the first 8 bytes of the SHA-256 of the
-     * schema's and the models configuration's canonical text. State of another schema is refused.
+     * schema's and the models configuration's canonical text and of the state format versions (with models, also
+     * {@link LiveModels#STATE_VERSION}). State of another schema or format is refused.
      */
     static long fingerprint(ProfileSchema schema, ModelsConfig models) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((schema + "\n"
-                    + (models == null ? "" : models.toString()) + "\nstate-format " + StateCodec.FORMAT_VERSION)
+                    + (models == null ? "" : models + "\nmodels-state " + LiveModels.STATE_VERSION)
+                    + "\nstate-format " + StateCodec.FORMAT_VERSION)
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.nio.ByteBuffer.wrap(d).getLong();
         } catch (java.security.NoSuchAlgorithmException e) {
