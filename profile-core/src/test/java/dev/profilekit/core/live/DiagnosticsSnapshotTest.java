@@ -107,7 +107,9 @@ class DiagnosticsSnapshotTest {
 
         ProfileUpdater second = updater();
         second.restore(file);
-        assertThat(second.models().orElseThrow().diagnostics().toJson()).isEqualTo(atCut.toJson());
+        ModelDiagnostics restored = second.models().orElseThrow().diagnostics();
+        assertThat(restored.labelled()).as("labelled examples after the restore").isEqualTo(atCut.labelled());
+        assertThat(restored.toJson()).isEqualTo(atCut.toJson());
         feed(second, events.subList(cut, events.size()));
         String resumed = finalDiagnostics(second, events);
 
