@@ -25,12 +25,6 @@ class ReplaySummaryResumeTest {
     @TempDir
     Path tmp;
 
-    private Path write(String name, String resource) throws IOException {
-        Path p = tmp.resolve(name);
-        Files.writeString(p, SpecAssertions.text(resource));
-        return p;
-    }
-
     private static List<String> args(List<String> common, Path out, String... more) {
         List<String> a = new ArrayList<>(common);
         a.addAll(List.of("--out", out.resolve("profiles.jsonl").toString(), "--summary",
@@ -59,8 +53,10 @@ class ReplaySummaryResumeTest {
             lines = s.count();
         }
         String every = Long.toString(lines / 3);
-        List<String> common = List.of("replay", "--schema", write("schema.json", "/live-schema.json").toString(),
-                "--events", events.toString(), "--models", write("models.json", "/live-models.json").toString(),
+        List<String> common = List.of("replay", "--schema", Files.writeString(tmp.resolve("schema.json"),
+                SpecAssertions.text("/live-schema.json")).toString(),
+                "--events", events.toString(), "--models",
+                Files.writeString(tmp.resolve("models.json"), SpecAssertions.text("/live-models.json")).toString(),
                 "--now", "2027-01-01T00:00:00Z", "--quiet");
 
         Path ref = tmp.resolve("ref");
