@@ -61,18 +61,26 @@ class ReplayResumeTest {
             schema = tmp.resolve("schema.json");
             events = tmp.resolve("events.jsonl");
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                ProfileKitCli.class.getName(), "replay", "--schema", schema.toString(),
+        List<String> args = new ArrayList<>(List.of("replay", "--schema", schema.toString(),
                 "--events", events.toString(), "--out", out.resolve("profiles.jsonl").toString(),
                 "--rejects", out.resolve("rejects.jsonl").toString(), "--now", "2027-01-01T00:00:00Z"));
-        cmd.addAll(extra);
+        args.addAll(extra);
+        return startCli(out, args);
+    }
+
+    /** Starts the CLI with {@code args} in a child JVM, its stdout and stderr to stdout.txt and stderr.txt in out. */
+    static Process startCli(Path out, List<String> args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                ProfileKitCli.class.getName()));
+        cmd.addAll(args);
         Files.createDirectories(out);
         return new ProcessBuilder(cmd).redirectError(out.resolve("stderr.txt").toFile())
                 .redirectOutput(out.resolve("stdout.txt").toFile()).start();
     }
 
-    private static void finish(Process p, Path out) throws InterruptedException, IOException {
+    /** Waits for a child started by {@link #startCli} and checks that it exited with 0 (else shows its stderr). */
+    static void finish(Process p, Path out) throws InterruptedException, IOException {
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(out.resolve("stderr.txt"))).isZero();
     }

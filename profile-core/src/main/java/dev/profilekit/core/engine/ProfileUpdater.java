@@ -67,6 +67,8 @@ public final class ProfileUpdater implements AutoCloseable {
     private final java.util.Set<String> allowedAttributes;
     private final Encryption encryption;
     private final AuditLog auditLog;
+    /** The wall clock of audit entries: when an erasure was done, whatever time {@code clock} says. */
+    private final java.time.Clock auditClock;
     private final Gate gate = new Gate();
     private final LongAdder cacheMisses = new LongAdder();
     private volatile boolean closed;
@@ -114,6 +116,7 @@ public final class ProfileUpdater implements AutoCloseable {
         this.allowedAttributes = b.allowedAttributes;
         this.encryption = b.encryptionKey == null ? null : new Encryption(b.encryptionKey);
         this.auditLog = b.auditLog;
+        this.auditClock = b.auditClock;
         if (allowedAttributes != null) {
             for (dev.profilekit.core.schema.FeatureSpec f : b.schema.features()) {
                 if (f.field() != null && !allowedAttributes.contains(f.field())) {
@@ -149,12 +152,14 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /**
      * The fingerprint stamped on every encoded state and snapshot: the first 8 bytes of the SHA-256 of the
-     * schema's and the models configuration's canonical text. State of another schema is refused.
+     * schema's and the models configuration's canonical text and of the state format versions (with models, also
+     * {@link LiveModels#STATE_VERSION}). State of another schema or format is refused.
      */
     static long fingerprint(ProfileSchema schema, ModelsConfig models) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((schema + "\n"
-                    + (models == null ? "" : models.toString()) + "\nstate-format " + StateCodec.FORMAT_VERSION)
+                    + (models == null ? "" : models + "\nmodels-state " + LiveModels.STATE_VERSION)
+                    + "\nstate-format " + StateCodec.FORMAT_VERSION)
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.nio.ByteBuffer.wrap(d).getLong();
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -738,7 +743,7 @@ public final class ProfileUpdater implements AutoCloseable {
             gate.exit();
         }
         if (auditLog != null) {
-            auditLog.record(new AuditLog.Entry(java.time.Instant.now(clock), "forget",
+            auditLog.record(new AuditLog.Entry(java.time.Instant.now(auditClock), "forget",
                     pseudonymiser != null ? key : AuditLog.sha256(user), removed, examples[0]));
         }
         return removed;
@@ -1225,6 +1230,7 @@ public final class ProfileUpdater implements AutoCloseable {
         private java.util.Set<String> allowedAttributes;
         private byte[] encryptionKey;
         private AuditLog auditLog;
+        private java.time.Clock auditClock = java.time.Clock.systemUTC();
         private final List<ProfileListener> listeners = new ArrayList<>();
         private DedupRetention retention;
         private long applyUpTo = Long.MAX_VALUE;
@@ -1331,6 +1337,19 @@ public final class ProfileUpdater implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The wall clock that dates the audit log's entries (default the system clock, UTC): an entry is evidence of
+         * when an erasure was done, so it does not take the time of {@link #clock}, which a replay may fix to the
+         * time of its data. Tests pass a fixed clock.
+         */
+        public Builder auditClock(java.time.Clock clock) {
+            if (clock == null) {
+                throw new IllegalArgumentException("auditClock must not be null");
+            }
+            this.auditClock = clock;
+            return this;
+        }
+
         /** Adds a listener for accepted updates. */
         public Builder listener(ProfileListener listener) {
             if (listener == null) {
@@ -1343,7 +1362,8 @@ public final class ProfileUpdater implements AutoCloseable {
         /**
          * The clock that events dated in the future are checked against (default the system clock): an event
          * more than the schema's {@code max_future_skew} ahead of it is rejected ({@code TOO_FAR_AHEAD}). A
-         * replay of data dated in the future passes a fixed clock ({@code Clock.fixed(...)}).
+         * replay of data dated in the future passes a fixed clock ({@code Clock.fixed(...)}). Audit entries are
+         * dated by {@link #auditClock}, not by this clock.
          */
         public Builder clock(java.time.Clock clock) {
             if (clock == null) {

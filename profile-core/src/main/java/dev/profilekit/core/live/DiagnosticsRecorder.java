@@ -1,25 +1,33 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Records the propensity model's {@link ModelDiagnostics} while it runs, in bounded memory: a seeded reservoir
  * (Algorithm R) of (prequential score, label) pairs, the prequential AUC every {@code step} labels (at most
  * {@link ModelDiagnostics#MAX_POINTS} points; when full every other point is dropped and the step doubles), the
  * published versions and the drift alarms. Guarded by the caller's lock (the propensity model's).
+ *
+ * <p>Everything it keeps, the reservoir's random generator included, is part of the propensity model's snapshot
+ * state ({@link #writeState}, {@link #readState}): a recorder restored from a snapshot goes on exactly as the one
+ * that wrote it.
  */
 final class DiagnosticsRecorder {
 
     static final long SEED = 0x5EED_D1A6L;
     static final int FIRST_STEP = 50;
+    /** SplitMix64's increment, the one {@link java.util.SplittableRandom} seeded with a long uses. */
+    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
 
     private final int capacity;
     private final double[] scores;
     private final byte[] labels;
     private int size;
-    private final SplittableRandom random = new SplittableRandom(SEED);
+    /** The reservoir's generator: SplitMix64, the state of {@link java.util.SplittableRandom}{@code (SEED)}. */
+    private long random = SEED;
     private long seen;
     private long lastTime = Long.MIN_VALUE;
     private long step = FIRST_STEP;
@@ -52,7 +60,7 @@ final class DiagnosticsRecorder {
             labels[size] = (byte) y;
             size++;
         } else if (capacity > 0) {
-            long j = random.nextLong(seen);
+            long j = nextLong(seen);
             if (j < capacity) {
                 scores[(int) j] = p;
                 labels[(int) j] = (byte) y;
@@ -79,6 +87,31 @@ final class DiagnosticsRecorder {
                 step *= 2;
             }
         }
+    }
+
+    /**
+     * The next draw in {@code [0, bound)}, exactly as {@code new SplittableRandom(SEED).nextLong(bound)} would give
+     * it after the same draws: SplitMix64 (Steele, Lea and Flood, 2014) with its golden-ratio gamma, and the
+     * rejection of over-represented values for a bound that is not a power of two. Its whole state is one long,
+     * which a snapshot keeps.
+     */
+    long nextLong(long bound) {
+        long m = bound - 1;
+        long r = nextLong();
+        if ((bound & m) == 0L) {
+            return r & m;
+        }
+        for (long u = r >>> 1; u + m - (r = u % bound) < 0L; u = nextLong() >>> 1) {
+            // rejected: u falls in the last, incomplete block of bound values
+        }
+        return r;
+    }
+
+    private long nextLong() {
+        long z = random += GOLDEN_GAMMA;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /** A version was published; {@code reason} is its origin ("online", "batch" or "swap"). */
@@ -111,5 +144,92 @@ final class DiagnosticsRecorder {
             r.add(new ModelDiagnostics.ScoredLabel(scores[i], labels[i]));
         }
         return new ModelDiagnostics(capacity, seen, r, points, versions, versionsSeen, alarms, alarmsSeen, forecast);
+    }
+
+    /**
+     * Writes everything recorded, the generator's state included, for a snapshot:
+     * <pre>
+     * varint capacity, varint n, n x (f64 score, u8 label)   the reservoir
+     * fixed64 generator state, varint seen, zigzag last time, varint step
+     * varint n, n x (zigzag time, varint examples, f64 auc, f64 recent auc, varint version)   the AUC series
+     * varint n, n x (zigzag time, varint examples, varint version, string reason), varint versions seen
+     * varint n, n x (zigzag time, varint examples), varint alarms seen
+     * </pre>
+     * Doubles are their raw bits, so {@link #readState} gives back exactly this recorder.
+     */
+    void writeState(ByteWriter out) {
+        out.varInt(capacity).varInt(size);
+        for (int i = 0; i < size; i++) {
+            out.f64(scores[i]).u8(labels[i]);
+        }
+        out.fixedLong(random).varLong(seen).zigZag(lastTime).varLong(step);
+        out.varInt(points.size());
+        for (ModelDiagnostics.AucPoint p : points) {
+            out.zigZag(p.time()).varLong(p.examples()).f64(p.auc()).f64(p.recentAuc()).varLong(p.version());
+        }
+        out.varInt(versions.size());
+        for (ModelDiagnostics.ModelVersion v : versions) {
+            out.zigZag(v.time()).varLong(v.examples()).varLong(v.version()).string(v.reason());
+        }
+        out.varLong(versionsSeen);
+        out.varInt(alarms.size());
+        for (ModelDiagnostics.DriftAlarm a : alarms) {
+            out.zigZag(a.time()).varLong(a.examples());
+        }
+        out.varLong(alarmsSeen);
+    }
+
+    /**
+     * A recorder holding what {@link #writeState} wrote.
+     *
+     * @throws dev.profilekit.features.codec.StateFormatException if the capacity is not {@code capacity} or a value
+     *                                                            is out of its range (the message says which)
+     */
+    static DiagnosticsRecorder readState(ByteReader in, int capacity) {
+        int written = in.varInt(Integer.MAX_VALUE);
+        if (written != capacity) {
+            throw in.error("diagnostics reservoir of capacity " + written + ", this model's is " + capacity);
+        }
+        DiagnosticsRecorder d = new DiagnosticsRecorder(capacity);
+        d.size = in.varInt(capacity);
+        for (int i = 0; i < d.size; i++) {
+            d.scores[i] = in.f64();
+            d.labels[i] = label(in);
+        }
+        d.random = in.fixedLong();
+        d.seen = in.varLong();
+        d.lastTime = in.zigZag();
+        d.step = in.varLong();
+        if (d.seen < d.size || d.step < FIRST_STEP || Long.bitCount(d.step / FIRST_STEP) != 1
+                || d.step % FIRST_STEP != 0) {
+            throw in.error("diagnostics: " + d.seen + " labels seen for " + d.size + " sampled, AUC step " + d.step);
+        }
+        int n = in.varInt(ModelDiagnostics.MAX_POINTS);
+        for (int i = 0; i < n; i++) {
+            d.points.add(new ModelDiagnostics.AucPoint(in.zigZag(), in.varLong(), in.f64(), in.f64(), in.varLong()));
+        }
+        n = in.varInt(ModelDiagnostics.MAX_EVENTS);
+        for (int i = 0; i < n; i++) {
+            d.versions.add(new ModelDiagnostics.ModelVersion(in.zigZag(), in.varLong(), in.varLong(), in.string()));
+        }
+        d.versionsSeen = in.varLong();
+        n = in.varInt(ModelDiagnostics.MAX_EVENTS);
+        for (int i = 0; i < n; i++) {
+            d.alarms.add(new ModelDiagnostics.DriftAlarm(in.zigZag(), in.varLong()));
+        }
+        d.alarmsSeen = in.varLong();
+        if (d.versionsSeen < d.versions.size() || d.alarmsSeen < d.alarms.size()) {
+            throw in.error("diagnostics: " + d.versions.size() + " versions of " + d.versionsSeen + " seen, "
+                    + d.alarms.size() + " drift alarms of " + d.alarmsSeen + " raised");
+        }
+        return d;
+    }
+
+    private static byte label(ByteReader in) {
+        int y = in.u8();
+        if (y > 1) {
+            throw in.error("diagnostics: a sampled label of " + y + ", expected 0 or 1");
+        }
+        return (byte) y;
     }
 }

@@ -93,9 +93,9 @@ public interface LiveModel<V> extends AutoCloseable {
     Object decodeUserState(dev.profilekit.features.codec.ByteReader in, UserView owner);
 
     /**
-     * Writes the model's global state (published version, learner, pending examples, statistics, counters),
-     * enough for {@link #restoreState} to continue exactly as this model would. The caller has paused
-     * ingestion and waited for background work ({@link #awaitIdle()}).
+     * Writes the model's global state (published version, learner, pending examples, statistics, counters,
+     * recorded diagnostics), enough for {@link #restoreState} to continue exactly as this model would. The caller
+     * has paused ingestion and waited for background work ({@link #awaitIdle()}).
      */
     void encodeState(dev.profilekit.features.codec.ByteWriter out);
 

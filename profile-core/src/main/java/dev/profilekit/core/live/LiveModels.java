@@ -53,6 +53,15 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         }
     }
 
+    /**
+     * The version of the models' snapshot state ({@link #encodeState}); it is part of the updater's state
+     * fingerprint whenever models are configured, so a snapshot written under another version is refused as
+     * written under another configuration rather than misread. 2: the propensity model's state ends with what its
+     * {@link #diagnostics()} recorded (reservoir, its random generator, AUC series, versions, drift alarms);
+     * 1 (implicit, before this constant): without diagnostics.
+     */
+    public static final int STATE_VERSION = 2;
+
     final LivePropensity propensity;
     final LiveSegments segments;
     final LiveForecast forecast;
@@ -122,6 +131,11 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
                 recommender == null ? null : recommender.decodeUserState(in, owner));
     }
 
+    /**
+     * Writes each configured model's state, in the order propensity, segments, forecast, recommender; the
+     * propensity part includes its recorded {@link #diagnostics()}, so a replay resumed from a snapshot reports
+     * the diagnostics of the whole stream. See {@link #STATE_VERSION}.
+     */
     @Override
     public void encodeState(ByteWriter out) {
         if (propensity != null) {
@@ -358,6 +372,7 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
     /**
      * What the propensity model and the forecast recorded while they ran (see {@link ModelDiagnostics}): empty
      * parts for models that are not configured or not fitted yet. A consistent snapshot of each model's part.
+     * After {@link #restoreState} it covers the stream from its start, as it did when the snapshot was taken.
      */
     public ModelDiagnostics diagnostics() {
         ModelDiagnostics.Forecast f = forecast == null ? null : forecast.diagnostics();

@@ -99,8 +99,11 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     private long labelsSinceRetrain;
     private long labelsSincePublish;
     private final AtomicBoolean retraining = new AtomicBoolean();
-    /** What the report charts need (see {@link ModelDiagnostics}); guarded by {@code lock}. */
-    private final DiagnosticsRecorder diagnostics = new DiagnosticsRecorder(ModelDiagnostics.DEFAULT_RESERVOIR);
+    /**
+     * What the report charts need (see {@link ModelDiagnostics}); guarded by {@code lock}. Part of the snapshot
+     * state, so a restored model goes on recording as the one that wrote the snapshot.
+     */
+    private DiagnosticsRecorder diagnostics = new DiagnosticsRecorder(ModelDiagnostics.DEFAULT_RESERVOIR);
 
     /**
      * @param stateOf this model's per-user state in a view (its {@link #newUserState()}, wherever the holder of
@@ -667,6 +670,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
                 }
                 out.string(p.owner.user()).varInt(at);
             }
+            diagnostics.writeState(out);
         }
     }
 
@@ -730,6 +734,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             }
             q.add(own.get(at));
         }
+        DiagnosticsRecorder diag = DiagnosticsRecorder.readState(in, ModelDiagnostics.DEFAULT_RESERVOIR);
         synchronized (lock) {
             live = m;
             lastVersion = version;
@@ -746,6 +751,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
             watermark.set(wm);
             queue.clear();
             queue.addAll(q);
+            diagnostics = diag;
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.List;
  * </ul>
  * Times are event times in epoch ms: for propensity records the time of the labelled example (when it was
  * sampled); a version published by a background retrain carries the time of the latest labelled example then.
- * Diagnostics are not part of a snapshot: a replay resumed from one records from the resume point on.
+ * What is recorded is part of the live models' snapshot state (the reservoir's random generator included), so a
+ * replay resumed from a snapshot gives the same diagnostics as an uninterrupted one.
  *
  * @param reservoirCapacity most pairs the reservoir holds
  * @param labelled          labelled examples seen (the reservoir is a uniform sample of them)
