@@ -797,17 +797,18 @@ final class CompiledSchema implements FeatureAccess {
 
     static final class TopKSlot extends Slot {
         private final int at;
-        private final double rate;
+        /** The half-life in ms, 0 for plain counts. */
+        private final long halfLifeMs;
 
         TopKSlot(FeatureSpec f, Layout l) {
             super(f);
             at = l.objects(1);
-            rate = f.halfLife() == null ? 0.0 : ExponentialDecay.rate(f.halfLife().toMillis());
+            halfLifeMs = f.halfLife() == null ? 0L : f.halfLife().toMillis();
         }
 
         @Override
         void compile(UpdatePlan.Builder b) {
-            b.string(spec.field()).topK(at, spec.capacity(), rate);
+            b.string(spec.field()).topK(at, spec.capacity(), halfLifeMs);
         }
 
         @Override
@@ -834,7 +835,7 @@ final class CompiledSchema implements FeatureAccess {
 
         @Override
         Object decodeObject(ByteReader r) {
-            return TopKCounter.decode(r, spec.capacity(), rate);
+            return TopKCounter.decode(r, spec.capacity(), halfLifeMs);
         }
     }
 
