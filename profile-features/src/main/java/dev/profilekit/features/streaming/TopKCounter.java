@@ -32,7 +32,7 @@ import java.util.List;
  */
 public final class TopKCounter {
 
-    /** Beyond this many whole half-lives every double weight of a tracked value (at most 2^53) is 0. */
+    /** Beyond this many whole half-lives any weight of a tracked value (below 2^64 events) rounds to 0. */
     private static final long UNDERFLOW_HALF_LIVES = 1_200;
     private static final double LN2 = Math.log(2.0);
 
@@ -148,8 +148,8 @@ public final class TopKCounter {
     }
 
     /**
-     * {@code w · 2^(-dt/h)} for {@code dt >= 0}, rounded once at the end (so a whole number of half-lives scales
-     * exactly, and an underflow to a subnormal or 0 is one correctly placed rounding).
+     * {@code w · 2^(-dt/h)} for {@code dt >= 0}: the fractional half-life by {@code exp}, the whole half-lives by
+     * {@link Math#scalb}, which is exact unless the result is subnormal (so whole half-lives scale exactly).
      */
     private double decayed(double w, long dt) {
         long whole = dt / halfLifeMs;
