@@ -127,7 +127,7 @@ public final class TopKCounter {
         }
         // Space-Saving: the new value takes over the lightest counter and its weight
         exact = false;
-        int min = lightest();
+        int min = extreme(false);
         removeIndex(min);
         keys[min] = value;
         keyHashes[min] = h;
@@ -202,29 +202,11 @@ public final class TopKCounter {
         return e1 != e2 ? Long.compare(e1, e2) : Double.compare(m1, m2);
     }
 
-    /** The slot of the lightest weight (ties: the first slot), for Space-Saving. O(capacity), no allocation. */
-    private int lightest() {
-        int min = -1;
-        long minE = 0;
-        double minM = 0;
-        for (int i = 0; i < size; i++) {
-            double p = atLatest(i);
-            long e = exponent(i, p);
-            double m = significand(p);
-            if (min < 0 || compareKeys(e, m, minE, minM) < 0) {
-                min = i;
-                minE = e;
-                minM = m;
-            }
-        }
-        return min;
-    }
-
     /**
-     * The heaviest value (ties: the smallest by UTF-16 code units), or null when empty: the first value of
-     * {@link #top}, whatever the time of the read. O(capacity), no allocation.
+     * The slot of the heaviest weight (ties: the smallest value), or of the lightest (ties: the first slot, for
+     * Space-Saving); -1 when empty. O(capacity), no allocation.
      */
-    public String leading() {
+    private int extreme(boolean heaviest) {
         int best = -1;
         long bestE = 0;
         double bestM = 0;
@@ -232,13 +214,22 @@ public final class TopKCounter {
             double p = atLatest(i);
             long e = exponent(i, p);
             double m = significand(p);
-            int c = best < 0 ? 1 : compareKeys(e, m, bestE, bestM);
-            if (c > 0 || (c == 0 && keys[i].compareTo(keys[best]) < 0)) {
+            int c = best < 0 ? 1 : heaviest ? compareKeys(e, m, bestE, bestM) : compareKeys(bestE, bestM, e, m);
+            if (c > 0 || (heaviest && c == 0 && keys[i].compareTo(keys[best]) < 0)) {
                 best = i;
                 bestE = e;
                 bestM = m;
             }
         }
+        return best;
+    }
+
+    /**
+     * The heaviest value (ties: the smallest by UTF-16 code units), or null when empty: the first value of
+     * {@link #top}, whatever the time of the read. O(capacity), no allocation.
+     */
+    public String leading() {
+        int best = extreme(true);
         return best < 0 ? null : keys[best];
     }
 
