@@ -28,6 +28,12 @@ import java.util.Map;
  * (all scalar state, counts and times included) and {@code Object[]} arrays, and event types are mapped to small integers so that
  * type matching is an array lookup. Applying an event to scalar features allocates nothing.
  * Derived values (ratios) are computed on read.
+ *
+ * <p>Reading as of a time T is the one place values are evaluated ({@link #read} for profiles,
+ * {@link Slot#numeric(UserView, long)} for the live models): a value that is not finite as of T (a ratio or a
+ * window sum that overflows as time moves, a quotient over a decayed value that underflowed) reads as null,
+ * or NaN (missing) for a model, exactly as a zero denominator does. Overflow checked when an event is applied
+ * ({@link #apply}) cannot see later read times, so this rule covers them.
  */
 final class CompiledSchema implements FeatureAccess {
 
@@ -253,13 +259,22 @@ final class CompiledSchema implements FeatureAccess {
         plan.commit(s, t, read);
     }
 
-    /** Evaluates every feature as of {@code asOf}. Caller holds the state's lock. */
+    /**
+     * Evaluates every feature as of {@code asOf}; a value that is not finite as of {@code asOf} is null (the
+     * specification's rule for reads). Caller holds the state's lock.
+     */
     LinkedHashMap<String, Object> read(ProfileState s, long asOf) {
         LinkedHashMap<String, Object> out = new LinkedHashMap<>(all.length * 2);
         for (Slot slot : all) {
-            out.put(slot.spec.name(), slot.value(s, asOf));
+            Object v = slot.value(s, asOf);
+            out.put(slot.spec.name(), v instanceof Double d && !Double.isFinite(d) ? null : v);
         }
         return out;
+    }
+
+    /** {@code x}, or NaN (a missing value) when it is infinite: the read rule for model inputs. */
+    static double finiteOrMissing(double x) {
+        return Double.isInfinite(x) ? Double.NaN : x;
     }
 
     /**
@@ -399,9 +414,10 @@ final class CompiledSchema implements FeatureAccess {
             return null;
         }
 
+        /** The value a live model reads: NaN (missing) when it is null or not finite as of {@code asOf}. */
         @Override
         public double numeric(UserView user, long asOf) {
-            return numeric((ProfileState) user, asOf);
+            return finiteOrMissing(numeric((ProfileState) user, asOf));
         }
 
         @Override
@@ -425,7 +441,7 @@ final class CompiledSchema implements FeatureAccess {
 
         @Override
         public double numeric(UserView user, long asOf) {
-            return slot.component((ProfileState) user, asOf, index);
+            return finiteOrMissing(slot.component((ProfileState) user, asOf, index));
         }
 
         @Override
@@ -568,9 +584,13 @@ final class CompiledSchema implements FeatureAccess {
             b.numeric(weighted ? spec.field() : null).ring(at, n, width);
         }
 
+        /** A window sum whose buckets overflow when summed as of {@code asOf} reads as null (not Infinity). */
         @Override
         Object value(ProfileState s, long asOf) {
             double v = numeric(s, asOf);
+            if (!Double.isFinite(v)) {
+                return null;
+            }
             return weighted ? (Object) v : (Object) Math.round(v);
         }
 
@@ -797,17 +817,18 @@ final class CompiledSchema implements FeatureAccess {
 
     static final class TopKSlot extends Slot {
         private final int at;
-        private final double rate;
+        /** The half-life in ms, 0 for plain counts. */
+        private final long halfLifeMs;
 
         TopKSlot(FeatureSpec f, Layout l) {
             super(f);
             at = l.objects(1);
-            rate = f.halfLife() == null ? 0.0 : ExponentialDecay.rate(f.halfLife().toMillis());
+            halfLifeMs = f.halfLife() == null ? 0L : f.halfLife().toMillis();
         }
 
         @Override
         void compile(UpdatePlan.Builder b) {
-            b.string(spec.field()).topK(at, spec.capacity(), rate);
+            b.string(spec.field()).topK(at, spec.capacity(), halfLifeMs);
         }
 
         @Override
@@ -834,7 +855,7 @@ final class CompiledSchema implements FeatureAccess {
 
         @Override
         Object decodeObject(ByteReader r) {
-            return TopKCounter.decode(r, spec.capacity(), rate);
+            return TopKCounter.decode(r, spec.capacity(), halfLifeMs);
         }
     }
 
@@ -903,9 +924,10 @@ final class CompiledSchema implements FeatureAccess {
             this.den = den;
         }
 
+        /** An event that makes the ratio infinite as of its own time is still rejected ({@code OVERFLOW}). */
         @Override
         boolean overflowed(ProfileState s, long asOf) {
-            return Double.isInfinite(numeric(s, asOf)); // NaN is a missing ratio (0 or null denominator)
+            return Double.isInfinite(quotient(s, asOf)); // NaN is a missing ratio (0 or null denominator)
         }
 
         @Override
@@ -919,8 +941,17 @@ final class CompiledSchema implements FeatureAccess {
             return d == d ? (Object) d : null;
         }
 
+        /** The ratio as of {@code asOf}; NaN (null) when an operand is null, the denominator 0 or the quotient not finite. */
         @Override
         double numeric(ProfileState s, long asOf) {
+            return finiteOrMissing(quotient(s, asOf));
+        }
+
+        /**
+         * The operands' values as read (a decayed operand may have underflowed to a subnormal or 0) divided; NaN
+         * when an operand is null or the denominator 0, and possibly infinite.
+         */
+        private double quotient(ProfileState s, long asOf) {
             double a = num.numeric(s, asOf);
             double b = den.numeric(s, asOf);
             return a != a || b != b || b == 0.0 ? Double.NaN : a / b;

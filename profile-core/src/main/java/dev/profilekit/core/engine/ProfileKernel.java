@@ -149,12 +149,14 @@ public final class ProfileKernel {
     /**
      * The profile of the state as of {@code asOfMs}, as {@link ProfileUpdater#profileByKey} evaluates it.
      *
-     * @throws IllegalArgumentException if {@code state} is null or {@code asOfMs} is before its latest applied event
+     * @throws IllegalArgumentException if {@code state} is null, {@code asOfMs} lies outside the years 1 to 9999 or
+     *                                  is before its latest applied event
      */
     public Profile profile(ProfileState state, long asOfMs) {
         if (state == null) {
             throw new IllegalArgumentException("state must not be null");
         }
+        TimeRange.require("asOf", asOfMs);
         if (asOfMs < state.maxApplied) {
             throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + state.user
                     + "' (" + state.maxApplied + "); profiles can be evaluated only at or after it");

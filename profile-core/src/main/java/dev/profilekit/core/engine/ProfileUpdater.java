@@ -610,8 +610,10 @@ public final class ProfileUpdater implements AutoCloseable {
      * The profile of {@code user} as of {@code asOfMs}. A user with no events gets the values of an
      * empty history (counts 0, nulls). Thread-safe.
      *
-     * @throws IllegalArgumentException if {@code user} is null, or {@code asOfMs} is before the user's
-     *                                  latest applied event (profiles keep aggregates, not events)
+     * @throws IllegalArgumentException if {@code user} is null, {@code asOfMs} lies outside the years 1 to 9999
+     *                                  ({@link Event#MIN_TIMESTAMP}..{@link Event#MAX_TIMESTAMP}), or
+     *                                  {@code asOfMs} is before the user's latest applied event (profiles keep
+     *                                  aggregates, not events)
      */
     public Profile profile(String user, long asOfMs) {
         if (user == null) {
@@ -628,12 +630,13 @@ public final class ProfileUpdater implements AutoCloseable {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
+        TimeRange.require("asOf", asOfMs);
         return readAsOf(key, asOfMs, s -> new Profile(key, asOfMs, compiled.read(s, asOfMs), outputs(s, asOfMs)));
     }
 
     /**
      * {@code read} applied under the lock to the state of {@code key} (an empty history when it has none), after
-     * checking that {@code asOfMs} is not before its latest applied event.
+     * checking that {@code asOfMs} is not before its latest applied event. Public callers check the time range first.
      */
     private <T> T readAsOf(String key, long asOfMs, Function<ProfileState, T> read) {
         ProfileState s = liveState(key);
@@ -656,6 +659,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * user with no events gets the values of an empty history at the clock's time. Thread-safe.
      *
      * @throws IllegalArgumentException if {@code user} is null
+     * @throws IllegalStateException    if the clock reads a time outside the years 1 to 9999
      */
     public Profile profileNow(String user) {
         if (user == null) {
@@ -663,6 +667,10 @@ public final class ProfileUpdater implements AutoCloseable {
         }
         String key = key(user);
         long now = clock.millis();
+        if (!TimeRange.contains(now)) {
+            throw new IllegalStateException("the clock reads " + now + ", outside the supported time range, years 1 to"
+                    + " 9999 (" + Event.MIN_TIMESTAMP + ".." + Event.MAX_TIMESTAMP + " ms)");
+        }
         ProfileState s = liveState(key);
         if (s == null) {
             s = factory.apply(key); // an empty history, not stored
@@ -1191,14 +1199,18 @@ public final class ProfileUpdater implements AutoCloseable {
      * @throws IllegalArgumentException if {@code user} is null or k is not in [1, 10000]
      */
     public List<dev.profilekit.core.live.Recommendation> recommend(String user, int k) {
-        return recommend(user, k, Long.MAX_VALUE);
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        return recommendAt(key(user), k, Long.MAX_VALUE); // no time limit: every event observed
     }
 
     /**
      * {@link #recommend(String, int)} as of {@code asOfMs}: it uses no event after {@code asOfMs}, so
      * {@code asOfMs} must be at or after every event the recommender has observed and the user's latest event.
      *
-     * @throws IllegalArgumentException if {@code asOfMs} is earlier than one of those events
+     * @throws IllegalArgumentException if {@code asOfMs} is earlier than one of those events or lies outside the
+     *                                  years 1 to 9999
      */
     public List<dev.profilekit.core.live.Recommendation> recommend(String user, int k, long asOfMs) {
         if (user == null) {
@@ -1209,6 +1221,12 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** As {@link #recommend(String, int, long)} for a key of {@link #users()} (a pseudonym when pseudonymising). */
     public List<dev.profilekit.core.live.Recommendation> recommendByKey(String key, int k, long asOfMs) {
+        TimeRange.require("asOf", asOfMs);
+        return recommendAt(key, k, asOfMs);
+    }
+
+    /** {@link #recommendByKey} without the time range check ({@link Long#MAX_VALUE}: no limit). */
+    private List<dev.profilekit.core.live.Recommendation> recommendAt(String key, int k, long asOfMs) {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
@@ -1399,6 +1417,8 @@ public final class ProfileUpdater implements AutoCloseable {
          * Applies to the features only accepted events with time {@code <= asOfMs}; later events still
          * count for duplicate and lateness decisions. This is how a replay evaluates profiles as of a time
          * before the end of its input (the specification's "only accepted events with ts &lt;= T count").
+         * {@link Long#MAX_VALUE}, the default, applies every event; reading the profiles as of the same time
+         * requires it to lie in the supported range (see {@link #profile(String, long)}).
          */
         public Builder applyUpTo(long asOfMs) {
             this.applyUpTo = asOfMs;

@@ -245,7 +245,7 @@ final class UpdatePlan {
         final int[] distinctAt;
         final int[] topAt;
         final int[] topCapacity;
-        final double[] topRate;
+        final long[] topHalfLife;
 
         StringGroup(String field, Builder.Str b) {
             this.field = field;
@@ -254,7 +254,7 @@ final class UpdatePlan {
             this.distinctAt = ints(b.distinctAt);
             this.topAt = ints(b.topAt);
             this.topCapacity = ints(b.topCapacity);
-            this.topRate = b.topRate.stream().mapToDouble(Double::doubleValue).toArray();
+            this.topHalfLife = b.topHalfLife.stream().mapToLong(Long::longValue).toArray();
         }
 
         void prepare(Object[] o, String x, FaultInjector f) {
@@ -278,7 +278,7 @@ final class UpdatePlan {
                 }
                 TopKCounter c = (TopKCounter) o[topAt[i]];
                 if (c == null) {
-                    c = new TopKCounter(topCapacity[i], topRate[i]);
+                    c = new TopKCounter(topCapacity[i], topHalfLife[i]);
                     o[topAt[i]] = c;
                 }
                 c.prepare(x);
@@ -393,7 +393,7 @@ final class UpdatePlan {
             final List<Integer> distinctAt = new ArrayList<>();
             final List<Integer> topAt = new ArrayList<>();
             final List<Integer> topCapacity = new ArrayList<>();
-            final List<Double> topRate = new ArrayList<>();
+            final List<Long> topHalfLife = new ArrayList<>();
 
             void lastValue(int timeAt, int valueAt) {
                 lastTimeAt.add(timeAt);
@@ -404,10 +404,10 @@ final class UpdatePlan {
                 distinctAt.add(at);
             }
 
-            void topK(int at, int capacity, double rate) {
+            void topK(int at, int capacity, long halfLifeMs) {
                 topAt.add(at);
                 topCapacity.add(capacity);
-                topRate.add(rate);
+                topHalfLife.add(halfLifeMs);
             }
         }
     }

@@ -180,8 +180,9 @@ public final class VectorPipeline {
     }
 
     /**
-     * The model input of a raw vector: {@code out[j] = (raw[j] - mean[j]) / scale[j]}, 0 for NaN. O(d), no
-     * allocation; {@code out} may be {@code raw}.
+     * The model input of a raw vector: {@code out[j] = (raw[j] - mean[j]) / scale[j]}, 0 for NaN, and 0 (the
+     * mean, as for a missing value) where that quotient is not finite, so a model never receives a non-finite
+     * input. O(d), no allocation; {@code out} may be {@code raw}.
      *
      * @throws IllegalStateException    if not fitted
      * @throws IllegalArgumentException if a vector is not of length {@link #dimension()}
@@ -193,6 +194,11 @@ public final class VectorPipeline {
                     + (raw == null ? "null" : raw.length) + " and " + (out == null ? "null" : out.length));
         }
         scaler.transform(raw, out);
+        for (int j = 0; j < out.length; j++) {
+            if (!Double.isFinite(out[j])) {
+                out[j] = 0.0;
+            }
+        }
     }
 
     /** The model inputs of raw rows (allocating). */

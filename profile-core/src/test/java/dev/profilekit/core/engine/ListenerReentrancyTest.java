@@ -28,7 +28,7 @@ class ListenerReentrancyTest {
                     ProfileUpdater me = ref.get();
                     String other = u.user().equals("a") ? "b" : "a";
                     me.profile(other).ifPresent(p -> reads.incrementAndGet());
-                    me.profile(u.user(), Long.MAX_VALUE / 2);
+                    me.profile(u.user(), Event.MAX_TIMESTAMP);
                     me.users();
                     me.counts();
                     me.latestAcceptedTime();

@@ -10,11 +10,15 @@ import java.util.List;
 /**
  * Heaviest strings of a stream, by count or by exponentially time-decayed count.
  *
- * <p>Weights use forward decay (Cormode, Shkapenyuk, Srivastava, Xu, "Forward Decay", ICDE 2009):
- * an event at time {@code t} adds {@code e^{rate·(t - L)}} for a landmark {@code L}, and reading at
- * {@code T} multiplies by {@code e^{-rate·(T - L)}}, giving {@code Σ 2^{-(T - t)/h}} exactly for events
- * in any order. When the exponent grows large the landmark moves forward and all weights are rescaled,
- * so nothing overflows. With {@code rate = 0} the weight is the plain count.
+ * <p>Each tracked value keeps its weight as of its own latest update time {@code r}: a pair
+ * {@code (v, r)} with {@code v = Σ 2^{-(r - t)/h}} over its events, so {@code v >= 1} while exact and the
+ * weight as of {@code T} is {@code v · 2^{-(T - r)/h}}, exact for events in any order. The decay factor is
+ * computed in base 2 from the whole and fractional half-lives elapsed ({@link Math#scalb} of a factor in
+ * (0.5, 1]), so a whole number of half-lives scales exactly. Values are ranked by their weights compared
+ * with an unbounded binary exponent (a {@code (exponent, significand)} pair at the counter's latest time),
+ * never by a double that may have underflowed: the order does not depend on the time of the read, and two
+ * weights that print as {@code 0.0} still rank by their true size. With half-life 0 the weight is the plain
+ * count.
  *
  * <p>While at most {@code capacity} distinct values have been seen the weights are exact. Beyond
  * that the counter runs the Space-Saving algorithm (Metwally, Agrawal, El Abbadi, ICDT 2005) with
@@ -28,32 +32,36 @@ import java.util.List;
  */
 public final class TopKCounter {
 
-    /** Rescale when the forward-decay exponent exceeds this (e^600 is far from overflow). */
-    private static final double MAX_EXPONENT = 600.0;
+    /** Beyond this many whole half-lives any weight of a tracked value (below 2^64 events) rounds to 0. */
+    private static final long UNDERFLOW_HALF_LIVES = 1_200;
+    private static final double LN2 = Math.log(2.0);
 
     private final int capacity;
-    private final double rate;
+    private final long halfLifeMs;
     private String[] keys;
     private int[] keyHashes;
+    /** weights[i]: the weight of keys[i] as of refs[i] (for counts: the count). */
     private double[] weights;
+    private long[] refs;
     private int[] index; // open addressing: slot + 1, 0 = empty
     private int size;
     private boolean exact = true;
-    private double landmark = Double.NaN;
+    /** The latest update time of any value: the common reference of the ranking. */
+    private long latest = Long.MIN_VALUE;
 
     /**
-     * @param capacity how many values are tracked (exact up to this many distinct values), >= 1
-     * @param rate     decay rate per millisecond ({@code ln 2 / halfLifeMs}), or 0 for plain counts
+     * @param capacity   how many values are tracked (exact up to this many distinct values), >= 1
+     * @param halfLifeMs the half-life of the decay in milliseconds, or 0 for plain counts
      */
-    public TopKCounter(int capacity, double rate) {
+    public TopKCounter(int capacity, long halfLifeMs) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
         }
-        if (!(rate >= 0) || Double.isInfinite(rate)) {
-            throw new IllegalArgumentException("rate must be finite and >= 0, was " + rate);
+        if (halfLifeMs < 0) {
+            throw new IllegalArgumentException("halfLifeMs must be >= 0 (0: plain counts), was " + halfLifeMs);
         }
         this.capacity = capacity;
-        this.rate = rate;
+        this.halfLifeMs = halfLifeMs;
         allocate(Math.min(capacity, INITIAL_SLOTS));
     }
 
@@ -65,15 +73,18 @@ public final class TopKCounter {
         String[] newKeys = new String[slots];
         int[] newHashes = new int[slots];
         double[] newWeights = new double[slots];
+        long[] newRefs = new long[slots];
         int[] newIndex = new int[Integer.highestOneBit(Math.max(4, slots * 2 - 1)) << 1];
         if (keys != null) {
             System.arraycopy(keys, 0, newKeys, 0, size);
             System.arraycopy(keyHashes, 0, newHashes, 0, size);
             System.arraycopy(weights, 0, newWeights, 0, size);
+            System.arraycopy(refs, 0, newRefs, 0, size);
         }
         keys = newKeys;
         keyHashes = newHashes;
         weights = newWeights;
+        refs = newRefs;
         index = newIndex;
         for (int i = 0; i < size; i++) {
             insertIndex(keyHashes[i], i);
@@ -95,25 +106,11 @@ public final class TopKCounter {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null");
         }
-        double w;
-        if (rate == 0.0) {
-            w = 1.0;
-        } else {
-            if (landmark != landmark) {
-                landmark = t;
-            } else if ((t - landmark) * rate > MAX_EXPONENT) {
-                double f = Math.exp(-(t - landmark) * rate);
-                for (int i = 0; i < size; i++) {
-                    weights[i] *= f;
-                }
-                landmark = t;
-            }
-            w = Math.exp((t - landmark) * rate);
-        }
+        latest = Math.max(latest, t);
         int h = KeyedHash.hash(value);
         int slot = find(value, h);
         if (slot >= 0) {
-            weights[slot] += w;
+            addAt(slot, t);
             return;
         }
         if (size < capacity) {
@@ -122,39 +119,117 @@ public final class TopKCounter {
             }
             keys[size] = value;
             keyHashes[size] = h;
-            weights[size] = w;
+            weights[size] = 1.0;
+            refs[size] = t;
             insertIndex(h, size);
             size++;
             return;
         }
         // Space-Saving: the new value takes over the lightest counter and its weight
         exact = false;
-        int min = 0;
-        for (int i = 1; i < size; i++) {
-            if (weights[i] < weights[min]) {
-                min = i;
-            }
-        }
+        int min = extreme(false);
         removeIndex(min);
         keys[min] = value;
         keyHashes[min] = h;
-        weights[min] += w;
+        addAt(min, t);
         insertIndex(h, min);
     }
 
+    /** Adds one occurrence at {@code t} to the weight of {@code slot}. */
+    private void addAt(int slot, long t) {
+        if (halfLifeMs == 0) {
+            weights[slot] += 1.0;
+        } else if (t >= refs[slot]) {
+            weights[slot] = decayed(weights[slot], t - refs[slot]) + 1.0;
+            refs[slot] = t;
+        } else {
+            weights[slot] += decayed(1.0, refs[slot] - t);
+        }
+    }
+
     /**
-     * The heaviest value (ties: the smallest by UTF-16 code units), or null when empty. Decay scales every
-     * weight by the same factor, so the leader does not depend on the evaluation time. O(capacity), no
-     * allocation.
+     * {@code w · 2^(-dt/h)} for {@code dt >= 0}: the fractional half-life by {@code exp}, the whole half-lives by
+     * {@link Math#scalb}, which is exact unless the result is subnormal (so whole half-lives scale exactly).
      */
-    public String leading() {
+    private double decayed(double w, long dt) {
+        long whole = dt / halfLifeMs;
+        if (whole > UNDERFLOW_HALF_LIVES || w == 0.0) {
+            return 0.0;
+        }
+        long part = dt % halfLifeMs;
+        double f = part == 0 ? 1.0 : Math.exp(-LN2 * ((double) part / halfLifeMs));
+        return Math.scalb(w * f, (int) -whole);
+    }
+
+    /*
+     * The ranking key of a slot is its weight as of {@link #latest} with an unbounded binary exponent:
+     * significand(p) * 2^exponent(slot, p), where p = atLatest(slot) is the weight scaled by the fractional
+     * half-life part of its age only (a normal double for any weight >= 2^-1000) and the whole half-lives go
+     * into the exponent. Comparing (exponent, significand) pairs is a total order, independent of the read
+     * time, and never underflows.
+     */
+
+    /** The weight of {@code slot} scaled by the fractional half-life part of its age at {@link #latest} only. */
+    private double atLatest(int slot) {
+        if (halfLifeMs == 0) {
+            return weights[slot];
+        }
+        long part = (latest - refs[slot]) % halfLifeMs;
+        return part == 0 ? weights[slot] : weights[slot] * Math.exp(-LN2 * ((double) part / halfLifeMs));
+    }
+
+    /** The binary exponent of the key of {@code slot} ({@code p = atLatest(slot)}); {@link Long#MIN_VALUE} for 0. */
+    private long exponent(int slot, double p) {
+        if (p == 0.0) {
+            return Long.MIN_VALUE;
+        }
+        return binaryExponent(p) - (halfLifeMs == 0 ? 0 : (latest - refs[slot]) / halfLifeMs);
+    }
+
+    /** The significand in [1, 2) of a positive finite double (0 for 0), subnormals included. */
+    private static double significand(double p) {
+        return p == 0.0 ? 0.0 : Math.scalb(Math.scalb(p, 600), -(binaryExponent(p) + 600));
+    }
+
+    /** The exact binary exponent of a positive finite double, subnormals included. */
+    private static int binaryExponent(double p) {
+        int e = Math.getExponent(p);
+        return e >= Double.MIN_EXPONENT ? e : Math.getExponent(Math.scalb(p, 600)) - 600;
+    }
+
+    /** Compares two keys: the heavier weight is the larger. */
+    private static int compareKeys(long e1, double m1, long e2, double m2) {
+        return e1 != e2 ? Long.compare(e1, e2) : Double.compare(m1, m2);
+    }
+
+    /**
+     * The slot of the heaviest weight (ties: the smallest value), or of the lightest (ties: the first slot, for
+     * Space-Saving); -1 when empty. O(capacity), no allocation.
+     */
+    private int extreme(boolean heaviest) {
         int best = -1;
+        long bestE = 0;
+        double bestM = 0;
         for (int i = 0; i < size; i++) {
-            if (best < 0 || weights[i] > weights[best]
-                    || (weights[i] == weights[best] && keys[i].compareTo(keys[best]) < 0)) {
+            double p = atLatest(i);
+            long e = exponent(i, p);
+            double m = significand(p);
+            int c = best < 0 ? 1 : heaviest ? compareKeys(e, m, bestE, bestM) : compareKeys(bestE, bestM, e, m);
+            if (c > 0 || (heaviest && c == 0 && keys[i].compareTo(keys[best]) < 0)) {
                 best = i;
+                bestE = e;
+                bestM = m;
             }
         }
+        return best;
+    }
+
+    /**
+     * The heaviest value (ties: the smallest by UTF-16 code units), or null when empty: the first value of
+     * {@link #top}, whatever the time of the read. O(capacity), no allocation.
+     */
+    public String leading() {
+        int best = extreme(true);
         return best < 0 ? null : keys[best];
     }
 
@@ -169,24 +244,53 @@ public final class TopKCounter {
     }
 
     /**
-     * The {@code k} heaviest values as of {@code asOf} (which must not precede the latest event),
-     * weight descending, then value ascending by UTF-16 code units.
+     * The {@code k} heaviest values as of {@code asOf} (which must not precede the latest event), ranked by
+     * their weights compared without underflow (heavier first, equal weights by value ascending in UTF-16
+     * code units). The weight reported is the weight as of {@code asOf} rounded to a double, which may be a
+     * subnormal or 0.0 when it underflows; it never increases down the list.
      */
     public List<WeightedValue> top(int k, long asOf) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, was " + k);
         }
-        double f = rate == 0.0 || size == 0 ? 1.0 : Math.exp(-(asOf - landmark) * rate);
-        WeightedValue[] all = new WeightedValue[size];
+        long[] exps = new long[size];
+        double[] sigs = new double[size];
+        Integer[] order = new Integer[size];
         for (int i = 0; i < size; i++) {
-            all[i] = new WeightedValue(keys[i], weights[i] * f);
+            double p = atLatest(i);
+            exps[i] = exponent(i, p);
+            sigs[i] = significand(p);
+            order[i] = i;
         }
-        Arrays.sort(all, ORDER);
+        Arrays.sort(order, (i, j) -> {
+            int c = compareKeys(exps[j], sigs[j], exps[i], sigs[i]);
+            return c != 0 ? c : keys[i].compareTo(keys[j]);
+        });
         List<WeightedValue> out = new ArrayList<>(Math.min(k, size));
         for (int i = 0; i < Math.min(k, size); i++) {
-            out.add(all[i]);
+            int slot = order[i];
+            out.add(new WeightedValue(keys[slot], weightAt(exps[slot], sigs[slot], asOf)));
         }
         return out;
+    }
+
+    /**
+     * The weight {@code sig · 2^exp} as of {@link #latest}, moved to {@code asOf} by the factor
+     * {@code 2^(-(asOf - latest)/h)} common to all values and rounded once, so that a heavier rank never prints a
+     * smaller weight. Counts are returned as they are.
+     */
+    private double weightAt(long exp, double sig, long asOf) {
+        if (exp == Long.MIN_VALUE) {
+            return 0.0;
+        }
+        if (halfLifeMs == 0) {
+            return Math.scalb(sig, (int) exp);
+        }
+        long dt = asOf - latest; // both event times (years 1..9999): no overflow
+        long part = Math.floorMod(dt, halfLifeMs);
+        double f = part == 0 ? 1.0 : Math.exp(-LN2 * ((double) part / halfLifeMs));
+        long e = exp - Math.floorDiv(dt, halfLifeMs);
+        return Math.scalb(sig * f, (int) Math.max(-2 * UNDERFLOW_HALF_LIVES, Math.min(2 * UNDERFLOW_HALF_LIVES, e)));
     }
 
     /** Weight descending, then value ascending (String.compareTo compares UTF-16 code units). */
@@ -252,23 +356,35 @@ public final class TopKCounter {
     public record WeightedValue(String value, double weight) {
     }
 
-    /** Writes the counter: exactness, landmark, and each tracked value with its weight, in slot order. */
+    /** Format marker of {@link #encode}: the first byte is this plus 1 when exact (0 and 1 were the old format). */
+    private static final int PER_VALUE_TIMES = 2;
+
+    /**
+     * Writes the counter: a byte {@code 2 + exact}, then each tracked value with its weight and the time that
+     * weight is as of, in slot order. ({@link #decode} also reads the older format, whose first byte is 0 or 1:
+     * exactness, a landmark time and weights relative to it.)
+     */
     public void encode(dev.profilekit.features.codec.ByteWriter w) {
-        w.bool(exact);
-        w.f64(landmark);
+        w.u8(PER_VALUE_TIMES + (exact ? 1 : 0));
         w.varInt(size);
         for (int i = 0; i < size; i++) {
             w.string(keys[i]);
             w.f64(weights[i]);
+            w.zigZag(refs[i]);
         }
     }
 
-    /** The encoded counter, with the capacity and rate of the feature it belongs to. */
-    public static TopKCounter decode(dev.profilekit.features.codec.ByteReader r, int capacity, double rate) {
-        TopKCounter c = new TopKCounter(capacity, rate);
-        c.exact = r.bool();
-        c.landmark = r.f64();
-        int n = r.count(9);
+    /** The encoded counter, with the capacity and half-life of the feature it belongs to. */
+    public static TopKCounter decode(dev.profilekit.features.codec.ByteReader r, int capacity, long halfLifeMs) {
+        TopKCounter c = new TopKCounter(capacity, halfLifeMs);
+        int head = r.u8();
+        if (head > PER_VALUE_TIMES + 1) {
+            throw r.error("top-k counter format byte " + head);
+        }
+        boolean perValue = head >= PER_VALUE_TIMES;
+        c.exact = (head & 1) == 1;
+        double landmark = perValue ? 0.0 : r.f64();
+        int n = r.count(perValue ? 10 : 9);
         if (n > capacity) {
             throw r.error("top-k counter holds " + n + " values, above its capacity " + capacity);
         }
@@ -278,6 +394,7 @@ public final class TopKCounter {
         for (int i = 0; i < n; i++) {
             String key = r.string();
             double weight = r.f64();
+            long ref = perValue ? r.zigZag() : landmark == landmark ? (long) landmark : 0L;
             int h = KeyedHash.hash(key);
             if (c.find(key, h) >= 0) {
                 throw r.error("top-k counter holds " + key + " twice");
@@ -285,6 +402,8 @@ public final class TopKCounter {
             c.keys[i] = key;
             c.keyHashes[i] = h;
             c.weights[i] = weight;
+            c.refs[i] = ref;
+            c.latest = Math.max(c.latest, ref);
             c.insertIndex(h, i);
             c.size = i + 1;
         }

@@ -147,11 +147,10 @@ class StreamingKernelsTest {
                                  @ForAll boolean decayed) {
         SplittableRandom r = new SplittableRandom(seed);
         long h = 86_400_000L;
-        double rate = decayed ? ExponentialDecay.rate(h) : 0.0;
         int capacity = 16;
-        TopKCounter c = new TopKCounter(capacity, rate);
+        TopKCounter c = new TopKCounter(capacity, decayed ? h : 0L);
         Map<String, Double> naive = new HashMap<>();
-        long[] t = times(r, n, 200L * h); // spans many half-lives: exercises landmark rescaling
+        long[] t = times(r, n, 200L * h); // spans many half-lives
         long max = Arrays.stream(t).max().orElseThrow();
         for (long ti : t) {
             String v = "v" + r.nextInt(capacity);
@@ -173,7 +172,7 @@ class StreamingKernelsTest {
     void spaceSavingKeepsHeavyHittersAndBoundsTheError() {
         SplittableRandom r = new SplittableRandom(7);
         int capacity = 20;
-        TopKCounter c = new TopKCounter(capacity, 0.0);
+        TopKCounter c = new TopKCounter(capacity, 0L);
         Map<String, Integer> truth = new HashMap<>();
         int n = 20_000;
         for (int i = 0; i < n; i++) {
@@ -212,6 +211,7 @@ class StreamingKernelsTest {
     void argumentsAreChecked() {
         assertThatThrownBy(() -> ExponentialDecay.rate(0)).hasMessageContaining("halfLifeMs must be > 0, was 0");
         assertThatThrownBy(() -> new TopKCounter(0, 0)).hasMessageContaining("capacity must be >= 1, was 0");
+        assertThatThrownBy(() -> new TopKCounter(1, -1)).hasMessageContaining("halfLifeMs must be >= 0 (0: plain counts), was -1");
         assertThatThrownBy(() -> new SessionTracker(-1)).hasMessageContaining("gapMs must be >= 0, was -1");
         assertThatThrownBy(() -> new DistinctCounter(0)).hasMessageContaining("exactLimit must be >= 1, was 0");
     }

@@ -36,7 +36,7 @@ class StringSetFloodingTest {
 
     @Test
     void collidingTopKValues() {
-        TopKCounter top = new TopKCounter(N, 0.0);
+        TopKCounter top = new TopKCounter(N, 0L);
         for (int i = 0; i < N; i++) {
             top.prepare(colliding(i));
             top.add(colliding(i), i);
