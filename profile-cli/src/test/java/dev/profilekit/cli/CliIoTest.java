@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +26,9 @@ class CliIoTest {
     void gzipRoundTripsByNameAndCountsTheCompressedBytesRead() throws IOException {
         Path gz = tmp.resolve("x.JSONL.GZ");
         byte[] data = "hello\nworld\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
-        try (OutputStream out = CliIo.openOutput("--out", gz.toString())) {
-            out.write(data);
+        try (CliIo.Output out = CliIo.create("--out", gz.toString())) {
+            out.stream().write(data);
+            out.commit();
         }
         try (InputStream raw = new GZIPInputStream(Files.newInputStream(gz))) {
             assertThat(raw.readAllBytes()).isEqualTo(data); // compressed, readable by anything
@@ -39,8 +39,9 @@ class CliIoTest {
         }
         assertThat(count.get()).isEqualTo(Files.size(gz)).isLessThan(data.length);
         Path plain = tmp.resolve("x.txt");
-        try (OutputStream out = CliIo.openOutput(plain.toString())) {
-            out.write(data);
+        try (CliIo.Output out = CliIo.create("--out", plain.toString())) {
+            out.stream().write(data);
+            out.commit();
         }
         assertThat(Files.readAllBytes(plain)).isEqualTo(data);
     }
@@ -56,8 +57,9 @@ class CliIoTest {
             try (InputStream in = CliIo.openInput("-")) {
                 assertThat(in.readAllBytes()).containsExactly('a', 'b', 'c');
             }
-            try (OutputStream out = CliIo.openOutput("-")) {
-                out.write("xyz".getBytes(StandardCharsets.UTF_8));
+            try (CliIo.Output out = CliIo.create("--out", "-")) {
+                out.stream().write("xyz".getBytes(StandardCharsets.UTF_8));
+                out.commit();
             }
             System.out.print("!"); // still open
         } finally {
@@ -85,7 +87,7 @@ class CliIoTest {
                 .isInstanceOf(CliSupport.UsageException.class).hasMessageContaining("--events file not found");
         assertThatThrownBy(() -> CliIo.openInput("--events", notGzip.toString(), null))
                 .isInstanceOf(CliSupport.UsageException.class).hasMessageContaining("not gzip");
-        assertThatThrownBy(() -> CliIo.openOutput("--out", missingDir.toString()))
+        assertThatThrownBy(() -> CliIo.create("--out", missingDir.toString()))
                 .isInstanceOf(CliSupport.UsageException.class);
         assertThat(missingDir.getParent()).doesNotExist();
         CliIo.checkWritable("--out", "-");
