@@ -299,7 +299,7 @@ final class ReplayCommand implements Callable<Integer> {
                     + ", so there is nothing to resume (--resume-or-start " + resumeDir
                     + " starts from line 1 when there is none)");
         }
-        Set<String> forgotten = forgetFile == null ? Set.of() : readUsers(forgetFile);
+        ForgottenIds forgotten = new ForgottenIds(forgetFile == null ? Set.of() : readUsers(forgetFile));
         try (SnapshotDir snaps = stateDir == null ? null
                 : SnapshotDir.open(stateFlag(), stateDir, Path.of(eventsFile), stateOptions(csv))) {
             return replay(b, limits, csv, forgotten, snaps);
@@ -346,7 +346,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The replay proper, once every flag is checked and the snapshot directory (if any) is locked. */
-    private int replay(ProfileUpdater.Builder b, EventLimits limits, boolean csv, Set<String> forgotten,
+    private int replay(ProfileUpdater.Builder b, EventLimits limits, boolean csv, ForgottenIds forgotten,
                        SnapshotDir snaps) throws IOException {
         boolean resuming = resumeDir != null || resumeOrStartDir != null;
         if (snaps != null && !resuming && !startOver && snaps.holdsSnapshots()) {
@@ -390,19 +390,19 @@ final class ReplayCommand implements Callable<Integer> {
             // cut back to what the snapshot counted, forgotten ids' lines without their text
             SnapshotDir.keepLines(snaps.rejects(), rejectsLines, forgotten);
         }
+        Set<String> users = forgotten.ids();
         if (snaps != null && (startOver || forgetFile != null)) {
             // at once: no snapshot older than this one (of the earlier run, or holding forgotten users) stays
-            snaps.forget(updater, forgotten, snaps.metadata(linesBefore, offset, rejected, rejectsLines,
+            snaps.forget(updater, users, snaps.metadata(linesBefore, offset, rejected, rejectsLines,
                     forgottenEvents));
         } else {
-            for (String user : forgotten) {
+            for (String user : users) {
                 updater.forget(user);
             }
         }
         if (keepRejects && !resuming) {
-            SnapshotDir.keepLines(snaps.rejects(), 0, Set.of());
+            SnapshotDir.keepLines(snaps.rejects(), 0, new ForgottenIds(Set.of()));
         }
-        List<String> forgottenForms = SnapshotDir.forms(forgotten);
 
         JsonFactory json = new JsonFactory();
         java.io.FileOutputStream rejectsStream = null;
@@ -453,7 +453,7 @@ final class ReplayCommand implements Callable<Integer> {
                         rejected++;
                         if (rejects != null) {
                             writeReject(json, rejects, lineNo, error, line.text(),
-                                    rejectWithText(user, line.text(), forgotten, forgottenForms));
+                                    rejectWithText(user, line.text(), forgotten));
                             rejectsLines++;
                         }
                     }
@@ -495,14 +495,11 @@ final class ReplayCommand implements Callable<Integer> {
      * nor when it is a forgotten user's (by the parsed user when the line parsed, else when the text holds a
      * forgotten id in any form).
      */
-    private boolean rejectWithText(String user, String text, Set<String> forgotten, List<String> forgottenForms) {
+    private boolean rejectWithText(String user, String text, ForgottenIds forgotten) {
         if (pseudonymKeyFile != null) {
             return false;
         }
-        if (forgotten.isEmpty()) {
-            return true;
-        }
-        return user != null ? !forgotten.contains(user) : text == null || !SnapshotDir.mentions(text, forgottenForms);
+        return user != null ? !forgotten.contains(user) : !forgotten.inLine(text);
     }
 
     /** Ends the replay: the models, the profiles, the summary line and the --summary file. */

@@ -1,6 +1,5 @@
 package dev.profilekit.cli;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.core.engine.ProfileUpdater;
@@ -285,12 +284,12 @@ final class SnapshotDir implements AutoCloseable {
 
     /**
      * Cuts {@code file} back to its first {@code lines} lines, rewriting (through a temporary file renamed over it)
-     * the lines that mention a {@code forgotten} id (raw, or JSON-escaped once or twice, as a reject's text holds
-     * it) without their message and text.
+     * the lines whose text is a {@code forgotten} user's (see {@link ForgottenIds#inLine}) without their message and
+     * text.
      *
      * @throws CliSupport.UsageException if it holds fewer lines
      */
-    static void keepLines(Path file, long lines, Set<String> forgotten) throws IOException {
+    static void keepLines(Path file, long lines, ForgottenIds forgotten) throws IOException {
         if (!Files.exists(file)) {
             if (lines == 0) {
                 Files.createFile(file);
@@ -299,7 +298,6 @@ final class SnapshotDir implements AutoCloseable {
             throw new CliSupport.UsageException("cannot resume: " + file + " is missing, but the snapshot counted "
                     + lines + " rejected lines in it; begin again with --start-over");
         }
-        List<String> ids = forms(forgotten);
         long kept = 0;
         long bytes = 0;
         boolean scrubbed = false;
@@ -308,14 +306,14 @@ final class SnapshotDir implements AutoCloseable {
         // lenient decoding: a run killed mid-line may leave a broken character after the lines kept
         try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8));
-             BufferedWriter w = ids.isEmpty() ? null : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+             BufferedWriter w = forgotten.isEmpty() ? null : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             String line;
             while (kept < lines && (line = r.readLine()) != null) {
                 kept++;
                 bytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
                 if (w != null) {
-                    if (mentions(line, ids)) {
-                        ObjectNode n = (ObjectNode) json.readTree(line);
+                    ObjectNode n = (ObjectNode) json.readTree(line);
+                    if (n.hasNonNull("text") && forgotten.inLine(n.get("text").asText())) {
                         n.remove("message");
                         n.remove("text");
                         line = json.writeValueAsString(n);
@@ -342,31 +340,5 @@ final class SnapshotDir implements AutoCloseable {
                 ch.truncate(bytes); // what the killed run wrote after its snapshot goes
             }
         }
-    }
-
-    /** Whether {@code text} holds one of {@code forms} (see {@link #forms}). */
-    static boolean mentions(String text, List<String> forms) {
-        for (String id : forms) {
-            if (text.contains(id)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Each id as it may appear in a line of input (raw, JSON-escaped) and in a reject's text (escaped twice). */
-    static List<String> forms(Set<String> ids) {
-        JsonStringEncoder enc = JsonStringEncoder.getInstance();
-        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
-        for (String id : ids) {
-            if (id.isEmpty()) {
-                continue;
-            }
-            String once = new String(enc.quoteAsString(id));
-            out.add(id);
-            out.add(once);
-            out.add(new String(enc.quoteAsString(once)));
-        }
-        return List.copyOf(out);
     }
 }
