@@ -94,4 +94,46 @@ class CliIoTest {
         CliIo.checkWritable("--out", tmp.resolve("new.jsonl").toString());
         assertThat(tmp.resolve("new.jsonl")).doesNotExist(); // checking creates nothing
     }
+
+    @Test
+    void anOutputAppearsWholeOnCommitAndNotAtAllWithout() throws IOException {
+        Path target = Files.writeString(tmp.resolve("p.jsonl"), "old\n");
+        try (CliIo.Output o = CliIo.create("--out", target.toString())) {
+            o.writer().write("half of a new fi");
+            o.writer().flush();
+            assertThat(Files.readString(target)).isEqualTo("old\n"); // nothing in place before the commit
+            // closed without a commit (a failed run): discarded
+        }
+        assertThat(Files.readString(target)).isEqualTo("old\n");
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("p.jsonl");
+        }
+    }
+
+    @Test
+    void twoWritersOfOneOutputNeverLeaveAMix() throws IOException {
+        Path target = tmp.resolve("p.jsonl.gz");
+        String longer = "a-long-line-of-the-first-writer\n".repeat(5000);
+        String shorter = "b\n".repeat(100);
+        // interleaved as two runs started together would: both open, the longer writes, the shorter writes and
+        // ends first, the longer ends last; then the other way round
+        for (boolean longerLast : new boolean[] {true, false}) {
+            try (CliIo.Output a = CliIo.create("--out", target.toString());
+                 CliIo.Output b = CliIo.create("--out", target.toString())) {
+                a.writer().write(longer);
+                b.writer().write(shorter);
+                if (longerLast) {
+                    b.commit();
+                    a.commit();
+                } else {
+                    a.commit();
+                    b.commit();
+                }
+            }
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(target))) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo(longerLast ? longer : shorter);
+            }
+        }
+    }
 }

@@ -339,7 +339,7 @@ class ReplayDurabilityTest {
             }
         }
         assertThat(checked).extracting(p -> p.getFileName().toString()).contains("p.jsonl", "r.jsonl", "s.json",
-                "audit.jsonl", SnapshotDir.REJECTS).anyMatch(n -> n.endsWith(".pks"));
+                "audit.jsonl", "rejects.partial").anyMatch(n -> n.endsWith(".pks"));
         assertThat(forgot.out() + forgot.err()).doesNotContain("u4019");
         // the rejected lines are still there, without their text
         assertThat(Files.readString(out.resolve("r.jsonl"))).contains("\"line\":21,").contains("\"line\":22,");
