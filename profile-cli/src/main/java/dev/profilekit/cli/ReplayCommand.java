@@ -380,7 +380,7 @@ final class ReplayCommand implements Callable<Integer> {
                 err.println("replay: warning: every snapshot in " + dir + " is damaged (set aside, kept until a new "
                         + "snapshot is written); starting from line 1");
             } else {
-                err.println("replay: no snapshot in " + dir + "; starting from line 1");
+                err.println("replay: no valid snapshot in " + dir + "; starting from line 1");
             }
         } else {
             updater = build(b);

@@ -86,6 +86,16 @@ class ReplayDurabilityTest {
         return out;
     }
 
+    /** A complete run of 2,000 lines into {@code a.jsonl}, snapshotting into {@code st}; its two snapshots' names. */
+    private List<String> snapshottedRun(Path st, String every) throws IOException {
+        setUp(2000);
+        assertThat(runReplay(tmp.resolve("a.jsonl"), "--snapshot-dir", st.toString(), "--snapshot-every", every)
+                .exit()).isZero();
+        List<String> snaps = contents(st).keySet().stream().filter(n -> n.endsWith(".pks")).toList();
+        assertThat(snaps).hasSize(2);
+        return snaps;
+    }
+
     private static void assertRefused(ReplayCommandTest.Run r, String... fragments) {
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
@@ -220,12 +230,8 @@ class ReplayDurabilityTest {
 
     @Test
     void startOverBeginsAgainAndReplacesTheEarlierSnapshots() throws IOException {
-        setUp(2000);
         Path st = tmp.resolve("st");
-        assertThat(runReplay(tmp.resolve("a.jsonl"), "--snapshot-dir", st.toString(), "--snapshot-every", "300")
-                .exit()).isZero();
-        List<String> old = contents(st).keySet().stream().filter(n -> n.endsWith(".pks")).toList();
-        assertThat(old).isNotEmpty();
+        List<String> old = snapshottedRun(st, "300");
         events = write(tmp.resolve("events.jsonl"), "w", 1500, 20, "", false); // another input now
         ReplayCommandTest.Run again = runReplay(tmp.resolve("b.jsonl"), "--snapshot-dir", st.toString(),
                 "--snapshot-every", "100000", "--start-over");
@@ -262,12 +268,8 @@ class ReplayDurabilityTest {
 
     @Test
     void allSnapshotsDamagedStartsFromLineOneAndKeepsThemAsideWithAWarning() throws IOException {
-        setUp(2000);
         Path st = tmp.resolve("st");
-        assertThat(runReplay(tmp.resolve("a.jsonl"), "--snapshot-dir", st.toString(), "--snapshot-every", "400")
-                .exit()).isZero();
-        List<String> snaps = contents(st).keySet().stream().filter(n -> n.endsWith(".pks")).toList();
-        assertThat(snaps).hasSize(2);
+        List<String> snaps = snapshottedRun(st, "400");
         for (String n : snaps) {
             Files.writeString(st.resolve(n), "damaged");
         }
