@@ -7,7 +7,8 @@
  *   <li>{@code store}: the {@code ProfileStore} SPI of encoded user states;</li>
  *   <li>{@code live}: the {@code LiveModel} seam, the vector pipeline and the propensity, segments and
  *       forecast models;</li>
- *   <li>{@code io}: the JSON of events and profiles.</li>
+ *   <li>{@code io}: the JSON of events and profiles;</li>
+ *   <li>{@code snapshot}: a locked directory of snapshots ({@code SnapshotDirectory}).</li>
  * </ul>
  * The compiled update plans and the live models' implementations are package-private.
  */
@@ -22,4 +23,5 @@ module dev.profilekit.core {
     exports dev.profilekit.core.privacy;
     exports dev.profilekit.core.live;
     exports dev.profilekit.core.io;
+    exports dev.profilekit.core.snapshot;
 }

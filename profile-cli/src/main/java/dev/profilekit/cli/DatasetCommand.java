@@ -7,11 +7,9 @@ import dev.profilekit.core.engine.PointInTimeJoin;
 import dev.profilekit.core.io.DatasetRows;
 import dev.profilekit.core.io.LabelsCsv;
 import dev.profilekit.core.schema.ProfileSchema;
-import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -172,11 +170,12 @@ final class DatasetCommand implements Callable<Integer> {
         }
 
         JsonFactory json = new JsonFactory();
-        BufferedWriter rejects = rejectsFile == null ? null : new BufferedWriter(new java.io.OutputStreamWriter(
-                CliIo.openOutput("--rejects", rejectsFile), StandardCharsets.UTF_8), 1 << 16);
         PointInTimeJoin.Summary s;
-        try {
-            if (rejects != null) {
+        // both outputs appear (renamed into place) only when the join is complete
+        try (CliIo.Output rejectsOut = rejectsFile == null ? null : CliIo.create("--rejects", rejectsFile);
+             CliIo.Output rows = CliIo.create("--out", outFile)) {
+            if (rejectsOut != null) {
+                BufferedWriter rejects = rejectsOut.writer();
                 // the same reject lines as replay writes
                 b.rejects((line, error, text) -> ReplayCommand.writeReject(json, rejects, line, error, text, true));
             }
@@ -187,16 +186,15 @@ final class DatasetCommand implements Callable<Integer> {
                 throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
             }
             long started = System.nanoTime();
-            try (InputStream in = CliIo.openInput("--events", eventsFile, null);
-                 OutputStream o = new BufferedOutputStream(CliIo.openOutput("--out", outFile), 1 << 16)) {
-                s = join.join(in, labels, csv ? DatasetRows.csv(schema) : DatasetRows.jsonLines(), o);
+            try (InputStream in = CliIo.openInput("--events", eventsFile, null)) {
+                s = join.join(in, labels, csv ? DatasetRows.csv(schema) : DatasetRows.jsonLines(), rows.stream());
+            }
+            rows.commit();
+            if (rejectsOut != null) {
+                rejectsOut.commit();
             }
             err.printf("dataset: %,d labels over %,d accepted events in %.1f s (%d sorted runs spilled)%n",
                     s.labels(), s.accepted(), (System.nanoTime() - started) / 1e9, s.runs());
-        } finally {
-            if (rejects != null) {
-                rejects.close();
-            }
         }
         out.println("{\"accepted\":" + s.accepted() + ",\"duplicate\":" + s.duplicate() + ",\"late\":" + s.late()
                 + ",\"rejected\":" + s.rejected() + ",\"labels\":" + s.labels() + "}");

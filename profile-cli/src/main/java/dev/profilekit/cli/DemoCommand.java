@@ -103,7 +103,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         step("replay", new ReplayCommand(new PrintStream(replayOut, true, StandardCharsets.UTF_8), err),
                 replayArgs.toArray(String[]::new));
-        dev.profilekit.report.ReportWriter.write(profiles, summary, report);
+        // rendered here rather than with ReportWriter.write, so that the page is renamed into place when complete
+        CliIo.writeString("report", report.toString(), dev.profilekit.report.ReportWriter.render(
+                dev.profilekit.report.ReportWriter.readProfiles(profiles),
+                dev.profilekit.report.ReportWriter.readSummary(summary), null));
         double seconds = (System.nanoTime() - started) / 1e9;
 
         JsonNode s = MAPPER.readTree(summary.toFile());
@@ -139,7 +142,10 @@ final class DemoCommand implements Callable<Integer> {
             if (in == null) {
                 throw new IllegalStateException("the jar lacks the demo's " + name);
             }
-            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (CliIo.Output o = CliIo.create(name, target.toString())) {
+                in.transferTo(o.stream());
+                o.commit();
+            }
         }
         return target;
     }

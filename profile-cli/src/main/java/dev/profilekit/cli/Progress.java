@@ -19,10 +19,12 @@ final class Progress {
     private final long every;
     private final long totalBytes;
     private final LongSupplier bytesRead;
-    private final long started = System.nanoTime();
+    private final LongSupplier clock;
+    private final long started;
     private final long startRecords;
+    private final long startBytes;
     private long nextPlain;
-    private long lastDraw = started;
+    private long lastDraw;
     private boolean drawn;
     private long calls;
 
@@ -33,11 +35,21 @@ final class Progress {
      * @param terminal   redraw one line (true) or print plain lines (false)
      * @param every      records between plain lines, >= 1
      * @param totalBytes the input's size in bytes, or -1 if unknown
-     * @param bytesRead  bytes of the input read so far (compared with {@code totalBytes})
-     * @param startRecords records already done before this run (a resumed replay)
+     * @param bytesRead  bytes of the input read (or skipped) so far, counted from its start, compared with
+     *                   {@code totalBytes}
+     * @param startRecords records already done before this run (a resumed replay): counted in the lines done, not
+     *                   in the rate
+     * @param startBytes bytes already done before this run (a resumed replay's position): counted in the share
+     *                   done, not in the rate from which the time left is estimated
      */
     Progress(String label, PrintStream err, boolean quiet, boolean terminal, long every, long totalBytes,
-             LongSupplier bytesRead, long startRecords) {
+             LongSupplier bytesRead, long startRecords, long startBytes) {
+        this(label, err, quiet, terminal, every, totalBytes, bytesRead, startRecords, startBytes, System::nanoTime);
+    }
+
+    /** As above, with the clock (nanoseconds) to measure rates with. */
+    Progress(String label, PrintStream err, boolean quiet, boolean terminal, long every, long totalBytes,
+             LongSupplier bytesRead, long startRecords, long startBytes, LongSupplier clock) {
         if (every < 1) {
             throw new CliSupport.UsageException("--progress-every must be >= 1, was " + every);
         }
@@ -49,6 +61,10 @@ final class Progress {
         this.totalBytes = totalBytes;
         this.bytesRead = bytesRead;
         this.startRecords = startRecords;
+        this.startBytes = startBytes;
+        this.clock = clock;
+        this.started = clock.getAsLong();
+        this.lastDraw = started;
         this.nextPlain = startRecords + every;
     }
 
@@ -59,7 +75,7 @@ final class Progress {
         }
         if (terminal) {
             if ((++calls & 0x3FFF) == 0) {
-                long now = System.nanoTime();
+                long now = clock.getAsLong();
                 if (now - lastDraw >= 500_000_000L) {
                     lastDraw = now;
                     drawn = true;
@@ -69,14 +85,14 @@ final class Progress {
             }
         } else if (records >= nextPlain) {
             nextPlain = records + every;
-            err.println(line(records, System.nanoTime()));
+            err.println(line(records, clock.getAsLong()));
         }
     }
 
     /** Ends the redrawn line, if any. */
     void finish(long records) {
         if (!quiet && terminal && drawn) {
-            err.print("\r" + line(records, System.nanoTime()) + "   \n");
+            err.print("\r" + line(records, clock.getAsLong()) + "   \n");
             err.flush();
         }
     }
@@ -89,8 +105,9 @@ final class Progress {
             long read = Math.min(totalBytes, bytesRead.getAsLong());
             double done = (double) read / totalBytes;
             s.append(String.format(", %.0f%%", 100 * done));
-            if (done > 0.001 && done < 1) {
-                long left = Math.round(seconds * (1 - done) / done);
+            long thisRun = read - startBytes; // the rate of this run, not of the run before a resume
+            if (done < 1 && thisRun > 0.001 * totalBytes) {
+                long left = Math.round(seconds * (totalBytes - read) / thisRun);
                 s.append(String.format(", ETA %d:%02d", left / 60, left % 60));
             }
         }

@@ -48,7 +48,11 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 done, 1 failure while running, 2 bad flag, missing file or unreadable schema.",
                 "Example:",
                 "  java -jar profilekit.jar replay --schema examples/ecommerce/schema.json \\",
-                "      --events examples/ecommerce/events.jsonl --out profiles.jsonl --rejects rejects.jsonl"})
+                "      --events examples/ecommerce/events.jsonl --out profiles.jsonl --rejects rejects.jsonl",
+                "Resumable (the same command again after a crash continues where the last snapshot left off, and "
+                        + "starts from line 1 the first time):",
+                "  java -jar profilekit.jar replay --schema examples/ecommerce/schema.json \\",
+                "      --events examples/ecommerce/events.jsonl --out profiles.jsonl --resume-or-start state/"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--schema", required = true, paramLabel = "S.json",
@@ -135,9 +139,11 @@ final class ReplayCommand implements Callable<Integer> {
     int maxAttributes;
 
     @Option(names = "--snapshot-dir", paramLabel = "D",
-            description = "write a snapshot of the replay (profiles, dedup state, counts, input position) into D every "
-                    + "--snapshot-every accepted events, keeping the last two, so that a killed run can --resume. "
-                    + "Example: --snapshot-dir state/")
+            description = "write a snapshot of the replay (profiles, dedup state, counts, input position, the input's "
+                    + "identity and the options) into D every --snapshot-every accepted events, keeping the last two, "
+                    + "so that a killed run can --resume. D is locked for the run (a second run on D is refused); a D "
+                    + "that holds an earlier run's snapshots is refused unless --resume or --start-over. With "
+                    + "--rejects, the rejects are kept in D while the run lasts. Example: --snapshot-dir state/")
     Path snapshotDir;
 
     @Option(names = "--snapshot-every", paramLabel = "N", defaultValue = "100000",
@@ -145,10 +151,24 @@ final class ReplayCommand implements Callable<Integer> {
     long snapshotEvery;
 
     @Option(names = "--resume", paramLabel = "D",
-            description = "continue a killed replay from the newest valid snapshot in D (the older one if the newest "
-                    + "is damaged; from the start if there is none), with the same flags, and keep snapshotting into D. "
-                    + "The result is that of an uninterrupted run. Example: --resume state/")
+            description = "continue a killed replay from the newest valid snapshot in D (older ones past damaged ones, "
+                    + "which are set aside as .damaged; from line 1 if every one is damaged), with the same flags, and "
+                    + "keep snapshotting into D. The result is that of an uninterrupted run. A missing D, a D without "
+                    + "snapshots, or a snapshot of another input, schema, key or option is refused (exit 2) and "
+                    + "nothing in D is changed. Example: --resume state/")
     Path resumeDir;
+
+    @Option(names = "--resume-or-start", paramLabel = "D",
+            description = "as --resume, but when D is missing or holds no snapshot, start from line 1 and snapshot "
+                    + "into D: for a script that runs the same command again after a crash. "
+                    + "Example: --resume-or-start state/")
+    Path resumeOrStartDir;
+
+    @Option(names = "--start-over",
+            description = "with --snapshot-dir D holding an earlier run's snapshots: start from line 1 anyway; a first "
+                    + "snapshot is written at once and the old ones are then removed. Example: --snapshot-dir state/ "
+                    + "--start-over")
+    boolean startOver;
 
     @Option(names = "--forget", paramLabel = "USERS.txt",
             description = "user ids to forget, one per line: their events are dropped before the engine and any "
@@ -174,7 +194,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--encryption-key", paramLabel = "K",
             description = "file holding an AES key (16, 24 or 32 bytes, raw or hex): snapshots are encrypted with "
-                    + "AES-GCM. Example: --encryption-key aes.key")
+                    + "AES-GCM (so it needs --snapshot-dir, --resume or --resume-or-start). Example: --encryption-key aes.key")
     Path encryptionKeyFile;
 
     @Option(names = "--ttl", paramLabel = "DURATION",
@@ -210,6 +230,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (rejectsFile != null) {
             CliIo.checkWritable("--rejects", rejectsFile);
         }
+        if (auditFile != null) {
+            CliIo.checkWritable("--audit-log", auditFile.toString());
+        }
         CliSupport.requireReadable(schemaFile, "schema");
         if (!CliIo.isStd(eventsFile)) {
             CliSupport.requireReadable(Path.of(eventsFile), "events");
@@ -218,9 +241,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (parseThreads < 0 || parseThreads > 1) {
             throw new CliSupport.UsageException("--parse-threads must be 0 or 1, was " + parseThreads);
         }
-        if ((resumeDir != null || snapshotDir != null) && (csv || CliIo.isStd(eventsFile)
+        if ((resumeDir != null || snapshotDir != null || resumeOrStartDir != null) && (csv || CliIo.isStd(eventsFile)
                 || CliIo.isGzip(eventsFile) || CliIo.isStd(rejectsFile) || CliIo.isGzip(rejectsFile))) {
-            throw new CliSupport.UsageException((resumeDir != null ? "--resume" : "--snapshot-dir")
+            throw new CliSupport.UsageException(stateFlag()
                     + " needs --events to be a plain JSON Lines file (not -, .gz or CSV) and --rejects a plain file, "
                     + "was --events " + eventsFile + (rejectsFile != null ? " --rejects " + rejectsFile : ""));
         }
@@ -264,119 +287,224 @@ final class ReplayCommand implements Callable<Integer> {
         if (snapshotEvery < 1) {
             throw new CliSupport.UsageException("--snapshot-every must be >= 1, was " + snapshotEvery);
         }
-        Path stateDir = resumeDir != null ? resumeDir : snapshotDir;
-        Set<String> forgotten = forgetFile == null ? Set.of() : readUsers(forgetFile);
-        ProfileUpdater updater = build(b);
-        SnapshotDir snaps = stateDir == null ? null : new SnapshotDir(stateDir);
+        Path stateDir = stateDir();
+        if (encryptionKeyFile != null && stateDir == null) {
+            throw new CliSupport.UsageException("--encryption-key only encrypts snapshots: give --snapshot-dir, "
+                    + "--resume or --resume-or-start too");
+        }
+        if (resumeDir != null && !dev.profilekit.core.snapshot.SnapshotDirectory.holdsSnapshots(resumeDir)) {
+            throw new CliSupport.UsageException("--resume " + resumeDir + ": "
+                    + (Files.isDirectory(resumeDir) ? "the directory holds no snapshot"
+                    : Files.exists(resumeDir) ? "not a directory" : "no such directory")
+                    + ", so there is nothing to resume (--resume-or-start " + resumeDir
+                    + " starts from line 1 when there is none)");
+        }
+        ForgottenIds forgotten = new ForgottenIds(forgetFile == null ? Set.of() : readUsers(forgetFile));
+        try (SnapshotDir snaps = stateDir == null ? null
+                : SnapshotDir.open(stateFlag(), stateDir, Path.of(eventsFile), stateOptions(csv))) {
+            return replay(b, limits, csv, forgotten, snaps);
+        }
+    }
 
+    /** The snapshot directory of --snapshot-dir, --resume or --resume-or-start (at most one of them), or null. */
+    private Path stateDir() {
+        int given = (snapshotDir != null ? 1 : 0) + (resumeDir != null ? 1 : 0) + (resumeOrStartDir != null ? 1 : 0);
+        if (given > 1) {
+            throw new CliSupport.UsageException("give one of --snapshot-dir, --resume and --resume-or-start "
+                    + "(--resume and --resume-or-start keep snapshotting into their directory)");
+        }
+        if (startOver && snapshotDir == null) {
+            throw new CliSupport.UsageException("--start-over needs --snapshot-dir D (it replaces the snapshots in D)");
+        }
+        return snapshotDir != null ? snapshotDir : resumeDir != null ? resumeDir : resumeOrStartDir;
+    }
+
+    private String stateFlag() {
+        return snapshotDir != null ? "--snapshot-dir" : resumeDir != null ? "--resume" : "--resume-or-start";
+    }
+
+    /**
+     * Every option that changes the state or the output, as a snapshot records it and a resume must match: secrets
+     * as key ids (the schema and models are in the snapshot's header fingerprint, encryption in its flags).
+     */
+    private Map<String, String> stateOptions(boolean csv) {
+        Map<String, String> o = new java.util.TreeMap<>();
+        o.put("--pseudonymise-key", pseudonymKeyFile == null ? "none"
+                : SnapshotDir.keyId(readKey(pseudonymKeyFile, "--pseudonymise-key")));
+        o.put("--allow-attributes", allowAttributes == null ? "all"
+                : String.join(",", new java.util.TreeSet<>(allowAttributes)));
+        o.put("--ttl", ttl == null ? "none" : ttl.strip());
+        o.put("--dedup-retention", retention == null ? "the default" : retention.name());
+        o.put("--max-line-bytes", Integer.toString(maxLineBytes));
+        o.put("--max-text-length", Integer.toString(maxTextLength));
+        o.put("--max-attributes", Integer.toString(maxAttributes));
+        o.put("--as-of", asOf == null ? "none" : Long.toString(asOf));
+        o.put("--now", now == null ? "the system clock" : Long.toString(CliSupport.parseTime(now, "--now")));
+        o.put("--format", csv ? "csv" : "jsonl");
+        o.put("--rejects", rejectsFile == null ? "none" : "a file");
+        return o;
+    }
+
+    /** The replay proper, once every flag is checked and the snapshot directory (if any) is locked. */
+    private int replay(ProfileUpdater.Builder b, EventLimits limits, boolean csv, ForgottenIds forgotten,
+                       SnapshotDir snaps) throws IOException {
+        boolean resuming = resumeDir != null || resumeOrStartDir != null;
+        if (snaps != null && !resuming && !startOver && snaps.holdsSnapshots()) {
+            throw new CliSupport.UsageException("--snapshot-dir " + snapshotDir + " holds the snapshots of an earlier "
+                    + "run: --resume " + snapshotDir + " continues it, --start-over begins again from line 1 "
+                    + "(replacing them)");
+        }
+        ProfileUpdater updater;
         long rejected = 0;
         long forgottenEvents = 0;
         long offset = 0;
         long linesBefore = 0;
-        long rejectsLength = 0;
-        if (resumeDir != null) {
-            for (Path f : snaps.newestFirst()) {
-                ProfileUpdater candidate = build(b);
-                try {
-                    Map<String, String> meta = candidate.restore(f).metadata();
-                    offset = Long.parseLong(meta.get("offset"));
-                    linesBefore = Long.parseLong(meta.get("line"));
-                    rejected = Long.parseLong(meta.get("rejected"));
-                    rejectsLength = Long.parseLong(meta.get("rejects_length"));
-                    forgottenEvents = Long.parseLong(meta.get("forgotten_events"));
-                    if (!Path.of(eventsFile).toAbsolutePath().toString().equals(meta.get("events"))
-                            || Files.size(Path.of(eventsFile)) < offset) {
-                        throw new CliSupport.UsageException("snapshot " + f + " is of another input ("
-                                + meta.get("events") + "), not " + Path.of(eventsFile).toAbsolutePath());
-                    }
-                    updater = candidate;
-                    err.println("replay: resuming from " + f + " at line " + (linesBefore + 1));
-                    break;
-                } catch (RuntimeException e) {
-                    if (e instanceof CliSupport.UsageException u) {
-                        throw u;
-                    }
-                    err.println("replay: skipping snapshot " + f + ": " + CliSupport.oneLine(e));
-                    offset = linesBefore = rejected = rejectsLength = forgottenEvents = 0;
-                }
+        long rejectsLines = 0;
+        if (snaps != null && resuming) {
+            Path dir = resumeDir != null ? resumeDir : resumeOrStartDir;
+            dev.profilekit.core.snapshot.SnapshotDirectory.Restored restored = snaps.restore(() -> build(b));
+            updater = restored.updater();
+            for (dev.profilekit.core.snapshot.SnapshotDirectory.Damaged d : restored.damaged()) {
+                err.println("replay: warning: damaged snapshot set aside as " + d.file() + ": "
+                        + CliSupport.oneLine(new IllegalStateException(d.reason())));
+            }
+            if (restored.snapshot().isPresent()) {
+                Map<String, String> meta = restored.snapshot().get().metadata();
+                offset = Long.parseLong(meta.get("offset"));
+                linesBefore = Long.parseLong(meta.get("line"));
+                rejected = Long.parseLong(meta.get("rejected"));
+                rejectsLines = Long.parseLong(meta.get("rejects_lines"));
+                forgottenEvents = Long.parseLong(meta.get("forgotten_events"));
+                err.println("replay: resuming from " + restored.snapshot().get().file() + " at line " + (linesBefore + 1));
+            } else if (!restored.damaged().isEmpty()) {
+                err.println("replay: warning: every snapshot in " + dir + " is damaged (set aside, kept until a new "
+                        + "snapshot is written); starting from line 1");
+            } else {
+                err.println("replay: no valid snapshot in " + dir + "; starting from line 1");
+            }
+        } else {
+            updater = build(b);
+        }
+        boolean keepRejects = snaps != null && rejectsFile != null;
+        if (keepRejects && resuming) {
+            // cut back to what the snapshot counted, forgotten ids' lines without their text
+            SnapshotDir.keepLines(snaps.rejects(), rejectsLines, forgotten);
+        }
+        Set<String> users = forgotten.ids();
+        if (snaps != null && (startOver || forgetFile != null)) {
+            // at once: no snapshot older than this one (of the earlier run, or holding forgotten users) stays
+            snaps.forget(updater, users, snaps.metadata(linesBefore, offset, rejected, rejectsLines,
+                    forgottenEvents));
+        } else {
+            for (String user : users) {
+                updater.forget(user);
             }
         }
-        for (String user : forgotten) {
-            updater.forget(user);
+        if (keepRejects && !resuming) {
+            SnapshotDir.keepLines(snaps.rejects(), 0, new ForgottenIds(Set.of()));
         }
 
         JsonFactory json = new JsonFactory();
         java.io.FileOutputStream rejectsStream = null;
         BufferedWriter rejects = null;
-        boolean plainRejects = rejectsFile != null && !CliIo.isStd(rejectsFile) && !CliIo.isGzip(rejectsFile);
-        if (plainRejects) {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(rejectsFile),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.truncate(rejectsLength); // a resumed run drops what the killed run wrote after its snapshot
+        CliIo.Output rejectsOut = null;
+        try {
+            if (keepRejects) {
+                rejectsStream = new java.io.FileOutputStream(snaps.rejects().toFile(), true);
+                rejects = new BufferedWriter(new java.io.OutputStreamWriter(rejectsStream, StandardCharsets.UTF_8),
+                        1 << 16);
+            } else if (rejectsFile != null) {
+                rejectsOut = CliIo.create("--rejects", rejectsFile);
+                rejects = rejectsOut.writer();
             }
-            rejectsStream = new java.io.FileOutputStream(rejectsFile, true);
-            rejects = new BufferedWriter(new java.io.OutputStreamWriter(rejectsStream, StandardCharsets.UTF_8), 1 << 16);
-        } else if (rejectsFile != null) {
-            rejects = new BufferedWriter(new java.io.OutputStreamWriter(CliIo.openOutput("--rejects", rejectsFile),
-                    StandardCharsets.UTF_8), 1 << 16);
-        }
-        java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong(offset);
-        java.io.InputStream input = CliIo.openInput("--events", eventsFile, bytesRead);
-        input.skipNBytes(offset);
-        Progress progress = new Progress("replay", err, quiet, System.console() != null, progressEvery,
-                CliIo.size(eventsFile), bytesRead::get, linesBefore);
-        EventReader reader = csv ? new CsvEventReader(input, limits.maxLineBytes())
-                : new JsonLinesReader(EventLines.resume(input, limits.maxLineBytes(), offset, linesBefore));
-        if (parseThreads > 0) {
-            reader = new PipelinedEventReader(reader, 1024, 16);
-        }
-        long lineNo = linesBefore;
-        try (EventReader in = reader) {
-            long nextSnapshot = updater.counts().accepted() + snapshotEvery;
-            ParsedEvent line;
-            while ((line = in.next()) != null) {
-                lineNo = line.line();
-                InvalidEventException error = line.error();
-                if (error == null) {
-                    try {
-                        dev.profilekit.core.engine.Event e = line.event();
-                        if (!forgotten.isEmpty() && forgotten.contains(e.user())) {
-                            forgottenEvents++;
-                        } else {
-                            updater.onEvent(e);
+            // counts the bytes skipped to the resume position too
+            java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
+            java.io.InputStream input = CliIo.openInput("--events", eventsFile, bytesRead);
+            input.skipNBytes(offset);
+            Progress progress = new Progress("replay", err, quiet, System.console() != null, progressEvery,
+                    CliIo.size(eventsFile), bytesRead::get, linesBefore, offset);
+            EventReader reader = csv ? new CsvEventReader(input, limits.maxLineBytes())
+                    : new JsonLinesReader(EventLines.resume(input, limits.maxLineBytes(), offset, linesBefore));
+            if (parseThreads > 0) {
+                reader = new PipelinedEventReader(reader, 1024, 16);
+            }
+            long lineNo = linesBefore;
+            try (EventReader in = reader) {
+                long nextSnapshot = updater.counts().accepted() + snapshotEvery;
+                ParsedEvent line;
+                while ((line = in.next()) != null) {
+                    lineNo = line.line();
+                    InvalidEventException error = line.error();
+                    String user = null; // of a line that parsed
+                    if (error == null) {
+                        try {
+                            dev.profilekit.core.engine.Event e = line.event();
+                            user = e.user();
+                            if (!forgotten.isEmpty() && forgotten.contains(e.user())) {
+                                forgottenEvents++;
+                            } else {
+                                updater.onEvent(e);
+                            }
+                        } catch (InvalidEventException e) {
+                            error = e;
                         }
-                    } catch (InvalidEventException e) {
-                        error = e;
                     }
-                }
-                if (error != null) {
-                    rejected++;
-                    if (rejects != null) {
-                        writeReject(json, rejects, lineNo, error, line.text(), pseudonymKeyFile == null);
+                    if (error != null) {
+                        rejected++;
+                        if (rejects != null) {
+                            writeReject(json, rejects, lineNo, error, line.text(),
+                                    rejectWithText(user, line.text(), forgotten));
+                            rejectsLines++;
+                        }
                     }
-                }
-                if (snaps != null && updater.counts().accepted() >= nextSnapshot) {
-                    nextSnapshot = updater.counts().accepted() + snapshotEvery;
-                    if (rejects != null) {
-                        rejects.flush();
-                        rejectsStream.getFD().sync(); // the rejects a snapshot counts are on disk before it is
+                    if (snaps != null && updater.counts().accepted() >= nextSnapshot) {
+                        nextSnapshot = updater.counts().accepted() + snapshotEvery;
+                        if (keepRejects) {
+                            rejects.flush();
+                            rejectsStream.getFD().sync(); // the rejects a snapshot counts are on disk before it is
+                        }
+                        snaps.write(updater, snaps.metadata(lineNo, line.offset(), rejected, rejectsLines,
+                                forgottenEvents));
                     }
-                    Map<String, String> meta = Map.of("line", Long.toString(lineNo), "offset",
-                            Long.toString(line.offset()), "rejected", Long.toString(rejected), "rejects_length",
-                            Long.toString(plainRejects ? Files.size(Path.of(rejectsFile)) : 0), "forgotten_events",
-                            Long.toString(forgottenEvents), "events", Path.of(eventsFile).toAbsolutePath().toString());
-                    updater.snapshot(snaps.fileFor(lineNo), meta);
-                    snaps.prune();
+                    progress.update(lineNo);
                 }
-                progress.update(lineNo);
+                progress.finish(lineNo);
             }
-            progress.finish(lineNo);
+            if (keepRejects) {
+                rejects.close();
+                rejects = null;
+                rejectsOut = CliIo.create("--rejects", rejectsFile);
+                Files.copy(snaps.rejects(), rejectsOut.stream());
+            }
+            if (rejectsOut != null) {
+                rejectsOut.commit(); // complete: every line is read (and on standard output before the summary)
+            }
+            return finish(updater, json, rejected, forgottenEvents);
         } finally {
-            if (rejects != null) {
+            if (rejects != null && rejectsOut == null) {
                 rejects.close();
             }
+            if (rejectsOut != null) {
+                rejectsOut.close(); // discards it unless committed
+            }
         }
+    }
 
+    /**
+     * Whether a rejected line is written with its text and message: not when pseudonymising (they may hold ids),
+     * nor when it is a forgotten user's (by the parsed user when the line parsed, else when the text holds a
+     * forgotten id in any form).
+     */
+    private boolean rejectWithText(String user, String text, ForgottenIds forgotten) {
+        if (pseudonymKeyFile != null) {
+            return false;
+        }
+        return user != null ? !forgotten.contains(user) : !forgotten.inLine(text);
+    }
+
+    /** Ends the replay: the models, the profiles, the summary line and the --summary file. */
+    private int finish(ProfileUpdater updater, JsonFactory json, long rejected, long forgottenEvents)
+            throws IOException {
         Optional<Long> latest = updater.latestAcceptedTime();
         if (latest.isPresent() || asOf != null) {
             try {
@@ -390,12 +518,14 @@ final class ReplayCommand implements Callable<Integer> {
         if (recommendK > 0) {
             writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
         } else {
-            try (BufferedWriter w = openOut()) {
+            try (CliIo.Output o = CliIo.create("--out", outFile)) {
                 List<String> users = asOf != null || latest.isPresent() ? updater.users() : List.of();
                 long t = asOf != null ? asOf : latest.orElse(0L);
                 // the profile file's format lives in core (ProfileJson.writeLines), shared with profile-flink
                 ProfileUpdater u = updater;
-                ProfileJson.writeLines(() -> users.stream().map(user -> u.profileByKey(user, t)).iterator(), w);
+                ProfileJson.writeLines(() -> users.stream().map(user -> u.profileByKey(user, t)).iterator(),
+                        o.writer());
+                o.commit();
             }
         }
         ProfileUpdater.Counts c = updater.counts();
@@ -437,7 +567,7 @@ final class ReplayCommand implements Callable<Integer> {
                 updater.models().map(dev.profilekit.core.live.LiveModels::diagnostics);
         String text = diagnostics.isEmpty() ? summary.toString()
                 : summary.substring(0, summary.length() - 1) + ",\"diagnostics\":" + diagnostics.get().toJson() + "}";
-        Files.writeString(summaryFile, text + "\n", StandardCharsets.UTF_8);
+        CliIo.writeString("--summary", summaryFile.toString(), text + "\n");
     }
 
     /**
@@ -445,7 +575,8 @@ final class ReplayCommand implements Callable<Integer> {
      * (the recommend section's k items as of the same time) before its closing brace; lines as without models.
      */
     private void writeWithRecommendations(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
-        try (BufferedWriter w = openOut()) {
+        try (CliIo.Output o = CliIo.create("--out", outFile)) {
+            BufferedWriter w = o.writer();
             if (t != null) {
                 boolean first = true;
                 for (String user : updater.users()) {
@@ -472,6 +603,7 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }
             w.newLine();
+            o.commit();
         }
     }
 
@@ -486,12 +618,6 @@ final class ReplayCommand implements Callable<Integer> {
         }
         String name = eventsFile.toLowerCase(java.util.Locale.ROOT);
         return name.endsWith(".csv") || name.endsWith(".csv.gz");
-    }
-
-    /** The --out writer: a file, standard output ({@code -}) or gzip ({@code .gz}), UTF-8. */
-    private BufferedWriter openOut() {
-        return new BufferedWriter(new java.io.OutputStreamWriter(CliIo.openOutput("--out", outFile),
-                StandardCharsets.UTF_8), 1 << 16);
     }
 
     private static String number(double v) {

@@ -76,8 +76,9 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
-        try (java.io.OutputStream o = CliIo.openOutput("--out", outFile)) {
-            o.write(page);
+        try (CliIo.Output o = CliIo.create("--out", outFile)) {
+            o.stream().write(page);
+            o.commit();
         }
         if (!CliIo.isStd(outFile)) { // with --out - standard output carries the page alone
             out.println("{\"out\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(outFile)

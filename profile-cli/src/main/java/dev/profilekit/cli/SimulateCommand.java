@@ -5,10 +5,8 @@ import dev.profilekit.sim.EcommerceSimulator;
 import dev.profilekit.sim.SimulationJson;
 import dev.profilekit.sim.SimulationOptions;
 import dev.profilekit.sim.SimulationResult;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -103,12 +101,14 @@ final class SimulateCommand implements Callable<Integer> {
         requireWritable(truth, "--truth");
 
         SimulationResult sim = EcommerceSimulator.run(options);
-        try (BufferedWriter w = Files.newBufferedWriter(truth, StandardCharsets.UTF_8)) {
-            SimulationJson.writeTruthLines(sim.truth(), w);
+        try (CliIo.Output o = CliIo.create("--truth", truth.toString())) {
+            SimulationJson.writeTruthLines(sim.truth(), o.writer());
+            o.commit();
         }
         long events;
-        try (BufferedWriter w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
-            events = SimulationJson.writeEventLines(new Progress(sim.iterator(), err), w);
+        try (CliIo.Output o = CliIo.create("--out", outFile.toString())) {
+            events = SimulationJson.writeEventLines(new Progress(sim.iterator(), err), o.writer());
+            o.commit();
         }
         out.println("{\"events\":" + events + ",\"users\":" + users + ",\"days\":" + days + "}");
         return 0;

@@ -92,8 +92,14 @@ class QueryCommandTest {
                 events.toString(), "--out", tmp.resolve("p.jsonl").toString(), "--snapshot-dir", state.toString(),
                 "--snapshot-every", "1500");
         assertThat(replay.exit()).as(replay.err()).isZero();
-        Path snap = new SnapshotDir(state).newestFirst().get(0);
-        long lines = SnapshotDir.line(snap);
+        Path snap; // the newest written; its line is in its metadata (names are in write order)
+        try (dev.profilekit.core.snapshot.SnapshotDirectory d = dev.profilekit.core.snapshot.SnapshotDirectory.open(state)) {
+            snap = d.snapshots().get(0);
+        }
+        long lines;
+        try (ProfileUpdater r = ProfileUpdater.builder(ProfileSchema.fromJson(schema)).build()) {
+            lines = Long.parseLong(r.restore(snap).metadata().get("line"));
+        }
 
         // independently: the first `lines` lines of the log applied to a fresh updater
         List<String> log = Files.readAllLines(events, StandardCharsets.UTF_8);

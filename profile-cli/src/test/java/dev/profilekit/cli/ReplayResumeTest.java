@@ -152,7 +152,8 @@ class ReplayResumeTest {
                 }
             }
             List<String> resume = new ArrayList<>(flags);
-            resume.addAll(List.of("--resume", state.toString(), "--snapshot-every", every));
+            // --resume-or-start: a kill may land before the first snapshot (or before the directory exists)
+            resume.addAll(List.of("--resume-or-start", state.toString(), "--snapshot-every", every));
             finish(start(run, resume), run);
             assertThat(summary(run)).as("run %d", k).isEqualTo(refSummary);
             assertThat(Files.readAllBytes(run.resolve("profiles.jsonl"))).as("run %d profiles", k).isEqualTo(refProfiles);

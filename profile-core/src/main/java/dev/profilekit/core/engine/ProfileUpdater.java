@@ -946,9 +946,10 @@ public final class ProfileUpdater implements AutoCloseable {
      * Restores {@code file}, written by {@link #snapshot} of an updater with the same schema and models
      * configuration, into this updater, which must not have accepted any event. The whole file is checked
      * (header, fingerprint, checksum, every record; with encryption, every chunk's tag) before anything
-     * changes: a file of another schema, a truncated or corrupted file, or a wrong key fails with a
-     * {@link dev.profilekit.features.codec.StateFormatException} (or
-     * {@link Encryption.WrongKeyException}) that says what is wrong, and the updater stays empty.
+     * changes, and the updater stays empty on failure: a truncated or corrupted file (damage) fails with a
+     * {@link dev.profilekit.features.codec.StateFormatException}; an intact file that does not fit this updater
+     * (another schema or models configuration, encrypted or not where this updater differs, another key) fails
+     * with a {@link SnapshotMismatchException}. Both say what is wrong and name the file.
      *
      * @return the snapshot's counts and metadata
      * @throws UncheckedIOException if the file cannot be read
@@ -1004,8 +1005,8 @@ public final class ProfileUpdater implements AutoCloseable {
                 }
             });
             if ((live != null) != (models[0] != null)) {
-                throw new dev.profilekit.features.codec.StateFormatException("snapshot " + file
-                        + (live != null ? " holds no model state" : " holds model state but this updater has no models"));
+                throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.SCHEMA,
+                        live != null ? "holds no model state" : "holds model state but this updater has no models");
             }
             // everything decoded: install
             try {

@@ -137,8 +137,10 @@ final class SnapshotFile {
 
     /**
      * Checks the whole file (magic, version, fingerprint, checksum) and then hands every record to {@code sink}.
+     * The checksum is checked first, so that what fails after it is a mismatch, not damage.
      *
-     * @throws StateFormatException naming the file and what is wrong with it
+     * @throws StateFormatException naming the file and what is wrong with it (damage)
+     * @throws SnapshotMismatchException if the intact file is of another fingerprint, encryption or key
      */
     static void read(Path file, long fingerprint, Encryption encryption, RecordSink sink) throws IOException {
         String what = "snapshot " + file;
@@ -185,17 +187,20 @@ final class SnapshotFile {
                     + Integer.toHexString((int) crc.getValue()) + " does not match the stored "
                     + Integer.toHexString(stored));
         }
+        // the checksum holds: from here on a difference is a mismatch (keep the file), not damage
         if (fp != fingerprint) {
-            throw new StateFormatException(what + " was written under another schema or models configuration "
-                    + "(fingerprint " + Long.toHexString(fp) + ", this updater's is " + Long.toHexString(fingerprint)
-                    + ")");
+            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.SCHEMA,
+                    "was written under another schema or models configuration (fingerprint " + Long.toHexString(fp)
+                            + ", this updater's is " + Long.toHexString(fingerprint) + ")");
         }
         boolean encrypted = (flags & 1) != 0;
         if (encrypted && encryption == null) {
-            throw new StateFormatException(what + " is encrypted; configure the key it was written with");
+            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.ENCRYPTED,
+                    "is encrypted; configure the key it was written with");
         }
         if (!encrypted && encryption != null) {
-            throw new StateFormatException(what + " is not encrypted, but this updater requires encryption at rest");
+            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.NOT_ENCRYPTED,
+                    "is not encrypted, but this updater requires encryption at rest");
         }
         // pass 2: the chunks
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
@@ -212,8 +217,14 @@ final class SnapshotFile {
                 byte[] payload = in.readNBytes(len);
                 pos += len;
                 if (encrypted) {
-                    payload = encryption.open(payload, 0, payload.length,
-                            Encryption.aad("profilekit-snapshot-" + kind, index), what + " chunk " + index);
+                    try {
+                        payload = encryption.open(payload, 0, payload.length,
+                                Encryption.aad("profilekit-snapshot-" + kind, index), what + " chunk " + index);
+                    } catch (Encryption.WrongKeyException e) {
+                        // the checksum over the sealed bytes held, so they are as written: the key is wrong
+                        throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.WRONG_KEY,
+                                "cannot be decrypted with this key (wrong key): its checksum holds, so it is intact", e);
+                    }
                 }
                 ByteReader r = new ByteReader(payload, what + " chunk " + index);
                 while (!r.atEnd()) {

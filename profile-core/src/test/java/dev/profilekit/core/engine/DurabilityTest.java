@@ -115,7 +115,8 @@ class DurabilityTest {
         }
         ProfileSchema other = ProfileSchema.builder().feature(FeatureSpec.count("events")).build();
         ProfileUpdater foreign = ProfileUpdater.builder(other).build();
-        assertThatThrownBy(() -> foreign.restore(good)).isInstanceOf(StateFormatException.class)
+        // an intact file of another schema is a mismatch, not damage
+        assertThatThrownBy(() -> foreign.restore(good)).isInstanceOf(SnapshotMismatchException.class)
                 .hasMessageContaining("another schema");
         assertThat(foreign.users()).isEmpty();
         // a restore into an updater that has seen events is refused
@@ -136,10 +137,12 @@ class DurabilityTest {
         byte[] wrong = key.clone();
         wrong[0] ^= 1;
         ProfileUpdater w = builder().encryptionKey(wrong).build();
-        assertThatThrownBy(() -> w.restore(file)).isInstanceOf(Encryption.WrongKeyException.class)
-                .hasMessageContaining("wrong key");
+        // the checksum holds, so a failing tag means a wrong key: a mismatch, not damage
+        assertThatThrownBy(() -> w.restore(file)).isInstanceOf(SnapshotMismatchException.class)
+                .hasMessageContaining("wrong key")
+                .extracting(e -> ((SnapshotMismatchException) e).kind()).isEqualTo(SnapshotMismatchException.Kind.WRONG_KEY);
         assertThat(w.users()).isEmpty();
-        assertThatThrownBy(() -> builder().build().restore(file)).isInstanceOf(StateFormatException.class)
+        assertThatThrownBy(() -> builder().build().restore(file)).isInstanceOf(SnapshotMismatchException.class)
                 .hasMessageContaining("encrypted");
         ProfileUpdater right = builder().encryptionKey(key).build();
         right.restore(file);
