@@ -184,6 +184,13 @@ final class QueryCommand implements Callable<Integer> {
         try (ProfileUpdater u = b.build()) {
             try {
                 u.restore(source.snapshot);
+            } catch (dev.profilekit.core.engine.SnapshotMismatchException e) {
+                if (e.kind() == dev.profilekit.core.engine.SnapshotMismatchException.Kind.WRONG_KEY) {
+                    throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": wrong "
+                            + "--encryption-key (the file is intact but was written with another key)", e);
+                }
+                throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": "
+                        + snapshotProblem("snapshot " + source.snapshot + " " + e.difference()), e);
             } catch (Encryption.WrongKeyException e) {
                 throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": wrong "
                         + "--encryption-key (or the file was written with another key, or altered)", e);

@@ -92,10 +92,7 @@ class QueryCommandTest {
                 events.toString(), "--out", tmp.resolve("p.jsonl").toString(), "--snapshot-dir", state.toString(),
                 "--snapshot-every", "1500");
         assertThat(replay.exit()).as(replay.err()).isZero();
-        Path snap; // the newest written; its line is in its metadata (names are in write order)
-        try (dev.profilekit.core.snapshot.SnapshotDirectory d = dev.profilekit.core.snapshot.SnapshotDirectory.open(state)) {
-            snap = d.snapshots().get(0);
-        }
+        Path snap = newestSnapshot(state); // its line is in its metadata (names are in write order)
         long lines;
         try (ProfileUpdater r = ProfileUpdater.builder(ProfileSchema.fromJson(schema)).build()) {
             lines = Long.parseLong(r.restore(snap).metadata().get("line"));
@@ -206,8 +203,8 @@ class QueryCommandTest {
             ReplayCommandTest.Run replay = ReplayCommandTest.run(args.toArray(new String[0]));
             assertThat(replay.exit()).as(replay.err()).isZero();
         }
-        Path snap = new SnapshotDir(state).newestFirst().get(0);
-        Path plain = new SnapshotDir(plainState).newestFirst().get(0);
+        Path snap = newestSnapshot(state);
+        Path plain = newestSnapshot(plainState);
         String user = MAPPER.readTree(Files.readAllLines(tmp.resolve("state.jsonl")).get(0)).get("user").asText();
 
         ReplayCommandTest.Run ok = ReplayCommandTest.run("query", "--snapshot", snap.toString(), "--schema",
@@ -257,5 +254,12 @@ class QueryCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains("cannot read --snapshot " + snapshot).contains(what);
+    }
+
+    /** The newest snapshot a replay left in {@code dir}. */
+    private static Path newestSnapshot(Path dir) {
+        try (dev.profilekit.core.snapshot.SnapshotDirectory d = dev.profilekit.core.snapshot.SnapshotDirectory.open(dir)) {
+            return d.snapshots().get(0);
+        }
     }
 }
