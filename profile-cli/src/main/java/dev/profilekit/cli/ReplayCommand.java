@@ -498,8 +498,11 @@ final class ReplayCommand implements Callable<Integer> {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
-    /** With {@code withText} false (pseudonymising) only the line and reason: message and text may hold ids. */
-    /** One line of a rejects file: line number and reason, with the message and the line's text if asked. */
+    /**
+     * One line of a rejects file: line number and reason, with the message and the line's text if asked, both
+     * bounded as {@link RejectText} says. With {@code withText} false (pseudonymising) only the line and reason:
+     * message and text may hold ids.
+     */
     static void writeReject(JsonFactory json, BufferedWriter w, long lineNo, InvalidEventException e,
                                     String line, boolean withText) throws IOException {
         try (JsonGenerator g = json.createGenerator(w)) {
@@ -508,8 +511,7 @@ final class ReplayCommand implements Callable<Integer> {
             g.writeNumberField("line", lineNo);
             g.writeStringField("reason", e.reason().name());
             if (withText) {
-                g.writeStringField("message", CliSupport.validUnicode(e.getMessage()));
-                g.writeStringField("text", CliSupport.validUnicode(line));
+                RejectText.write(g, e.getMessage(), line);
             }
             g.writeEndObject();
         }
@@ -537,7 +539,7 @@ final class ReplayCommand implements Callable<Integer> {
                 b.allowAttributes(allowAttributes);
             }
             if (ttl != null) {
-                b.ttl(java.time.Duration.parse(ttl));
+                b.ttl(CliSupport.parseDuration(ttl, "--ttl"));
             }
             if (auditFile != null) {
                 b.auditLog(dev.profilekit.core.privacy.AuditLog.jsonLines(auditFile));
@@ -547,31 +549,28 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** A key file: raw bytes, or hex text (an even number of hex digits, surrounding whitespace ignored). */
+    /**
+     * A key file, as {@link dev.profilekit.core.privacy.KeyFile} reads it (raw bytes, or hex text: hex digits and
+     * white space only), checked for the lengths {@code flag} needs: {@code --encryption-key} an AES key, any other
+     * a pseudonymisation key.
+     */
     static byte[] readKey(Path file, String flag) {
-        CliSupport.requireReadable(file, flag + " key");
         try {
-            byte[] raw = Files.readAllBytes(file);
-            String text = new String(raw, StandardCharsets.US_ASCII).strip();
-            if (text.length() >= 32 && text.length() % 2 == 0 && text.matches("[0-9a-fA-F]+")) {
-                return java.util.HexFormat.of().parseHex(text);
-            }
-            return raw;
-        } catch (IOException e) {
-            throw new CliSupport.UsageException("cannot read " + flag + " file " + file + ": " + e.getMessage(), e);
+            return dev.profilekit.core.privacy.KeyFile.read(file, flag, "--encryption-key".equals(flag)
+                    ? dev.profilekit.core.privacy.KeyFile.Use.AES
+                    : dev.profilekit.core.privacy.KeyFile.Use.PSEUDONYMISATION);
+        } catch (IllegalArgumentException e) {
+            throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
     }
 
+    /** The {@code --forget} file's user ids, as {@link dev.profilekit.core.privacy.ForgetList} reads them. */
     private static Set<String> readUsers(Path file) {
         CliSupport.requireReadable(file, "--forget");
         try {
-            Set<String> users = new java.util.HashSet<>();
-            for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!l.isBlank()) {
-                    users.add(l.strip());
-                }
-            }
-            return users;
+            return dev.profilekit.core.privacy.ForgetList.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new CliSupport.UsageException("--forget file " + file + ": " + CliSupport.oneLine(e), e);
         } catch (IOException e) {
             throw new CliSupport.UsageException("cannot read --forget file " + file + ": " + e.getMessage(), e);
         }
