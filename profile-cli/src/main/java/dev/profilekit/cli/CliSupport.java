@@ -9,6 +9,11 @@ final class CliSupport {
 
     static final int EXIT_USAGE = 2;
 
+    /** How key files are read ({@link dev.profilekit.core.privacy.KeyFile}), for the help of every key flag. */
+    static final String KEY_FILE_RULE = "A key file is either hex text (only hex digits and white space, as "
+            + "openssl rand -hex 32 or xxd -p write it: decoded two digits a byte) or raw bytes (any other file, "
+            + "taken as it is).";
+
     private CliSupport() {
     }
 

@@ -63,7 +63,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "F",
             description = "the events' format, jsonl or csv. Default: csv for names ending in .csv or .csv.gz, "
-                    + "jsonl otherwise. CSV: RFC 4180 quoting; ts is epoch ms or ISO-8601; an attribute cell is a "
+                    + "jsonl otherwise. CSV: RFC 4180 quoting (a quoted cell may span lines, but a line that is by "
+                    + "itself a complete row always starts a new one, so an unclosed quote costs one row); ts is "
+                    + "epoch ms or ISO-8601; an attribute cell is a "
                     + "number if it is a finite JSON number, a string otherwise; an empty cell is absent. "
                     + "Example: --format csv")
     String format;
@@ -102,8 +104,10 @@ final class ReplayCommand implements Callable<Integer> {
     String now;
 
     @Option(names = "--rejects", paramLabel = "R.jsonl",
-            description = "where to write rejected lines, with line number and reason; - writes standard output, "
-                    + ".gz is compressed. Example: --rejects rejects.jsonl")
+            description = "where to write rejected lines, one {\"line\",\"reason\",\"message\",\"text\"} each; "
+                    + "text and message keep their first 1,024 characters (a cut text adds \"text_truncated\":true "
+                    + "and \"text_bytes\"), so the file stays within 6 x the input's size + 6,400 bytes per rejected "
+                    + "line; - writes standard output, .gz is compressed. Example: --rejects rejects.jsonl")
     String rejectsFile;
 
     @Option(names = "--models", paramLabel = "M.json",
@@ -151,7 +155,10 @@ final class ReplayCommand implements Callable<Integer> {
     Path resumeDir;
 
     @Option(names = "--forget", paramLabel = "USERS.txt",
-            description = "user ids to forget, one per line: their events are dropped before the engine and any "
+            description = "user ids to forget, one per line, byte for byte: UTF-8 (a byte-order mark is skipped), "
+                    + "lines end in \\n or \\r\\n, nothing is trimmed, empty and blank lines are skipped; a line that "
+                    + "starts with \" is a JSON string literal, for an id with a line break, surrounding blanks or a "
+                    + "leading quote (\"a\\nb\"). Their events are dropped before the engine and any "
                     + "restored state of theirs is removed (with an audit entry per user when --audit-log is given); "
                     + "the summary gains \"forgotten_events\". Example: --forget erasure-requests.txt")
     Path forgetFile;
@@ -162,9 +169,9 @@ final class ReplayCommand implements Callable<Integer> {
     Path auditFile;
 
     @Option(names = "--pseudonymise-key", paramLabel = "K",
-            description = "file holding a secret key (at least 32 bytes): user ids become HMAC-SHA-256 pseudonyms "
-                    + "before anything is stored or written; rejected lines are then written without their text. "
-                    + "Example: --pseudonymise-key secret.key")
+            description = "file holding a secret key of at least 32 bytes (64 hex digits): user ids become "
+                    + "HMAC-SHA-256 pseudonyms before anything is stored or written; rejected lines are then written "
+                    + "without their text. " + CliSupport.KEY_FILE_RULE + " Example: --pseudonymise-key secret.key")
     Path pseudonymKeyFile;
 
     @Option(names = "--allow-attributes", paramLabel = "A,B", split = ",",
@@ -173,13 +180,14 @@ final class ReplayCommand implements Callable<Integer> {
     List<String> allowAttributes;
 
     @Option(names = "--encryption-key", paramLabel = "K",
-            description = "file holding an AES key (16, 24 or 32 bytes, raw or hex): snapshots are encrypted with "
-                    + "AES-GCM. Example: --encryption-key aes.key")
+            description = "file holding an AES key of 16, 24 or 32 bytes (32, 48 or 64 hex digits): snapshots are "
+                    + "encrypted with AES-GCM. " + CliSupport.KEY_FILE_RULE + " Example: --encryption-key aes.key")
     Path encryptionKeyFile;
 
     @Option(names = "--ttl", paramLabel = "DURATION",
-            description = "expire profiles idle longer than this in event time (ISO-8601, e.g. P90D); an expired "
-                    + "profile is not written and its user starts again. Example: --ttl P90D")
+            description = "expire profiles idle longer than this in event time: an ISO-8601 duration of days, hours, "
+                    + "minutes and seconds such as P90D or PT12H (not P1Y or P3M: years and months have no fixed "
+                    + "length); an expired profile is not written and its user starts again. Example: --ttl P90D")
     String ttl;
 
     @Option(names = "--summary", paramLabel = "S.json",
