@@ -358,6 +358,14 @@ class ReplayHostileInputRound3Test {
                 tmp.resolve("events.jsonl").toString(), "--out", tmp.resolve("p.jsonl").toString());
         assertThat(schema.exit()).isEqualTo(2);
         assertThat(schema.err()).contains(dir + " is a directory").doesNotContain("not found");
+        ReplayCommandTest.Run events = ReplayCommandTest.run("dataset", "--schema", schema().toString(), "--events",
+                tmp.resolve("events.jsonl").toString(), "--labels", dir.toString(), "--out",
+                tmp.resolve("t.jsonl").toString());
+        assertThat(events.exit()).isEqualTo(2);
+        assertThat(events.err()).contains("--labels " + dir + " is a directory").doesNotContain("not found");
+        ReplayCommandTest.Run fixture = ReplayCommandTest.run("conformance", dir.toString());
+        assertThat(fixture.exit()).isEqualTo(2);
+        assertThat(fixture.err()).contains(dir + " is a directory").doesNotContain("not found");
     }
 
     @Test
