@@ -66,6 +66,9 @@ final class CliIo {
             };
         } else {
             Path p = path(option, name);
+            if (Files.isDirectory(p)) {
+                throw new CliSupport.UsageException(option + " " + name + " is a directory, not a file");
+            }
             if (!Files.isRegularFile(p)) {
                 throw new CliSupport.UsageException(option + " file not found: " + name);
             }

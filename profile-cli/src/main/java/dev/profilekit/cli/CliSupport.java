@@ -1,11 +1,18 @@
 package dev.profilekit.cli;
 
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.schema.Durations;
 import picocli.CommandLine;
 
 /** Shared picocli wiring: one-line errors and exit code 2 for usage and input problems. */
 final class CliSupport {
 
     static final int EXIT_USAGE = 2;
+
+    /** How key files are read ({@link dev.profilekit.core.privacy.KeyFile}), for the help of every key flag. */
+    static final String KEY_FILE_RULE = "A key file is either hex text (only hex digits and white space, as "
+            + "openssl rand -hex 32 or xxd -p write it: decoded two digits a byte) or raw bytes (any other file, "
+            + "taken as it is).";
 
     private CliSupport() {
     }
@@ -162,8 +169,11 @@ final class CliSupport {
         return out == null ? s : out.toString();
     }
 
-    /** Fails with a one-line usage error unless {@code file} is a readable regular file. */
+    /** Fails with a one-line usage error unless {@code file} is a readable regular file (not a directory). */
     static void requireReadable(java.nio.file.Path file, String what) {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new UsageException(what + " " + file + " is a directory, not a file");
+        }
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new UsageException(what + " file not found: " + file);
         }
@@ -174,19 +184,46 @@ final class CliSupport {
 
     /**
      * A time given on the command line: epoch milliseconds ({@code 1767225600000}) or an ISO-8601 instant
-     * ({@code 2026-01-01T00:00:00Z}, {@code 2026-01-01T01:00:00+01:00}; finer than a millisecond is truncated).
+     * ({@code 2026-01-01T00:00:00Z}, {@code 2026-01-01T01:00:00+01:00}; finer than a millisecond is truncated),
+     * within the times an event may have: years 1 to 9999 ({@link Event#MIN_TIMESTAMP} to
+     * {@link Event#MAX_TIMESTAMP}).
+     *
+     * @throws UsageException naming {@code option}, the value and the range, if the text is not such a time
      */
     static long parseTime(String text, String option) {
         String t = text.strip();
+        long ms;
         try {
-            if (t.matches("-?\\d+")) {
-                return Long.parseLong(t);
+            if (t.matches("[-+]?\\d+")) {
+                ms = new java.math.BigInteger(t).max(java.math.BigInteger.valueOf(Long.MIN_VALUE))
+                        .min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+            } else {
+                ms = java.time.OffsetDateTime.parse(t).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                        .toEpochMilli();
             }
-            return java.time.OffsetDateTime.parse(t).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
-                    .toEpochMilli();
         } catch (RuntimeException e) {
             throw new UsageException(option + " must be epoch milliseconds or an ISO-8601 time such as "
                     + "2026-01-01T00:00:00Z, was '" + text + "'");
+        }
+        if (ms < Event.MIN_TIMESTAMP || ms > Event.MAX_TIMESTAMP) {
+            throw new UsageException(option + " must lie between years 1 and 9999 (" + Event.MIN_TIMESTAMP + " to "
+                    + Event.MAX_TIMESTAMP + " epoch ms, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z), was '"
+                    + text + "'");
+        }
+        return ms;
+    }
+
+    /**
+     * A duration given on the command line, as schemas take them (ISO-8601 days, hours, minutes, seconds:
+     * {@code P90D}, {@code PT12H}; see {@link Durations}).
+     *
+     * @throws UsageException naming {@code option} and the value and showing the accepted form
+     */
+    static java.time.Duration parseDuration(String text, String option) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage(), e);
         }
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.cli.conformance.Conformance;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,9 +22,7 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(file)) {
-            throw new CliSupport.UsageException("fixture file not found: " + file);
-        }
+        CliSupport.requireReadable(file, "fixture");
         ObjectMapper mapper = new ObjectMapper();
         JsonNode fixture;
         try {

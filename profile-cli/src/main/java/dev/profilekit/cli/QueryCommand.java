@@ -75,11 +75,13 @@ final class QueryCommand implements Callable<Integer> {
     String asOf;
 
     @Option(names = "--pseudonymise-key", paramLabel = "K",
-            description = "with --snapshot: the key the replay pseudonymised with. Example: --pseudonymise-key secret.key")
+            description = "with --snapshot: the key the replay pseudonymised with. " + CliSupport.KEY_FILE_RULE
+                    + " Example: --pseudonymise-key secret.key")
     Path pseudonymKeyFile;
 
     @Option(names = "--encryption-key", paramLabel = "K",
-            description = "with --snapshot: the key the snapshot was encrypted with. Example: --encryption-key aes.key")
+            description = "with --snapshot: the key the snapshot was encrypted with. " + CliSupport.KEY_FILE_RULE
+                    + " Example: --encryption-key aes.key")
     Path encryptionKeyFile;
 
     @Option(names = "--json", description = "print the profile as indented JSON instead of a table")

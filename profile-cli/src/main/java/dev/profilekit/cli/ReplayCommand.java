@@ -67,7 +67,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "F",
             description = "the events' format, jsonl or csv. Default: csv for names ending in .csv or .csv.gz, "
-                    + "jsonl otherwise. CSV: RFC 4180 quoting; ts is epoch ms or ISO-8601; an attribute cell is a "
+                    + "jsonl otherwise. CSV: RFC 4180 quoting (a quoted cell may span lines, but a line that is by "
+                    + "itself a complete row always starts a new one, so an unclosed quote costs one row); ts is "
+                    + "epoch ms or ISO-8601; an attribute cell is a "
                     + "number if it is a finite JSON number, a string otherwise; an empty cell is absent. "
                     + "Example: --format csv")
     String format;
@@ -106,8 +108,10 @@ final class ReplayCommand implements Callable<Integer> {
     String now;
 
     @Option(names = "--rejects", paramLabel = "R.jsonl",
-            description = "where to write rejected lines, with line number and reason; - writes standard output, "
-                    + ".gz is compressed. Example: --rejects rejects.jsonl")
+            description = "where to write rejected lines, one {\"line\",\"reason\",\"message\",\"text\"} each; "
+                    + "text and message keep their first 1,024 characters (a cut text adds \"text_truncated\":true "
+                    + "and \"text_bytes\"), so the file stays within 6 x the input's size + 6,400 bytes per rejected "
+                    + "line; - writes standard output, .gz is compressed. Example: --rejects rejects.jsonl")
     String rejectsFile;
 
     @Option(names = "--models", paramLabel = "M.json",
@@ -171,9 +175,14 @@ final class ReplayCommand implements Callable<Integer> {
     boolean startOver;
 
     @Option(names = "--forget", paramLabel = "USERS.txt",
-            description = "user ids to forget, one per line: their events are dropped before the engine and any "
+            description = "user ids to forget, one per line, byte for byte: UTF-8 (a byte-order mark is skipped), "
+                    + "lines end in \\n or \\r\\n, nothing is trimmed, empty and blank lines are skipped; a line that "
+                    + "starts with \" is a JSON string literal, for an id with a line break, surrounding blanks or a "
+                    + "leading quote (\"a\\nb\"). Their events are dropped before the engine and any "
                     + "restored state of theirs is removed (with an audit entry per user when --audit-log is given); "
-                    + "the summary gains \"forgotten_events\". Example: --forget erasure-requests.txt")
+                    + "with a snapshot directory a fresh snapshot is written at once and every older one deleted, and "
+                    + "their rejected lines lose their text; the summary gains \"forgotten_events\". "
+                    + "Example: --forget erasure-requests.txt")
     Path forgetFile;
 
     @Option(names = "--audit-log", paramLabel = "A.jsonl",
@@ -182,9 +191,9 @@ final class ReplayCommand implements Callable<Integer> {
     Path auditFile;
 
     @Option(names = "--pseudonymise-key", paramLabel = "K",
-            description = "file holding a secret key (at least 32 bytes): user ids become HMAC-SHA-256 pseudonyms "
-                    + "before anything is stored or written; rejected lines are then written without their text. "
-                    + "Example: --pseudonymise-key secret.key")
+            description = "file holding a secret key of at least 32 bytes (64 hex digits): user ids become "
+                    + "HMAC-SHA-256 pseudonyms before anything is stored or written; rejected lines are then written "
+                    + "without their text. " + CliSupport.KEY_FILE_RULE + " Example: --pseudonymise-key secret.key")
     Path pseudonymKeyFile;
 
     @Option(names = "--allow-attributes", paramLabel = "A,B", split = ",",
@@ -193,13 +202,15 @@ final class ReplayCommand implements Callable<Integer> {
     List<String> allowAttributes;
 
     @Option(names = "--encryption-key", paramLabel = "K",
-            description = "file holding an AES key (16, 24 or 32 bytes, raw or hex): snapshots are encrypted with "
-                    + "AES-GCM (so it needs --snapshot-dir, --resume or --resume-or-start). Example: --encryption-key aes.key")
+            description = "file holding an AES key of 16, 24 or 32 bytes (32, 48 or 64 hex digits): snapshots are "
+                    + "encrypted with AES-GCM (so it needs --snapshot-dir, --resume or --resume-or-start). "
+                    + CliSupport.KEY_FILE_RULE + " Example: --encryption-key aes.key")
     Path encryptionKeyFile;
 
     @Option(names = "--ttl", paramLabel = "DURATION",
-            description = "expire profiles idle longer than this in event time (ISO-8601, e.g. P90D); an expired "
-                    + "profile is not written and its user starts again. Example: --ttl P90D")
+            description = "expire profiles idle longer than this in event time: an ISO-8601 duration of days, hours, "
+                    + "minutes and seconds such as P90D or PT12H (not P1Y or P3M: years and months have no fixed "
+                    + "length); an expired profile is not written and its user starts again. Example: --ttl P90D")
     String ttl;
 
     @Option(names = "--summary", paramLabel = "S.json",
@@ -624,8 +635,11 @@ final class ReplayCommand implements Callable<Integer> {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
-    /** With {@code withText} false (pseudonymising) only the line and reason: message and text may hold ids. */
-    /** One line of a rejects file: line number and reason, with the message and the line's text if asked. */
+    /**
+     * One line of a rejects file: line number and reason, with the message and the line's text if asked, both
+     * bounded as {@link RejectText} says. With {@code withText} false (pseudonymising) only the line and reason:
+     * message and text may hold ids.
+     */
     static void writeReject(JsonFactory json, BufferedWriter w, long lineNo, InvalidEventException e,
                                     String line, boolean withText) throws IOException {
         try (JsonGenerator g = json.createGenerator(w)) {
@@ -634,8 +648,7 @@ final class ReplayCommand implements Callable<Integer> {
             g.writeNumberField("line", lineNo);
             g.writeStringField("reason", e.reason().name());
             if (withText) {
-                g.writeStringField("message", CliSupport.validUnicode(e.getMessage()));
-                g.writeStringField("text", CliSupport.validUnicode(line));
+                RejectText.write(g, e.getMessage(), line);
             }
             g.writeEndObject();
         }
@@ -663,7 +676,7 @@ final class ReplayCommand implements Callable<Integer> {
                 b.allowAttributes(allowAttributes);
             }
             if (ttl != null) {
-                b.ttl(java.time.Duration.parse(ttl));
+                b.ttl(CliSupport.parseDuration(ttl, "--ttl"));
             }
             if (auditFile != null) {
                 b.auditLog(dev.profilekit.core.privacy.AuditLog.jsonLines(auditFile));
@@ -673,31 +686,28 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** A key file: raw bytes, or hex text (an even number of hex digits, surrounding whitespace ignored). */
+    /**
+     * A key file, as {@link dev.profilekit.core.privacy.KeyFile} reads it (raw bytes, or hex text: hex digits and
+     * white space only), checked for the lengths {@code flag} needs: {@code --encryption-key} an AES key, any other
+     * a pseudonymisation key.
+     */
     static byte[] readKey(Path file, String flag) {
-        CliSupport.requireReadable(file, flag + " key");
         try {
-            byte[] raw = Files.readAllBytes(file);
-            String text = new String(raw, StandardCharsets.US_ASCII).strip();
-            if (text.length() >= 32 && text.length() % 2 == 0 && text.matches("[0-9a-fA-F]+")) {
-                return java.util.HexFormat.of().parseHex(text);
-            }
-            return raw;
-        } catch (IOException e) {
-            throw new CliSupport.UsageException("cannot read " + flag + " file " + file + ": " + e.getMessage(), e);
+            return dev.profilekit.core.privacy.KeyFile.read(file, flag, "--encryption-key".equals(flag)
+                    ? dev.profilekit.core.privacy.KeyFile.Use.AES
+                    : dev.profilekit.core.privacy.KeyFile.Use.PSEUDONYMISATION);
+        } catch (IllegalArgumentException e) {
+            throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
     }
 
+    /** The {@code --forget} file's user ids, as {@link dev.profilekit.core.privacy.ForgetList} reads them. */
     private static Set<String> readUsers(Path file) {
         CliSupport.requireReadable(file, "--forget");
         try {
-            Set<String> users = new java.util.HashSet<>();
-            for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!l.isBlank()) {
-                    users.add(l.strip());
-                }
-            }
-            return users;
+            return dev.profilekit.core.privacy.ForgetList.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new CliSupport.UsageException("--forget file " + file + ": " + CliSupport.oneLine(e), e);
         } catch (IOException e) {
             throw new CliSupport.UsageException("cannot read --forget file " + file + ": " + e.getMessage(), e);
         }

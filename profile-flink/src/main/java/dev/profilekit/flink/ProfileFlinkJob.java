@@ -129,8 +129,8 @@ public final class ProfileFlinkJob {
                     case "--events" -> events = Path.of(v);
                     case "--out" -> out = Path.of(v);
                     case "--parallelism" -> parallelism = Integer.parseInt(v);
-                    case "--as-of" -> asOf = Long.parseLong(v);
-                    case "--now" -> now = Long.parseLong(v);
+                    case "--as-of" -> asOf = time(v, a);
+                    case "--now" -> now = time(v, a);
                     case "--dedup-retention" -> retention = DedupRetention.valueOf(v);
                     case "--max-line-bytes" -> limits = limits.withMaxLineBytes(Integer.parseInt(v));
                     case "--max-text-length" -> limits = limits.withMaxTextLength(Integer.parseInt(v));
@@ -157,6 +157,20 @@ public final class ProfileFlinkJob {
         }
         requireReadable(schema, "schema");
         requireReadable(events, "events");
+        java.time.Duration ttlValue;
+        byte[] key;
+        try {
+            ttlValue = ttl == null ? null : dev.profilekit.core.schema.Durations.parse(ttl);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--ttl " + e.getMessage());
+        }
+        try {
+            // as replay reads key files: hex text or raw bytes
+            key = keyFile == null ? null : dev.profilekit.core.privacy.KeyFile.read(keyFile, "--pseudonymise-key",
+                    dev.profilekit.core.privacy.KeyFile.Use.PSEUDONYMISATION);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         KernelSpec spec;
         try {
             spec = KernelSpec.of(Files.readString(schema, StandardCharsets.UTF_8)).withLimits(limits);
@@ -170,15 +184,10 @@ public final class ProfileFlinkJob {
                 spec = spec.withNow(now);
             }
             if (ttl != null) {
-                spec = spec.withTtl(java.time.Duration.parse(ttl));
+                spec = spec.withTtl(ttlValue);
             }
             if (keyFile != null) {
-                requireReadable(keyFile, "--pseudonymise-key");
-                byte[] raw = Files.readAllBytes(keyFile);
-                String text = new String(raw, StandardCharsets.US_ASCII).strip();
-                // as replay reads key files: hex text (at least 32 digits) or raw bytes
-                spec = spec.withPseudonymKey(text.length() >= 32 && text.length() % 2 == 0
-                        && text.matches("[0-9a-fA-F]+") ? java.util.HexFormat.of().parseHex(text) : raw);
+                spec = spec.withPseudonymKey(key);
             }
             if (allow != null) {
                 spec = spec.withAllowAttributes(allow);
@@ -193,11 +202,10 @@ public final class ProfileFlinkJob {
         if (forgetFile != null) {
             requireReadable(forgetFile, "--forget");
             try {
-                for (String l : Files.readAllLines(forgetFile, StandardCharsets.UTF_8)) {
-                    if (!l.isBlank()) {
-                        forgotten.add(l.strip());
-                    }
-                }
+                // as replay reads them: exact ids, one per line (dev.profilekit.core.privacy.ForgetList)
+                forgotten.addAll(dev.profilekit.core.privacy.ForgetList.read(forgetFile));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--forget file " + forgetFile + ": " + e.getMessage());
             } catch (IOException e) {
                 throw new UsageException("cannot read --forget file " + forgetFile + ": " + e.getMessage());
             }
@@ -205,7 +213,22 @@ public final class ProfileFlinkJob {
         return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend);
     }
 
+    /** Epoch ms within the times an event may have (years 1 to 9999). */
+    private static long time(String v, String option) {
+        long t = Long.parseLong(v);
+        if (t < dev.profilekit.core.engine.Event.MIN_TIMESTAMP
+                || t > dev.profilekit.core.engine.Event.MAX_TIMESTAMP) {
+            throw new UsageException(option + " must lie between years 1 and 9999 ("
+                    + dev.profilekit.core.engine.Event.MIN_TIMESTAMP + " to "
+                    + dev.profilekit.core.engine.Event.MAX_TIMESTAMP + " epoch ms), was '" + v + "'");
+        }
+        return t;
+    }
+
     private static void requireReadable(Path file, String what) {
+        if (Files.isDirectory(file)) {
+            throw new UsageException(what + " " + file + " is a directory, not a file");
+        }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new UsageException(what + " file not found or not readable: " + file);
         }

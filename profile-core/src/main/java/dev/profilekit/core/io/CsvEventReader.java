@@ -21,7 +21,16 @@ import java.util.regex.Pattern;
  * </ul>
  * Lines are read as {@link EventLines} reads them (byte-order mark, {@code LINE_TOO_LONG}, {@code NOT_UTF8} per
  * line); a row with more or fewer cells than the header, or broken quoting, is rejected as {@code BAD_CSV}. Row
- * numbers are the 1-based number of the line a row starts on; blank lines are skipped. Not thread-safe.
+ * numbers are the 1-based number of the physical line a row starts on; blank lines are skipped. Not thread-safe.
+ *
+ * <p><b>An unclosed quote cannot swallow the rows after it.</b> A quoted cell may go on over line ends, but a row
+ * whose quoted cell is still open at the end of a physical line ends there, and is rejected alone as
+ * {@code BAD_CSV}, when the next physical line is on its own a complete row (the header's number of cells, and an
+ * id, user, type and ts an event accepts); that line is then read as the next row. The line that closes a quoted
+ * cell holds an odd number of quotes and so never counts as a complete row: only a cell holding a line that is
+ * itself a valid row is cut. A row still open after {@code maxLineBytes} characters in all is rejected as
+ * {@code LINE_TOO_LONG}, and one still open at the end of the input as {@code BAD_CSV}. Every such reject says
+ * how many physical lines it covered, and reading goes on at the line after them.
  */
 public final class CsvEventReader implements EventReader {
 
@@ -34,6 +43,8 @@ public final class CsvEventReader implements EventReader {
     private final EventLines lines;
     private final int maxRecordChars;
     private List<String> columns;
+    /** A line read ahead (it ended an open quoted cell's row) and not yet returned. */
+    private EventLines.Line pending;
 
     /**
      * @param in           the stream (closed by {@link #close()})
@@ -72,8 +83,9 @@ public final class CsvEventReader implements EventReader {
             throw new IllegalArgumentException("the CSV header (line " + first.number() + ") cannot be read: "
                     + first.error().getMessage());
         }
-        List<String> cells = new ArrayList<>();
-        String problem = split(first.text(), cells);
+        Splitter header = new Splitter(FIXED_COLUMNS.size());
+        String problem = header.first(first.text());
+        List<String> cells = header.cells;
         if (problem != null) {
             throw new IllegalArgumentException("the CSV header (line " + first.number() + ") is malformed: " + problem);
         }
@@ -98,7 +110,8 @@ public final class CsvEventReader implements EventReader {
             readHeader();
         }
         while (true) {
-            EventLines.Line line = lines.next();
+            EventLines.Line line = pending != null ? pending : lines.next();
+            pending = null;
             if (line == null) {
                 return null;
             }
@@ -110,42 +123,97 @@ public final class CsvEventReader implements EventReader {
             if (text.isBlank()) {
                 continue;
             }
-            List<String> cells = new ArrayList<>(columns.size());
-            String problem = split(text, cells);
-            // a quoted cell that goes on past the line end: join the next lines (RFC 4180 line breaks in cells)
-            while ("open".equals(problem)) {
+            Splitter row = new Splitter(columns.size());
+            String problem = row.first(text);
+            if (!"open".equals(problem)) {
+                return parsed(number, lines.offset(), row.cells, problem, text);
+            }
+            // a quoted cell goes on past the line end: RFC 4180 line breaks in cells, up to the bounds of the class
+            StringBuilder record = new StringBuilder(text);
+            long last = number;
+            while (true) {
+                long before = lines.offset();
                 EventLines.Line more = lines.next();
                 if (more == null) {
-                    problem = "a quoted cell is not closed before the end of the input";
-                    break;
+                    return badCsv(number, lines.offset(), "a quoted cell is not closed before the end of the input",
+                            last, record);
                 }
                 if (more.error() != null) {
                     InvalidEventException e = more.error();
                     return new ParsedEvent(number, lines.offset(), null, new InvalidEventException(e.reason(),
-                            "row of line " + number + ": " + e.getMessage()), abbreviate(text));
+                            "row of line " + number + " (" + span(number, more.number()) + "): " + e.getMessage()),
+                            abbreviate(record.toString()));
                 }
-                text = text + "\n" + more.text();
-                if (text.length() > maxRecordChars) {
+                if (startsRow(more.text())) {
+                    pending = more; // read again as the next row
+                    return badCsv(number, before, "a quoted cell is still open at the end of line " + last
+                            + " and line " + more.number() + " is a complete row of its own, so the row ends there",
+                            last, record);
+                }
+                last = more.number();
+                record.append('\n').append(more.text());
+                if (record.length() > maxRecordChars) {
                     return new ParsedEvent(number, lines.offset(), null, new InvalidEventException(
                             InvalidEventException.Reason.LINE_TOO_LONG, "the row of line " + number
-                            + " is longer than " + maxRecordChars + " characters"), abbreviate(text));
+                            + " is longer than " + maxRecordChars + " characters with a quoted cell still open ("
+                            + span(number, last) + "); reading goes on at line " + (last + 1)),
+                            abbreviate(record.toString()));
                 }
-                cells.clear();
-                problem = split(text, cells);
+                problem = row.more(more.text());
+                if (!"open".equals(problem)) {
+                    return parsed(number, lines.offset(), row.cells, problem, record.toString());
+                }
             }
-            if (problem == null && cells.size() != columns.size()) {
-                problem = "the row has " + cells.size() + " cells, the header " + columns.size();
-            }
-            if (problem != null) {
-                return new ParsedEvent(number, lines.offset(), null,
-                        new InvalidEventException(InvalidEventException.Reason.BAD_CSV, "line " + number + ": "
-                                + problem), text);
-            }
-            try {
-                return new ParsedEvent(number, lines.offset(), toEvent(cells), null, null);
-            } catch (InvalidEventException e) {
-                return new ParsedEvent(number, lines.offset(), null, e, text);
-            }
+        }
+    }
+
+    /** The record read as an event, or rejected for {@code problem} or its cell count. */
+    private ParsedEvent parsed(long number, long offset, List<String> cells, String problem, String text) {
+        if (problem == null && cells.size() != columns.size()) {
+            problem = "the row has " + cells.size() + " cells, the header " + columns.size();
+        }
+        if (problem != null) {
+            return new ParsedEvent(number, offset, null,
+                    new InvalidEventException(InvalidEventException.Reason.BAD_CSV, "line " + number + ": " + problem),
+                    text);
+        }
+        try {
+            return new ParsedEvent(number, offset, toEvent(cells), null, null);
+        } catch (InvalidEventException e) {
+            return new ParsedEvent(number, offset, null, e, text);
+        }
+    }
+
+    /** A {@code BAD_CSV} reject of the record of lines {@code number..last}, saying how many lines it covered. */
+    private static ParsedEvent badCsv(long number, long offset, String problem, long last, CharSequence record) {
+        return new ParsedEvent(number, offset, null, new InvalidEventException(InvalidEventException.Reason.BAD_CSV,
+                "line " + number + ": " + problem + "; the row is rejected alone (" + span(number, last) + ")"),
+                abbreviate(record.toString()));
+    }
+
+    private static String span(long first, long last) {
+        long n = last - first + 1;
+        return n == 1 ? "1 physical line" : n + " physical lines, " + first + "-" + last;
+    }
+
+    /**
+     * Whether a physical line is, on its own, a complete row: the header's number of cells and an id, user, type
+     * and ts an event accepts. Such a line always starts a row, even inside an open quoted cell. The line that
+     * closes a quoted cell holds an odd number of quotes and so is never a complete row.
+     */
+    private boolean startsRow(String text) {
+        if (text.isBlank()) {
+            return false;
+        }
+        Splitter s = new Splitter(columns.size());
+        if (s.first(text) != null || s.cells.size() != columns.size()) {
+            return false;
+        }
+        try {
+            toEvent(s.cells);
+            return true;
+        } catch (InvalidEventException e) {
+            return false;
         }
     }
 
@@ -189,51 +257,74 @@ public final class CsvEventReader implements EventReader {
     }
 
     /**
-     * Splits one record into {@code cells}: null if well formed, "open" if a quoted cell is still open at the
-     * end, otherwise what is wrong.
+     * Splits a record fed line by line: {@link #first} its first line, then {@link #more} each further line while
+     * a quoted cell is open (each line is scanned once, so a long record costs linear time).
      */
-    static String split(String text, List<String> cells) {
-        StringBuilder cell = new StringBuilder();
-        int i = 0;
-        int n = text.length();
-        while (true) {
-            cell.setLength(0);
-            if (i < n && text.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        return "open";
+    private static final class Splitter {
+        final List<String> cells;
+        private final StringBuilder cell = new StringBuilder();
+
+        Splitter(int columns) {
+            cells = new ArrayList<>(columns);
+        }
+
+        /** Null if the line is a well-formed record, "open" if a quoted cell is open at its end, else the problem. */
+        String first(String text) {
+            return scan(text, false);
+        }
+
+        /** The next line of a record whose quoted cell was open: the cell holds a line break, then the line. */
+        String more(String text) {
+            cell.append('\n');
+            return scan(text, true);
+        }
+
+        private String scan(String text, boolean quoted) {
+            int i = 0;
+            int n = text.length();
+            while (true) {
+                if (!quoted) {
+                    cell.setLength(0);
+                    if (i < n && text.charAt(i) == '"') {
+                        quoted = true;
+                        i++;
+                    } else {
+                        int start = i;
+                        while (i < n && text.charAt(i) != ',') {
+                            if (text.charAt(i) == '"') {
+                                return "a quote inside the unquoted cell " + (cells.size() + 1);
+                            }
+                            i++;
+                        }
+                        cell.append(text, start, i);
                     }
-                    char c = text.charAt(i++);
-                    if (c == '"') {
-                        if (i < n && text.charAt(i) == '"') {
+                }
+                if (quoted) {
+                    while (true) {
+                        if (i >= n) {
+                            return "open";
+                        }
+                        char c = text.charAt(i++);
+                        if (c != '"') {
+                            cell.append(c);
+                        } else if (i < n && text.charAt(i) == '"') {
                             cell.append('"');
                             i++;
                         } else {
                             break;
                         }
-                    } else {
-                        cell.append(c);
+                    }
+                    quoted = false;
+                    if (i < n && text.charAt(i) != ',') {
+                        return "text after the closing quote of cell " + (cells.size() + 1);
                     }
                 }
-                if (i < n && text.charAt(i) != ',') {
-                    return "text after the closing quote of cell " + (cells.size() + 1);
+                cells.add(cell.toString());
+                if (i >= n) {
+                    return null;
                 }
-            } else {
-                int start = i;
-                while (i < n && text.charAt(i) != ',') {
-                    if (text.charAt(i) == '"') {
-                        return "a quote inside the unquoted cell " + (cells.size() + 1);
-                    }
-                    i++;
-                }
-                cell.append(text, start, i);
+                i++; // past ','
             }
-            cells.add(cell.toString());
-            if (i >= n) {
-                return null;
-            }
-            i++; // past ','
         }
     }
 

@@ -1283,7 +1283,7 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
             return Duration.parse(v.asText());
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException(where + ": not an ISO-8601 duration of at most 100 years, was \""
-                    + v.asText() + "\"");
+                    + v.asText() + "\"" + dev.profilekit.core.schema.Durations.calendarNote(v.asText()));
         }
     }
 }

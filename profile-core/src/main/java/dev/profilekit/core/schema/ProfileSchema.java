@@ -262,7 +262,7 @@ public final class ProfileSchema {
             return d;
         } catch (ArithmeticException | DateTimeParseException e) {
             throw new SchemaException(where + " is not an ISO-8601 duration (PT30M, PT6H, P7D, P1DT12H), was \""
-                    + n.asText() + "\"");
+                    + n.asText() + "\"" + Durations.calendarNote(n.asText()));
         }
     }
 
