@@ -199,7 +199,8 @@ class DiagnosticsSnapshotTest {
             Files.copy(in, old);
         }
         ProfileUpdater u = updater();
-        assertThatThrownBy(() -> u.restore(old)).isInstanceOf(StateFormatException.class)
+        // intact but of another models state version: a mismatch (keep the file), not damage
+        assertThatThrownBy(() -> u.restore(old)).isInstanceOf(dev.profilekit.core.engine.SnapshotMismatchException.class)
                 .hasMessageContaining("fingerprint");
         assertThat(u.users()).isEmpty();
     }
