@@ -18,7 +18,7 @@ final class Records {
 
     private static final byte PLAIN = 1;
     private static final byte ENCRYPTED = 2;
-    private static final String RECORD = "profilekit record ";
+    static final String RECORD = "profilekit record ";
     private static final String DATA_KEY = "profilekit data key ";
 
     /** A record and, with encryption, its data key sealed under the master key (else null). */

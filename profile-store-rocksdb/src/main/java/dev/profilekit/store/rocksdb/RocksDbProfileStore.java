@@ -214,9 +214,9 @@ public final class RocksDbProfileStore implements ProfileStore {
     private static final String CURRENT = "CURRENT";
     private static final String ESTIMATE_NUM_KEYS = "rocksdb.estimate-num-keys";
     /** Column family of the records, under hashed keys. */
-    private static final byte[] PROFILES = "profiles".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] PROFILES = "profiles".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Column family of the data keys (the key table), under the same hashed keys; empty without encryption. */
-    private static final byte[] DATA_KEYS = "data-keys".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] DATA_KEYS = "data-keys".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** A column family created and dropped at once to roll the MANIFEST over (see {@link #rollManifest}). */
     private static final byte[] ROLL = "manifest-roll".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Records moved per batch when a store with raw-id keys is migrated. */
