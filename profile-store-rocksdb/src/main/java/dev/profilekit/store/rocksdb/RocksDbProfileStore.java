@@ -5,12 +5,17 @@ import dev.profilekit.core.store.ProfileStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -27,6 +32,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
+import org.rocksdb.LogFile;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -141,13 +147,13 @@ public final class RocksDbProfileStore implements ProfileStore {
             return o instanceof Options other && syncEveryWrite == other.syncEveryWrite
                     && blockCacheBytes == other.blockCacheBytes && writeBufferBytes == other.writeBufferBytes
                     && compression == other.compression
-                    && java.util.Arrays.equals(encryptionKey, other.encryptionKey);
+                    && Arrays.equals(encryptionKey, other.encryptionKey);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(syncEveryWrite, blockCacheBytes, writeBufferBytes, compression,
-                    java.util.Arrays.hashCode(encryptionKey));
+            return Objects.hash(syncEveryWrite, blockCacheBytes, writeBufferBytes, compression,
+                    Arrays.hashCode(encryptionKey));
         }
 
         /** The options without the key's bytes. */
@@ -214,11 +220,11 @@ public final class RocksDbProfileStore implements ProfileStore {
     private static final String CURRENT = "CURRENT";
     private static final String ESTIMATE_NUM_KEYS = "rocksdb.estimate-num-keys";
     /** Column family of the records, under hashed keys. */
-    static final byte[] PROFILES = "profiles".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] PROFILES = "profiles".getBytes(StandardCharsets.UTF_8);
     /** Column family of the data keys (the key table), under the same hashed keys; empty without encryption. */
-    static final byte[] DATA_KEYS = "data-keys".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] DATA_KEYS = "data-keys".getBytes(StandardCharsets.UTF_8);
     /** A column family created and dropped at once to roll the MANIFEST over (see {@link #rollManifest}). */
-    private static final byte[] ROLL = "manifest-roll".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] ROLL = "manifest-roll".getBytes(StandardCharsets.UTF_8);
     /** Records moved per batch when a store with raw-id keys is migrated. */
     private static final int MIGRATION_BATCH = 1000;
     /**
@@ -325,6 +331,7 @@ public final class RocksDbProfileStore implements ProfileStore {
 
     private static RocksDbProfileStore open(Path dir, Options options, Compression compression, boolean create,
                                             StoreSecret knownSecret) throws IOException {
+        boolean uncleanShutdown = !create && hasLoggedWrites(dir);
         NativeConfig config = new NativeConfig(options, compression, create);
         WriteOptions writeOptions = null;
         RocksDB db = null;
@@ -338,6 +345,9 @@ public final class RocksDbProfileStore implements ProfileStore {
             RocksDbProfileStore store = new RocksDbProfileStore(dir, options, compression, db, new Handles(handles),
                     secret, writeOptions, config);
             store.migrateRawKeys();
+            if (uncleanShutdown) { // deletes before the crash whose flush never ran or did not end
+                store.erase(List.of(), true);
+            }
             return store;
         } catch (RocksDBException e) {
             closeAll(writeOptions, handles, db, config);
@@ -383,6 +393,21 @@ public final class RocksDbProfileStore implements ProfileStore {
         if (moved > 0) {
             erase(List.of(), true);
         }
+    }
+
+    /**
+     * True when {@code dir} holds a write-ahead log with writes in it: the last store on it was not closed (a
+     * crash or a kill), so deletes that returned may not have been erased; {@link #open} then erases everything.
+     */
+    private static boolean hasLoggedWrites(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                if (Files.size(f) > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String openFailure(Path dir, RocksDBException e) {
@@ -648,24 +673,21 @@ public final class RocksDbProfileStore implements ProfileStore {
     /**
      * Makes deleted keys leave every file: syncs the log, writes every memtable out (the logs holding the
      * writes and deletes become obsolete and are deleted), compacts the keys' ranges (or, for many keys, every
-     * range; with {@code legacy} also the whole default column family) down to and including the bottommost
+     * range; with {@code everything} every column family whole) down to and including the bottommost
      * level, where deletes and the versions they cover are dropped, then rolls the MANIFEST over twice, so that
      * the one left describes only the files that remain.
      */
-    private void erase(List<byte[]> keys, boolean legacy) throws RocksDBException {
+    private void erase(List<byte[]> keys, boolean everything) throws RocksDBException {
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(true);
              CompactRangeOptions co = new CompactRangeOptions()
                      .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)
                      .setExclusiveManualCompaction(true)) {
             db.flushWal(true);
             db.flush(fo, cf.all);
-            if (legacy) {
-                db.compactRange(cf.legacy, null, null, co);
-            }
-            List<ColumnFamilyHandle> families = records.encrypted() ? List.of(cf.profiles, cf.dataKeys)
-                    : List.of(cf.profiles);
+            List<ColumnFamilyHandle> families = everything ? cf.all
+                    : records.encrypted() ? List.of(cf.profiles, cf.dataKeys) : List.of(cf.profiles);
             for (ColumnFamilyHandle family : families) {
-                if (keys.size() > PER_KEY_COMPACTIONS) {
+                if (everything || keys.size() > PER_KEY_COMPACTIONS) {
                     db.compactRange(family, null, null, co);
                 } else {
                     for (byte[] k : keys) {
@@ -708,17 +730,16 @@ public final class RocksDbProfileStore implements ProfileStore {
      * one being written (RocksDB lists it among the live logs only once it holds a write).
      */
     private List<String> obsoleteFiles() throws RocksDBException {
-        Set<String> live = new java.util.HashSet<>();
+        Set<String> live = new HashSet<>();
         for (String f : db.getLiveFiles(false).files) {
             live.add(Path.of(f).getFileName().toString());
         }
-        for (org.rocksdb.LogFile f : db.getSortedWalFiles()) {
+        for (LogFile f : db.getSortedWalFiles()) {
             live.add(Path.of(f.pathName()).getFileName().toString());
         }
-        List<String> logs;
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
-            logs = names.stream().filter(n -> n.endsWith(".log")).toList(); // numbered, zero-padded: sorted
+            List<String> logs = names.stream().filter(n -> n.endsWith(".log")).toList(); // numbered, zero-padded: sorted
             if (!logs.isEmpty()) {
                 live.add(logs.get(logs.size() - 1));
             }
@@ -835,7 +856,7 @@ public final class RocksDbProfileStore implements ProfileStore {
                 throw new IllegalArgumentException(what + " is not valid Unicode: lone surrogate at index " + i);
             }
         }
-        return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The column families of one open database, in {@link NativeConfig#descriptors()} order. */
@@ -901,7 +922,7 @@ public final class RocksDbProfileStore implements ProfileStore {
          * its compacted size ({@code max_manifest_space_amp_pct}, not in the Java API): both are set to 0.
          */
         private static DBOptions manifestRolling() {
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             p.setProperty("max_manifest_file_size", "0");
             p.setProperty("max_manifest_space_amp_pct", "0");
             DBOptions o = DBOptions.getDBOptionsFromProps(p);

@@ -181,7 +181,10 @@ class ForgetOnRocksDbTest {
         }
     }
 
-    /** Child JVM: {@code CONFIG DIR}: populates, forgets the victim, flushes, says "forgotten", waits for SIGKILL. */
+    /**
+     * Child JVM: {@code CONFIG DIR FLUSH}: populates, forgets the victim, flushes (if FLUSH is true), says
+     * "forgotten" and waits for SIGKILL.
+     */
     public static void main(String[] args) throws Exception {
         Config c = Config.valueOf(args[0]);
         Path dir = Path.of(args[1]);
@@ -190,7 +193,9 @@ class ForgetOnRocksDbTest {
         ProfileUpdater u = updater(c, store);
         feed(u, 3);
         u.forget(VICTIM);
-        u.flush();
+        if (Boolean.parseBoolean(args[2])) {
+            u.flush();
+        } // else the delete is in the log (it survives the kill of this process) but not erased
         System.out.println("forgotten");
         System.out.flush();
         Thread.sleep(TimeUnit.MINUTES.toMillis(5));
@@ -201,20 +206,28 @@ class ForgetOnRocksDbTest {
     @Tag("slow")
     void aProcessKilledRightAfterForgetAndFlushLeavesNothingOfTheUser(Config c) throws Exception {
         Path dir = tmp.resolve("killed");
-        Path jtmp = Files.createDirectories(tmp.resolve("jtmp")); // the native library a killed JVM leaves
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx128m", "-Djava.io.tmpdir=" + jtmp,
-                "-cp", System.getProperty("java.class.path"), ForgetOnRocksDbTest.class.getName(), c.name(),
-                dir.toString()).redirectError(tmp.resolve("child.err").toFile()).start();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            assertThat(in.readLine()).as("child's stderr: %s", (Object) tmp.resolve("child.err"))
-                    .isEqualTo("forgotten");
-            assertThat(p.toHandle().destroyForcibly()).isTrue(); // SIGKILL: no close, no shutdown hook
-        }
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(137);
+        killChildAfterForget(c, dir, true);
         Map<String, byte[]> needles = needles(c);
         assertThat(FileBytes.find(dir, needles)).as("%s: files after the kill", c).isEmpty();
+        assertErasedAfterReopening(c, dir, needles);
+    }
+
+    /** A kill between forget and the end of its flush: the next open completes the erasure before it returns. */
+    @ParameterizedTest
+    @EnumSource(Config.class)
+    @Tag("slow")
+    void aForgetWhoseFlushDidNotRunIsErasedWhenTheStoreIsReopened(Config c) throws Exception {
+        Path dir = tmp.resolve("killed");
+        killChildAfterForget(c, dir, false);
+        Map<String, byte[]> needles = needles(c);
+        byte[] hashedKey = StoreSecret.read(dir, c == Config.ENCRYPTED ? MASTER_KEY : null)
+                .hash(utf8(c.storedKey(VICTIM)));
+        assertThat(FileBytes.find(dir, Map.of("hashed key", hashedKey)))
+                .as("%s: before reopening, the old versions are still there", c).containsKey("hashed key");
+        assertErasedAfterReopening(c, dir, needles);
+    }
+
+    private void assertErasedAfterReopening(Config c, Path dir, Map<String, byte[]> needles) throws IOException {
         try (RocksDbProfileStore store = RocksDbProfileStore.open(dir, c.storeOptions())) {
             Map<String, byte[]> all = withHashedKey(needles, store, c);
             assertThat(FileBytes.find(dir, all)).as("%s: files after reopening", c).isEmpty();
@@ -222,5 +235,20 @@ class ForgetOnRocksDbTest {
             assertThat(u.profile(VICTIM)).isEmpty();
             assertSameProfiles(profiles(u), expectedProfiles(c), "after the kill");
         }
+    }
+
+    private void killChildAfterForget(Config c, Path dir, boolean flush) throws Exception {
+        Path jtmp = Files.createDirectories(tmp.resolve("jtmp")); // the native library a killed JVM leaves
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx128m", "-Djava.io.tmpdir=" + jtmp,
+                "-cp", System.getProperty("java.class.path"), ForgetOnRocksDbTest.class.getName(), c.name(),
+                dir.toString(), Boolean.toString(flush)).redirectError(tmp.resolve("child.err").toFile()).start();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(in.readLine()).as("child's stderr: %s", (Object) tmp.resolve("child.err"))
+                    .isEqualTo("forgotten");
+            assertThat(p.toHandle().destroyForcibly()).isTrue(); // SIGKILL: no close, no shutdown hook
+        }
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(137);
     }
 }
