@@ -3,13 +3,10 @@ package dev.profilekit.benchmarks;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.store.rocksdb.RocksDbProfileStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -80,15 +77,7 @@ public class ForgetBenchmark {
                     users, forgets, encrypted, next, store.countKeys());
             updater.close();
             store.close();
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.delete(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            }
+            Fixtures.deleteTree(dir);
         }
     }
 
