@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Schemas and pre-built event streams shared by the engine benchmarks and the memory measurement, so that
@@ -65,6 +69,15 @@ final class Fixtures {
     }
 
     /** User ids {@code user-0 .. user-(n-1)}. */
+    /** Deletes {@code dir} and everything under it (a benchmark's temporary store). */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     static String[] userIds(int n) {
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {

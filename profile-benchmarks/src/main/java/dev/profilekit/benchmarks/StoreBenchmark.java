@@ -4,14 +4,11 @@ import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.store.rocksdb.RocksDbProfileStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -97,15 +94,7 @@ public class StoreBenchmark {
                     users, cache, access, next, 100.0 * (1 - (double) misses / Math.max(1, next)), store.size());
             updater.close();
             store.close();
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.delete(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            }
+            Fixtures.deleteTree(dir);
         }
     }
 

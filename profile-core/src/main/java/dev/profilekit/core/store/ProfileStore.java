@@ -53,7 +53,11 @@ public interface ProfileStore extends AutoCloseable {
     /** Number of keys (may be an estimate for stores that cannot count cheaply; say so). */
     long size();
 
-    /** Makes every write that returned durable. */
+    /**
+     * Makes every write that returned durable. A store that erases deleted keys from its files (the RocksDB
+     * store does) completes the erasure of every delete that returned before this call here, so that
+     * {@code forget} followed by the updater's {@code flush()} leaves no copy in the store.
+     */
     void flush();
 
     /** Flushes and releases the store. */
