@@ -4,13 +4,14 @@ import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.features.hash.HashMix;
 
-import dev.profilekit.core.live.FeatureAccess;
-import dev.profilekit.core.live.FeatureReader;
-import dev.profilekit.core.live.LiveModel;
-import dev.profilekit.core.live.UserView;
 import dev.profilekit.core.schema.FeatureKind;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.FeatureAccess;
+import dev.profilekit.core.spi.FeatureReader;
+import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.spi.LiveModel;
+import dev.profilekit.core.spi.UserView;
 
 import dev.profilekit.features.streaming.BucketRing;
 import dev.profilekit.features.streaming.DistinctCounter;
