@@ -5,8 +5,10 @@
  *   <li>{@code engine}: {@code ProfileUpdater} and what it reads and writes ({@code Event}, {@code Profile},
  *       limits);</li>
  *   <li>{@code store}: the {@code ProfileStore} SPI of encoded user states;</li>
- *   <li>{@code live}: the {@code LiveModel} seam, the vector pipeline and the propensity, segments and
- *       forecast models;</li>
+ *   <li>{@code spi}: the seam the engine and the live models share ({@code LiveModel}, {@code UserView},
+ *       {@code FeatureAccess}, {@code ModelOutputs}, {@code ModelStatus}) and the reject exception
+ *       {@code InvalidEventException};</li>
+ *   <li>{@code live}: the vector pipeline and the propensity, segments, forecast and recommender models;</li>
  *   <li>{@code io}: the JSON of events and profiles;</li>
  *   <li>{@code snapshot}: a locked directory of snapshots ({@code SnapshotDirectory}).</li>
  * </ul>
@@ -21,6 +23,7 @@ module dev.profilekit.core {
     exports dev.profilekit.core.engine;
     exports dev.profilekit.core.store;
     exports dev.profilekit.core.privacy;
+    exports dev.profilekit.core.spi;
     exports dev.profilekit.core.live;
     exports dev.profilekit.core.io;
     exports dev.profilekit.core.snapshot;

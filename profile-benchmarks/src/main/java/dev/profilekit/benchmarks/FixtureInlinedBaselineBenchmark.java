@@ -1,5 +1,7 @@
 package dev.profilekit.benchmarks;
 
+import static dev.profilekit.features.hash.HashMix.spread;
+
 import dev.profilekit.core.engine.Event;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -261,10 +263,6 @@ public class FixtureInlinedBaselineBenchmark {
         for (String u : userIds) {
             apply("warm", u, "view", Fixtures.WARM_TIME, attrs);
         }
-    }
-
-    private static int spread(int h) {
-        return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
     /** One event; returns its outcome (always ACCEPTED here) so the work cannot be eliminated. */

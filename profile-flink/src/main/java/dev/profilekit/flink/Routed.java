@@ -1,9 +1,9 @@
 package dev.profilekit.flink;
 
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.engine.ProfileKernel;
 import dev.profilekit.core.io.EventJson;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.util.Set;
 
 /**

@@ -171,7 +171,7 @@ class ProfileFunctionTest {
             }
             try {
                 reference.onEvent(dev.profilekit.core.io.EventJson.parse(l));
-            } catch (dev.profilekit.core.engine.InvalidEventException e) {
+            } catch (dev.profilekit.core.spi.InvalidEventException e) {
                 rejected++;
             }
         }

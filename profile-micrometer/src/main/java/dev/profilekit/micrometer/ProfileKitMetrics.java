@@ -1,9 +1,9 @@
 package dev.profilekit.micrometer;
 
-import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.live.ModelStatus;
-import dev.profilekit.core.live.Prequential;
+import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.spi.ModelStatus;
+import dev.profilekit.core.spi.Prequential;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

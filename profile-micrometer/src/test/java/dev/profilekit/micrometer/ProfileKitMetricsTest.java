@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;

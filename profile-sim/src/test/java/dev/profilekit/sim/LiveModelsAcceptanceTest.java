@@ -2,19 +2,15 @@ package dev.profilekit.sim;
 
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.core.live.LabelledExample;
 import dev.profilekit.core.live.ModelsConfig;
-import dev.profilekit.core.live.Prequential;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.Prequential;
+import dev.profilekit.core.testkit.SpecAssertions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.profilekit.sim.EcommerceSimulator;
-import dev.profilekit.sim.SimulationOptions;
-import dev.profilekit.sim.SimulationResult;
-import dev.profilekit.sim.UserTruth;
 import dev.profilekit.features.transform.Split;
 import dev.profilekit.features.transform.Splits;
 import dev.profilekit.models.metrics.ClassificationMetrics;
@@ -24,6 +20,10 @@ import dev.profilekit.models.regression.LogisticOptions;
 import dev.profilekit.models.regression.LogisticRegression;
 import dev.profilekit.models.regression.OnlineLogisticOptions;
 import dev.profilekit.models.regression.OnlineLogisticRegression;
+import dev.profilekit.sim.EcommerceSimulator;
+import dev.profilekit.sim.SimulationOptions;
+import dev.profilekit.sim.SimulationResult;
+import dev.profilekit.sim.UserTruth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.profilekit.sim;
 
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.live.ModelOutputs;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.core.live.LabelledExample;
-import dev.profilekit.core.live.ModelStatus;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.PropensityModel;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.ModelOutputs;
+import dev.profilekit.core.spi.ModelStatus;
+import dev.profilekit.core.testkit.SpecAssertions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -2,14 +2,16 @@ package dev.profilekit.core.engine;
 
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
+import dev.profilekit.features.hash.HashMix;
 
-import dev.profilekit.core.live.FeatureAccess;
-import dev.profilekit.core.live.FeatureReader;
-import dev.profilekit.core.live.LiveModel;
-import dev.profilekit.core.live.UserView;
 import dev.profilekit.core.schema.FeatureKind;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.FeatureAccess;
+import dev.profilekit.core.spi.FeatureReader;
+import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.spi.LiveModel;
+import dev.profilekit.core.spi.UserView;
 
 import dev.profilekit.features.streaming.BucketRing;
 import dev.profilekit.features.streaming.DistinctCounter;
@@ -296,7 +298,7 @@ final class CompiledSchema implements FeatureAccess {
             for (int i = 0; i < typeNames.size(); i++) {
                 String t = typeNames.get(i);
                 int h = t.hashCode();
-                int j = mix(h) & mask;
+                int j = HashMix.spread(h) & mask;
                 while (names[j] != null) {
                     j = (j + 1) & mask;
                 }
@@ -306,13 +308,9 @@ final class CompiledSchema implements FeatureAccess {
             }
         }
 
-        private static int mix(int h) {
-            return (h ^ (h >>> 16)) * 0x9E3779B1;
-        }
-
         int id(String type) {
             int h = type.hashCode();
-            for (int j = mix(h) & mask; ; j = (j + 1) & mask) {
+            for (int j = HashMix.spread(h) & mask; ; j = (j + 1) & mask) {
                 String n = names[j];
                 if (n == null) {
                     return 0;

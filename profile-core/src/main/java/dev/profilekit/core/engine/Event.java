@@ -1,5 +1,6 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.features.hash.KeyedHash;
 
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.spi.InvalidEventException;
+
 /**
  * Bounds on what one event may hold, so that no input can exhaust memory: the longest line a reader takes
  * ({@link dev.profilekit.core.io.EventLines}), the longest string of an event (id, type, attribute names

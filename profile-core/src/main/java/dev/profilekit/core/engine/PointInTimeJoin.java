@@ -3,6 +3,7 @@ package dev.profilekit.core.engine;
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.EventLines;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

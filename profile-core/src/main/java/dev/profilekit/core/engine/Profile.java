@@ -1,6 +1,6 @@
 package dev.profilekit.core.engine;
 
-import dev.profilekit.core.live.ModelOutputs;
+import dev.profilekit.core.spi.ModelOutputs;
 
 import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
 import java.util.Collections;

@@ -1,6 +1,7 @@
 package dev.profilekit.core.engine;
 
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.features.codec.StateFormatException;
 
 /**

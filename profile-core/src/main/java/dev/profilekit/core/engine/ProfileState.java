@@ -2,7 +2,7 @@ package dev.profilekit.core.engine;
 
 import dev.profilekit.features.hash.KeyedHash;
 
-import dev.profilekit.core.live.UserView;
+import dev.profilekit.core.spi.UserView;
 
 /**
  * The mutable state of one user's profile, as the updater's table holds it: one {@code double[]}

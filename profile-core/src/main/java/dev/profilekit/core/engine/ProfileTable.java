@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import static dev.profilekit.features.hash.HashMix.spread;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.BiConsumer;
@@ -45,10 +47,6 @@ final class ProfileTable {
         }
         this.maxPerSegment = maxUsers == Integer.MAX_VALUE ? Integer.MAX_VALUE
                 : Math.max(1, (int) Math.ceil(maxUsers / (double) segments.length));
-    }
-
-    private static int spread(int h) {
-        return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
     private Segment segment(int spread) {

@@ -1,6 +1,6 @@
 package dev.profilekit.core.engine;
 
-import dev.profilekit.core.live.ModelOutputs;
+import dev.profilekit.core.spi.ModelOutputs;
 
 /**
  * An accepted event as a {@link ProfileListener} sees it. {@link #profile()} evaluates the user's

@@ -1,10 +1,11 @@
 package dev.profilekit.core.engine;
 
 import dev.profilekit.core.live.LabelledExample;
-import dev.profilekit.core.live.LiveModel;
+import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.core.live.LiveModels;
-import dev.profilekit.core.live.ModelOutputs;
-import dev.profilekit.core.live.ModelStatus;
+import dev.profilekit.core.spi.ModelOutputs;
+import dev.profilekit.core.spi.ModelStatus;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.PropensityModel;
 import dev.profilekit.core.live.SegmentsModel;
@@ -202,7 +203,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * The compiled schema as models read it: feature readers by name and event type ids. A
      * {@link dev.profilekit.core.live.VectorPipeline} binds to it to read this updater's profiles.
      */
-    public dev.profilekit.core.live.FeatureAccess features() {
+    public dev.profilekit.core.spi.FeatureAccess features() {
         return compiled;
     }
 

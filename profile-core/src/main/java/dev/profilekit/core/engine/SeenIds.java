@@ -1,5 +1,7 @@
 package dev.profilekit.core.engine;
 
+import static dev.profilekit.features.hash.HashMix.spread;
+
 import dev.profilekit.features.hash.KeyedHash;
 
 /**
@@ -29,10 +31,6 @@ abstract class SeenIds {
     /** meta[2i] = OCCUPIED | hash of ids[i] (0: empty), meta[2i + 1] = its event time. */
     private long[] meta = new long[16];
     private int idCount;
-
-    private static int spread(int h) {
-        return (h ^ (h >>> 16)) * 0x9E3779B1;
-    }
 
     private static long tag(int h) {
         return OCCUPIED | (h & 0xFFFF_FFFFL);

@@ -1,6 +1,6 @@
 package dev.profilekit.core.engine;
 
-import dev.profilekit.core.live.LiveModel;
+import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.features.codec.StateFormatException;

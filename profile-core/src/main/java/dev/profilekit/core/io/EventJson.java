@@ -1,7 +1,7 @@
 package dev.profilekit.core.io;
 
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.engine.InvalidEventException;
+import dev.profilekit.core.spi.InvalidEventException;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;

@@ -1,7 +1,7 @@
 package dev.profilekit.core.io;
 
 import dev.profilekit.core.engine.EventLimits;
-import dev.profilekit.core.engine.InvalidEventException;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.profilekit.core.io;
 
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.engine.InvalidEventException;
+import dev.profilekit.core.spi.InvalidEventException;
 
 /**
  * One record of an event input, as an {@link EventReader} returns it: either an event or why its line was rejected.

@@ -1,9 +1,9 @@
 package dev.profilekit.core.io;
 
-import dev.profilekit.core.live.ModelOutputs;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.SessionsValue;
 import dev.profilekit.core.engine.StatsValue;
+import dev.profilekit.core.spi.ModelOutputs;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,5 +1,6 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.Prequential;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.profilekit.core.live;
 
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
+import dev.profilekit.features.hash.HashMix;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -128,7 +129,7 @@ final class ItemCooccurrence {
     private static int find(long[] t, long key) {
         int mask = 2 * cap(t) - 1;
         int e0 = entries(t);
-        int s = mix((int) key) & mask;
+        int s = HashMix.spread((int) key) & mask;
         int v;
         while ((v = slot(t, s)) != 0) {
             if (t[e0 + 2 * (v - 1)] == key) {
@@ -239,7 +240,7 @@ final class ItemCooccurrence {
         int s = (hole + 1) & mask;
         int v;
         while ((v = slot(t, s)) != 0) {
-            int home = mix((int) t[e0 + 2 * (v - 1)]) & mask;
+            int home = HashMix.spread((int) t[e0 + 2 * (v - 1)]) & mask;
             if (((s - home) & mask) >= ((s - hole) & mask)) {
                 setSlot(t, hole, v);
                 hole = s;
@@ -307,11 +308,6 @@ final class ItemCooccurrence {
             top[--p] = i;
             topPos[i] = p + 1;
         }
-    }
-
-    static int mix(int key) {
-        int h = key * 0x9E3779B9;
-        return h ^ (h >>> 16);
     }
 
     // ---- snapshots ----

@@ -1,5 +1,10 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.FeatureAccess;
+import dev.profilekit.core.spi.LiveModel;
+import dev.profilekit.core.spi.ModelOutputs;
+import dev.profilekit.core.spi.ModelStatus;
+import dev.profilekit.core.spi.UserView;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.models.sequence.Lstm;

@@ -1,7 +1,13 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.FeatureAccess;
+import dev.profilekit.core.spi.LiveModel;
+import dev.profilekit.core.spi.ModelOutputs;
+import dev.profilekit.core.spi.ModelStatus;
+import dev.profilekit.core.spi.UserView;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
+import dev.profilekit.features.hash.HashMix;
 
 import dev.profilekit.models.recommend.ImplicitAls;
 import dev.profilekit.models.recommend.ImplicitAlsModel;
@@ -101,7 +107,7 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
                 return 0;
             }
             int mask = marked.length - 1;
-            int slot = mix(id + 1) & mask;
+            int slot = HashMix.spread(id + 1) & mask;
             while (marked[slot] != 0) {
                 if (marked[slot] == id + 1) {
                     return flags[slot];
@@ -132,7 +138,7 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
 
         private void put(int key, byte flag) {
             int mask = marked.length - 1;
-            int slot = mix(key) & mask;
+            int slot = HashMix.spread(key) & mask;
             while (marked[slot] != 0) {
                 if (marked[slot] == key) {
                     flags[slot] |= flag;
@@ -433,7 +439,7 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
     /** Adds v to candidate j in the list's small open-addressing accumulator; returns the new touched count. */
     private int accumulate(int j, double v, int nt) {
         int mask = accKeys.length - 1;
-        int slot = mix(j + 1) & mask;
+        int slot = HashMix.spread(j + 1) & mask;
         int key;
         while ((key = accKeys[slot]) != 0) {
             if (key == j + 1) {
@@ -778,11 +784,6 @@ final class LiveRecommender implements LiveModel<ImplicitAlsModel> {
 
     @Override
     public void close() {
-    }
-
-    static int mix(int key) {
-        int h = key * 0x9E3779B9;
-        return h ^ (h >>> 16);
     }
 
     @Override

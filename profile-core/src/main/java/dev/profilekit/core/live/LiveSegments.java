@@ -1,5 +1,11 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.FeatureAccess;
+import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.spi.LiveModel;
+import dev.profilekit.core.spi.ModelOutputs;
+import dev.profilekit.core.spi.ModelStatus;
+import dev.profilekit.core.spi.UserView;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
 
@@ -299,8 +305,8 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     public void checkInputs(UserView s, long asOf) {
         SegmentsModel m = live;
         if (!vectors.finiteInputs(s, asOf, m == null ? null : m.pipeline())) {
-            throw new dev.profilekit.core.engine.InvalidEventException(
-                    dev.profilekit.core.engine.InvalidEventException.Reason.OVERFLOW,
+            throw new InvalidEventException(
+                    InvalidEventException.Reason.OVERFLOW,
                     "the segments input of user '" + s.user() + "' would be non-finite");
         }
     }

@@ -1,6 +1,5 @@
 package dev.profilekit.core.live;
 
-import dev.profilekit.core.engine.ProfileUpdater;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -20,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which live models a {@link ProfileUpdater} keeps, in the JSON format of {@code replay --models}:
+ * Which live models a {@link dev.profilekit.core.engine.ProfileUpdater} keeps, in the JSON format of {@code replay --models}:
  * sections {@code propensity}, {@code segments}, {@code forecast} and {@code recommend}, each optional. Unknown keys and
  * bad values fail with a {@link IllegalArgumentException} whose message names the key, e.g.
  * {@code "propensity.horizon: not an ISO-8601 duration, was \"1 day\""}.

@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.UserView;
+
 
 /** A sampled example waiting for its label; guarded by its owner's lock. */
 final class PendingExample {

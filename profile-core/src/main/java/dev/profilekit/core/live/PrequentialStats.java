@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.Prequential;
+
 import java.util.Arrays;
 
 /**

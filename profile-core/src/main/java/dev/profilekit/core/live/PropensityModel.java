@@ -1,5 +1,6 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.features.io.JsonCodec;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.spi.Prequential;
+
 /**
  * Prequential evaluation of the live recommender: at every accepted event of the target type (by default the
  * type of largest weight, e.g. {@code purchase}) on an item the user had no target event for before, and that is

@@ -3,11 +3,12 @@ package dev.profilekit.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.profilekit.core.engine.InvalidEventException.Reason;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.schema.FeatureKind;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException.Reason;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;

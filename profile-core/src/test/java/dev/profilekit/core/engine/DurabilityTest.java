@@ -10,6 +10,7 @@ import dev.profilekit.core.privacy.AuditLog;
 import dev.profilekit.core.privacy.Encryption;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.store.ProfileStore;
 import dev.profilekit.core.store.ProfileStores;
 import dev.profilekit.core.testkit.SpecAssertions;

@@ -1,6 +1,6 @@
 package dev.profilekit.core.engine;
 
-import dev.profilekit.core.live.UserView;
+import dev.profilekit.core.spi.UserView;
 
 /** Test access to an updater's live states from tests in other packages. */
 public final class EngineAccess {

@@ -3,10 +3,11 @@ package dev.profilekit.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.profilekit.core.engine.InvalidEventException.Reason;
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException.Reason;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,6 +11,7 @@ import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.LabelsCsv;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.testkit.SpecAssertions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

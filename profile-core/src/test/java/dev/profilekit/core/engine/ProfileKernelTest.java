@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.ProfileJson;
+import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.features.codec.StateFormatException;
 import java.io.IOException;

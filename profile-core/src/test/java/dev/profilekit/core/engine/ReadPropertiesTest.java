@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.testkit.HostileArbitraries;
 import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
 import java.time.Clock;

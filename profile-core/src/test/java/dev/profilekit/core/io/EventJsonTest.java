@@ -1,12 +1,12 @@
 package dev.profilekit.core.io;
 
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.engine.InvalidEventException;
+import dev.profilekit.core.spi.InvalidEventException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.profilekit.core.engine.InvalidEventException.Reason;
+import dev.profilekit.core.spi.InvalidEventException.Reason;
 import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

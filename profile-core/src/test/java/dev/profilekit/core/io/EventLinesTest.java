@@ -2,7 +2,7 @@ package dev.profilekit.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.profilekit.core.engine.InvalidEventException.Reason;
+import dev.profilekit.core.spi.InvalidEventException.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.engine.InvalidEventException;
+import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.testkit.SpecAssertions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.core.testkit.SpecAssertions;
 import java.nio.file.Path;
 import java.util.Map;

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.profilekit.core.engine.EngineAccess;
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.engine.EngineAccess;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileDatasets;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.UserView;
+import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.features.transform.Dataset;
 import dev.profilekit.features.transform.FeatureHasher;
 import dev.profilekit.features.transform.MurmurHash3;

@@ -3,12 +3,12 @@ package dev.profilekit.core.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.profilekit.core.engine.InvalidEventException;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.engine.SnapshotMismatchException;
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

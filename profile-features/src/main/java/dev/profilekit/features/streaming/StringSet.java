@@ -1,5 +1,7 @@
 package dev.profilekit.features.streaming;
 
+import static dev.profilekit.features.hash.HashMix.spread;
+
 import dev.profilekit.features.hash.KeyedHash;
 
 /**
@@ -29,10 +31,6 @@ public final class StringSet {
             n <<= 1;
         }
         return n;
-    }
-
-    static int spread(int h) {
-        return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
     /**

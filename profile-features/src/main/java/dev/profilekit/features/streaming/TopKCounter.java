@@ -1,5 +1,6 @@
 package dev.profilekit.features.streaming;
 
+import dev.profilekit.features.hash.HashMix;
 import dev.profilekit.features.hash.KeyedHash;
 
 import java.util.ArrayList;
@@ -303,7 +304,7 @@ public final class TopKCounter {
         long d = 0;
         for (int i = 0; i < index.length; i++) {
             if (index[i] != 0) {
-                d += (i - StringSet.spread(keyHashes[index[i] - 1])) & mask;
+                d += (i - HashMix.spread(keyHashes[index[i] - 1])) & mask;
             }
         }
         return d;
@@ -311,7 +312,7 @@ public final class TopKCounter {
 
     private int find(String value, int h) {
         int mask = index.length - 1;
-        for (int i = StringSet.spread(h) & mask; index[i] != 0; i = (i + 1) & mask) {
+        for (int i = HashMix.spread(h) & mask; index[i] != 0; i = (i + 1) & mask) {
             int slot = index[i] - 1;
             if (keyHashes[slot] == h && keys[slot].equals(value)) {
                 return slot;
@@ -322,7 +323,7 @@ public final class TopKCounter {
 
     private void insertIndex(int h, int slot) {
         int mask = index.length - 1;
-        int i = StringSet.spread(h) & mask;
+        int i = HashMix.spread(h) & mask;
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -332,7 +333,7 @@ public final class TopKCounter {
     /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, Algorithm R). */
     private void removeIndex(int slot) {
         int mask = index.length - 1;
-        int i = StringSet.spread(keyHashes[slot]) & mask;
+        int i = HashMix.spread(keyHashes[slot]) & mask;
         while (index[i] - 1 != slot) {
             i = (i + 1) & mask;
         }
@@ -342,7 +343,7 @@ public final class TopKCounter {
             if (index[j] == 0) {
                 break;
             }
-            int home = StringSet.spread(keyHashes[index[j] - 1]) & mask;
+            int home = HashMix.spread(keyHashes[index[j] - 1]) & mask;
             // move j back to i unless its home lies cyclically in (i, j]
             if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
                 index[i] = index[j];

@@ -1,4 +1,4 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.spi;
 
 /**
  * The compiled schema as the live models see it: readers for features by name and the small integer ids

@@ -1,4 +1,4 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.spi;
 
 import dev.profilekit.core.schema.FeatureSpec;
 

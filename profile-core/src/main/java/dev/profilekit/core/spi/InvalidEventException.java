@@ -1,4 +1,4 @@
-package dev.profilekit.core.engine;
+package dev.profilekit.core.spi;
 
 /**
  * An event that breaks a rule of the profile specification. It carries a machine-readable
@@ -31,11 +31,11 @@ public final class InvalidEventException extends RuntimeException {
         BAD_TEXT,
         /** The line is not valid UTF-8. */
         NOT_UTF8,
-        /** The line is longer than the limit ({@link EventLimits#maxLineBytes()}); it was not read into memory. */
+        /** The line is longer than the limit ({@link dev.profilekit.core.engine.EventLimits#maxLineBytes()}); it was not read into memory. */
         LINE_TOO_LONG,
-        /** A string of the event is longer than {@link EventLimits#maxTextLength()}. */
+        /** A string of the event is longer than {@link dev.profilekit.core.engine.EventLimits#maxTextLength()}. */
         TEXT_TOO_LONG,
-        /** The event has more attributes than {@link EventLimits#maxAttributes()}. */
+        /** The event has more attributes than {@link dev.profilekit.core.engine.EventLimits#maxAttributes()}. */
         TOO_MANY_ATTRIBUTES,
         /**
          * The event is dated more than the schema's {@code max_future_skew} ahead of the updater's clock. It

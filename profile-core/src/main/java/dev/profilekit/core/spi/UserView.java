@@ -1,4 +1,4 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.spi;
 
 /**
  * What a {@link LiveModel} sees of one user: the user's id, the time of the latest event applied to the

@@ -1,4 +1,4 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.spi;
 
 /**
  * What the live models say about one profile, evaluated with the current model versions.

@@ -1,4 +1,4 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.spi;
 
 /**
  * Prequential (test-then-train) evaluation of the propensity model: every labelled example is scored

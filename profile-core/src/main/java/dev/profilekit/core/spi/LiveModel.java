@@ -1,4 +1,4 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.spi;
 
 /**
  * The seam between the engine and the models it keeps current: the one interface
@@ -23,7 +23,7 @@ public interface LiveModel<V> extends AutoCloseable {
     /**
      * Checks, before an event is committed, that the user's profile as it now reads gives this model finite
      * inputs: called under the lock after the event's numeric features were applied. A model whose input
-     * would be non-finite throws {@link dev.profilekit.core.engine.InvalidEventException} with reason
+     * would be non-finite throws {@link InvalidEventException} with reason
      * {@code OVERFLOW}, and the engine puts the profile back. Changes nothing.
      */
     default void checkInputs(UserView user, long asOf) {
