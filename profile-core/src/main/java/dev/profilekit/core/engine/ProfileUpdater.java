@@ -1065,8 +1065,11 @@ public final class ProfileUpdater implements AutoCloseable {
         return users[0];
     }
 
-    /** Before a model changes a user's state outside {@link #onEvent} (label resolution). Caller holds the lock. */
-    private void preserve(dev.profilekit.core.live.UserView user) {
+    /**
+     * Before a model changes a user's state outside {@link #onEvent} (label resolution); {@code user} is the
+     * user's view, a {@link ProfileState}. Caller holds the lock.
+     */
+    private void preserve(Object user) {
         cut.preserve((ProfileState) user);
     }
 
