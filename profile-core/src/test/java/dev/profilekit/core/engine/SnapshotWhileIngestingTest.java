@@ -1,6 +1,7 @@
 package dev.profilekit.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.live.ModelsConfig;
@@ -235,6 +236,81 @@ class SnapshotWhileIngestingTest {
             int accepted = (int) info.counts().accepted();
             assertThat(info.counts().duplicate() + info.counts().late()).isZero();
             assertSnapshotOf(file, stream.subList(0, accepted), stream.get(stream.size() - 1).timestamp());
+        }
+    }
+
+    /** A hook that holds the writer until {@code release}, after counting down {@code held}. */
+    private static Runnable holder(CountDownLatch held, CountDownLatch release) {
+        return () -> {
+            held.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    @Test
+    void aSecondSnapshotWaitsForTheRunningOneAndTakesItsCutAfterIt() throws Exception {
+        List<Event> stream = stream(200, 6, "u", 3);
+        int cut = stream.size() / 2;
+        ProfileUpdater u = updater();
+        stream.subList(0, cut).forEach(u::onEvent);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        u.midWriteHook(holder(held, release));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Path first = tmp.resolve("first.pks");
+            Path second = tmp.resolve("second.pks");
+            Future<ProfileUpdater.SnapshotInfo> a = pool.submit(() -> u.snapshot(first, Map.of("at", "cut")));
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            u.midWriteHook(null);
+            stream.subList(cut, cut + 500).forEach(u::onEvent);
+            Future<ProfileUpdater.SnapshotInfo> b = pool.submit(() -> u.snapshot(second, Map.of("at", "cut")));
+            Thread.sleep(300);
+            assertThat(b.isDone()).as("the second snapshot waits while the first is written").isFalse();
+            release.countDown();
+            assertThat(a.get(30, TimeUnit.SECONDS).counts().accepted()).isEqualTo(cut);
+            assertThat(b.get(30, TimeUnit.SECONDS).counts().accepted()).isEqualTo(cut + 500);
+            long asOf = stream.get(stream.size() - 1).timestamp();
+            assertSnapshotOf(first, stream.subList(0, cut), asOf);
+            assertSnapshotOf(second, stream.subList(0, cut + 500), asOf);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWriteThatFailsMidWayLeavesNoPreImageForTheNextSnapshot() throws Exception {
+        List<Event> stream = stream(200, 6, "u", 9);
+        int cut = stream.size() / 2;
+        ProfileUpdater u = updater();
+        stream.subList(0, cut).forEach(u::onEvent);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Runnable hold = holder(held, release);
+        u.midWriteHook(() -> {
+            hold.run();
+            throw new IllegalStateException("the disk went away");
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<ProfileUpdater.SnapshotInfo> failing = pool.submit(() -> u.snapshot(tmp.resolve("failed.pks"),
+                    Map.of()));
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            stream.subList(cut, cut + 1000).forEach(u::onEvent); // keeps pre-images for the failing snapshot
+            release.countDown();
+            assertThatThrownBy(() -> failing.get(30, TimeUnit.SECONDS)).hasRootCauseMessage("the disk went away");
+            u.midWriteHook(null);
+            Path file = tmp.resolve("after.pks");
+            u.snapshot(file, Map.of("at", "cut"));
+            assertSnapshotOf(file, stream.subList(0, cut + 1000), stream.get(stream.size() - 1).timestamp());
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
         }
     }
 }
