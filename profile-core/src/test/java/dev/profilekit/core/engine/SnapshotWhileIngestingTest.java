@@ -141,14 +141,7 @@ class SnapshotWhileIngestingTest {
         before.forEach(u::onEvent);
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        u.midWriteHook(() -> {
-            held.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        u.midWriteHook(holder(held, release));
         Path file = tmp.resolve("held.pks");
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
