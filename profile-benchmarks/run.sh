@@ -148,7 +148,10 @@ stage store bash -c 'set -o pipefail; "$@" | tee -a "'"$OUT"'/durability.log"' _
   -wi 2 -w 2s -i 3 -r 3s -p users=$STORE_USERS -p events=$STORE_EVENTS -rf json -rff "$OUT/store.json"
 stage snapshot bash -c 'set -o pipefail; "$@" | tee -a "'"$OUT"'/durability.log"' _ "${JMH[@]}" "dev.profilekit.benchmarks.SnapshotBenchmark\." \
   -wi 1 -i 3 -p users=$STORE_USERS -rf json -rff "$OUT/snapshot.json"
-grep -E '^\[(store|snapshot)\]' "$OUT/durability.log" | sort -u > "$OUT/notes.md" || true
+# Ingestion during a snapshot (issue 21): a second thread's onEvent rate before and during snapshots of 1M profiles.
+stage snapshot-ingest bash -c 'set -o pipefail; "$@" | tee -a "'"$OUT"'/durability.log"' _ "${CP[@]}" -Xms8g -Xmx8g \
+  dev.profilekit.benchmarks.SnapshotIngestionBenchmark $STORE_USERS
+grep -E '^\[(store|snapshot|snapshot-ingest)\]' "$OUT/durability.log" | sort -u > "$OUT/notes.md" || true
 # Recommendations (issue 15: onEvent with and without the recommender, recommend(user, 10) at 100k items) and the
 # LSTM (issue 16: one training epoch and one forecast for 10k users x 28 days, H = 16); in "Other benchmarks".
 REC_SIZE=()

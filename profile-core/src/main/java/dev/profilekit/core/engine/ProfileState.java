@@ -31,6 +31,13 @@ public final class ProfileState extends SeenIds implements UserView {
     boolean evicted;
     /** Read or written since the CLOCK hand last passed (a racy hint). */
     boolean referenced;
+    /**
+     * The snapshot epoch this state was made in or last preserved for ({@link CopyOnWriteCut}): a running snapshot
+     * with a later epoch keeps the state's encoding before it changes. Guarded by the lock.
+     */
+    int epoch;
+    /** The state's encoding as of the running snapshot's cut, until the snapshot's writer takes it. Guarded by the lock. */
+    byte[] preImage;
 
     ProfileState(String user, int valueSlots, int objectSlots) {
         this.user = user;

@@ -143,6 +143,20 @@ final class ProfileTable {
         }
     }
 
+    /**
+     * The states held now: a copy of each segment's slot array (empty slots are null), each taken under its
+     * segment's lock. A copy of references only, for a snapshot's cut.
+     */
+    ProfileState[][] cut() {
+        ProfileState[][] out = new ProfileState[segments.length][];
+        for (int i = 0; i < segments.length; i++) {
+            synchronized (segments[i]) {
+                out[i] = segments[i].table.clone();
+            }
+        }
+        return out;
+    }
+
     /** Number of states held. */
     int size() {
         int n = 0;

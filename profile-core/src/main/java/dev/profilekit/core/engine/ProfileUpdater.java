@@ -71,6 +71,8 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The wall clock of audit entries: when an erasure was done, whatever time {@code clock} says. */
     private final java.time.Clock auditClock;
     private final Gate gate = new Gate();
+    /** The copy-on-write side of snapshots (without a backing store). */
+    private final CopyOnWriteCut cut;
     private final LongAdder cacheMisses = new LongAdder();
     private volatile boolean closed;
     private final ProfileListener[] listeners;
@@ -134,18 +136,22 @@ public final class ProfileUpdater implements AutoCloseable {
         this.maxSkewMs = b.schema.maxFutureSkew().toMillis();
         this.applyUpTo = b.applyUpTo;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
-                this::userCount, b.modelListener, b.exampleListener);
+                this::userCount, b.modelListener, b.exampleListener, this::preserve);
         this.live = models;
-        this.factory = live == null ? compiled::newState : user -> {
-            ProfileState s = compiled.newState(user);
-            s.live = live.newUserState();
-            return s;
-        };
         if (retention == DedupRetention.WITHIN_LATENESS && compiled.latenessMs < 0) {
             throw new IllegalArgumentException("dedupRetention WITHIN_LATENESS needs a schema with allowed_lateness");
         }
         this.fingerprint = fingerprint(b.schema, b.models);
         this.codec = new StateCodec(compiled, live, fingerprint);
+        this.cut = new CopyOnWriteCut(codec);
+        this.factory = user -> {
+            ProfileState s = compiled.newState(user);
+            s.epoch = cut.epoch(); // a state made after a snapshot's cut is not in it
+            if (live != null) {
+                s.live = live.newUserState();
+            }
+            return s;
+        };
         this.loader = store == null ? factory : this::load;
         this.evictor = store == null ? null : this::writeBack;
         this.sweeper = ttlMs < 0 ? null : this::expireIfIdle;
@@ -308,6 +314,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     if (s.evicted) {
                         continue; // it left the table between the lookup and the lock: look again
                     }
+                    cut.preserve(s); // before anything of the state changes
                     s.referenced = true;
                     if (ttlMs >= 0 && expired(s, wm)) {
                         reset(s);
@@ -468,6 +475,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (!expired(s, watermark.get())) {
                 return false;
             }
+            cut.preserve(s);
             s.evicted = true;
             if (live != null) {
                 live.forget(s);
@@ -735,6 +743,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (s != null) {
                 removed = table.remove(s, victim -> {
                     synchronized (victim) {
+                        cut.preserve(victim); // a snapshot being written holds the user as of its cut
                         victim.evicted = true;
                         if (live != null) {
                             examples[0] += live.forget(victim);
@@ -847,92 +856,182 @@ public final class ProfileUpdater implements AutoCloseable {
         flush();
     }
 
-    /** What a snapshot holds besides the profiles. */
+    /**
+     * What a snapshot holds besides the profiles.
+     *
+     * @param pause   how long ingestion was paused for it: the synchronous part (the cut) without a backing store, the
+     *                whole write with one
+     * @param written the time from the call until the file was durable (for a restore, zero)
+     */
     public record SnapshotInfo(Path file, long users, Counts counts, java.util.Map<String, String> metadata,
-                               Duration pause) {
+                               Duration pause, Duration written) {
     }
 
     /**
      * Writes a consistent snapshot of every profile, the duplicate and lateness state, the expiry watermark and
      * the live models (versions, learners, pending examples, statistics) to {@code file}, with {@code metadata}
-     * (for example the input position it covers). Ingestion pauses for the whole write: {@link #onEvent} calls
-     * wait until it ends (the pause is in the result; about 1 s per million profiles of the example schema,
-     * see BENCHMARKS.md). The file goes to a temporary file, is forced to disk and renamed over {@code file}
-     * atomically. Encrypted with AES-GCM when the updater has an encryption key.
+     * (for example the input position it covers): all of them as of one cut, the same set of accepted events.
+     *
+     * <p>Without a backing store the cut is taken copy-on-write, so ingestion goes on while the file is written.
+     * Ingestion pauses only for the synchronous part ({@link SnapshotInfo#pause()}: waiting for a running retrain
+     * to end, encoding the models' state and the counts, and copying the references of the table's states, a few
+     * milliseconds per million profiles, see BENCHMARKS.md); then {@link #onEvent}, {@link #forget} and expiry go on
+     * while the writer encodes the states, and a state that is about to change before the writer reached it first
+     * keeps its encoding as of the cut. So a user forgotten while a snapshot is being written is still in that
+     * snapshot (it is as of its cut, before the forget), and in no snapshot whose call started after
+     * {@code forget} returned. With a backing store, ingestion pauses for the whole write (the store gives no
+     * consistent view to copy from).
+     *
+     * <p>One snapshot at a time: a call while another snapshot of this updater is being written waits until that
+     * one is durable, then takes its own cut. The file goes to a temporary file, is forced to disk and renamed over
+     * {@code file} atomically; this call returns once it is durable ({@link #snapshotAsync} writes it in the
+     * background). Encrypted with AES-GCM when the updater has an encryption key.
      *
      * @throws UncheckedIOException if the file cannot be written (the previous file at {@code file} stays)
      */
     public SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
+        checkSnapshot(file, metadata);
+        return store != null ? snapshotPaused(file, metadata) : writeCut(takeCut(file, metadata));
+    }
+
+    /**
+     * As {@link #snapshot}, with the file written on {@code executor}: the cut is taken before this returns (so
+     * the snapshot holds the events accepted before the call, and {@code metadata} can name the input position
+     * reached), and the future completes with the snapshot's description once the file is durable, or
+     * exceptionally with the {@link UncheckedIOException} that {@code snapshot} would throw. With a backing store
+     * the whole snapshot is written, ingestion paused, before this returns.
+     *
+     * @throws IllegalArgumentException if {@code executor} is null
+     */
+    public java.util.concurrent.CompletableFuture<SnapshotInfo> snapshotAsync(
+            Path file, java.util.Map<String, String> metadata, java.util.concurrent.Executor executor) {
+        checkSnapshot(file, metadata);
+        if (executor == null) {
+            throw new IllegalArgumentException("executor must not be null");
+        }
+        if (store != null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(snapshotPaused(file, metadata));
+        }
+        Cut c = takeCut(file, metadata);
+        try {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> writeCut(c), executor);
+        } catch (RuntimeException e) { // the executor refused the write
+            cut.end(c.states(), false);
+            throw e;
+        }
+    }
+
+    private static void checkSnapshot(Path file, java.util.Map<String, String> metadata) {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
         }
         if (metadata == null || metadata.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
             throw new IllegalArgumentException("metadata must be a map without null keys or values");
         }
+    }
+
+    /** The records of a snapshot before its profiles, encoded as of its cut, and the counts they hold. */
+    private record Head(java.util.Map<String, String> metadata, byte[] meta, byte[] counts, byte[] models,
+                        Counts totals) {
+    }
+
+    /** A cut taken copy-on-write: its head, the states of the table at the cut and its epoch. */
+    private record Cut(Path file, long started, Duration pause, Head head, ProfileState[][] states, int epoch) {
+    }
+
+    /** The head of a snapshot taken now. Ingestion is paused; waits for the models to be idle first. */
+    private Head head(java.util.Map<String, String> metadata) throws InterruptedException {
+        if (live != null) {
+            live.awaitIdle(); // no retrain in flight: the models' state is complete
+        }
+        ByteWriter b = new ByteWriter(256);
+        b.varInt(metadata.size());
+        for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
+            b.string(e.getKey()).string(e.getValue());
+        }
+        byte[] meta = b.toByteArray();
+        Counts c = counts();
+        byte[] counts = b.reset().varLong(c.accepted()).varLong(c.duplicate()).varLong(c.late())
+                .zigZag(watermark.get()).toByteArray();
+        byte[] models = null;
+        if (live != null) {
+            live.encodeState(b.reset());
+            models = b.toByteArray();
+        }
+        return new Head(java.util.Map.copyOf(metadata), meta, counts, models, c);
+    }
+
+    /** Writes the profiles of a snapshot to a sink; returns how many. */
+    private interface Profiles {
+        long write(CopyOnWriteCut.Sink sink) throws java.io.IOException;
+    }
+
+    /** Writes and commits a snapshot file of {@code head} and {@code profiles}; returns the number of profiles. */
+    private long writeFile(Path file, Head head, Profiles profiles) throws java.io.IOException {
+        try (SnapshotFile.Writer w = new SnapshotFile.Writer(file, fingerprint, encryption)) {
+            w.record(SnapshotFile.META, head.meta(), head.meta().length);
+            w.record(SnapshotFile.COUNTS, head.counts(), head.counts().length);
+            if (head.models() != null) {
+                w.record(SnapshotFile.MODELS, head.models(), head.models().length);
+            }
+            long users = profiles.write((bytes, length) -> w.record(SnapshotFile.USER, bytes, length));
+            w.commit();
+            return users;
+        }
+    }
+
+    /** The synchronous part of a copy-on-write snapshot: waits for a running one to end, then takes the cut. */
+    private Cut takeCut(Path file, java.util.Map<String, String> metadata) {
+        long started = System.nanoTime();
+        cut.acquire();
+        try {
+            long pausedAt = System.nanoTime();
+            Head head;
+            ProfileState[][] states;
+            int epoch;
+            gate.pause();
+            try {
+                head = head(metadata);
+                states = table.cut();
+                epoch = cut.begin();
+            } finally {
+                gate.resume();
+            }
+            return new Cut(file, started, Duration.ofNanos(System.nanoTime() - pausedAt), head, states, epoch);
+        } catch (InterruptedException e) {
+            cut.release();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the models before a snapshot", e);
+        } catch (RuntimeException | Error e) {
+            cut.release();
+            throw e;
+        }
+    }
+
+    /** The asynchronous part of a copy-on-write snapshot: writes the states of the cut, then ends it. */
+    private SnapshotInfo writeCut(Cut c) {
+        boolean written = false;
+        try {
+            long users = writeFile(c.file(), c.head(), sink -> cut.write(c.states(), c.epoch(), sink));
+            written = true;
+            return new SnapshotInfo(c.file(), users, c.head().totals(), c.head().metadata(), c.pause(),
+                    Duration.ofNanos(System.nanoTime() - c.started()));
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot write snapshot " + c.file() + ": " + e.getMessage(), e);
+        } finally {
+            cut.end(c.states(), written);
+        }
+    }
+
+    /** A snapshot with a backing store: ingestion paused for the whole write, the profiles read from the store. */
+    private SnapshotInfo snapshotPaused(Path file, java.util.Map<String, String> metadata) {
         long started = System.nanoTime();
         gate.pause();
         try {
-            if (live != null) {
-                live.awaitIdle(); // no retrain in flight: the models' state is complete
-            }
-            long[] users = {0};
-            try (SnapshotFile.Writer w = new SnapshotFile.Writer(file, fingerprint, encryption)) {
-                ByteWriter b = new ByteWriter(256);
-                b.varInt(metadata.size());
-                for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
-                    b.string(e.getKey()).string(e.getValue());
-                }
-                w.record(SnapshotFile.META, b.buffer(), b.size());
-                b.reset().varLong(accepted.sum()).varLong(duplicates.sum()).varLong(late.sum()).zigZag(watermark.get());
-                w.record(SnapshotFile.COUNTS, b.buffer(), b.size());
-                if (live != null) {
-                    b.reset();
-                    live.encodeState(b);
-                    w.record(SnapshotFile.MODELS, b.buffer(), b.size());
-                }
-                java.io.IOException[] failed = {null};
-                if (store != null) {
-                    flush();
-                    store.scan((u, bytes) -> {
-                        if (failed[0] != null) {
-                            return;
-                        }
-                        byte[] plain = encryption == null ? bytes : encryption.open(bytes, 0, bytes.length,
-                                u.getBytes(java.nio.charset.StandardCharsets.UTF_8), "stored state of user '" + u + "'");
-                        try {
-                            w.record(SnapshotFile.USER, plain, plain.length);
-                            users[0]++;
-                        } catch (java.io.IOException e) {
-                            failed[0] = e;
-                        }
-                    });
-                } else {
-                    ByteWriter one = new ByteWriter(1024);
-                    table.forEach((u, st) -> {
-                        if (failed[0] != null) {
-                            return;
-                        }
-                        synchronized (st) {
-                            if (st.evicted || st.maxAccepted == Long.MIN_VALUE) {
-                                return;
-                            }
-                            codec.encode(st, one.reset());
-                        }
-                        try {
-                            w.record(SnapshotFile.USER, one.buffer(), one.size());
-                            users[0]++;
-                        } catch (java.io.IOException e) {
-                            failed[0] = e;
-                        }
-                    });
-                }
-                if (failed[0] != null) {
-                    throw failed[0];
-                }
-                w.commit();
-            }
-            return new SnapshotInfo(file, users[0], counts(), java.util.Map.copyOf(metadata),
-                    Duration.ofNanos(System.nanoTime() - started));
+            Head head = head(metadata);
+            long users = writeFile(file, head, this::writeStored);
+            Duration d = Duration.ofNanos(System.nanoTime() - started);
+            return new SnapshotInfo(file, users, head.totals(), head.metadata(), d, d);
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot write snapshot " + file + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -941,6 +1040,43 @@ public final class ProfileUpdater implements AutoCloseable {
         } finally {
             gate.resume();
         }
+    }
+
+    /** Writes every stored profile (after flushing the cache) to {@code sink}. Ingestion paused. */
+    private long writeStored(CopyOnWriteCut.Sink sink) throws java.io.IOException {
+        flush();
+        long[] users = {0};
+        java.io.IOException[] failed = {null};
+        store.scan((u, bytes) -> {
+            if (failed[0] != null) {
+                return;
+            }
+            byte[] plain = encryption == null ? bytes : encryption.open(bytes, 0, bytes.length,
+                    u.getBytes(java.nio.charset.StandardCharsets.UTF_8), "stored state of user '" + u + "'");
+            try {
+                sink.user(plain, plain.length);
+                users[0]++;
+            } catch (java.io.IOException e) {
+                failed[0] = e;
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return users[0];
+    }
+
+    /**
+     * Before a model changes a user's state outside {@link #onEvent} (label resolution); {@code user} is the
+     * user's view, a {@link ProfileState}. Caller holds the lock.
+     */
+    private void preserve(Object user) {
+        cut.preserve((ProfileState) user);
+    }
+
+    /** Tests: {@code hook} runs once in the middle of each copy-on-write snapshot's write, on the writing thread. */
+    void midWriteHook(Runnable hook) {
+        cut.midWrite = hook;
     }
 
     /**
@@ -1047,7 +1183,7 @@ public final class ProfileUpdater implements AutoCloseable {
             late.add(counts[2]);
             watermark.set(counts[3]);
             return new SnapshotInfo(file, store == null ? states.size() : encoded.size(),
-                    new Counts(counts[0], counts[1], counts[2]), java.util.Map.copyOf(meta), Duration.ZERO);
+                    new Counts(counts[0], counts[1], counts[2]), java.util.Map.copyOf(meta), Duration.ZERO, Duration.ZERO);
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot read snapshot " + file + ": " + e.getMessage(), e);
         } finally {

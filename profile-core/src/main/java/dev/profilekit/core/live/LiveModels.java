@@ -86,6 +86,18 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
      */
     public LiveModels(ModelsConfig config, FeatureAccess schema, Executor executor, IntSupplier users,
                       Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener) {
+        this(config, schema, executor, users, modelListener, exampleListener, user -> { });
+    }
+
+    /**
+     * As {@link #LiveModels(ModelsConfig, FeatureAccess, Executor, IntSupplier, Consumer, Consumer)}, with
+     * {@code beforeChange}: called under a user's lock right before a model changes that user's state from outside
+     * {@link #observe} and {@link #forget} (a pending example labelled 0 when its horizon ends, on another user's
+     * event), so that a snapshot being written can keep the state as of its cut.
+     */
+    public LiveModels(ModelsConfig config, FeatureAccess schema, Executor executor, IntSupplier users,
+                      Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener,
+                      Consumer<UserView> beforeChange) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
@@ -102,7 +114,7 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         }) : null;
         Executor background = executor == null ? ownExecutor : executor;
         this.propensity = config.propensity().map(p -> new LivePropensity(p, schema, background, modelListener,
-                exampleListener, s -> ((UserStates) s.modelState()).propensity)).orElse(null);
+                exampleListener, s -> ((UserStates) s.modelState()).propensity, beforeChange)).orElse(null);
         this.segments = config.segments().map(s -> new LiveSegments(s, schema, background,
                 v -> ((UserStates) v.modelState()).segments)).orElse(null);
         this.forecast = config.forecast().map(f -> new LiveForecast(f, schema, background, users,

@@ -73,6 +73,8 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     final ModelsConfig.Propensity config;
     final VectorPipeline.Bound vectors;
     private final Function<UserView, UserState> stateOf;
+    /** Called under a user's lock before {@link #resolveNegative} changes that user's state (snapshots). */
+    private final Consumer<UserView> beforeChange;
     private final TrackingExecutor executor;
     private final long horizon;
     private final long lateness;
@@ -118,8 +120,9 @@ final class LivePropensity implements LiveModel<PropensityModel> {
      */
     LivePropensity(ModelsConfig.Propensity config, FeatureAccess schema, Executor executor,
                    Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener,
-                   Function<UserView, UserState> stateOf) {
+                   Function<UserView, UserState> stateOf, Consumer<UserView> beforeChange) {
         this.config = config;
+        this.beforeChange = beforeChange;
         try {
             this.vectors = VectorPipeline.of(config.features()).bind(schema);
         } catch (IllegalArgumentException e) {
@@ -520,6 +523,7 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     private void resolveNegative(PendingExample p) {
         synchronized (p.owner) {
             if (p.label < 0) {
+                beforeChange.accept(p.owner);
                 p.label = 0;
                 stateOf.apply(p.owner).pending.remove(p);
                 learn(p.owner.user(), p.time, p.features, 0);
