@@ -81,7 +81,7 @@ public interface LiveModel<V> extends AutoCloseable {
 
     /**
      * Writes a per-user state this model made ({@link #newUserState()}) in the engine's binary state codec, for
-     * snapshots. Called under the user's lock, with ingestion paused.
+     * snapshots. Called under the user's lock (while other users' events go on: a snapshot is a copy-on-write cut).
      */
     void encodeUserState(Object state, dev.profilekit.features.codec.ByteWriter out);
 
