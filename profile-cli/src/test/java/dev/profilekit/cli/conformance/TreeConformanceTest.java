@@ -102,15 +102,7 @@ class TreeConformanceTest {
     @ValueSource(strings = {"/fixtures/breast-cancer-tree.json", "/fixtures-extra/three-class-tree.json"})
     void reversedTrainingRowsGiveTheSameTree(String resource) throws IOException {
         JsonNode fixture = fixture(resource);
-        ObjectNode input = inputsOnly(fixture);
-        ArrayNode x = MAPPER.createArrayNode();
-        ArrayNode y = MAPPER.createArrayNode();
-        for (int i = fixture.get("X_train").size() - 1; i >= 0; i--) {
-            x.add(fixture.get("X_train").get(i));
-            y.add(fixture.get("y_train").get(i));
-        }
-        input.set("X_train", x);
-        input.set("y_train", y);
+        ObjectNode input = FixtureEdits.reversedRows(inputsOnly(fixture), "X_train", "y_train");
         assertMatches(Conformance.run(input), fixture.get("expected"));
     }
 
