@@ -65,11 +65,8 @@ public final class TreeConformance {
 
     private static double forestAccuracy(JsonNode forest, double[][] xTrain, int[] yTrain, double[][] xTest,
                                          int[] yTest) {
-        int trees = FixtureInput.intField(forest, "trees");
-        if (trees < 1) {
-            throw new IllegalArgumentException("fixture field 'forest.trees' must be at least 1, was " + trees);
-        }
-        long seed = FixtureInput.intField(forest, "seed");
+        int trees = intAtLeast(forest, "forest", "trees", 1);
+        long seed = intAtLeast(forest, "forest", "seed", 0);
         TreeOptions options = treeOptions(forest, "forest", SplitCriterion.GINI, Integer.MAX_VALUE, 1, 2)
                 .maxFeatures(maxFeatures(forest.get("max_features")));
         double sum = 0;
@@ -102,21 +99,21 @@ public final class TreeConformance {
         }
         JsonNode depth = node.get("max_depth");
         if (depth != null && !depth.isNull()) {
-            maxDepth = positiveInt(node, where, "max_depth", 1);
+            maxDepth = intAtLeast(node, where, "max_depth", 1);
         }
         if (node.hasNonNull("min_samples_leaf")) {
-            minSamplesLeaf = positiveInt(node, where, "min_samples_leaf", 1);
+            minSamplesLeaf = intAtLeast(node, where, "min_samples_leaf", 1);
         }
         if (node.hasNonNull("min_samples_split")) {
-            minSamplesSplit = positiveInt(node, where, "min_samples_split", 2);
+            minSamplesSplit = intAtLeast(node, where, "min_samples_split", 2);
         }
         TreeOptions base = criterion == SplitCriterion.GINI ? TreeOptions.gini() : TreeOptions.entropy();
         return base.maxDepth(maxDepth).minSamplesLeaf(minSamplesLeaf).minSamplesSplit(minSamplesSplit);
     }
 
-    private static int positiveInt(JsonNode node, String where, String name, int min) {
+    private static int intAtLeast(JsonNode node, String where, String name, int min) {
         JsonNode f = node.get(name);
-        if (!f.canConvertToInt() || !f.isIntegralNumber() || f.intValue() < min) {
+        if (f == null || !f.isIntegralNumber() || !f.canConvertToInt() || f.intValue() < min) {
             throw new IllegalArgumentException("fixture field '" + where + "." + name + "' must be an integer >= "
                     + min + ", was " + f);
         }

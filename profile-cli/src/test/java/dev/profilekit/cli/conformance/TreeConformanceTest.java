@@ -106,6 +106,32 @@ class TreeConformanceTest {
         assertMatches(Conformance.run(input), fixture.get("expected"));
     }
 
+    /**
+     * Other options are read from the file: with entropy, no depth limit ({@code max_depth} null) and leaves of one
+     * row, the tree separates every training row of the breast cancer data (no two rows agree with different
+     * labels), so scored on its own training rows it predicts every label with probability 1; with max_depth 3 it
+     * cannot.
+     */
+    @Test
+    void unlimitedDepthReadFromTheFileFitsTheTrainingRowsExactly() throws IOException {
+        ObjectNode input = inputsOnly(fixture("/fixtures/breast-cancer-tree.json"));
+        ObjectNode tree = (ObjectNode) input.get("tree");
+        tree.put("criterion", "entropy");
+        tree.putNull("max_depth");
+        tree.put("min_samples_leaf", 1);
+        input.set("X_test", input.get("X_train"));
+        input.set("y_test", input.get("y_train"));
+        ((ObjectNode) input.get("forest")).put("trees", 10).put("max_features", "log2");
+        ObjectNode out = Conformance.run(input);
+        assertThat(out.get("tree_predictions_test")).isEqualTo(input.get("y_train"));
+        assertThat(out.get("tree_depth").intValue()).isGreaterThan(3);
+        for (JsonNode row : out.get("tree_proba_test")) {
+            assertThat(row.get(0).doubleValue() * row.get(1).doubleValue()).isZero();
+        }
+        tree.put("max_depth", 3);
+        assertThat(Conformance.run(input).get("tree_predictions_test")).isNotEqualTo(input.get("y_train"));
+    }
+
     @Test
     void malformedInputsFailWithMessagesThatNameThem() throws IOException {
         JsonNode fixture = fixture("/fixtures-extra/three-class-tree.json");
@@ -123,6 +149,10 @@ class TreeConformanceTest {
         ObjectNode features = inputsOnly(fixture);
         ((ObjectNode) features.get("forest")).put("max_features", "half");
         assertThatThrownBy(() -> Conformance.run(features)).hasMessageContaining("forest.max_features");
+        ObjectNode noSeed = inputsOnly(fixture);
+        ((ObjectNode) noSeed.get("forest")).remove("seed");
+        assertThatThrownBy(() -> Conformance.run(noSeed)).hasMessageContaining("forest.seed")
+                .hasMessageContaining("was null");
         ObjectNode shortY = inputsOnly(fixture);
         ((ArrayNode) shortY.get("y_test")).remove(0);
         assertThatThrownBy(() -> Conformance.run(shortY)).hasMessageContaining("y_test");
