@@ -42,6 +42,7 @@ public final class Conformance {
             case "clustering" -> ClusteringConformance.run(fixture);
             case "arima" -> ArimaConformance.run(fixture);
             case "lstm" -> LstmConformance.run(fixture);
+            case "tree" -> TreeConformance.run(fixture);
             default -> throw new IllegalArgumentException("unknown fixture kind '" + kind + "'");
         };
     }

@@ -106,15 +106,7 @@ class LstmConformanceTest {
         // the loss is a mean over independent sequences: its value, its gradient and full-batch Adam do not depend
         // on the order of the batch, while h_last, c_last and prediction follow the sequences
         JsonNode fixture = fixture();
-        ObjectNode input = inputsOnly(fixture);
-        ArrayNode x = MAPPER.createArrayNode();
-        ArrayNode y = MAPPER.createArrayNode();
-        for (int b = fixture.get("X").size() - 1; b >= 0; b--) {
-            x.add(fixture.get("X").get(b));
-            y.add(fixture.get("y").get(b));
-        }
-        input.set("X", x);
-        input.set("y", y);
+        ObjectNode input = FixtureEdits.reversedRows(inputsOnly(fixture), "X", "y");
         ObjectNode expected = fixture.get("expected").deepCopy();
         for (String key : new String[] {"h_last", "c_last", "prediction"}) {
             ArrayNode reversed = MAPPER.createArrayNode();

@@ -5,8 +5,9 @@ import dev.profilekit.features.Checks;
 /**
  * How many randomly chosen features each split considers (the random-subspace step of Breiman's random forest):
  * {@link #sqrt()} (the forest default), {@link #log2()}, {@link #all()} (the single-tree default) or a
- * {@link #fixed(int)} count. As in scikit-learn, when none of the drawn features admits a valid split the
- * search continues with further features.
+ * {@link #fixed(int)} count. As in scikit-learn, a drawn feature that is constant in the node does not count, so
+ * the search goes on until that many non-constant features were examined (or all were drawn); if none of them
+ * admits a split honouring {@code minSamplesLeaf}, the node stays a leaf.
  *
  * @param rule  {@code "sqrt"}, {@code "log2"}, {@code "all"} or {@code "fixed"}
  * @param count the count for {@code "fixed"} ({@code >= 1}), 0 for the other rules

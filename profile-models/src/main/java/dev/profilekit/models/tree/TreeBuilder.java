@@ -12,7 +12,10 @@ import java.util.SplittableRandom;
  * values, keeping the split with the lowest weighted child impurity {@code W_L imp_L + W_R imp_R} (equivalently
  * the largest impurity decrease). Thresholds are midpoints between consecutive values. Ties between candidate
  * splits keep the first found (feature draw order, then lower threshold), so the result is deterministic for a
- * seed. Expected cost O(f n log^2 n) for balanced trees with f features considered per split.
+ * seed; scikit-learn breaks such ties by its own random feature order, so the two agree whenever no two candidate
+ * splits of a node tie. As there, a node's best split is taken even when it lowers the impurity by nothing (XOR
+ * needs such a split first), and the row-count limits count distinct rows, not weights. Expected cost
+ * O(f n log^2 n) for balanced trees with f features considered per split.
  */
 final class TreeBuilder {
 
@@ -153,13 +156,14 @@ final class TreeBuilder {
      */
     private int trySplit(int node, int start, int end, int depth) {
         double total = weight[node];
-        if (depth >= options.maxDepth() || total < options.minSamplesSplit() || impurity[node] <= 0
-                || total < 2.0 * options.minSamplesLeaf()) {
+        int m = end - start;
+        int minLeaf = options.minSamplesLeaf();
+        // as in scikit-learn, the sample-count limits count distinct rows, not bootstrap multiplicities
+        if (depth >= options.maxDepth() || m < options.minSamplesSplit() || impurity[node] <= 0
+                || m < 2 * minLeaf) {
             return -1;
         }
         SplitCriterion criterion = options.criterion();
-        double minLeaf = options.minSamplesLeaf();
-        int m = end - start;
         double bestScore = Double.POSITIVE_INFINITY;
         int bestFeature = -1;
         double bestThreshold = 0;
@@ -167,7 +171,8 @@ final class TreeBuilder {
             featureOrder[j] = j;
         }
         int visited = 0;
-        for (int fi = 0; fi < d && (visited < maxFeatures || bestFeature < 0); fi++) {
+        // as in scikit-learn, only features constant in the node do not count towards maxFeatures
+        for (int fi = 0; fi < d && visited < maxFeatures; fi++) {
             // partial Fisher-Yates: draw the next feature uniformly from those not drawn yet
             int pick = maxFeatures == d ? fi : fi + random.nextInt(d - fi);
             int f = featureOrder[pick];
@@ -195,16 +200,13 @@ final class TreeBuilder {
                 leftCounts[y[r]] += w;
                 rightCounts[y[r]] -= w;
                 wl += w;
-                if (keys[i] == keys[i + 1]) {
+                if (keys[i] == keys[i + 1] || i + 1 < minLeaf) {
                     continue;
                 }
-                double wr = total - wl;
-                if (wl < minLeaf) {
-                    continue;
-                }
-                if (wr < minLeaf) {
+                if (m - i - 1 < minLeaf) {
                     break;
                 }
+                double wr = total - wl;
                 double score = wl * criterion.impurity(leftCounts, wl) + wr * criterion.impurity(rightCounts, wr);
                 if (score < bestScore) {
                     bestScore = score;

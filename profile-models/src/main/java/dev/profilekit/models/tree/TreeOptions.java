@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * @param criterion       impurity measure
  * @param maxDepth        maximum depth (root at depth 0), {@code >= 1}; {@link Integer#MAX_VALUE} for no limit
- * @param minSamplesLeaf  minimum (weighted) number of training rows in each leaf, {@code >= 1}
- * @param minSamplesSplit minimum (weighted) number of rows a node needs to be split, {@code >= 2}
+ * @param minSamplesLeaf  minimum number of training rows in each leaf, {@code >= 1}; as in scikit-learn, a row drawn
+ *                        several times into a forest's bootstrap sample counts once
+ * @param minSamplesSplit minimum number of rows (counted the same way) a node needs to be split, {@code >= 2}
  * @param maxFeatures     features considered per split
  * @param seed            seed for the feature draws (only matters when maxFeatures is less than all)
  */
