@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.io.ExplanationJson;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.privacy.Encryption;
@@ -84,6 +85,13 @@ final class QueryCommand implements Callable<Integer> {
                     + " Example: --encryption-key aes.key")
     Path encryptionKeyFile;
 
+    @Option(names = "--explain",
+            description = "with --snapshot and --models: also print why the live models give the scores: each "
+                    + "input's term of the propensity logit (raw value, z-score, weight, contribution; largest first), "
+                    + "the distance to every segment and the inputs that separate the segment from the next nearest, "
+                    + "the forecast's daily inputs and interval (with --json: an \"explain\" object)")
+    boolean explain;
+
     @Option(names = "--json", description = "print the profile as indented JSON instead of a table")
     boolean json;
 
@@ -99,6 +107,10 @@ final class QueryCommand implements Callable<Integer> {
             throw new CliSupport.UsageException("--schema, --models, --as-of and the keys go with --snapshot, "
                     + "not --profiles (a profiles file holds values already evaluated)");
         }
+        if (explain && (source.profiles != null || modelsFile == null)) {
+            throw new CliSupport.UsageException("--explain needs --snapshot FILE.pks with --models M.json (a profiles "
+                    + "file holds scores, not the models that gave them)");
+        }
         Optional<JsonNode> found = source.profiles != null ? fromProfiles(source.profiles) : fromSnapshot();
         PrintStream out = System.out;
         if (found.isEmpty()) {
@@ -111,6 +123,9 @@ final class QueryCommand implements Callable<Integer> {
             out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(p));
         } else {
             out.print(render(p));
+            if (p.has("explain")) {
+                out.print(ExplainText.render(p.get("explain")));
+            }
         }
         out.flush();
         return 0;
@@ -221,6 +236,12 @@ final class QueryCommand implements Callable<Integer> {
             }
             ObjectNode n = (ObjectNode) MAPPER.readTree(ProfileJson.toJson(p.get()));
             n.put("user", user); // the raw id the person asked for, also when the store holds a pseudonym
+            if (explain) {
+                ObjectNode e = (ObjectNode) MAPPER.readTree(ExplanationJson.toJson(
+                        u.explainByKey(p.get().user(), p.get().asOf()).orElseThrow()));
+                e.put("user", user);
+                n.set("explain", e);
+            }
             return Optional.of(n);
         }
     }
@@ -251,7 +272,7 @@ final class QueryCommand implements Callable<Integer> {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("user") || e.getKey().equals("as_of")) {
+            if (e.getKey().equals("user") || e.getKey().equals("as_of") || e.getKey().equals("explain")) {
                 continue;
             }
             String prefix = e.getKey().equals("features") ? "" : e.getKey();
@@ -289,7 +310,7 @@ final class QueryCommand implements Callable<Integer> {
         }
     }
 
-    private static String text(JsonNode v) {
+    static String text(JsonNode v) {
         if (v.isNull()) {
             return "-";
         }
@@ -300,7 +321,7 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     /** Integers as they are; other numbers with at most 6 significant digits, as a person reads them. */
-    private static String number(JsonNode v) {
+    static String number(JsonNode v) {
         if (v.isIntegralNumber()) {
             return v.asText();
         }

@@ -9,6 +9,7 @@ import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.io.CsvEventReader;
 import dev.profilekit.core.io.EventLines;
 import dev.profilekit.core.io.EventReader;
+import dev.profilekit.core.io.ExplanationJson;
 import dev.profilekit.core.io.JsonLinesReader;
 import dev.profilekit.core.io.ParsedEvent;
 import dev.profilekit.core.io.PipelinedEventReader;
@@ -120,6 +121,13 @@ final class ReplayCommand implements Callable<Integer> {
                     + "metrics, model_version and drift_alarms. Durations are ISO-8601 strings; the segments' "
                     + "half-life is half_life_samples (a count). Example: --models examples/live/models.json")
     Path modelsFile;
+
+    @Option(names = "--explain", paramLabel = "N",
+            description = "with --models: add to each profile \"explain\":{\"propensity\":{\"intercept\":b,\"top\":"
+                    + "[[\"input\",contribution],..]}}, the N largest terms of the propensity logit by absolute value "
+                    + "(an input is a feature, or feature=value for an encoded category); with N at least the number "
+                    + "of inputs, intercept plus terms is the logit of scores.propensity. Example: --explain 5")
+    Integer explainTop;
 
     @Option(names = "--dedup-retention", paramLabel = "MODE",
             description = "how long event ids are remembered: WITHIN_LATENESS (the default when the schema has an "
@@ -286,6 +294,10 @@ final class ReplayCommand implements Callable<Integer> {
             } catch (IllegalArgumentException | UncheckedIOException e) {
                 throw new CliSupport.UsageException("bad models file " + modelsFile + ": " + CliSupport.oneLine(e), e);
             }
+        }
+        if (explainTop != null && (explainTop < 1 || modelsFile == null)) {
+            throw new CliSupport.UsageException(explainTop < 1 ? "--explain must be >= 1, was " + explainTop
+                    : "--explain needs --models M.json with a propensity section (it explains the propensity score)");
         }
         if (asOf != null) {
             b.applyUpTo(asOf);
@@ -526,7 +538,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         int recommendK = updater.models().flatMap(m -> m.recommendStats()).map(RecommendStats::k).orElse(0);
-        if (recommendK > 0) {
+        if (recommendK > 0 || explainTop != null) {
             writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
         } else {
             try (CliIo.Output o = CliIo.create("--out", outFile)) {
@@ -583,7 +595,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     /**
      * The profiles as {@link ProfileJson} writes them, each with {@code "recommendations": [["p12", 0.83], ...]}
-     * (the recommend section's k items as of the same time) before its closing brace; lines as without models.
+     * (the recommend section's k items as of the same time; left out when k is 0) and, with {@code --explain N},
+     * {@code "explain": {"propensity": {"intercept": b, "top": [["input", c], ...]}}} before its closing brace;
+     * lines as without models.
      */
     private void writeWithRecommendations(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
         try (CliIo.Output o = CliIo.create("--out", outFile)) {
@@ -595,7 +609,7 @@ final class ReplayCommand implements Callable<Integer> {
                     java.io.StringWriter list = new java.io.StringWriter();
                     try (JsonGenerator g = json.createGenerator(list)) {
                         g.writeStartArray();
-                        for (Recommendation r : updater.recommendByKey(user, k, t)) {
+                        for (Recommendation r : k > 0 ? updater.recommendByKey(user, k, t) : List.<Recommendation>of()) {
                             g.writeStartArray();
                             g.writeString(r.item());
                             g.writeNumber(r.score());
@@ -608,8 +622,15 @@ final class ReplayCommand implements Callable<Integer> {
                     }
                     first = false;
                     w.write(profile, 0, profile.length() - 1);
-                    w.write(",\"recommendations\":");
-                    w.write(list.toString());
+                    if (k > 0) {
+                        w.write(",\"recommendations\":");
+                        w.write(list.toString());
+                    }
+                    if (explainTop != null) {
+                        w.write(",\"explain\":");
+                        w.write(ExplanationJson.propensityTop(updater.explainByKey(user, t)
+                                .flatMap(e -> e.propensity()), explainTop));
+                    }
                     w.write('}');
                 }
             }

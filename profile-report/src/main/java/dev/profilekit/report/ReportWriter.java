@@ -60,6 +60,8 @@ import org.w3c.dom.NodeList;
  *   <li>the propensity model, from the summary's {@code "diagnostics"} ({@link ModelDiagnostics}): ROC curve with
  *       its AUC over the reservoir of prequential scores, a calibration plot, and the prequential AUC over time with
  *       batch retrains, swaps and drift alarms marked;</li>
+ *   <li>explanations (only when profiles carry {@code "explain"}, from {@code replay --explain N}): each input's
+ *       mean absolute contribution to the propensity logit, one horizontal bar chart;</li>
  *   <li>the activity forecast: the pooled daily series and the forecast with its interval.</li>
  * </ol>
  *
@@ -346,6 +348,7 @@ public final class ReportWriter {
         principalComponents(profiles, features);
         segments(profiles, features);
         propensity(summary, d);
+        explanations(profiles);
         forecast(summary, d);
         html.append("<p class=\"note\">Charts drawn by JFreeChart as inline SVG; this file references nothing "
                 + "outside itself.</p>\n</body>\n</html>\n");
@@ -595,6 +598,52 @@ public final class ReportWriter {
         }
         html.append("</tbody></table></div>\n<p>Per-segment means of the charted features (users without a value are left "
                 + "out of a mean).</p>\n");
+    }
+
+    /** Inputs shown in the explanations chart, largest first. */
+    static final int MAX_EXPLAINED_INPUTS = 20;
+
+    /**
+     * Mean absolute contribution of each input to the propensity logit, over the profiles that carry
+     * {@code "explain":{"propensity":{"top":[["input",c],..]}}} (replay --explain N; an input a profile does not list
+     * counts 0 there), as one horizontal bar chart. Nothing when no profile carries one.
+     */
+    private void explanations(List<JsonNode> profiles) {
+        Map<String, Double> sums = new TreeMap<>();
+        int explained = 0;
+        int shortest = Integer.MAX_VALUE;
+        for (JsonNode p : profiles) {
+            JsonNode top = p.path("explain").path("propensity").path("top");
+            if (!top.isArray()) {
+                continue;
+            }
+            explained++;
+            shortest = Math.min(shortest, top.size());
+            for (JsonNode t : top) {
+                double c = t.path(1).asDouble(Double.NaN);
+                if (t.path(0).isTextual() && Double.isFinite(c)) {
+                    sums.merge(t.get(0).asText(), Math.abs(c), Double::sum);
+                }
+            }
+        }
+        if (explained == 0 || sums.isEmpty()) {
+            return;
+        }
+        html.append("<h2 id=\"explanations\">Explanations</h2>\n");
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>(sums.entrySet());
+        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed()); // stable: ties stay by name
+        DefaultCategoryDataset means = new DefaultCategoryDataset();
+        for (Map.Entry<String, Double> e : ranked.subList(0, Math.min(MAX_EXPLAINED_INPUTS, ranked.size()))) {
+            means.addValue(e.getValue() / explained, "mean |contribution|", e.getKey());
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Mean absolute contribution to the propensity logit", "input",
+                "mean |weight × z-score|", means, PlotOrientation.HORIZONTAL, false, false, false);
+        style(chart);
+        figure(chart, W, 80 + 24 * means.getColumnCount(), "Mean over " + explained + " profiles of each input's "
+                + "absolute contribution to the propensity logit (its weight times its z-score)"
+                + (shortest < sums.size() ? "; a profile lists its " + shortest + " largest, the others count 0" : "")
+                + (ranked.size() > MAX_EXPLAINED_INPUTS ? "; the " + MAX_EXPLAINED_INPUTS + " largest of "
+                + ranked.size() + " inputs" : "") + ".");
     }
 
     private void propensity(JsonNode summary, ModelDiagnostics d) {

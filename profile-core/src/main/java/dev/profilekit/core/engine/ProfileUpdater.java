@@ -1374,6 +1374,55 @@ public final class ProfileUpdater implements AutoCloseable {
         return readAsOf(key, asOfMs, s -> models.recommend(s, k, asOfMs));
     }
 
+    /**
+     * Why the live models give {@code user} their scores, as of its latest applied event (see
+     * {@link #explain(String, long)}); empty if the user has no events.
+     *
+     * @throws IllegalArgumentException if {@code user} is null
+     */
+    public Optional<dev.profilekit.core.live.Explanation> explain(String user) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        ProfileState s = liveState(key(user));
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            return s.maxApplied == Long.MIN_VALUE ? Optional.empty() : Optional.of(explanation(s, s.maxApplied));
+        }
+    }
+
+    /**
+     * Why the live models give {@code user} the scores of {@link #profile(String, long) profile(user, asOfMs)}:
+     * the intercept and each input's term of the propensity logit, the distances behind the segment, and the
+     * forecast's inputs and interval, with the same model versions; a part is empty when its model is not
+     * configured or not fitted. Empty if the user has no events. Thread-safe.
+     *
+     * @throws IllegalArgumentException as {@link #profile(String, long)}
+     */
+    public Optional<dev.profilekit.core.live.Explanation> explain(String user, long asOfMs) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        return explainByKey(key(user), asOfMs);
+    }
+
+    /** As {@link #explain(String, long)} for a key of {@link #users()} (a pseudonym when pseudonymising). */
+    public Optional<dev.profilekit.core.live.Explanation> explainByKey(String key, long asOfMs) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        TimeRange.require("asOf", asOfMs);
+        return Optional.ofNullable(readAsOf(key, asOfMs,
+                s -> s.maxApplied == Long.MIN_VALUE ? null : explanation(s, asOfMs)));
+    }
+
+    /** The explanation of a state with events; the caller holds its lock. */
+    private dev.profilekit.core.live.Explanation explanation(ProfileState s, long asOfMs) {
+        return models == null ? dev.profilekit.core.live.Explanation.none(s.user, asOfMs) : models.explain(s, asOfMs);
+    }
+
     /** Configures a {@link ProfileUpdater}. */
     public static final class Builder {
         private final ProfileSchema schema;

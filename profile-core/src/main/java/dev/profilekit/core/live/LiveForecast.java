@@ -668,4 +668,58 @@ final class LiveForecast implements LiveModel<ForecastModel> {
             }
         }
     }
+
+    // ---- explanations ----
+
+    /**
+     * The forecast {@link #score} gives {@code user} as of {@code asOf}, with the daily counts it was computed from
+     * and its 95% interval (see {@link ForecastExplanation}). The caller holds the user's lock.
+     */
+    ForecastExplanation explain(UserView user, long asOf) {
+        UserState u = stateOf.apply(user);
+        ForecastModel m;
+        double value;
+        do { // the version nextDay used: a refit may publish in between
+            m = model;
+            value = nextDay(u, asOf);
+        } while (m != model);
+        boolean network = m != null && m.lstm() != null;
+        int window = network ? m.lookback()
+                : m != null ? Math.min(u.daily.length, m.arima().observations() + m.arima().order().d())
+                : u.daily.length;
+        long end = m != null ? m.lastCompleteDay() : day(asOf) - 1;
+        java.util.List<ForecastExplanation.Input> inputs = new java.util.ArrayList<>(window + 3);
+        double sum = 0;
+        for (long d = end - window + 1; d <= end; d++) {
+            int c = countOn(u, d);
+            sum += c;
+            inputs.add(new ForecastExplanation.Input(java.time.LocalDate.ofEpochDay(d).toString(), c));
+        }
+        if (m == null) {
+            return new ForecastExplanation(0, "user_mean", value, inputs, java.util.Optional.empty());
+        }
+        java.util.Optional<ForecastExplanation.Interval> interval = java.util.Optional.empty();
+        double lower = Double.NaN;
+        double upper = Double.NaN;
+        if (!network) {
+            inputs.add(new ForecastExplanation.Input("user_mean", sum / window));
+            inputs.add(new ForecastExplanation.Input("pooled_next_day", m.nextDay()));
+            inputs.add(new ForecastExplanation.Input("pooled_mean", m.pooledMean()));
+            dev.profilekit.models.timeseries.ArimaForecast f = m.arima().forecast(1, 0.95);
+            lower = f.lower()[0];
+            upper = f.upper()[0];
+        } else {
+            ModelDiagnostics.Forecast f = diagnostics();
+            if (f != null) {
+                lower = f.lower()[0];
+                upper = f.upper()[0];
+            }
+        }
+        if (m.nextDay() > 0 && upper == upper) {
+            double ratio = value / m.nextDay();
+            interval = java.util.Optional.of(new ForecastExplanation.Interval(Math.max(0, lower) * ratio,
+                    Math.max(0, upper) * ratio, 0.95));
+        }
+        return new ForecastExplanation(m.version(), network ? "lstm" : "arima", value, inputs, interval);
+    }
 }

@@ -455,4 +455,15 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
             ownExecutor.shutdown();
         }
     }
+
+    /**
+     * Explains the outputs {@link #score} gives {@code s} as of {@code asOf}: one part per configured and fitted
+     * model (see {@link Explanation}). The caller holds the user's lock. O(k d + d log d + forecast window).
+     */
+    public Explanation explain(UserView s, long asOf) {
+        return new Explanation(s.user(), asOf,
+                Optional.ofNullable(propensity == null ? null : propensity.explain(s, asOf)),
+                Optional.ofNullable(segments == null ? null : segments.explain(s, asOf)),
+                Optional.ofNullable(forecast == null ? null : forecast.explain(s, asOf)));
+    }
 }

@@ -798,4 +798,15 @@ final class LivePropensity implements LiveModel<PropensityModel> {
     @Override
     public void close() {
     }
+
+    // ---- explanations ----
+
+    /**
+     * The score {@link #score} gives {@code s} as of {@code asOf}, taken apart (see {@link PropensityModel#explain});
+     * null before the first model. The caller holds the user's lock.
+     */
+    PropensityExplanation explain(UserView s, long asOf) {
+        PropensityModel m = live;
+        return m == null ? null : m.explain(vectors.raw(s, asOf));
+    }
 }

@@ -474,4 +474,15 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
             latest.putAll(map);
         }
     }
+
+    // ---- explanations ----
+
+    /**
+     * The segment {@link #score} gives {@code s} as of {@code asOf}, explained (see {@link SegmentsModel#explain});
+     * null before the first model. The caller holds the user's lock.
+     */
+    SegmentsExplanation explain(UserView s, long asOf) {
+        SegmentsModel m = live;
+        return m == null ? null : m.explain(vectors.raw(s, asOf));
+    }
 }

@@ -181,4 +181,27 @@ public final class PropensityModel {
     public String toString() {
         return "PropensityModel{version=" + version + ", origin=" + origin + ", trainedOn=" + trainedOn + '}';
     }
+
+    /**
+     * The score of a raw profile vector taken apart into the intercept and one term per column
+     * ({@code weight × transformed value}); its {@link PropensityExplanation#score()} is exactly
+     * {@link #score(double[])}. O(d log d), allocating.
+     *
+     * @throws IllegalArgumentException if {@code raw} does not have {@link VectorPipeline#dimension()} values
+     */
+    public PropensityExplanation explain(double[] raw) {
+        double[] z = new double[pipeline.dimension()];
+        pipeline.transform(raw, z);
+        double logit = logistic.logit(z);
+        List<String> names = featureNames();
+        List<String> inputs = pipeline.inputOfColumns();
+        java.util.List<PropensityExplanation.Contribution> terms = new java.util.ArrayList<>(z.length);
+        for (int j = 0; j < z.length; j++) {
+            double w = logistic.coefficient(j);
+            terms.add(new PropensityExplanation.Contribution(names.get(j), inputs.get(j), raw[j], z[j], w, w * z[j]));
+        }
+        terms.sort(PropensityExplanation.ORDER);
+        return new PropensityExplanation(version, logistic.intercept(), terms, logit,
+                logistic.predictProbability(z));
+    }
 }

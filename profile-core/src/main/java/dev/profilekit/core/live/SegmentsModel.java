@@ -209,4 +209,42 @@ public final class SegmentsModel {
     public String toString() {
         return "SegmentsModel{version=" + version + ", k=" + kmeans.k() + '}';
     }
+
+    /**
+     * The segment of a raw profile vector explained: distances to every centroid and the per-column separation of
+     * the assigned segment from the next nearest; its {@link SegmentsExplanation#segment()} is exactly
+     * {@link #assign(double[])}. O(k d + d log d), allocating.
+     *
+     * @throws IllegalArgumentException if {@code raw} does not have {@link VectorPipeline#dimension()} values
+     */
+    public SegmentsExplanation explain(double[] raw) {
+        double[] z = new double[pipeline.dimension()];
+        pipeline.transform(raw, z);
+        double[][] c = standardisedCentroids();
+        double[] sq = new double[c.length];
+        List<SegmentsExplanation.Distance> distances = new java.util.ArrayList<>(c.length);
+        for (int s = 0; s < c.length; s++) {
+            for (int j = 0; j < z.length; j++) { // the order k-means sums in
+                double t = z[j] - c[s][j];
+                sq[s] += t * t;
+            }
+            distances.add(new SegmentsExplanation.Distance(s, Math.sqrt(sq[s])));
+        }
+        int assigned = segmentOf[kmeans.predict(z)];
+        int next = -1;
+        for (int s = 0; s < c.length; s++) {
+            if (s != assigned && (next < 0 || sq[s] < sq[next])) {
+                next = s;
+            }
+        }
+        List<SegmentsExplanation.Separation> separating = new java.util.ArrayList<>();
+        List<String> names = featureNames();
+        for (int j = 0; next >= 0 && j < z.length; j++) {
+            double a = z[j] - c[assigned][j];
+            double b = z[j] - c[next][j];
+            separating.add(new SegmentsExplanation.Separation(names.get(j), b * b - a * a));
+        }
+        separating.sort(SegmentsExplanation.ORDER);
+        return new SegmentsExplanation(version, assigned, distances, next, separating);
+    }
 }

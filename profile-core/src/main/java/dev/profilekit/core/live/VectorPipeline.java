@@ -576,4 +576,28 @@ public final class VectorPipeline {
         }
         return MurmurHash3.hash32(buf, 0, n, 0);
     }
+
+    /**
+     * The declared input each column of a fitted pipeline is read from: {@code name} for {@code name},
+     * {@code name=value} and {@code name#bucket}. O(d).
+     */
+    List<String> inputOfColumns() {
+        requireFitted();
+        List<String> out = new ArrayList<>(columns.size());
+        int at = 0;
+        for (ModelsConfig.Input in : inputs) {
+            String name = in.name();
+            if (at < columns.size() && columns.get(at).equals(name)) { // a numeric column
+                out.add(name);
+                at++;
+                continue;
+            }
+            while (at < columns.size() && (columns.get(at).startsWith(name + "=")
+                    || columns.get(at).startsWith(name + "#"))) { // a one-hot or hashed category
+                out.add(name);
+                at++;
+            }
+        }
+        return out;
+    }
 }

@@ -47,7 +47,7 @@ class DiagnosticsSnapshotTest {
      * carts, purchases more likely after a cart and for some users than for others) exactly 12 hours apart, so
      * every user is sampled twice a day (the sample interval) and the model gets labels of both classes.
      */
-    private static List<Event> stream(int users, int days) {
+    static List<Event> stream(int users, int days) {
         SplittableRandom r = new SplittableRandom(11);
         List<Event> out = new ArrayList<>();
         int id = 0;
