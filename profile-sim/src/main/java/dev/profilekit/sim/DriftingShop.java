@@ -249,15 +249,15 @@ public final class DriftingShop {
             for (int u = 0; u < users; u++) {
                 int s = segment[u];
                 double x = intent[u][d];
-                int views = poisson(rnd, VIEWS[s] * activity[u] * Math.exp(VIEW_INTENT * x));
+                int views = EventGenerator.poisson(rnd, VIEWS[s] * activity[u] * Math.exp(VIEW_INTENT * x));
                 for (int i = 0; i < views; i++) {
                     out.add(new Pending(dayStart + rnd.nextLong(DAY_MS), u, (byte) 0, product(rnd, s), 0));
                 }
-                int carts = poisson(rnd, CARTS[s] * activity[u] * Math.exp(CART_INTENT * x));
+                int carts = EventGenerator.poisson(rnd, CARTS[s] * activity[u] * Math.exp(CART_INTENT * x));
                 for (int i = 0; i < carts; i++) {
                     out.add(new Pending(dayStart + rnd.nextLong(DAY_MS), u, (byte) 1, product(rnd, s), 0));
                 }
-                int purchases = poisson(rnd, base(u, d) * Math.exp(x));
+                int purchases = EventGenerator.poisson(rnd, base(u, d) * Math.exp(x));
                 for (int i = 0; i < purchases; i++) {
                     long at = dayStart + rnd.nextLong(DAY_MS);
                     int p = product(rnd, s);
@@ -306,17 +306,6 @@ public final class DriftingShop {
             category = other < 2 * s ? other : other + 2;
         }
         return category * PRODUCTS_PER_CATEGORY + rnd.nextInt(PRODUCTS_PER_CATEGORY);
-    }
-
-    private static int poisson(SplittableRandom rnd, double mean) {
-        double limit = Math.exp(-mean);
-        double product = rnd.nextDouble();
-        int k = 0;
-        while (product > limit) {
-            k++;
-            product *= rnd.nextDouble();
-        }
-        return k;
     }
 
     /**

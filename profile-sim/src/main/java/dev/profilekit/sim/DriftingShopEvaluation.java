@@ -90,16 +90,21 @@ public final class DriftingShopEvaluation {
 
     /** Replays {@code shop} through the drift example's models and measures them. */
     public static Result run(DriftingShop shop) throws InterruptedException {
+        return run(shop, modelsJson());
+    }
+
+    /** Replays {@code shop} through the drift example's schema and the given models file and measures them. */
+    public static Result run(DriftingShop shop, String modelsJson) throws InterruptedException {
         // rows of ProfileDatasets.vectors are in the order of updater.users(), as the arrays below
         List<LabelledExample> examples = new ArrayList<>();
         ProfileUpdater updater = ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson()))
-                .models(ModelsConfig.fromJson(modelsJson())).modelExecutor(Runnable::run)
+                .models(ModelsConfig.fromJson(modelsJson)).modelExecutor(Runnable::run)
                 .exampleListener(examples::add).build();
         shop.events().forEach(updater::onEvent);
         long end = shop.endMs();
         updater.finishReplay(end);
 
-        ModelsConfig config = ModelsConfig.fromJson(modelsJson());
+        ModelsConfig config = ModelsConfig.fromJson(modelsJson);
         long horizon = config.propensity().orElseThrow().horizon().toMillis();
         int n = examples.size();
         int[] y = new int[n];
