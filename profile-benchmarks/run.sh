@@ -173,6 +173,9 @@ if [[ $QUICK == 1 ]]; then
   DATASET=(200000 20000 10000)
 fi
 stage dataset "${CP[@]}" -Xmx2g dev.profilekit.benchmarks.PointInTimeDatasetBenchmark "$OUT/dataset.json" "${DATASET[@]}"
+# Ranking and segments on the drifting shop (issue 22): examples/drift's models, seeds 1-3; a plain main that
+# prints and writes one line per seed (prequential AUC vs naive and true hazard, Spearman, ARI vs batch k-means)
+stage drift-ranking "${CP[@]}" -Xmx2g dev.profilekit.benchmarks.DriftRanking "$OUT/drift-ranking.txt"
 # Memory per profile (JOL) and the peers' accuracy: plain mains.
 # JOL reads fields reflectively: opening java.base spares it an exception per field of a JDK object (about twice as fast)
 OPENS=()

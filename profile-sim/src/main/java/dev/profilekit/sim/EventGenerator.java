@@ -161,7 +161,7 @@ final class EventGenerator implements Iterator<Event> {
             double conversion = pop.conversion[regime][u];
             double cartShare = Math.min(MAX_CART_SHARE, CART_PER_CONVERSION * conversion);
 
-            int sessions = poisson(activity / MEAN_SESSION_EVENTS);
+            int sessions = poisson(rnd, activity / MEAN_SESSION_EVENTS);
             for (int k = 0; k < sessions; k++) {
                 long t = dayStart + timeOfDay();
                 int length = sessionLength();
@@ -180,7 +180,7 @@ final class EventGenerator implements Iterator<Event> {
                 }
             }
 
-            int purchases = poisson(activity * conversion);
+            int purchases = poisson(rnd, activity * conversion);
             for (int k = 0; k < purchases; k++) {
                 long at = dayStart + timeOfDay();
                 int product = tastes != null ? tastes.product(u, rnd) : product(s, category(dominant));
@@ -253,7 +253,7 @@ final class EventGenerator implements Iterator<Event> {
     }
 
     /** Knuth's multiplication method: exact, O(mean) draws; means here are at most a few dozen. */
-    private int poisson(double mean) {
+    static int poisson(SplittableRandom rnd, double mean) {
         if (mean <= 0) {
             return 0;
         }

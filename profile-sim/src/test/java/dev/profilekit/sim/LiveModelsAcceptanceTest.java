@@ -18,14 +18,11 @@ import dev.profilekit.models.metrics.ClusteringMetrics;
 import dev.profilekit.models.regression.LogisticModel;
 import dev.profilekit.models.regression.LogisticOptions;
 import dev.profilekit.models.regression.LogisticRegression;
-import dev.profilekit.models.regression.OnlineLogisticOptions;
-import dev.profilekit.models.regression.OnlineLogisticRegression;
 import dev.profilekit.sim.EcommerceSimulator;
 import dev.profilekit.sim.SimulationOptions;
 import dev.profilekit.sim.SimulationResult;
 import dev.profilekit.sim.UserTruth;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,32 +83,7 @@ class LiveModelsAcceptanceTest {
 
     /** A plain online logistic regression, standardising with running statistics: no retrains, no drift handling. */
     private double[] baselineScores() {
-        int d = examples.get(0).features().length;
-        OnlineLogisticRegression lr = OnlineLogisticRegression.create(d,
-                OnlineLogisticOptions.learningRate(0.05).l2(1e-4));
-        double[] mean = new double[d];
-        double[] m2 = new double[d];
-        long n = 0;
-        double[] scores = new double[examples.size()];
-        double[] z = new double[d];
-        for (int i = 0; i < examples.size(); i++) {
-            double[] x = examples.get(i).features();
-            for (int j = 0; j < d; j++) {
-                double sd = n > 1 ? Math.sqrt(m2[j] / n) : 0;
-                double v = x[j] == x[j] ? x[j] : mean[j];
-                z[j] = sd > 1e-12 ? (v - mean[j]) / sd : 0;
-            }
-            scores[i] = lr.predictProbability(z); // test, then train
-            lr.learn(z, examples.get(i).label());
-            n++;
-            for (int j = 0; j < d; j++) {
-                double v = x[j] == x[j] ? x[j] : mean[j];
-                double delta = v - mean[j];
-                mean[j] += delta / n;
-                m2[j] += delta * (v - mean[j]);
-            }
-        }
-        return scores;
+        return DriftingShopEvaluation.naiveScores(examples);
     }
 
     /** Out-of-fold scores of a batch model cross-validated (5 folds) over all examples, in hindsight. */
@@ -193,7 +165,7 @@ class LiveModelsAcceptanceTest {
             scores[i] = updater.profile(truth.get(i).user(), end).models().propensity();
             p[i] = truth.get(i).pPurchaseNextDay();
         }
-        double rho = spearman(scores, p);
+        double rho = DriftingShopEvaluation.spearman(scores, p);
         System.out.printf("Spearman(final scores, true next-day purchase probability) = %.4f%n", rho);
         assertThat(rho).isGreaterThanOrEqualTo(MIN_SPEARMAN);
     }
@@ -210,41 +182,5 @@ class LiveModelsAcceptanceTest {
         double ari = ClusteringMetrics.adjustedRandIndex(ours, latent);
         System.out.printf("ARI(segments, latent segments) = %.4f%n", ari);
         assertThat(ari).isGreaterThanOrEqualTo(MIN_ARI);
-    }
-
-    static double spearman(double[] a, double[] b) {
-        double[] ra = ranks(a);
-        double[] rb = ranks(b);
-        double ma = Arrays.stream(ra).average().orElseThrow();
-        double mb = Arrays.stream(rb).average().orElseThrow();
-        double cov = 0;
-        double va = 0;
-        double vb = 0;
-        for (int i = 0; i < a.length; i++) {
-            cov += (ra[i] - ma) * (rb[i] - mb);
-            va += (ra[i] - ma) * (ra[i] - ma);
-            vb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return cov / Math.sqrt(va * vb);
-    }
-
-    static double[] ranks(double[] v) {
-        Integer[] idx = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, (x, y) -> Double.compare(v[x], v[y]));
-        double[] r = new double[v.length];
-        for (int i = 0; i < v.length; ) {
-            int j = i;
-            while (j + 1 < v.length && v[idx[j + 1]] == v[idx[i]]) {
-                j++;
-            }
-            for (int k = i; k <= j; k++) {
-                r[idx[k]] = (i + j) / 2.0;
-            }
-            i = j + 1;
-        }
-        return r;
     }
 }
