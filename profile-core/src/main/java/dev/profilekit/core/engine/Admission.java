@@ -40,6 +40,8 @@ final class Admission {
     private final Pseudonymiser pseudonymiser;
     /** Attributes kept at ingestion, or null: all. */
     private final Set<String> allowedAttributes;
+    /** Whether {@link #privatise} can change an event (a pseudonymiser or an allow-list is configured). */
+    final boolean privatising;
     private final DedupRetention retention;
     /** Only accepted events with a time up to this are applied to the features and the models. */
     final long applyUpTo;
@@ -60,6 +62,7 @@ final class Admission {
         this.maxSkewMs = b.schema.maxFutureSkew().toMillis();
         this.pseudonymiser = b.pseudonymKey == null ? null : new Pseudonymiser(b.pseudonymKey);
         this.allowedAttributes = b.allowedAttributes;
+        this.privatising = pseudonymiser != null || allowedAttributes != null;
         this.retention = b.retention != null ? b.retention
                 : b.schema.allowedLateness().isPresent() ? DedupRetention.WITHIN_LATENESS : DedupRetention.ALL;
         if (retention == DedupRetention.WITHIN_LATENESS && compiled.latenessMs < 0) {
@@ -120,7 +123,7 @@ final class Admission {
      * ({@code e} itself when nothing changes).
      */
     Event privatise(Event e) {
-        if (pseudonymiser == null && allowedAttributes == null) {
+        if (!privatising) {
             return e;
         }
         Map<String, Object> attrs = e.attrs();

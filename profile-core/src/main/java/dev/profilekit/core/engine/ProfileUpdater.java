@@ -272,7 +272,9 @@ public final class ProfileUpdater implements AutoCloseable {
             throw new IllegalStateException("a ProfileListener must not call onEvent (event '" + event.id()
                     + "'): hand the event to another thread instead");
         }
-        event = admission.privatise(event);
+        if (admission.privatising) {
+            event = admission.privatise(event);
+        }
         int typeId = compiled.typeId(event.type());
         Outcome outcome;
         ProfileState s;
