@@ -2,7 +2,9 @@ package dev.profilekit.core.engine;
 
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.spi.ModelOutputs;
 import dev.profilekit.features.codec.StateFormatException;
+import java.util.List;
 
 /**
  * The engine's per-user step without its table: for hosts that keep each user's state themselves, keyed by user
@@ -20,12 +22,16 @@ import dev.profilekit.features.codec.StateFormatException;
  */
 public final class ProfileKernel {
 
-    private final ProfileUpdater updater;
+    private final Admission admission;
+    private final CompiledSchema compiled;
+    private final long fingerprint;
     private final StateCodec codec;
 
-    private ProfileKernel(ProfileUpdater updater) {
-        this.updater = updater;
-        this.codec = new StateCodec(updater.compiled, null, updater.fingerprint());
+    private ProfileKernel(Admission admission, long fingerprint) {
+        this.admission = admission;
+        this.compiled = admission.compiled;
+        this.fingerprint = fingerprint;
+        this.codec = new StateCodec(compiled, null, fingerprint);
     }
 
     /**
@@ -39,31 +45,31 @@ public final class ProfileKernel {
         if (builder == null) {
             throw new IllegalArgumentException("builder must not be null");
         }
-        ProfileUpdater u = builder.build();
-        if (u.store().isPresent()) {
-            u.close();
+        builder.checkCombination();
+        Admission.checkAllowList(builder.schema, builder.allowedAttributes);
+        Admission admission = new Admission(builder, new CompiledSchema(builder.schema, List.of()), null);
+        if (builder.store != null) {
             throw new IllegalArgumentException("a ProfileKernel keeps no backing store: the host keeps the states");
         }
-        if (u.models().isPresent()) {
-            u.close();
+        if (builder.models != null) {
             throw new IllegalArgumentException("a ProfileKernel does not run live models (they learn across users)");
         }
-        return new ProfileKernel(u);
+        return new ProfileKernel(admission, ProfileUpdater.fingerprint(builder.schema, null));
     }
 
     /** The schema. */
     public ProfileSchema schema() {
-        return updater.schema();
+        return compiled.schema;
     }
 
     /** The fingerprint stamped on every encoded state (see {@link ProfileUpdater#fingerprint()}). */
     public long fingerprint() {
-        return updater.fingerprint();
+        return fingerprint;
     }
 
     /** The TTL in event-time milliseconds, or -1 when profiles never expire. */
     public long ttlMillis() {
-        return updater.ttlMs;
+        return admission.ttlMs;
     }
 
     /** The key a raw user id is kept under: its pseudonym when pseudonymising, else the id itself. */
@@ -71,7 +77,7 @@ public final class ProfileKernel {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
-        return updater.key(user);
+        return admission.key(user);
     }
 
     /**
@@ -86,9 +92,9 @@ public final class ProfileKernel {
         if (event == null) {
             throw new IllegalArgumentException("event must not be null");
         }
-        updater.limits().check(event);
-        updater.checkSkew(event, event.timestamp());
-        return updater.privatise(event);
+        admission.limits.check(event);
+        admission.checkSkew(event, event.timestamp());
+        return admission.privatise(event);
     }
 
     /** A new, empty state for {@code key} (a key of {@link #key(String)}). */
@@ -96,7 +102,7 @@ public final class ProfileKernel {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
-        return updater.compiled.newState(key);
+        return compiled.newState(key);
     }
 
     /**
@@ -114,11 +120,11 @@ public final class ProfileKernel {
             throw new IllegalArgumentException("event '" + admitted.id() + "' of user '" + admitted.user()
                     + "' applied to the state of '" + state.user + "' (admit the event first)");
         }
-        int typeId = updater.compiled.typeId(admitted.type());
+        int typeId = compiled.typeId(admitted.type());
         long t = admitted.timestamp();
-        Outcome outcome = updater.decide(state, admitted.id(), admitted.idHash(), t);
+        Outcome outcome = admission.decide(state, admitted.id(), admitted.idHash(), t);
         if (outcome == Outcome.ACCEPTED) {
-            updater.apply(state, admitted, typeId, t);
+            admission.apply(state, admitted, typeId, t);
         }
         return outcome;
     }
@@ -144,7 +150,7 @@ public final class ProfileKernel {
         if (state == null) {
             throw new IllegalArgumentException("state must not be null");
         }
-        return updater.expired(state, watermark);
+        return admission.expired(state, watermark);
     }
 
     /**
@@ -162,7 +168,7 @@ public final class ProfileKernel {
             throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + state.user
                     + "' (" + state.maxApplied + "); profiles can be evaluated only at or after it");
         }
-        return new Profile(state.user, asOfMs, updater.compiled.read(state, asOfMs), updater.outputs(state, asOfMs));
+        return new Profile(state.user, asOfMs, compiled.read(state, asOfMs), ModelOutputs.NONE);
     }
 
     /** The state in the engine's versioned binary format ({@link StateCodec}), under this kernel's fingerprint. */

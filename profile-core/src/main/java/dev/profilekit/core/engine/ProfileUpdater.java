@@ -60,12 +60,13 @@ public final class ProfileUpdater implements AutoCloseable {
     private final Function<String, ProfileState> loader;
     private final ProfileTable.Remover evictor;
     private final ProfileTable.Remover sweeper;
+    /** The acceptance step: limits, clock skew, privacy, duplicates and lateness, applying, expiry. */
+    private final Admission admission;
     /** Idle time (event time) after which a profile expires, or -1 for never. */
-    final long ttlMs; // package-private: ProfileKernel
+    private final long ttlMs;
     /** Largest accepted event time over all users (for expiry), Long.MIN_VALUE before any. */
     private final java.util.concurrent.atomic.AtomicLong watermark = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
-    private final Pseudonymiser pseudonymiser;
-    private final java.util.Set<String> allowedAttributes;
+    private final boolean pseudonymising;
     private final Encryption encryption;
     private final AuditLog auditLog;
     /** The wall clock of audit entries: when an erasure was done, whatever time {@code clock} says. */
@@ -76,13 +77,11 @@ public final class ProfileUpdater implements AutoCloseable {
     private final LongAdder cacheMisses = new LongAdder();
     private volatile boolean closed;
     private final ProfileListener[] listeners;
-    private final DedupRetention retention;
     private final long applyUpTo;
     private final Function<String, ProfileState> factory;
     /** The live models (one composite), or null without models: the updater knows them only as a LiveModel. */
     private final LiveModel<?> live;
     private final LiveModels models;
-    private final EventLimits limits;
     private final java.time.Clock clock;
     /** Rejects counted by onEvent and {@link #countRejected}, indexed by reason ordinal. */
     private final LongAdder[] rejects = newAdders(InvalidEventException.Reason.values().length);
@@ -97,13 +96,6 @@ public final class ProfileUpdater implements AutoCloseable {
         }
         return a;
     }
-    private final long maxSkewMs;
-    /**
-     * A time the clock has shown (epoch ms): events up to {@code clockSeen + maxSkewMs} pass without reading
-     * the clock again, since the clock only moves forward (a clock that steps back makes the check looser
-     * by that step, never stricter).
-     */
-    private volatile long clockSeen = Long.MIN_VALUE;
     private final LongAdder accepted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder late = new LongAdder();
@@ -114,33 +106,19 @@ public final class ProfileUpdater implements AutoCloseable {
         this.store = b.store;
         this.table = new ProfileTable(b.expectedUsers, store == null ? Integer.MAX_VALUE : b.cacheSize);
         this.writeBatch = b.writeBatch;
-        this.ttlMs = b.ttl == null ? -1 : b.ttl.toMillis();
-        this.pseudonymiser = b.pseudonymKey == null ? null : new Pseudonymiser(b.pseudonymKey);
-        this.allowedAttributes = b.allowedAttributes;
+        this.pseudonymising = b.pseudonymKey != null;
         this.encryption = b.encryptionKey == null ? null : new Encryption(b.encryptionKey);
         this.auditLog = b.auditLog;
         this.auditClock = b.auditClock;
-        if (allowedAttributes != null) {
-            for (dev.profilekit.core.schema.FeatureSpec f : b.schema.features()) {
-                if (f.field() != null && !allowedAttributes.contains(f.field())) {
-                    throw new IllegalArgumentException("feature '" + f.name() + "' reads attribute '" + f.field()
-                            + "', which is not on the attribute allow-list " + new java.util.TreeSet<>(allowedAttributes));
-                }
-            }
-        }
+        Admission.checkAllowList(b.schema, b.allowedAttributes);
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
-        this.retention = b.retention != null ? b.retention
-                : b.schema.allowedLateness().isPresent() ? DedupRetention.WITHIN_LATENESS : DedupRetention.ALL;
         this.clock = b.clock;
-        this.limits = b.limits;
-        this.maxSkewMs = b.schema.maxFutureSkew().toMillis();
         this.applyUpTo = b.applyUpTo;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
                 this::userCount, b.modelListener, b.exampleListener, this::preserve);
         this.live = models;
-        if (retention == DedupRetention.WITHIN_LATENESS && compiled.latenessMs < 0) {
-            throw new IllegalArgumentException("dedupRetention WITHIN_LATENESS needs a schema with allowed_lateness");
-        }
+        this.admission = new Admission(b, compiled, live);
+        this.ttlMs = admission.ttlMs;
         this.fingerprint = fingerprint(b.schema, b.models);
         this.codec = new StateCodec(compiled, live, fingerprint);
         this.cut = new CopyOnWriteCut(codec);
@@ -215,7 +193,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** The bounds events are checked against. */
     public EventLimits limits() {
-        return limits;
+        return admission.limits;
     }
 
     /** The backing store, if one is configured. */
@@ -260,8 +238,8 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** The key a raw user id is stored under: its pseudonym when pseudonymising. */
-    /* package-private: ProfileKernel */ String key(String user) {
-        return pseudonymiser == null ? user : pseudonymiser.pseudonym(user);
+    private String key(String user) {
+        return admission.key(user);
     }
 
     /**
@@ -287,17 +265,15 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     private Outcome applyEvent(Event event) {
-        limits.check(event);
+        admission.limits.check(event);
         long t = event.timestamp();
-        if (t - maxSkewMs > clockSeen) {
-            checkSkew(event, t);
-        }
+        admission.checkClock(event, t);
         if (listeners.length > 0 && IN_LISTENER.get() == Boolean.TRUE) {
             throw new IllegalStateException("a ProfileListener must not call onEvent (event '" + event.id()
                     + "'): hand the event to another thread instead");
         }
-        if (pseudonymiser != null || allowedAttributes != null) {
-            event = privatise(event);
+        if (admission.privatising) {
+            event = admission.privatise(event);
         }
         int typeId = compiled.typeId(event.type());
         Outcome outcome;
@@ -319,9 +295,9 @@ public final class ProfileUpdater implements AutoCloseable {
                     if (ttlMs >= 0 && expired(s, wm)) {
                         reset(s);
                     }
-                    outcome = decide(s, event.id(), event.idHash(), t);
+                    outcome = admission.decide(s, event.id(), event.idHash(), t);
                     if (outcome == Outcome.ACCEPTED) {
-                        apply(s, event, typeId, t);
+                        admission.apply(s, event, typeId, t);
                         s.dirty = true;
                     }
                 }
@@ -346,22 +322,6 @@ public final class ProfileUpdater implements AutoCloseable {
         return outcome;
     }
 
-    /** The event as the engine may keep it: user pseudonymised, attributes not on the allow-list dropped. */
-    /* package-private: ProfileKernel */ Event privatise(Event e) {
-        java.util.Map<String, Object> attrs = e.attrs();
-        if (allowedAttributes != null && !allowedAttributes.containsAll(attrs.keySet())) {
-            java.util.Map<String, Object> kept = new java.util.HashMap<>();
-            attrs.forEach((k, v) -> {
-                if (allowedAttributes.contains(k)) {
-                    kept.put(k, v);
-                }
-            });
-            attrs = java.util.Map.copyOf(kept);
-        }
-        String user = pseudonymiser == null ? e.user() : pseudonymiser.pseudonym(e.user());
-        return user.equals(e.user()) && attrs == e.attrs() ? e : e.with(user, attrs);
-    }
-
     private long advanceWatermark(long t) {
         long w = watermark.get();
         while (t > w && !watermark.compareAndSet(w, t)) {
@@ -371,8 +331,8 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** Whether {@code s} has been idle longer than the TTL at watermark {@code wm}. Caller holds the lock. */
-    /* package-private: ProfileKernel */ boolean expired(ProfileState s, long wm) {
-        return ttlMs >= 0 && s.maxAccepted != Long.MIN_VALUE && wm - s.maxAccepted > ttlMs;
+    private boolean expired(ProfileState s, long wm) {
+        return admission.expired(s, wm);
     }
 
     /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
@@ -488,85 +448,6 @@ public final class ProfileUpdater implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** Reads the clock; rejects an event dated more than the allowed skew ahead of it. */
-    /* package-private: ProfileKernel */ void checkSkew(Event event, long t) {
-        long now = clock.millis();
-        if (now > clockSeen) {
-            clockSeen = now;
-        }
-        if (t - maxSkewMs > now) {
-            throw new InvalidEventException(InvalidEventException.Reason.TOO_FAR_AHEAD, "event '" + event.id()
-                    + "' of user '" + event.user() + "' is dated " + java.time.Instant.ofEpochMilli(t)
-                    + ", more than max_future_skew " + compiled.schema.maxFutureSkew() + " ahead of the clock ("
-                    + java.time.Instant.ofEpochMilli(now) + ")");
-        }
-    }
-
-    /**
-     * The specification's acceptance rules, per user in arrival order, decided without changing anything.
-     * Caller holds the lock.
-     */
-    /* package-private: ProfileKernel */ Outcome decide(ProfileState s, String id, int idHash, long t) {
-        long lateness = compiled.latenessMs;
-        boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
-        if (retention == DedupRetention.ALL) {
-            if (s.containsId(id, idHash, Long.MIN_VALUE)) {
-                return Outcome.DUPLICATE;
-            }
-            if (lateness >= 0 && hasMax && t < s.maxAccepted - lateness) {
-                return Outcome.LATE;
-            }
-        } else {
-            long horizon = hasMax ? s.maxAccepted - lateness : Long.MIN_VALUE;
-            if (t < horizon) {
-                return Outcome.LATE;
-            }
-            if (s.containsId(id, idHash, horizon)) {
-                return Outcome.DUPLICATE;
-            }
-        }
-        return Outcome.ACCEPTED;
-    }
-
-    /** Ids older than this may be forgotten once an event at {@code t} is accepted (MIN_VALUE: none). */
-    private long forgetBefore(ProfileState s, long t) {
-        if (retention == DedupRetention.ALL) {
-            return Long.MIN_VALUE;
-        }
-        long lateness = compiled.latenessMs;
-        long horizon = s.maxAccepted != Long.MIN_VALUE ? s.maxAccepted - lateness : Long.MIN_VALUE;
-        return Math.max(horizon, t - lateness);
-    }
-
-    /**
-     * Applies an accepted event all or nothing: everything that can fail (allocation, overflow, the models'
-     * input check) happens before anything that cannot be put back; on failure the state is as before and the
-     * failure is thrown. Then the models observe the event and the listeners hear of it. Caller holds the lock.
-     */
-    /* package-private: ProfileKernel */ void apply(ProfileState s, Event event, int typeId, long t) {
-        long forget = forgetBefore(s, t);
-        s.reserveId(forget); // may allocate; changes no answer
-        long oldMaxAccepted = s.maxAccepted;
-        long oldMaxApplied = s.maxApplied;
-        boolean applies = t <= applyUpTo;
-        s.maxAccepted = Math.max(oldMaxAccepted, t); // sessions close against the new maximum
-        if (applies) {
-            s.maxApplied = Math.max(oldMaxApplied, t);
-            try {
-                compiled.apply(s, event, typeId, s.maxApplied, live, compiled.scratch());
-            } catch (RuntimeException | Error failure) {
-                s.maxAccepted = oldMaxAccepted;
-                s.maxApplied = oldMaxApplied;
-                throw failure;
-            }
-        }
-        s.addId(event.id(), event.idHash(), t, forget); // room was reserved: cannot fail
-        s.accepted++;
-        if (applies && live != null) {
-            live.observe(s, typeId, t, event.attrs());
-        }
     }
 
     private void notifyListeners(ProfileState s, Event event) {
@@ -762,7 +643,7 @@ public final class ProfileUpdater implements AutoCloseable {
         }
         if (auditLog != null) {
             auditLog.record(new AuditLog.Entry(java.time.Instant.now(auditClock), "forget",
-                    pseudonymiser != null ? key : AuditLog.sha256(user), removed, examples[0]));
+                    pseudonymising ? key : AuditLog.sha256(user), removed, examples[0]));
         }
         return removed;
     }
@@ -794,7 +675,7 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** The live models' view of {@code s} as of {@code asOf}, with the current versions. Caller holds the lock. */
-    /* package-private: ProfileKernel */ ModelOutputs outputs(ProfileState s, long asOf) {
+    private ModelOutputs outputs(ProfileState s, long asOf) {
         return live == null ? ModelOutputs.NONE : live.score(s, asOf);
     }
 
@@ -1425,23 +1306,24 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** Configures a {@link ProfileUpdater}. */
     public static final class Builder {
-        private final ProfileSchema schema;
-        private ProfileStore store;
+        // the package-private settings are read by Admission and ProfileKernel
+        final ProfileSchema schema;
+        ProfileStore store;
         private int expectedUsers = 1024;
         private int cacheSize = 100_000;
         private int writeBatch = 1000;
-        private Duration ttl;
-        private byte[] pseudonymKey;
-        private java.util.Set<String> allowedAttributes;
+        Duration ttl;
+        byte[] pseudonymKey;
+        java.util.Set<String> allowedAttributes;
         private byte[] encryptionKey;
         private AuditLog auditLog;
         private java.time.Clock auditClock = java.time.Clock.systemUTC();
         private final List<ProfileListener> listeners = new ArrayList<>();
-        private DedupRetention retention;
-        private long applyUpTo = Long.MAX_VALUE;
-        private java.time.Clock clock = java.time.Clock.systemUTC();
-        private EventLimits limits = EventLimits.DEFAULT;
-        private ModelsConfig models;
+        DedupRetention retention;
+        long applyUpTo = Long.MAX_VALUE;
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        EventLimits limits = EventLimits.DEFAULT;
+        ModelsConfig models;
         private java.util.concurrent.Executor modelExecutor;
         private java.util.function.Consumer<PropensityModel> modelListener;
         private java.util.function.Consumer<LabelledExample> exampleListener;
@@ -1654,11 +1536,16 @@ public final class ProfileUpdater implements AutoCloseable {
 
         /** Builds the updater (compiles the schema). */
         public ProfileUpdater build() {
+            checkCombination();
+            return new ProfileUpdater(this);
+        }
+
+        /** Refuses settings that do not go together. */
+        void checkCombination() {
             if (store != null && models != null) {
                 throw new IllegalArgumentException("live models cannot be combined with a backing store yet: their "
                         + "pending examples live in memory across users; use snapshots for durability instead");
             }
-            return new ProfileUpdater(this);
         }
     }
 }

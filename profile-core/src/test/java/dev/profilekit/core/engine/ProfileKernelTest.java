@@ -82,6 +82,94 @@ class ProfileKernelTest {
         assertThatThrownBy(() -> k.decode(java.util.Arrays.copyOf(damaged, 3))).isInstanceOf(StateFormatException.class);
     }
 
+    /**
+     * Kernel and updater built from one builder's settings (pseudonymisation, an allow-list that drops attributes,
+     * a TTL, a clock that some events are too far ahead of; an attribute off the list added to some events) decide every event of the fixture alike: the same
+     * outcome or reject reason, the same expiries (the host drops a state idle past the TTL at the largest event time
+     * seen, as the updater does), and the same profiles at the end.
+     */
+    @Test
+    void decidesEveryEventAsTheUpdaterDoesWithPrivacyAndTtl() throws IOException {
+        byte[] secret = new byte[32];
+        secret[0] = 7;
+        java.util.function.Supplier<ProfileUpdater.Builder> settings = () -> ProfileUpdater
+                .builder(FixtureReplayTest.schema())
+                .pseudonymise(secret)
+                .allowAttributes(FixtureReplayTest.schema().features().stream().map(f -> f.field())
+                        .filter(java.util.Objects::nonNull).toList())
+                .ttl(java.time.Duration.ofHours(12))
+                .clock(java.time.Clock.fixed(java.time.Instant.parse("2026-01-09T12:00:00Z"), java.time.ZoneOffset.UTC));
+        ProfileUpdater u = settings.get().build();
+        ProfileKernel k = ProfileKernel.of(settings.get());
+        Map<String, ProfileState> states = new TreeMap<>();
+        long watermark = Long.MIN_VALUE;
+        int expiries = 0;
+        int dropped = 0;
+        Map<String, Integer> tally = new TreeMap<>();
+        for (String line : SpecAssertions.lines(DIR + "events.jsonl")) {
+            Event raw;
+            try {
+                raw = line.isBlank() ? null : EventJson.parse(line);
+            } catch (InvalidEventException x) {
+                continue; // not an event for either
+            }
+            if (raw == null) {
+                continue;
+            }
+            if (raw.id().hashCode() % 3 == 0) { // an attribute no feature reads: off the allow-list
+                Map<String, Object> attrs = new TreeMap<>(raw.attrs());
+                attrs.put("ip", "192.0.2.1");
+                raw = Event.of(raw.id(), raw.user(), raw.type(), raw.timestamp(), attrs);
+            }
+            String byUpdater;
+            try {
+                byUpdater = u.onEvent(raw).name();
+            } catch (InvalidEventException x) {
+                byUpdater = x.reason().name();
+            }
+            String byKernel;
+            try {
+                Event e = k.admit(raw);
+                if (!e.attrs().keySet().equals(raw.attrs().keySet())) {
+                    dropped++;
+                }
+                watermark = Math.max(watermark, e.timestamp());
+                ProfileState s = states.get(e.user());
+                if (s != null && k.expired(s, watermark)) {
+                    s = null;
+                    expiries++;
+                }
+                if (s == null) {
+                    s = k.newState(e.user());
+                    states.put(e.user(), s);
+                }
+                byKernel = k.apply(s, e).name();
+            } catch (InvalidEventException x) {
+                byKernel = x.reason().name();
+            }
+            assertThat(byKernel).as("event %s", raw.id()).isEqualTo(byUpdater);
+            tally.merge(byKernel, 1, Integer::sum);
+        }
+        // the options were exercised: every outcome occurs, events were too far ahead, states expired
+        assertThat(tally).containsKeys("ACCEPTED", "DUPLICATE", "LATE", "TOO_FAR_AHEAD");
+        assertThat(expiries).isPositive();
+        assertThat(dropped).isPositive();
+
+        long asOf = watermark;
+        List<String> keys = new ArrayList<>();
+        for (Map.Entry<String, ProfileState> e : states.entrySet()) {
+            ProfileState s = e.getValue();
+            if (k.hasAccepted(s) && !k.expired(s, watermark)) {
+                keys.add(e.getKey());
+                assertThat(ProfileJson.toJson(k.profile(s, asOf))).as("profile of %s", e.getKey())
+                        .isEqualTo(ProfileJson.toJson(u.profileByKey(e.getKey(), asOf)));
+            }
+        }
+        assertThat(keys).isNotEmpty().doesNotContain("u0048");
+        assertThat(u.users()).containsExactlyInAnyOrderElementsOf(keys);
+        u.close();
+    }
+
     @Test
     void pseudonymisesAndFiltersAsTheUpdaterDoes() {
         byte[] key = new byte[32];
