@@ -303,6 +303,18 @@ public final class RocksDbProfileStore implements ProfileStore {
         return open(abs, options, options.compression(), create, secret);
     }
 
+    /** Whether the database in {@code dir} still holds the short-lived column family of a MANIFEST roll. */
+    private static boolean holdsRollFamily(Path dir) throws RocksDBException {
+        try (org.rocksdb.Options o = new org.rocksdb.Options()) {
+            for (byte[] name : RocksDB.listColumnFamilies(o, dir.toString())) {
+                if (java.util.Arrays.equals(name, ROLL)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** True when {@code dir} must be created as a new database, false when it holds one. */
     private static boolean prepareDirectory(Path dir) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -337,7 +349,17 @@ public final class RocksDbProfileStore implements ProfileStore {
         RocksDB db = null;
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
-            db = RocksDB.open(config.dbOptions, dir.toString(), config.descriptors(), handles);
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>(config.descriptors());
+            boolean leftRoll = !create && holdsRollFamily(dir);
+            if (leftRoll) {
+                descriptors.add(new ColumnFamilyDescriptor(ROLL, config.cfOptions));
+            }
+            db = RocksDB.open(config.dbOptions, dir.toString(), descriptors, handles);
+            if (leftRoll) { // killed between creating and dropping the column family that rolls the MANIFEST
+                ColumnFamilyHandle roll = handles.remove(handles.size() - 1);
+                db.dropColumnFamily(roll);
+                roll.close();
+            }
             writeOptions = new WriteOptions().setSync(options.syncEveryWrite());
             // a database without a secret is new (created just now, or a crash came before its secret was
             // written) or was written with raw-id keys: either way its default column family is migrated
