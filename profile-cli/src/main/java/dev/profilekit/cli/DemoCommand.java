@@ -104,12 +104,11 @@ final class DemoCommand implements Callable<Integer> {
         step("replay", new ReplayCommand(new PrintStream(replayOut, true, StandardCharsets.UTF_8), err),
                 replayArgs.toArray(String[]::new));
         // rendered here rather than with ReportWriter.write, so that the page is renamed into place when complete
+        JsonNode s = dev.profilekit.report.ReportWriter.readSummary(summary);
         CliIo.writeString("report", report.toString(), dev.profilekit.report.ReportWriter.render(
-                dev.profilekit.report.ReportWriter.readProfiles(profiles),
-                dev.profilekit.report.ReportWriter.readSummary(summary), null));
+                dev.profilekit.report.ReportWriter.readProfiles(profiles), s));
         double seconds = (System.nanoTime() - started) / 1e9;
 
-        JsonNode s = MAPPER.readTree(summary.toFile());
         String firstUser;
         try (java.io.BufferedReader r = Files.newBufferedReader(profiles, StandardCharsets.UTF_8)) {
             String line = r.readLine();

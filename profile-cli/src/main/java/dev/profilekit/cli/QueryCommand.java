@@ -202,12 +202,8 @@ final class QueryCommand implements Callable<Integer> {
             try {
                 u.restore(source.snapshot);
             } catch (dev.profilekit.core.engine.SnapshotMismatchException e) {
-                if (e.kind() == dev.profilekit.core.engine.SnapshotMismatchException.Kind.WRONG_KEY) {
-                    throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": wrong "
-                            + "--encryption-key (the file is intact but was written with another key)", e);
-                }
                 throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": "
-                        + snapshotProblem("snapshot " + source.snapshot + " " + e.difference()), e);
+                        + mismatch(e), e);
             } catch (Encryption.WrongKeyException e) {
                 throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": wrong "
                         + "--encryption-key (or the file was written with another key, or altered)", e);
@@ -247,19 +243,21 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     /** What is wrong with the snapshot, from the restore's message, in the words of this command's flags. */
+    /** What an intact snapshot of another key, encryption or schema needs from the flags. */
+    private static String mismatch(dev.profilekit.core.engine.SnapshotMismatchException e) {
+        return switch (e.kind()) {
+            case WRONG_KEY -> "wrong --encryption-key (the file is intact but was written with another key)";
+            case ENCRYPTED -> "it is encrypted; give the --encryption-key it was written with";
+            case NOT_ENCRYPTED -> "it is not encrypted; leave out --encryption-key";
+            case SCHEMA -> "it " + e.difference() + "; give the --schema and --models the replay used";
+            default -> "it " + e.difference();
+        };
+    }
+
+    /** A damaged snapshot's problem, said of "it" when the message names the file first. */
     private String snapshotProblem(String message) {
         String named = "snapshot " + source.snapshot + " ";
-        String problem = message.startsWith(named) ? "it " + message.substring(named.length()) : message;
-        if (problem.startsWith("it is encrypted") && encryptionKeyFile == null) {
-            return "it is encrypted; give the --encryption-key it was written with";
-        }
-        if (problem.startsWith("it is not encrypted") && encryptionKeyFile != null) {
-            return "it is not encrypted; leave out --encryption-key";
-        }
-        if (problem.startsWith("it was written under another schema")) {
-            return problem + "; give the --schema and --models the replay used";
-        }
-        return problem;
+        return message.startsWith(named) ? "it " + message.substring(named.length()) : message;
     }
 
     /** The profile as aligned "name  value" lines: nested objects flattened with dots, top-k as value (weight). */
@@ -321,7 +319,7 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     /** Integers as they are; other numbers with at most 6 significant digits, as a person reads them. */
-    static String number(JsonNode v) {
+    private static String number(JsonNode v) {
         if (v.isIntegralNumber()) {
             return v.asText();
         }

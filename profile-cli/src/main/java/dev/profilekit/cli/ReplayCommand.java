@@ -463,7 +463,7 @@ final class ReplayCommand implements Callable<Integer> {
                         try {
                             dev.profilekit.core.engine.Event e = line.event();
                             user = e.user();
-                            if (!forgotten.isEmpty() && forgotten.contains(e.user())) {
+                            if (!forgotten.isEmpty() && forgotten.contains(user)) {
                                 forgottenEvents++;
                             } else {
                                 updater.onEvent(e);
@@ -480,8 +480,9 @@ final class ReplayCommand implements Callable<Integer> {
                             rejectsLines++;
                         }
                     }
-                    if (snaps != null && updater.counts().accepted() >= nextSnapshot) {
-                        nextSnapshot = updater.counts().accepted() + snapshotEvery;
+                    long accepted = snaps == null ? 0 : updater.counts().accepted();
+                    if (snaps != null && accepted >= nextSnapshot) {
+                        nextSnapshot = accepted + snapshotEvery;
                         if (keepRejects) {
                             rejects.flush();
                             rejectsStream.getFD().sync(); // the rejects a snapshot counts are on disk before it is

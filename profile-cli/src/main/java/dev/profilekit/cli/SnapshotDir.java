@@ -49,13 +49,11 @@ final class SnapshotDir implements AutoCloseable {
     private static final Set<String> SECRET = Set.of("--pseudonymise-key", "--encryption-key");
 
     private final SnapshotDirectory dir;
-    private final String flag;
     private final Path events;
     private final Map<String, String> options;
 
-    private SnapshotDir(SnapshotDirectory dir, String flag, Path events, Map<String, String> options) {
+    private SnapshotDir(SnapshotDirectory dir, Path events, Map<String, String> options) {
         this.dir = dir;
-        this.flag = flag;
         this.events = events.toAbsolutePath();
         this.options = options;
     }
@@ -71,7 +69,7 @@ final class SnapshotDir implements AutoCloseable {
      */
     static SnapshotDir open(String flag, Path path, Path events, Map<String, String> options) {
         try {
-            return new SnapshotDir(SnapshotDirectory.open(path), flag, events, Map.copyOf(options));
+            return new SnapshotDir(SnapshotDirectory.open(path), events, Map.copyOf(options));
         } catch (SnapshotDirectory.InUseException e) {
             throw new CliSupport.UsageException(flag + " " + path + ": the directory is in use by another run (it "
                     + "holds the lock on " + path.resolve(SnapshotDirectory.LOCK) + "); wait for it to end", e);
@@ -253,11 +251,6 @@ final class SnapshotDir implements AutoCloseable {
         dir.write(updater, metadata);
     }
 
-    /** Writes a snapshot and removes every older one (a fresh start that replaces an old run's snapshots). */
-    void writeAlone(ProfileUpdater updater, Map<String, String> metadata) {
-        dir.writeAlone(updater, metadata);
-    }
-
     /** Forgets {@code users} in the updater and in the directory (see {@link SnapshotDirectory#forget}). */
     void forget(ProfileUpdater updater, Collection<String> users, Map<String, String> metadata) {
         dir.forget(updater, users, metadata);
@@ -271,14 +264,7 @@ final class SnapshotDir implements AutoCloseable {
 
     /** A key's id: the first 8 bytes of HMAC-SHA-256(key, "profilekit key id"), hex; never the key. */
     static String keyId(byte[] key) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            byte[] id = mac.doFinal("profilekit key id".getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(id, 0, 8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return new dev.profilekit.core.privacy.Pseudonymiser(key).pseudonym("profilekit key id").substring(0, 16);
     }
 
     /**

@@ -44,6 +44,14 @@ public final class Pseudonymiser {
         if (id == null) {
             throw new IllegalArgumentException("id must not be null");
         }
-        return HexFormat.of().formatHex(macs.get().doFinal(id.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(mac(id.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** HMAC-SHA-256 of {@code bytes} under the key: the 32 bytes a pseudonym is the hex of. */
+    public byte[] mac(byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes must not be null");
+        }
+        return macs.get().doFinal(bytes);
     }
 }

@@ -37,7 +37,7 @@ public final class Durations {
      * e.g. "is not an ISO-8601 duration such as P90D (90 days), PT12H (12 hours) or P1DT6H", plus
      * {@link #calendarNote} for years, months and weeks.
      */
-    public static String problem(String text) {
+    private static String problem(String text) {
         return "is not an ISO-8601 duration such as P90D (90 days), PT12H (12 hours) or P1DT6H" + calendarNote(text);
     }
 

@@ -249,12 +249,7 @@ public final class SnapshotDirectory implements AutoCloseable {
      * @throws UncheckedIOException if it cannot be written (the directory then holds what it held)
      */
     public ProfileUpdater.SnapshotInfo write(ProfileUpdater updater, Map<String, String> metadata) {
-        ProfileUpdater.SnapshotInfo info = updater.snapshot(nextFile(), metadata);
-        List<Path> valid = snapshots();
-        List<Path> drop = new ArrayList<>(valid.subList(Math.min(KEEP, valid.size()), valid.size()));
-        drop.addAll(damaged());
-        delete(drop);
-        return info;
+        return write(updater, metadata, KEEP);
     }
 
     /**
@@ -264,9 +259,14 @@ public final class SnapshotDirectory implements AutoCloseable {
      * @throws UncheckedIOException if it cannot be written (the directory then holds what it held)
      */
     public ProfileUpdater.SnapshotInfo writeAlone(ProfileUpdater updater, Map<String, String> metadata) {
+        return write(updater, metadata, 1);
+    }
+
+    /** Writes the newest snapshot, then keeps the newest {@code keep} valid ones (the new one first) and no damaged one. */
+    private ProfileUpdater.SnapshotInfo write(ProfileUpdater updater, Map<String, String> metadata, int keep) {
         ProfileUpdater.SnapshotInfo info = updater.snapshot(nextFile(), metadata);
-        List<Path> drop = new ArrayList<>(snapshots());
-        drop.removeIf(f -> f.getFileName().equals(info.file().getFileName()));
+        List<Path> valid = snapshots(); // newest first: the new file has the highest sequence
+        List<Path> drop = new ArrayList<>(valid.subList(Math.min(keep, valid.size()), valid.size()));
         drop.addAll(damaged());
         delete(drop);
         return info;

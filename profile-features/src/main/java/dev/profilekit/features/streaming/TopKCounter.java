@@ -189,7 +189,12 @@ public final class TopKCounter {
 
     /** The significand in [1, 2) of a positive finite double (0 for 0), subnormals included. */
     private static double significand(double p) {
-        return p == 0.0 ? 0.0 : Math.scalb(Math.scalb(p, 600), -(binaryExponent(p) + 600));
+        if (p == 0.0) {
+            return 0.0;
+        }
+        int e = Math.getExponent(p);
+        // a normal double scales into [1, 2) exactly; a subnormal is first lifted into the normal range
+        return e >= Double.MIN_EXPONENT ? Math.scalb(p, -e) : Math.scalb(Math.scalb(p, 600), -(binaryExponent(p) + 600));
     }
 
     /** The exact binary exponent of a positive finite double, subnormals included. */

@@ -8,10 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The store's key-hashing secret and the keyed hash of user ids: the database never holds a user id (or a
@@ -35,27 +32,15 @@ final class StoreSecret {
     private static final byte SEALED = 1;
     private static final byte[] AAD = "profilekit rocksdb store secret".getBytes(StandardCharsets.UTF_8);
 
-    private final SecretKeySpec key;
-    private final ThreadLocal<Mac> macs;
+    private final dev.profilekit.core.privacy.Pseudonymiser hmac;
 
     private StoreSecret(byte[] secret) {
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(this::newMac);
-    }
-
-    private Mac newMac() {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(key);
-            return m;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA-256 is not available in this JVM", e);
-        }
+        this.hmac = new dev.profilekit.core.privacy.Pseudonymiser(secret); // HMAC-SHA-256 under the 32-byte secret
     }
 
     /** The database key of user id {@code id}: 32 bytes of HMAC-SHA-256. */
     byte[] hash(byte[] id) {
-        return macs.get().doFinal(id);
+        return hmac.mac(id);
     }
 
     /** True when {@code dir} holds a secret file. */
