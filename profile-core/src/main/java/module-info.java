@@ -10,7 +10,8 @@
  *       {@code InvalidEventException};</li>
  *   <li>{@code live}: the vector pipeline and the propensity, segments, forecast and recommender models;</li>
  *   <li>{@code io}: the JSON of events and profiles;</li>
- *   <li>{@code snapshot}: a locked directory of snapshots ({@code SnapshotDirectory}).</li>
+ *   <li>{@code snapshot}: a locked directory of snapshots ({@code SnapshotDirectory});</li>
+ *   <li>{@code audience}: audience rules over profiles ({@code AudienceRule}, {@code Audiences}).</li>
  * </ul>
  * The compiled update plans and the live models' implementations are package-private.
  */
@@ -27,4 +28,5 @@ module dev.profilekit.core {
     exports dev.profilekit.core.live;
     exports dev.profilekit.core.io;
     exports dev.profilekit.core.snapshot;
+    exports dev.profilekit.core.audience;
 }

@@ -62,6 +62,11 @@ public final class ProfileKernel {
         return compiled.schema;
     }
 
+    /** The compiled features, as the live models and audience rules read them from a state of this kernel. */
+    public dev.profilekit.core.spi.FeatureAccess features() {
+        return compiled;
+    }
+
     /** The fingerprint stamped on every encoded state (see {@link ProfileUpdater#fingerprint()}). */
     public long fingerprint() {
         return fingerprint;
