@@ -25,6 +25,8 @@ public final class ProfileState extends SeenIds implements UserView {
     long accepted;
     /** Per-user state of the live models, or null without models. */
     Object live;
+    /** The user's audience memberships and timer ({@link AudienceBook}), or null without audiences. */
+    Object audiences;
     /** Changed since it was last written to the backing store. Guarded by the lock. */
     boolean dirty;
     /** Left the updater's table (evicted, expired or forgotten): a thread that finds this under the lock retries. */

@@ -5,6 +5,8 @@ import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.core.live.LiveModels;
 import dev.profilekit.core.spi.ModelOutputs;
+import dev.profilekit.core.audience.AudienceListener;
+import dev.profilekit.core.audience.AudienceRule;
 import dev.profilekit.core.spi.ModelStatus;
 import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.PropensityModel;
@@ -78,6 +80,8 @@ public final class ProfileUpdater implements AutoCloseable {
     private volatile boolean closed;
     private final ProfileListener[] listeners;
     private final long applyUpTo;
+    /** The audiences and each user's memberships, or null without audiences. */
+    private final AudienceBook audiences;
     private final Function<String, ProfileState> factory;
     /** The live models (one composite), or null without models: the updater knows them only as a LiveModel. */
     private final LiveModel<?> live;
@@ -133,6 +137,8 @@ public final class ProfileUpdater implements AutoCloseable {
         this.loader = store == null ? factory : this::load;
         this.evictor = store == null ? null : this::writeBack;
         this.sweeper = ttlMs < 0 ? null : this::expireIfIdle;
+        this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
+                b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
     }
 
     /**
@@ -297,7 +303,11 @@ public final class ProfileUpdater implements AutoCloseable {
                     }
                     outcome = admission.decide(s, event.id(), event.idHash(), t);
                     if (outcome == Outcome.ACCEPTED) {
-                        admission.apply(s, event, typeId, t);
+                        if (audiences != null && t <= applyUpTo) {
+                            applyWithAudiences(s, event, typeId, t);
+                        } else {
+                            admission.apply(s, event, typeId, t);
+                        }
                         s.dirty = true;
                     }
                 }
@@ -319,7 +329,22 @@ public final class ProfileUpdater implements AutoCloseable {
         if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
             notifyListeners(s, event); // outside the lock: listeners may read any profile
         }
+        if (audiences != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+            audiences.advanceClock(t); // outside the lock: fires other users' timers
+        }
         return outcome;
+    }
+
+    /** Applies an accepted event between the audiences' two steps (see {@link AudienceBook}). Caller holds the lock. */
+    private void applyWithAudiences(ProfileState s, Event event, int typeId, long t) {
+        audiences.beforeApply(s, event);
+        try {
+            admission.apply(s, event, typeId, t);
+        } catch (RuntimeException | Error failure) {
+            audiences.abandon(s);
+            throw failure;
+        }
+        audiences.afterApply(s, event);
     }
 
     private long advanceWatermark(long t) {
@@ -629,6 +654,9 @@ public final class ProfileUpdater implements AutoCloseable {
                         if (live != null) {
                             examples[0] += live.forget(victim);
                         }
+                        if (audiences != null) {
+                            audiences.forget(victim);
+                        }
                     }
                     return true;
                 });
@@ -772,6 +800,7 @@ public final class ProfileUpdater implements AutoCloseable {
      */
     public SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
         checkSnapshot(file, metadata);
+        refuseAudiences("snapshot");
         return store != null ? snapshotPaused(file, metadata) : writeCut(takeCut(file, metadata));
     }
 
@@ -787,6 +816,7 @@ public final class ProfileUpdater implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<SnapshotInfo> snapshotAsync(
             Path file, java.util.Map<String, String> metadata, java.util.concurrent.Executor executor) {
         checkSnapshot(file, metadata);
+        refuseAudiences("snapshot");
         if (executor == null) {
             throw new IllegalArgumentException("executor must not be null");
         }
@@ -979,6 +1009,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
         }
+        refuseAudiences("restore");
         gate.pause();
         try {
             if (accepted.sum() + duplicates.sum() + late.sum() != 0 || table.size() != 0
@@ -1304,6 +1335,139 @@ public final class ProfileUpdater implements AutoCloseable {
         return models == null ? dev.profilekit.core.live.Explanation.none(s.user, asOfMs) : models.explain(s, asOfMs);
     }
 
+
+    // ------------------------------------------------------------------ audiences
+
+    private void refuseAudiences(String what) {
+        if (audiences != null) {
+            throw new IllegalStateException("this updater has audiences, which snapshots do not keep yet: a " + what
+                    + " would lose their memberships and timers");
+        }
+    }
+
+    private AudienceBook audienceBook() {
+        if (audiences == null) {
+            throw new IllegalStateException("this updater has no audiences (see Builder.audiences)");
+        }
+        return audiences;
+    }
+
+    /**
+     * The audiences {@code user} is a member of as of {@code asOfMs} (the rule holds on the profile as of that time),
+     * sorted by name; empty for an unknown user.
+     *
+     * @throws IllegalArgumentException if {@code user} is null or {@code asOfMs} is before the user's latest event
+     * @throws IllegalStateException    without audiences
+     */
+    public List<String> audiences(String user, long asOfMs) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        AudienceBook book = audienceBook();
+        ProfileState s = state(key(user));
+        if (s == null) {
+            return List.of();
+        }
+        synchronized (s) {
+            if (s.maxApplied == Long.MIN_VALUE) {
+                return List.of();
+            }
+            if (asOfMs < s.maxApplied) {
+                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
+                        + "' (" + s.maxApplied + "); audiences can be read only at or after it");
+            }
+            return book.audiencesOf(s, asOfMs);
+        }
+    }
+
+    /** As {@link #audiences(String, long)} as of the audience clock (or the user's latest event, if later). */
+    public List<String> audiences(String user) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        AudienceBook book = audienceBook();
+        ProfileState s = state(key(user));
+        if (s == null) {
+            return List.of();
+        }
+        long at;
+        synchronized (s) {
+            at = Math.max(book.clock(), s.maxApplied);
+        }
+        return audiences(user, at);
+    }
+
+    /**
+     * The exact size of each audience as of the audience clock (the largest accepted event time, or a later
+     * {@link #advanceClock} time), in definition order; time-driven changes up to the clock are applied first.
+     */
+    public java.util.Map<String, Long> audienceSizes() {
+        return audienceBook().sizes();
+    }
+
+    /** The audience clock, epoch ms ({@code Long.MIN_VALUE} before the first accepted event). */
+    public long audienceClock() {
+        return audienceBook().clock();
+    }
+
+    /**
+     * Moves the audience clock to {@code timeMs} (if later) and delivers every time-driven change up to it, as an
+     * event at that time would: for the end of a replay ({@code --as-of}), or a host's wall clock.
+     */
+    public void advanceClock(long timeMs) {
+        audienceBook().advanceClock(timeMs);
+    }
+
+    /**
+     * Defines an audience on this running updater: its members as of the clock are delivered as ENTERs marked
+     * {@link dev.profilekit.core.audience.AudienceChange#backfill()}, and it is kept exact from then on.
+     *
+     * @throws IllegalArgumentException if the rule was checked against another schema, the name is taken, or 64
+     *                                  audiences are defined
+     */
+    public void defineAudience(AudienceRule rule) {
+        if (rule == null) {
+            throw new IllegalArgumentException("rule must not be null");
+        }
+        AudienceBook book = audienceBook();
+        gate.pause();
+        try {
+            int slot = book.define(rule);
+            long at = book.clock();
+            table.forEach((user, s) -> {
+                synchronized (s) {
+                    book.backfill(s, slot, at);
+                }
+            });
+        } finally {
+            gate.resume();
+        }
+    }
+
+    /** Drops audience {@code name}; false when there is none. Its members get no EXIT. */
+    public boolean dropAudience(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("name must not be null");
+        }
+        AudienceBook book = audienceBook();
+        gate.pause();
+        try {
+            int slot = book.slot(name);
+            if (slot < 0) {
+                return false;
+            }
+            book.drop(name);
+            table.forEach((user, s) -> {
+                synchronized (s) {
+                    book.clearSlot(s, slot);
+                }
+            });
+            return true;
+        } finally {
+            gate.resume();
+        }
+    }
+
     /** Configures a {@link ProfileUpdater}. */
     public static final class Builder {
         // the package-private settings are read by Admission and ProfileKernel
@@ -1319,6 +1483,8 @@ public final class ProfileUpdater implements AutoCloseable {
         private AuditLog auditLog;
         private java.time.Clock auditClock = java.time.Clock.systemUTC();
         private final List<ProfileListener> listeners = new ArrayList<>();
+        List<AudienceRule> audiences;
+        AudienceListener audienceListener;
         DedupRetention retention;
         long applyUpTo = Long.MAX_VALUE;
         java.time.Clock clock = java.time.Clock.systemUTC();
@@ -1534,6 +1700,49 @@ public final class ProfileUpdater implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Audiences kept exact over this updater's profiles (see {@link AudienceRule} and the specification's
+         * "Audiences"), checked against this builder's schema; at most 64.
+         *
+         * @throws IllegalArgumentException if {@code rules} is null, has a null or a duplicate name, or a rule checked
+         *                                  against another schema
+         */
+        public Builder audiences(java.util.Collection<AudienceRule> rules) {
+            if (rules == null) {
+                throw new IllegalArgumentException("rules must not be null");
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (AudienceRule r : rules) {
+                if (r == null) {
+                    throw new IllegalArgumentException("rules must not contain null");
+                }
+                if (!names.add(r.audience())) {
+                    throw new IllegalArgumentException("two audiences are named '" + r.audience() + "'");
+                }
+                for (String f : r.features()) {
+                    if (schema.feature(f).isEmpty()) {
+                        throw new IllegalArgumentException("audience '" + r.audience() + "' reads feature '" + f
+                                + "', which this schema does not have");
+                    }
+                }
+            }
+            if (rules.size() > AudienceBook.MAX_AUDIENCES) {
+                throw new IllegalArgumentException("at most " + AudienceBook.MAX_AUDIENCES + " audiences, not "
+                        + rules.size());
+            }
+            this.audiences = List.copyOf(rules);
+            return this;
+        }
+
+        /** Receives every audience change (see {@link AudienceListener}); needs {@link #audiences}. */
+        public Builder audienceListener(AudienceListener listener) {
+            if (listener == null) {
+                throw new IllegalArgumentException("listener must not be null");
+            }
+            this.audienceListener = listener;
+            return this;
+        }
+
         /** Builds the updater (compiles the schema). */
         public ProfileUpdater build() {
             checkCombination();
@@ -1542,6 +1751,12 @@ public final class ProfileUpdater implements AutoCloseable {
 
         /** Refuses settings that do not go together. */
         void checkCombination() {
+            if (audiences != null && (store != null || ttl != null)) {
+                throw new IllegalArgumentException("audiences cannot be combined with a backing store or a TTL yet");
+            }
+            if (audienceListener != null && audiences == null) {
+                throw new IllegalArgumentException("an audience listener needs audiences (Builder.audiences)");
+            }
             if (store != null && models != null) {
                 throw new IllegalArgumentException("live models cannot be combined with a backing store yet: their "
                         + "pending examples live in memory across users; use snapshots for durability instead");

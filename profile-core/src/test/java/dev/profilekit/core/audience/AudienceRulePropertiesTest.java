@@ -165,6 +165,10 @@ class AudienceRulePropertiesTest {
     }
 
     private static Event event(Random r, String id, long t) {
+        return event(r, id, t, "u");
+    }
+
+    static Event event(Random r, String id, long t, String user) {
         String type = new String[] {"view", "view", "cart", "purchase"}[r.nextInt(4)];
         Map<String, Object> attrs = new java.util.HashMap<>();
         attrs.put("category", CATEGORIES[r.nextInt(CATEGORIES.length)]);
@@ -172,10 +176,10 @@ class AudienceRulePropertiesTest {
         if (type.equals("purchase")) {
             attrs.put("amount", (double) (r.nextInt(200) - 20));
         }
-        return Event.of(id, "u", type, t, attrs);
+        return Event.of(id, user, type, t, attrs);
     }
 
-    private static Rule rule(Random r, int depth) {
+    static Rule rule(Random r, int depth) {
         int pick = depth == 0 ? 0 : r.nextInt(5);
         return switch (pick) {
             case 1 -> new Combine("and", rule(r, depth - 1), rule(r, depth - 1));

@@ -1,0 +1,542 @@
+package dev.profilekit.core.engine;
+
+import dev.profilekit.core.audience.AudienceChange;
+import dev.profilekit.core.audience.AudienceListener;
+import dev.profilekit.core.audience.AudienceRule;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The updater's audiences: each user's memberships, delivered up to a frontier, and one timer per user at the next
+ * time-driven change, fired when the clock (the largest accepted event time, or {@link #advanceClock}) passes it.
+ *
+ * <p>Per user, in event-time order: before an event at t, the time-driven changes up to t - 1 (on the state without
+ * the event); after it, the changes at t. An event at or before the frontier (late, or behind changes its timer
+ * already delivered) changes delivered history: the history from t to the frontier is recomputed without and with
+ * the event, and each audience whose history differs gets a REVISE. To recompute history before the user's latest
+ * event, the user keeps a copy of its state over the events that can no longer be joined by a late one (those
+ * before its lateness horizon) and the accepted events since (the journal); replaying them in time order gives the
+ * state as of any time the lateness still reaches. Everything here runs under the user's lock.
+ */
+final class AudienceBook {
+
+    static final int MAX_AUDIENCES = 64;
+    private static final long NEVER = AudienceRule.NEVER;
+
+    /** One audience, at a slot (its bit in the members word). */
+    private record Def(String name, AudienceRule.Bound rule) {
+    }
+
+    /** One user's audience state. Guarded by the user's lock. */
+    static final class UserAudiences {
+        long members;
+        /** Every change at or before this time has been delivered (MIN_VALUE: nothing yet). */
+        long frontier = Long.MIN_VALUE;
+        long timer = NEVER;
+        /** The state over the events before {@link #baseHorizon}, or null when there are none. */
+        ProfileState base;
+        long baseHorizon = Long.MIN_VALUE;
+        /** Accepted, applied events at or after the base horizon, in arrival order (null without history). */
+        ArrayList<Event> journal;
+        /** Set between {@link #beforeApply} and {@link #afterApply} when the event changes delivered history. */
+        Timeline pending;
+        long preMaxApplied;
+    }
+
+    /** Membership over [from, to]: the members at {@code from}, then each change. */
+    static final class Timeline {
+        final long from;
+        final long to;
+        long start;
+        long end;
+        long[] times = new long[4];
+        long[] bits = new long[4];
+        int n;
+        private boolean begun;
+
+        Timeline(long from, long to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        void record(long t, long members) {
+            if (!begun) {
+                start = members;
+                end = members;
+                begun = true;
+                return;
+            }
+            if (members == end) {
+                return;
+            }
+            if (n == times.length) {
+                times = java.util.Arrays.copyOf(times, n * 2);
+                bits = java.util.Arrays.copyOf(bits, n * 2);
+            }
+            times[n] = t;
+            bits[n++] = members;
+            end = members;
+        }
+
+        /** Whether audience {@code slot} has the same history here and in {@code o}. */
+        boolean sameFor(Timeline o, int slot) {
+            long m = 1L << slot;
+            if ((start & m) != (o.start & m)) {
+                return false;
+            }
+            int i = 0;
+            int j = 0;
+            long a = start & m;
+            long b = o.start & m;
+            while (true) {
+                while (i < n && (bits[i] & m) == a) {
+                    i++;
+                }
+                while (j < o.n && (o.bits[j] & m) == b) {
+                    j++;
+                }
+                if (i == n || j == o.n) {
+                    return i == n && j == o.n;
+                }
+                if (times[i] != o.times[j]) {
+                    return false;
+                }
+                a = bits[i] & m;
+                b = o.bits[j] & m;
+            }
+        }
+
+        /** Audience {@code slot}'s intervals from {@code from} on (an open last one ends at NEVER). */
+        List<long[]> intervals(int slot) {
+            long m = 1L << slot;
+            List<long[]> out = new ArrayList<>();
+            long open = (start & m) != 0 ? from : Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                boolean in = (bits[i] & m) != 0;
+                if (in && open == Long.MIN_VALUE) {
+                    open = times[i];
+                } else if (!in && open != Long.MIN_VALUE) {
+                    out.add(new long[] {open, times[i]});
+                    open = Long.MIN_VALUE;
+                }
+            }
+            if (open != Long.MIN_VALUE) {
+                out.add(new long[] {open, NEVER});
+            }
+            return out;
+        }
+    }
+
+    private record Timer(long time, ProfileState state) {
+    }
+
+    private final CompiledSchema compiled;
+    private final StateCodec plain;
+    private final long lateness;
+    private final boolean history;
+    private final AudienceListener listener;
+    private final Def[] defs = new Def[MAX_AUDIENCES];
+    private final AtomicLongArray sizes = new AtomicLongArray(MAX_AUDIENCES);
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::time));
+    private final AtomicLong clock = new AtomicLong(Long.MIN_VALUE);
+
+    AudienceBook(CompiledSchema compiled, long fingerprint, DedupRetention retention, List<AudienceRule> rules,
+                 AudienceListener listener) {
+        this.compiled = compiled;
+        this.plain = new StateCodec(compiled, null, fingerprint);
+        this.lateness = compiled.latenessMs;
+        // out-of-order events are accepted within a lateness, or at any age when every id is kept and none is set
+        this.history = lateness >= 0 || retention == DedupRetention.ALL;
+        this.listener = listener;
+        if (rules.size() > MAX_AUDIENCES) {
+            throw new IllegalArgumentException("at most " + MAX_AUDIENCES + " audiences, not " + rules.size());
+        }
+        for (AudienceRule r : rules) {
+            define(r);
+        }
+    }
+
+    // ------------------------------------------------------------ definitions
+
+    /** Adds an audience; returns its slot. Callers make sure no user's event is being applied (the gate). */
+    synchronized int define(AudienceRule rule) {
+        for (Def d : defs) {
+            if (d != null && d.name.equals(rule.audience())) {
+                throw new IllegalArgumentException("an audience named '" + rule.audience() + "' is already defined");
+            }
+        }
+        for (int i = 0; i < defs.length; i++) {
+            if (defs[i] == null) {
+                defs[i] = new Def(rule.audience(), rule.bind(compiled));
+                sizes.set(i, 0);
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("at most " + MAX_AUDIENCES + " audiences can be defined at once");
+    }
+
+    /** The slot of audience {@code name}, or -1. */
+    int slot(String name) {
+        for (int i = 0; i < defs.length; i++) {
+            if (defs[i] != null && defs[i].name.equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Drops audience {@code name}; false when there is none. Members are cleared lazily by {@link #clearSlot}. */
+    synchronized boolean drop(String name) {
+        int i = slot(name);
+        if (i < 0) {
+            return false;
+        }
+        defs[i] = null;
+        sizes.set(i, 0);
+        return true;
+    }
+
+    /** Clears a dropped slot's bit in a user's members (caller holds the user's lock). */
+    void clearSlot(ProfileState s, int slot) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u != null) {
+            u.members &= ~(1L << slot);
+            u.pending = null;
+        }
+    }
+
+    /**
+     * A new audience's members as of the clock, delivered as backfill ENTERs; the user's frontier moves to the
+     * clock. Caller holds the user's lock.
+     */
+    void backfill(ProfileState s, int slot, long at) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u == null || s.maxApplied == Long.MIN_VALUE) {
+            return;
+        }
+        long t = Math.max(at, Math.max(u.frontier, s.maxApplied));
+        advance(s, u, t);
+        u.frontier = t;
+        if (defs[slot].rule.holds(s, t)) {
+            u.members |= 1L << slot;
+            sizes.incrementAndGet(slot);
+            listener(AudienceChange.enter(s.user, defs[slot].name, t, true));
+        }
+        schedule(s, u, t);
+    }
+
+    /** The audiences' names in slot order (null for a free slot). */
+    String[] names() {
+        String[] out = new String[defs.length];
+        for (int i = 0; i < defs.length; i++) {
+            out[i] = defs[i] == null ? null : defs[i].name;
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------ events
+
+    private UserAudiences user(ProfileState s) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u == null) {
+            u = new UserAudiences();
+            if (history) {
+                u.journal = new ArrayList<>(4);
+            }
+            s.audiences = u;
+        }
+        return u;
+    }
+
+    /** Before an accepted event is applied: time-driven changes up to its time, or the history it may revise. */
+    void beforeApply(ProfileState s, Event e) {
+        UserAudiences u = user(s);
+        long t = e.timestamp();
+        u.pending = null;
+        u.preMaxApplied = s.maxApplied;
+        if (u.frontier == Long.MIN_VALUE) {
+            return;
+        }
+        if (t > u.frontier) {
+            advance(s, u, t - 1);
+        } else {
+            u.pending = timeline(s, u, t, u.frontier, t < s.maxApplied);
+        }
+    }
+
+    /** The event failed to apply: nothing of it is kept. */
+    void abandon(ProfileState s) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u != null) {
+            u.pending = null;
+        }
+    }
+
+    /** After an accepted event was applied: its own changes, or the REVISE of delivered history. */
+    void afterApply(ProfileState s, Event e) {
+        UserAudiences u = user(s);
+        long t = e.timestamp();
+        if (history) {
+            u.journal.add(e);
+            fold(s, u);
+        }
+        Timeline old = u.pending;
+        if (old == null) {
+            long now = members(s, t);
+            deliver(s, u, now, t);
+            u.frontier = t;
+            schedule(s, u, t);
+            return;
+        }
+        u.pending = null;
+        Timeline neu = timeline(s, u, old.from, old.to, old.from < u.preMaxApplied);
+        for (int i = 0; i < defs.length; i++) {
+            Def d = defs[i];
+            if (d != null && !neu.sameFor(old, i)) {
+                listener(AudienceChange.revise(s.user, d.name, old.from, neu.intervals(i)));
+            }
+        }
+        count(u.members, neu.end);
+        u.members = neu.end;
+        schedule(s, u, u.frontier);
+    }
+
+    /** Moves the events the lateness can no longer reach from the journal into the base state. */
+    private void fold(ProfileState s, UserAudiences u) {
+        if (lateness < 0) {
+            return; // every age stays reachable
+        }
+        long horizon = s.maxAccepted - lateness;
+        if (horizon <= u.baseHorizon) {
+            return;
+        }
+        u.baseHorizon = horizon;
+        List<Event> keep = new ArrayList<>(u.journal.size());
+        List<Event> out = new ArrayList<>();
+        for (Event e : u.journal) {
+            (e.timestamp() < horizon ? out : keep).add(e);
+        }
+        if (out.isEmpty()) {
+            return;
+        }
+        out.sort(Comparator.comparingLong(Event::timestamp)); // stable: ties keep arrival order
+        if (u.base == null) {
+            u.base = compiled.newState(s.user);
+        }
+        for (Event e : out) {
+            applyRaw(u.base, e);
+        }
+        u.journal.clear();
+        u.journal.addAll(keep);
+    }
+
+    private void applyRaw(ProfileState st, Event e) {
+        long t = e.timestamp();
+        st.maxAccepted = Math.max(st.maxAccepted, t);
+        st.maxApplied = Math.max(st.maxApplied, t);
+        compiled.apply(st, e, compiled.typeId(e.type()), st.maxApplied, null, compiled.scratch());
+    }
+
+    /**
+     * Membership over [from, to]. From the live state alone when no event of the user is after {@code from}
+     * ({@code rebuild} false); else replayed from the base state and the journal in time order (the live state
+     * serves once every event is in).
+     */
+    private Timeline timeline(ProfileState live, UserAudiences u, long from, long to, boolean rebuild) {
+        Timeline tl = new Timeline(from, to);
+        if (!rebuild) {
+            walk(live, tl, from, to);
+            return tl;
+        }
+        ProfileState st = u.base == null ? compiled.newState(live.user) : plain.decode(plain.encode(u.base), "audience history");
+        List<Event> events = new ArrayList<>(u.journal);
+        events.sort(Comparator.comparingLong(Event::timestamp));
+        int i = 0;
+        long t = from;
+        while (true) {
+            while (i < events.size() && events.get(i).timestamp() <= t) {
+                applyRaw(st, events.get(i++));
+            }
+            ProfileState view = i == events.size() ? live : st;
+            long segmentEnd = i < events.size() ? Math.min(to, events.get(i).timestamp() - 1) : to;
+            walk(view, tl, t, segmentEnd);
+            if (i == events.size() || events.get(i).timestamp() > to) {
+                return tl;
+            }
+            t = events.get(i).timestamp();
+        }
+    }
+
+    /** Records the members at {@code from} and every time-driven change up to {@code to}, on one state. */
+    private void walk(ProfileState s, Timeline tl, long from, long to) {
+        tl.record(from, members(s, from));
+        long t = from;
+        while (true) {
+            long c = nextChange(s, t);
+            if (c > to) {
+                return;
+            }
+            tl.record(c, members(s, c));
+            t = c;
+        }
+    }
+
+    /** Delivers the time-driven changes up to {@code to} on the user's current state. */
+    private void advance(ProfileState s, UserAudiences u, long to) {
+        boolean moved = false;
+        while (u.timer <= to) {
+            long t = u.timer;
+            deliver(s, u, members(s, t), t);
+            u.frontier = t;
+            u.timer = nextChange(s, t);
+            moved = true;
+        }
+        if (moved && u.timer != NEVER) {
+            push(u.timer, s);
+        }
+    }
+
+    private void schedule(ProfileState s, UserAudiences u, long from) {
+        long next = nextChange(s, from);
+        if (next != u.timer) {
+            u.timer = next;
+            if (next != NEVER) {
+                push(next, s);
+            }
+        }
+    }
+
+    /** The audiences {@code s} is a member of as of {@code t}; none before the user's first event. */
+    private long members(ProfileState s, long t) {
+        long bits = 0;
+        if (s.maxApplied == Long.MIN_VALUE) {
+            return 0;
+        }
+        for (int i = 0; i < defs.length; i++) {
+            Def d = defs[i];
+            if (d != null && d.rule.holds(s, t)) {
+                bits |= 1L << i;
+            }
+        }
+        return bits;
+    }
+
+    private long nextChange(ProfileState s, long from) {
+        long next = NEVER;
+        for (Def d : defs) {
+            if (d != null && d.rule.rule().timeDependent()) {
+                next = Math.min(next, d.rule.nextChange(s, from));
+            }
+        }
+        return next;
+    }
+
+    private void deliver(ProfileState s, UserAudiences u, long now, long t) {
+        long changed = u.members ^ now;
+        for (int i = 0; changed != 0 && i < defs.length; i++, changed >>>= 1) {
+            if ((changed & 1) != 0 && defs[i] != null) {
+                boolean in = (now & (1L << i)) != 0;
+                listener(in ? AudienceChange.enter(s.user, defs[i].name, t, false) : AudienceChange.exit(s.user, defs[i].name, t));
+            }
+        }
+        count(u.members, now);
+        u.members = now;
+    }
+
+    private void count(long before, long after) {
+        long changed = before ^ after;
+        for (int i = 0; changed != 0 && i < defs.length; i++, changed >>>= 1) {
+            if ((changed & 1) != 0 && defs[i] != null) {
+                sizes.addAndGet(i, (after & (1L << i)) != 0 ? 1 : -1);
+            }
+        }
+    }
+
+    private void listener(AudienceChange c) {
+        if (listener != null) {
+            listener.onChange(c);
+        }
+    }
+
+    // ------------------------------------------------------------ timers, clock, reads
+
+    private void push(long time, ProfileState s) {
+        synchronized (timers) {
+            timers.add(new Timer(time, s));
+        }
+    }
+
+    /** The clock: the largest accepted event time, or the latest {@link #advanceClock}. */
+    long clock() {
+        return clock.get();
+    }
+
+    /** Moves the clock to {@code t} if later and fires every timer at or before it. Call with no user lock held. */
+    void advanceClock(long t) {
+        long c = clock.get();
+        while (t > c && !clock.compareAndSet(c, t)) {
+            c = clock.get();
+        }
+        fire(clock.get());
+    }
+
+    private void fire(long upTo) {
+        while (true) {
+            Timer next;
+            synchronized (timers) {
+                next = timers.peek();
+                if (next == null || next.time > upTo) {
+                    return;
+                }
+                timers.poll();
+            }
+            ProfileState s = next.state;
+            synchronized (s) {
+                UserAudiences u = (UserAudiences) s.audiences;
+                if (s.evicted || u == null || u.timer != next.time) {
+                    continue; // forgotten, or a stale entry of a timer that moved
+                }
+                advance(s, u, upTo);
+            }
+        }
+    }
+
+    /** The audiences {@code s} is a member of as of {@code asOf} (sorted by name). Caller holds the lock. */
+    List<String> audiencesOf(ProfileState s, long asOf) {
+        List<String> out = new ArrayList<>();
+        for (Def d : defs) {
+            if (d != null && d.rule.holds(s, asOf)) {
+                out.add(d.name);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Each audience's size as of the clock (timers up to it fired), by name in slot order. */
+    Map<String, Long> sizes() {
+        fire(clock.get());
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < defs.length; i++) {
+            if (defs[i] != null) {
+                out.put(defs[i].name, sizes.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** A user leaves the table for good (forget): its memberships stop counting, its timer is dropped. */
+    void forget(ProfileState s) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u != null) {
+            count(u.members, 0);
+            s.audiences = null;
+        }
+    }
+}

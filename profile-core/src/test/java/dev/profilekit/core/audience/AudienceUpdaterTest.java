@@ -1,0 +1,122 @@
+package dev.profilekit.core.audience;
+
+import static dev.profilekit.core.audience.AudienceRuleTest.DAY;
+import static dev.profilekit.core.audience.AudienceRuleTest.SCHEMA;
+import static dev.profilekit.core.audience.AudienceRuleTest.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.ProfileUpdater;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Audiences on a running updater: time-driven changes, late events, definitions at runtime, forget, limits. */
+class AudienceUpdaterTest {
+
+    private final List<AudienceChange> log = new ArrayList<>();
+
+    private ProfileUpdater updater(String... rules) {
+        List<AudienceRule> list = new ArrayList<>();
+        for (int i = 0; i < rules.length; i += 2) {
+            list.add(AudienceRule.compile(rules[i], rules[i + 1], SCHEMA));
+        }
+        return ProfileUpdater.builder(SCHEMA).audiences(list).audienceListener(log::add).build();
+    }
+
+    private static Event view(String id, String user, long t) {
+        return Event.of(id, user, "view", t, Map.of("category", "toys", "product", "p1"));
+    }
+
+    @Test
+    void aLapseIsDeliveredAtItsMillisecondWhenTheClockPassesIt() {
+        ProfileUpdater u = updater("lapsed", "since_seen > P30D");
+        u.onEvent(view("e1", "u1", T0));
+        u.onEvent(view("e2", "u2", T0 + 10 * DAY));
+        assertThat(log).isEmpty();
+        u.onEvent(view("e3", "u2", T0 + 31 * DAY)); // the clock passes u1's lapse at T0 + 30 days + 1 ms
+        assertThat(log).extracting(AudienceChange::toJson).containsExactly(
+                "{\"user\":\"u1\",\"audience\":\"lapsed\",\"change\":\"enter\",\"ts\":" + (T0 + 30 * DAY + 1) + "}");
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 1L));
+        assertThat(u.audiences("u1")).containsExactly("lapsed");
+        assertThat(u.audiences("u2")).isEmpty();
+        u.onEvent(view("e4", "u1", T0 + 32 * DAY));
+        assertThat(log.get(1).toJson()).isEqualTo(
+                "{\"user\":\"u1\",\"audience\":\"lapsed\",\"change\":\"exit\",\"ts\":" + (T0 + 32 * DAY) + "}");
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 0L));
+        u.advanceClock(T0 + 62 * DAY + 5);
+        assertThat(log).hasSize(4); // both lapse again: u2 at T0 + 61 days + 1 ms, u1 at T0 + 62 days + 1 ms
+        assertThat(log.get(2).user()).isEqualTo("u2");
+        assertThat(log.get(2).ts()).isEqualTo(T0 + 61 * DAY + 1);
+        assertThat(log.get(3).ts()).isEqualTo(T0 + 62 * DAY + 1);
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 2L));
+    }
+
+    @Test
+    void aLateEventRevisesDeliveredHistory() {
+        ProfileUpdater u = updater("buyers", "purchases >= 1");
+        u.onEvent(view("v1", "u1", T0 + 3_600_000));
+        u.onEvent(Event.of("p1", "u1", "purchase", T0, Map.of("amount", 5.0, "category", "toys"))); // 1 h late
+        assertThat(log).extracting(AudienceChange::toJson).containsExactly(
+                "{\"user\":\"u1\",\"audience\":\"buyers\",\"change\":\"revise\",\"from\":" + T0 + ",\"intervals\":[["
+                        + T0 + ",null]]}");
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("buyers", 1L));
+    }
+
+    @Test
+    void anAudienceDefinedAtRuntimeIsBackfilledAsOfTheClockAndDroppedWithoutExits() {
+        ProfileUpdater u = updater("lapsed", "since_seen > P30D");
+        u.onEvent(view("e1", "u1", T0));
+        u.onEvent(Event.of("p1", "u2", "purchase", T0 + DAY, Map.of("amount", 600.0, "category", "toys")));
+        u.defineAudience(AudienceRule.compile("big", "spend > 500", SCHEMA));
+        assertThat(log).extracting(AudienceChange::toJson).containsExactly("{\"user\":\"u2\",\"audience\":\"big\","
+                + "\"change\":\"enter\",\"ts\":" + (T0 + DAY) + ",\"backfill\":true}");
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 0L, "big", 1L));
+        assertThatThrownBy(() -> u.defineAudience(AudienceRule.compile("big", "spend > 5", SCHEMA)))
+                .hasMessage("an audience named 'big' is already defined");
+        assertThat(u.dropAudience("big")).isTrue();
+        assertThat(u.dropAudience("big")).isFalse();
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 0L));
+        assertThat(log).hasSize(1);
+        u.onEvent(Event.of("p2", "u2", "purchase", T0 + 2 * DAY, Map.of("amount", 1.0, "category", "toys")));
+        assertThat(log).hasSize(1); // nothing for the dropped audience
+    }
+
+    @Test
+    void forgetRemovesMembershipsAndTimers() {
+        ProfileUpdater u = updater("lapsed", "since_seen > P30D", "seen", "since_seen is not missing");
+        u.onEvent(view("e1", "u1", T0));
+        u.onEvent(view("e2", "u2", T0));
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 0L, "seen", 2L));
+        assertThat(u.forget("u1")).isTrue();
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 0L, "seen", 1L));
+        log.clear();
+        u.advanceClock(T0 + 40 * DAY);
+        assertThat(log).extracting(AudienceChange::user).containsExactly("u2");
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 1L, "seen", 1L));
+    }
+
+    @Test
+    void combinationsNotSupportedYetAreRefusedAndNothingIsLost(@TempDir Path dir) {
+        List<AudienceRule> rules = List.of(AudienceRule.compile("lapsed", "since_seen > P30D", SCHEMA));
+        assertThatThrownBy(() -> ProfileUpdater.builder(SCHEMA).audiences(rules).ttl(Duration.ofDays(90)).build())
+                .hasMessage("audiences cannot be combined with a backing store or a TTL yet");
+        assertThatThrownBy(() -> ProfileUpdater.builder(SCHEMA).audienceListener(c -> { }).build())
+                .hasMessage("an audience listener needs audiences (Builder.audiences)");
+        ProfileUpdater u = ProfileUpdater.builder(SCHEMA).audiences(rules).build();
+        u.onEvent(view("e1", "u1", T0));
+        assertThatThrownBy(() -> u.snapshot(dir.resolve("s.pks"), Map.of()))
+                .hasMessageContaining("this updater has audiences, which snapshots do not keep yet");
+        assertThat(dir.resolve("s.pks")).doesNotExist();
+        assertThatThrownBy(() -> ProfileUpdater.builder(SCHEMA).build().audienceSizes())
+                .hasMessage("this updater has no audiences (see Builder.audiences)");
+        assertThatThrownBy(() -> ProfileUpdater.builder(SCHEMA).audiences(List.of(rules.get(0), rules.get(0))))
+                .hasMessage("two audiences are named 'lapsed'");
+        assertThatThrownBy(() -> u.audiences("u1", T0 - 1)).hasMessageContaining("is before the latest event");
+    }
+}
