@@ -227,8 +227,21 @@ final class ReplayCommand implements Callable<Integer> {
                     + "forecast) when --models is given. Example: --summary summary.json")
     Path summaryFile;
 
+    @Option(names = "--audiences", paramLabel = "A.json",
+            description = "audiences to keep exact: {\"audiences\":[{\"name\":\"lapsed\",\"rule\":\"since_seen > "
+                    + "P30D\"}]} (rule language in docs/PROFILE-SPEC.md); each profile gains \"audiences\" and the "
+                    + "summary their sizes. Example: --audiences examples/ecommerce/audiences.json")
+    Path audiencesFile;
+
+    @Option(names = "--audience-log", paramLabel = "L.jsonl",
+            description = "write every audience change (enter, exit, revise) as JSON Lines, per user in event-time "
+                    + "order; needs --audiences. Example: --audience-log changes.jsonl")
+    String audienceLogFile;
+
     private final PrintStream out;
     private final PrintStream err;
+    /** The --audience-log output while the replay runs, or null. */
+    private CliIo.Output audienceLog;
 
     ReplayCommand() {
         this(System.out, System.err);
@@ -251,6 +264,12 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (auditFile != null) {
             CliIo.checkWritable("--audit-log", auditFile.toString());
+        }
+        if (audienceLogFile != null) {
+            if (audiencesFile == null) {
+                throw new CliSupport.UsageException("--audience-log needs --audiences A.json (the audiences to log)");
+            }
+            CliIo.checkWritable("--audience-log", audienceLogFile);
         }
         CliSupport.requireReadable(schemaFile, "schema");
         if (!CliIo.isStd(eventsFile)) {
@@ -307,6 +326,9 @@ final class ReplayCommand implements Callable<Integer> {
                     java.time.ZoneOffset.UTC));
         }
         configurePrivacy(b);
+        if (audiencesFile != null) {
+            configureAudiences(b, schema);
+        }
         if (snapshotEvery < 1) {
             throw new CliSupport.UsageException("--snapshot-every must be >= 1, was " + snapshotEvery);
         }
@@ -321,6 +343,10 @@ final class ReplayCommand implements Callable<Integer> {
                     : Files.exists(resumeDir) ? "not a directory" : "no such directory")
                     + ", so there is nothing to resume (--resume-or-start " + resumeDir
                     + " starts from line 1 when there is none)");
+        }
+        if (audiencesFile != null && (stateDir != null || ttl != null)) {
+            throw new CliSupport.UsageException("--audiences cannot be combined with " + (ttl != null ? "--ttl"
+                    : stateFlag()) + " yet: snapshots and expiry do not keep audience memberships");
         }
         ForgottenIds forgotten = new ForgottenIds(forgetFile == null ? Set.of() : readUsers(forgetFile));
         try (SnapshotDir snaps = stateDir == null ? null
@@ -368,9 +394,45 @@ final class ReplayCommand implements Callable<Integer> {
         return o;
     }
 
+    /** Reads --audiences into the builder, with a listener writing --audience-log. */
+    private void configureAudiences(ProfileUpdater.Builder b, ProfileSchema schema) {
+        CliSupport.requireReadable(audiencesFile, "audiences");
+        try {
+            b.audiences(dev.profilekit.core.audience.Audiences.read(audiencesFile, schema));
+        } catch (IllegalArgumentException e) {
+            throw new CliSupport.UsageException("--audiences " + CliSupport.oneLine(e), e);
+        }
+        if (audienceLogFile != null) {
+            b.audienceListener(change -> {
+                try {
+                    BufferedWriter w = audienceLog.writer();
+                    w.write(change.toJson());
+                    w.newLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write --audience-log " + audienceLogFile, e);
+                }
+            });
+        }
+    }
+
     /** The replay proper, once every flag is checked and the snapshot directory (if any) is locked. */
     private int replay(ProfileUpdater.Builder b, EventLimits limits, boolean csv, ForgottenIds forgotten,
                        SnapshotDir snaps) throws IOException {
+        if (audienceLogFile == null) {
+            return replayLogged(b, limits, csv, forgotten, snaps);
+        }
+        try (CliIo.Output log = CliIo.create("--audience-log", audienceLogFile)) {
+            audienceLog = log;
+            int code = replayLogged(b, limits, csv, forgotten, snaps);
+            log.commit();
+            return code;
+        } finally {
+            audienceLog = null;
+        }
+    }
+
+    private int replayLogged(ProfileUpdater.Builder b, EventLimits limits, boolean csv, ForgottenIds forgotten,
+                             SnapshotDir snaps) throws IOException {
         boolean resuming = resumeDir != null || resumeOrStartDir != null;
         if (snaps != null && !resuming && !startOver && snaps.holdsSnapshots()) {
             throw new CliSupport.UsageException("--snapshot-dir " + snapshotDir + " holds the snapshots of an earlier "
@@ -538,8 +600,11 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new IllegalStateException("interrupted while finishing the models", e);
             }
         }
+        if (audiencesFile != null && (latest.isPresent() || asOf != null)) {
+            updater.advanceClock(asOf != null ? asOf : latest.get()); // time-driven changes up to the end
+        }
         int recommendK = updater.models().flatMap(m -> m.recommendStats()).map(RecommendStats::k).orElse(0);
-        if (recommendK > 0 || explainTop != null) {
+        if (recommendK > 0 || explainTop != null || audiencesFile != null) {
             writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
         } else {
             try (CliIo.Output o = CliIo.create("--out", outFile)) {
@@ -576,6 +641,15 @@ final class ReplayCommand implements Callable<Integer> {
             summary.append(",\"recommend\":{\"recall_at_k\":").append(number(rs.recallAtK()))
                     .append(",\"ndcg_at_k\":").append(number(rs.ndcgAtK())).append(",\"users\":").append(rs.users())
                     .append('}');
+        }
+        if (audiencesFile != null) {
+            summary.append(",\"audiences\":{");
+            boolean first = true;
+            for (Map.Entry<String, Long> e : updater.audienceSizes().entrySet()) {
+                summary.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
+                first = false;
+            }
+            summary.append('}');
         }
         out.println(summary.append('}'));
         writeSummaryFile(updater, summary);
@@ -626,6 +700,16 @@ final class ReplayCommand implements Callable<Integer> {
                     if (k > 0) {
                         w.write(",\"recommendations\":");
                         w.write(list.toString());
+                    }
+                    if (audiencesFile != null) {
+                        w.write(",\"audiences\":[");
+                        List<String> in = updater.audiencesByKey(user, t);
+                        for (int i = 0; i < in.size(); i++) {
+                            w.write(i == 0 ? "\"" : ",\"");
+                            w.write(in.get(i)); // names are letters, digits, _ and -
+                            w.write('"');
+                        }
+                        w.write(']');
                     }
                     if (explainTop != null) {
                         w.write(",\"explain\":");

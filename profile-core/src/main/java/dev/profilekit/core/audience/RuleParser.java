@@ -52,6 +52,9 @@ final class RuleParser {
     record Missing(String ref, int column, boolean negated) implements Node {
     }
 
+    /** What reads as a duration: P or -P followed by a digit or T (so a feature name such as purchases is not one). */
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(?i)[-+]?P(\\d|T).*");
+
     private final String text;
     private int at;
 
@@ -223,7 +226,7 @@ final class RuleParser {
         if (lower.equals("true") || lower.equals("false")) {
             return new Literal(Boolean.valueOf(lower), column, word);
         }
-        if (word.startsWith("P") || word.startsWith("p") || word.startsWith("-P")) {
+        if (DURATION.matcher(word).matches()) {
             try {
                 Duration d = Durations.parse(word.toUpperCase(Locale.ROOT));
                 return new Literal(d, column, word);
@@ -240,7 +243,8 @@ final class RuleParser {
         } catch (NumberFormatException e) {
             throw new RuleSyntaxError(column, word.isEmpty() ? "expected a value (a number, a 'string', true, false"
                     + " or a duration such as P2D)" : "'" + word + "' is not a value: write a number, a 'quoted string',"
-                    + " true, false or a duration such as P2D");
+                    + " true, false or a duration such as P2D" + (word.matches("[A-Za-z_][A-Za-z0-9_.]*")
+                    ? " (a rule compares a feature with a value, not with another feature)" : ""));
         }
     }
 

@@ -1363,8 +1363,19 @@ public final class ProfileUpdater implements AutoCloseable {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
+        return audiencesByKey(key(user), asOfMs);
+    }
+
+    /**
+     * As {@link #audiences(String, long)} for the key a user is kept under (see {@link #users()}: the pseudonym
+     * when pseudonymising).
+     */
+    public List<String> audiencesByKey(String key, long asOfMs) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
         AudienceBook book = audienceBook();
-        ProfileState s = state(key(user));
+        ProfileState s = state(key);
         if (s == null) {
             return List.of();
         }
@@ -1373,7 +1384,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 return List.of();
             }
             if (asOfMs < s.maxApplied) {
-                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + user
+                throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + key
                         + "' (" + s.maxApplied + "); audiences can be read only at or after it");
             }
             return book.audiencesOf(s, asOfMs);

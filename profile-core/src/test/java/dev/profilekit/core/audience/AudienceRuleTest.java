@@ -72,6 +72,9 @@ class AudienceRuleTest {
         assertThat(error("since_seen > P1M")).contains("column 14: 'P1M' is not an ISO-8601 duration");
         assertThat(error("purchases 3")).contains("column 11: expected a comparison");
         assertThat(error("   ")).contains("the rule is empty");
+        assertThat(error("carts_2d > purchases")).endsWith("column 12: 'purchases' is not a value: write a number, a"
+                + " 'quoted string', true, false or a duration such as P2D (a rule compares a feature with a value, not"
+                + " with another feature)");
     }
 
     @Test
