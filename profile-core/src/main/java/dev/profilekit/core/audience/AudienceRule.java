@@ -8,6 +8,7 @@ import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.FeatureAccess;
 import dev.profilekit.core.spi.FeatureReader;
 import dev.profilekit.core.spi.UserView;
+import dev.profilekit.features.streaming.ExponentialDecay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class AudienceRule {
 
     /** A time no change happens before. */
     public static final long NEVER = Long.MAX_VALUE;
+    /** How far from a closed-form guess the change is looked for before a full bisection. */
+    private static final long GUESS_SLACK = 4;
     /** The latest time searched for a change (about 146 million years after the epoch). */
     static final long HORIZON = Long.MAX_VALUE / 2;
 
@@ -349,6 +352,13 @@ public final class AudienceRule {
                 if (continuous && end - 1 > lo && !alike(v, b.numeric(index, user, end - 1))) {
                     long l = lo; // alike at l
                     long h = end - 1; // not alike at h
+                    long g = guess(v, lo);
+                    if (g > l + GUESS_SLACK && g < h - GUESS_SLACK
+                            && alike(v, b.numeric(index, user, g - GUESS_SLACK))
+                            && !alike(v, b.numeric(index, user, g + GUESS_SLACK))) {
+                        l = g - GUESS_SLACK; // the change is within a few ms of the closed form: bisect there
+                        h = g + GUESS_SLACK;
+                    }
                     while (h - l > 1) {
                         long m = l + (h - l) / 2;
                         if (alike(v, b.numeric(index, user, m))) {
@@ -369,6 +379,31 @@ public final class AudienceRule {
                 lo = edge;
                 v = atEdge;
             }
+        }
+
+        /**
+         * Where a recency or decayed value read {@code v} at {@code from} first reaches the nearest literal ahead, by
+         * the closed form (recency grows by 1/1000 per ms; a decayed value falls by exp(-rate) per ms), or
+         * {@link #NEVER} for other kinds. Only a hint: the caller checks that the change lies within a few ms of it
+         * and otherwise bisects the whole stretch.
+         */
+        private long guess(double v, long from) {
+            if (v != v || numbers.length == 0) {
+                return NEVER;
+            }
+            double best = Double.POSITIVE_INFINITY;
+            for (double c : numbers) {
+                double dt = switch (spec.kind()) {
+                    case RECENCY -> (c - v) * 1000.0;
+                    case DECAYED_COUNT, DECAYED_SUM -> v == 0 || c == 0 || (c > 0) != (v > 0) ? Double.NaN
+                            : Math.log(v / c) / ExponentialDecay.rate(spec.halfLife().toMillis());
+                    default -> Double.NaN;
+                };
+                if (dt >= 0 && dt < best) {
+                    best = dt;
+                }
+            }
+            return best < HORIZON / 2.0 ? from + Math.round(best) : NEVER;
         }
 
         /** The first bucket edge after {@code t} at which a window of this atom can still change, or NEVER. */

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -39,6 +38,10 @@ final class AudienceBook {
         /** Every change at or before this time has been delivered (MIN_VALUE: nothing yet). */
         long frontier = Long.MIN_VALUE;
         long timer = NEVER;
+        /** Where this user sits in the timer heap, or -1. Guarded by the heap's lock. */
+        int heapIndex = -1;
+        /** The user's state (for the timer heap). */
+        ProfileState state;
         /** The state over the events before {@link #baseHorizon}, or null when there are none. */
         ProfileState base;
         long baseHorizon = Long.MIN_VALUE;
@@ -133,7 +136,107 @@ final class AudienceBook {
         }
     }
 
-    private record Timer(long time, ProfileState state) {
+    /**
+     * One timer per user: a binary min-heap of the users' next change times, with each user's position kept in the
+     * user, so a timer that moves is updated in place (no stale entries pile up).
+     */
+    private static final class TimerHeap {
+        private long[] times = new long[64];
+        private UserAudiences[] users = new UserAudiences[64];
+        private int size;
+
+        /** Sets (or with NEVER removes) {@code u}'s timer. */
+        synchronized void set(UserAudiences u, long time) {
+            int i = u.heapIndex;
+            if (time == NEVER) {
+                if (i >= 0) {
+                    removeAt(i);
+                }
+                return;
+            }
+            if (i < 0) {
+                if (size == times.length) {
+                    times = java.util.Arrays.copyOf(times, size * 2);
+                    users = java.util.Arrays.copyOf(users, size * 2);
+                }
+                i = size++;
+                users[i] = u;
+                u.heapIndex = i;
+                times[i] = time;
+                up(i);
+                return;
+            }
+            long old = times[i];
+            times[i] = time;
+            if (time < old) {
+                up(i);
+            } else {
+                down(i);
+            }
+        }
+
+        /** The user with the earliest timer at or before {@code upTo}, removed from the heap; or null. */
+        synchronized UserAudiences pollDue(long upTo) {
+            if (size == 0 || times[0] > upTo) {
+                return null;
+            }
+            UserAudiences u = users[0];
+            removeAt(0);
+            return u;
+        }
+
+        private void removeAt(int i) {
+            UserAudiences gone = users[i];
+            gone.heapIndex = -1;
+            size--;
+            if (i != size) {
+                times[i] = times[size];
+                users[i] = users[size];
+                users[i].heapIndex = i;
+                users[size] = null;
+                up(i);
+                down(users[i].heapIndex);
+            } else {
+                users[size] = null;
+            }
+        }
+
+        private void up(int i) {
+            while (i > 0) {
+                int p = (i - 1) >>> 1;
+                if (times[p] <= times[i]) {
+                    return;
+                }
+                swap(i, p);
+                i = p;
+            }
+        }
+
+        private void down(int i) {
+            while (true) {
+                int l = 2 * i + 1;
+                if (l >= size) {
+                    return;
+                }
+                int c = l + 1 < size && times[l + 1] < times[l] ? l + 1 : l;
+                if (times[i] <= times[c]) {
+                    return;
+                }
+                swap(i, c);
+                i = c;
+            }
+        }
+
+        private void swap(int a, int b) {
+            long t = times[a];
+            times[a] = times[b];
+            times[b] = t;
+            UserAudiences u = users[a];
+            users[a] = users[b];
+            users[b] = u;
+            users[a].heapIndex = a;
+            users[b].heapIndex = b;
+        }
     }
 
     private final CompiledSchema compiled;
@@ -143,7 +246,7 @@ final class AudienceBook {
     private final AudienceListener listener;
     private final Def[] defs = new Def[MAX_AUDIENCES];
     private final AtomicLongArray sizes = new AtomicLongArray(MAX_AUDIENCES);
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::time));
+    private final TimerHeap timers = new TimerHeap();
     private final AtomicLong clock = new AtomicLong(Long.MIN_VALUE);
 
     AudienceBook(CompiledSchema compiled, long fingerprint, DedupRetention retention, List<AudienceRule> rules,
@@ -246,6 +349,7 @@ final class AudienceBook {
         UserAudiences u = (UserAudiences) s.audiences;
         if (u == null) {
             u = new UserAudiences();
+            u.state = s;
             if (history) {
                 u.journal = new ArrayList<>(4);
             }
@@ -317,13 +421,17 @@ final class AudienceBook {
             return;
         }
         u.baseHorizon = horizon;
+        boolean any = false;
+        for (Event e : u.journal) {
+            any |= e.timestamp() < horizon;
+        }
+        if (!any) {
+            return;
+        }
         List<Event> keep = new ArrayList<>(u.journal.size());
         List<Event> out = new ArrayList<>();
         for (Event e : u.journal) {
             (e.timestamp() < horizon ? out : keep).add(e);
-        }
-        if (out.isEmpty()) {
-            return;
         }
         out.sort(Comparator.comparingLong(Event::timestamp)); // stable: ties keep arrival order
         if (u.base == null) {
@@ -397,8 +505,8 @@ final class AudienceBook {
             u.timer = nextChange(s, t);
             moved = true;
         }
-        if (moved && u.timer != NEVER) {
-            push(u.timer, s);
+        if (moved) {
+            timers.set(u, u.timer);
         }
     }
 
@@ -406,9 +514,7 @@ final class AudienceBook {
         long next = nextChange(s, from);
         if (next != u.timer) {
             u.timer = next;
-            if (next != NEVER) {
-                push(next, s);
-            }
+            timers.set(u, next);
         }
     }
 
@@ -466,12 +572,6 @@ final class AudienceBook {
 
     // ------------------------------------------------------------ timers, clock, reads
 
-    private void push(long time, ProfileState s) {
-        synchronized (timers) {
-            timers.add(new Timer(time, s));
-        }
-    }
-
     /** The clock: the largest accepted event time, or the latest {@link #advanceClock}. */
     long clock() {
         return clock.get();
@@ -488,21 +588,21 @@ final class AudienceBook {
 
     private void fire(long upTo) {
         while (true) {
-            Timer next;
-            synchronized (timers) {
-                next = timers.peek();
-                if (next == null || next.time > upTo) {
-                    return;
-                }
-                timers.poll();
+            UserAudiences due = timers.pollDue(upTo);
+            if (due == null) {
+                return;
             }
-            ProfileState s = next.state;
+            ProfileState s = due.state;
             synchronized (s) {
-                UserAudiences u = (UserAudiences) s.audiences;
-                if (s.evicted || u == null || u.timer != next.time) {
-                    continue; // forgotten, or a stale entry of a timer that moved
+                if (s.evicted || s.audiences != due) {
+                    continue; // forgotten meanwhile
                 }
-                advance(s, u, upTo);
+                if (due.timer > upTo) {
+                    timers.set(due, due.timer); // moved by the user's own event meanwhile
+                    continue;
+                }
+                advance(s, due, upTo);
+                timers.set(due, due.timer);
             }
         }
     }
@@ -536,6 +636,7 @@ final class AudienceBook {
         UserAudiences u = (UserAudiences) s.audiences;
         if (u != null) {
             count(u.members, 0);
+            timers.set(u, NEVER);
             s.audiences = null;
         }
     }

@@ -32,11 +32,14 @@ import net.jqwik.api.Property;
  */
 class AudienceHistoryPropertiesTest {
 
-    private static final String[] USERS = {"u1", "u2", "u3"};
 
     @Property(tries = 120)
     void foldedChangesEqualBruteForceMembership(@ForAll long seed, @ForAll boolean keepAllIds) {
         Random r = new Random(seed);
+        String[] users = new String[1 + r.nextInt(8)];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = "u" + i;
+        }
         List<Rule> rules = new ArrayList<>();
         List<AudienceRule> compiled = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -52,13 +55,13 @@ class AudienceHistoryPropertiesTest {
         List<Event> sent = new ArrayList<>();
         long t = T0 + r.nextInt(1000);
         long clock = Long.MIN_VALUE;
-        int n = 5 + r.nextInt(25);
+        int n = 5 + r.nextInt(40);
         for (int e = 0; e < n; e++) {
             Event ev;
             if (!sent.isEmpty() && r.nextInt(12) == 0) {
                 ev = sent.get(r.nextInt(sent.size()));
             } else {
-                String user = USERS[r.nextInt(USERS.length)];
+                String user = users[r.nextInt(users.length)];
                 long at = r.nextInt(3) == 0 ? t - r.nextInt((int) (8 * 3_600_000L)) : t;
                 ev = AudienceRulePropertiesTest.event(r, "e" + e, at, user);
                 t += (long) (r.nextDouble() * (r.nextInt(4) == 0 ? 3 * DAY : 3_600_000L));
