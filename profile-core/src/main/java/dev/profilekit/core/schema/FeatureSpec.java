@@ -49,21 +49,8 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
                 throw new SchemaException(name, "'types' must hold non-blank strings");
             }
         }
-        Set<String> needs = switch (kind) {
-            case COUNT, RECENCY, FIRST_SEEN -> Set.of();
-            case SUM, STATS, LAST_VALUE, DISTINCT_COUNT -> Set.of("field");
-            case DECAYED_COUNT -> Set.of("half_life");
-            case DECAYED_SUM -> Set.of("field", "half_life");
-            case WINDOW_COUNT -> Set.of("window", "buckets");
-            case WINDOW_SUM -> Set.of("field", "window", "buckets");
-            case TOP_K -> Set.of("field", "k");
-            case RATIO -> Set.of("numerator", "denominator");
-            case SESSIONS -> Set.of("gap");
-        };
-        Set<String> allowed = switch (kind) {
-            case TOP_K -> Set.of("field", "k", "half_life", "capacity");
-            default -> needs;
-        };
+        Set<String> needs = kind.requiredParameters();
+        Set<String> allowed = kind.allowedParameters();
         check(name, "field", field != null, needs, allowed);
         check(name, "half_life", halfLife != null, needs, allowed);
         check(name, "window", window != null, needs, allowed);
