@@ -96,7 +96,7 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
                         + " ms) is not a whole multiple of 'buckets' " + buckets + " ms");
             }
         }
-        if (kind == FeatureKind.TOP_K) {
+        if (needs.contains("k")) { // k values kept exactly out of capacity (top_k)
             if (k < 1) {
                 throw new SchemaException(name, "'k' must be >= 1, was " + k);
             }
@@ -110,7 +110,7 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
         if (gap != null && (gap.isNegative() || gap.getNano() % 1_000_000 != 0)) {
             throw new SchemaException(name, "'gap' must be a non-negative whole number of ms, was " + gap);
         }
-        if (kind == FeatureKind.RATIO && (numerator.isBlank() || denominator.isBlank())) {
+        if (numerator != null && numerator.isBlank() || denominator != null && denominator.isBlank()) {
             throw new SchemaException(name, "'numerator' and 'denominator' must name features");
         }
     }
