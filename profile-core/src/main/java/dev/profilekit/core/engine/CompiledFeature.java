@@ -117,6 +117,21 @@ abstract class CompiledFeature implements FeatureReader {
         out[from] = value;
     }
 
+    /** The columns of a {@link PartsValue} kind: {@code name.part} for each of {@code parts}, of type {@code type}. */
+    final List<Column> partColumns(List<String> parts, Function<String, FeatureColumns.Type> type) {
+        return parts.stream().map(p -> new Column(spec.name() + "." + p, type.apply(p))).toList();
+    }
+
+    /** The cells of a {@link PartsValue} (none for null): its parts in order. */
+    static void partCells(Object value, Object[] out, int from) {
+        if (value instanceof PartsValue v) {
+            List<String> parts = v.parts();
+            for (int i = 0; i < parts.size(); i++) {
+                out[from + i] = v.part(parts.get(i));
+            }
+        }
+    }
+
     @Override
     public FeatureSpec spec() {
         return spec;

@@ -13,8 +13,6 @@ import java.util.List;
  * components {@code count, mean_duration_s}.
  */
 final class SessionsKind extends CompiledFeature {
-    private static final List<String> PARTS = List.of("count", "mean_duration_s");
-
     private final int at;
     private final long gap;
 
@@ -40,7 +38,7 @@ final class SessionsKind extends CompiledFeature {
 
     @Override
     int partIndex(String part) {
-        return PARTS.indexOf(part);
+        return SessionsValue.PARTS.indexOf(part);
     }
 
     @Override
@@ -71,15 +69,11 @@ final class SessionsKind extends CompiledFeature {
     /** {@code name.count} (integer) and {@code name.mean_duration_s}. */
     @Override
     List<Column> columns() {
-        return List.of(new Column(spec.name() + ".count", Type.INTEGER),
-                new Column(spec.name() + ".mean_duration_s", Type.NUMBER));
+        return partColumns(SessionsValue.PARTS, p -> p.equals("count") ? Type.INTEGER : Type.NUMBER);
     }
 
     @Override
     void cells(Object value, Object[] out, int from) {
-        if (value instanceof SessionsValue s) {
-            out[from] = s.count();
-            out[from + 1] = s.meanDurationS();
-        }
+        partCells(value, out, from);
     }
 }

@@ -11,8 +11,6 @@ import java.util.List;
  * components {@code count, mean, std, min, max}.
  */
 final class StatsKind extends CompiledFeature {
-    private static final List<String> PARTS = List.of("count", "mean", "std", "min", "max");
-
     private final int at;
 
     StatsKind(FeatureSpec f, Layout l) {
@@ -62,7 +60,7 @@ final class StatsKind extends CompiledFeature {
 
     @Override
     int partIndex(String part) {
-        return PARTS.indexOf(part);
+        return StatsValue.PARTS.indexOf(part);
     }
 
     @Override
@@ -80,18 +78,11 @@ final class StatsKind extends CompiledFeature {
     /** {@code name.count} (integer), then {@code name.mean, .std, .min, .max}. */
     @Override
     List<Column> columns() {
-        return PARTS.stream().map(p -> new Column(spec.name() + "." + p, p.equals("count") ? Type.INTEGER : Type.NUMBER))
-                .toList();
+        return partColumns(StatsValue.PARTS, p -> p.equals("count") ? Type.INTEGER : Type.NUMBER);
     }
 
     @Override
     void cells(Object value, Object[] out, int from) {
-        if (value instanceof StatsValue s) {
-            out[from] = s.count();
-            out[from + 1] = s.mean();
-            out[from + 2] = s.std();
-            out[from + 3] = s.min();
-            out[from + 4] = s.max();
-        }
+        partCells(value, out, from);
     }
 }

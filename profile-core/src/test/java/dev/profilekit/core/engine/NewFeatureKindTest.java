@@ -5,32 +5,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.engine.FeatureColumns.Column;
 import dev.profilekit.core.engine.FeatureColumns.Type;
+import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.schema.FeatureKind;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.spi.ModelOutputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A new feature kind is one file plus one registration line: two test-only kinds ({@link LongestValueKind},
- * {@link MaxValueKind}), each in its own file, registered here by one line each (in place of the engine's
- * {@code last_value} and {@code sum}, whose schema parameters they take), are compiled, updated all or nothing with
- * the built-in kinds, read, encoded and decoded, and output, with no other file touched.
+ * A new feature kind is one file plus one registration line: three test-only kinds ({@link LongestValueKind},
+ * {@link MaxValueKind}, {@link RangeKind}), each in its own file, registered here by one line each (in place of the
+ * engine's {@code last_value}, {@code sum} and {@code distinct_count}, whose schema parameters they take), are
+ * compiled, updated all or nothing with the built-in kinds, read, encoded and decoded, and output as JSON and as
+ * columns, with no other file touched.
  */
 class NewFeatureKindTest {
 
     private static final FeatureKinds KINDS = FeatureKinds.STANDARD
             .with(FeatureKind.LAST_VALUE, LongestValueKind::new)
-            .with(FeatureKind.SUM, MaxValueKind::new);
+            .with(FeatureKind.SUM, MaxValueKind::new)
+            .with(FeatureKind.DISTINCT_COUNT, RangeKind::new);
 
     private static final ProfileSchema SCHEMA = ProfileSchema.builder()
             .feature(FeatureSpec.count("n"))
             .feature(FeatureSpec.sum("max", "amount"))
             .feature(FeatureSpec.lastValue("longest", "name"))
             .feature(FeatureSpec.stats("s", "amount"))
+            .feature(FeatureSpec.distinctCount("range", "amount"))
             .build();
 
     private static Event buy(String id, long t, Double amount, String name) {
@@ -82,8 +87,20 @@ class NewFeatureKindTest {
         assertThat(cells).containsExactly(null, "abcd", 4L);
         assertThat(c.slot("max").columns()).containsExactly(new Column("max", Type.NUMBER));
 
+        // a structured value: JSON, parts and columns with no change outside its file
+        Profile profile = new Profile("u", 5_000, c.read(s, 5_000), ModelOutputs.NONE);
+        assertThat(profile.get("range.min")).isEqualTo(-1.0);
+        assertThat(profile.get("range.max")).isEqualTo(7.5);
+        assertThat(ProfileJson.toJson(profile)).contains("\"range\":{\"min\":-1.0,\"max\":7.5}");
+        CompiledFeature range = c.slot("range");
+        assertThat(range.columns()).extracting(Column::name).containsExactly("range.min", "range.max");
+        Object[] rangeCells = new Object[2];
+        range.cells(profile.get("range"), rangeCells, 0);
+        assertThat(rangeCells).containsExactly(-1.0, 7.5);
+
         ProfileState empty = c.newState("v");
         assertThat(c.read(empty, 5_000).get("max")).isNull();
+        assertThat(c.read(empty, 5_000).get("range")).isNull();
         assertThat(codec.decode(codec.encode(empty), "empty state").objects[longest.objectSlot()]).isNull();
     }
 
