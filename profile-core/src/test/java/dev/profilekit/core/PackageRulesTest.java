@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The rooms of profile-core, checked on the sources (comments and string literals removed, so a javadoc link
  * is not a dependency): {@code spi} is the seam the engine and the live models share and depends on neither;
- * {@code live} never refers to {@code engine}; and the one hash mixer's constants are written in one source file
- * of the whole build.
+ * {@code live} never refers to {@code engine}; feature kinds are decided only in their own files; and the one hash
+ * mixer's constants are written in one source file of the whole build.
  */
 class PackageRulesTest {
 
@@ -44,6 +44,32 @@ class PackageRulesTest {
         assertThat(references(CORE.resolve("spi"), "dev.profilekit.core.engine")).isEmpty();
         assertThat(references(CORE.resolve("spi"), "dev.profilekit.core.live")).isEmpty();
         assertThat(javaFiles(CORE.resolve("spi"))).isNotEmpty();
+    }
+
+    /**
+     * A feature kind is decided in its own file ({@code engine/*Kind.java}) and the registry ({@code FeatureKinds}):
+     * no other file of {@code engine} or {@code io} names a kind constant or switches or compares on a kind.
+     */
+    @Test
+    void onlyAKindsOwnFileDecidesOnFeatureKinds() {
+        Pattern decision = Pattern.compile("FeatureKind\\.[A-Z_]+\\b|switch \\([\\w.]*kind\\(\\)\\)|kind\\(\\) [!=]=");
+        List<String> found = new ArrayList<>();
+        for (String pkg : List.of("engine", "io")) {
+            for (Path f : javaFiles(CORE.resolve(pkg))) {
+                String name = f.getFileName().toString();
+                if (name.endsWith("Kind.java") || name.equals("FeatureKinds.java")) {
+                    continue;
+                }
+                String[] lines = code(f).split("\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    if (decision.matcher(lines[i]).find()) {
+                        found.add(name + ":" + (i + 1) + ": " + lines[i].strip());
+                    }
+                }
+            }
+        }
+        assertThat(found).isEmpty();
+        assertThat(javaFiles(CORE.resolve("engine"))).anyMatch(f -> f.getFileName().toString().equals("FeatureKinds.java"));
     }
 
     @Test

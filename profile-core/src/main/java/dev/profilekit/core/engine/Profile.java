@@ -51,8 +51,8 @@ public final class Profile {
     }
 
     /**
-     * The value of feature {@code name}, or of a component written {@code feature.part}: {@code stats}
-     * parts {@code count, mean, std, min, max}; {@code sessions} parts {@code count, mean_duration_s}.
+     * The value of feature {@code name}, or of a component written {@code feature.part} of a {@link PartsValue}:
+     * {@code stats} parts {@code count, mean, std, min, max}; {@code sessions} parts {@code count, mean_duration_s}.
      *
      * @throws IllegalArgumentException if there is no such feature or component
      */
@@ -70,11 +70,8 @@ public final class Profile {
             if (v == null) {
                 return null;
             }
-            if (v instanceof StatsValue s && s.component(part) != null) {
-                return part.equals("count") ? (Object) s.count() : s.component(part);
-            }
-            if (v instanceof SessionsValue s && (part.equals("count") || part.equals("mean_duration_s"))) {
-                return part.equals("count") ? (Object) s.count() : s.meanDurationS();
+            if (v instanceof PartsValue p && p.parts().contains(part)) {
+                return p.part(part);
             }
         }
         throw new IllegalArgumentException("profile has no feature or component '" + name + "' (features: "

@@ -27,7 +27,7 @@ final class StateCodec {
     static final int FORMAT_VERSION = 1;
 
     private final CompiledSchema compiled;
-    private final CompiledSchema.Slot[] objectOwners;
+    private final CompiledFeature[] objectOwners;
     private final LiveModel<?> live;
     private final long fingerprint;
 
@@ -35,13 +35,13 @@ final class StateCodec {
         this.compiled = compiled;
         this.live = live;
         this.fingerprint = fingerprint;
-        java.util.List<CompiledSchema.Slot> owners = new java.util.ArrayList<>();
-        for (CompiledSchema.Slot s : compiled.slots()) {
+        java.util.List<CompiledFeature> owners = new java.util.ArrayList<>();
+        for (CompiledFeature s : compiled.slots()) {
             if (s.objectSlot() >= 0) {
                 owners.add(s);
             }
         }
-        this.objectOwners = owners.toArray(new CompiledSchema.Slot[0]);
+        this.objectOwners = owners.toArray(new CompiledFeature[0]);
     }
 
     long fingerprint() {
@@ -72,7 +72,7 @@ final class StateCodec {
                 w.f64(d);
             }
         }
-        for (CompiledSchema.Slot owner : objectOwners) {
+        for (CompiledFeature owner : objectOwners) {
             Object o = s.objects[owner.objectSlot()];
             if (o == null) {
                 w.u8(0);
@@ -123,7 +123,7 @@ final class StateCodec {
         for (int i = 0; i < n; i++) {
             s.values[i] = (bitmap[i >> 3] >> (i & 7) & 1) != 0 ? r.f64() : 0.0;
         }
-        for (CompiledSchema.Slot owner : objectOwners) {
+        for (CompiledFeature owner : objectOwners) {
             int present = r.u8();
             if (present == 1) {
                 s.objects[owner.objectSlot()] = owner.decodeObject(r);

@@ -9,8 +9,10 @@ import dev.profilekit.features.streaming.SessionTracker;
 import dev.profilekit.features.streaming.TopKCounter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one event type does to a profile, compiled once per type when the schema is compiled: the
@@ -23,18 +25,41 @@ import java.util.Map;
  * they form the group of the "constant attribute", so every numeric update is one of four kernels (sum,
  * decayed sum, bucket ring, moments) applied to one primitive local. The order of updates within an event
  * does not matter: every feature owns its own slots.
+ *
+ * <p>The plan knows kernels, not feature kinds: each kind's class ({@link CompiledFeature#compile}) adds its
+ * kernels through the {@link Builder}. A kind that none of the fused kernels serves adds its own
+ * {@link NumericOp} or {@link StringOp} (one virtual call per event for that feature only).
  */
 final class UpdatePlan {
 
     /** A plan that updates nothing (types no feature names). */
     static final UpdatePlan EMPTY = new UpdatePlan(new NumericGroup[0], new StringGroup[0], new int[0], new int[0],
-            new int[0], new long[0], -1);
+            new int[0], new long[0], new FeatureKind[0], new FeatureKind[0], new FeatureKind[0], -1);
 
     /**
      * A test seam: when set, called before each kind of feature state is touched, so a test can make any of
      * them fail and check that the event left nothing behind. Null in production (one volatile read per event).
      */
     static volatile FaultInjector faults;
+
+    /**
+     * A kind's own update of the numeric value {@code x} (1 for counts) of an event at {@code t}, in the profile's
+     * {@code double[]}: run with the fused kernels, restored with them when the event fails.
+     */
+    @FunctionalInterface
+    interface NumericOp {
+        void add(double[] values, long t, double x);
+    }
+
+    /**
+     * A kind's own update of a string attribute's value: {@link #prepare} does every allocation and may fail,
+     * changing no value; {@link #commit} cannot fail.
+     */
+    interface StringOp {
+        void prepare(Object[] objects, String x);
+
+        void commit(ProfileState s, long t, String x);
+    }
 
     /** Throws to simulate a failure while updating one kind of feature state. */
     @FunctionalInterface
@@ -44,28 +69,36 @@ final class UpdatePlan {
 
     private final NumericGroup[] numeric;
     private final StringGroup[] strings;
-    private final int[] recencyAt;
-    private final int[] firstSeenAt;
+    private final int[] latestAt;
+    private final int[] earliestAt;
     private final int[] sessionsAt;
     private final long[] sessionsGap;
+    /** The kinds of the features behind each kernel, for the {@link #faults} test seam. */
+    private final FeatureKind[] latestKinds;
+    private final FeatureKind[] earliestKinds;
+    private final FeatureKind[] sessionsKind;
     private final long lateness;
     /** The features this plan changes, read back after an update to find overflow (set once compiled). */
-    private CompiledSchema.Slot[] checked = new CompiledSchema.Slot[0];
+    private CompiledFeature[] checked = new CompiledFeature[0];
 
-    private UpdatePlan(NumericGroup[] numeric, StringGroup[] strings, int[] recencyAt, int[] firstSeenAt,
-                       int[] sessionsAt, long[] sessionsGap, long lateness) {
+    private UpdatePlan(NumericGroup[] numeric, StringGroup[] strings, int[] latestAt, int[] earliestAt,
+                       int[] sessionsAt, long[] sessionsGap, FeatureKind[] latestKinds, FeatureKind[] earliestKinds,
+                       FeatureKind[] sessionsKind, long lateness) {
         this.numeric = numeric;
         this.strings = strings;
-        this.recencyAt = recencyAt;
-        this.firstSeenAt = firstSeenAt;
+        this.latestAt = latestAt;
+        this.earliestAt = earliestAt;
         this.sessionsAt = sessionsAt;
         this.sessionsGap = sessionsGap;
+        this.latestKinds = latestKinds;
+        this.earliestKinds = earliestKinds;
+        this.sessionsKind = sessionsKind;
         this.lateness = lateness;
     }
 
     /** Whether the plan updates nothing. */
     boolean isEmpty() {
-        return numeric.length == 0 && strings.length == 0 && recencyAt.length == 0 && firstSeenAt.length == 0
+        return numeric.length == 0 && strings.length == 0 && latestAt.length == 0 && earliestAt.length == 0
                 && sessionsAt.length == 0;
     }
 
@@ -74,7 +107,7 @@ final class UpdatePlan {
         return strings.length;
     }
 
-    void checked(CompiledSchema.Slot[] slots) {
+    void checked(CompiledFeature[] slots) {
         this.checked = slots;
     }
 
@@ -96,7 +129,7 @@ final class UpdatePlan {
         }
         for (int i = 0; i < sessionsAt.length; i++) {
             if (f != null) {
-                f.before(FeatureKind.SESSIONS);
+                f.before(sessionsKind[i]);
             }
             SessionTracker tracker = (SessionTracker) o[sessionsAt[i]];
             if (tracker == null) {
@@ -126,18 +159,18 @@ final class UpdatePlan {
             g.apply(v, t, x, f);
         }
         double td = t;
-        if (recencyAt.length > 0 && f != null) {
-            f.before(FeatureKind.RECENCY);
+        if (f != null) {
+            before(f, latestKinds);
         }
-        for (int at : recencyAt) {
+        for (int at : latestAt) {
             if (td > v[at]) {
                 v[at] = td;
             }
         }
-        if (firstSeenAt.length > 0 && f != null) {
-            f.before(FeatureKind.FIRST_SEEN);
+        if (f != null) {
+            before(f, earliestKinds);
         }
-        for (int at : firstSeenAt) {
+        for (int at : earliestAt) {
             if (td < v[at]) {
                 v[at] = td;
             }
@@ -149,7 +182,7 @@ final class UpdatePlan {
      * the largest double, a ratio of a huge and a tiny number).
      */
     boolean overflowed(ProfileState s, long asOf) {
-        for (CompiledSchema.Slot slot : checked) {
+        for (CompiledFeature slot : checked) {
             if (slot.overflowed(s, asOf)) {
                 return true;
             }
@@ -166,7 +199,7 @@ final class UpdatePlan {
         for (int g = 0; g < strings.length; g++) {
             if (read[g] != null) {
                 strings[g].applyLastValue(s, t, read[g]);
-                strings[g].commit(o, t, read[g]);
+                strings[g].commit(s, o, t, read[g]);
             }
         }
         for (int i = 0; i < sessionsAt.length; i++) {
@@ -189,6 +222,8 @@ final class UpdatePlan {
         final int[] ringN;
         final long[] ringWidth;
         final int[] momentsAt;
+        final NumericOp[] ops;
+        final FeatureKind[] kinds;
 
         NumericGroup(String field, Builder.Num b) {
             this.field = field;
@@ -199,11 +234,13 @@ final class UpdatePlan {
             this.ringN = ints(b.ringN);
             this.ringWidth = b.ringWidth.stream().mapToLong(Long::longValue).toArray();
             this.momentsAt = ints(b.momentsAt);
+            this.ops = b.ops.toArray(new NumericOp[0]);
+            this.kinds = b.kinds.toArray(new FeatureKind[0]);
         }
 
         void apply(double[] v, long t, double x, FaultInjector f) {
             if (f != null) {
-                fault(f);
+                before(f, kinds);
             }
             for (int at : sumAt) {
                 v[at] += x;
@@ -217,22 +254,8 @@ final class UpdatePlan {
             for (int at : momentsAt) {
                 RunningMoments.add(v, at, x);
             }
-        }
-
-        /** The test seam: a failure in the middle of this group, after its sums were written. */
-        private void fault(FaultInjector f) {
-            boolean constant = field == null;
-            if (sumAt.length > 0) {
-                f.before(constant ? FeatureKind.COUNT : FeatureKind.SUM);
-            }
-            if (decayAt.length > 0) {
-                f.before(constant ? FeatureKind.DECAYED_COUNT : FeatureKind.DECAYED_SUM);
-            }
-            if (ringAt.length > 0) {
-                f.before(constant ? FeatureKind.WINDOW_COUNT : FeatureKind.WINDOW_SUM);
-            }
-            if (momentsAt.length > 0) {
-                f.before(FeatureKind.STATS);
+            for (NumericOp op : ops) {
+                op.add(v, t, x);
             }
         }
     }
@@ -246,6 +269,8 @@ final class UpdatePlan {
         final int[] topAt;
         final int[] topCapacity;
         final long[] topHalfLife;
+        final StringOp[] ops;
+        final FeatureKind[] kinds;
 
         StringGroup(String field, Builder.Str b) {
             this.field = field;
@@ -255,16 +280,15 @@ final class UpdatePlan {
             this.topAt = ints(b.topAt);
             this.topCapacity = ints(b.topCapacity);
             this.topHalfLife = b.topHalfLife.stream().mapToLong(Long::longValue).toArray();
+            this.ops = b.ops.toArray(new StringOp[0]);
+            this.kinds = b.kinds.toArray(new FeatureKind[0]);
         }
 
         void prepare(Object[] o, String x, FaultInjector f) {
-            if (lastTimeAt.length > 0 && f != null) {
-                f.before(FeatureKind.LAST_VALUE);
+            if (f != null) {
+                before(f, kinds);
             }
             for (int at : distinctAt) {
-                if (f != null) {
-                    f.before(FeatureKind.DISTINCT_COUNT);
-                }
                 DistinctCounter c = (DistinctCounter) o[at];
                 if (c == null) {
                     c = new DistinctCounter(DistinctCounter.DEFAULT_EXACT_LIMIT);
@@ -273,15 +297,15 @@ final class UpdatePlan {
                 c.prepare(x);
             }
             for (int i = 0; i < topAt.length; i++) {
-                if (f != null) {
-                    f.before(FeatureKind.TOP_K);
-                }
                 TopKCounter c = (TopKCounter) o[topAt[i]];
                 if (c == null) {
                     c = new TopKCounter(topCapacity[i], topHalfLife[i]);
                     o[topAt[i]] = c;
                 }
                 c.prepare(x);
+            }
+            for (StringOp op : ops) {
+                op.prepare(o, x);
             }
         }
 
@@ -297,13 +321,23 @@ final class UpdatePlan {
             }
         }
 
-        void commit(Object[] o, long t, String x) {
+        void commit(ProfileState s, Object[] o, long t, String x) {
             for (int at : distinctAt) {
                 ((DistinctCounter) o[at]).add(x);
             }
             for (int i = 0; i < topAt.length; i++) {
                 ((TopKCounter) o[topAt[i]]).add(x, t);
             }
+            for (StringOp op : ops) {
+                op.commit(s, t, x);
+            }
+        }
+    }
+
+    /** The test seam: a failure before the updates of features of {@code kinds}. */
+    private static void before(FaultInjector f, FeatureKind[] kinds) {
+        for (FeatureKind k : kinds) {
+            f.before(k);
         }
     }
 
@@ -315,36 +349,63 @@ final class UpdatePlan {
     static final class Builder {
         private final Map<String, Num> numeric = new LinkedHashMap<>();
         private final Map<String, Str> strings = new LinkedHashMap<>();
-        private final List<Integer> recencyAt = new ArrayList<>();
-        private final List<Integer> firstSeenAt = new ArrayList<>();
+        private final List<Integer> latestAt = new ArrayList<>();
+        private final List<Integer> earliestAt = new ArrayList<>();
         private final List<Integer> sessionsAt = new ArrayList<>();
         private final List<Long> sessionsGap = new ArrayList<>();
+        private final Set<FeatureKind> latestKinds = new LinkedHashSet<>();
+        private final Set<FeatureKind> earliestKinds = new LinkedHashSet<>();
+        private final List<FeatureKind> sessionsKind = new ArrayList<>();
         private final long lateness;
+        /** The kind of the feature whose updates are being added (for the {@link #faults} test seam). */
+        private FeatureKind current;
 
         Builder(long lateness) {
             this.lateness = lateness;
         }
 
+        /** Names the kind of the feature whose updates follow. */
+        void feature(FeatureKind kind) {
+            current = kind;
+        }
+
         /** The numeric group of {@code field}; null stands for the constant 1 (counts). */
         Num numeric(String field) {
-            return numeric.computeIfAbsent(field == null ? "" : field, f -> new Num());
+            Num n = numeric.computeIfAbsent(field == null ? "" : field, f -> new Num());
+            tag(n.kinds);
+            return n;
         }
 
+        /** The group of string attribute {@code field}. */
         Str string(String field) {
-            return strings.computeIfAbsent(field, f -> new Str());
+            Str g = strings.computeIfAbsent(field, f -> new Str());
+            tag(g.kinds);
+            return g;
         }
 
-        void recency(int at) {
-            recencyAt.add(at);
+        /** Keeps the largest event time in value slot {@code at}. */
+        void latestTime(int at) {
+            latestAt.add(at);
+            tag(latestKinds);
         }
 
-        void firstSeen(int at) {
-            firstSeenAt.add(at);
+        /** Keeps the smallest event time in value slot {@code at}. */
+        void earliestTime(int at) {
+            earliestAt.add(at);
+            tag(earliestKinds);
         }
 
+        /** Tracks sessions split by {@code gap} ms in object slot {@code at}. */
         void sessions(int at, long gap) {
             sessionsAt.add(at);
             sessionsGap.add(gap);
+            sessionsKind.add(current);
+        }
+
+        private void tag(Set<FeatureKind> kinds) {
+            if (current != null) {
+                kinds.add(current);
+            }
         }
 
         UpdatePlan build() {
@@ -354,8 +415,10 @@ final class UpdatePlan {
             List<StringGroup> str = new ArrayList<>();
             strings.forEach((f, b) -> str.add(new StringGroup(f.intern(), b)));
             return new UpdatePlan(num.toArray(new NumericGroup[0]), str.toArray(new StringGroup[0]),
-                    ints(recencyAt), ints(firstSeenAt), ints(sessionsAt),
-                    sessionsGap.stream().mapToLong(Long::longValue).toArray(), lateness);
+                    ints(latestAt), ints(earliestAt), ints(sessionsAt),
+                    sessionsGap.stream().mapToLong(Long::longValue).toArray(),
+                    latestKinds.toArray(new FeatureKind[0]), earliestKinds.toArray(new FeatureKind[0]),
+                    sessionsKind.toArray(new FeatureKind[0]), lateness);
         }
 
         static final class Num {
@@ -366,6 +429,8 @@ final class UpdatePlan {
             final List<Integer> ringN = new ArrayList<>();
             final List<Long> ringWidth = new ArrayList<>();
             final List<Integer> momentsAt = new ArrayList<>();
+            final List<NumericOp> ops = new ArrayList<>();
+            final Set<FeatureKind> kinds = new LinkedHashSet<>();
 
             void sum(int at) {
                 sumAt.add(at);
@@ -385,6 +450,11 @@ final class UpdatePlan {
             void moments(int at) {
                 momentsAt.add(at);
             }
+
+            /** A kind's own update (see {@link NumericOp}). */
+            void op(NumericOp op) {
+                ops.add(op);
+            }
         }
 
         static final class Str {
@@ -394,6 +464,8 @@ final class UpdatePlan {
             final List<Integer> topAt = new ArrayList<>();
             final List<Integer> topCapacity = new ArrayList<>();
             final List<Long> topHalfLife = new ArrayList<>();
+            final List<StringOp> ops = new ArrayList<>();
+            final Set<FeatureKind> kinds = new LinkedHashSet<>();
 
             void lastValue(int timeAt, int valueAt) {
                 lastTimeAt.add(timeAt);
@@ -408,6 +480,11 @@ final class UpdatePlan {
                 topAt.add(at);
                 topCapacity.add(capacity);
                 topHalfLife.add(halfLifeMs);
+            }
+
+            /** A kind's own update (see {@link StringOp}). */
+            void op(StringOp op) {
+                ops.add(op);
             }
         }
     }

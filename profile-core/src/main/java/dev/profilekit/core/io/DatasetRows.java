@@ -4,17 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.profilekit.core.engine.PointInTimeJoin.Label;
 import dev.profilekit.core.engine.PointInTimeJoin.RowEncoder;
+import dev.profilekit.core.engine.FeatureColumns;
 import dev.profilekit.core.engine.Profile;
-import dev.profilekit.core.engine.SessionsValue;
-import dev.profilekit.core.engine.StatsValue;
-import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
-import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -71,49 +67,26 @@ public final class DatasetRows {
     }
 
     /**
-     * The feature columns of {@code schema} in CSV, in schema order: a scalar feature is one column named as
-     * the feature; {@code stats} gives {@code name.count}, {@code name.mean}, {@code name.std}, {@code name.min},
-     * {@code name.max}; {@code sessions} gives {@code name.count}, {@code name.mean_duration_s}; {@code top_k}
-     * gives {@code name.1.value}, {@code name.1.weight}, ... up to {@code name.k.weight} (rank order; empty cells
-     * past the values the user has).
+     * The feature columns of {@code schema} in CSV, in schema order, as {@link FeatureColumns} names them: a scalar
+     * feature is one column named as the feature; {@code stats} gives {@code name.count}, {@code name.mean},
+     * {@code name.std}, {@code name.min}, {@code name.max}; {@code sessions} gives {@code name.count},
+     * {@code name.mean_duration_s}; {@code top_k} gives {@code name.1.value}, {@code name.1.weight}, ... up to
+     * {@code name.k.weight} (rank order; empty cells past the values the user has).
      */
     public static List<String> csvColumns(ProfileSchema schema) {
         if (schema == null) {
             throw new IllegalArgumentException("schema must not be null");
         }
-        List<String> cols = new ArrayList<>();
-        for (FeatureSpec f : schema.features()) {
-            String n = f.name();
-            switch (f.kind()) {
-                case STATS -> {
-                    for (String p : new String[]{"count", "mean", "std", "min", "max"}) {
-                        cols.add(n + "." + p);
-                    }
-                }
-                case SESSIONS -> {
-                    cols.add(n + ".count");
-                    cols.add(n + ".mean_duration_s");
-                }
-                case TOP_K -> {
-                    for (int i = 1; i <= f.k(); i++) {
-                        cols.add(n + "." + i + ".value");
-                        cols.add(n + "." + i + ".weight");
-                    }
-                }
-                default -> cols.add(n);
-            }
-        }
-        return cols;
+        return FeatureColumns.of(schema).columns().stream().map(FeatureColumns.Column::name).toList();
     }
 
     /** Rows as CSV (RFC 4180 quoting, {@code \n} line ends) with the columns of {@link #csvColumns}. */
     public static RowEncoder csv(ProfileSchema schema) {
-        List<String> columns = csvColumns(schema);
-        List<FeatureSpec> features = schema.features();
+        FeatureColumns columns = FeatureColumns.of(schema);
         StringBuilder h = new StringBuilder("user,ts,label");
-        for (String c : columns) {
+        for (FeatureColumns.Column c : columns.columns()) {
             h.append(',');
-            quote(c, h);
+            quote(c.name(), h);
         }
         byte[] header = h.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         return new RowEncoder() {
@@ -131,50 +104,12 @@ public final class DatasetRows {
                 quote(label.user(), b);
                 b.append(',').append(label.ts()).append(',');
                 quote(label.label(), b);
-                for (FeatureSpec f : features) {
-                    Object v = profile.get(f.name());
-                    switch (f.kind()) {
-                        case STATS -> {
-                            StatsValue s = (StatsValue) v;
-                            if (s == null) {
-                                b.append(",,,,,");
-                            } else {
-                                b.append(',').append(s.count()).append(',').append(s.mean()).append(',')
-                                        .append(s.std()).append(',').append(s.min()).append(',').append(s.max());
-                            }
-                        }
-                        case SESSIONS -> {
-                            SessionsValue s = (SessionsValue) v;
-                            if (s == null) {
-                                b.append(",,");
-                            } else {
-                                b.append(',').append(s.count()).append(',');
-                                if (s.meanDurationS() != null) {
-                                    b.append(s.meanDurationS().doubleValue());
-                                }
-                            }
-                        }
-                        case TOP_K -> {
-                            List<?> list = v == null ? List.of() : (List<?>) v;
-                            for (int i = 0; i < f.k(); i++) {
-                                b.append(',');
-                                if (i < list.size()) {
-                                    WeightedValue wv = (WeightedValue) list.get(i);
-                                    quote(wv.value(), b);
-                                    b.append(',').append(wv.weight());
-                                } else {
-                                    b.append(',');
-                                }
-                            }
-                        }
-                        default -> {
-                            b.append(',');
-                            if (v instanceof String s) {
-                                quote(s, b);
-                            } else if (v != null) {
-                                b.append(v);
-                            }
-                        }
+                for (Object cell : columns.cells(profile)) {
+                    b.append(',');
+                    if (cell instanceof String s) {
+                        quote(s, b);
+                    } else if (cell != null) {
+                        b.append(cell);
                     }
                 }
                 return b.append('\n').toString().getBytes(StandardCharsets.UTF_8);

@@ -1,8 +1,7 @@
 package dev.profilekit.core.io;
 
+import dev.profilekit.core.engine.PartsValue;
 import dev.profilekit.core.engine.Profile;
-import dev.profilekit.core.engine.SessionsValue;
-import dev.profilekit.core.engine.StatsValue;
 import dev.profilekit.core.spi.ModelOutputs;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -121,19 +120,12 @@ public final class ProfileJson {
             g.writeNumber(d);
         } else if (v instanceof String s) {
             g.writeString(s);
-        } else if (v instanceof StatsValue s) {
+        } else if (v instanceof PartsValue p) {
             g.writeStartObject();
-            g.writeNumberField("count", s.count());
-            g.writeNumberField("mean", s.mean());
-            g.writeNumberField("std", s.std());
-            g.writeNumberField("min", s.min());
-            g.writeNumberField("max", s.max());
-            g.writeEndObject();
-        } else if (v instanceof SessionsValue s) {
-            g.writeStartObject();
-            g.writeNumberField("count", s.count());
-            g.writeFieldName("mean_duration_s");
-            writeValue(s.meanDurationS(), g);
+            for (String part : p.parts()) {
+                g.writeFieldName(part);
+                writeValue(p.part(part), g);
+            }
             g.writeEndObject();
         } else if (v instanceof List<?> list) {
             g.writeStartArray();

@@ -49,21 +49,8 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
                 throw new SchemaException(name, "'types' must hold non-blank strings");
             }
         }
-        Set<String> needs = switch (kind) {
-            case COUNT, RECENCY, FIRST_SEEN -> Set.of();
-            case SUM, STATS, LAST_VALUE, DISTINCT_COUNT -> Set.of("field");
-            case DECAYED_COUNT -> Set.of("half_life");
-            case DECAYED_SUM -> Set.of("field", "half_life");
-            case WINDOW_COUNT -> Set.of("window", "buckets");
-            case WINDOW_SUM -> Set.of("field", "window", "buckets");
-            case TOP_K -> Set.of("field", "k");
-            case RATIO -> Set.of("numerator", "denominator");
-            case SESSIONS -> Set.of("gap");
-        };
-        Set<String> allowed = switch (kind) {
-            case TOP_K -> Set.of("field", "k", "half_life", "capacity");
-            default -> needs;
-        };
+        Set<String> needs = kind.requiredParameters();
+        Set<String> allowed = kind.allowedParameters();
         check(name, "field", field != null, needs, allowed);
         check(name, "half_life", halfLife != null, needs, allowed);
         check(name, "window", window != null, needs, allowed);
@@ -109,7 +96,7 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
                         + " ms) is not a whole multiple of 'buckets' " + buckets + " ms");
             }
         }
-        if (kind == FeatureKind.TOP_K) {
+        if (needs.contains("k")) { // k values kept exactly out of capacity (top_k)
             if (k < 1) {
                 throw new SchemaException(name, "'k' must be >= 1, was " + k);
             }
@@ -123,7 +110,7 @@ public record FeatureSpec(String name, FeatureKind kind, List<String> types, Str
         if (gap != null && (gap.isNegative() || gap.getNano() % 1_000_000 != 0)) {
             throw new SchemaException(name, "'gap' must be a non-negative whole number of ms, was " + gap);
         }
-        if (kind == FeatureKind.RATIO && (numerator.isBlank() || denominator.isBlank())) {
+        if (numerator != null && numerator.isBlank() || denominator != null && denominator.isBlank()) {
             throw new SchemaException(name, "'numerator' and 'denominator' must name features");
         }
     }

@@ -65,7 +65,7 @@ public final class ProfileSchema {
             }
         }
         for (FeatureSpec f : this.features) {
-            if (f.kind() == FeatureKind.RATIO) {
+            if (f.numerator() != null) { // computed from two other features (ratio)
                 checkOperand(f, "numerator", f.numerator(), names);
                 checkOperand(f, "denominator", f.denominator(), names);
             }
