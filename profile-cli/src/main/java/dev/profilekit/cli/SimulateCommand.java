@@ -165,6 +165,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /** The least time between two progress lines; tests lower it to see progress on a small run. */
+    static volatile long progressNanos = 1_000_000_000L;
+
     /** Passes events through, reporting the rate on stderr at most once a second. */
     private static final class Progress implements Iterator<Event> {
         private final Iterator<Event> in;
@@ -188,7 +191,7 @@ final class SimulateCommand implements Callable<Integer> {
             Event e = in.next();
             if ((++n & 0xFFFF) == 0) {
                 long now = System.nanoTime();
-                if (now - lastReport >= 1_000_000_000L) {
+                if (now - lastReport >= progressNanos) {
                     lastReport = now;
                     err.printf("simulate: %,d events, %,.0f events/s%n", n, n / ((now - started) / 1e9));
                 }
