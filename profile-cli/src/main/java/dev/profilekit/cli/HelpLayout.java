@@ -10,8 +10,8 @@ import picocli.CommandLine;
 /**
  * Lays out every command's help at {@value #WIDTH} columns, breaking lines at spaces only: picocli breaks where
  * {@link java.text.BreakIterator} allows, which is also after a dot, a colon or a quote, so a path
- * ({@code summary.⏎json}) or a time ({@code 2026-03-01T00:⏎00:00Z}) in an example came out cut in two and could not be
- * copied. picocli renders each section without wrapping (a width no line reaches); each line is then wrapped here:
+ * ({@code summary.⏎json}) or a time ({@code 2026-03-01T00:⏎00:00Z}) in an example came out cut in two and could
+ * not be copied. picocli renders each section without wrapping (a width no line reaches); each line is then wrapped here:
  * continuation lines align with the description column of an option or command row, or with the first option of
  * the usage synopsis, and a flag is never parted from its value ({@code --out profiles.jsonl}) nor
  * {@code Example:} from what it shows. A word longer than the line stays whole.

@@ -126,8 +126,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--explain", paramLabel = "N",
             description = "with --models: add to each profile \"explain\": {\"propensity\": {\"intercept\": b, "
-                    + "\"top\": [[\"input\", contribution], ..]}}, the N largest terms of the propensity logit by absolute value "
-                    + "(an input is a feature, or feature=value for an encoded category); with N at least the number "
+                    + "\"top\": [[\"input\", contribution], ..]}}, the N largest terms of the propensity logit by "
+                    + "absolute value (an input is a feature, or feature=value for an encoded category); with N at least the number "
                     + "of inputs, intercept plus terms is the logit of scores.propensity. Example: --explain 5")
     Integer explainTop;
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
                 "Users have a latent segment (each with a dominant category, its own activity and order values) and "
                         + "a purchase rate per day (activity x conversion, Poisson purchases); with --drift-day the "
                         + "conversion levels invert and the dominant categories rotate from that day on.",
-                "Truth lines: {\"user\", \"segment\", \"purchase_rate_per_day\", \"p_purchase_next_day\", \"events_per_day\"}, "
+                "Truth lines: {\"user\", \"segment\", \"purchase_rate_per_day\", \"p_purchase_next_day\", "
+                        + "\"events_per_day\"}, "
                         + "rates as in force at the end of the stream, p_purchase_next_day = 1 - exp(-rate).",
                 "The same flags always give byte-identical files. The last line on stdout is a JSON summary; "
                         + "progress goes to stderr at most once a second.",

@@ -204,10 +204,19 @@ class FirstHourCliTest {
         String models = usageError(run("replay", "--schema", schema.toString(), "--models", badSchema.toString(),
                 "--events", events.toString(), "--out", tmp.resolve("p.jsonl").toString()));
         assertThat(models).contains(badSchema.toString()).contains("line 2, column 1");
-        Path infinity = Files.writeString(tmp.resolve("inf.jsonl"), "{\"user\":\"u1\",\"features\":{\"a\":Infinity}}\n");
+        Path infinity = Files.writeString(tmp.resolve("inf.jsonl"),
+                "{\"user\":\"u1\",\"features\":{\"a\":Infinity}}\n");
         String nonJson = usageError(run("query", "--profiles", infinity.toString(), "--user", "u1"));
         assertThat(nonJson).contains("line 1").contains("column").contains("'Infinity'");
-        for (String err : List.of(query, fixture, schemaErr, models, nonJson)) {
+        // a broken event line is rejected with the same kind of message, in the rejects file
+        Path broken = Files.writeString(tmp.resolve("broken.jsonl"), "{\"id\":\"e1\",\"user\":\"u1\"\n");
+        Path rejects = tmp.resolve("rejects.jsonl");
+        assertThat(run("replay", "--schema", schema.toString(), "--events", broken.toString(), "--out",
+                tmp.resolve("p.jsonl").toString(), "--rejects", rejects.toString(), "--quiet").exit()).isZero();
+        String reject = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(rejects))
+                .get("message").asText();
+        assertThat(reject).startsWith("not valid JSON: column ").contains("start marker at column 1");
+        for (String err : List.of(query, fixture, schemaErr, models, nonJson, reject)) {
             assertThat(err).doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature")
                     .doesNotContain("JsonReadFeature").doesNotContain("enable `");
         }
@@ -283,7 +292,8 @@ class FirstHourCliTest {
         assertThat(usageError(run("replay", "--schema", dir.toString(), "--events", events.toString(), "--out", out)))
                 .isEqualTo("profilekit: --schema " + dir + " is a directory, not a file");
         assertThat(usageError(run("replay", "--schema", schema.toString(), "--models", dir.toString(), "--events",
-                events.toString(), "--out", out))).isEqualTo("profilekit: --models " + dir + " is a directory, not a file");
+                events.toString(), "--out", out)))
+                .isEqualTo("profilekit: --models " + dir + " is a directory, not a file");
         assertThat(usageError(run("query", "--profiles", dir.toString(), "--user", "u1")))
                 .isEqualTo("profilekit: --profiles " + dir + " is a directory, not a file");
     }
