@@ -35,6 +35,7 @@ final class CliSupport {
             return EXIT_USAGE;
         });
         setVersion(cl);
+        HelpLayout.apply(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof StepFailed f) {
                 return f.exitCode; // the step has printed its own one-line error
@@ -223,9 +224,27 @@ final class CliSupport {
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(option + " " + e.getMessage(), e);
+            java.util.regex.Matcher m = SHORTHAND.matcher(text.strip());
+            String hint = "";
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2).toLowerCase(java.util.Locale.ROOT);
+                hint = " (for " + text.strip() + " write " + switch (unit) {
+                    case "w" -> "P" + 7 * n + "D";
+                    case "d" -> "P" + n + "D";
+                    default -> "PT" + n + unit.toUpperCase(java.util.Locale.ROOT);
+                } + ")";
+            }
+            throw new UsageException(option + " " + e.getMessage() + hint, e);
         }
     }
+
+    /**
+     * A duration as people abbreviate it: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 2w} (not
+     * {@code M}, which may mean months).
+     */
+    private static final java.util.regex.Pattern SHORTHAND =
+            java.util.regex.Pattern.compile("(\\d{1,9}) ?([wdhmsWDHS])");
 
     /** A step of a composite command (demo) failed after printing its error: the command ends with its exit code. */
     static final class StepFailed extends RuntimeException {

@@ -27,6 +27,9 @@ final class ConformanceCommand implements Callable<Integer> {
         JsonNode fixture;
         try {
             fixture = mapper.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CliSupport.UsageException("fixture " + file + " is not JSON: "
+                    + dev.profilekit.features.io.JsonCodec.problem(e, true), e);
         } catch (IOException e) {
             throw new CliSupport.UsageException("cannot read fixture " + file + ": " + CliSupport.oneLine(e), e);
         }

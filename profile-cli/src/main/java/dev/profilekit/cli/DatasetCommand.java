@@ -40,9 +40,10 @@ import picocli.CommandLine.Option;
                         + "\"labels\":N}. Exit codes: 0 done, 1 failure while running, 2 bad flag, missing file, "
                         + "unreadable schema or bad labels file.",
                 "Example:",
-                "  printf 'user,ts,label\\nu0006,2026-01-03T00:00:00Z,1\\nu0017,1767400000000,0\\n' > labels.csv",
+                "  printf 'user,ts,label\\nu0006,2026-01-03T00:00:00Z,1\\n' > labels.csv",
                 "  java -jar profilekit.jar dataset --schema examples/ecommerce/schema.json \\",
-                "      --events examples/ecommerce/events.jsonl --labels labels.csv --out train.jsonl"})
+                "      --events examples/ecommerce/events.jsonl --labels labels.csv \\",
+                "      --out train.jsonl"})
 final class DatasetCommand implements Callable<Integer> {
 
     @Option(names = "--schema", required = true, paramLabel = "S.json",
@@ -117,7 +118,7 @@ final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CliSupport.requireReadable(schemaFile, "schema");
+        CliSupport.requireReadable(schemaFile, "--schema");
         if (CliIo.isStd(eventsFile) && CliIo.isStd(labelsFile)) {
             throw new CliSupport.UsageException("--events and --labels cannot both be - (standard input)");
         }

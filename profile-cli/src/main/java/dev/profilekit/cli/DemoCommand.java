@@ -23,9 +23,11 @@ import picocli.CommandLine.Option;
  * profiles, a summary and a report with charts.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Simulates an e-commerce shop (users with latent segments and purchase rates, a behaviour shift "
-                + "half way), replays its events through the profile engine with the example schema and live models "
-                + "(propensity, segments, activity forecast), and writes into DIR:",
+        description = {"Simulates an e-commerce shop, replays its events through the profile engine with the example "
+                + "schema and live models, and writes the events, the profiles, a summary and a report with charts "
+                + "into DIR.",
+                "The shop's users have latent segments and purchase rates, and a behaviour shift half way; the live "
+                + "models are a purchase propensity, segments and an activity forecast. Files written into DIR:",
                 "  events.jsonl, truth.jsonl  the simulated stream and each user's latent truth",
                 "  schema.json, models.json   the configuration used (examples/live in the repository)",
                 "  profiles.jsonl             one profile per user, as replay writes them",
@@ -48,15 +50,16 @@ final class DemoCommand implements Callable<Integer> {
     int users;
 
     @Option(names = "--days", paramLabel = "D", defaultValue = "30",
-            description = "length of the stream in days, 14..365 (default 30); behaviour shifts at day D/2. "
-                    + "Example: --days 60")
+            description = "length of the stream in days, 1..365 (default 30); behaviour shifts at day D/2 (from "
+                    + "2 days on). Under 2 days the propensity model sees too few labels for an AUC. Example: --days 7")
     int days;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "7",
             description = "random seed; the same seed gives the same files (default 7). Example: --seed 42")
     long seed;
 
-    @Option(names = "--quiet", description = "no progress on stderr")
+    @Option(names = "--quiet", description = "no progress on stderr (the simulator's and the replay's); errors still "
+            + "go there")
     boolean quiet;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -78,8 +81,8 @@ final class DemoCommand implements Callable<Integer> {
         if (users < 50 || users > 200_000) {
             throw new CliSupport.UsageException("--users must be in [50, 200000], was " + users);
         }
-        if (days < 14 || days > 365) {
-            throw new CliSupport.UsageException("--days must be in [14, 365], was " + days);
+        if (days < 1 || days > 365) {
+            throw new CliSupport.UsageException("--days must be in [1, 365], was " + days);
         }
         prepare(dir);
         long started = System.nanoTime();
@@ -90,9 +93,11 @@ final class DemoCommand implements Callable<Integer> {
         Path summary = dir.resolve("summary.json");
         Path report = dir.resolve("report.html");
 
-        step("simulate", new SimulateCommand(new PrintStream(OutputStream.nullOutputStream()), err), "--users",
+        PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+        // the simulator's progress is progress too; its errors still reach stderr through the step's command line
+        step("simulate", new SimulateCommand(silent, quiet ? silent : err), "--users",
                 Integer.toString(users), "--days", Integer.toString(days), "--seed", Long.toString(seed),
-                "--drift-day", Integer.toString(days / 2), "--out", events.toString(), "--truth",
+                "--drift-day", Integer.toString(days >= 2 ? days / 2 : -1), "--out", events.toString(), "--truth",
                 dir.resolve("truth.jsonl").toString());
         ByteArrayOutputStream replayOut = new ByteArrayOutputStream();
         List<String> replayArgs = new ArrayList<>(List.of("--schema", schema.toString(), "--models",
@@ -164,16 +169,24 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         long accepted = s.path("accepted").asLong();
         long events = accepted + s.path("duplicate").asLong() + s.path("late").asLong() + s.path("rejected").asLong();
-        b.append(String.format(Locale.ROOT, "Simulated %,d users over %d days: %,d events (%,d accepted, %,d "
-                + "duplicate, %,d late, %,d rejected).%n", users, days, events, accepted, s.path("duplicate").asLong(),
-                s.path("late").asLong(), s.path("rejected").asLong()));
+        b.append(String.format(Locale.ROOT, "Simulated %,d users over %d day%s: %,d events (%,d accepted, %,d "
+                + "duplicate, %,d late, %,d rejected).%n", users, days, days == 1 ? "" : "s", events, accepted,
+                s.path("duplicate").asLong(), s.path("late").asLong(), s.path("rejected").asLong()));
         JsonNode pq = s.path("prequential");
-        if (pq.isObject()) {
+        if (pq.isObject() && !pq.path("auc").isNumber()) {
+            b.append(String.format(Locale.ROOT, "Purchase propensity: model version %d, no prequential AUC yet (%,d "
+                    + "labelled examples, too few of both kinds; a longer --days gives more).%n",
+                    s.path("model_version").asLong(), pq.path("examples").asLong()));
+        } else if (pq.isObject()) {
             b.append(String.format(Locale.ROOT, "Purchase propensity: model version %d, prequential AUC %.3f over "
                     + "%,d labelled examples, %d drift alarm(s).%n", s.path("model_version").asLong(),
                     pq.path("auc").asDouble(), pq.path("examples").asLong(), s.path("drift_alarms").asLong()));
         }
         b.append(String.format(Locale.ROOT, "Done in %.1f s. Files in %s:%n", seconds, dir));
+        b.append("  events.jsonl    the simulated events (replay's input)\n");
+        b.append("  truth.jsonl     each user's latent segment and purchase rate\n");
+        b.append("  schema.json     the profile schema used\n");
+        b.append("  models.json     the live models used\n");
         b.append("  profiles.jsonl  one profile per user\n");
         b.append("  summary.json    counts and model diagnostics\n");
         b.append(String.format(Locale.ROOT, "  report.html     the charts (%,d bytes): open %s%n", Files.size(report),

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code profilekit.jar}. */
 @Command(name = "profilekit", mixinStandardHelpOptions = true, versionProvider = ProfileKitCli.Version.class,
         description = {"Exact, always-current user profiles from an event log.",
-                "Start with: java -jar profilekit.jar demo   (a simulated shop, its profiles and a report with charts)",
+                "Start with a simulated shop, its profiles and a report with charts:",
+                "  java -jar profilekit.jar demo",
                 "Then: java -jar profilekit.jar help replay"},
         subcommands = {ReplayCommand.class, QueryCommand.class, ConformanceCommand.class, SimulateCommand.class,
                 ReportCommand.class, DatasetCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})

@@ -38,9 +38,11 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 found, 1 no such user, 2 bad flag, unreadable input or a snapshot that cannot be read "
                 + "(wrong or missing key, another schema or models file, damaged).",
                 "Examples:",
-                "  java -jar profilekit.jar query --profiles profilekit-demo/profiles.jsonl --user u0001",
+                "  java -jar profilekit.jar query --profiles profilekit-demo/profiles.jsonl \\",
+                "      --user u0001",
                 "  java -jar profilekit.jar query --snapshot state/snapshot-000000002948.pks \\",
-                "      --schema examples/ecommerce/schema.json --user u0001 --as-of 2026-01-12T00:00:00Z"})
+                "      --schema examples/ecommerce/schema.json --user u0001 \\",
+                "      --as-of 2026-01-12T00:00:00Z"})
 final class QueryCommand implements Callable<Integer> {
 
     static final class Source {
@@ -134,18 +136,24 @@ final class QueryCommand implements Callable<Integer> {
     private Optional<JsonNode> fromProfiles(String file) throws IOException {
         int lineNo = 0;
         String asWritten = new String(JsonStringEncoder.getInstance().quoteAsString(user));
+        boolean checked = false; // the first line is always parsed: is this a profiles file at all?
         try (BufferedReader r = openReader(file)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 lineNo++;
-                if (line.isBlank() || !mayHold(line, asWritten)) {
+                if (line.isBlank() || checked && !mayHold(line, asWritten)) {
                     continue;
                 }
                 JsonNode n;
                 try {
                     n = MAPPER.readTree(line);
-                } catch (IOException e) {
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new CliSupport.UsageException("--profiles " + file + " line " + lineNo
-                            + " is not a profile: " + CliSupport.oneLine(e), e);
+                            + " is not a profile: not JSON at "
+                            + dev.profilekit.features.io.JsonCodec.problem(e, false), e);
+                }
+                if (!checked) {
+                    checked = true;
+                    notProfiles(n, file, lineNo);
                 }
                 if (n.path("user").isTextual() && n.get("user").textValue().equals(user) && n.has("features")) {
                     return Optional.of(n);
@@ -153,6 +161,23 @@ final class QueryCommand implements Callable<Integer> {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Fails with a one-line usage error when {@code first}, the first line of a {@code --profiles} file, is not a
+     * profile as replay writes them (an object with a text {@code "user"} and an object {@code "features"}): it
+     * names what the line looks like instead (an event, which replay turns into profiles).
+     */
+    static void notProfiles(JsonNode first, String file, long lineNo) {
+        if (first.isObject() && first.path("user").isTextual() && first.path("features").isObject()) {
+            return;
+        }
+        String looks = first.isObject() && first.has("type") && first.has("ts")
+                ? "an event (with \"type\" and \"ts\"), not a profile: replay turns events into profiles "
+                        + "(java -jar profilekit.jar replay --schema S.json --events " + file + " --out profiles.jsonl)"
+                : "not a profile (a JSON object with \"user\" and \"features\", as replay and demo write them)";
+        throw new CliSupport.UsageException("--profiles " + file + " is not a profiles file: line " + lineNo
+                + " is " + looks);
     }
 
     /**

@@ -49,11 +49,13 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 done, 1 failure while running, 2 bad flag, missing file or unreadable schema.",
                 "Example:",
                 "  java -jar profilekit.jar replay --schema examples/ecommerce/schema.json \\",
-                "      --events examples/ecommerce/events.jsonl --out profiles.jsonl --rejects rejects.jsonl",
+                "      --events examples/ecommerce/events.jsonl --out profiles.jsonl \\",
+                "      --rejects rejects.jsonl",
                 "Resumable (the same command again after a crash continues where the last snapshot left off, and "
                         + "starts from line 1 the first time):",
                 "  java -jar profilekit.jar replay --schema examples/ecommerce/schema.json \\",
-                "      --events examples/ecommerce/events.jsonl --out profiles.jsonl --resume-or-start state/"})
+                "      --events examples/ecommerce/events.jsonl --out profiles.jsonl \\",
+                "      --resume-or-start state/"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--schema", required = true, paramLabel = "S.json",
@@ -123,9 +125,9 @@ final class ReplayCommand implements Callable<Integer> {
     Path modelsFile;
 
     @Option(names = "--explain", paramLabel = "N",
-            description = "with --models: add to each profile \"explain\":{\"propensity\":{\"intercept\":b,\"top\":"
-                    + "[[\"input\",contribution],..]}}, the N largest terms of the propensity logit by absolute value "
-                    + "(an input is a feature, or feature=value for an encoded category); with N at least the number "
+            description = "with --models: add to each profile \"explain\": {\"propensity\": {\"intercept\": b, "
+                    + "\"top\": [[\"input\", contribution], ..]}}, the N largest terms of the propensity logit by "
+                    + "absolute value (an input is a feature, or feature=value for an encoded category); with N at least the number "
                     + "of inputs, intercept plus terms is the logit of scores.propensity. Example: --explain 5")
     Integer explainTop;
 
@@ -255,6 +257,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         // every output is checked before any work, so that a typo costs nothing
+        jsonLinesOnly("--out", outFile);
+        jsonLinesOnly("--rejects", rejectsFile);
         CliIo.checkWritable("--out", outFile);
         if (summaryFile != null) {
             CliIo.checkWritable("--summary", summaryFile.toString());
@@ -271,9 +275,9 @@ final class ReplayCommand implements Callable<Integer> {
             }
             CliIo.checkWritable("--audience-log", audienceLogFile);
         }
-        CliSupport.requireReadable(schemaFile, "schema");
+        CliSupport.requireReadable(schemaFile, "--schema");
         if (!CliIo.isStd(eventsFile)) {
-            CliSupport.requireReadable(Path.of(eventsFile), "events");
+            CliSupport.requireReadable(Path.of(eventsFile), "--events");
         }
         boolean csv = csvInput();
         if (parseThreads < 0 || parseThreads > 1) {
@@ -306,7 +310,7 @@ final class ReplayCommand implements Callable<Integer> {
             b.dedupRetention(retention);
         }
         if (modelsFile != null) {
-            CliSupport.requireReadable(modelsFile, "models");
+            CliSupport.requireReadable(modelsFile, "--models");
             try {
                 // retrains run inline: a replay gives the same output every time
                 b.models(ModelsConfig.fromJson(modelsFile)).modelExecutor(Runnable::run);
@@ -396,7 +400,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Reads --audiences into the builder, with a listener writing --audience-log. */
     private void configureAudiences(ProfileUpdater.Builder b, ProfileSchema schema) {
-        CliSupport.requireReadable(audiencesFile, "audiences");
+        CliSupport.requireReadable(audiencesFile, "--audiences");
         try {
             b.audiences(dev.profilekit.core.audience.Audiences.read(audiencesFile, schema));
         } catch (IllegalArgumentException e) {
@@ -514,6 +518,7 @@ final class ReplayCommand implements Callable<Integer> {
                 reader = new PipelinedEventReader(reader, 1024, 16);
             }
             long lineNo = linesBefore;
+            String firstRejected = null; // the text of line 1 when it is rejected: is the format the other one?
             try (EventReader in = reader) {
                 long nextSnapshot = updater.counts().accepted() + snapshotEvery;
                 ParsedEvent line;
@@ -535,6 +540,9 @@ final class ReplayCommand implements Callable<Integer> {
                         }
                     }
                     if (error != null) {
+                        if (lineNo == 1) {
+                            firstRejected = line.text();
+                        }
                         rejected++;
                         if (rejects != null) {
                             writeReject(json, rejects, lineNo, error, line.text(),
@@ -555,6 +563,16 @@ final class ReplayCommand implements Callable<Integer> {
                     progress.update(lineNo);
                 }
                 progress.finish(lineNo);
+            } catch (IllegalArgumentException e) {
+                if (csv && lineNo == linesBefore) { // the CSV header cannot be read
+                    throw new CliSupport.UsageException("--events " + eventsFile + ": " + CliSupport.oneLine(e)
+                            + (firstLineIsJson() ? "; line 1 is a JSON object: for JSON Lines pass --format jsonl"
+                            : ""), e);
+                }
+                throw e;
+            }
+            if (linesBefore == 0) {
+                checkInputFound(updater, csv, lineNo, rejected, firstRejected);
             }
             if (keepRejects) {
                 rejects.close();
@@ -677,8 +695,8 @@ final class ReplayCommand implements Callable<Integer> {
     private void writeWithRecommendations(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
         try (CliIo.Output o = CliIo.create("--out", outFile)) {
             BufferedWriter w = o.writer();
+            boolean first = true;
             if (t != null) {
-                boolean first = true;
                 for (String user : updater.users()) {
                     String profile = ProfileJson.toJson(updater.profileByKey(user, t));
                     java.io.StringWriter list = new java.io.StringWriter();
@@ -719,8 +737,62 @@ final class ReplayCommand implements Callable<Integer> {
                     w.write('}');
                 }
             }
-            w.newLine();
+            if (!first) {
+                w.newLine();
+            }
             o.commit();
+        }
+    }
+
+    /**
+     * After a replay from line 1: a note on stderr when the input held no line at all (the profiles file is then
+     * empty), and a usage error when every line was rejected as not JSON and the first one is a CSV header (the
+     * format follows the file name, so a CSV file not named .csv needs --format csv).
+     */
+    private void checkInputFound(ProfileUpdater updater, boolean csv, long lines, long rejected, String first) {
+        ProfileUpdater.Counts c = updater.counts();
+        if (lines == 0) {
+            err.println("profilekit: warning: --events " + eventsFile + " holds no events (it is empty), so "
+                    + (CliIo.isStd(outFile) ? "no profile is written" : "the profiles file " + outFile + " is empty"));
+        } else if (!csv && c.accepted() + c.duplicate() + c.late() == 0 && rejected > 0 && first != null
+                && CsvEventReader.looksLikeHeader(first)) {
+            throw new CliSupport.UsageException("--events " + eventsFile + ": all " + rejected + " lines were "
+                    + "rejected as not JSON, and line 1 is a CSV header (" + CliSupport.validUnicode(
+                    first.length() > 60 ? first.substring(0, 60) + "..." : first) + "); pass --format csv "
+                    + "(the format follows the name only for .csv and .csv.gz)");
+        }
+    }
+
+    /**
+     * Refuses an output named as CSV: replay writes JSON Lines only, and dataset takes a .csv name to mean CSV, so
+     * writing JSON into it would mislead.
+     */
+    private static void jsonLinesOnly(String flag, String file) {
+        String name = file == null ? "" : file.toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+            throw new CliSupport.UsageException(flag + " " + file + ": replay writes JSON Lines, not CSV; name it "
+                    + ".jsonl (or .jsonl.gz)" + ("--out".equals(flag) ? ", or for a CSV table of features as of "
+                    + "given times use dataset --out T.csv" : ""));
+        }
+    }
+
+    /** Whether the events' first line (read again, when it is not standard input) starts a JSON object. */
+    private boolean firstLineIsJson() {
+        if (CliIo.isStd(eventsFile)) {
+            return false;
+        }
+        try (java.io.InputStream in = CliIo.openInput("--events", eventsFile, null)) {
+            int c = in.read();
+            if (c == 0xEF) { // a UTF-8 byte-order mark
+                in.skipNBytes(2);
+                c = in.read();
+            }
+            while (c == ' ' || c == '\t') {
+                c = in.read();
+            }
+            return c == '{';
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -23,14 +23,15 @@ import picocli.CommandLine.Option;
                 "Users have a latent segment (each with a dominant category, its own activity and order values) and "
                         + "a purchase rate per day (activity x conversion, Poisson purchases); with --drift-day the "
                         + "conversion levels invert and the dominant categories rotate from that day on.",
-                "Truth lines: {\"user\",\"segment\",\"purchase_rate_per_day\",\"p_purchase_next_day\",\"events_per_day\"}, "
+                "Truth lines: {\"user\", \"segment\", \"purchase_rate_per_day\", \"p_purchase_next_day\", "
+                        + "\"events_per_day\"}, "
                         + "rates as in force at the end of the stream, p_purchase_next_day = 1 - exp(-rate).",
                 "The same flags always give byte-identical files. The last line on stdout is a JSON summary; "
                         + "progress goes to stderr at most once a second.",
                 "Exit codes: 0 done, 1 failure while running, 2 bad flag or unwritable output.",
                 "Example:",
-                "  java -jar profilekit.jar simulate --users 10000 --days 60 --seed 42 --drift-day 40 \\",
-                "      --out events.jsonl --truth truth.jsonl"})
+                "  java -jar profilekit.jar simulate --users 10000 --days 60 --seed 42 \\",
+                "      --drift-day 40 --out events.jsonl --truth truth.jsonl"})
 final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--users", required = true, paramLabel = "N",
@@ -165,6 +166,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /** The least time between two progress lines; tests lower it to see progress on a small run. */
+    static volatile long progressNanos = 1_000_000_000L;
+
     /** Passes events through, reporting the rate on stderr at most once a second. */
     private static final class Progress implements Iterator<Event> {
         private final Iterator<Event> in;
@@ -188,7 +192,7 @@ final class SimulateCommand implements Callable<Integer> {
             Event e = in.next();
             if ((++n & 0xFFFF) == 0) {
                 long now = System.nanoTime();
-                if (now - lastReport >= 1_000_000_000L) {
+                if (now - lastReport >= progressNanos) {
                     lastReport = now;
                     err.printf("simulate: %,d events, %,.0f events/s%n", n, n / ((now - started) / 1e9));
                 }

@@ -42,13 +42,10 @@ class ReadmeQuickStartTest {
         return out;
     }
 
-    @Test
-    void quickStartCompilesRunsAndPrintsWhatTheReadmeSays() throws Exception {
+    /** Compiles the README's quick start into {@code tmp/classes}. */
+    private Path compileQuickStart() throws IOException {
         List<String> java = blocks("## Quick start (Java)", "java");
-        List<String> text = blocks("## Quick start (Java)", "text");
         assertThat(java).hasSize(1);
-        assertThat(text).hasSize(1);
-
         Path src = tmp.resolve("QuickStart.java");
         Files.writeString(src, java.get(0));
         Path classes = Files.createDirectories(tmp.resolve("classes"));
@@ -57,6 +54,14 @@ class ReadmeQuickStartTest {
         int rc = javac.run(null, null, diagnostics, "-d", classes.toString(), "-cp",
                 System.getProperty("java.class.path"), "-Xlint:all,-path,-options", "-Werror", src.toString());
         assertThat(rc).as(diagnostics.toString(StandardCharsets.UTF_8)).isZero();
+        return classes;
+    }
+
+    @Test
+    void quickStartCompilesRunsAndPrintsWhatTheReadmeSays() throws Exception {
+        List<String> text = blocks("## Quick start (Java)", "text");
+        assertThat(text).hasSize(1);
+        Path classes = compileQuickStart();
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream old = System.out;
@@ -69,6 +74,40 @@ class ReadmeQuickStartTest {
             System.setOut(old);
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(text.get(0));
+    }
+
+    /**
+     * The quick start's dependencies are what it needs in a new project, in one step: {@code mvn install} is named
+     * (the modules are not on Maven Central), {@code profile-core} at the build's version and an SLF4J provider at
+     * the build's SLF4J version; run as a program of its own with them on the class path (a child JVM), the quick
+     * start prints its output and nothing on stderr (slf4j-api 2 without a provider prints three warnings).
+     */
+    @Test
+    void quickStartNeedsOneStepAndPrintsNothingButItsOutput() throws Exception {
+        String parent = Files.readString(Path.of("..", "pom.xml"), StandardCharsets.UTF_8);
+        Matcher slf4j = Pattern.compile("<slf4j.version>([^<]+)</slf4j.version>").matcher(parent);
+        assertThat(slf4j.find()).isTrue();
+        List<String> xml = blocks("## Quick start (Java)", "xml");
+        assertThat(xml).hasSize(1);
+        String deps = xml.get(0).replaceAll("<!--.*?-->", "").replaceAll("\\s+", "");
+        assertThat(deps).contains("<groupId>dev.profilekit</groupId><artifactId>profile-core</artifactId>")
+                .contains("<groupId>org.slf4j</groupId><artifactId>slf4j-simple</artifactId><version>"
+                        + slf4j.group(1) + "</version><scope>runtime</scope>");
+        String readme = Files.readString(README, StandardCharsets.UTF_8);
+        String section = readme.substring(readme.indexOf("\n## Quick start (Java)\n"));
+        assertThat(section.substring(0, section.indexOf("```xml"))).contains("mvn -B -q install -DskipTests");
+        assertThat(blocks("## Two commands", "sh").get(0)).startsWith("mvn -B -q install -DskipTests && ");
+
+        Path classes = compileQuickStart();
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(launcher, "-cp", classes + java.io.File.pathSeparator
+                + System.getProperty("java.class.path"), "QuickStart")
+                .redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(tmp.resolve("err.txt").toFile())
+                .start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(tmp.resolve("err.txt"))).as("stderr").isEmpty();
+        assertThat(Files.readString(tmp.resolve("out.txt"))).isEqualTo(blocks("## Quick start (Java)", "text").get(0));
     }
 
     @Test

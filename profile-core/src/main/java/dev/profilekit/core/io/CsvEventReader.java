@@ -64,19 +64,44 @@ public final class CsvEventReader implements EventReader {
      * @throws IllegalArgumentException if the input has no valid header
      */
     public List<String> columns() throws IOException {
-        if (columns == null) {
-            readHeader();
+        if (columns == null && !readHeader()) {
+            throw noHeader();
         }
         return columns;
     }
 
-    private void readHeader() throws IOException {
+    /**
+     * Whether {@code line} (after a byte-order mark, if any) starts with the header cells this reader needs,
+     * {@code id,user,type,ts}: for a caller that read CSV as another format and wants to say so.
+     */
+    public static boolean looksLikeHeader(String line) {
+        if (line == null) {
+            return false;
+        }
+        Splitter header = new Splitter(FIXED_COLUMNS.size());
+        if (header.first(line.startsWith("\uFEFF") ? line.substring(1) : line) != null
+                || header.cells.size() < FIXED_COLUMNS.size()) {
+            return false;
+        }
+        return header.cells.subList(0, FIXED_COLUMNS.size()).stream().map(String::strip).toList()
+                .equals(FIXED_COLUMNS);
+    }
+
+    private static IllegalArgumentException noHeader() {
+        return new IllegalArgumentException("the CSV input is empty: it needs a header line starting with "
+                + String.join(",", FIXED_COLUMNS));
+    }
+
+    /** Reads the header; false when the input holds no line at all (no header and no rows: no events). */
+    private boolean readHeader() throws IOException {
         EventLines.Line first;
         do {
             first = lines.next();
             if (first == null) {
-                throw new IllegalArgumentException("the CSV input is empty: it needs a header line starting with "
-                        + String.join(",", FIXED_COLUMNS));
+                if (lines.lineNumber() == 0) {
+                    return false;
+                }
+                throw noHeader();
             }
         } while (first.error() == null && first.text().isBlank());
         if (first.error() != null) {
@@ -102,12 +127,13 @@ public final class CsvEventReader implements EventReader {
             }
         }
         columns = names;
+        return true;
     }
 
     @Override
     public ParsedEvent next() throws IOException {
-        if (columns == null) {
-            readHeader();
+        if (columns == null && !readHeader()) {
+            return null; // an empty input holds no events
         }
         while (true) {
             EventLines.Line line = pending != null ? pending : lines.next();

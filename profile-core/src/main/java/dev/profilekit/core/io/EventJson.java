@@ -147,7 +147,8 @@ public final class EventJson {
             }
             return b.build();
         } catch (JsonParseException e) {
-            throw invalid(InvalidEventException.Reason.NOT_JSON, "not valid JSON: " + e.getOriginalMessage());
+            throw invalid(InvalidEventException.Reason.NOT_JSON, "not valid JSON: "
+                    + dev.profilekit.features.io.JsonCodec.problem(e, false));
         } catch (IOException e) {
             throw invalid(InvalidEventException.Reason.NOT_JSON, "not valid JSON: " + e.getMessage());
         }

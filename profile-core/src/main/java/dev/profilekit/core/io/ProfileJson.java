@@ -38,7 +38,7 @@ public final class ProfileJson {
 
     /**
      * Writes a profile file as {@code profilekit replay} writes it: one JSON object per profile (as {@link #write}),
-     * one per line, then a line end. Does not close {@code out}.
+     * one per line, then a line end (nothing at all when there is no profile). Does not close {@code out}.
      *
      * @throws IllegalArgumentException if an argument or a profile is null
      */
@@ -46,15 +46,19 @@ public final class ProfileJson {
         if (profiles == null || out == null) {
             throw new IllegalArgumentException("profiles and out must not be null");
         }
+        boolean any = false;
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.setPrettyPrinter(new com.fasterxml.jackson.core.util.MinimalPrettyPrinter("\n"));
             for (Profile p : profiles) {
                 write(p, g);
+                any = true;
             }
             g.flush();
         }
-        out.write(System.lineSeparator());
+        if (any) { // no profile, no line: an empty file, not one holding a lone line end
+            out.write(System.lineSeparator());
+        }
     }
 
     /** Writes the profile as one JSON object to {@code g}. */

@@ -1016,7 +1016,7 @@ public record ModelsConfig(Optional<Propensity> propensity, Optional<Segments> s
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("models file is not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException("models file is not valid JSON: " + dev.profilekit.features.io.JsonCodec.problem(e, true));
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("models file must be a JSON object");

@@ -134,7 +134,7 @@ public final class ProfileSchema {
             root = MAPPER.readTree(json);
         } catch (IOException e) {
             String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-                    ? jpe.getOriginalMessage() : e.getMessage();
+                    ? dev.profilekit.features.io.JsonCodec.problem(jpe, true) : e.getMessage();
             throw new SchemaException("schema is not valid JSON: " + msg);
         }
         return fromJson(root);

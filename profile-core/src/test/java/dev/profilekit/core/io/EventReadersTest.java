@@ -252,4 +252,26 @@ class EventReadersTest {
         assertThat(read(new PipelinedEventReader(new JsonLinesReader(in, 64), 1, 1)))
                 .isEqualTo(reference(input, 64));
     }
+
+    @Test
+    void anEmptyCsvInputHoldsNoEventsButAHeaderlessOneIsAnError() throws IOException {
+        CsvEventReader empty = new CsvEventReader(new ByteArrayInputStream(new byte[0]), 1 << 20);
+        assertThat(empty.next()).isNull();
+        assertThat(empty.next()).isNull();
+        CsvEventReader blank = new CsvEventReader(new ByteArrayInputStream("\n\n".getBytes(StandardCharsets.UTF_8)),
+                1 << 20);
+        assertThatThrownBy(blank::next).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a header line");
+        assertThat(CsvEventReader.looksLikeHeader("id,user,type,ts,amount")).isTrue();
+        assertThat(CsvEventReader.looksLikeHeader("\uFEFF id , user,type,ts")).isTrue();
+        assertThat(CsvEventReader.looksLikeHeader("{\"id\":\"e1\",\"user\":\"u1\"}")).isFalse();
+        assertThat(CsvEventReader.looksLikeHeader("id,user,ts")).isFalse();
+    }
+
+    @Test
+    void noProfileWritesAnEmptyFileNotALoneLineEnd() throws IOException {
+        java.io.StringWriter w = new java.io.StringWriter();
+        ProfileJson.writeLines(List.of(), w);
+        assertThat(w.toString()).isEmpty();
+    }
 }

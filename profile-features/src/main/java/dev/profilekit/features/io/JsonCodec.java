@@ -85,6 +85,29 @@ public final class JsonCodec {
     }
 
     /**
+     * What is wrong with JSON text Jackson could not read, for a one-line message a person reads: {@code "line 3,
+     * column 14: Unexpected end-of-input ..."}, with Jackson's own source description ({@code [Source: REDACTED
+     * ...]}) and its parser-feature advice ({@code enable `JsonReadFeature...` to allow}) left out.
+     *
+     * @param e the failure
+     * @param withLine whether to give the line: {@code false} for text that is one line of a file, whose line
+     *        number the caller names (Jackson counts lines within the text it was given)
+     */
+    public static String problem(JsonProcessingException e, boolean withLine) {
+        requireNonNull(e, "e");
+        String what = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        // a location Jackson writes into its own message: "(start marker at [Source: ...; line: 1, column: 2])"
+        what = what.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]",
+                withLine ? "line $1, column $2" : "column $2");
+        what = what.replaceAll(":? *enable `[^`]*` to allow", "").replace('\n', ' ').strip();
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        if (at == null || at.getLineNr() < 1) {
+            return what;
+        }
+        return (withLine ? "line " + at.getLineNr() + ", column " : "column ") + at.getColumnNr() + ": " + what;
+    }
+
+    /**
      * Parses {@code json}, which must be a JSON object, without looking at a header (for documents embedded
      * in others, whose own reader checks them).
      *
