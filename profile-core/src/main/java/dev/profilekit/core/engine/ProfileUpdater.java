@@ -1218,8 +1218,8 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /**
-     * The {@code k} best items for {@code user} (see {@link RecommendConfig}), as of the latest event the
-     * recommender has observed: scores non-increasing, never an item the user has an event of an excluded type
+     * The {@code k} best items for {@code user} (see {@link dev.profilekit.core.live.recommend.RecommendConfig}), as
+     * of the latest event the recommender has observed: scores non-increasing, never an item the user has an event of an excluded type
      * for; fewer than k when fewer items are known. A user with no events gets the fallback list. Thread-safe.
      *
      * @throws IllegalStateException    if no recommend section is configured

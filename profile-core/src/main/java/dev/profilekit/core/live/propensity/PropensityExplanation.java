@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The propensity score of one profile taken apart: the logit the model computes is the intercept plus one term
  * per model input, {@code weight × transformed value}, where the transformed value is the pipeline's z-score of
- * the raw value ({@link VectorPipeline}). {@link #intercept()} plus the sum of the contributions equals
+ * the raw value ({@link dev.profilekit.core.live.VectorPipeline}). {@link #intercept()} plus the sum of the contributions equals
  * {@link #logit()} up to the rounding of the additions (the model adds them in column order, the list is sorted).
  *
  * @param version       the model version that was explained (the one that gave {@code scores.propensity})

@@ -30,7 +30,7 @@ public record SegmentsExplanation(long version, int segment, List<Distance> dist
     /**
      * One input's share of the gap between the next nearest and the assigned centroid.
      *
-     * @param input      the column name (as in {@link PropensityExplanation.Contribution#input()})
+     * @param input      the column name (as in {@link dev.profilekit.core.live.propensity.PropensityExplanation.Contribution#input()})
      * @param difference {@code (z - next)² - (z - assigned)²} for this column
      */
     public record Separation(String input, double difference) {
