@@ -3,7 +3,6 @@ package dev.profilekit.core.models;
 import dev.profilekit.core.live.LabelledExample;
 import dev.profilekit.core.live.ModelContext;
 import dev.profilekit.core.live.ModelDiagnostics;
-import dev.profilekit.core.live.ModelPlugin;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.live.forecast.ForecastExplanation;
 import dev.profilekit.core.live.forecast.ForecastModel;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.features.streaming.TopKCounter.WeightedValue;

@@ -38,7 +38,8 @@ public final class PropensityPlugin implements ModelPlugin<PropensityConfig> {
 
     @Override
     public LiveModel<?> create(PropensityConfig section, ModelContext context) {
-        return new LivePropensity(section, context.schema(), context.background(), context.versionListener(PropensityModel.class),
-                context.exampleListener(), context.userState(), context.beforeChange());
+        return new LivePropensity(section, context.schema(), context.background(),
+                context.versionListener(PropensityModel.class), context.exampleListener(), context.userState(),
+                context.beforeChange());
     }
 }

@@ -1,9 +1,16 @@
 package dev.profilekit.core.live.recommend;
 
-import static dev.profilekit.core.live.ConfigNodes.*;
+import static dev.profilekit.core.live.ConfigNodes.MAX_COUNT;
+import static dev.profilekit.core.live.ConfigNodes.duration;
+import static dev.profilekit.core.live.ConfigNodes.integer;
+import static dev.profilekit.core.live.ConfigNodes.keys;
+import static dev.profilekit.core.live.ConfigNodes.number;
+import static dev.profilekit.core.live.ConfigNodes.object;
+import static dev.profilekit.core.live.ConfigNodes.positive;
+import static dev.profilekit.core.live.ConfigNodes.require;
+import static dev.profilekit.core.live.ConfigNodes.requiredText;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.profilekit.core.live.VectorPipeline.Input;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -8,7 +8,6 @@ import dev.profilekit.core.engine.EngineAccess;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.models.LiveModels;
 import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
