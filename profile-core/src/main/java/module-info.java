@@ -8,7 +8,11 @@
  *   <li>{@code spi}: the seam the engine and the live models share ({@code LiveModel}, {@code UserView},
  *       {@code FeatureAccess}, {@code ModelOutputs}, {@code ModelStatus}) and the reject exception
  *       {@code InvalidEventException};</li>
- *   <li>{@code live}: the vector pipeline and the propensity, segments, forecast and recommender models;</li>
+ *   <li>{@code live}: what the live models share (the vector pipeline, diagnostics, {@code ModelPlugin}); one package
+ *       per model ({@code live.propensity}, {@code live.segments}, {@code live.forecast}, {@code live.recommend}),
+ *       each with its live model, its fitted-model value, its explanation and its models-file section;</li>
+ *   <li>{@code models}: the models file ({@code ModelsConfig}, with the list of model kinds) and the list of live
+ *       models the engine holds ({@code LiveModels});</li>
  *   <li>{@code io}: the JSON of events and profiles;</li>
  *   <li>{@code snapshot}: a locked directory of snapshots ({@code SnapshotDirectory});</li>
  *   <li>{@code audience}: audience rules over profiles ({@code AudienceRule}, {@code Audiences}).</li>
@@ -26,6 +30,11 @@ module dev.profilekit.core {
     exports dev.profilekit.core.privacy;
     exports dev.profilekit.core.spi;
     exports dev.profilekit.core.live;
+    exports dev.profilekit.core.live.propensity;
+    exports dev.profilekit.core.live.segments;
+    exports dev.profilekit.core.live.forecast;
+    exports dev.profilekit.core.live.recommend;
+    exports dev.profilekit.core.models;
     exports dev.profilekit.core.io;
     exports dev.profilekit.core.snapshot;
     exports dev.profilekit.core.audience;

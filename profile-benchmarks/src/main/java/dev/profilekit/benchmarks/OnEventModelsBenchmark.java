@@ -2,10 +2,11 @@ package dev.profilekit.benchmarks;
 
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.Event;
-import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.engine.Outcome;
-import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.models.ModelsConfig;
+import dev.profilekit.core.schema.ProfileSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -122,7 +123,7 @@ public class OnEventModelsBenchmark {
             updater.onEvent(stream[i]);
         }
         updater.awaitModels();
-        if (models && updater.propensityModel().isEmpty()) {
+        if (models && updater.model(PropensityModel.class).isEmpty()) {
             throw new IllegalStateException("no propensity model after the warm-up replay");
         }
         next = warm;

@@ -4,8 +4,9 @@ import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.live.ModelsConfig;
-import dev.profilekit.core.live.Recommendation;
+import dev.profilekit.core.live.recommend.RecommendConfig;
+import dev.profilekit.core.live.recommend.Recommendation;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ public class RecommendBenchmark {
     private static final String[] TYPES = {"view", "view", "view", "view", "cart", "purchase"};
 
     static ModelsConfig recommendConfig(int neighbours, int recent) {
-        return ModelsConfig.builder().recommend(ModelsConfig.Recommend.builder("product").k(10)
+        return ModelsConfig.builder().recommend(RecommendConfig.builder("product").k(10)
                 .weights(Map.of("view", 1.0, "cart", 3.0, "purchase", 5.0)).halfLife(Duration.ofDays(30))
                 .exclude(List.of("purchase")).maxNeighbours(neighbours).maxRecentItems(recent).build()).build();
     }

@@ -8,7 +8,7 @@ import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.io.ExplanationJson;
 import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.privacy.Encryption;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.features.codec.StateFormatException;

@@ -14,9 +14,9 @@ import dev.profilekit.core.io.JsonLinesReader;
 import dev.profilekit.core.io.ParsedEvent;
 import dev.profilekit.core.io.PipelinedEventReader;
 import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.live.ModelsConfig;
-import dev.profilekit.core.live.RecommendStats;
-import dev.profilekit.core.live.Recommendation;
+import dev.profilekit.core.models.ModelsConfig;
+import dev.profilekit.core.live.recommend.RecommendStats;
+import dev.profilekit.core.live.recommend.Recommendation;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.ModelStatus;
@@ -680,7 +680,7 @@ final class ReplayCommand implements Callable<Integer> {
             return;
         }
         Optional<dev.profilekit.core.live.ModelDiagnostics> diagnostics =
-                updater.models().map(dev.profilekit.core.live.LiveModels::diagnostics);
+                updater.models().map(dev.profilekit.core.models.LiveModels::diagnostics);
         String text = diagnostics.isEmpty() ? summary.toString()
                 : summary.substring(0, summary.length() - 1) + ",\"diagnostics\":" + diagnostics.get().toJson() + "}";
         CliIo.writeString("--summary", summaryFile.toString(), text + "\n");

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The rooms of profile-core, checked on the sources (comments and string literals removed, so a javadoc link
  * is not a dependency): {@code spi} is the seam the engine and the live models share and depends on neither;
- * {@code live} never refers to {@code engine}; feature kinds are decided only in their own files; and the one hash
- * mixer's constants are written in one source file of the whole build.
+ * {@code live} never refers to {@code engine}; each model's package refers only to the seam and live's shared parts;
+ * no package cycle runs through them; feature kinds are decided only in their own files; and the one hash mixer's
+ * constants are written in one source file of the whole build.
  */
 class PackageRulesTest {
 
@@ -43,6 +44,7 @@ class PackageRulesTest {
     void theSeamRefersToNeitherSide() {
         assertThat(references(CORE.resolve("spi"), "dev.profilekit.core.engine")).isEmpty();
         assertThat(references(CORE.resolve("spi"), "dev.profilekit.core.live")).isEmpty();
+        assertThat(references(CORE.resolve("spi"), "dev.profilekit.core.models")).isEmpty();
         assertThat(javaFiles(CORE.resolve("spi"))).isNotEmpty();
     }
 
@@ -72,6 +74,100 @@ class PackageRulesTest {
         assertThat(javaFiles(CORE.resolve("engine"))).anyMatch(f -> f.getFileName().toString().equals("FeatureKinds.java"));
     }
 
+    /**
+     * Each live model's package (every package under {@code live} but {@code live.internal}; the test-only
+     * {@code live.visits} too) refers only to the seam and live's shared parts: never to the engine, to the list of
+     * models ({@code models}) or to another model's package.
+     */
+    @Test
+    void eachModelPackageRefersToNoOtherModelNorToTheEngine() {
+        List<Path> models = modelPackages(CORE.resolve("live"));
+        assertThat(models).extracting(d -> d.getFileName().toString())
+                .contains("propensity", "segments", "forecast", "recommend");
+        List<Path> all = new ArrayList<>(models);
+        all.add(Path.of("src", "test", "java", "dev", "profilekit", "core", "live", "visits"));
+        assertThat(javaFiles(all.get(all.size() - 1))).isNotEmpty();
+        for (Path model : all) {
+            List<String> found = new ArrayList<>(references(model, "dev.profilekit.core.engine"));
+            found.addAll(references(model, "dev.profilekit.core.models"));
+            for (Path other : all) {
+                if (!other.getFileName().equals(model.getFileName())) {
+                    found.addAll(references(model, "dev.profilekit.core.live." + other.getFileName()));
+                }
+            }
+            assertThat(found).as("references of %s", model).isEmpty();
+        }
+    }
+
+    /** live's shared parts ({@code live}, {@code live.internal}) name no model package and not the list of models. */
+    @Test
+    void theSharedPartsReferToNoModel() {
+        List<Path> shared = new ArrayList<>(javaFilesIn(CORE.resolve("live")));
+        shared.addAll(javaFiles(CORE.resolve("live").resolve("internal")));
+        assertThat(shared).isNotEmpty();
+        List<String> found = new ArrayList<>();
+        for (Path f : shared) {
+            found.addAll(references(List.of(f), "dev.profilekit.core.models"));
+            for (Path model : modelPackages(CORE.resolve("live"))) {
+                found.addAll(references(List.of(f), "dev.profilekit.core.live." + model.getFileName()));
+            }
+        }
+        assertThat(found).isEmpty();
+    }
+
+    /**
+     * No cycle of references between packages of profile-core passes through the seam, live's packages or the list
+     * of models ({@code spi}, {@code live}, {@code live.*}, {@code models}).
+     */
+    @Test
+    void theModelPackagesAreOnNoCycle() {
+        Pattern ref = Pattern.compile("(?<![\\w.])dev\\.profilekit\\.core\\.((?:[a-z]\\w*\\.)*[a-z]\\w*)\\.[A-Z]");
+        Map<String, TreeSet<String>> uses = new TreeMap<>();
+        for (Path f : javaFiles(CORE)) {
+            String from = CORE.relativize(f.getParent()).toString().replace(java.io.File.separatorChar, '.');
+            Matcher m = ref.matcher(code(f));
+            while (m.find()) {
+                if (!m.group(1).equals(from)) {
+                    uses.computeIfAbsent(from, k -> new TreeSet<>()).add(m.group(1));
+                }
+            }
+        }
+        assertThat(uses).containsKeys("engine", "models", "live.propensity");
+        for (String start : uses.keySet()) {
+            if (!(start.equals("spi") || start.equals("models") || start.equals("live") || start.startsWith("live."))) {
+                continue;
+            }
+            assertThat(reachable(uses, start)).as("packages reachable from %s", start).doesNotContain(start);
+        }
+    }
+
+    private static TreeSet<String> reachable(Map<String, TreeSet<String>> uses, String start) {
+        TreeSet<String> seen = new TreeSet<>();
+        List<String> todo = new ArrayList<>(uses.getOrDefault(start, new TreeSet<>()));
+        while (!todo.isEmpty()) {
+            String p = todo.remove(todo.size() - 1);
+            if (seen.add(p)) {
+                todo.addAll(uses.getOrDefault(p, new TreeSet<>()));
+            }
+        }
+        return seen;
+    }
+
+    /** The sub-packages of {@code live} (as directories) that hold a model: all but {@code internal}. */
+    private static List<Path> modelPackages(Path live) {
+        try (Stream<Path> s = Files.list(live)) {
+            return s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals("internal"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Java files directly in {@code dir} (not in its sub-packages). */
+    private static List<Path> javaFilesIn(Path dir) {
+        return javaFiles(dir).stream().filter(f -> f.getParent().equals(dir)).toList();
+    }
+
     @Test
     void everyHashMixerConstantIsWrittenInOneSourceFile() {
         Map<String, TreeSet<String>> where = new TreeMap<>();
@@ -92,9 +188,14 @@ class PackageRulesTest {
 
     /** "file:line: text" of every code line under {@code dir} that names {@code pkg} (import or qualified name). */
     private static List<String> references(Path dir, String pkg) {
+        return references(javaFiles(dir), pkg);
+    }
+
+    /** As {@link #references(Path, String)}, over {@code files}. */
+    private static List<String> references(List<Path> files, String pkg) {
         Pattern p = Pattern.compile("(?<![\\w.])" + Pattern.quote(pkg) + "\\b");
         List<String> found = new ArrayList<>();
-        for (Path f : javaFiles(dir)) {
+        for (Path f : files) {
             String[] lines = code(f).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 if (p.matcher(lines[i]).find()) {

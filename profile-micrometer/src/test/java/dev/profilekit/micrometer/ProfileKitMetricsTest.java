@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.live.VectorPipeline;
+import dev.profilekit.core.live.propensity.PropensityConfig;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.InvalidEventException;
@@ -55,9 +57,9 @@ class ProfileKitMetricsTest {
     @Test
     void modelGaugesWithLiveModels() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ModelsConfig models = ModelsConfig.builder().propensity(ModelsConfig.Propensity.builder("purchase")
+        ModelsConfig models = ModelsConfig.builder().propensity(PropensityConfig.builder("purchase")
                 .horizon(Duration.ofDays(1)).sampleInterval(Duration.ofHours(1))
-                .features(List.of(ModelsConfig.Input.of("views"))).build()).build();
+                .features(List.of(VectorPipeline.Input.of("views"))).build()).build();
         try (ProfileUpdater u = ProfileUpdater.builder(SCHEMA).models(models)
                 .clock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)).build()) {
             new ProfileKitMetrics(u).bindTo(registry);

@@ -4,7 +4,7 @@ import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileDatasets;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.live.LabelledExample;
-import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.features.transform.Dataset;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.live.ForecastModel;
-import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.live.forecast.ForecastModel;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.spi.LiveModel;
 import java.util.HashMap;
 import java.util.Iterator;

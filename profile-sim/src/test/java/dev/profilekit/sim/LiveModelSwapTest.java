@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.within;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileDatasets;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.live.ForecastModel;
 import dev.profilekit.core.live.LabelledExample;
-import dev.profilekit.core.live.ModelsConfig;
-import dev.profilekit.core.live.PropensityModel;
-import dev.profilekit.core.live.SegmentsModel;
 import dev.profilekit.core.live.VectorPipeline;
+import dev.profilekit.core.live.forecast.ForecastModel;
+import dev.profilekit.core.live.propensity.PropensityConfig;
+import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.live.segments.SegmentsConfig;
+import dev.profilekit.core.live.segments.SegmentsModel;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.features.transform.Dataset;
 import dev.profilekit.models.cluster.KMeans;
@@ -40,16 +42,16 @@ class LiveModelSwapTest {
     private static final double LEARNING_RATE = 0.05;
     private static final double ONLINE_L2 = 1e-4;
 
-    static List<ModelsConfig.Input> propensityInputs() {
-        return List.of(ModelsConfig.Input.of("purchases_3d"), ModelsConfig.Input.of("purchases_7d"),
-                ModelsConfig.Input.of("carts_3d"), ModelsConfig.Input.of("views_1d"), ModelsConfig.Input.of("spend_7d"),
-                ModelsConfig.Input.of("order_value.mean"),
-                ModelsConfig.Input.builder("since_purchase").cap(2_592_000).build(),
-                ModelsConfig.Input.builder("fav_category").buckets(4).build());        // signed Murmur3 hashing
+    static List<VectorPipeline.Input> propensityInputs() {
+        return List.of(VectorPipeline.Input.of("purchases_3d"), VectorPipeline.Input.of("purchases_7d"),
+                VectorPipeline.Input.of("carts_3d"), VectorPipeline.Input.of("views_1d"), VectorPipeline.Input.of("spend_7d"),
+                VectorPipeline.Input.of("order_value.mean"),
+                VectorPipeline.Input.builder("since_purchase").cap(2_592_000).build(),
+                VectorPipeline.Input.builder("fav_category").buckets(4).build());        // signed Murmur3 hashing
     }
 
     static ModelsConfig propensityOnly() {
-        return ModelsConfig.builder().propensity(ModelsConfig.Propensity.builder("purchase")
+        return ModelsConfig.builder().propensity(PropensityConfig.builder("purchase")
                 .horizon(Duration.ofDays(1)).sampleInterval(Duration.ofHours(6)).features(propensityInputs())
                 .minExamples(100).retrainEvery(1_000_000).drift("none").publishEvery(PUBLISH_EVERY)
                 .learningRate(LEARNING_RATE).onlineL2(ONLINE_L2).build()).build();
@@ -126,7 +128,7 @@ class LiveModelSwapTest {
         assertThat(published).extracting(PropensityModel::version).isSorted().doesNotHaveDuplicates();
 
         // a model over other inputs is refused, naming both column lists
-        VectorPipeline other = VectorPipeline.of(List.of(ModelsConfig.Input.of("views_1d")));
+        VectorPipeline other = VectorPipeline.of(List.of(VectorPipeline.Input.of("views_1d")));
         Dataset otherRaw = ProfileDatasets.vectors(u, other, cut + 3 * DAY);
         VectorPipeline otherFitted = other.fit(otherRaw);
         int[] alternating = new int[otherRaw.rowCount()];
@@ -170,9 +172,9 @@ class LiveModelSwapTest {
         SimulationResult sim = EcommerceSimulator.run(SimulationOptions.of(300, 8, 22));
         List<Event> events = sim.events().toList();
         long cut = events.get(0).timestamp() + 4 * DAY;
-        ModelsConfig config = new ModelsConfig(Optional.empty(), Optional.of(ModelsConfig.Segments.builder(4)
-                .features(List.of(ModelsConfig.Input.builder("fav_category").values(List.of("books", "electronics",
-                        "fashion", "home")).build(), ModelsConfig.Input.of("events_2d")))
+        ModelsConfig config = new ModelsConfig(Optional.empty(), Optional.of(SegmentsConfig.builder(4)
+                .features(List.of(VectorPipeline.Input.builder("fav_category").values(List.of("books", "electronics",
+                        "fashion", "home")).build(), VectorPipeline.Input.of("events_2d")))
                 .refitEvery(400).build()), Optional.empty());
         ProfileUpdater u = ProfileUpdater.builder(LiveModelsTest.schema()).models(config).modelExecutor(Runnable::run)
                 .build();

@@ -1,16 +1,16 @@
 package dev.profilekit.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.live.LabelledExample;
-import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.VectorPipeline;
+import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.Prequential;
 import dev.profilekit.core.testkit.SpecAssertions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.profilekit.features.transform.Split;
 import dev.profilekit.features.transform.Splits;
 import dev.profilekit.models.metrics.ClassificationMetrics;
@@ -92,7 +92,7 @@ class LiveModelsAcceptanceTest {
         int d = examples.get(0).features().length;
         double[] out = new double[n];
         VectorPipeline pipeline = updater.models().orElseThrow().propensityPipeline().orElseThrow();
-        List<String> columns = updater.propensityModel().orElseThrow().featureNames();
+        List<String> columns = updater.model(PropensityModel.class).orElseThrow().featureNames();
         List<Split> folds = Splits.kFold(n, 5, 99);
         for (Split f : folds) {
             double[][] train = new double[f.train().length][];

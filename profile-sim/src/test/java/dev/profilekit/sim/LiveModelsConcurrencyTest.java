@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.live.LabelledExample;
-import dev.profilekit.core.live.PropensityModel;
+import dev.profilekit.core.live.propensity.PropensityModel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,10 +37,10 @@ class LiveModelsConcurrencyTest {
         }
         int during = examples.size() - atRequest;
         assertThat(during).isGreaterThanOrEqualTo(50);
-        assertThat(u.propensityModel()).as("nothing is live until the fit runs").isEmpty();
+        assertThat(u.model(PropensityModel.class)).as("nothing is live until the fit runs").isEmpty();
 
         queued.poll().run();
-        PropensityModel m = u.propensityModel().orElseThrow();
+        PropensityModel m = u.model(PropensityModel.class).orElseThrow();
         assertThat(m.origin()).isEqualTo("batch");
         // the fit saw the examples up to the request; the swapped-in learner learned the later ones again
         assertThat(m.trainedOn()).isEqualTo(atRequest + during);

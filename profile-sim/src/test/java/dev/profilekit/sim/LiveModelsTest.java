@@ -1,21 +1,22 @@
 package dev.profilekit.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.live.LabelledExample;
-import dev.profilekit.core.live.ModelsConfig;
-import dev.profilekit.core.live.PropensityModel;
+import dev.profilekit.core.live.VectorPipeline;
+import dev.profilekit.core.live.propensity.PropensityConfig;
+import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.ModelOutputs;
 import dev.profilekit.core.spi.ModelStatus;
 import dev.profilekit.core.testkit.SpecAssertions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 import dev.profilekit.sim.EcommerceSimulator;
 import dev.profilekit.sim.SimulationOptions;
 import java.time.Duration;
@@ -42,12 +43,12 @@ class LiveModelsTest {
         return ProfileSchema.fromJson(SpecAssertions.text("/live-schema.json"));
     }
 
-    static ModelsConfig.Propensity propensity(Duration horizon, Duration interval, int minExamples) {
-        return ModelsConfig.Propensity.builder("purchase").horizon(horizon).sampleInterval(interval)
-                .features(List.of(ModelsConfig.Input.of("purchases"), ModelsConfig.Input.of("purchases_3d"),
-                        ModelsConfig.Input.of("order_value.mean"),
-                        ModelsConfig.Input.builder("since_purchase").cap(86_400).build(),
-                        ModelsConfig.Input.builder("fav_category").values(List.of("books", "toys")).build()))
+    static PropensityConfig propensity(Duration horizon, Duration interval, int minExamples) {
+        return PropensityConfig.builder("purchase").horizon(horizon).sampleInterval(interval)
+                .features(List.of(VectorPipeline.Input.of("purchases"), VectorPipeline.Input.of("purchases_3d"),
+                        VectorPipeline.Input.of("order_value.mean"),
+                        VectorPipeline.Input.builder("since_purchase").cap(86_400).build(),
+                        VectorPipeline.Input.builder("fav_category").values(List.of("books", "toys")).build()))
                 .learningRate(0.05).onlineL2(1e-4).batchL2(1.0).retrainEvery(500).trainingWindow(5000)
                 .holdoutFraction(0.2).swapMargin(0.01).minExamples(minExamples).publishEvery(20).recentWindow(200)
                 .drift("page_hinkley").build();
@@ -104,7 +105,7 @@ class LiveModelsTest {
         var sim = EcommerceSimulator.run(SimulationOptions.of(60, 6, 5));
         List<Event> events = sim.events().toList();
         List<LabelledExample> got = new ArrayList<>();
-        ModelsConfig.Propensity config = propensity(Duration.ofHours(24), Duration.ofHours(6), 50);
+        PropensityConfig config = propensity(Duration.ofHours(24), Duration.ofHours(6), 50);
         ProfileUpdater u = ProfileUpdater.builder(schema())
                 .models(new ModelsConfig(java.util.Optional.of(config), java.util.Optional.empty(),
                         java.util.Optional.empty()))

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.profilekit.core.engine.ProfileDatasets;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.testkit.SpecAssertions;
-import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.features.transform.Dataset;
 import dev.profilekit.models.cluster.KMeans;

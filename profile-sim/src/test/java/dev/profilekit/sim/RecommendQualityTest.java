@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.live.ModelsConfig;
-import dev.profilekit.core.live.RecommendStats;
+import dev.profilekit.core.live.recommend.RecommendConfig;
+import dev.profilekit.core.live.recommend.RecommendStats;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class RecommendQualityTest {
 
     static Figures measure(SimulationOptions options) {
         ProfileSchema schema = ProfileSchema.builder().feature(FeatureSpec.count("views", "view")).build();
-        ModelsConfig.Recommend config = ModelsConfig.Recommend.builder("product").k(K).weights(WEIGHTS)
+        RecommendConfig config = RecommendConfig.builder("product").k(K).weights(WEIGHTS)
                 .halfLife(HALF_LIFE).exclude(List.of("purchase")).build();
         ProfileUpdater updater = ProfileUpdater.builder(schema).models(ModelsConfig.builder().recommend(config).build())
                 .modelExecutor(Runnable::run).build();

@@ -3,14 +3,13 @@ package dev.profilekit.core.engine;
 import dev.profilekit.core.live.LabelledExample;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.LiveModel;
-import dev.profilekit.core.live.LiveModels;
+import dev.profilekit.core.models.LiveModels;
 import dev.profilekit.core.spi.ModelOutputs;
 import dev.profilekit.core.audience.AudienceListener;
 import dev.profilekit.core.audience.AudienceRule;
 import dev.profilekit.core.spi.ModelStatus;
-import dev.profilekit.core.live.ModelsConfig;
-import dev.profilekit.core.live.PropensityModel;
-import dev.profilekit.core.live.SegmentsModel;
+import dev.profilekit.core.models.ModelsConfig;
+import dev.profilekit.core.live.propensity.PropensityModel;
 import dev.profilekit.core.schema.ProfileSchema;
 
 import dev.profilekit.core.privacy.AuditLog;
@@ -717,14 +716,23 @@ public final class ProfileUpdater implements AutoCloseable {
         return Optional.ofNullable(models);
     }
 
-    /** The live propensity model, if one is configured and fitted. */
-    public Optional<PropensityModel> propensityModel() {
-        return models == null ? Optional.empty() : models.propensityModel();
-    }
-
-    /** The live segments, if configured and fitted. */
-    public Optional<SegmentsModel> segmentsModel() {
-        return models == null ? Optional.empty() : models.segmentsModel();
+    /**
+     * One live model by type: the first configured model that is a {@code type} (a live model such as
+     * {@link dev.profilekit.core.live.propensity.LivePropensity}), or else whose published version is one (a fitted
+     * model such as {@link PropensityModel}, {@link dev.profilekit.core.live.segments.SegmentsModel} or
+     * {@link dev.profilekit.core.live.forecast.ForecastModel}). For example
+     * {@code updater.model(PropensityModel.class)} is the live propensity model. A fitted model is the version
+     * published at the time of the call (immutable); a later call may return a newer one.
+     *
+     * @return the model, or empty when no configured model is of that type (no models, no such section) or its
+     *         first version is not fitted yet
+     * @throws IllegalArgumentException if type is null
+     */
+    public <M> Optional<M> model(Class<M> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
+        }
+        return models == null ? Optional.empty() : models.model(type);
     }
 
     /**
@@ -1241,14 +1249,14 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /**
-     * The {@code k} best items for {@code user} (see {@link ModelsConfig.Recommend}), as of the latest event the
-     * recommender has observed: scores non-increasing, never an item the user has an event of an excluded type
+     * The {@code k} best items for {@code user} (see {@link dev.profilekit.core.live.recommend.RecommendConfig}), as
+     * of the latest event the recommender has observed: scores non-increasing, never an item the user has an event of an excluded type
      * for; fewer than k when fewer items are known. A user with no events gets the fallback list. Thread-safe.
      *
      * @throws IllegalStateException    if no recommend section is configured
      * @throws IllegalArgumentException if {@code user} is null or k is not in [1, 10000]
      */
-    public List<dev.profilekit.core.live.Recommendation> recommend(String user, int k) {
+    public List<dev.profilekit.core.live.recommend.Recommendation> recommend(String user, int k) {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
@@ -1262,7 +1270,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * @throws IllegalArgumentException if {@code asOfMs} is earlier than one of those events or lies outside the
      *                                  years 1 to 9999
      */
-    public List<dev.profilekit.core.live.Recommendation> recommend(String user, int k, long asOfMs) {
+    public List<dev.profilekit.core.live.recommend.Recommendation> recommend(String user, int k, long asOfMs) {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
@@ -1270,13 +1278,13 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** As {@link #recommend(String, int, long)} for a key of {@link #users()} (a pseudonym when pseudonymising). */
-    public List<dev.profilekit.core.live.Recommendation> recommendByKey(String key, int k, long asOfMs) {
+    public List<dev.profilekit.core.live.recommend.Recommendation> recommendByKey(String key, int k, long asOfMs) {
         TimeRange.require("asOf", asOfMs);
         return recommendAt(key, k, asOfMs);
     }
 
     /** {@link #recommendByKey} without the time range check ({@link Long#MAX_VALUE}: no limit). */
-    private List<dev.profilekit.core.live.Recommendation> recommendAt(String key, int k, long asOfMs) {
+    private List<dev.profilekit.core.live.recommend.Recommendation> recommendAt(String key, int k, long asOfMs) {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
@@ -1292,7 +1300,7 @@ public final class ProfileUpdater implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code user} is null
      */
-    public Optional<dev.profilekit.core.live.Explanation> explain(String user) {
+    public Optional<dev.profilekit.core.models.Explanation> explain(String user) {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
@@ -1313,7 +1321,7 @@ public final class ProfileUpdater implements AutoCloseable {
      *
      * @throws IllegalArgumentException as {@link #profile(String, long)}
      */
-    public Optional<dev.profilekit.core.live.Explanation> explain(String user, long asOfMs) {
+    public Optional<dev.profilekit.core.models.Explanation> explain(String user, long asOfMs) {
         if (user == null) {
             throw new IllegalArgumentException("user must not be null");
         }
@@ -1321,7 +1329,7 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** As {@link #explain(String, long)} for a key of {@link #users()} (a pseudonym when pseudonymising). */
-    public Optional<dev.profilekit.core.live.Explanation> explainByKey(String key, long asOfMs) {
+    public Optional<dev.profilekit.core.models.Explanation> explainByKey(String key, long asOfMs) {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
@@ -1331,8 +1339,8 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** The explanation of a state with events; the caller holds its lock. */
-    private dev.profilekit.core.live.Explanation explanation(ProfileState s, long asOfMs) {
-        return models == null ? dev.profilekit.core.live.Explanation.none(s.user, asOfMs) : models.explain(s, asOfMs);
+    private dev.profilekit.core.models.Explanation explanation(ProfileState s, long asOfMs) {
+        return models == null ? dev.profilekit.core.models.Explanation.none(s.user, asOfMs) : models.explain(s, asOfMs);
     }
 
 

@@ -2,10 +2,10 @@ package dev.profilekit.core.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.profilekit.core.live.Explanation;
-import dev.profilekit.core.live.ForecastExplanation;
-import dev.profilekit.core.live.PropensityExplanation;
-import dev.profilekit.core.live.SegmentsExplanation;
+import dev.profilekit.core.models.Explanation;
+import dev.profilekit.core.live.forecast.ForecastExplanation;
+import dev.profilekit.core.live.propensity.PropensityExplanation;
+import dev.profilekit.core.live.segments.SegmentsExplanation;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * What the live models recorded while they ran, for charts and reports: an immutable snapshot taken by
- * {@link LiveModels#diagnostics()}. Everything in it is bounded in size, whatever the length of the stream, and
+ * {@link dev.profilekit.core.models.LiveModels#diagnostics()}. Everything in it is bounded in size, whatever the length of the stream, and
  * recorded deterministically (a replay of the same input gives the same diagnostics).
  * <ul>
  *   <li>{@link #reservoir()}: a uniform, seeded reservoir sample (at most {@link #reservoirCapacity()}) of the

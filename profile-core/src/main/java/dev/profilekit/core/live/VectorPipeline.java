@@ -22,10 +22,10 @@ import java.util.List;
  *
  * <p>Two stages:
  * <ol>
- *   <li><b>raw vector</b> ({@link Bound#raw}): per declared {@link ModelsConfig.Input}, select a feature or a
+ *   <li><b>raw vector</b> ({@link Bound#raw}): per declared {@link Input}, select a feature or a
  *   part ({@code order_value.mean}) through a {@link FeatureReader}; a numeric value is capped (a missing value
- *   becomes the cap), or left NaN when missing ({@link ModelsConfig.Missing#MEAN}) or set to 0
- *   ({@link ModelsConfig.Missing#ZERO}); a {@code top_k} (its leading value) or {@code last_value} is one-hot
+ *   becomes the cap), or left NaN when missing ({@link Missing#MEAN}) or set to 0
+ *   ({@link Missing#ZERO}); a {@code top_k} (its leading value) or {@code last_value} is one-hot
  *   encoded over a vocabulary plus an "other" column, or hashed into buckets with the rule of
  *   {@link FeatureHasher} (MurmurHash3_x86_32 of the UTF-8 token {@code name=value}, seed 0, slot
  *   {@code |h| mod buckets}, sign {@code +1}/{@code -1} from the sign of {@code h} when signed).</li>
@@ -51,13 +51,13 @@ public final class VectorPipeline {
     public static final double MIN_SD = Scaler.ZERO_SPREAD;
 
 
-    private final List<ModelsConfig.Input> inputs;
+    private final List<Input> inputs;
     private final List<String> columns;
     private final Scaler scaler;
     private final double[] mean;
     private final double[] scale;
 
-    private VectorPipeline(List<ModelsConfig.Input> inputs, Scaler scaler) {
+    private VectorPipeline(List<Input> inputs, Scaler scaler) {
         this.inputs = List.copyOf(inputs);
         this.columns = null == scaler ? null : List.of(scaler.columns());
         this.scaler = scaler == null ? null : scaler.withMissing(dev.profilekit.features.transform.MissingValues.IMPUTE_CENTER);
@@ -70,7 +70,7 @@ public final class VectorPipeline {
      *
      * @throws IllegalArgumentException if {@code inputs} is null, empty or holds a null
      */
-    public static VectorPipeline of(List<ModelsConfig.Input> inputs) {
+    public static VectorPipeline of(List<Input> inputs) {
         if (inputs == null || inputs.isEmpty() || inputs.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("inputs must list at least one non-null input, was " + inputs);
         }
@@ -78,7 +78,7 @@ public final class VectorPipeline {
     }
 
     /** The declared inputs. */
-    public List<ModelsConfig.Input> inputs() {
+    public List<Input> inputs() {
         return inputs;
     }
 
@@ -242,12 +242,13 @@ public final class VectorPipeline {
         return JsonCodec.write(toNode());
     }
 
-    ObjectNode toNode() {
+    /** This pipeline as the JSON object {@link #toJson()} writes, for models that embed it. */
+    public ObjectNode toNode() {
         ObjectNode root = JsonCodec.objectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         ArrayNode ins = root.putArray("inputs");
-        for (ModelsConfig.Input in : inputs) {
+        for (Input in : inputs) {
             ObjectNode o = ins.addObject();
             o.put("name", in.name());
             if (in.cap() == in.cap()) {
@@ -259,7 +260,7 @@ public final class VectorPipeline {
             }
             o.put("buckets", in.buckets());
             o.put("signed", in.signedHash());
-            o.put("missing", in.missing() == ModelsConfig.Missing.ZERO ? "zero" : "mean");
+            o.put("missing", in.missing() == Missing.ZERO ? "zero" : "mean");
         }
         if (scaler != null) {
             root.set("scaler", readTree(scaler.toJson()));
@@ -281,7 +282,8 @@ public final class VectorPipeline {
         return fromNode(readTree(json));
     }
 
-    static VectorPipeline fromNode(JsonNode root) {
+    /** The pipeline of a JSON object {@link #toNode()} wrote (see {@link #fromJson(String)}). */
+    public static VectorPipeline fromNode(JsonNode root) {
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText(null))) {
             throw new IllegalArgumentException("json must be a " + FORMAT + " object, format was "
                     + (root == null ? "null" : root.get("format")));
@@ -293,7 +295,7 @@ public final class VectorPipeline {
         if (ins == null || !ins.isArray() || ins.isEmpty()) {
             throw new IllegalArgumentException("json inputs must be a non-empty array, was " + ins);
         }
-        List<ModelsConfig.Input> inputs = new ArrayList<>();
+        List<Input> inputs = new ArrayList<>();
         for (JsonNode o : ins) {
             List<String> values = new ArrayList<>();
             o.path("values").forEach(v -> values.add(v.asText()));
@@ -302,10 +304,10 @@ public final class VectorPipeline {
             if (!missing.equals("mean") && !missing.equals("zero")) {
                 throw new IllegalArgumentException("json input missing must be mean or zero, was " + o.get("missing"));
             }
-            inputs.add(ModelsConfig.Input.builder(o.path("name").asText(null))
+            inputs.add(Input.builder(o.path("name").asText(null))
                     .cap(cap == null || cap.isNull() ? Double.NaN : cap.doubleValue()).values(values)
                     .buckets(o.path("buckets").asInt(8)).signedHash(o.path("signed").asBoolean(true))
-                    .missing(missing.equals("zero") ? ModelsConfig.Missing.ZERO : ModelsConfig.Missing.MEAN).build());
+                    .missing(missing.equals("zero") ? Missing.ZERO : Missing.MEAN).build());
         }
         JsonNode sc = root.get("scaler");
         Scaler scaler = sc == null || sc.isNull() ? null : Scaler.fromJson(JsonCodec.write(sc));
@@ -316,7 +318,7 @@ public final class VectorPipeline {
     }
 
     /** The shared codec's reading of an embedded document (see {@link JsonCodec#parseObject}). */
-    static JsonNode readTree(String json) {
+    public static JsonNode readTree(String json) {
         return JsonCodec.parseObject(json, "json");
     }
 
@@ -354,9 +356,9 @@ public final class VectorPipeline {
             List<Column> cs = new ArrayList<>();
             List<String> names = new ArrayList<>();
             int at = 0;
-            List<ModelsConfig.Input> inputs = pipeline.inputs;
+            List<Input> inputs = pipeline.inputs;
             for (int i = 0; i < inputs.size(); i++) {
-                ModelsConfig.Input in = inputs.get(i);
+                Input in = inputs.get(i);
                 String key = "features[" + i + "]";
                 FeatureReader slot = schema.reader(in.name());
                 boolean part = false;
@@ -409,7 +411,7 @@ public final class VectorPipeline {
             this.dimension = at;
         }
 
-        private static byte[] prefix(ModelsConfig.Input in) {
+        private static byte[] prefix(Input in) {
             return (in.name() + "=").getBytes(StandardCharsets.UTF_8);
         }
 
@@ -497,7 +499,7 @@ public final class VectorPipeline {
      * One input's columns. {@code width} 0: one numeric column; {@code vocabulary} non-null: one-hot;
      * {@code prefix} non-null: hashed.
      */
-    private record Column(FeatureReader slot, int at, int width, ModelsConfig.Input input, String[] vocabulary,
+    private record Column(FeatureReader slot, int at, int width, Input input, String[] vocabulary,
                           byte[] prefix) {
 
         /** Whether a finite profile can still give this numeric column an infinite value (not a count of values). */
@@ -513,7 +515,7 @@ public final class VectorPipeline {
             double cap = input.cap();
             if (cap == cap) {
                 x = x != x ? cap : Math.min(x, cap);
-            } else if (x != x && input.missing() == ModelsConfig.Missing.ZERO) {
+            } else if (x != x && input.missing() == Missing.ZERO) {
                 x = 0.0;
             }
             out[pos] = x;
@@ -581,11 +583,11 @@ public final class VectorPipeline {
      * The declared input each column of a fitted pipeline is read from: {@code name} for {@code name},
      * {@code name=value} and {@code name#bucket}. O(d).
      */
-    List<String> inputOfColumns() {
+    public List<String> inputOfColumns() {
         requireFitted();
         List<String> out = new ArrayList<>(columns.size());
         int at = 0;
-        for (ModelsConfig.Input in : inputs) {
+        for (Input in : inputs) {
             String name = in.name();
             if (at < columns.size() && columns.get(at).equals(name)) { // a numeric column
                 out.add(name);
@@ -599,5 +601,113 @@ public final class VectorPipeline {
             }
         }
         return out;
+    }
+
+    /** How a profile value becomes columns of a feature vector. */
+    public enum Missing {
+        /** A missing (null) value is replaced by the mean of the training data (0 after standardising). */
+        MEAN,
+        /** A missing value is 0 before standardising. */
+        ZERO
+    }
+
+    /**
+     * One declared input of a feature vector (see {@link VectorPipeline}). Build with {@link #builder(String)}.
+     *
+     * @param name       a feature name, or {@code feature.part} for stats ({@code count, mean, std, min, max}) and
+     *                   sessions ({@code count, mean_duration_s}) parts
+     * @param cap        upper cap applied to the value (e.g. recency in seconds); a missing value becomes the cap;
+     *                   NaN for none
+     * @param values     for top_k and last_value: the vocabulary of the one-hot encoding of the (leading) value,
+     *                   with one extra column for any other value; empty means hashing into {@code buckets} columns
+     * @param buckets    columns used by hashing when {@code values} is empty (default 8)
+     * @param signedHash whether hashing adds -1 for tokens whose Murmur3 hash is negative (the signed rule of
+     *                   {@link dev.profilekit.features.transform.FeatureHasher}, default true) or always +1
+     * @param missing    policy for a missing numeric value
+     */
+    public record Input(String name, double cap, List<String> values, int buckets, boolean signedHash,
+                        Missing missing) {
+        /** Validates. */
+        public Input {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must be a non-blank string, was "
+                        + (name == null ? "null" : "\"" + name + "\""));
+            }
+            values = values == null ? List.of() : List.copyOf(values);
+            if (buckets < 1 || buckets > ConfigNodes.MAX_COUNT || values.size() > ConfigNodes.MAX_COUNT) {
+                throw new IllegalArgumentException("feature '" + name + "': buckets (and values) must be between 1 and "
+                        + ConfigNodes.MAX_COUNT + ", was " + buckets);
+            }
+            if (cap == cap && !(cap > 0 && Double.isFinite(cap))) {
+                throw new IllegalArgumentException("feature '" + name + "': cap must be finite and > 0, was " + cap);
+            }
+            if (new java.util.HashSet<>(values).size() != values.size()) {
+                throw new IllegalArgumentException("feature '" + name + "': values must be distinct, was " + values);
+            }
+            missing = missing == null ? Missing.MEAN : missing;
+        }
+
+        /** A plain input with the defaults. */
+        public static Input of(String name) {
+            return builder(name).build();
+        }
+
+        /** Starts an input named {@code name} with the defaults: no cap, hashing into 8 signed buckets, mean. */
+        public static InputBuilder builder(String name) {
+            return new InputBuilder(name);
+        }
+    }
+
+    /** Builder of an {@link Input}; validated in {@link #build()}. */
+    public static final class InputBuilder {
+        private final String name;
+        private double cap = Double.NaN;
+        private List<String> values = List.of();
+        private int buckets = 8;
+        private boolean signedHash = true;
+        private Missing missing = Missing.MEAN;
+
+        private InputBuilder(String name) {
+            this.name = name;
+        }
+
+        /** Upper cap of the value; a missing value becomes the cap. */
+        public InputBuilder cap(double cap) {
+            this.cap = cap;
+            return this;
+        }
+
+        /** One-hot vocabulary (plus an "other" column) for top_k and last_value. */
+        public InputBuilder values(List<String> values) {
+            this.values = values;
+            return this;
+        }
+
+        /** Number of hashed columns when no vocabulary is given. */
+        public InputBuilder buckets(int buckets) {
+            this.buckets = buckets;
+            return this;
+        }
+
+        /** Signed (default) or unsigned Murmur3 hashing. */
+        public InputBuilder signedHash(boolean signedHash) {
+            this.signedHash = signedHash;
+            return this;
+        }
+
+        /** Policy for a missing numeric value. */
+        public InputBuilder missing(Missing missing) {
+            this.missing = missing;
+            return this;
+        }
+
+        /**
+         * The input.
+         *
+         * @throws IllegalArgumentException naming the bad parameter and its value
+         */
+        public Input build() {
+            return new Input(name, cap, values, buckets, signedHash, missing);
+        }
     }
 }

@@ -116,6 +116,14 @@ public interface LiveModel<V> extends AutoCloseable {
      */
     int forget(UserView user);
 
+    /**
+     * Why {@link #score} gives {@code user} its outputs as of {@code asOf}: an immutable value of the model's own
+     * explanation type, or null when the model explains nothing (or has no fitted version). Called under the lock.
+     */
+    default Object explain(UserView user, long asOf) {
+        return null;
+    }
+
     /** Stops background work; models stay readable. */
     @Override
     void close();

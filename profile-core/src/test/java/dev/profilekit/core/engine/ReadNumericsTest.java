@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.live.ModelsConfig;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
@@ -57,7 +56,7 @@ class ReadNumericsTest {
             assertThat(u.compiled.reader("r2").numeric(s, asOf)).isNaN();
         }
         // a model's raw vector and input: the missing value (NaN raw, the mean, 0, after scaling)
-        VectorPipeline spec = VectorPipeline.of(List.of(ModelsConfig.Input.of("r"), ModelsConfig.Input.of("fast")));
+        VectorPipeline spec = VectorPipeline.of(List.of(VectorPipeline.Input.of("r"), VectorPipeline.Input.of("fast")));
         synchronized (s) {
             double[] raw = spec.bind(u.features()).raw(s, asOf);
             assertThat(raw[0]).isNaN();
@@ -74,7 +73,7 @@ class ReadNumericsTest {
     void aModelInputThatScalesBeyondADoubleIsTheMeanNotInfinity() {
         // fitted where every value was -1e308 (no spread: scale 1): 1e308 - (-1e308) overflows, so the input is
         // the missing value's, 0 (the mean), as the z-score's rule for missing values gives
-        VectorPipeline fitted = VectorPipeline.of(List.of(ModelsConfig.Input.of("x")))
+        VectorPipeline fitted = VectorPipeline.of(List.of(VectorPipeline.Input.of("x")))
                 .fit(List.of("x"), new double[][] {{-1e308}, {-1e308}});
         double[] z = new double[1];
         fitted.transform(new double[] {1e308}, z);

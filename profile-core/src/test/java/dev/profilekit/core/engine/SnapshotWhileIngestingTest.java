@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.features.codec.ByteWriter;

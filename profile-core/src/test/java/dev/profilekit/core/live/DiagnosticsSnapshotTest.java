@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.live.internal.DiagnosticsRecorder;
+import dev.profilekit.core.live.internal.PrequentialStats;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.features.codec.ByteReader;

@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.live.forecast.ForecastExplanation;
+import dev.profilekit.core.live.propensity.PropensityExplanation;
+import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.live.segments.SegmentsExplanation;
+import dev.profilekit.core.live.segments.SegmentsModel;
+import dev.profilekit.core.models.Explanation;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.testkit.SpecAssertions;
 import java.util.List;
@@ -60,7 +67,7 @@ class ExplainTest {
 
     @Test
     void theInterceptPlusTheContributionsIsTheLogitOfEveryUsersScore() {
-        PropensityModel model = updater.propensityModel().orElseThrow();
+        PropensityModel model = updater.model(PropensityModel.class).orElseThrow();
         int columns = model.featureNames().size();
         assertThat(columns).isEqualTo(9 + 4);
         int checked = 0;
@@ -95,7 +102,7 @@ class ExplainTest {
 
     @Test
     void oneContributionRecomputedFromThePublishedWeightsAndZScore() {
-        PropensityModel model = PropensityModel.fromJson(updater.propensityModel().orElseThrow().toJson());
+        PropensityModel model = PropensityModel.fromJson(updater.model(PropensityModel.class).orElseThrow().toJson());
         List<String> names = model.featureNames();
         double[] w = model.coefficients();
         double[] mean = model.pipeline().scaler().center();
@@ -127,7 +134,7 @@ class ExplainTest {
 
     @Test
     void theSegmentIsTheNearestCentroidRecomputedByHand() {
-        SegmentsModel model = updater.segmentsModel().orElseThrow();
+        SegmentsModel model = updater.model(SegmentsModel.class).orElseThrow();
         double[] mean = model.pipeline().scaler().center();
         double[] scale = model.pipeline().scaler().scale();
         List<String> names = model.featureNames();

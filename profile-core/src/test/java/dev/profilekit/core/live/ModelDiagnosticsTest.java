@@ -3,6 +3,8 @@ package dev.profilekit.core.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.profilekit.core.live.internal.DiagnosticsRecorder;
+import dev.profilekit.core.live.internal.PrequentialStats;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

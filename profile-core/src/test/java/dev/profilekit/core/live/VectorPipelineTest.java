@@ -9,6 +9,9 @@ import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileDatasets;
 import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.live.segments.SegmentsAccess;
+import dev.profilekit.core.live.segments.SegmentsModel;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.UserView;
 import dev.profilekit.core.testkit.SpecAssertions;
@@ -80,8 +83,8 @@ class VectorPipelineTest {
         long asOf = T0 + 5 * 24 * H;
         for (boolean signed : new boolean[] {true, false}) {
             for (int buckets : new int[] {1, 3, 16}) {
-                VectorPipeline p = VectorPipeline.of(List.of(ModelsConfig.Input.of("purchases"),
-                        ModelsConfig.Input.builder("fav_category").buckets(buckets).signedHash(signed).build()));
+                VectorPipeline p = VectorPipeline.of(List.of(VectorPipeline.Input.of("purchases"),
+                        VectorPipeline.Input.builder("fav_category").buckets(buckets).signedHash(signed).build()));
                 Dataset d = ProfileDatasets.vectors(u, p, asOf);
                 assertThat(d.columnCount()).isEqualTo(1 + buckets);
                 assertThat(d.column(1)).isEqualTo("fav_category#0");
@@ -104,12 +107,12 @@ class VectorPipelineTest {
     void batchVectorsAreTheProfileValuesCappedImputedAndOneHotEncoded() {
         ProfileUpdater u = replay(ProfileUpdater.builder(schema()).build());
         long asOf = T0 + 4 * 24 * H;
-        List<ModelsConfig.Input> inputs = List.of(ModelsConfig.Input.of("purchases"),
-                ModelsConfig.Input.of("spend_7d"),
-                ModelsConfig.Input.of("order_value.mean"),
-                ModelsConfig.Input.builder("order_value.max").missing(ModelsConfig.Missing.ZERO).build(),
-                ModelsConfig.Input.builder("since_purchase").cap(3 * H / 1000.0).build(),
-                ModelsConfig.Input.builder("fav_category").values(List.of("books", "toys", "café")).build());
+        List<VectorPipeline.Input> inputs = List.of(VectorPipeline.Input.of("purchases"),
+                VectorPipeline.Input.of("spend_7d"),
+                VectorPipeline.Input.of("order_value.mean"),
+                VectorPipeline.Input.builder("order_value.max").missing(VectorPipeline.Missing.ZERO).build(),
+                VectorPipeline.Input.builder("since_purchase").cap(3 * H / 1000.0).build(),
+                VectorPipeline.Input.builder("fav_category").values(List.of("books", "toys", "café")).build());
         Dataset d = ProfileDatasets.vectors(u, VectorPipeline.of(inputs), asOf);
         assertThat(d.columns()).containsExactly("purchases", "spend_7d", "order_value.mean", "order_value.max",
                 "since_purchase", "fav_category=books", "fav_category=toys", "fav_category=café", "fav_category=other");
@@ -141,9 +144,9 @@ class VectorPipelineTest {
         assertThat(missingMean).as("some users never bought").isPositive();
         assertThatThrownBy(() -> ProfileDatasets.vectors(u, VectorPipeline.of(inputs), T0))
                 .hasMessageContaining("asOfMs " + T0 + " is before the latest event");
-        assertThatThrownBy(() -> ProfileDatasets.vectors(u, VectorPipeline.of(List.of(ModelsConfig.Input.of("nope"))),
+        assertThatThrownBy(() -> ProfileDatasets.vectors(u, VectorPipeline.of(List.of(VectorPipeline.Input.of("nope"))),
                 asOf)).hasMessageContaining("features[0]: 'nope' is not a feature of the schema");
-        assertThatThrownBy(() -> ProfileDatasets.vectors(u, VectorPipeline.of(List.of(ModelsConfig.Input.of("order_value"))),
+        assertThatThrownBy(() -> ProfileDatasets.vectors(u, VectorPipeline.of(List.of(VectorPipeline.Input.of("order_value"))),
                 asOf)).hasMessageContaining("name one of its parts, e.g. 'order_value.mean'");
         assertThatThrownBy(() -> ProfileDatasets.vectors(null, VectorPipeline.of(inputs), asOf))
                 .hasMessage("updater must not be null");
@@ -161,7 +164,7 @@ class VectorPipelineTest {
             rows[i][3] = Double.NaN;                               // never seen: mean 0, scale 1
         }
         List<String> cols = List.of("a", "b", "c", "d");
-        VectorPipeline p = VectorPipeline.of(List.of(ModelsConfig.Input.of("x"))).fit(cols, rows);
+        VectorPipeline p = VectorPipeline.of(List.of(VectorPipeline.Input.of("x"))).fit(cols, rows);
         // reference: two-pass mean and population variance over the non-missing values
         for (int j = 0; j < 3; j++) {
             double sum = 0;
@@ -194,7 +197,7 @@ class VectorPipelineTest {
         assertThat(z[2]).isEqualTo(8 - p.scaler().center()[2]);
         assertThat(z[3]).isEqualTo(2.0);
         assertThatThrownBy(() -> p.transform(new double[3], z)).hasMessageContaining("must have 4 values, were 3 and 4");
-        assertThatThrownBy(() -> VectorPipeline.of(List.of(ModelsConfig.Input.of("x"))).transform(new double[1], new double[1]))
+        assertThatThrownBy(() -> VectorPipeline.of(List.of(VectorPipeline.Input.of("x"))).transform(new double[1], new double[1]))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not fitted");
         assertThatThrownBy(() -> p.fit(cols, new double[][] {{1, 2, 3}})).hasMessage("rows[0] must have 4 values, was 3");
         assertThatThrownBy(() -> p.fit(cols, new double[][] {{1, Double.POSITIVE_INFINITY, 3, 4}}))
@@ -211,10 +214,10 @@ class VectorPipelineTest {
                 r[j] = j == 5 && rnd.nextBoolean() ? Double.NaN : (rnd.nextDouble() - 0.5) * Math.pow(10, 3 * j - 6) / 3;
             }
         }
-        List<ModelsConfig.Input> inputs = List.of(ModelsConfig.Input.builder("since_purchase").cap(0.1 + 0.2).build(),
-                ModelsConfig.Input.builder("order_value.mean").missing(ModelsConfig.Missing.ZERO).build(),
-                ModelsConfig.Input.builder("fav_category").values(List.of("a\"b", "é")).build(),
-                ModelsConfig.Input.builder("last_x").buckets(1).signedHash(false).build());
+        List<VectorPipeline.Input> inputs = List.of(VectorPipeline.Input.builder("since_purchase").cap(0.1 + 0.2).build(),
+                VectorPipeline.Input.builder("order_value.mean").missing(VectorPipeline.Missing.ZERO).build(),
+                VectorPipeline.Input.builder("fav_category").values(List.of("a\"b", "é")).build(),
+                VectorPipeline.Input.builder("last_x").buckets(1).signedHash(false).build());
         VectorPipeline p = VectorPipeline.of(inputs).fit(List.of("c0", "c1", "c2", "c3", "c4", "c5"), rows);
         String json = p.toJson();
         VectorPipeline back = VectorPipeline.fromJson(json);
@@ -245,9 +248,9 @@ class VectorPipelineTest {
     void readingANumericAndOneHotVectorAndScoringItAllocatesNothing() {
         ProfileUpdater u = replay(ProfileUpdater.builder(schema()).build());
         long asOf = T0 + 4 * 24 * H;
-        VectorPipeline spec = VectorPipeline.of(List.of(ModelsConfig.Input.of("views"),
-                ModelsConfig.Input.builder("since_purchase").cap(1e6).build(), ModelsConfig.Input.of("order_value.mean"),
-                ModelsConfig.Input.builder("fav_category").values(List.of("books", "toys")).build()));
+        VectorPipeline spec = VectorPipeline.of(List.of(VectorPipeline.Input.of("views"),
+                VectorPipeline.Input.builder("since_purchase").cap(1e6).build(), VectorPipeline.Input.of("order_value.mean"),
+                VectorPipeline.Input.builder("fav_category").values(List.of("books", "toys")).build()));
         Dataset raw = ProfileDatasets.vectors(u, spec, asOf);
         VectorPipeline fitted = spec.fit(raw);
         double[][] z = fitted.transform(raw.toArray());
@@ -293,9 +296,9 @@ class VectorPipelineTest {
     void propensityAndSegmentsModelsWrapTheModelsLibraryAndRoundTripThroughJson() {
         ProfileUpdater u = replay(ProfileUpdater.builder(schema()).build());
         long asOf = T0 + 4 * 24 * H;
-        VectorPipeline spec = VectorPipeline.of(List.of(ModelsConfig.Input.of("views"),
-                ModelsConfig.Input.of("spend_7d"), ModelsConfig.Input.of("order_value.mean"),
-                ModelsConfig.Input.builder("fav_category").values(List.of("books", "toys")).build()));
+        VectorPipeline spec = VectorPipeline.of(List.of(VectorPipeline.Input.of("views"),
+                VectorPipeline.Input.of("spend_7d"), VectorPipeline.Input.of("order_value.mean"),
+                VectorPipeline.Input.builder("fav_category").values(List.of("books", "toys")).build()));
         Dataset raw = ProfileDatasets.vectors(u, spec, asOf);
         VectorPipeline fitted = spec.fit(raw);
         double[][] z = fitted.transform(raw.toArray());
@@ -309,7 +312,7 @@ class VectorPipelineTest {
         assertThat(pmBack).isEqualTo(pm);
         assertThat(pmBack.logistic()).isEqualTo(lr);
         KMeansModel km = KMeans.fit(z, KMeansOptions.k(3).restarts(5).seed(8));
-        SegmentsModel sm = SegmentsModel.of(1, fitted, km, new int[] {2, 0, 1});
+        SegmentsModel sm = SegmentsAccess.of(1, fitted, km, new int[] {2, 0, 1});
         SegmentsModel smBack = SegmentsModel.fromJson(sm.toJson());
         assertThat(smBack).isEqualTo(sm);
         for (int i = 0; i < z.length; i++) {
@@ -321,7 +324,7 @@ class VectorPipelineTest {
         assertThatThrownBy(() -> PropensityModel.of(fitted, LogisticRegression.fit(z, y, LogisticOptions.l2(1.0)), 1))
                 .hasMessageContaining("logistic must be over the pipeline's columns");
         assertThatThrownBy(() -> PropensityModel.of(spec, lr, 1)).hasMessageContaining("pipeline must be a fitted");
-        assertThatThrownBy(() -> SegmentsModel.of(1, fitted, km, new int[] {0, 0, 1}))
+        assertThatThrownBy(() -> SegmentsAccess.of(1, fitted, km, new int[] {0, 0, 1}))
                 .hasMessageContaining("segmentOf must be a permutation of 0..2, was [0, 0, 1]");
         assertThatThrownBy(() -> pm.score(new double[2])).hasMessageContaining("must have 6 values");
     }
@@ -335,7 +338,7 @@ class VectorPipelineTest {
         long t = 1_767_225_600_000L;
         u.onEvent(dev.profilekit.core.engine.Event.of("1", "big", "buy", t, java.util.Map.of("amount", 1e308)));
         u.onEvent(dev.profilekit.core.engine.Event.of("2", "small", "buy", t, java.util.Map.of("amount", 1.0)));
-        VectorPipeline spec = VectorPipeline.of(List.of(ModelsConfig.Input.of("spend"), ModelsConfig.Input.of("n")));
+        VectorPipeline spec = VectorPipeline.of(List.of(VectorPipeline.Input.of("spend"), VectorPipeline.Input.of("n")));
         VectorPipeline.Bound bound = spec.bind(u.features());
         // fitted where everybody spent -1e308: scale 1 (no spread), so 1e308 - (-1e308) overflows
         VectorPipeline fitted = spec.fit(List.of("spend", "n"), new double[][] {{-1e308, 1}, {-1e308, 1}});
