@@ -431,7 +431,7 @@ public final class ReportWriter {
                 .append(".note{color:#777;font-style:italic}.grid{display:grid;")
                 // min(100%, 420px): one column on a phone, never a card wider than the screen
                 .append("grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:.6rem}\n")
-                .append(".scroll{overflow-x:auto;max-width:100%}.card{min-width:0}th{overflow-wrap:anywhere}\n")
+                .append(".scroll{overflow-x:auto;max-width:100%}.card{min-width:0}tbody th{overflow-wrap:anywhere;min-width:7.5rem}\n")
                 .append("@media (max-width:").append(PHONE_BREAK).append("px){body{padding:.75rem}")
                 .append("figure{padding:.25rem;margin:.6rem 0}figure svg.wide{display:none}")
                 .append("figure svg.phone{display:block}table{font-size:.85rem}th,td{padding:.2rem .35rem}}\n")
@@ -1329,7 +1329,7 @@ public final class ReportWriter {
         int id = ++charts;
         svgInto(chart, w, h, "chart-" + id, "c" + id + "_", "wide");
         phoneFonts(chart);
-        int ph = (int) Math.round(h * Math.max(0.66, Math.min(1.0, 1.25 * PHONE_W / w)));
+        int ph = (int) Math.round(h * Math.max(0.85, Math.min(1.0, 1.25 * PHONE_W / w)));
         svgInto(chart, PHONE_W, ph, "chart-" + id + "-phone", "c" + id + "p_", "phone");
     }
 
