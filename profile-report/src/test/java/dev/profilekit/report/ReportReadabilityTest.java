@@ -82,7 +82,7 @@ class ReportReadabilityTest {
         ModelDiagnostics d = longRun();
         Document doc = Jsoup.parse(ReportWriter.render(ReportWriterTest.profiles(60, true), summaryOf(d, 630)));
         Element auc = figureWithCaption(doc, "Prequential AUC");
-        Element svg = auc.selectFirst("svg.wide");
+        Element svg = auc.selectFirst("svg");
         assertThat(linesIn(svg, RED)).as("drift alarms after the warm-up").isEqualTo(2);
         assertThat(linesIn(svg, PURPLE)).as("batch retrains are marks, not lines").isZero();
         // the y-range is that of the AUC after the warm-up (0.68..0.72), not stretched to the first 0.97
@@ -126,7 +126,7 @@ class ReportReadabilityTest {
     void forecastAxisStartsAtZero() {
         Document doc = Jsoup.parse(ReportWriter.render(ReportWriterTest.profiles(30, true),
                 ReportWriterTest.summary(ReportWriterTest.diagnostics(500))));
-        Element svg = figureWithCaption(doc, "Mean daily count per user").selectFirst("svg.wide");
+        Element svg = figureWithCaption(doc, "Mean daily count per user").selectFirst("svg");
         List<String> numbers = svg.select("text").eachText().stream().filter(t -> t.matches("\\d+(\\.\\d+)?")).toList();
         // the series is 4..6.2: an auto range would start near 3.8
         assertThat(numbers.stream().mapToDouble(Double::parseDouble).min().orElseThrow()).isZero();
@@ -154,7 +154,7 @@ class ReportReadabilityTest {
         Document doc = Jsoup.parse(ReportWriter.render(skewed(400), null));
         String spend = doc.getElementById("dist-spend").select("figcaption").text();
         assertThat(spend).contains("on a log axis");
-        assertThat(doc.getElementById("dist-spend").selectFirst("svg.wide").text()).contains("log scale");
+        assertThat(doc.getElementById("dist-spend").selectFirst("svg").text()).contains("log scale");
         String views = doc.getElementById("dist-views").select("figcaption").text();
         assertThat(views).contains("The axis stops at the 99th percentile").contains("also holds the 2 users above it");
         String tiny = doc.getElementById("dist-tiny").select("figcaption").text();
@@ -176,7 +176,7 @@ class ReportReadabilityTest {
         Element since = doc.getElementById("dist-since_event");
         assertThat(since.select("figcaption").text()).startsWith("Time since the user's latest event, in hours.")
                 .doesNotContain("3600");
-        assertThat(since.selectFirst("svg.wide").text()).contains("since_event (hours)");
+        assertThat(since.selectFirst("svg").text()).contains("since_event (hours)");
         assertThat(doc.getElementById("dist-views").select("figcaption").text())
                 .startsWith("Number of events (all types) in the last 6 hours.");
         assertThat(doc.select("#segment-table tbody th").eachText()).contains("mean since_event (hours)");
