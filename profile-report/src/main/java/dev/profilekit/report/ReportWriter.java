@@ -583,11 +583,7 @@ public final class ReportWriter {
                 ? (n == 1 ? "the only value is " : "all " + n + " values are ") + Column.text(c.min)
                 : "mean " + c.format(c.mean()) + ", median " + c.format(c.quantile(0.5)) + ", min "
                 + c.format(c.min) + ", max " + c.format(c.max);
-        StringBuilder cap = new StringBuilder();
-        if (!entry.definition().isEmpty()) {
-            cap.append(Character.toUpperCase(entry.definition().charAt(0))).append(entry.definition().substring(1))
-                    .append(entry.unit().isEmpty() ? "" : ", in " + entry.unit()).append(". ");
-        }
+        StringBuilder cap = new StringBuilder(defined(entry));
         cap.append("Distribution of ").append(f).append(" over ").append(users).append(" with a value (")
                 .append(values2).append(")");
         if (zeros > 0 && !c.constant()) {
@@ -599,9 +595,7 @@ public final class ReportWriter {
             cap.append(" The axis stops at the 99th percentile, ").append(c.format(top * unit)).append(": the last bar "
                     + "also holds the ").append(above).append(above == 1 ? " user" : " users").append(" above it.");
         }
-        html.append("<div class=\"card\" id=\"dist-").append(esc(f)).append("\">\n");
-        figure(chart, 480, 300, cap.toString());
-        html.append("</div>\n");
+        card(f, chart, cap.toString());
     }
 
     /**
@@ -641,11 +635,7 @@ public final class ReportWriter {
         chart.getXYPlot().setDomainAxis(axis);
         int n = c.values.length;
         int zeros = n - positive.length;
-        StringBuilder cap = new StringBuilder();
-        if (!entry.definition().isEmpty()) {
-            cap.append(Character.toUpperCase(entry.definition().charAt(0))).append(entry.definition().substring(1))
-                    .append(entry.unit().isEmpty() ? "" : ", in " + entry.unit()).append(". ");
-        }
+        StringBuilder cap = new StringBuilder(defined(entry));
         cap.append("Distribution of ").append(f).append(" over ").append(n).append(" users with a value (mean ")
                 .append(c.format(c.mean())).append(", median ").append(c.format(c.quantile(0.5))).append(", min ")
                 .append(c.format(c.min)).append(", max ").append(c.format(c.max)).append("), on a log axis because "
@@ -658,8 +648,20 @@ public final class ReportWriter {
                     Locale.ROOT, " (%.0f%%)", 100.0 * zeros / n)).append(" at 0 are not drawn");
         }
         cap.append('.');
-        html.append("<div class=\"card\" id=\"dist-").append(esc(f)).append("\">\n");
-        figure(chart, 480, 300, cap.toString());
+        card(f, chart, cap.toString());
+    }
+
+    /** The entry's definition as the caption's first sentence ("Decayed count of ..., in days. "), or "". */
+    private static String defined(FeatureGlossary.Entry entry) {
+        String d = entry.definition();
+        return d.isEmpty() ? "" : Character.toUpperCase(d.charAt(0)) + d.substring(1)
+                + (entry.unit().isEmpty() ? "" : ", in " + entry.unit()) + ". ";
+    }
+
+    /** A histogram's figure in its grid cell, whose id {@code dist-<value>} links to it. */
+    private void card(String value, JFreeChart chart, String caption) {
+        html.append("<div class=\"card\" id=\"dist-").append(esc(value)).append("\">\n");
+        figure(chart, 480, 300, caption);
         html.append("</div>\n");
     }
 
