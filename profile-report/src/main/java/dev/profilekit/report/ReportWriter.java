@@ -431,10 +431,10 @@ public final class ReportWriter {
                 .append(".note{color:#777;font-style:italic}.grid{display:grid;")
                 // min(100%, 420px): one column on a phone, never a card wider than the screen
                 .append("grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:.6rem}\n")
-                .append(".scroll{overflow-x:auto;max-width:100%}.card{min-width:0}tbody th{overflow-wrap:anywhere;min-width:7.5rem}\n")
+                .append(".scroll{overflow-x:auto;max-width:100%}.card{min-width:0}tbody th{overflow-wrap:anywhere;min-width:6rem}\n")
                 .append("@media (max-width:").append(PHONE_BREAK).append("px){body{padding:.75rem}")
                 .append("figure{padding:.25rem;margin:.6rem 0}figure svg.wide{display:none}")
-                .append("figure svg.phone{display:block}table{font-size:.85rem}th,td{padding:.2rem .35rem}}\n")
+                .append("figure svg.phone{display:block}table{font-size:.8rem}th,td{padding:.2rem .3rem}}\n")
                 .append("</style>\n</head>\n<body>\n<h1>ProfileKit report</h1>\n");
         long asOf = Long.MIN_VALUE;
         for (JsonNode p : profiles) {
