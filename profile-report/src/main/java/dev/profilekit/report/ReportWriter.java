@@ -869,7 +869,8 @@ public final class ReportWriter {
         int total = profiles.size();
         DefaultCategoryDataset sizes = new DefaultCategoryDataset();
         for (Map.Entry<Integer, List<JsonNode>> g : groups.entrySet()) {
-            sizes.addValue(g.getValue().size(), "users", "segment " + g.getKey());
+            // the axis says "segment": labels of the number alone fit a phone
+            sizes.addValue(g.getValue().size(), "users", Integer.toString(g.getKey()));
         }
         JFreeChart chart = ChartFactory.createBarChart("Segment sizes", "segment", "users", sizes,
                 PlotOrientation.VERTICAL, false, false, false);
