@@ -111,7 +111,9 @@ final class DemoCommand implements Callable<Integer> {
         // rendered here rather than with ReportWriter.write, so that the page is renamed into place when complete
         JsonNode s = dev.profilekit.report.ReportWriter.readSummary(summary);
         CliIo.writeString("report", report.toString(), dev.profilekit.report.ReportWriter.render(
-                dev.profilekit.report.ReportWriter.readProfiles(profiles), s));
+                dev.profilekit.report.ReportWriter.readProfiles(profiles), s, null,
+                dev.profilekit.report.ReportWriter.readJsonObject(schema, "schema", "features"),
+                dev.profilekit.report.ReportWriter.readJsonObject(models, "models", null)));
         double seconds = (System.nanoTime() - started) / 1e9;
 
         String firstUser;

@@ -16,14 +16,18 @@ import picocli.CommandLine.Option;
                 + "components coloured by segment, segment sizes and means, and, from a summary written by "
                 + "replay --summary with --models, the propensity model (ROC with AUC, calibration, prequential AUC "
                 + "over time with retrains and drift alarms) and the activity forecast with its interval.",
-                "Sections without data (no segments, no summary, no models) are left out with a one-line note.",
+                "Sections without data (no segments, no summary, no models) are left out with a one-line note. "
+                + "With --schema each chart gives its feature's definition and unit (a decayed count's half-life, a "
+                + "recency in hours or days); with --models the segments section names what the segments are "
+                + "fitted on.",
                 "The last line on stdout is a JSON summary {\"out\":\"...\",\"profiles\":N,\"bytes\":N}.",
                 "Exit codes: 0 done, 1 failure while running, 2 bad flag, missing or malformed input.",
                 "Example:",
                 "  java -jar profilekit.jar simulate --users 2000 --days 30 --seed 7 --drift-day 20 --out events.jsonl",
                 "  java -jar profilekit.jar replay --schema examples/live/schema.json --events events.jsonl \\",
                 "      --models examples/live/models.json --out profiles.jsonl --summary summary.json",
-                "  java -jar profilekit.jar report --profiles profiles.jsonl --summary summary.json --out report.html"})
+                "  java -jar profilekit.jar report --profiles profiles.jsonl --summary summary.json \\",
+                "      --schema examples/live/schema.json --models examples/live/models.json --out report.html"})
 final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--profiles", required = true, paramLabel = "P.jsonl",
@@ -40,10 +44,20 @@ final class ReportCommand implements Callable<Integer> {
             description = "where to write the report (- writes standard output). Example: --out report.html")
     String outFile;
 
+    @Option(names = "--schema", paramLabel = "SCHEMA.json",
+            description = "the schema the profiles were made with: each chart then says what its feature is and its "
+                    + "unit. Example: --schema examples/live/schema.json")
+    Path schemaFile;
+
+    @Option(names = "--models", paramLabel = "MODELS.json",
+            description = "the models file replay ran with: the report then says what the segments are fitted on "
+                    + "and plots users on those inputs. Example: --models examples/live/models.json")
+    Path modelsFile;
+
     @Option(names = "--features", paramLabel = "A,B", split = ",",
-            description = "the numeric features to chart, in this order; default: the first "
-                    + ReportWriter.DEFAULT_MAX_FEATURES + " numeric scalar features in schema order. "
-                    + "Example: --features views,purchases,spend_7d")
+            description = "the numeric values to chart, in this order: features, fields of object features, scores "
+                    + "and the forecast; default: every one. "
+                    + "Example: --features views,order_value.mean,sessions.count,scores.propensity")
     List<String> features;
 
     private final PrintStream out;
@@ -72,7 +86,9 @@ final class ReportCommand implements Callable<Integer> {
             }
             profiles = read.size();
             page = ReportWriter.render(read, summaryFile == null ? null : ReportWriter.readSummary(summaryFile),
-                    features).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    features, schemaFile == null ? null : ReportWriter.readJsonObject(schemaFile, "schema", "features"),
+                    modelsFile == null ? null : ReportWriter.readJsonObject(modelsFile, "models", null))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }

@@ -69,10 +69,11 @@ class DemoCommandTest {
         Document doc = Jsoup.parse(html);
         List<Element> figures = doc.select("figure.chart");
         assertThat(figures).hasSizeGreaterThanOrEqualTo(6);
-        for (Element f : figures) {
-            assertThat(f.select("> svg")).hasSize(1);
+        for (Element f : figures) { // each chart drawn for wide screens and for phones
+            assertThat(f.select("> svg.wide")).hasSize(1);
+            assertThat(f.select("> svg.phone")).hasSize(1);
         }
-        assertThat(doc.select("svg")).hasSize(figures.size());
+        assertThat(doc.select("svg")).hasSize(2 * figures.size());
         for (String section : List.of("distributions", "pca", "segments", "roc", "forecast")) {
             assertThat(doc.getElementById(section)).as(section).isNotNull();
         }

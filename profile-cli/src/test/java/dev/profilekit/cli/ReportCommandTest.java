@@ -110,15 +110,22 @@ class ReportCommandTest {
         String html = Files.readString(out);
         Document doc = Jsoup.parse(html);
         List<Element> figures = doc.select("figure.chart");
-        // 8 histograms, PCA, segment sizes, ROC, calibration, AUC over time, forecast
-        assertThat(figures).hasSize(14);
+        // a histogram of every numeric value (not only the first 8): the scalar features, the fields of the stats
+        // and sessions features, the propensity score and the forecast
+        List<String> histograms = doc.select("#distributions + div.grid > div.card").eachAttr("id");
+        assertThat(histograms).contains("dist-views", "dist-since_event", "dist-cart_to_purchase",
+                "dist-order_value.mean", "dist-sessions.count", "dist-scores.propensity", "dist-forecast.next_day");
+        assertThat(histograms.size()).isGreaterThan(8);
+        // and PCA, segment sizes, ROC, calibration, AUC over time, forecast
+        assertThat(figures).hasSize(histograms.size() + 6);
         for (Element f : figures) {
-            assertThat(f.select("> svg")).hasSize(1);
+            assertThat(f.select("> svg.wide")).hasSize(1);
+            assertThat(f.select("> svg.phone")).hasSize(1);
             assertThat(f.select("figcaption").text()).isNotBlank();
         }
-        assertThat(doc.select("svg")).hasSize(14);
+        assertThat(doc.select("svg")).hasSize(2 * figures.size());
         assertNothingOutside(doc, html);
-        assertThat(doc.select("#segment-table tbody tr")).hasSize(4);
+        assertThat(doc.select("#segment-table thead th")).hasSize(5); // the label column and 4 segments
         assertThat(doc.getElementById("forecast")).isNotNull();
 
         ModelDiagnostics d = ModelDiagnostics.fromJson(SpecAssertions.MAPPER.readTree(Files.readString(summary))
@@ -128,14 +135,75 @@ class ReportCommandTest {
         assertThat(m.find()).isTrue();
         assertThat(Double.parseDouble(m.group(1))).isCloseTo(expected, org.assertj.core.data.Offset.offset(5e-5));
 
-        // --features chooses the histograms
+        // --features chooses the histograms, model outputs and fields of object features included
         Path two = tmp.resolve("two.html");
         ReplayCommandTest.Run r2 = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--out",
-                two.toString(), "--features", "views,purchases");
+                two.toString(), "--features", "views,scores.propensity,order_value.mean,sessions.count,"
+                        + "forecast.next_day");
         assertThat(r2.exit()).as(r2.err()).isZero();
         Document d2 = Jsoup.parse(two.toFile(), "UTF-8");
-        assertThat(d2.select("#distributions ~ div.grid").first().select("figure.chart")).hasSize(2);
-        assertThat(d2.select("p.note").eachText()).anyMatch(t -> t.contains("No summary given"));
+        assertThat(d2.select("#distributions ~ div.grid").first().select("div.card").eachAttr("id"))
+                .containsExactly("dist-views", "dist-scores.propensity", "dist-order_value.mean",
+                        "dist-sessions.count", "dist-forecast.next_day");
+        // without --summary it says so once, and leaves out the sections that need one
+        assertThat(d2.text().split("No summary given", -1)).hasSize(2);
+        assertThat(d2.getElementById("propensity")).isNull();
+        assertThat(d2.getElementById("forecast")).isNull();
+    }
+
+    @Test
+    void aFileThatIsNotASummaryIsRefusedWithOneLine() throws IOException {
+        Path out = tmp.resolve("wrong.html");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--summary",
+                schema.toString(), "--out", out.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).hasLineCount(1).contains(schema.toString()).contains("not a replay summary")
+                .contains("replay --summary");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void withTheSchemaChartsSayWhatEachFeatureIsAndItsUnit() throws IOException {
+        Path out = tmp.resolve("schema.html");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--summary",
+                summary.toString(), "--schema", schema.toString(), "--models", models.toString(), "--out",
+                out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Document doc = Jsoup.parse(out.toFile(), "UTF-8");
+        JsonNode spec = SpecAssertions.MAPPER.readTree(Files.readString(schema));
+        for (JsonNode f : spec.get("features")) {
+            String name = f.get("name").asText();
+            Element card = doc.getElementById("dist-" + name);
+            if (card == null) {
+                continue; // an object or categorical feature: charted by field, or not here
+            }
+            String caption = card.select("figcaption").text();
+            switch (f.get("kind").asText()) {
+                case "decayed_count", "decayed_sum" -> assertThat(caption).as(name).contains("half-life "
+                        + halfLife(f.get("half_life").asText()));
+                case "recency" -> {
+                    assertThat(caption).as(name).containsPattern("in (hours|days)");
+                    assertThat(card.selectFirst("svg.wide").text()).as(name).containsPattern("\\((hours|days)\\)");
+                }
+                case "count" -> assertThat(caption).as(name).startsWith("Number of ");
+                default -> { }
+            }
+        }
+        assertThat(doc.getElementById("dist-sessions.count").select("figcaption").text())
+                .contains("split at gaps over 30 min");
+        // one number format per caption: no scientific notation for ordinary values
+        assertThat(doc.select("#distributions + div.grid figcaption").eachText())
+                .noneMatch(c -> c.matches(".*\\d[eE]-?\\d.*"));
+        // the models file names the segments' inputs, and the PCA of those inputs is drawn too
+        assertThat(doc.select("#pca ~ figure.chart figcaption").eachText())
+                .anyMatch(c -> c.contains("clusters of fav_category"))
+                .anyMatch(c -> c.contains("the segments' own inputs"));
+    }
+
+    /** "P1D" as the report says it: "1 day". */
+    private static String halfLife(String iso) {
+        java.time.Duration d = java.time.Duration.parse(iso);
+        return d.toDays() == 1 ? "1 day" : d.toDays() + " days";
     }
 
     @Test

@@ -64,6 +64,28 @@ final class Column {
         return maxAbs < HUGE ? 1 : Math.pow(10, Math.floor(Math.log10(maxAbs)));
     }
 
+    /**
+     * A value of this column as a person reads it, with the same number of decimals for every value of the column
+     * (about four significant digits at the column's largest magnitude, thousands grouped): {@code 0.000}, not
+     * {@code 4.054e-09}, next to {@code 95.00}. Magnitudes from 1e15 in scientific notation.
+     */
+    String format(double x) {
+        double maxAbs = Math.max(Math.abs(min), Math.abs(max));
+        if (!Double.isFinite(x) || maxAbs >= 1e15) {
+            return String.format(java.util.Locale.ROOT, "%.3e", x);
+        }
+        int decimals = maxAbs == 0 ? 0 : Math.max(0, Math.min(6, 3 - (int) Math.floor(Math.log10(maxAbs))));
+        String s = String.format(java.util.Locale.ROOT, "%,." + decimals + "f", x);
+        return s.matches("-0(\\.0*)?") ? s.substring(1) : s; // no "-0.000"
+    }
+
+    /** The value at quantile {@code q} in [0, 1] of the values (the nearest rank; sorts a copy). */
+    double quantile(double q) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+    }
+
     /** A value as a person reads it, exactly: integers without a fraction, others in the shortest exact form. */
     static String text(double x) {
         return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);

@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -52,11 +53,15 @@ import org.w3c.dom.NodeList;
  * <p>Sections, each omitted with a one-line note when its data is absent:
  * <ol>
  *   <li>counts: profiles, and the replay summary's counts and prequential metrics;</li>
- *   <li>feature distributions: a histogram per chosen numeric scalar feature (by default the first
- *       {@value #DEFAULT_MAX_FEATURES} in schema order);</li>
+ *   <li>feature distributions: a histogram per chosen numeric value (by default every one: each numeric feature,
+ *       each numeric field of an object feature such as {@code order_value.mean}, the scores such as
+ *       {@code scores.propensity} and the forecast), with its definition and unit from the schema when one is given
+ *       ({@link FeatureGlossary}); a skewed one drawn up to its 99th percentile;</li>
  *   <li>users on the first two principal components of the chosen features (standardised; missing values take
- *       the feature's mean), coloured by segment (at most {@value #MAX_SCATTER_POINTS} users drawn, every k-th);</li>
- *   <li>segments: sizes (bar chart) and per-segment feature means (table), from the profiles' {@code "segment"};</li>
+ *       the feature's mean), coloured by segment (at most {@value #MAX_SCATTER_POINTS} users drawn, every k-th),
+ *       and, when the models file names the segments' inputs, on those inputs;</li>
+ *   <li>segments: sizes (bar chart) and a table with each segment's most common top value of each top-k
+ *       feature and its feature means, from the profiles' {@code "segment"};</li>
  *   <li>the propensity model, from the summary's {@code "diagnostics"} ({@link ModelDiagnostics}): ROC curve with
  *       its AUC over the reservoir of prequential scores, a calibration plot, and the prequential AUC over time with
  *       batch retrains, swaps and drift alarms marked;</li>
@@ -65,13 +70,14 @@ import org.w3c.dom.NodeList;
  *   <li>the activity forecast: the pooled daily series and the forecast with its interval.</li>
  * </ol>
  *
+ * <p>Every chart is drawn twice, for a wide screen and for a phone (narrower, so that its text stays at least 10 px
+ * there), and the page's CSS shows one of them; the page never scrolls sideways.
+ *
  * <p>The output is deterministic: the same profiles and summary give the same bytes. Rendering sets
  * {@code java.awt.headless=true} unless the property is already set.
  */
 public final class ReportWriter {
 
-    /** Features charted by default (the first numeric scalar ones in schema order). */
-    public static final int DEFAULT_MAX_FEATURES = 8;
     /** Most users drawn on the principal-component scatter plot. */
     public static final int MAX_SCATTER_POINTS = 2_000;
     /** Most points drawn on the ROC curve. */
@@ -80,6 +86,12 @@ public final class ReportWriter {
     static final int CALIBRATION_BINS = 10;
     private static final int W = 640;
     private static final int H = 360;
+    /** Width of a chart's phone rendition: shown at about its natural size on a 390 px screen. */
+    static final int PHONE_W = 340;
+    /** Below this page width the phone renditions are shown (CSS pixels). */
+    static final int PHONE_BREAK = 600;
+    /** Labelled examples at the start of the AUC series left out of its chart (at least; see aucOverTime). */
+    static final long AUC_WARM_UP = 1_000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
@@ -92,9 +104,13 @@ public final class ReportWriter {
     }
 
     private final StringBuilder html = new StringBuilder(1 << 16);
+    private final FeatureGlossary glossary;
+    private final JsonNode models;
     private int charts;
 
-    private ReportWriter() {
+    private ReportWriter(JsonNode schemaOrNull, JsonNode modelsOrNull) {
+        this.glossary = new FeatureGlossary(schemaOrNull);
+        this.models = modelsOrNull;
     }
 
     /**
@@ -130,7 +146,7 @@ public final class ReportWriter {
         }
         List<JsonNode> profiles = readProfiles(profilesJsonl);
         JsonNode summary = summaryJsonOrNull == null ? null : readSummary(summaryJsonOrNull);
-        String page = render(profiles, summary, features);
+        String page = render(profiles, summary, features, null, null);
         Files.writeString(outHtml, page, StandardCharsets.UTF_8);
     }
 
@@ -193,7 +209,8 @@ public final class ReportWriter {
     /**
      * Reads a summary file (one JSON object, as {@code replay --summary} writes it).
      *
-     * @throws IllegalArgumentException if the path is null, the file is missing or not a JSON object
+     * @throws IllegalArgumentException if the path is null, the file is missing, not a JSON object, or not a replay
+     *                                  summary (no {@code "accepted"} count: e.g. a schema given by mistake)
      * @throws IOException              if reading fails
      */
     public static JsonNode readSummary(Path file) throws IOException {
@@ -208,10 +225,42 @@ public final class ReportWriter {
             if (s == null || !s.isObject()) {
                 throw new IllegalArgumentException("summary " + file + ": expected a JSON object");
             }
+            if (!s.path("accepted").isIntegralNumber()) {
+                List<String> keys = new ArrayList<>();
+                s.fieldNames().forEachRemaining(keys::add);
+                throw new IllegalArgumentException("summary " + file + " is not a replay summary (no \"accepted\" "
+                        + "count; its keys are " + keys.subList(0, Math.min(5, keys.size()))
+                        + (keys.size() > 5 ? "..." : "") + "): pass the file written by replay --summary");
+            }
             return s;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("summary " + file + ": not JSON (" + e.getOriginalMessage() + ")", e);
         }
+    }
+
+    /**
+     * Reads a JSON object file given to the report for what it says about the features: a schema or a models file.
+     *
+     * @param what "schema" or "models", named in errors
+     * @param key  a key the object must have ({@code "features"} for a schema), or null
+     * @throws IllegalArgumentException if the file is missing, not a JSON object or has no {@code key}
+     * @throws IOException              if reading fails
+     */
+    public static JsonNode readJsonObject(Path file, String what, String key) throws IOException {
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(what + " file not found: " + file);
+        }
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " " + file + ": not JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        if (n == null || !n.isObject() || key != null && !n.has(key)) {
+            throw new IllegalArgumentException(what + " " + file + ": expected a JSON object"
+                    + (key == null ? "" : " with \"" + key + "\""));
+        }
+        return n;
     }
 
     /**
@@ -225,17 +274,30 @@ public final class ReportWriter {
      *                                  malformed
      */
     public static String render(List<JsonNode> profiles, JsonNode summaryOrNull) {
-        return render(profiles, summaryOrNull, null);
+        return render(profiles, summaryOrNull, null, null, null);
     }
 
     /**
      * The report as an HTML page, charting the given features.
      *
-     * @param features the numeric scalar features to chart, or null for the first {@value #DEFAULT_MAX_FEATURES}
+     * @param features the numeric values to chart ({@code views}, {@code order_value.mean},
+     *                 {@code scores.propensity}, {@code forecast.next_day}), or null for every one
      * @throws IllegalArgumentException as {@link #render(List, JsonNode)}, or if a chosen feature is not a numeric
-     *                                  scalar feature of the profiles (the message lists those that are)
+     *                                  value of the profiles (the message lists those that are)
      */
     public static String render(List<JsonNode> profiles, JsonNode summaryOrNull, List<String> features) {
+        return render(profiles, summaryOrNull, features, null, null);
+    }
+
+    /**
+     * As {@link #render(List, JsonNode, List)}, with the schema and models the profiles were made with: the schema
+     * gives each feature's definition and unit, the models file what the segments were fitted on.
+     *
+     * @param schemaOrNull a schema (as {@code replay --schema} reads it), or null
+     * @param modelsOrNull a models file (as {@code replay --models} reads it), or null
+     */
+    public static String render(List<JsonNode> profiles, JsonNode summaryOrNull, List<String> features,
+                                JsonNode schemaOrNull, JsonNode modelsOrNull) {
         if (profiles == null) {
             throw new IllegalArgumentException("profiles must not be null");
         }
@@ -259,17 +321,17 @@ public final class ReportWriter {
         List<String> numeric = numericFeatures(profiles);
         List<String> chosen;
         if (features == null) {
-            chosen = numeric.subList(0, Math.min(DEFAULT_MAX_FEATURES, numeric.size()));
+            chosen = numeric;
         } else {
             for (String f : features) {
                 if (f == null || !numeric.contains(f)) {
-                    throw new IllegalArgumentException("feature '" + f + "' is not a numeric scalar feature of the "
-                            + "profiles; those are " + numeric);
+                    throw new IllegalArgumentException("feature '" + f + "' is not a numeric value of the profiles; "
+                            + "those are " + numeric);
                 }
             }
             chosen = List.copyOf(new LinkedHashSet<>(features));
         }
-        ReportWriter w = new ReportWriter();
+        ReportWriter w = new ReportWriter(schemaOrNull, modelsOrNull);
         w.page(profiles, summary, diagnostics, chosen);
         return w.html.toString();
     }
@@ -278,9 +340,19 @@ public final class ReportWriter {
     private static final int NUMERIC = 1;
     private static final int OTHER = 2;
 
-    /** Features with a number in some profile and never an object, array or string, in first-seen order. */
+    /**
+     * The numeric values of the profiles, in first-seen order: each feature with a number in some profile and never
+     * an object, array or string; each numeric field of an object feature as {@code feature.field}
+     * ({@code order_value.mean}, {@code sessions.count}); then each score as {@code scores.name} and each forecast
+     * value as {@code forecast.name}.
+     */
     static List<String> numericFeatures(List<JsonNode> profiles) {
         return featuresOfKind(profiles, NUMERIC);
+    }
+
+    /** Whether a value named by {@link #numericFeatures} is a model output (a score or the forecast). */
+    static boolean isModelOutput(String value) {
+        return value.startsWith("scores.") || value.startsWith("forecast.");
     }
 
     /** Features that are null in every profile that has them, in first-seen order. */
@@ -291,28 +363,53 @@ public final class ReportWriter {
     private static List<String> featuresOfKind(List<JsonNode> profiles, int wanted) {
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (JsonNode p : profiles) {
-            JsonNode f = p.get("features");
-            if (f == null || !f.isObject()) {
-                continue;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                JsonNode v = e.getValue();
-                int kind = v.isNull() ? NULLS_ONLY : v.isNumber() ? NUMERIC : OTHER;
-                seen.merge(e.getKey(), kind, Math::max);
+            kinds(p.get("features"), "", seen, true);
+        }
+        for (String output : List.of("scores", "forecast")) {
+            for (JsonNode p : profiles) {
+                kinds(p.get(output), output + ".", seen, false);
             }
         }
         List<String> out = new ArrayList<>();
         seen.forEach((name, kind) -> {
-            if (kind == wanted) {
+            boolean objectFeature = seen.keySet().stream().anyMatch(k -> k.startsWith(name + "."));
+            if (kind == wanted && !(kind == NULLS_ONLY && objectFeature)) { // null in some profiles, an object in others
                 out.add(name);
             }
         });
         return out;
     }
 
-    private static double value(JsonNode profile, String feature) {
-        JsonNode v = profile.path("features").get(feature);
+    /** Records the kind of each value of {@code o} (and of each field of an object value, when {@code fields}). */
+    private static void kinds(JsonNode o, String prefix, Map<String, Integer> seen, boolean fields) {
+        if (o == null || !o.isObject()) {
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (fields && v.isObject()) {
+                kinds(v, prefix + e.getKey() + ".", seen, false);
+                continue;
+            }
+            int kind = v.isNull() ? NULLS_ONLY : v.isNumber() ? NUMERIC : OTHER;
+            seen.merge(prefix + e.getKey(), kind, Math::max);
+        }
+    }
+
+    /** A value named by {@link #numericFeatures} of one profile, or NaN when it has none. */
+    static double value(JsonNode profile, String name) {
+        JsonNode v = profile.path("features").get(name);
+        int dot = name.indexOf('.');
+        if (v == null && dot > 0) {
+            String head = name.substring(0, dot);
+            String tail = name.substring(dot + 1);
+            JsonNode object = profile.path("features").get(head);
+            if (object == null && (head.equals("scores") || head.equals("forecast"))) {
+                object = profile.get(head);
+            }
+            v = object == null ? null : object.get(tail);
+        }
         return v != null && v.isNumber() ? v.asDouble() : Double.NaN;
     }
 
@@ -328,11 +425,16 @@ public final class ReportWriter {
                 .append("table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}")
                 .append("th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:right}")
                 .append("th:first-child,td:first-child{text-align:left}thead th{background:#f4f6f8}\n")
-                .append("figure{margin:1rem 0;padding:.5rem;border:1px solid #eee;border-radius:6px}")
-                .append("figure svg{width:100%;height:auto;display:block}")
-                .append("figcaption{font-size:.9rem;color:#444;margin-top:.3rem}\n")
+                .append("figure{margin:1rem 0;padding:.5rem;border:1px solid #eee;border-radius:6px;min-width:0}")
+                .append("figure svg{width:100%;height:auto;display:block}figure svg.phone{display:none}")
+                .append("figcaption{font-size:.9rem;color:#444;margin-top:.3rem;overflow-wrap:anywhere}\n")
                 .append(".note{color:#777;font-style:italic}.grid{display:grid;")
-                .append("grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:.6rem}\n")
+                // min(100%, 420px): one column on a phone, never a card wider than the screen
+                .append("grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:.6rem}\n")
+                .append(".scroll{overflow-x:auto;max-width:100%}.card{min-width:0}tbody th{overflow-wrap:anywhere;min-width:6rem}\n")
+                .append("@media (max-width:").append(PHONE_BREAK).append("px){body{padding:.75rem}")
+                .append("figure{padding:.25rem;margin:.6rem 0}figure svg.wide{display:none}")
+                .append("figure svg.phone{display:block}table{font-size:.8rem}th,td{padding:.2rem .3rem}}\n")
                 .append("</style>\n</head>\n<body>\n<h1>ProfileKit report</h1>\n");
         long asOf = Long.MIN_VALUE;
         for (JsonNode p : profiles) {
@@ -345,11 +447,16 @@ public final class ReportWriter {
         html.append(".</p>\n");
         counts(profiles, summary);
         distributions(profiles, features);
-        principalComponents(profiles, features);
-        segments(profiles, features);
-        propensity(summary, d);
+        List<String> profileFeatures = features.stream().filter(f -> !isModelOutput(f)).toList();
+        principalComponents(profiles, profileFeatures);
+        segments(profiles, profileFeatures);
+        if (summary != null) { // without one, the counts section says so once
+            propensity(summary, d);
+        }
         explanations(profiles);
-        forecast(summary, d);
+        if (summary != null) {
+            forecast(summary, d);
+        }
         html.append("<p class=\"note\">Charts drawn by JFreeChart as inline SVG; this file references nothing "
                 + "outside itself.</p>\n</body>\n</html>\n");
     }
@@ -358,8 +465,8 @@ public final class ReportWriter {
         html.append("<h2 id=\"counts\">Counts</h2>\n<table><tbody>\n");
         row("profiles", Integer.toString(profiles.size()));
         if (summary == null) {
-            html.append("</tbody></table>\n<p class=\"note\">No summary given: replay counts, the propensity model "
-                    + "and the forecast are omitted.</p>\n");
+            html.append("</tbody></table>\n<p class=\"note\">No summary given (replay --summary writes one): replay "
+                    + "counts, the propensity model and the activity forecast are left out.</p>\n");
             return;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = summary.fields(); it.hasNext(); ) {
@@ -405,7 +512,7 @@ public final class ReportWriter {
                     empty.add(f);
                 } else {
                     try {
-                        histogram(f, new Column(v));
+                        histogram(f, v);
                     } catch (RuntimeException e) {
                         throw new IllegalStateException("cannot draw the distribution of feature '" + f + "': "
                                 + e.getMessage(), e);
@@ -419,41 +526,147 @@ public final class ReportWriter {
         }
     }
 
-    private static double[] finiteValues(List<JsonNode> profiles, String feature) {
+    static double[] finiteValues(List<JsonNode> profiles, String feature) {
         return profiles.stream().mapToDouble(p -> value(p, feature)).filter(Double::isFinite).toArray();
     }
 
+    /** Share of the values above which a skewed histogram is cut (its last bar holds them). */
+    static final double CLIP_QUANTILE = 0.99;
+
     /**
-     * A histogram of the column: {@value #HISTOGRAM_BINS} equal-width bins over its range, or one bar when every
-     * value is the same. The axis is in units of a power of ten when the values are so large that their range
-     * would overflow ({@link Column#axisUnit}).
+     * A histogram of a value: {@value #HISTOGRAM_BINS} equal-width bins over its range, or one bar when every value
+     * is the same, in the unit the glossary gives it (hours or days for a recency). A skewed value, whose top 1% would
+     * take more than half the axis, is drawn up to its {@value #CLIP_QUANTILE} quantile, the last bar holding the
+     * values above it (the caption says so). The axis is in units of a power of ten when the values are so large that
+     * their range would overflow ({@link Column#axisUnit}).
      */
-    private void histogram(String f, Column c) {
+    private void histogram(String f, double[] raw) {
+        FeatureGlossary.Entry entry = glossary.entry(f, new Column(raw).quantile(0.5));
+        double[] values = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            values[i] = entry.shown(raw[i]);
+        }
+        Column c = new Column(values);
         int n = c.values.length;
         double unit = c.axisUnit();
-        double[] shown = new double[n];
-        for (int i = 0; i < n; i++) {
-            shown[i] = c.values[i] / unit;
-        }
         double lo = c.min / unit;
         double hi = c.max / unit;
+        double cut = c.quantile(CLIP_QUANTILE) / unit;
+        double median = c.quantile(0.5) / unit;
+        if (unit == 1 && c.min >= 0 && median > 0 && cut / median > LOG_SKEW) {
+            logHistogram(f, entry, c);
+            return;
+        }
+        boolean clipped = !c.constant() && cut > lo && hi - cut > cut - lo;
+        double top = clipped ? cut : hi;
+        double[] shown = new double[n];
+        int above = 0;
+        int zeros = 0;
+        for (int i = 0; i < n; i++) {
+            shown[i] = Math.min(c.values[i] / unit, top);
+            above += c.values[i] / unit > top ? 1 : 0;
+            zeros += c.values[i] == 0 ? 1 : 0;
+        }
         HistogramDataset data = new HistogramDataset();
         if (c.constant()) {
             double half = Math.max(0.5, Math.abs(lo) / 1000); // a bar of visible width also around 1e20
             data.addSeries(f, shown, 1, lo - half, hi + half);
         } else {
-            data.addSeries(f, shown, HISTOGRAM_BINS, lo, hi);
+            data.addSeries(f, shown, HISTOGRAM_BINS, lo, top);
         }
-        String axis = unit == 1 ? f : f + " (\u00d7 1e" + Math.round(Math.log10(unit)) + ")";
+        String axis = entry.axis(unit == 1 ? f : f + " (\u00d7 1e" + Math.round(Math.log10(unit)) + ")");
         JFreeChart chart = ChartFactory.createHistogram(f, axis, "users", data, PlotOrientation.VERTICAL, false,
                 false, false);
         style(chart);
         String users = n == 1 ? "1 user" : n + " users";
-        String values = c.constant()
+        String values2 = c.constant()
                 ? (n == 1 ? "the only value is " : "all " + n + " values are ") + Column.text(c.min)
-                : String.format(Locale.ROOT, "mean %.4g, min %.4g, max %.4g", c.mean(), c.min, c.max);
-        figure(chart, 480, 300, "Distribution of " + f + " over " + users + " with a value (" + values + ").");
+                : "mean " + c.format(c.mean()) + ", median " + c.format(c.quantile(0.5)) + ", min "
+                + c.format(c.min) + ", max " + c.format(c.max);
+        StringBuilder cap = new StringBuilder(defined(entry));
+        cap.append("Distribution of ").append(f).append(" over ").append(users).append(" with a value (")
+                .append(values2).append(")");
+        if (zeros > 0 && !c.constant()) {
+            cap.append("; ").append(zeros).append(zeros == 1 ? " is 0" : " are 0")
+                    .append(String.format(Locale.ROOT, " (%.0f%%)", 100.0 * zeros / n));
+        }
+        cap.append('.');
+        if (clipped) {
+            cap.append(" The axis stops at the 99th percentile, ").append(c.format(top * unit)).append(": the last bar "
+                    + "also holds the ").append(above).append(above == 1 ? " user" : " users").append(" above it.");
+        }
+        card(f, chart, cap.toString());
     }
+
+    /**
+     * A histogram on a logarithmic axis, for a non-negative value whose 99th percentile is more than
+     * {@value #LOG_SKEW} times its median (decayed counts, spend): {@value #HISTOGRAM_BINS} bins of equal width in
+     * log scale from the 1st percentile of the positive values to the largest (smaller positive values are counted
+     * in the first bar); zeros cannot be drawn on a log axis and are counted in the caption.
+     */
+    private void logHistogram(String f, FeatureGlossary.Entry entry, Column c) {
+        double[] positive = java.util.Arrays.stream(c.values).filter(v -> v > 0).toArray();
+        Column p = new Column(positive);
+        double to = p.max;
+        double from = p.quantile(0.01) < to ? p.quantile(0.01) : to / 10;
+        double step = (Math.log10(to) - Math.log10(from)) / HISTOGRAM_BINS;
+        org.jfree.data.statistics.SimpleHistogramDataset data = new org.jfree.data.statistics.SimpleHistogramDataset(f);
+        data.setAdjustForBinSize(false);
+        double[] edges = new double[HISTOGRAM_BINS + 1];
+        for (int b = 0; b <= HISTOGRAM_BINS; b++) {
+            edges[b] = b == 0 ? from : b == HISTOGRAM_BINS ? to : Math.pow(10, Math.log10(from) + b * step);
+        }
+        for (int b = 0; b < HISTOGRAM_BINS; b++) {
+            data.addBin(new org.jfree.data.statistics.SimpleHistogramBin(edges[b], edges[b + 1], true,
+                    b == HISTOGRAM_BINS - 1));
+        }
+        data.addObservations(java.util.Arrays.stream(positive).map(v -> Math.min(edges[HISTOGRAM_BINS],
+                Math.max(edges[0], v))).toArray());
+        JFreeChart chart = ChartFactory.createHistogram(f, entry.axis(f) + ", log scale", "users", data,
+                PlotOrientation.VERTICAL, false, false, false);
+        style(chart);
+        org.jfree.chart.axis.LogAxis axis = new org.jfree.chart.axis.LogAxis(entry.axis(f) + ", log scale");
+        axis.setSmallestValue(from);
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###",
+                java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        axis.setRange(from, to);
+        axis.setLabelFont(chart.getXYPlot().getDomainAxis().getLabelFont());
+        axis.setTickLabelFont(chart.getXYPlot().getDomainAxis().getTickLabelFont());
+        chart.getXYPlot().setDomainAxis(axis);
+        int n = c.values.length;
+        int zeros = n - positive.length;
+        StringBuilder cap = new StringBuilder(defined(entry));
+        cap.append("Distribution of ").append(f).append(" over ").append(n).append(" users with a value (mean ")
+                .append(c.format(c.mean())).append(", median ").append(c.format(c.quantile(0.5))).append(", min ")
+                .append(c.format(c.min)).append(", max ").append(c.format(c.max)).append("), on a log axis because "
+                + "it is skewed (its 99th percentile is ").append(c.format(c.quantile(CLIP_QUANTILE)))
+                .append("). The axis starts at the 1st percentile of the positive values, ")
+                .append(new Column(new double[] {from}).format(from))
+                .append(": the first bar also holds the smaller ones");
+        if (zeros > 0) {
+            cap.append("; the ").append(zeros).append(zeros == 1 ? " user" : " users").append(String.format(
+                    Locale.ROOT, " (%.0f%%)", 100.0 * zeros / n)).append(" at 0 are not drawn");
+        }
+        cap.append('.');
+        card(f, chart, cap.toString());
+    }
+
+    /** The entry's definition as the caption's first sentence ("Decayed count of ..., in days. "), or "". */
+    private static String defined(FeatureGlossary.Entry entry) {
+        String d = entry.definition();
+        return d.isEmpty() ? "" : Character.toUpperCase(d.charAt(0)) + d.substring(1)
+                + (entry.unit().isEmpty() ? "" : ", in " + entry.unit()) + ". ";
+    }
+
+    /** A histogram's figure in its grid cell, whose id {@code dist-<value>} links to it. */
+    private void card(String value, JFreeChart chart, String caption) {
+        html.append("<div class=\"card\" id=\"dist-").append(esc(value)).append("\">\n");
+        figure(chart, 480, 300, caption);
+        html.append("</div>\n");
+    }
+
+    /** Ratio of the 99th percentile to the median from which a non-negative value's histogram has a log axis. */
+    static final double LOG_SKEW = 15;
 
     /** Standardised values of the features (missing: the mean), columns without spread dropped; null if none is left. */
     private static Dataset standardised(List<JsonNode> profiles, List<String> features) {
@@ -516,15 +729,98 @@ public final class ReportWriter {
             note("Fewer than two features vary across users: no principal components to show.");
             return;
         }
+        List<String> segmentInputs = segmentInputs();
+        String defined = segmentInputs.isEmpty()
+                ? "The segments are the live segments model's clusters, fitted on the inputs its models file names "
+                + "(not given here: report --models shows them); where those are not these features, segments need "
+                + "not separate in this plot."
+                : "The segments are the live segments model's clusters of " + String.join(", ", segmentInputs)
+                + (List.of(data.columns()).stream().anyMatch(segmentInputs::contains) ? "." : ", which are not among these "
+                + "features: segments need not separate in this plot (the next one is of their inputs).");
         try {
-            scatter(profiles, data);
+            scatter(profiles, data, "the standardised features " + String.join(", ", data.columns()), defined);
+            Dataset inputs = topKWeights(profiles, segmentInputs);
+            if (inputs != null && inputs.columnCount() >= 2) {
+                scatter(profiles, inputs, "the segments' own inputs, the top-k weights of " + String.join(", ",
+                        segmentInputs) + " (one column per value, 0 where a user has none; " + inputs.columnCount()
+                        + " columns)", "These are the inputs the segments were fitted on; two components show only "
+                        + "part of them, so some segments may still overlap.");
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot draw the principal components of features "
                     + String.join(", ", data.columns()) + ": " + e.getMessage(), e);
         }
     }
 
-    private void scatter(List<JsonNode> profiles, Dataset data) {
+    /** The features the models file's segments section is fitted on, or none without a models file. */
+    private List<String> segmentInputs() {
+        List<String> out = new ArrayList<>();
+        if (models != null) {
+            for (JsonNode f : models.path("segments").path("features")) {
+                String name = f.isTextual() ? f.asText() : f.path("name").asText("");
+                if (!name.isEmpty()) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * For top-k features ({@code [[value, weight], ..]}), one column per value seen holding the user's weight of it
+     * (0 when absent), standardised; null when none of the features is a top-k list in the profiles.
+     */
+    private static Dataset topKWeights(List<JsonNode> profiles, List<String> features) {
+        Map<String, Integer> columns = new TreeMap<>();
+        for (String f : features) {
+            for (JsonNode p : profiles) {
+                for (JsonNode pair : p.path("features").path(f)) {
+                    if (pair.path(0).isTextual()) {
+                        columns.putIfAbsent(f + "=" + pair.get(0).asText(), 0);
+                    }
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>(columns.keySet());
+        for (int j = 0; j < names.size(); j++) {
+            columns.put(names.get(j), j);
+        }
+        double[][] rows = new double[profiles.size()][names.size()];
+        for (int i = 0; i < rows.length; i++) {
+            for (String f : features) {
+                for (JsonNode pair : profiles.get(i).path("features").path(f)) {
+                    Integer j = columns.get(f + "=" + pair.path(0).asText());
+                    if (j != null && pair.path(1).isNumber()) {
+                        rows[i][j] = pair.get(1).asDouble();
+                    }
+                }
+            }
+        }
+        List<JsonNode> asProfiles = new ArrayList<>(rows.length);
+        for (double[] row : rows) {
+            com.fasterxml.jackson.databind.node.ObjectNode p = MAPPER.createObjectNode();
+            com.fasterxml.jackson.databind.node.ObjectNode fs = p.putObject("features");
+            for (int j = 0; j < row.length; j++) {
+                fs.put(names.get(j), row[j]);
+            }
+            asProfiles.add(p);
+        }
+        return standardised(asProfiles, names);
+    }
+
+    /** "1st", "2nd", "3rd", "4th", "11th", "22nd". */
+    static String ordinal(int n) {
+        int mod100 = n % 100;
+        int mod10 = n % 10;
+        String suffix = mod100 >= 11 && mod100 <= 13 ? "th" : mod10 == 1 ? "st" : mod10 == 2 ? "nd" : mod10 == 3 ? "rd"
+                : "th";
+        return n + suffix;
+    }
+
+    private void scatter(List<JsonNode> profiles, Dataset data, String of, String segmentsNote) {
         Pca pca = Pca.fit(data, PcaOptions.components(2));
         Map<String, XYSeries> bySegment = new TreeMap<>();
         int stride = Math.max(1, (profiles.size() + MAX_SCATTER_POINTS - 1) / MAX_SCATTER_POINTS);
@@ -547,13 +843,13 @@ public final class ReportWriter {
         XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) plot.getRenderer();
         r.setDrawOutlines(false);
         for (int s = 0; s < c.getSeriesCount(); s++) {
-            r.setSeriesShape(s, new java.awt.geom.Rectangle2D.Double(-1.5, -1.5, 3, 3));
-            r.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
+            r.setSeriesShape(s, new java.awt.geom.Rectangle2D.Double(-2, -2, 4, 4)); // a rect: smaller SVG than a circle
+            Color base = PALETTE[s % PALETTE.length];
+            r.setSeriesPaint(s, new Color(base.getRed(), base.getGreen(), base.getBlue(), 0xa0));
         }
         figure(chart, W, 420, "Each dot is a user (" + drawn + " of " + profiles.size() + " drawn"
-                + (stride > 1 ? ", every " + stride + "th" : "") + ") on the first two principal components of the "
-                + "standardised features " + String.join(", ", List.of(data.columns()))
-                + ", coloured by the live segment.");
+                + (stride > 1 ? ", every " + ordinal(stride) : "") + ") on the first two principal components of "
+                + of + ", coloured by the live segment. " + segmentsNote);
     }
 
     private void segments(List<JsonNode> profiles, List<String> features) {
@@ -573,31 +869,82 @@ public final class ReportWriter {
         int total = profiles.size();
         DefaultCategoryDataset sizes = new DefaultCategoryDataset();
         for (Map.Entry<Integer, List<JsonNode>> g : groups.entrySet()) {
-            sizes.addValue(g.getValue().size(), "users", "segment " + g.getKey());
+            // the axis says "segment": labels of the number alone fit a phone
+            sizes.addValue(g.getValue().size(), "users", Integer.toString(g.getKey()));
         }
         JFreeChart chart = ChartFactory.createBarChart("Segment sizes", "segment", "users", sizes,
                 PlotOrientation.VERTICAL, false, false, false);
         style(chart);
         figure(chart, W, 320, "Number of users in each live segment (" + groups.size() + " segments, "
                 + groups.values().stream().mapToInt(List::size).sum() + " of " + total + " users have one).");
-        html.append("<div style=\"overflow-x:auto\"><table id=\"segment-table\"><thead><tr><th>segment</th><th>users</th><th>share</th>");
-        for (String f : features) {
-            html.append("<th>mean ").append(esc(f)).append("</th>");
-        }
-        html.append("</tr></thead><tbody>\n");
-        for (Map.Entry<Integer, List<JsonNode>> g : groups.entrySet()) {
-            List<JsonNode> members = g.getValue();
-            html.append("<tr><td>").append(g.getKey()).append("</td><td>").append(members.size()).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%.1f%%", 100.0 * members.size() / total)).append("</td>");
-            for (String f : features) {
-                double[] v = finiteValues(members, f);
-                html.append("<td>").append(v.length == 0 ? ""
-                        : String.format(Locale.ROOT, "%.4g", new Column(v).mean())).append("</td>");
+        segmentTable(groups, total, features);
+    }
+
+    /**
+     * One column per segment, one row per measure (so that it fits a page however many features there are): size,
+     * share, each top-k feature's most common top value in the segment with its share there (what tells segments of
+     * categories apart), and the mean of each charted feature.
+     */
+    private void segmentTable(Map<Integer, List<JsonNode>> groups, int total, List<String> features) {
+        List<String> topK = topKFeatures(groups.values().stream().flatMap(List::stream).toList());
+        html.append("<div class=\"scroll\"><table id=\"segment-table\"><thead><tr><th>segment</th>");
+        groups.keySet().forEach(k -> html.append("<th>").append(k).append("</th>"));
+        html.append("</tr></thead><tbody>\n<tr><th>users</th>");
+        groups.values().forEach(m -> html.append("<td>").append(m.size()).append("</td>"));
+        html.append("</tr>\n<tr><th>share</th>");
+        groups.values().forEach(m -> html.append("<td>")
+                .append(String.format(Locale.ROOT, "%.1f%%", 100.0 * m.size() / total)).append("</td>"));
+        html.append("</tr>\n");
+        for (String f : topK) {
+            html.append("<tr class=\"defining\"><th>most common top ").append(esc(f)).append("</th>");
+            for (List<JsonNode> members : groups.values()) {
+                Map<String, Integer> firsts = new TreeMap<>();
+                for (JsonNode p : members) {
+                    JsonNode first = p.path("features").path(f).path(0).path(0);
+                    if (first.isTextual()) {
+                        firsts.merge(first.asText(), 1, Integer::sum);
+                    }
+                }
+                Map.Entry<String, Integer> best = firsts.entrySet().stream()
+                        .max(Map.Entry.comparingByValue()).orElse(null); // ties: the first by name
+                html.append("<td>").append(best == null ? "" : esc(best.getKey()) + String.format(Locale.ROOT,
+                        " (%.0f%%)", 100.0 * best.getValue() / members.size())).append("</td>");
             }
             html.append("</tr>\n");
         }
-        html.append("</tbody></table></div>\n<p>Per-segment means of the charted features (users without a value are left "
-                + "out of a mean).</p>\n");
+        for (String f : features) {
+            double[] all = finiteValues(groups.values().stream().flatMap(List::stream).toList(), f);
+            if (all.length == 0) {
+                continue;
+            }
+            FeatureGlossary.Entry entry = glossary.entry(f, new Column(all).quantile(0.5));
+            Column scale = new Column(java.util.Arrays.stream(all).map(entry::shown).toArray());
+            html.append("<tr><th>mean ").append(esc(entry.axis(f))).append("</th>");
+            for (List<JsonNode> members : groups.values()) {
+                double[] v = finiteValues(members, f);
+                html.append("<td>").append(v.length == 0 ? "" : scale.format(entry.shown(new Column(v).mean())))
+                        .append("</td>");
+            }
+            html.append("</tr>\n");
+        }
+        html.append("</tbody></table></div>\n<p>Segments in columns: each one's size, "
+                + (topK.isEmpty() ? "" : "the most common top value of " + String.join(", ", topK)
+                + " among its users (with its share of them), ")
+                + "and the mean of each charted feature (users without a value are left out of a mean).</p>\n");
+    }
+
+    /** Features holding top-k lists ({@code [[value, weight], ..]}) in some profile, in first-seen order. */
+    private static List<String> topKFeatures(List<JsonNode> profiles) {
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode p : profiles) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = p.path("features").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isArray() && e.getValue().path(0).path(0).isTextual()) {
+                    out.add(e.getKey());
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     /** Inputs shown in the explanations chart, largest first. */
@@ -648,10 +995,6 @@ public final class ReportWriter {
 
     private void propensity(JsonNode summary, ModelDiagnostics d) {
         html.append("<h2 id=\"propensity\">Propensity model</h2>\n");
-        if (summary == null) {
-            note("No summary given: the propensity model section is omitted.");
-            return;
-        }
         if (d == null || d.labelled() == 0) {
             note("The summary has no propensity diagnostics (no propensity model, or no labelled example): section "
                     + "omitted.");
@@ -670,13 +1013,13 @@ public final class ReportWriter {
             note("The " + s.length + " sampled labelled examples are all of one class: no ROC curve or calibration.");
         } else {
             double auc = ClassificationMetrics.rocAuc(y, s);
-            rocChart(s, y, pos, auc);
+            rocChart(s, y, pos, auc, d.labelled(), summary.path("prequential").path("auc"));
             calibrationChart(s, y);
         }
-        aucOverTime(d);
+        aucOverTime(d, summary.path("model_version"));
     }
 
-    private void rocChart(double[] s, int[] y, int pos, double auc) {
+    private void rocChart(double[] s, int[] y, int pos, double auc, long labelled, JsonNode allAuc) {
         Integer[] order = new Integer[s.length];
         for (int i = 0; i < s.length; i++) {
             order[i] = i;
@@ -725,7 +1068,13 @@ public final class ReportWriter {
         svgInto(chart, 520, 420);
         html.append("<figcaption>ROC curve of the prequential scores (each labelled example scored by the live model "
                 + "before it learned from it) over a uniform sample of ").append(s.length).append(" labelled examples ("
-                + pos + " positive): AUC = ").append(aucText).append(".</figcaption>\n</figure>\n");
+                + pos + " positive): AUC = ").append(aucText).append('.');
+        if (allAuc.isNumber() && s.length < labelled) {
+            html.append(esc(String.format(Locale.ROOT, " The Counts table's prequential AUC, %.4f, is over all %d "
+                    + "labelled examples, not this sample of %d: the two differ by sampling.", allAuc.asDouble(),
+                    labelled, s.length)));
+        }
+        html.append("</figcaption>\n</figure>\n");
     }
 
     private void calibrationChart(double[] s, int[] y) {
@@ -761,62 +1110,128 @@ public final class ReportWriter {
         range01(plot);
         figure(chart, 520, 420, "Calibration of the prequential scores: the sampled examples in " + CALIBRATION_BINS
                 + " equal-width score bins, mean predicted probability against the observed share of positives; "
-                + "points on the dashed line are perfectly calibrated.");
+                + "points on the dashed line are perfectly calibrated. The table gives each bin's examples: a point "
+                + "from few examples is noisy.");
+        html.append("<div class=\"scroll\"><table id=\"calibration-bins\"><thead><tr><th>score bin</th>"
+                + "<th>examples</th><th>mean predicted</th><th>observed rate</th></tr></thead><tbody>\n");
+        for (int b = 0; b < CALIBRATION_BINS; b++) {
+            html.append("<tr><td>").append(String.format(Locale.ROOT, "%.1f\u2013%.1f", b / (double) CALIBRATION_BINS,
+                    (b + 1) / (double) CALIBRATION_BINS)).append("</td><td>").append(n[b]).append("</td><td>")
+                    .append(n[b] == 0 ? "" : String.format(Locale.ROOT, "%.3f", sumP[b] / n[b])).append("</td><td>")
+                    .append(n[b] == 0 ? "" : String.format(Locale.ROOT, "%.3f", sumY[b] / n[b]))
+                    .append("</td></tr>\n");
+        }
+        html.append("</tbody></table></div>\n");
     }
 
-    private void aucOverTime(ModelDiagnostics d) {
+    /**
+     * The prequential AUC over time, cumulative and over the recent window, from the first point after the warm-up
+     * (at least {@value #AUC_WARM_UP} labelled examples and a twentieth of them, whose AUC swings widely and would
+     * stretch the axis; the caption says where it starts). Drift alarms are dashed vertical lines; batch retrains and
+     * swaps small marks along the bottom, not lines; online publications are only counted.
+     */
+    private void aucOverTime(ModelDiagnostics d, JsonNode modelVersion) {
         if (d.aucSeries().isEmpty()) {
             note("Too few labelled examples for the prequential AUC over time.");
             return;
         }
+        long warmUp = Math.max(AUC_WARM_UP, d.labelled() / 20);
+        List<ModelDiagnostics.AucPoint> shown = d.aucSeries().stream().filter(p -> p.examples() >= warmUp).toList();
+        if (shown.size() < 2) {
+            shown = d.aucSeries();
+        }
+        long from = shown.get(0).examples();
         XYSeries cumulative = new XYSeries("cumulative AUC", false, true);
         XYSeries recent = new XYSeries("recent-window AUC", false, true);
-        for (ModelDiagnostics.AucPoint p : d.aucSeries()) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (ModelDiagnostics.AucPoint p : shown) {
             cumulative.add(p.time(), Double.isFinite(p.auc()) ? p.auc() : null);
             recent.add(p.time(), Double.isFinite(p.recentAuc()) ? p.recentAuc() : null);
+            for (double v : new double[] {p.auc(), p.recentAuc()}) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        if (!(lo <= hi)) {
+            lo = 0;
+            hi = 1;
+        }
+        double pad = Math.max(0.01, (hi - lo) * 0.08);
+        double bottom = Math.max(0, lo - 2 * pad);
+        XYSeries retrains = new XYSeries("batch retrain", false, true);
+        XYSeries swaps = new XYSeries("swapped in", false, true);
+        long online = 0;
+        long start = shown.get(0).time();
+        for (ModelDiagnostics.ModelVersion v : d.versions()) {
+            if (v.reason().equals("online")) {
+                online++;
+            } else if (v.time() >= start) {
+                (v.reason().equals("batch") ? retrains : swaps).add(v.time(), bottom + pad / 2);
+            }
         }
         XYSeriesCollection c = new XYSeriesCollection(cumulative);
         c.addSeries(recent);
+        if (!retrains.isEmpty()) {
+            c.addSeries(retrains);
+        }
+        if (!swaps.isEmpty()) {
+            c.addSeries(swaps);
+        }
         JFreeChart chart = ChartFactory.createTimeSeriesChart("Prequential AUC over time", "event time", "AUC", c,
                 true, false, false);
         style(chart);
         XYPlot plot = chart.getXYPlot();
-        plot.getRenderer().setSeriesPaint(0, PALETTE[0]);
-        plot.getRenderer().setSeriesPaint(1, PALETTE[2]);
-        long retrains = 0;
-        long swaps = 0;
-        long online = 0;
-        for (ModelDiagnostics.ModelVersion v : d.versions()) {
-            if (v.reason().equals("online")) {
-                online++;
-                continue;
-            }
-            ValueMarker m = new ValueMarker(v.time(), v.reason().equals("batch") ? PALETTE[4] : PALETTE[5],
-                    new BasicStroke(1f));
-            plot.addDomainMarker(m);
-            if (v.reason().equals("batch")) {
-                retrains++;
-            } else {
-                swaps++;
-            }
+        XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) plot.getRenderer();
+        r.setSeriesPaint(0, PALETTE[0]);
+        r.setSeriesPaint(1, PALETTE[2]);
+        for (int i = 2; i < c.getSeriesCount(); i++) { // marks, no line
+            r.setSeriesLinesVisible(i, false);
+            r.setSeriesShapesVisible(i, true);
+            r.setSeriesShape(i, new java.awt.geom.Rectangle2D.Double(-0.75, -5, 1.5, 10));
+            r.setSeriesPaint(i, c.getSeriesKey(i).equals("batch retrain") ? PALETTE[4] : PALETTE[5]);
         }
+        ((NumberAxis) plot.getRangeAxis()).setRange(bottom, Math.min(1, hi + pad));
+        int alarmsDrawn = 0;
         for (ModelDiagnostics.DriftAlarm a : d.driftAlarms()) {
-            plot.addDomainMarker(new ValueMarker(a.time(), PALETTE[3], dashed()));
+            if (a.time() >= start) {
+                plot.addDomainMarker(new ValueMarker(a.time(), PALETTE[3], dashed()));
+                alarmsDrawn++;
+            }
         }
-        figure(chart, W, 360, "Prequential AUC (scored before learning) over " + d.labelled() + " labelled examples: "
-                + "cumulative and over the model's recent window. Vertical lines: purple, the " + retrains
-                + " batch retrains that replaced the model; brown, the " + swaps + " versions swapped in; dashed red, "
-                + "the " + d.driftAlarmsSeen() + " drift alarms. " + d.versionsSeen() + " versions were published in "
-                + "all (" + online + " online publications recorded, not marked). Latest version: "
-                + d.aucSeries().get(d.aucSeries().size() - 1).version() + ".");
+        long batch = d.versions().stream().filter(v -> v.reason().equals("batch")).count();
+        long swapped = d.versions().stream().filter(v -> v.reason().equals("swap")).count();
+        long latest = modelVersion.isIntegralNumber() ? modelVersion.asLong()
+                : d.versions().isEmpty() ? shown.get(shown.size() - 1).version()
+                : d.versions().get(d.versions().size() - 1).version();
+        StringBuilder cap = new StringBuilder("Prequential AUC (each example scored before the model learned from it)"
+                + " over ").append(d.labelled()).append(" labelled examples: cumulative and over the model's recent "
+                + "window, from the ").append(ordinal((int) Math.min(Integer.MAX_VALUE, from)))
+                .append(" labelled example on (the AUC of the first ones, a warm-up, swings widely and is not drawn).");
+        if (d.driftAlarmsSeen() > 0) {
+            cap.append(" Dashed red lines: ").append(alarmsDrawn == d.driftAlarmsSeen() ? "the " + alarmsDrawn
+                    : alarmsDrawn + " of the " + d.driftAlarmsSeen()).append(" drift alarm")
+                    .append(d.driftAlarmsSeen() == 1 ? "" : "s").append(alarmsDrawn < d.driftAlarmsSeen()
+                    ? " (the others fell in the warm-up or were not recorded)." : ".");
+        }
+        if (batch > 0) {
+            cap.append(" Purple marks along the bottom: the ").append(batch).append(" batch retrain")
+                    .append(batch == 1 ? "" : "s").append(" that replaced the model.");
+        }
+        if (swapped > 0) {
+            cap.append(" Brown marks: the ").append(swapped).append(swapped == 1 ? " version" : " versions")
+                    .append(" swapped in.");
+        }
+        cap.append(' ').append(d.versionsSeen()).append(" versions were published in all, most of them online "
+                + "updates (").append(online).append(" recorded, not marked); the latest is version ").append(latest)
+                .append('.');
+        figure(chart, W, 360, cap.toString());
     }
 
     private void forecast(JsonNode summary, ModelDiagnostics d) {
         html.append("<h2 id=\"forecast\">Activity forecast</h2>\n");
-        if (summary == null) {
-            note("No summary given: the activity forecast section is omitted.");
-            return;
-        }
         if (d == null || d.forecast() == null) {
             note("The summary has no fitted activity forecast (no forecast section, or too few complete days): "
                     + "section omitted.");
@@ -854,12 +1269,13 @@ public final class ReportWriter {
         plot.setDataset(1, band);
         plot.setRenderer(1, dev);
         ((DateAxis) plot.getDomainAxis()).setDateFormatOverride(utcDates());
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true); // day-to-day noise at its true size
         StringBuilder cap = new StringBuilder("Mean daily count per user over the last ").append(series.length)
                 .append(" complete days (the series the ").append(f.model()).append(" forecast, version ")
                 .append(f.version()).append(", is fitted on) and its forecast for the next ").append(mean.length)
                 .append(mean.length == 1 ? " day" : " days").append(String.format(Locale.ROOT,
                         " (next day %.3f, interval %.3f to %.3f). Interval: ", mean[0], lo[0], hi[0]))
-                .append(f.intervalMethod()).append('.');
+                .append(f.intervalMethod()).append(". The y-axis starts at 0.");
         figure(chart, W, 360, cap.toString());
     }
 
@@ -914,6 +1330,40 @@ public final class ReportWriter {
      */
     private void svgInto(JFreeChart chart, int w, int h) {
         int id = ++charts;
+        svgInto(chart, w, h, "chart-" + id, "c" + id + "_", "wide");
+        phoneFonts(chart);
+        int ph = (int) Math.round(h * Math.max(0.85, Math.min(1.0, 1.25 * PHONE_W / w)));
+        svgInto(chart, PHONE_W, ph, "chart-" + id + "-phone", "c" + id + "p_", "phone");
+    }
+
+    /**
+     * Larger text for a chart's phone rendition: drawn {@value #PHONE_W} px wide and shown at about that width on a
+     * 390 px screen, its smallest text (tick labels) is then at least 11 px.
+     */
+    private static void phoneFonts(JFreeChart chart) {
+        if (chart.getTitle() != null) {
+            chart.getTitle().setFont(chart.getTitle().getFont().deriveFont(15f));
+        }
+        if (chart.getLegend() != null) {
+            chart.getLegend().setItemFont(chart.getLegend().getItemFont().deriveFont(11f));
+        }
+        java.util.List<org.jfree.chart.axis.Axis> axes = new ArrayList<>();
+        if (chart.getPlot() instanceof XYPlot p) {
+            axes.add(p.getDomainAxis());
+            axes.add(p.getRangeAxis());
+        } else if (chart.getPlot() instanceof org.jfree.chart.plot.CategoryPlot p) {
+            axes.add(p.getDomainAxis());
+            axes.add(p.getRangeAxis());
+        }
+        for (org.jfree.chart.axis.Axis a : axes) {
+            if (a != null) {
+                a.setTickLabelFont(a.getTickLabelFont().deriveFont(11f));
+                a.setLabelFont(a.getLabelFont().deriveFont(12f));
+            }
+        }
+    }
+
+    private void svgInto(JFreeChart chart, int w, int h, String elementId, String prefix, String cssClass) {
         org.w3c.dom.Document doc;
         try {
             doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
@@ -921,7 +1371,6 @@ public final class ReportWriter {
             throw new IllegalStateException("no XML DOM implementation for the report's charts", e);
         }
         SVGGeneratorContext ctx = SVGGeneratorContext.createDefault(doc);
-        String prefix = "c" + id + "_";
         ctx.setIDGenerator(new SVGIDGenerator() { // clip-path ids unique across the page's charts
             @Override
             public String generateID(String p) {
@@ -935,7 +1384,8 @@ public final class ReportWriter {
         g.setSVGCanvasSize(new java.awt.Dimension(w, h));
         chart.draw(g, new java.awt.geom.Rectangle2D.Double(0, 0, w, h));
         Element root = g.getRoot();
-        root.setAttribute("id", "chart-" + id);
+        root.setAttribute("id", elementId);
+        root.setAttribute("class", cssClass);
         root.setAttribute("viewBox", "0 0 " + w + " " + h);
         root.setAttribute("preserveAspectRatio", "xMidYMid meet");
         root.setAttribute("width", "100%");
@@ -952,7 +1402,7 @@ public final class ReportWriter {
         try {
             g.stream(root, out, true, false);
         } catch (org.apache.batik.svggen.SVGGraphics2DIOException e) {
-            throw new IllegalStateException("could not write the SVG of chart " + id, e);
+            throw new IllegalStateException("could not write the SVG of chart " + elementId, e);
         } finally {
             g.dispose();
         }

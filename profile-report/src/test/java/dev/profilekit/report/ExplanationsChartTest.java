@@ -41,17 +41,17 @@ class ExplanationsChartTest {
         assertThat(heading).isNotNull();
         Element figure = heading.nextElementSibling();
         assertThat(figure.is("figure.chart")).isTrue();
-        assertThat(figure.select("> svg")).hasSize(1);
+        assertThat(figure.select("> svg.wide")).hasSize(1);
         assertThat(figure.select("figcaption").text()).startsWith("Mean over 3 profiles")
                 .contains("a profile lists its 3 largest, the others count 0");
         List<String> labels = new ArrayList<>();
-        for (Element t : figure.select("svg text")) {
+        for (Element t : figure.select("svg.wide text")) {
             labels.add(t.text());
         }
         assertThat(labels).containsSubsequence("since_event", "views_1d", "fav_category=books", "carts_3d");
         // the bars (the plot's thin rectangles, top to bottom) are as long as the means: 2, 2, 0.2, 0.1
         List<Double> bars = new ArrayList<>();
-        for (Element r : figure.select("svg rect")) {
+        for (Element r : figure.select("svg.wide rect")) {
             if (Double.parseDouble(r.attr("height")) < 30) {
                 bars.add(Double.parseDouble(r.attr("width")));
             }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -136,10 +137,13 @@ class ReportWriterTest {
         }
     }
 
+    /** The figures; each holds one inline svg for wide screens and one for phones, and a caption. */
     static List<Element> charts(Document doc) {
         List<Element> figures = doc.select("figure.chart");
         for (Element f : figures) {
-            assertThat(f.select("> svg")).as("a figure without an inline svg").hasSize(1);
+            assertThat(f.select("> svg.wide")).as("a figure without an inline svg").hasSize(1);
+            assertThat(f.select("> svg.phone")).as("a figure without its phone rendition").hasSize(1);
+            assertThat(f.select("> svg")).hasSize(2);
             assertThat(f.selectFirst("svg").select("path, rect, line").size()).isGreaterThan(3);
             assertThat(f.select("figcaption").text()).isNotBlank();
         }
@@ -153,9 +157,10 @@ class ReportWriterTest {
         String html = ReportWriter.render(profiles, summary(d));
         Document doc = Jsoup.parse(html);
         List<Element> figures = charts(doc);
-        // 3 histograms, PCA, segment sizes, ROC, calibration, AUC over time, forecast
-        assertThat(figures).hasSize(9);
-        assertThat(doc.select("svg")).hasSize(9);
+        // 5 histograms (views, spend, since_purchase, order_value.count, order_value.mean), PCA, segment sizes,
+        // ROC, calibration, AUC over time, forecast; each chart drawn for wide screens and for phones
+        assertThat(figures).hasSize(11);
+        assertThat(doc.select("svg")).hasSize(22);
         assertSelfContained(doc, html);
         assertThat(doc.select("p.note")).allMatch(p -> !p.text().contains("omitted"));
         assertThat(doc.title()).isEqualTo("ProfileKit report");
@@ -184,35 +189,50 @@ class ReportWriterTest {
     void segmentTableHoldsSizesAndMeansComputedFromTheProfiles() {
         List<JsonNode> profiles = profiles(301, true);
         Document doc = Jsoup.parse(ReportWriter.render(profiles, null, List.of("spend", "since_purchase")));
-        List<Element> rows = doc.select("#segment-table tbody tr");
-        assertThat(rows).hasSize(3);
-        for (Element row : rows) {
-            int seg = Integer.parseInt(row.child(0).text());
-            List<JsonNode> members = profiles.stream().filter(p -> p.get("segment").asInt() == seg).toList();
-            assertThat(Integer.parseInt(row.child(1).text())).isEqualTo(members.size());
+        // one column per segment, one row per measure
+        assertThat(doc.select("#segment-table thead th").eachText()).containsExactly("segment", "0", "1", "2");
+        Map<String, List<String>> rows = new java.util.LinkedHashMap<>();
+        for (Element row : doc.select("#segment-table tbody tr")) {
+            rows.put(row.child(0).text(), row.children().subList(1, row.childrenSize()).stream().map(Element::text)
+                    .toList());
+        }
+        assertThat(rows.keySet()).containsExactly("users", "share", "mean spend",
+                "mean since_purchase");
+        for (int seg = 0; seg < 3; seg++) {
+            int s = seg;
+            List<JsonNode> members = profiles.stream().filter(p -> p.get("segment").asInt() == s).toList();
+            assertThat(Integer.parseInt(rows.get("users").get(seg))).isEqualTo(members.size());
             double spend = members.stream().mapToDouble(p -> p.get("features").get("spend").asDouble()).average()
                     .orElseThrow();
             double since = members.stream().filter(p -> p.get("features").get("since_purchase").isNumber())
                     .mapToDouble(p -> p.get("features").get("since_purchase").asDouble()).average().orElseThrow();
-            assertThat(Double.parseDouble(row.child(3).text())).isCloseTo(spend, org.assertj.core.api.Assertions.withinPercentage(0.06));
-            assertThat(Double.parseDouble(row.child(4).text())).isCloseTo(since, org.assertj.core.api.Assertions.withinPercentage(0.06));
+            assertRounded(rows.get("mean spend").get(seg), spend);
+            assertRounded(rows.get("mean since_purchase").get(seg), since);
         }
-        assertThat(doc.select("#segment-table thead th").eachText()).containsExactly("segment", "users", "share",
-                "mean spend", "mean since_purchase");
+    }
+
+    /** The text is {@code x} rounded to the decimals it shows (thousands may be grouped with commas). */
+    static void assertRounded(String text, double x) {
+        int dot = text.indexOf('.');
+        int decimals = dot < 0 ? 0 : text.length() - dot - 1;
+        assertThat(Double.parseDouble(text.replace(",", ""))).as(text)
+                .isCloseTo(x, org.assertj.core.api.Assertions.within(0.5 * Math.pow(10, -decimals) * (1 + 1e-9)));
     }
 
     @Test
     void sectionsWithoutDataAreOmittedWithANoteNotAnError() {
         String html = ReportWriter.render(profiles(50, false), null);
         Document doc = Jsoup.parse(html);
-        // 3 histograms and the PCA scatter; no segments, no models
-        assertThat(charts(doc)).hasSize(4);
+        // 5 histograms and the PCA scatter; no segments, no models
+        assertThat(charts(doc)).hasSize(6);
         assertSelfContained(doc, html);
         List<String> notes = doc.select("p.note").eachText();
-        assertThat(notes).anyMatch(n -> n.contains("No summary given"));
         assertThat(notes).anyMatch(n -> n.contains("No profile has a segment"));
-        assertThat(notes).anyMatch(n -> n.contains("propensity model section is omitted"));
-        assertThat(notes).anyMatch(n -> n.contains("activity forecast section is omitted"));
+        // without a summary: said once, and the sections that need one are left out
+        assertThat(notes.stream().filter(n -> n.contains("No summary given"))).hasSize(1);
+        assertThat(doc.text().split("No summary", -1)).hasSize(2);
+        assertThat(doc.getElementById("propensity")).isNull();
+        assertThat(doc.getElementById("forecast")).isNull();
 
         ObjectNode noDiagnostics = MAPPER.createObjectNode().put("accepted", 5).put("duplicate", 0).put("late", 0)
                 .put("rejected", 0);
@@ -234,7 +254,7 @@ class ReportWriterTest {
         Files.writeString(s, summary(diagnostics(500)).toString());
         Path out = tmp.resolve("report.html");
         ReportWriter.write(p, s, out);
-        assertThat(charts(Jsoup.parse(out.toFile(), "UTF-8"))).hasSize(9);
+        assertThat(charts(Jsoup.parse(out.toFile(), "UTF-8"))).hasSize(11);
 
         assertThatThrownBy(() -> ReportWriter.write(null, null, out)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("profilesJsonl");
@@ -245,7 +265,7 @@ class ReportWriterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
         assertThatThrownBy(() -> ReportWriter.render(profiles(5, true), null, List.of("views", "nope")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope'")
-                .hasMessageContaining("[views, spend, since_purchase]");
+                .hasMessageContaining("[views, spend, since_purchase, order_value.count, order_value.mean]");
         assertThatThrownBy(() -> ReportWriter.render(null, null)).isInstanceOf(IllegalArgumentException.class);
         ObjectNode broken = MAPPER.createObjectNode();
         broken.putObject("diagnostics").put("format", "other");
@@ -256,7 +276,7 @@ class ReportWriterTest {
     @Test
     void numericFeaturesAreThoseWithNumbersAndNothingElse() {
         assertThat(ReportWriter.numericFeatures(profiles(10, true))).containsExactly("views", "spend",
-                "since_purchase");
+                "since_purchase", "order_value.count", "order_value.mean");
     }
 
     @Test
@@ -318,7 +338,7 @@ class ReportWriterTest {
         assertThat(caption(doc, "b")).contains("all 5 values are 2.5");
         assertThat(doc.select("p.note").eachText()).anyMatch(n -> n.contains("Fewer than two features vary"));
         // the segment means are the constants
-        assertThat(doc.select("#segment-table tbody tr").get(0).child(3).text()).isEqualTo("7.000");
+        assertThat(doc.select("#segment-table tbody tr:contains(mean a) td").eachText()).containsOnly("7.000");
     }
 
     @Test

@@ -30,7 +30,7 @@ class SvgOutputTest {
         while (m.find()) {
             tags.add(m.group());
         }
-        assertThat(tags).hasSize(9);
+        assertThat(tags).hasSize(22); // 11 charts, each for wide screens and for phones
         for (String tag : tags) {
             // a second style attribute would be dropped by browsers: the tag must hold exactly one
             assertThat(tag.split(" style=", -1)).as(tag).hasSize(2);
@@ -45,7 +45,7 @@ class SvgOutputTest {
             // the max-width is the chart's natural width, the viewBox's
             assertThat(svg.attr("style")).startsWith("max-width:" + vb[2] + "px;");
             // every id in the chart carries the chart's prefix (Batik's fixed "genericDefs" included)
-            String n = svg.id().substring("chart-".length());
+            String n = svg.id().substring("chart-".length()).replace("-phone", "p");
             for (Element e : svg.select("[id]")) {
                 if (e != svg) {
                     assertThat(e.id()).startsWith("c" + n + "_");

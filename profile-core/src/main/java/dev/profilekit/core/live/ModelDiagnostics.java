@@ -25,8 +25,9 @@ import java.util.List;
  *   <li>{@link #forecast()}: the pooled daily series of the activity forecast and its forecast with an interval,
  *       or null without a fitted forecast.</li>
  * </ul>
- * Times are event times in epoch ms: for propensity records the time of the labelled example (when it was
- * sampled); a version published by a background retrain carries the time of the latest labelled example then.
+ * Times are event times in epoch ms, never decreasing along each list: a propensity record carries the time of the
+ * latest labelled example so far (the largest sampling time: labels resolve out of time order, a positive within the
+ * horizon and a negative only when the horizon expires), and so does a version published by a background retrain.
  * What is recorded is part of the live models' snapshot state (the reservoir's random generator included), so a
  * replay resumed from a snapshot gives the same diagnostics as an uninterrupted one.
  *
@@ -97,7 +98,7 @@ public record ModelDiagnostics(int reservoirCapacity, long labelled, List<Scored
     /**
      * The prequential AUC after some labelled examples.
      *
-     * @param time      event time (ms) of the latest labelled example
+     * @param time      event time (ms) of the latest labelled example so far (never less than the previous point's)
      * @param examples  labelled examples so far
      * @param auc       cumulative prequential AUC (NaN until both classes were seen)
      * @param recentAuc AUC over the model's recent window (NaN until both classes are in it)
@@ -121,7 +122,7 @@ public record ModelDiagnostics(int reservoirCapacity, long labelled, List<Scored
     /**
      * A drift alarm on the prequential log loss.
      *
-     * @param time     event time (ms) of the labelled example that raised it
+     * @param time     event time (ms) of the latest labelled example when it was raised
      * @param examples labelled examples so far
      */
     public record DriftAlarm(long time, long examples) {

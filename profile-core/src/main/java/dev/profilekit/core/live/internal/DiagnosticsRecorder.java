@@ -31,6 +31,8 @@ public final class DiagnosticsRecorder {
     /** The reservoir's generator: SplitMix64, the state of {@link java.util.SplittableRandom}{@code (SEED)}. */
     private long random = SEED;
     private long seen;
+    /** The latest (largest) time of a labelled example so far: labels resolve out of time order (a positive within
+     * the horizon, a negative when it expires), so the latest example is not the one that came last. */
     private long lastTime = Long.MIN_VALUE;
     private long step = FIRST_STEP;
     private final List<ModelDiagnostics.AucPoint> points = new ArrayList<>();
@@ -49,14 +51,17 @@ public final class DiagnosticsRecorder {
     }
 
     /**
-     * One labelled example: its prequential score {@code p} given by {@code version} before learning.
+     * One labelled example: its prequential score {@code p} given by {@code version} before learning. What it
+     * records (a point of the AUC series, a drift alarm) carries the latest example time so far, not
+     * {@code exampleTime}: examples resolve out of time order, and the records must be in time order.
      *
      * @param stats the prequential metrics after this example, read only when a point of the series is due (so
      *              that the per-label path allocates nothing)
      */
-    public void example(long time, double p, int y, long version, boolean alarm, PrequentialStats stats) {
+    public void example(long exampleTime, double p, int y, long version, boolean alarm, PrequentialStats stats) {
         seen++;
-        lastTime = time;
+        lastTime = Math.max(lastTime, exampleTime);
+        long time = lastTime; // the series, versions and alarms are in time order
         if (size < capacity) {
             scores[size] = p;
             labels[size] = (byte) y;
