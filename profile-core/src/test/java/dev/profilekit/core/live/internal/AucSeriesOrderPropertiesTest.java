@@ -1,5 +1,6 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.live.internal;
 
+import dev.profilekit.core.live.ModelDiagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
