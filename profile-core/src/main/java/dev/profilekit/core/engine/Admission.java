@@ -146,14 +146,17 @@ final class Admission {
     }
 
     /**
-     * The specification's acceptance rules, per user in arrival order, decided without changing anything.
-     * Caller holds the lock.
+     * The specification's acceptance rules, per user in arrival order, decided without changing anything but
+     * {@code sc}'s id fingerprint (which {@link #apply} then reads) and, for a user's first event, the drawing of
+     * its fingerprint key. Caller holds the lock.
      */
-    Outcome decide(ProfileState s, String id, int idHash, long t) {
+    Outcome decide(ProfileState s, String id, long t, CompiledSchema.Scratch sc) {
+        long[] h = sc.idHash;
+        s.idHash(id, h);
         long lateness = compiled.latenessMs;
         boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
         if (retention == DedupRetention.ALL) {
-            if (s.containsId(id, idHash, Long.MIN_VALUE)) {
+            if (s.containsId(h[0], h[1], Long.MIN_VALUE)) {
                 return Outcome.DUPLICATE;
             }
             if (lateness >= 0 && hasMax && t < s.maxAccepted - lateness) {
@@ -164,7 +167,7 @@ final class Admission {
             if (t < horizon) {
                 return Outcome.LATE;
             }
-            if (s.containsId(id, idHash, horizon)) {
+            if (s.containsId(h[0], h[1], horizon)) {
                 return Outcome.DUPLICATE;
             }
         }
@@ -184,9 +187,10 @@ final class Admission {
     /**
      * Applies an accepted event all or nothing: everything that can fail (allocation, overflow, the models'
      * input check) happens before anything that cannot be put back; on failure the state is as before and the
-     * failure is thrown. Then the models observe the event. Caller holds the lock.
+     * failure is thrown. Then the models observe the event. {@code sc} holds the event id's fingerprint from
+     * {@link #decide}. Caller holds the lock.
      */
-    void apply(ProfileState s, Event event, int typeId, long t) {
+    void apply(ProfileState s, Event event, int typeId, long t, CompiledSchema.Scratch sc) {
         long forget = forgetBefore(s, t);
         s.reserveId(forget); // may allocate; changes no answer
         long oldMaxAccepted = s.maxAccepted;
@@ -196,14 +200,14 @@ final class Admission {
         if (applies) {
             s.maxApplied = Math.max(oldMaxApplied, t);
             try {
-                compiled.apply(s, event, typeId, s.maxApplied, live, compiled.scratch());
+                compiled.apply(s, event, typeId, s.maxApplied, live, sc);
             } catch (RuntimeException | Error failure) {
                 s.maxAccepted = oldMaxAccepted;
                 s.maxApplied = oldMaxApplied;
                 throw failure;
             }
         }
-        s.addId(event.id(), event.idHash(), t, forget); // room was reserved: cannot fail
+        s.addId(sc.idHash[0], sc.idHash[1], t, forget); // room was reserved: cannot fail
         s.accepted++;
         if (applies && live != null) {
             live.observe(s, typeId, t, event.attrs());

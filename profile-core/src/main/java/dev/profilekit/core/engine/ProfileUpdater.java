@@ -295,9 +295,10 @@ public final class ProfileUpdater implements AutoCloseable {
                     if (ttlMs >= 0 && expired(s, wm)) {
                         reset(s);
                     }
-                    outcome = admission.decide(s, event.id(), event.idHash(), t);
+                    CompiledSchema.Scratch sc = compiled.scratch();
+                    outcome = admission.decide(s, event.id(), t, sc);
                     if (outcome == Outcome.ACCEPTED) {
-                        admission.apply(s, event, typeId, t);
+                        admission.apply(s, event, typeId, t, sc);
                         s.dirty = true;
                     }
                 }
