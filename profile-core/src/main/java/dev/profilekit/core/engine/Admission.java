@@ -174,14 +174,15 @@ final class Admission {
         return Outcome.ACCEPTED;
     }
 
+    /** Ids older than this are of no use to the state as it is (MIN_VALUE: none). */
+    private long forgetNow(ProfileState s) {
+        return retention == DedupRetention.ALL || s.maxAccepted == Long.MIN_VALUE ? Long.MIN_VALUE
+                : s.maxAccepted - compiled.latenessMs;
+    }
+
     /** Ids older than this may be forgotten once an event at {@code t} is accepted (MIN_VALUE: none). */
     private long forgetBefore(ProfileState s, long t) {
-        if (retention == DedupRetention.ALL) {
-            return Long.MIN_VALUE;
-        }
-        long lateness = compiled.latenessMs;
-        long horizon = s.maxAccepted != Long.MIN_VALUE ? s.maxAccepted - lateness : Long.MIN_VALUE;
-        return Math.max(horizon, t - lateness);
+        return retention == DedupRetention.ALL ? Long.MIN_VALUE : Math.max(forgetNow(s), t - compiled.latenessMs);
     }
 
     /**
@@ -192,7 +193,8 @@ final class Admission {
      */
     void apply(ProfileState s, Event event, int typeId, long t, CompiledSchema.Scratch sc) {
         long forget = forgetBefore(s, t);
-        s.reserveId(forget); // may allocate; changes no answer
+        // may allocate; forgets only ids the state can no longer use without this event, which may still fail
+        s.reserveId(forgetNow(s));
         long oldMaxAccepted = s.maxAccepted;
         long oldMaxApplied = s.maxApplied;
         boolean applies = t <= applyUpTo;

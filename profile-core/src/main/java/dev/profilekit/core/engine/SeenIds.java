@@ -31,9 +31,11 @@ import java.security.SecureRandom;
  */
 abstract class SeenIds {
 
-    private static final double MAX_LOAD = 0.75;
-    /** After dropping expired ids, the table grows unless the load fell to this (hysteresis). */
-    private static final double KEEP_LOAD = 0.5;
+    /**
+     * Tables of up to this many slots (3 cache lines of 8 slots) may fill all but one slot: a probe of one reads
+     * at most the whole table anyway, so a user with a few ids needs no larger table.
+     */
+    private static final int SMALL = 8;
     /** Longs before the first slot: the key. */
     private static final int KEY = 2;
     /** Longs per slot: the fingerprint's two halves and the event time. */
@@ -57,6 +59,20 @@ abstract class SeenIds {
 
     private static int capacity(long[] t) {
         return (t.length - KEY) / SLOT;
+    }
+
+    /** Ids a table of {@code capacity} slots holds at most: all but one slot when small, else 3/4. */
+    private static int maxIds(int capacity) {
+        return capacity <= SMALL ? capacity - 1 : capacity * 3 / 4;
+    }
+
+    /**
+     * Ids a table of {@code capacity} slots may hold after dropping expired ones without growing: as many as
+     * {@link #maxIds} less one when small (a scan of a small table is cheap), else half (hysteresis: a large
+     * table is not scanned again at the next add).
+     */
+    private static int keepIds(int capacity) {
+        return capacity <= SMALL ? capacity - 2 : capacity / 2;
     }
 
     /** The home slot of a fingerprint whose first half is {@code h0}. */
@@ -154,7 +170,7 @@ abstract class SeenIds {
                 return;
             }
         }
-        if (idCount + 1 > capacity(seen) * MAX_LOAD) {
+        if (idCount + 1 > maxIds(capacity(seen))) {
             rebuild(forgetBefore);
             mask = capacity(seen) - 1;
             for (i = home(h0, mask); (seen[KEY + SLOT * i] | seen[KEY + SLOT * i + 1]) != 0; i = (i + 1) & mask) {
@@ -170,7 +186,7 @@ abstract class SeenIds {
 
     /** Makes room for one more id now (dropping ids older than {@code forgetBefore} first), so the next add cannot fail. */
     final void reserveId(long forgetBefore) {
-        if (idCount + 1 > capacity(seen) * MAX_LOAD) {
+        if (idCount + 1 > maxIds(capacity(seen))) {
             rebuild(forgetBefore);
         }
     }
@@ -191,7 +207,7 @@ abstract class SeenIds {
                     i++;
                 }
             }
-            if (idCount <= capacity(seen) * KEEP_LOAD) {
+            if (idCount <= keepIds(capacity(seen))) {
                 return;
             }
         }
@@ -261,7 +277,7 @@ abstract class SeenIds {
     final void decodeIds(ByteReader r) {
         int n = r.count(17);
         int cap = FIRST_CAPACITY;
-        while (cap * MAX_LOAD < n + 1) {
+        while (maxIds(cap) < n + 1) {
             cap <<= 1;
         }
         idCount = 0;
