@@ -30,11 +30,10 @@ public final class KeyedHash128 {
         long v1 = k1 ^ 0x646f72616e646f6dL ^ 0xee;
         long v2 = k0 ^ 0x6c7967656e657261L;
         long v3 = k1 ^ 0x7465646279746573L;
-        int n = s.length();
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            long m = s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
-                    | (long) s.charAt(i + 3) << 48;
+        int full = s.length() & ~3;
+        // the full words, then the last one (with the length): two rounds each
+        for (int i = 0; i <= full; i += 4) {
+            long m = i < full ? KeyedHash.word(s, i) : KeyedHash.lastWord(s, i);
             v3 ^= m;
             for (int r = 0; r < 2; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
@@ -44,23 +43,7 @@ public final class KeyedHash128 {
             }
             v0 ^= m;
         }
-        long last = (long) (n * 2) << 56;
-        for (int shift = 0; i < n; i++, shift += 16) {
-            last |= (long) s.charAt(i) << shift;
-        }
-        finish(v0, v1, v2, v3, last, out, at);
-    }
-
-    /** Absorbs the last block ({@code last}, length in its top byte), then the two finalisations. */
-    private static void finish(long v0, long v1, long v2, long v3, long last, long[] out, int at) {
-        v3 ^= last;
-        for (int r = 0; r < 2; r++) {
-            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-        }
-        v0 ^= last;
+        // finalisation: four rounds for each 64-bit half of the output
         v2 ^= 0xee;
         for (int half = 0; half < 2; half++) {
             for (int r = 0; r < 4; r++) {
