@@ -153,25 +153,30 @@ public final class MemoryPerProfile {
     }
 
     /**
-     * Bytes of the duplicate-id tracking (the engine's per-user id table and the id strings only it keeps):
-     * everything reachable from the id table's arrays ({@code ids} and {@code meta}, fields the state inherits
-     * from the engine's {@code SeenIds}), read by reflection because it is the engine's private layout.
+     * Bytes of the duplicate-id tracking (the engine's per-user id table and whatever only it keeps): everything
+     * reachable from the array fields the state inherits from the engine's {@code SeenIds} (the fingerprint table;
+     * in earlier layouts, the id strings' array and the hashes' array), read by reflection because it is the
+     * engine's private layout. Static fields (shared by all users) are not counted.
      */
     static long dedupBytes(Object store) {
         List<Object> tables = new ArrayList<>();
         try {
             Class<?> seenIds = ProfileState.class.getSuperclass();
-            Field ids = seenIds.getDeclaredField("ids");
-            Field meta = seenIds.getDeclaredField("meta");
-            ids.setAccessible(true);
-            meta.setAccessible(true);
+            List<Field> arrays = new ArrayList<>();
+            for (Field f : seenIds.getDeclaredFields()) {
+                if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType().isArray()) {
+                    f.setAccessible(true);
+                    arrays.add(f);
+                }
+            }
             java.lang.reflect.Method forEach = store.getClass().getDeclaredMethod("forEach",
                     java.util.function.BiConsumer.class);
             forEach.setAccessible(true);
             forEach.invoke(store, (java.util.function.BiConsumer<String, Object>) (u, s) -> {
                 try {
-                    tables.add(ids.get(s));
-                    tables.add(meta.get(s));
+                    for (Field f : arrays) {
+                        tables.add(f.get(s));
+                    }
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }

@@ -146,14 +146,17 @@ final class Admission {
     }
 
     /**
-     * The specification's acceptance rules, per user in arrival order, decided without changing anything.
-     * Caller holds the lock.
+     * The specification's acceptance rules, per user in arrival order, decided without changing anything but
+     * {@code sc}'s id fingerprint (which {@link #apply} then reads) and, for a user's first event, the drawing of
+     * its fingerprint key. Caller holds the lock.
      */
-    Outcome decide(ProfileState s, String id, int idHash, long t) {
+    Outcome decide(ProfileState s, String id, long t, CompiledSchema.Scratch sc) {
+        long[] h = sc.idHash;
+        s.idHash(id, h);
         long lateness = compiled.latenessMs;
         boolean hasMax = s.maxAccepted != Long.MIN_VALUE;
         if (retention == DedupRetention.ALL) {
-            if (s.containsId(id, idHash, Long.MIN_VALUE)) {
+            if (s.containsId(h[0], h[1], Long.MIN_VALUE)) {
                 return Outcome.DUPLICATE;
             }
             if (lateness >= 0 && hasMax && t < s.maxAccepted - lateness) {
@@ -164,31 +167,34 @@ final class Admission {
             if (t < horizon) {
                 return Outcome.LATE;
             }
-            if (s.containsId(id, idHash, horizon)) {
+            if (s.containsId(h[0], h[1], horizon)) {
                 return Outcome.DUPLICATE;
             }
         }
         return Outcome.ACCEPTED;
     }
 
+    /** Ids older than this are of no use to the state as it is (MIN_VALUE: none). */
+    private long forgetNow(ProfileState s) {
+        return retention == DedupRetention.ALL || s.maxAccepted == Long.MIN_VALUE ? Long.MIN_VALUE
+                : s.maxAccepted - compiled.latenessMs;
+    }
+
     /** Ids older than this may be forgotten once an event at {@code t} is accepted (MIN_VALUE: none). */
     private long forgetBefore(ProfileState s, long t) {
-        if (retention == DedupRetention.ALL) {
-            return Long.MIN_VALUE;
-        }
-        long lateness = compiled.latenessMs;
-        long horizon = s.maxAccepted != Long.MIN_VALUE ? s.maxAccepted - lateness : Long.MIN_VALUE;
-        return Math.max(horizon, t - lateness);
+        return retention == DedupRetention.ALL ? Long.MIN_VALUE : Math.max(forgetNow(s), t - compiled.latenessMs);
     }
 
     /**
      * Applies an accepted event all or nothing: everything that can fail (allocation, overflow, the models'
      * input check) happens before anything that cannot be put back; on failure the state is as before and the
-     * failure is thrown. Then the models observe the event. Caller holds the lock.
+     * failure is thrown. Then the models observe the event. {@code sc} holds the event id's fingerprint from
+     * {@link #decide}. Caller holds the lock.
      */
-    void apply(ProfileState s, Event event, int typeId, long t) {
+    void apply(ProfileState s, Event event, int typeId, long t, CompiledSchema.Scratch sc) {
         long forget = forgetBefore(s, t);
-        s.reserveId(forget); // may allocate; changes no answer
+        // may allocate; forgets only ids the state can no longer use without this event, which may still fail
+        s.reserveId(forgetNow(s));
         long oldMaxAccepted = s.maxAccepted;
         long oldMaxApplied = s.maxApplied;
         boolean applies = t <= applyUpTo;
@@ -196,14 +202,14 @@ final class Admission {
         if (applies) {
             s.maxApplied = Math.max(oldMaxApplied, t);
             try {
-                compiled.apply(s, event, typeId, s.maxApplied, live, compiled.scratch());
+                compiled.apply(s, event, typeId, s.maxApplied, live, sc);
             } catch (RuntimeException | Error failure) {
                 s.maxAccepted = oldMaxAccepted;
                 s.maxApplied = oldMaxApplied;
                 throw failure;
             }
         }
-        s.addId(event.id(), event.idHash(), t, forget); // room was reserved: cannot fail
+        s.addId(sc.idHash[0], sc.idHash[1], t, forget); // room was reserved: cannot fail
         s.accepted++;
         if (applies && live != null) {
             live.observe(s, typeId, t, event.attrs());

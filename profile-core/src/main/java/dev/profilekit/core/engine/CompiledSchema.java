@@ -190,6 +190,8 @@ final class CompiledSchema implements FeatureAccess {
     static final class Scratch {
         final double[] values;
         final String[] strings;
+        /** The fingerprint of the event id being decided and applied ({@link SeenIds#idHash}). */
+        final long[] idHash = new long[2];
 
         Scratch(int values, int strings) {
             this.values = new double[values];

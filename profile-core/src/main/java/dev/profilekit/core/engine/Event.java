@@ -31,9 +31,8 @@ public final class Event {
     private final Map<String, Object> attrs;
     /** The length of the longest string of the event (id, user, type, attribute names and values). */
     private final int longestText;
-    /** {@link KeyedHash} of {@link #user} and of {@link #id}, computed once here while the strings are read. */
+    /** {@link KeyedHash} of {@link #user}, computed once here while the string is read. */
     private final int userHash;
-    private final int idHash;
     private final int attributeCount;
 
     private Event(String id, String user, String type, long timestamp, Map<String, Object> attrs) {
@@ -55,7 +54,6 @@ public final class Event {
         }
         this.longestText = longest;
         this.userHash = KeyedHash.hash(user);
-        this.idHash = KeyedHash.hash(id);
         this.attributeCount = attrs.size();
         if (timestamp < MIN_TIMESTAMP || timestamp > MAX_TIMESTAMP) {
             throw new InvalidEventException(InvalidEventException.Reason.BAD_TIMESTAMP,
@@ -195,11 +193,6 @@ public final class Event {
     /** Number of attributes (the size of {@link #attrs()}, kept so that checking it reads no map). */
     int attributeCount() {
         return attributeCount;
-    }
-
-    /** The keyed hash of {@link #id()}. */
-    int idHash() {
-        return idHash;
     }
 
     /** The length, in UTF-16 code units, of the event's longest string (id, user, type, attribute names and values). */

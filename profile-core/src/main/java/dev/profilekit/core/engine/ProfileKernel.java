@@ -127,9 +127,10 @@ public final class ProfileKernel {
         }
         int typeId = compiled.typeId(admitted.type());
         long t = admitted.timestamp();
-        Outcome outcome = admission.decide(state, admitted.id(), admitted.idHash(), t);
+        CompiledSchema.Scratch sc = compiled.scratch();
+        Outcome outcome = admission.decide(state, admitted.id(), t, sc);
         if (outcome == Outcome.ACCEPTED) {
-            admission.apply(state, admitted, typeId, t);
+            admission.apply(state, admitted, typeId, t, sc);
         }
         return outcome;
     }

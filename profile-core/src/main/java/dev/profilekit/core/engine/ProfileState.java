@@ -50,6 +50,11 @@ public final class ProfileState extends SeenIds implements UserView {
 
     private static final Object[] EMPTY = new Object[0];
 
+    @Override
+    String keyOwner() {
+        return user;
+    }
+
     /** The user this state belongs to. */
     @Override
     public String user() {

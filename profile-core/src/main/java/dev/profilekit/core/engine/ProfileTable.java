@@ -12,12 +12,15 @@ import java.util.function.Predicate;
  * The updater's table of live profile states, one per user: the whole population without a backing store,
  * the cache of hot profiles with one.
  *
- * <p>Users are spread over 64 segments, each an open-addressing table of the states themselves (a state
- * carries its user's keyed hash), so finding an existing user reads one table slot and the state it points
- * to, with no lock: slots are published with release stores and read with acquire loads. Inserting,
- * removing and growing take the segment's lock. Removal shifts later entries back (Knuth's Algorithm R), which
- * can make a lock-free reader miss a user that is present; {@link #get} therefore retries a miss under the
- * lock once the segment has ever removed anything.
+ * <p>Users are spread over 64 segments, each an open-addressing table of the states themselves with their
+ * users' keyed hashes in a parallel {@code int[]} (tag {@code hash | 1}; 0 marks an empty slot), so a probe
+ * compares hashes without touching a state, and reads a state (and compares its user id) only where the hashes
+ * match: finding an existing user reads its hash slot, its state slot and the state, with no lock. A slot is
+ * published by a release store of its hash after its state, and read with acquire loads (hash, then state);
+ * the two arrays of a segment are published together as one {@link Slots}. Inserting, removing and growing take
+ * the segment's lock. Removal shifts later entries back (Knuth's Algorithm R), which can make a lock-free reader
+ * miss a user that is present (or see a hash beside another slot's state, which its id comparison rejects);
+ * {@link #get} therefore retries a miss under the lock once the segment has ever removed anything.
  *
  * <p>Before a segment grows it offers its states to a sweeper (expiry); with a capacity, inserting into a full
  * segment first evicts a state chosen by the CLOCK policy (a state read or written since the hand last passed
@@ -27,6 +30,7 @@ final class ProfileTable {
 
     private static final int SEGMENT_BITS = 6;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ProfileState[].class);
+    private static final VarHandle HASH = MethodHandles.arrayElementVarHandle(int[].class);
 
     /** Called under the segment's lock for a state about to leave the table; returns false to keep it. */
     interface Remover {
@@ -53,15 +57,25 @@ final class ProfileTable {
         return segments[spread >>> (32 - SEGMENT_BITS)];
     }
 
-    private static ProfileState find(ProfileState[] t, String user, int h, int spread) {
-        int mask = t.length - 1;
+    /** The tag of hash {@code h} in a segment's hash array: never 0, which marks an empty slot. */
+    private static int tag(int h) {
+        return h | 1;
+    }
+
+    private static ProfileState find(Slots t, String user, int h, int spread) {
+        int[] hashes = t.hashes;
+        int mask = hashes.length - 1;
+        int tag = tag(h);
         for (int i = spread & mask; ; i = (i + 1) & mask) {
-            ProfileState s = (ProfileState) SLOT.getAcquire(t, i);
-            if (s == null) {
+            int x = (int) HASH.getAcquire(hashes, i);
+            if (x == 0) {
                 return null;
             }
-            if (s.userHash == h && s.user.equals(user)) {
-                return s;
+            if (x == tag) {
+                ProfileState s = (ProfileState) SLOT.getAcquire(t.states, i);
+                if (s != null && s.user.equals(user)) {
+                    return s;
+                }
             }
         }
     }
@@ -133,7 +147,7 @@ final class ProfileTable {
     /** Calls {@code action} for each user and state (weakly consistent under concurrent updates). */
     void forEach(BiConsumer<String, ProfileState> action) {
         for (Segment seg : segments) {
-            ProfileState[] t = seg.table;
+            ProfileState[] t = seg.table.states;
             for (int i = 0; i < t.length; i++) {
                 ProfileState s = (ProfileState) SLOT.getAcquire(t, i);
                 if (s != null) {
@@ -151,7 +165,7 @@ final class ProfileTable {
         ProfileState[][] out = new ProfileState[segments.length][];
         for (int i = 0; i < segments.length; i++) {
             synchronized (segments[i]) {
-                out[i] = segments[i].table.clone();
+                out[i] = segments[i].table.states.clone();
             }
         }
         return out;
@@ -170,7 +184,7 @@ final class ProfileTable {
     void clear() {
         for (Segment seg : segments) {
             synchronized (seg) {
-                seg.table = new ProfileState[8];
+                seg.table = new Slots(8);
                 seg.size = 0;
                 seg.removals++;
             }
@@ -181,7 +195,7 @@ final class ProfileTable {
     long probeDisplacement() {
         long d = 0;
         for (Segment seg : segments) {
-            ProfileState[] t = seg.table;
+            ProfileState[] t = seg.table.states;
             int mask = t.length - 1;
             for (int i = 0; i < t.length; i++) {
                 if (t[i] != null) {
@@ -192,8 +206,19 @@ final class ProfileTable {
         return d;
     }
 
+    /** A segment's slots: states and their hash tags, index by index, published together. */
+    private static final class Slots {
+        final ProfileState[] states;
+        final int[] hashes;
+
+        Slots(int capacity) {
+            states = new ProfileState[capacity];
+            hashes = new int[capacity];
+        }
+    }
+
     private static final class Segment {
-        volatile ProfileState[] table;
+        volatile Slots table;
         volatile int size;
         /** Removals so far (written under the lock); readers retry misses under the lock once it is non-zero. */
         volatile int removals;
@@ -201,11 +226,11 @@ final class ProfileTable {
         int hand;
 
         Segment(int capacity) {
-            table = new ProfileState[capacity];
+            table = new Slots(capacity);
         }
 
         int indexOf(ProfileState s, int sp) {
-            ProfileState[] t = table;
+            ProfileState[] t = table.states;
             int mask = t.length - 1;
             for (int i = sp & mask; t[i] != null; i = (i + 1) & mask) {
                 if (t[i] == s) {
@@ -220,29 +245,30 @@ final class ProfileTable {
             if (size >= max && evictor != null) {
                 evictOne(evictor);
             }
-            ProfileState[] t = table;
-            if ((size + 1) * 2 > t.length) {
+            Slots t = table;
+            if ((size + 1) * 2 > t.states.length) {
                 if (sweeper != null) {
                     sweep(sweeper);
                 }
                 // grow unless the sweep freed enough (hysteresis: keep at most 3/8 load after a sweep)
-                if ((size + 1) * 8 > t.length * 3) {
-                    t = grow(table);
+                if ((size + 1) * 8 > t.states.length * 3) {
+                    grow(table);
                 }
                 t = table;
             }
-            int mask = t.length - 1;
+            int mask = t.states.length - 1;
             int i = sp & mask;
-            while (t[i] != null) {
+            while (t.states[i] != null) {
                 i = (i + 1) & mask;
             }
-            SLOT.setRelease(t, i, s); // publishes the fully built state to lock-free readers
+            SLOT.setRelease(t.states, i, s);
+            HASH.setRelease(t.hashes, i, tag(s.userHash)); // publishes the fully built state to lock-free readers
             size = size + 1;
         }
 
         /** CLOCK: the first state from the hand not referenced since the last pass; clears bits as it goes. */
         private void evictOne(Remover evictor) {
-            ProfileState[] t = table;
+            ProfileState[] t = table.states;
             int mask = t.length - 1;
             for (int step = 0; step < 3 * t.length && size > 0; step++) {
                 int i = hand;
@@ -264,7 +290,7 @@ final class ProfileTable {
 
         int sweep(Remover remover) {
             int n = 0;
-            ProfileState[] t = table;
+            ProfileState[] t = table.states;
             for (int i = 0; i < t.length; ) {
                 ProfileState s = t[i];
                 if (s != null && remover.remove(s)) {
@@ -279,7 +305,8 @@ final class ProfileTable {
 
         /** Backward-shift deletion (Knuth TAOCP vol. 3, 6.4, Algorithm R). Caller holds the lock. */
         void delete(int i) {
-            ProfileState[] t = table;
+            ProfileState[] t = table.states;
+            int[] hashes = table.hashes;
             int mask = t.length - 1;
             removals = removals + 1; // before any slot moves: a reader that then misses retries under the lock
             int j = i;
@@ -293,27 +320,30 @@ final class ProfileTable {
                 boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
                 if (!stays) {
                     SLOT.setRelease(t, i, e);
+                    HASH.setRelease(hashes, i, hashes[j]);
                     i = j;
                 }
             }
+            HASH.setRelease(hashes, i, 0);
             SLOT.setRelease(t, i, null);
             size = size - 1;
         }
 
-        private ProfileState[] grow(ProfileState[] old) {
-            ProfileState[] t = new ProfileState[old.length * 2];
-            int mask = t.length - 1;
-            for (ProfileState s : old) {
+        private void grow(Slots old) {
+            Slots t = new Slots(old.states.length * 2);
+            int mask = t.states.length - 1;
+            for (int j = 0; j < old.states.length; j++) {
+                ProfileState s = old.states[j];
                 if (s != null) {
                     int i = spread(s.userHash) & mask;
-                    while (t[i] != null) {
+                    while (t.states[i] != null) {
                         i = (i + 1) & mask;
                     }
-                    t[i] = s;
+                    t.states[i] = s;
+                    t.hashes[i] = old.hashes[j];
                 }
             }
             table = t; // volatile write: readers of the new table see every copied slot
-            return t;
         }
     }
 }

@@ -300,12 +300,13 @@ public final class ProfileUpdater implements AutoCloseable {
                     if (ttlMs >= 0 && expired(s, wm)) {
                         reset(s);
                     }
-                    outcome = admission.decide(s, event.id(), event.idHash(), t);
+                    CompiledSchema.Scratch sc = compiled.scratch();
+                    outcome = admission.decide(s, event.id(), t, sc);
                     if (outcome == Outcome.ACCEPTED) {
                         if (audiences != null && t <= applyUpTo) {
-                            applyWithAudiences(s, event, typeId, t);
+                            applyWithAudiences(s, event, typeId, t, sc);
                         } else {
-                            admission.apply(s, event, typeId, t);
+                            admission.apply(s, event, typeId, t, sc);
                         }
                         s.dirty = true;
                     }
@@ -335,10 +336,10 @@ public final class ProfileUpdater implements AutoCloseable {
     }
 
     /** Applies an accepted event between the audiences' two steps (see {@link AudienceBook}). Caller holds the lock. */
-    private void applyWithAudiences(ProfileState s, Event event, int typeId, long t) {
+    private void applyWithAudiences(ProfileState s, Event event, int typeId, long t, CompiledSchema.Scratch sc) {
         audiences.beforeApply(s, event);
         try {
-            admission.apply(s, event, typeId, t);
+            admission.apply(s, event, typeId, t, sc);
         } catch (RuntimeException | Error failure) {
             audiences.abandon(s);
             throw failure;

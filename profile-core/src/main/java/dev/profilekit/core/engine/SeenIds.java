@@ -1,18 +1,28 @@
 package dev.profilekit.core.engine;
 
-import static dev.profilekit.features.hash.HashMix.spread;
-
-import dev.profilekit.features.hash.KeyedHash;
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
+import dev.profilekit.features.hash.KeyedHash128;
+import java.security.SecureRandom;
 
 /**
- * Ids of a user's accepted events, for duplicate detection: an open-addressing table of the events' own
- * id strings (no per-entry objects), with each id's keyed hash (plus an occupied bit) and event time side by
- * side in one {@code long[]}. A probe reads only that array and dereferences an id string only when the
- * hashes match, so a lookup of a new id touches one array. {@link ProfileState} extends this class so the
- * table's fields live in the state object itself (one pointer hop less on the hot path).
+ * Ids of a user's accepted events, for duplicate detection, kept as fingerprints: each id's 128-bit
+ * {@link KeyedHash128} (SipHash-2-4-128) under a random key of this user's own, with the event time, in one
+ * open-addressing {@code long[]} and no strings. {@link ProfileState} extends this class so the table's fields
+ * live in the state object itself (one pointer hop less on the hot path).
  *
- * <p>The hash is the {@link KeyedHash} of the id, which {@link Event} computes once when it is built (while
- * it reads the id anyway to check its text), so colliding ids chosen from outside cannot make probes long.
+ * <p>Layout of {@code seen}: the key (two longs), then per slot the fingerprint's halves and the event time
+ * (0, 0 in both halves: an empty slot; a fingerprint of 0, 0 is stored as 0, 1). The key is drawn when the
+ * first id is added and travels with the fingerprints (in the state's encoding, so in snapshots, in a backing
+ * store and in a stream processor's keyed state alike), so fingerprints compare after any restore. Two
+ * distinct ids share a fingerprint with probability 2^-128: with n ids kept, a new distinct id is taken for a
+ * duplicate with probability at most n / 2^128.
+ *
+ * <p>The home slot is taken from the keyed fingerprint, so ids chosen from outside cannot make probes long
+ * (they do not know the key). A user's key is SipHash-2-4-128 of the user id under a per-process secret drawn
+ * from {@link SecureRandom} ({@link #keyOwner}): unpredictable from outside, cheap enough for every new user,
+ * and the same for a user in every updater of one process (so their encodings of the same events are equal). A
+ * state read back keeps the key it was written with, whichever process wrote it.
  *
  * <p>With {@code forgetBefore} the table may drop ids whose event time is before a bound (used by
  * {@link DedupRetention#WITHIN_LATENESS}); dropping happens only when the table would otherwise grow,
@@ -21,90 +31,162 @@ import dev.profilekit.features.hash.KeyedHash;
  */
 abstract class SeenIds {
 
-    /** Marks an occupied slot in {@code meta[2i]} (the hash is in the low 32 bits); 0 is an empty slot. */
-    private static final long OCCUPIED = 1L << 32;
-    private static final double MAX_LOAD = 0.6;
-    /** After dropping expired ids, the table grows unless the load fell to this (hysteresis). */
-    private static final double KEEP_LOAD = 0.4;
+    /**
+     * Tables of up to this many slots (3 cache lines of 8 slots) may fill all but one slot: a probe of one reads
+     * at most the whole table anyway, so a user with a few ids needs no larger table.
+     */
+    private static final int SMALL = 8;
+    /** Longs before the first slot: the key. */
+    private static final int KEY = 2;
+    /** Longs per slot: the fingerprint's two halves and the event time. */
+    private static final int SLOT = 3;
+    private static final int FIRST_CAPACITY = 4;
+    private static final long[] NONE = new long[0];
 
-    private String[] ids = new String[8];
-    /** meta[2i] = OCCUPIED | hash of ids[i] (0: empty), meta[2i + 1] = its event time. */
-    private long[] meta = new long[16];
+    /** The per-process secret users' keys are derived from. */
+    private static final long SECRET0;
+    private static final long SECRET1;
+
+    static {
+        SecureRandom random = new SecureRandom();
+        SECRET0 = random.nextLong();
+        SECRET1 = random.nextLong();
+    }
+
+    /** The key, then the slots; {@link #NONE} until the first id. */
+    private long[] seen = NONE;
     private int idCount;
 
-    private static long tag(int h) {
-        return OCCUPIED | (h & 0xFFFF_FFFFL);
+    private static int capacity(long[] t) {
+        return (t.length - KEY) / SLOT;
+    }
+
+    /** Ids a table of {@code capacity} slots holds at most: all but one slot when small, else 3/4. */
+    private static int maxIds(int capacity) {
+        return capacity <= SMALL ? capacity - 1 : capacity * 3 / 4;
+    }
+
+    /**
+     * Ids a table of {@code capacity} slots may hold after dropping expired ones without growing: as many as
+     * {@link #maxIds} less one when small (a scan of a small table is cheap), else half (hysteresis: a large
+     * table is not scanned again at the next add).
+     */
+    private static int keepIds(int capacity) {
+        return capacity <= SMALL ? capacity - 2 : capacity / 2;
+    }
+
+    /** The home slot of a fingerprint whose first half is {@code h0}. */
+    private static int home(long h0, int mask) {
+        return (int) (h0 ^ (h0 >>> 32)) & mask;
     }
 
     /** The sum over stored ids of their distance from their home slot (probe cost); for tests. */
     final long idProbeDisplacement() {
-        int mask = ids.length - 1;
+        long[] t = seen;
+        int mask = capacity(t) - 1;
         long d = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (meta[2 * i] != 0) {
-                d += (i - spread((int) meta[2 * i])) & mask;
+        for (int i = 0; i <= mask; i++) {
+            int at = KEY + SLOT * i;
+            if ((t[at] | t[at + 1]) != 0) {
+                d += (i - home(t[at], mask)) & mask;
             }
         }
         return d;
     }
 
-    /** Whether {@code id} was added with a time at or after {@code notBefore}. */
-    final boolean containsId(String id, long notBefore) {
-        return containsId(id, KeyedHash.hash(id), notBefore);
-    }
-
-    /** As {@link #containsId(String, long)}, with the id's {@link KeyedHash} already known. */
-    final boolean containsId(String id, int hash, long notBefore) {
-        long[] m = meta;
-        long tag = tag(hash);
-        int mask = (m.length >> 1) - 1;
-        for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
-            long t = m[2 * i];
-            if (t == 0) {
-                return false;
-            }
-            if (t == tag && ids[i].equals(id)) {
-                return m[2 * i + 1] >= notBefore;
-            }
+    /**
+     * Writes the fingerprint of {@code id} under this user's key into {@code out[0]} and {@code out[1]},
+     * drawing the key first if the user has none yet (the only allocation here).
+     */
+    final void idHash(String id, long[] out) {
+        if (seen == NONE) {
+            seen = newTable(FIRST_CAPACITY);
+            KeyedHash128.hash(keyOwner(), SECRET0, SECRET1, seen, 0);
         }
-    }
-
-    /** Adds (or refreshes) {@code id} at {@code time}; see {@link #addId(String, int, long, long)}. */
-    final void addId(String id, long time, long forgetBefore) {
-        addId(id, KeyedHash.hash(id), time, forgetBefore);
+        KeyedHash128.hash(id, seen[0], seen[1], out, 0);
+        if ((out[0] | out[1]) == 0) {
+            out[1] = 1; // 0, 0 marks an empty slot
+        }
     }
 
     /**
-     * Adds (or refreshes) {@code id}, whose keyed hash is {@code hash}, at {@code time}; may first drop ids
-     * older than {@code forgetBefore}. The table grows before the insert, so a failure while growing leaves
-     * it unchanged; after {@link #reserveId(long)} the next add allocates nothing.
+     * The string this table's key is derived from when it draws one (the user id; the key then depends only on
+     * the user and the process, so two updaters of one process fed the same events encode alike).
      */
-    final void addId(String id, int hash, long time, long forgetBefore) {
-        long tag = tag(hash);
-        int mask = ids.length - 1;
-        int i = spread(hash) & mask;
-        for (long t; (t = meta[2 * i]) != 0; i = (i + 1) & mask) {
-            if (t == tag && ids[i].equals(id)) {
-                meta[2 * i + 1] = time;
+    String keyOwner() {
+        return "";
+    }
+
+    private static long[] newTable(int capacity) {
+        return new long[KEY + SLOT * capacity];
+    }
+
+    /** Whether the id with fingerprint {@code h0}, {@code h1} was added with a time at or after {@code notBefore}. */
+    final boolean containsId(long h0, long h1, long notBefore) {
+        long[] t = seen;
+        int mask = capacity(t) - 1;
+        if (mask < 0) {
+            return false;
+        }
+        for (int i = home(h0, mask); ; i = (i + 1) & mask) {
+            int at = KEY + SLOT * i;
+            long a = t[at];
+            long b = t[at + 1];
+            if (a == h0 && b == h1) {
+                return t[at + 2] >= notBefore;
+            }
+            if ((a | b) == 0) {
+                return false;
+            }
+        }
+    }
+
+    /** As {@link #containsId(long, long, long)} for the id itself (tests). */
+    final boolean containsId(String id, long notBefore) {
+        long[] h = new long[2];
+        idHash(id, h);
+        return containsId(h[0], h[1], notBefore);
+    }
+
+    /** As {@link #addId(long, long, long, long)} for the id itself (tests). */
+    final void addId(String id, long time, long forgetBefore) {
+        long[] h = new long[2];
+        idHash(id, h);
+        reserveId(forgetBefore);
+        addId(h[0], h[1], time, forgetBefore);
+    }
+
+    /**
+     * Adds (or refreshes) the id with fingerprint {@code h0}, {@code h1} (from {@link #idHash}) at {@code time};
+     * may first drop ids older than {@code forgetBefore}. The table grows before the insert, so a failure while
+     * growing leaves it unchanged; after {@link #reserveId(long)} the next add allocates nothing.
+     */
+    final void addId(long h0, long h1, long time, long forgetBefore) {
+        int mask = capacity(seen) - 1;
+        int i = home(h0, mask);
+        for (int at; (seen[at = KEY + SLOT * i] | seen[at + 1]) != 0; i = (i + 1) & mask) {
+            if (seen[at] == h0 && seen[at + 1] == h1) {
+                seen[at + 2] = time;
                 return;
             }
         }
-        if (idCount + 1 > ids.length * MAX_LOAD) {
+        if (idCount + 1 > maxIds(capacity(seen))) {
             rebuild(forgetBefore);
-            mask = ids.length - 1;
-            for (i = spread(hash) & mask; meta[2 * i] != 0; i = (i + 1) & mask) {
+            mask = capacity(seen) - 1;
+            for (i = home(h0, mask); (seen[KEY + SLOT * i] | seen[KEY + SLOT * i + 1]) != 0; i = (i + 1) & mask) {
                 // the id is absent: find the empty slot in the rebuilt table
             }
         }
-        ids[i] = id;
-        meta[2 * i] = tag;
-        meta[2 * i + 1] = time;
+        int at = KEY + SLOT * i;
+        seen[at] = h0;
+        seen[at + 1] = h1;
+        seen[at + 2] = time;
         idCount++;
     }
 
     /** Makes room for one more id now (dropping ids older than {@code forgetBefore} first), so the next add cannot fail. */
     final void reserveId(long forgetBefore) {
-        if (idCount + 1 > ids.length * MAX_LOAD) {
+        if (idCount + 1 > maxIds(capacity(seen))) {
             rebuild(forgetBefore);
         }
     }
@@ -117,99 +199,113 @@ abstract class SeenIds {
     private void rebuild(long forgetBefore) {
         if (forgetBefore != Long.MIN_VALUE) {
             // drop expired ids in place first; grow only if the table is still well filled
-            for (int i = 0; i < ids.length; ) {
-                if (meta[2 * i] != 0 && meta[2 * i + 1] < forgetBefore) {
+            for (int i = 0; i < capacity(seen); ) {
+                int at = KEY + SLOT * i;
+                if ((seen[at] | seen[at + 1]) != 0 && seen[at + 2] < forgetBefore) {
                     delete(i); // an entry may have moved into slot i: look at it again
                 } else {
                     i++;
                 }
             }
-            if (idCount <= ids.length * KEEP_LOAD) {
+            if (idCount <= keepIds(capacity(seen))) {
                 return;
             }
         }
-        String[] oldIds = ids;
-        long[] oldMeta = meta;
-        int n = oldIds.length << 1;
-        String[] newIds = new String[n]; // both allocated before either is published: a failure changes nothing
-        long[] newMeta = new long[2 * n];
-        int mask = n - 1;
-        for (int i = 0; i < oldIds.length; i++) {
-            if (oldMeta[2 * i] != 0) {
-                int j = spread((int) oldMeta[2 * i]) & mask;
-                while (newMeta[2 * j] != 0) {
+        long[] old = seen;
+        long[] t = newTable(capacity(old) << 1); // allocated before anything changes: a failure changes nothing
+        t[0] = old[0];
+        t[1] = old[1];
+        int mask = capacity(t) - 1;
+        for (int at = KEY; at < old.length; at += SLOT) {
+            if ((old[at] | old[at + 1]) != 0) {
+                int j = home(old[at], mask);
+                while ((t[KEY + SLOT * j] | t[KEY + SLOT * j + 1]) != 0) {
                     j = (j + 1) & mask;
                 }
-                newIds[j] = oldIds[i];
-                newMeta[2 * j] = oldMeta[2 * i];
-                newMeta[2 * j + 1] = oldMeta[2 * i + 1];
+                System.arraycopy(old, at, t, KEY + SLOT * j, SLOT);
             }
         }
-        ids = newIds;
-        meta = newMeta;
+        seen = t;
     }
 
     /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, 6.4, Algorithm R). */
     private void delete(int i) {
-        int mask = ids.length - 1;
+        long[] t = seen;
+        int mask = capacity(t) - 1;
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            if (meta[2 * j] == 0) {
+            int at = KEY + SLOT * j;
+            if ((t[at] | t[at + 1]) == 0) {
                 break;
             }
-            int home = spread((int) meta[2 * j]) & mask;
+            int home = home(t[at], mask);
             // entry j may move to the hole at i unless its home lies cyclically in (i, j]
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
-                ids[i] = ids[j];
-                meta[2 * i] = meta[2 * j];
-                meta[2 * i + 1] = meta[2 * j + 1];
+                System.arraycopy(t, at, t, KEY + SLOT * i, SLOT);
                 i = j;
             }
         }
-        ids[i] = null;
-        meta[2 * i] = 0;
-        meta[2 * i + 1] = 0;
+        java.util.Arrays.fill(t, KEY + SLOT * i, KEY + SLOT * i + SLOT, 0L);
         idCount--;
     }
 
-    /** Writes the ids and their times (hashes are not written: they are keyed per process). */
-    final void encodeIds(dev.profilekit.features.codec.ByteWriter w) {
+    /**
+     * Writes the ids: their count, then (when there are any) the key and each fingerprint with its time.
+     * <pre>
+     * varint  n
+     * fixed64 key[0], key[1]                      (only when n &gt; 0)
+     * n times: fixed64 fingerprint[0], fingerprint[1], zigzag time
+     * </pre>
+     */
+    final void encodeIds(ByteWriter w) {
         w.varInt(idCount);
-        for (int i = 0; i < ids.length; i++) {
-            if (meta[2 * i] != 0) {
-                w.string(ids[i]);
-                w.zigZag(meta[2 * i + 1]);
+        if (idCount == 0) {
+            return;
+        }
+        long[] t = seen;
+        w.fixedLong(t[0]).fixedLong(t[1]);
+        for (int at = KEY; at < t.length; at += SLOT) {
+            if ((t[at] | t[at + 1]) != 0) {
+                w.fixedLong(t[at]).fixedLong(t[at + 1]).zigZag(t[at + 2]);
             }
         }
     }
 
     /** Replaces the ids with the encoded ones. */
-    final void decodeIds(dev.profilekit.features.codec.ByteReader r) {
-        int n = r.count(2);
-        int cap = 8;
-        while (cap * MAX_LOAD < n + 1) {
+    final void decodeIds(ByteReader r) {
+        int n = r.count(17);
+        int cap = FIRST_CAPACITY;
+        while (maxIds(cap) < n + 1) {
             cap <<= 1;
         }
-        ids = new String[cap];
-        meta = new long[2 * cap];
         idCount = 0;
+        if (n == 0) {
+            seen = NONE;
+            return;
+        }
+        seen = newTable(cap);
+        seen[0] = r.fixedLong();
+        seen[1] = r.fixedLong();
         for (int k = 0; k < n; k++) {
-            String id = r.string();
+            long h0 = r.fixedLong();
+            long h1 = r.fixedLong();
             long time = r.zigZag();
-            int h = KeyedHash.hash(id);
-            if (containsId(id, h, Long.MIN_VALUE)) {
-                throw r.error("event id '" + id + "' twice in a user's seen ids");
+            if ((h0 | h1) == 0) {
+                throw r.error("an empty fingerprint among a user's seen ids");
             }
-            addId(id, h, time, Long.MIN_VALUE);
+            if (containsId(h0, h1, Long.MIN_VALUE)) {
+                throw r.error("event id fingerprint " + Long.toHexString(h0) + Long.toHexString(h1)
+                        + " twice in a user's seen ids");
+            }
+            addId(h0, h1, time, Long.MIN_VALUE);
         }
     }
 
-    /** Drops every id. */
+    /** Drops every id (and the key: the next id draws a new one). */
     final void clearIds() {
-        ids = new String[8];
-        meta = new long[16];
+        seen = NONE;
         idCount = 0;
     }
 }

@@ -24,7 +24,7 @@ import java.util.zip.CRC32C;
  * The snapshot file: a header, records grouped into chunks, and a checksum.
  *
  * <pre>
- * header  8 bytes "PKSNAP\r\n", u8 format version (1), u8 flags (bit 0: encrypted), fixed64 fingerprint
+ * header  8 bytes "PKSNAP\r\n", u8 format version (2; version 1 kept event ids as strings), u8 flags (bit 0: encrypted), fixed64 fingerprint
  * chunk   u8 kind (1: more follow, 2: last), fixed32 length, payload
  *         (payload: records, or their AES-GCM seal bound to the chunk's index and kind)
  * trailer fixed32 CRC32C of every byte before it
@@ -37,7 +37,7 @@ import java.util.zip.CRC32C;
 final class SnapshotFile {
 
     static final byte[] MAGIC = "PKSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int HEADER = MAGIC.length + 2 + 8;
     static final int CHUNK_TARGET = 1 << 20;
     static final int MAX_CHUNK = 1 << 30;
@@ -176,12 +176,18 @@ final class SnapshotFile {
         }
         ByteReader h = new ByteReader(head, MAGIC.length, HEADER - MAGIC.length, what);
         int version = h.u8();
-        if (version != VERSION) {
-            throw new StateFormatException(what + " has format version " + version + "; this library reads "
-                    + VERSION);
-        }
         int flags = h.u8();
         long fp = h.fixedLong();
+        if (version != VERSION) {
+            String difference = "has format version " + version + "; this library reads only version " + VERSION
+                    + (version < VERSION ? " (the file was written by an older ProfileKit: replay its events into a new "
+                    + "snapshot)" : "");
+            if ((int) crc.getValue() == stored) {
+                // intact: a mismatch (keep the file), not damage
+                throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.SCHEMA, difference);
+            }
+            throw new StateFormatException(what + " " + difference);
+        }
         if ((int) crc.getValue() != stored) {
             throw new StateFormatException(what + " is corrupted or truncated: checksum "
                     + Integer.toHexString((int) crc.getValue()) + " does not match the stored "

@@ -10,21 +10,22 @@ import dev.profilekit.features.codec.StateFormatException;
  * bookkeeping and the live models' per-user state, behind the schema fingerprint it was written under.
  *
  * <pre>
- * u8      format version (1)
+ * u8      format version (2; version 1 kept event ids as strings)
  * fixed64 schema fingerprint (see {@link ProfileUpdater#fingerprint()})
  * string  user
  * zigzag  largest accepted time, largest applied time
  * varint  accepted events
  * varint  n doubles, then a bitmap of n bits (slots whose bits are not all zero), then those doubles (raw bits)
  * per object feature, in schema order: u8 0 (none) or 1 and the feature's own encoding
- * varint  seen ids, each: string id, zigzag time
+ * varint  seen ids; when any: fixed64 x 2 the user's fingerprint key, then each: fixed64 x 2 fingerprint,
+ *         zigzag time (see {@link SeenIds#encodeIds})
  * u8      0 (no model state) or 1 and the live models' per-user encoding
  * </pre>
  * Doubles are their raw IEEE bits, so decoding gives back exactly the state that was encoded.
  */
 final class StateCodec {
 
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private final CompiledSchema compiled;
     private final CompiledFeature[] objectOwners;
@@ -100,7 +101,8 @@ final class StateCodec {
     ProfileState decode(ByteReader r) {
         int version = r.u8();
         if (version != FORMAT_VERSION) {
-            throw r.error("state format version " + version + ", this library reads version " + FORMAT_VERSION);
+            throw r.error("state format version " + version + ", this library reads only version " + FORMAT_VERSION
+                    + (version < FORMAT_VERSION ? " (written by an older ProfileKit)" : ""));
         }
         long fp = r.fixedLong();
         if (fp != fingerprint) {

@@ -101,6 +101,36 @@ class AllOrNothingTest {
         assertThat(u.profile("u", asOf).getLong("cats")).isEqualTo(5);
     }
 
+    /**
+     * An event that fails after the id table made room for it must not have forgotten ids the state before it
+     * still uses: ids older than the failed event's time less the lateness, but within the lateness of the
+     * user's latest accepted event, are still duplicates afterwards.
+     */
+    @Test
+    void aFailedEventForgetsNoIdThatTheStateBeforeItStillUses() {
+        ProfileSchema schema = ProfileSchema.builder().allowedLateness(Duration.ofHours(6))
+                .feature(FeatureSpec.count("n")).build();
+        long hour = 3_600_000L;
+        // every number of ids up to 40: at some of them the table must make room for the next one
+        for (int n = 1; n <= 40; n++) {
+            ProfileUpdater u = ProfileUpdater.builder(schema).build();
+            for (int i = 0; i < n; i++) {
+                assertThat(u.onEvent(Event.of("e" + i, "u", "buy", T0 + i * 60_000L, Map.of()))).isEqualTo(Outcome.ACCEPTED);
+            }
+            UpdatePlan.faults = kind -> {
+                throw new IllegalStateException("injected failure in " + kind);
+            };
+            // far later: once accepted it would put every earlier id out of the lateness
+            assertThatThrownBy(() -> u.onEvent(Event.of("late-comer", "u", "buy", T0 + 40 * hour, Map.of())))
+                    .isInstanceOf(IllegalStateException.class);
+            UpdatePlan.faults = null;
+            for (int i = 0; i < n; i++) {
+                assertThat(u.onEvent(Event.of("e" + i, "u", "buy", T0 + i * 60_000L, Map.of())))
+                        .as("event e%d of %d after the failure", i, n).isEqualTo(Outcome.DUPLICATE);
+            }
+        }
+    }
+
     @Test
     void anOverflowingSumIsRejectedAsAWhole() {
         ProfileUpdater u = ProfileUpdater.builder(schema()).build();

@@ -68,7 +68,7 @@ class HashFloodingTest {
     }
 
     /**
-     * Mean probe displacement of linear probing at the tables' loads (at most 0.6) is below 1 for hashes that
+     * Mean probe displacement of linear probing at the tables' loads (at most 0.75) is below 2 for hashes that
      * look random; with String.hashCode every colliding key would sit behind all earlier ones (mean ~N/2).
      */
     private static final double MAX_MEAN_DISPLACEMENT = 3.0;

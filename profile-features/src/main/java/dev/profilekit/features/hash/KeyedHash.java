@@ -49,8 +49,7 @@ public final class KeyedHash {
         int n = s.length();
         int i = 0;
         for (; i + 4 <= n; i += 4) {
-            long m = s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
-                    | (long) s.charAt(i + 3) << 48;
+            long m = word(s, i);
             v3 ^= m;
             // one SipRound
             v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
@@ -59,10 +58,7 @@ public final class KeyedHash {
             v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
             v0 ^= m;
         }
-        long last = (long) (n * 2) << 56;
-        for (int shift = 0; i < n; i++, shift += 16) {
-            last |= (long) s.charAt(i) << shift;
-        }
+        long last = lastWord(s, i);
         v3 ^= last;
         v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
         v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
@@ -77,5 +73,19 @@ public final class KeyedHash {
             v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
         }
         return v0 ^ v1 ^ v2 ^ v3;
+    }
+
+    /** The SipHash message word of the four code units of {@code s} from {@code i}, little-endian. */
+    static long word(String s, int i) {
+        return s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32 | (long) s.charAt(i + 3) << 48;
+    }
+
+    /** SipHash's last message word: the code units of {@code s} from {@code i} (fewer than four), its length in bytes on top. */
+    static long lastWord(String s, int i) {
+        long last = (long) (s.length() * 2) << 56;
+        for (int shift = 0; i < s.length(); i++, shift += 16) {
+            last |= (long) s.charAt(i) << shift;
+        }
+        return last;
     }
 }
