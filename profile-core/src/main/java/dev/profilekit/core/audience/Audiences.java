@@ -58,8 +58,7 @@ public final class Audiences {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            throw new IllegalArgumentException("not valid JSON: " + dev.profilekit.features.io.JsonCodec.problem(e, true));
         }
         if (root == null || !root.isObject() || !root.path("audiences").isArray()) {
             throw new IllegalArgumentException("expected an object {\"audiences\": [{\"name\": ..., \"rule\": ...}]}");

@@ -294,7 +294,7 @@ public record ModelDiagnostics(int reservoirCapacity, long labelled, List<Scored
         try {
             return fromJson(MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("diagnostics: not JSON (" + e.getOriginalMessage() + ")", e);
+            throw new IllegalArgumentException("diagnostics: not JSON (" + dev.profilekit.features.io.JsonCodec.problem(e, true) + ")", e);
         }
     }
 

@@ -120,7 +120,7 @@ public final class JsonCodec {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(what + " is not valid JSON: " + problem(e, true), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(what + " must be a JSON object");
@@ -142,8 +142,7 @@ public final class JsonCodec {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("json is not valid JSON for " + format + ": "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("json is not valid JSON for " + format + ": " + problem(e, true), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("json must be a JSON object with format '" + format + "'");
