@@ -81,7 +81,10 @@ public final class KafkaProfileRunner implements AutoCloseable {
     public record Rejected(TopicPartition partition, long offset, InvalidEventException error, String text) {
     }
 
-    /** What the runner has done, over every run that wrote to the snapshot directory. */
+    /**
+     * What the runner has done: records read and rejected over every run that wrote to the snapshot directory (as
+     * of the restored snapshot, then counting on), snapshots written by this runner.
+     */
     public record Stats(long records, long rejected, long snapshots, ProfileUpdater.Counts counts) {
     }
 
@@ -136,7 +139,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
             this.restored = r.snapshot();
             this.maxLineBytes = u.limits().maxLineBytes();
             c = new KafkaConsumer<>(consumerConfig(b), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<PartitionInfo> infos = c.partitionsFor(topic, b.pollTimeout.multipliedBy(10));
+            List<PartitionInfo> infos = c.partitionsFor(topic); // waits up to default.api.timeout.ms
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic '" + topic + "' does not exist at " + b.bootstrapServers
                         + " (or has no partitions)");
