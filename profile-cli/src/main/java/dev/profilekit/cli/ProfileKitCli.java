@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
                 "Start with: java -jar profilekit.jar demo   (a simulated shop, its profiles and a report with charts)",
                 "Then: java -jar profilekit.jar help replay"},
         subcommands = {ReplayCommand.class, QueryCommand.class, ConformanceCommand.class, SimulateCommand.class,
-                ReportCommand.class, DatasetCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, DatasetCommand.class, DemoCommand.class, ConsumeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ProfileKitCli implements Runnable {
 
     @CommandLine.Spec

@@ -23,7 +23,10 @@ public abstract sealed class RecordFormat {
     private RecordFormat() {
     }
 
-    /** Each value is one event in the JSON Lines form of the profile specification (UTF-8, no line end needed). */
+    /**
+     * Each value is one event in the JSON Lines form of the profile specification (UTF-8, no line end needed); a
+     * blank value is skipped, as a blank line of a file is.
+     */
     public static RecordFormat jsonLines() {
         return JsonLines.INSTANCE;
     }
@@ -64,6 +67,9 @@ public abstract sealed class RecordFormat {
                             "the record has no value (a tombstone), not an event"));
                     continue;
                 }
+                if (blank(v)) {
+                    continue; // as a blank line of a file: not an event, not a reject
+                }
                 try {
                     if (v.length > maxLineBytes) {
                         throw new InvalidEventException(
@@ -81,6 +87,15 @@ public abstract sealed class RecordFormat {
         @Override
         long firstLine() {
             return 1;
+        }
+
+        private static boolean blank(byte[] v) {
+            for (byte c : v) {
+                if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.profilekit.kafka;
 
+import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.profilekit.kafka;
 
+import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profilekit.core.engine.ProfileUpdater;

@@ -1,4 +1,4 @@
-package dev.profilekit.kafka;
+package dev.profilekit.kafka.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
