@@ -19,6 +19,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,7 +65,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * flushed before each snapshot, so delivery is at least once: after a restart a user's profile may be sent again,
  * with the value it had, and the last value per key is the uninterrupted run's.
  *
- * <p>One thread runs {@link #run}; {@link #stop} may be called from any thread. The runner owns the updater and
+ * <p>One thread runs {@link #run} (a second one of the runner's parses the next poll's values while it applies the
+ * current one); {@link #stop} may be called from any thread. The runner owns the updater and
  * the snapshot directory's lock until {@link #close}.
  */
 public final class KafkaProfileRunner implements AutoCloseable {
@@ -108,6 +113,12 @@ public final class KafkaProfileRunner implements AutoCloseable {
     private final Map<String, ProfileUpdate> changed;
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Optional<ProfileUpdater.SnapshotInfo> restored;
+    /** Parses the next poll's values while the runner's thread applies the current one. */
+    private final ExecutorService parser = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "profilekit-kafka-parser");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean stopRequested;
     private long records;
     private long rejected;
@@ -176,6 +187,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 p = new KafkaProducer<>(producerConfig(b), new StringSerializer(), new StringSerializer());
             }
         } catch (RuntimeException e) {
+            parser.shutdownNow();
             closeAll(c, p, u);
             dir.close();
             throw e;
@@ -242,6 +254,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
 
     private void runUntil(boolean toEnd) {
         Map<TopicPartition, Long> end = toEnd ? consumer.endOffsets(partitions) : Map.of();
+        Future<List<Parsed>> pending = null; // the batch polled last, parsed on the parser thread meanwhile
         try {
             while (!stopRequested && !(toEnd && reached(end))) {
                 ConsumerRecords<byte[], byte[]> batch;
@@ -250,17 +263,27 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 } catch (WakeupException e) {
                     break;
                 }
-                for (TopicPartition tp : batch.partitions()) {
-                    apply(tp, batch.records(tp));
+                Future<List<Parsed>> next = batch.isEmpty() ? null : parser.submit(() -> parse(batch));
+                if (pending != null) {
+                    apply(await(pending));
                 }
+                pending = next;
                 publish();
                 if (sinceSnapshot >= snapshotEvery
                         || (sinceSnapshot > 0 && System.nanoTime() - lastSnapshotNanos >= intervalNanos)) {
                     snapshot();
                 }
             }
+            if (pending != null) {
+                Future<List<Parsed>> last = pending;
+                pending = null;
+                apply(await(last)); // returned by poll: applied before the last snapshot, never skipped
+            }
         } finally {
             stopRequested = false;
+            if (pending != null) {
+                pending.cancel(true); // a failure: the snapshot directory decides where the next run starts
+            }
         }
         publish();
         if (sinceSnapshot > 0) {
@@ -268,44 +291,83 @@ public final class KafkaProfileRunner implements AutoCloseable {
         }
     }
 
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : partitions) {
-            if (consumer.position(tp) < end.get(tp)) {
-                return false;
-            }
-        }
-        return true;
+    /** One partition's records of a poll: their offsets and what their values parsed to. */
+    private record Parsed(TopicPartition partition, long[] offsets, List<ParsedEvent> events) {
     }
 
-    /** Applies one partition's records of a poll, in order, and moves its position past them. */
-    private void apply(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> recs) {
-        List<byte[]> values = new ArrayList<>(recs.size());
-        for (ConsumerRecord<byte[], byte[]> r : recs) {
-            values.add(r.value());
-        }
-        for (ParsedEvent p : format.parse(values, maxLineBytes)) {
-            InvalidEventException error = p.error();
-            if (error == null) {
-                try {
-                    updater.onEvent(p.event());
-                } catch (InvalidEventException e) {
-                    error = e; // counted by the updater
-                }
-            } else {
-                updater.countRejected(error.reason());
+    /** Parses a poll's values, partition by partition (on the parser thread). */
+    private List<Parsed> parse(ConsumerRecords<byte[], byte[]> batch) {
+        List<Parsed> out = new ArrayList<>();
+        for (TopicPartition tp : batch.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> recs = batch.records(tp);
+            List<byte[]> values = new ArrayList<>(recs.size());
+            long[] offsets = new long[recs.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                ConsumerRecord<byte[], byte[]> r = recs.get(i);
+                values.add(r.value());
+                offsets[i] = r.offset();
             }
-            if (error != null) {
-                rejected++;
-                if (onReject != null) {
-                    long offset = recs.get((int) Math.max(0, Math.min(recs.size() - 1, p.line() - format.firstLine())))
-                            .offset();
-                    onReject.accept(new Rejected(tp, offset, error, p.text()));
+            out.add(new Parsed(tp, offsets, format.parse(values, maxLineBytes)));
+        }
+        return out;
+    }
+
+    private static List<Parsed> await(Future<List<Parsed>> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while parsing records", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot parse records: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Whether every partition has been read up to {@code end}; a {@link #stop} meanwhile counts as the end. */
+    private boolean reached(Map<TopicPartition, Long> end) {
+        try {
+            for (TopicPartition tp : partitions) {
+                if (consumer.position(tp) < end.get(tp)) {
+                    return false;
                 }
             }
+            return true;
+        } catch (WakeupException e) {
+            return true; // stop() was called while no poll was waiting
         }
-        records += recs.size();
-        sinceSnapshot += recs.size();
-        positions.put(tp, recs.get(recs.size() - 1).offset() + 1);
+    }
+
+    /** Applies parsed partitions of a poll, each in order, and moves each position past its records. */
+    private void apply(List<Parsed> batch) {
+        for (Parsed part : batch) {
+            for (ParsedEvent p : part.events()) {
+                InvalidEventException error = p.error();
+                if (error == null) {
+                    try {
+                        updater.onEvent(p.event());
+                    } catch (InvalidEventException e) {
+                        error = e; // counted by the updater
+                    }
+                } else {
+                    updater.countRejected(error.reason());
+                }
+                if (error != null) {
+                    rejected++;
+                    if (onReject != null) {
+                        long[] offsets = part.offsets();
+                        int i = (int) Math.max(0, Math.min(offsets.length - 1, p.line() - format.firstLine()));
+                        onReject.accept(new Rejected(part.partition(), offsets[i], error, p.text()));
+                    }
+                }
+            }
+            int n = part.offsets().length;
+            records += n;
+            sinceSnapshot += n;
+            positions.put(part.partition(), part.offsets()[n - 1] + 1);
+        }
     }
 
     /** Sends the profile of every user changed since the last call to the output topic. */
@@ -350,7 +412,11 @@ public final class KafkaProfileRunner implements AutoCloseable {
         if (commit) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             positions.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
-            consumer.commitSync(offsets); // a hint for monitoring: the snapshot, not the group, holds the truth
+            try {
+                consumer.commitSync(offsets); // a hint for monitoring: the snapshot, not the group, holds the truth
+            } catch (WakeupException e) {
+                consumer.commitSync(offsets); // stop() was called while no poll was waiting; the wakeup is spent
+            }
         }
     }
 
@@ -404,6 +470,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
     /** Closes the consumer, the producer (after sending what it holds) and the updater, and releases the lock. */
     @Override
     public void close() {
+        parser.shutdownNow();
         try {
             closeAll(consumer, producer, updater);
         } finally {

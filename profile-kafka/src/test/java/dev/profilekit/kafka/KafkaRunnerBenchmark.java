@@ -19,6 +19,11 @@ import java.util.Locale;
  */
 public final class KafkaRunnerBenchmark {
 
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private KafkaRunnerBenchmark() {
     }
 
@@ -44,12 +49,20 @@ public final class KafkaRunnerBenchmark {
                 }
                 try (KafkaProfileRunner r = b.build()) {
                     long t0 = System.nanoTime();
+                    long thread0 = THREADS.getCurrentThreadCpuTime();
+                    long process0 = OS.getProcessCpuTime();
                     r.runToEnd();
                     double secs = (System.nanoTime() - t0) / 1e9;
+                    double thread = (THREADS.getCurrentThreadCpuTime() - thread0) / 1e9;
+                    double process = (OS.getProcessCpuTime() - process0) / 1e9;
+                    long n = r.stats().records();
                     System.out.printf(Locale.ROOT, "round %d: %d records, %d accepted, %d snapshots in %.2f s: "
-                                    + "%.0f events/s%s%n", round, r.stats().records(), r.updater().counts().accepted(),
-                            r.stats().snapshots(), secs, r.stats().records() / secs,
-                            output ? " (publishing changed profiles)" : "");
+                                    + "%.0f events/s%s; CPU: runner thread %.2f s (%.0f events per CPU-second), "
+                                    + "whole process with the broker %.2f s (%.0f events per CPU-second), load "
+                                    + "average %.1f on %d cores%n", round, n, r.updater().counts().accepted(),
+                            r.stats().snapshots(), secs, n / secs, output ? " (publishing changed profiles)" : "",
+                            thread, n / thread, process, n / process, OS.getSystemLoadAverage(),
+                            OS.getAvailableProcessors());
                 }
             }
         } finally {
