@@ -183,9 +183,15 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         KafkaProfileRunner.Builder b = KafkaProfileRunner.builder(updaters).bootstrapServers(bootstrapServers)
                 .topic(topic).snapshotDirectory(snapshotDir).format(recordFormat());
+        if (snapshotEvery < 1) {
+            throw new CliSupport.UsageException("--snapshot-every must be >= 1, was " + snapshotEvery);
+        }
+        java.time.Duration interval = CliSupport.parseDuration(snapshotInterval, "--snapshot-interval");
+        if (interval.isZero() || interval.isNegative()) {
+            throw new CliSupport.UsageException("--snapshot-interval must be positive, was " + snapshotInterval);
+        }
         try {
-            b.snapshotEvery(snapshotEvery).snapshotInterval(CliSupport.parseDuration(snapshotInterval,
-                    "--snapshot-interval"));
+            b.snapshotEvery(snapshotEvery).snapshotInterval(interval);
             if (group != null) {
                 b.groupId(group);
             }

@@ -55,7 +55,7 @@ class ConsumeCommandTest {
     private String[] consume(Path state, Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("consume", "--bootstrap-servers", kafka.bootstrapServers(),
                 "--topic", "events", "--schema", SCHEMA.toString(), "--snapshot-dir", state.toString(),
-                "--until-end", "--out", out.toString(), "--snapshot-every", "1000"));
+                "--until-end", "--out", out.toString()));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
     }
@@ -64,7 +64,7 @@ class ConsumeCommandTest {
     void consumesTheTopicIntoTheProfilesReplayWritesAndAgainWithoutCountingTwice() throws Exception {
         Path state = tmp.resolve("state");
         ReplayCommandTest.Run first = ReplayCommandTest.run(consume(state, tmp.resolve("a.jsonl"),
-                "--group", "cli"));
+                "--group", "cli", "--snapshot-every", "1000", "--consumer-property", "max.poll.records=500"));
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).contains("reading events from the beginning");
         ReplayCommandTest.Run replay = ReplayCommandTest.run("replay", "--schema", SCHEMA.toString(), "--events",
@@ -84,7 +84,7 @@ class ConsumeCommandTest {
     }
 
     @Test
-    void aSnapshotOfAnotherTopicOrABadFormatIsAUsageError() throws Exception {
+    void aSnapshotOfAnotherTopicABadFormatOrABadIntervalIsAUsageError() throws Exception {
         Path state = tmp.resolve("state");
         assertThat(ReplayCommandTest.run(consume(state, tmp.resolve("a.jsonl"))).exit()).isZero();
         String[] other = consume(state, tmp.resolve("b.jsonl"));
@@ -98,5 +98,14 @@ class ConsumeCommandTest {
                 "--format", "csv"));
         assertThat(csv.exit()).isEqualTo(2);
         assertThat(csv.err()).contains("--format csv needs --csv-header id,user,type,ts,<attributes>");
+
+        ReplayCommandTest.Run every = ReplayCommandTest.run(consume(tmp.resolve("s3"), tmp.resolve("d.jsonl"),
+                "--snapshot-every", "0"));
+        assertThat(every.exit()).isEqualTo(2);
+        assertThat(every.err()).contains("--snapshot-every must be >= 1, was 0");
+        ReplayCommandTest.Run interval = ReplayCommandTest.run(consume(tmp.resolve("s3"), tmp.resolve("d.jsonl"),
+                "--snapshot-interval", "PT0S"));
+        assertThat(interval.exit()).isEqualTo(2);
+        assertThat(interval.err()).contains("--snapshot-interval must be positive, was PT0S");
     }
 }

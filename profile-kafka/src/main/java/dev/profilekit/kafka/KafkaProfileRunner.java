@@ -581,19 +581,13 @@ public final class KafkaProfileRunner implements AutoCloseable {
 
         /** Time between snapshots, at most, while records arrive (default 30 s). */
         public Builder snapshotInterval(Duration interval) {
-            if (interval == null || interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("snapshotInterval must be positive, was " + interval);
-            }
-            this.snapshotInterval = interval;
+            this.snapshotInterval = requirePositive(interval, "snapshotInterval");
             return this;
         }
 
         /** How long one poll waits for records (default 500 ms): the longest a {@link #stop} waits too. */
         public Builder pollTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("pollTimeout must be positive, was " + timeout);
-            }
-            this.pollTimeout = timeout;
+            this.pollTimeout = requirePositive(timeout, "pollTimeout");
             return this;
         }
 
@@ -642,6 +636,13 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 throw new IllegalStateException("outputTopic must differ from the events' topic '" + topic + "'");
             }
             return new KafkaProfileRunner(this);
+        }
+
+        private static Duration requirePositive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
         }
 
         private static String requireText(String s, String name) {
