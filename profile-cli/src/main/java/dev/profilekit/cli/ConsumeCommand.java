@@ -201,6 +201,13 @@ final class ConsumeCommand implements Callable<Integer> {
             if (consumerProperties != null) {
                 consumerProperties.forEach(b::consumerProperty);
             }
+            // as replay records them: a restart with another value is refused instead of mixing two states
+            b.snapshotOption("--pseudonymise-key", pseudonymKeyFile == null ? "none"
+                    : SnapshotDir.keyId(ReplayCommand.readKey(pseudonymKeyFile, "--pseudonymise-key")));
+            b.snapshotOption("--allow-attributes", allowAttributes == null ? "all"
+                    : String.join(",", new java.util.TreeSet<>(allowAttributes)));
+            b.snapshotOption("--ttl", ttl == null ? "none" : ttl.strip());
+            b.snapshotOption("--dedup-retention", retention == null ? "the default" : retention.name());
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }

@@ -94,6 +94,10 @@ class ConsumeCommandTest {
         assertThat(refused.err()).contains("cannot resume from ").contains("holds the offsets of topic 'events', "
                 + "not 'other'; nothing was changed");
 
+        ReplayCommandTest.Run ttl = ReplayCommandTest.run(consume(state, tmp.resolve("b.jsonl"), "--ttl", "P30D"));
+        assertThat(ttl.exit()).isEqualTo(2);
+        assertThat(ttl.err()).contains("was written with another --ttl (none; this run: P30D); nothing was changed");
+
         ReplayCommandTest.Run csv = ReplayCommandTest.run(consume(tmp.resolve("s2"), tmp.resolve("c.jsonl"),
                 "--format", "csv"));
         assertThat(csv.exit()).isEqualTo(2);

@@ -82,6 +82,9 @@ public final class KafkaProfileRunner implements AutoCloseable {
     /** Metadata key: records rejected up to the snapshot, over every run. */
     public static final String REJECTED = "kafka.rejected";
 
+    /** Metadata key prefix: an option of {@link Builder#snapshotOption}, which a restore must match. */
+    public static final String OPTION = "option ";
+
     /** A record whose value was not an event the engine accepts or refuses by its rules; it changes nothing. */
     public record Rejected(TopicPartition partition, long offset, InvalidEventException error, String text) {
     }
@@ -100,6 +103,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
     private final String topic;
     private final String outputTopic;
     private final RecordFormat format;
+    private final Map<String, String> options;
     private final boolean commit;
     private final long snapshotEvery;
     private final long intervalNanos;
@@ -130,6 +134,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         this.topic = b.topic;
         this.outputTopic = b.outputTopic;
         this.format = b.format;
+        this.options = Map.copyOf(b.options);
         this.commit = b.consumerProperties.containsKey(ConsumerConfig.GROUP_ID_CONFIG);
         this.snapshotEvery = b.snapshotEvery;
         this.intervalNanos = b.snapshotInterval.toNanos();
@@ -405,6 +410,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         meta.put(OFFSETS, formatOffsets(positions));
         meta.put(RECORDS, Long.toString(records));
         meta.put(REJECTED, Long.toString(rejected));
+        options.forEach((k, v) -> meta.put(OPTION + k, v));
         dir.write(updater, meta);
         snapshots++;
         sinceSnapshot = 0;
@@ -420,7 +426,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         }
     }
 
-    /** Refuses a snapshot of another topic or record format. */
+    /** Refuses a snapshot of another topic, record format or {@linkplain Builder#snapshotOption option}. */
     private void check(ProfileUpdater.SnapshotInfo info) {
         Map<String, String> m = info.metadata();
         if (!topic.equals(m.get(TOPIC))) {
@@ -431,6 +437,14 @@ public final class KafkaProfileRunner implements AutoCloseable {
         if (!format.toString().equals(m.get(FORMAT))) {
             throw new SnapshotMismatchException(info.file(), SnapshotMismatchException.Kind.OPTIONS,
                     "was written reading records as " + m.get(FORMAT) + ", not " + format);
+        }
+        for (Map.Entry<String, String> o : new TreeMap<>(options).entrySet()) {
+            String was = m.get(OPTION + o.getKey());
+            if (!o.getValue().equals(was)) {
+                throw new SnapshotMismatchException(info.file(), SnapshotMismatchException.Kind.OPTIONS,
+                        was == null ? "does not record " + o.getKey() : "was written with another " + o.getKey()
+                                + " (" + was + "; this run: " + o.getValue() + ")");
+            }
         }
         parseOffsets(info.file(), m.get(OFFSETS));
     }
@@ -530,6 +544,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         private Duration snapshotInterval = Duration.ofSeconds(30);
         private Duration pollTimeout = Duration.ofMillis(500);
         private Consumer<Rejected> onReject;
+        private final Map<String, String> options = new HashMap<>();
         private final Map<String, Object> consumerProperties = new HashMap<>();
         private final Map<String, Object> producerProperties = new HashMap<>();
 
@@ -594,6 +609,17 @@ public final class KafkaProfileRunner implements AutoCloseable {
         /** Publish each changed profile to this topic, keyed by user (for log compaction). Default: none. */
         public Builder outputTopic(String topic) {
             this.outputTopic = requireText(topic, "outputTopic");
+            return this;
+        }
+
+        /**
+         * A setting of the host that changes the state (for example which pseudonymisation key or TTL the updaters
+         * are built with; give secrets as an id, never the secret): recorded in every snapshot, and a snapshot
+         * written with another value, or without it, is refused on start ({@link SnapshotMismatchException}).
+         * The schema, models and encryption key are checked by the snapshot itself.
+         */
+        public Builder snapshotOption(String name, String value) {
+            options.put(requireText(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 

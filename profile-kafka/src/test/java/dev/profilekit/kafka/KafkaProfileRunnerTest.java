@@ -195,6 +195,8 @@ class KafkaProfileRunnerTest {
         }
         assertThatThrownBy(() -> runner("events-c", state).format(RecordFormat.csv("id,user,type,ts")).build())
                 .isInstanceOf(SnapshotMismatchException.class).hasMessageContaining("reading records as jsonl");
+        assertThatThrownBy(() -> runner("events-c", state).snapshotOption("ttl", "P1D").build())
+                .isInstanceOf(SnapshotMismatchException.class).hasMessageContaining("does not record ttl");
         // the directory was released each time: the right runner opens it
         try (KafkaProfileRunner r = runner("events-c", state).build()) {
             assertThat(r.restoredFrom()).isPresent();
