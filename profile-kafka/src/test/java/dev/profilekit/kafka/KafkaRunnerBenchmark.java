@@ -13,8 +13,8 @@ import java.util.Locale;
  *
  * <pre>
  * mvn -B -q -pl profile-kafka -am test-compile
- * mvn -B -q -pl profile-kafka dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
- * cd profile-kafka &amp;&amp; java -Xmx2g -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) \
+ * mvn -B -q -pl profile-kafka dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt
+ * cd profile-kafka &amp;&amp; java -Xmx2g -cp target/test-classes:target/classes:$(cat target/cp.txt) \
  *     dev.profilekit.kafka.KafkaRunnerBenchmark 1000000
  * </pre>
  */
