@@ -230,6 +230,30 @@ class KafkaProfileRunnerTest {
         }
     }
 
+    @Test
+    void theReadmesEventFileInSmallPollsGivesThePlainEnginesProfiles() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("..", "examples", "ecommerce", "events.jsonl"));
+        List<String> keys = new ArrayList<>();
+        for (String line : lines) {
+            try {
+                keys.add(EventJson.parse(line).user());
+            } catch (dev.profilekit.core.spi.InvalidEventException e) {
+                keys.add(null);
+            }
+        }
+        TestEvents.Stream s = new TestEvents.Stream(keys, lines, 0);
+        kafka.createTopic("events-e", 3, false);
+        kafka.produce("events-e", keys, lines);
+        try (KafkaProfileRunner r = runner("events-e", tmp.resolve("state")).snapshotEvery(1_000)
+                .consumerProperty("max.poll.records", "500").build();
+             ProfileUpdater ref = TestEvents.reference(s)) {
+            r.runToEnd();
+            long t = ref.latestAcceptedTime().orElseThrow();
+            assertThat(r.updater().counts()).isEqualTo(ref.counts());
+            assertThat(TestEvents.profiles(r.updater(), t)).isEqualTo(TestEvents.profiles(ref, t));
+        }
+    }
+
     private static String csvCell(Object v) {
         return v == null ? "" : v.toString();
     }
