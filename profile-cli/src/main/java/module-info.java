@@ -3,6 +3,7 @@ module dev.profilekit.cli {
     requires dev.profilekit.core;
     requires dev.profilekit.sim;
     requires dev.profilekit.report;
+    requires dev.profilekit.kafka;
     requires info.picocli;
     requires java.management;
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 "  java -jar profilekit.jar demo",
                 "Then: java -jar profilekit.jar help replay"},
         subcommands = {ReplayCommand.class, QueryCommand.class, ConformanceCommand.class, SimulateCommand.class,
-                ReportCommand.class, DatasetCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, DatasetCommand.class, DemoCommand.class, ConsumeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ProfileKitCli implements Runnable {
 
     @CommandLine.Spec

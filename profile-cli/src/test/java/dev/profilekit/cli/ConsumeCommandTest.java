@@ -1,0 +1,115 @@
+package dev.profilekit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.profilekit.core.io.EventJson;
+import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.kafka.testkit.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code profilekit consume} against a real broker started by the test (KRaft, in process). */
+class ConsumeCommandTest {
+
+    private static final Path SCHEMA = Path.of("..", "examples", "ecommerce", "schema.json");
+    private static final Path EVENTS = Path.of("..", "examples", "ecommerce", "events.jsonl");
+
+    @TempDir
+    static Path brokerDir;
+    static EmbeddedKafka kafka;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = EmbeddedKafka.start(brokerDir);
+        List<String> keys = new ArrayList<>();
+        List<String> lines = Files.readAllLines(EVENTS, StandardCharsets.UTF_8);
+        for (String line : lines) {
+            try {
+                keys.add(EventJson.parse(line).user());
+            } catch (InvalidEventException e) {
+                keys.add(null); // the file's invalid lines: no user to key by
+            }
+        }
+        kafka.createTopic("events", 3, false);
+        kafka.produce("events", keys, lines);
+        kafka.createTopic("other", 1, false);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private String[] consume(Path state, Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("consume", "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic", "events", "--schema", SCHEMA.toString(), "--snapshot-dir", state.toString(),
+                "--until-end", "--out", out.toString()));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void consumesTheTopicIntoTheProfilesReplayWritesAndAgainWithoutCountingTwice() throws Exception {
+        Path state = tmp.resolve("state");
+        ReplayCommandTest.Run first = ReplayCommandTest.run(consume(state, tmp.resolve("a.jsonl"),
+                "--group", "cli", "--snapshot-every", "1000", "--consumer-property", "max.poll.records=500"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("reading events from the beginning");
+        ReplayCommandTest.Run replay = ReplayCommandTest.run("replay", "--schema", SCHEMA.toString(), "--events",
+                EVENTS.toString(), "--out", tmp.resolve("r.jsonl").toString(), "--quiet");
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("a.jsonl"))).isEqualTo(Files.readString(tmp.resolve("r.jsonl")));
+        String counts = replay.lastLine().substring(0, replay.lastLine().length() - 1); // accepted .. rejected
+        assertThat(first.lastLine()).startsWith(counts + ",\"records\":3150,\"snapshots\":")
+                .doesNotContain("\"snapshots\":0");
+
+        ReplayCommandTest.Run again = ReplayCommandTest.run(consume(state, tmp.resolve("b.jsonl")));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).contains("resuming from").contains("at offsets 0:");
+        // nothing left to read: no record applied twice, and no new snapshot
+        assertThat(again.lastLine()).isEqualTo(counts + ",\"records\":3150,\"snapshots\":0}");
+        assertThat(Files.readString(tmp.resolve("b.jsonl"))).isEqualTo(Files.readString(tmp.resolve("r.jsonl")));
+    }
+
+    @Test
+    void aSnapshotOfAnotherTopicABadFormatOrABadIntervalIsAUsageError() throws Exception {
+        Path state = tmp.resolve("state");
+        assertThat(ReplayCommandTest.run(consume(state, tmp.resolve("a.jsonl"))).exit()).isZero();
+        String[] other = consume(state, tmp.resolve("b.jsonl"));
+        other[4] = "other";
+        ReplayCommandTest.Run refused = ReplayCommandTest.run(other);
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("cannot resume from ").contains("holds the offsets of topic 'events', "
+                + "not 'other'; nothing was changed");
+
+        ReplayCommandTest.Run ttl = ReplayCommandTest.run(consume(state, tmp.resolve("b.jsonl"), "--ttl", "P30D"));
+        assertThat(ttl.exit()).isEqualTo(2);
+        assertThat(ttl.err()).contains("was written with another --ttl (none; this run: P30D); nothing was changed");
+
+        ReplayCommandTest.Run csv = ReplayCommandTest.run(consume(tmp.resolve("s2"), tmp.resolve("c.jsonl"),
+                "--format", "csv"));
+        assertThat(csv.exit()).isEqualTo(2);
+        assertThat(csv.err()).contains("--format csv needs --csv-header id,user,type,ts,<attributes>");
+
+        ReplayCommandTest.Run every = ReplayCommandTest.run(consume(tmp.resolve("s3"), tmp.resolve("d.jsonl"),
+                "--snapshot-every", "0"));
+        assertThat(every.exit()).isEqualTo(2);
+        assertThat(every.err()).contains("--snapshot-every must be >= 1, was 0");
+        ReplayCommandTest.Run interval = ReplayCommandTest.run(consume(tmp.resolve("s3"), tmp.resolve("d.jsonl"),
+                "--snapshot-interval", "PT0S"));
+        assertThat(interval.exit()).isEqualTo(2);
+        assertThat(interval.err()).contains("--snapshot-interval must be positive, was PT0S");
+    }
+}

@@ -1,0 +1,681 @@
+package dev.profilekit.kafka;
+
+import dev.profilekit.core.engine.Profile;
+import dev.profilekit.core.engine.ProfileUpdate;
+import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.engine.SnapshotMismatchException;
+import dev.profilekit.core.io.ParsedEvent;
+import dev.profilekit.core.io.ProfileJson;
+import dev.profilekit.core.snapshot.SnapshotDirectory;
+import dev.profilekit.core.spi.InvalidEventException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The embedded engine fed by a Kafka topic: reads every partition of one topic, applies each record's event with
+ * {@link ProfileUpdater#onEvent}, and writes a snapshot into a {@link SnapshotDirectory} every
+ * {@link Builder#snapshotEvery N records} or {@link Builder#snapshotInterval T}, whichever comes first.
+ *
+ * <p><b>Exactly once.</b> Each snapshot's metadata holds, per partition, the offset of the next record to read:
+ * exactly the records whose events the snapshot contains. On start the runner restores the newest valid snapshot
+ * and seeks every partition to its offset (a partition it does not name, to its beginning), so a runner killed at
+ * any point and started again ends with the profiles of an uninterrupted run: the records after the snapshot are
+ * read again and applied once, because the restored state holds none of them. Offsets are committed to the
+ * consumer group ({@link Builder#groupId}) only after the snapshot is durable, and only as a hint for monitoring
+ * (lag); the runner never reads them. Duplicate-id detection plays no part in this (a record read twice would be
+ * counted as a duplicate, which {@link ProfileUpdater#counts()} shows).
+ *
+ * <p><b>Order.</b> Acceptance is per user in arrival order, so the topic must be keyed by user: one partition
+ * carries all of a user's events, in order. Rules that look across users (TTL against the largest event time of
+ * all users, live models learning across users) see the partitions interleaved as the consumer returns them, so
+ * with more than one partition they may differ between two runs; with one partition a restarted run sees the
+ * same order as an uninterrupted one.
+ *
+ * <p><b>Output.</b> With {@link Builder#outputTopic}, after each poll the profile of every user whose state
+ * changed is sent to that topic, keyed by user (the stored id: the pseudonym when pseudonymising), valued by the
+ * profile as JSON ({@link ProfileJson}) as of the user's latest event: a topic for log compaction. The sends are
+ * flushed before each snapshot, so delivery is at least once: after a restart a user's profile may be sent again,
+ * with the value it had, and the last value per key is the uninterrupted run's.
+ *
+ * <p>One thread runs {@link #run} (a second one of the runner's parses the next poll's values while it applies the
+ * current one); {@link #stop} may be called from any thread. The runner owns the updater and
+ * the snapshot directory's lock until {@link #close}.
+ */
+public final class KafkaProfileRunner implements AutoCloseable {
+
+    /** Metadata key: the topic the snapshot's offsets belong to. */
+    public static final String TOPIC = "kafka.topic";
+    /** Metadata key: the next offset to read per partition, as {@code partition:offset} separated by commas. */
+    public static final String OFFSETS = "kafka.offsets";
+    /** Metadata key: the record format ({@code jsonl}, or {@code csv:} and the header). */
+    public static final String FORMAT = "kafka.format";
+    /** Metadata key: records read up to the snapshot, over every run. */
+    public static final String RECORDS = "kafka.records";
+    /** Metadata key: records rejected up to the snapshot, over every run. */
+    public static final String REJECTED = "kafka.rejected";
+
+    /** Metadata key prefix: an option of {@link Builder#snapshotOption}, which a restore must match. */
+    public static final String OPTION = "option ";
+
+    /** A record whose value was not an event the engine accepts or refuses by its rules; it changes nothing. */
+    public record Rejected(TopicPartition partition, long offset, InvalidEventException error, String text) {
+    }
+
+    /**
+     * What the runner has done: records read and rejected over every run that wrote to the snapshot directory (as
+     * of the restored snapshot, then counting on), snapshots written by this runner.
+     */
+    public record Stats(long records, long rejected, long snapshots, ProfileUpdater.Counts counts) {
+    }
+
+    private final ProfileUpdater updater;
+    private final SnapshotDirectory dir;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<String, String> producer;
+    private final String topic;
+    private final String outputTopic;
+    private final RecordFormat format;
+    private final Map<String, String> options;
+    private final boolean commit;
+    private final long snapshotEvery;
+    private final long intervalNanos;
+    private final Duration pollTimeout;
+    private final Consumer<Rejected> onReject;
+    private final int maxLineBytes;
+    private final List<TopicPartition> partitions;
+    /** The next offset to read, per partition: after the last record applied. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** Users whose state changed since the last publication, with their latest update (output topic only). */
+    private final Map<String, ProfileUpdate> changed;
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final Optional<ProfileUpdater.SnapshotInfo> restored;
+    /** Parses the next poll's values while the runner's thread applies the current one. */
+    private final ExecutorService parser = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "profilekit-kafka-parser");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean stopRequested;
+    private long records;
+    private long rejected;
+    private long snapshots;
+    private long sinceSnapshot;
+    private long lastSnapshotNanos;
+
+    private KafkaProfileRunner(Builder b) {
+        this.topic = b.topic;
+        this.outputTopic = b.outputTopic;
+        this.format = b.format;
+        this.options = Map.copyOf(b.options);
+        this.commit = b.consumerProperties.containsKey(ConsumerConfig.GROUP_ID_CONFIG);
+        this.snapshotEvery = b.snapshotEvery;
+        this.intervalNanos = b.snapshotInterval.toNanos();
+        this.pollTimeout = b.pollTimeout;
+        this.onReject = b.onReject;
+        Map<String, ProfileUpdate> latest = new LinkedHashMap<>();
+        this.changed = outputTopic == null ? null : latest;
+        if (outputTopic != null) {
+            b.updaters.listener(u -> latest.put(u.user(), u)); // on the runner's thread, inside onEvent
+        }
+        this.dir = SnapshotDirectory.open(b.snapshotDirectory);
+        KafkaConsumer<byte[], byte[]> c = null;
+        KafkaProducer<String, String> p = null;
+        ProfileUpdater u = null;
+        try {
+            SnapshotDirectory.Restored r = dir.restoreNewest(b.updaters::build, info -> check(info));
+            u = r.updater();
+            this.restored = r.snapshot();
+            this.maxLineBytes = u.limits().maxLineBytes();
+            c = new KafkaConsumer<>(consumerConfig(b), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<PartitionInfo> infos = c.partitionsFor(topic); // waits up to default.api.timeout.ms
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic '" + topic + "' does not exist at " + b.bootstrapServers
+                        + " (or has no partitions)");
+            }
+            List<TopicPartition> tps = new ArrayList<>();
+            for (PartitionInfo i : infos) {
+                tps.add(new TopicPartition(topic, i.partition()));
+            }
+            tps.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
+            this.partitions = List.copyOf(tps);
+            c.assign(partitions);
+            Map<Integer, Long> saved = restored.map(s -> parseOffsets(s.file(), s.metadata().get(OFFSETS)))
+                    .orElse(Map.of());
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Long o = saved.get(tp.partition());
+                if (o == null) {
+                    fromStart.add(tp);
+                    positions.put(tp, 0L);
+                } else {
+                    c.seek(tp, o);
+                    positions.put(tp, o);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                c.seekToBeginning(fromStart); // (an empty list would mean every partition)
+            }
+            if (restored.isPresent()) {
+                Map<String, String> m = restored.get().metadata();
+                records = Long.parseLong(m.getOrDefault(RECORDS, "0"));
+                rejected = Long.parseLong(m.getOrDefault(REJECTED, "0"));
+            }
+            if (outputTopic != null) {
+                p = new KafkaProducer<>(producerConfig(b), new StringSerializer(), new StringSerializer());
+            }
+        } catch (RuntimeException e) {
+            parser.shutdownNow();
+            closeAll(c, p, u);
+            dir.close();
+            throw e;
+        }
+        this.consumer = c;
+        this.producer = p;
+        this.updater = u;
+        this.lastSnapshotNanos = System.nanoTime();
+    }
+
+    /**
+     * A runner builder over {@code updaters}, the configuration every updater of this runner is built from (the
+     * restored one and any tried while restoring). With an output topic, the runner adds its own listener to it.
+     */
+    public static Builder builder(ProfileUpdater.Builder updaters) {
+        return new Builder(updaters);
+    }
+
+    /** The updater, restored from the newest valid snapshot or new: read profiles from it while {@link #run} runs. */
+    public ProfileUpdater updater() {
+        return updater;
+    }
+
+    /** The snapshot this runner started from, or empty when it started from the beginning of the topic. */
+    public Optional<ProfileUpdater.SnapshotInfo> restoredFrom() {
+        return restored;
+    }
+
+    /** The partitions read, in order. */
+    public List<TopicPartition> partitions() {
+        return partitions;
+    }
+
+    /** What the runner has done so far (records, rejects and snapshots over every run of its directory). */
+    public Stats stats() {
+        return new Stats(records, rejected, snapshots, updater.counts());
+    }
+
+    /**
+     * Reads and applies records until {@link #stop} is called, then writes a last snapshot (when anything was read
+     * since the previous one) and returns.
+     *
+     * @throws java.io.UncheckedIOException if a snapshot cannot be written (the run stops; a new runner resumes
+     *                                      from the last snapshot written)
+     * @throws IllegalStateException        if the output topic refused a profile
+     */
+    public void run() {
+        runUntil(false);
+    }
+
+    /**
+     * As {@link #run}, but returns once every partition has been read up to its end as of this call (or
+     * {@link #stop} was called), after a last snapshot: for batch runs, tests and benchmarks.
+     */
+    public void runToEnd() {
+        runUntil(true);
+    }
+
+    /** Asks {@link #run} to end after the records in hand (it then writes its last snapshot). Any thread. */
+    public void stop() {
+        stopRequested = true;
+        consumer.wakeup();
+    }
+
+    private void runUntil(boolean toEnd) {
+        Map<TopicPartition, Long> end = toEnd ? consumer.endOffsets(partitions) : Map.of();
+        Future<List<Parsed>> pending = null; // the batch polled last, parsed on the parser thread meanwhile
+        try {
+            while (!stopRequested && !(toEnd && reached(end))) {
+                ConsumerRecords<byte[], byte[]> batch;
+                try {
+                    batch = consumer.poll(pollTimeout);
+                } catch (WakeupException e) {
+                    break;
+                }
+                Future<List<Parsed>> next = batch.isEmpty() ? null : parser.submit(() -> parse(batch));
+                if (pending != null) {
+                    apply(await(pending));
+                }
+                pending = next;
+                publish();
+                if (sinceSnapshot >= snapshotEvery
+                        || (sinceSnapshot > 0 && System.nanoTime() - lastSnapshotNanos >= intervalNanos)) {
+                    snapshot();
+                }
+            }
+            if (pending != null) {
+                Future<List<Parsed>> last = pending;
+                pending = null;
+                apply(await(last)); // returned by poll: applied before the last snapshot, never skipped
+            }
+        } finally {
+            stopRequested = false;
+            if (pending != null) {
+                pending.cancel(true); // a failure: the snapshot directory decides where the next run starts
+            }
+        }
+        publish();
+        if (sinceSnapshot > 0) {
+            snapshot();
+        }
+    }
+
+    /** One partition's records of a poll: their offsets and what their values parsed to. */
+    private record Parsed(TopicPartition partition, long[] offsets, List<ParsedEvent> events) {
+    }
+
+    /** Parses a poll's values, partition by partition (on the parser thread). */
+    private List<Parsed> parse(ConsumerRecords<byte[], byte[]> batch) {
+        List<Parsed> out = new ArrayList<>();
+        for (TopicPartition tp : batch.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> recs = batch.records(tp);
+            List<byte[]> values = new ArrayList<>(recs.size());
+            long[] offsets = new long[recs.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                ConsumerRecord<byte[], byte[]> r = recs.get(i);
+                values.add(r.value());
+                offsets[i] = r.offset();
+            }
+            out.add(new Parsed(tp, offsets, format.parse(values, maxLineBytes)));
+        }
+        return out;
+    }
+
+    private static List<Parsed> await(Future<List<Parsed>> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while parsing records", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot parse records: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Whether every partition has been read up to {@code end}; a {@link #stop} meanwhile counts as the end. */
+    private boolean reached(Map<TopicPartition, Long> end) {
+        try {
+            for (TopicPartition tp : partitions) {
+                if (consumer.position(tp) < end.get(tp)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (WakeupException e) {
+            return true; // stop() was called while no poll was waiting
+        }
+    }
+
+    /** Applies parsed partitions of a poll, each in order, and moves each position past its records. */
+    private void apply(List<Parsed> batch) {
+        for (Parsed part : batch) {
+            for (ParsedEvent p : part.events()) {
+                InvalidEventException error = p.error();
+                if (error == null) {
+                    try {
+                        updater.onEvent(p.event());
+                    } catch (InvalidEventException e) {
+                        error = e; // counted by the updater
+                    }
+                } else {
+                    updater.countRejected(error.reason());
+                }
+                if (error != null) {
+                    rejected++;
+                    if (onReject != null) {
+                        long[] offsets = part.offsets();
+                        int i = (int) Math.max(0, Math.min(offsets.length - 1, p.line() - format.firstLine()));
+                        onReject.accept(new Rejected(part.partition(), offsets[i], error, p.text()));
+                    }
+                }
+            }
+            int n = part.offsets().length;
+            records += n;
+            sinceSnapshot += n;
+            positions.put(part.partition(), part.offsets()[n - 1] + 1);
+        }
+    }
+
+    /** Sends the profile of every user changed since the last call to the output topic. */
+    private void publish() {
+        if (changed == null || changed.isEmpty()) {
+            return;
+        }
+        for (ProfileUpdate u : changed.values()) {
+            Profile p = u.profile(); // as of the user's latest event
+            producer.send(new ProducerRecord<>(outputTopic, p.user(), ProfileJson.toJson(p)), (meta, e) -> {
+                if (e != null) {
+                    sendFailure.compareAndSet(null, e);
+                }
+            });
+        }
+        changed.clear();
+    }
+
+    /**
+     * Writes a snapshot holding the offsets of exactly the records applied, then (with a group id) commits those
+     * offsets. The output topic's sends are flushed first, so the profiles of the records in the snapshot are in
+     * Kafka before the snapshot says they were read.
+     */
+    private void snapshot() {
+        if (producer != null) {
+            producer.flush();
+            Exception e = sendFailure.get();
+            if (e != null) {
+                throw new IllegalStateException("cannot send profiles to output topic '" + outputTopic + "': " + e, e);
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(TOPIC, topic);
+        meta.put(FORMAT, format.toString());
+        meta.put(OFFSETS, formatOffsets(positions));
+        meta.put(RECORDS, Long.toString(records));
+        meta.put(REJECTED, Long.toString(rejected));
+        options.forEach((k, v) -> meta.put(OPTION + k, v));
+        dir.write(updater, meta);
+        snapshots++;
+        sinceSnapshot = 0;
+        lastSnapshotNanos = System.nanoTime();
+        if (commit) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            positions.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+            try {
+                consumer.commitSync(offsets); // a hint for monitoring: the snapshot, not the group, holds the truth
+            } catch (WakeupException e) {
+                consumer.commitSync(offsets); // stop() was called while no poll was waiting; the wakeup is spent
+            }
+        }
+    }
+
+    /** Refuses a snapshot of another topic, record format or {@linkplain Builder#snapshotOption option}. */
+    private void check(ProfileUpdater.SnapshotInfo info) {
+        Map<String, String> m = info.metadata();
+        if (!topic.equals(m.get(TOPIC))) {
+            throw new SnapshotMismatchException(info.file(), SnapshotMismatchException.Kind.INPUT,
+                    m.get(TOPIC) == null ? "holds no Kafka offsets (it was not written by a Kafka runner)"
+                            : "holds the offsets of topic '" + m.get(TOPIC) + "', not '" + topic + "'");
+        }
+        if (!format.toString().equals(m.get(FORMAT))) {
+            throw new SnapshotMismatchException(info.file(), SnapshotMismatchException.Kind.OPTIONS,
+                    "was written reading records as " + m.get(FORMAT) + ", not " + format);
+        }
+        for (Map.Entry<String, String> o : new TreeMap<>(options).entrySet()) {
+            String was = m.get(OPTION + o.getKey());
+            if (!o.getValue().equals(was)) {
+                throw new SnapshotMismatchException(info.file(), SnapshotMismatchException.Kind.OPTIONS,
+                        was == null ? "does not record " + o.getKey() : "was written with another " + o.getKey()
+                                + " (" + was + "; this run: " + o.getValue() + ")");
+            }
+        }
+        parseOffsets(info.file(), m.get(OFFSETS));
+    }
+
+    static String formatOffsets(Map<TopicPartition, Long> positions) {
+        StringBuilder s = new StringBuilder();
+        new TreeMap<>(positions.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                e -> e.getKey().partition(), Map.Entry::getValue))).forEach((p, o) -> {
+                    if (s.length() > 0) {
+                        s.append(',');
+                    }
+                    s.append(p).append(':').append(o);
+                });
+        return s.toString();
+    }
+
+    static Map<Integer, Long> parseOffsets(Path file, String text) {
+        Map<Integer, Long> out = new HashMap<>();
+        if (text == null) {
+            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.INPUT, "holds no Kafka offsets");
+        }
+        if (text.isEmpty()) {
+            return out;
+        }
+        try {
+            for (String part : text.split(",")) {
+                int colon = part.indexOf(':');
+                out.put(Integer.parseInt(part.substring(0, colon)), Long.parseLong(part.substring(colon + 1)));
+            }
+        } catch (RuntimeException e) {
+            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.INPUT,
+                    "holds unreadable Kafka offsets '" + text + "'", e);
+        }
+        return out;
+    }
+
+    /** Closes the consumer, the producer (after sending what it holds) and the updater, and releases the lock. */
+    @Override
+    public void close() {
+        parser.shutdownNow();
+        try {
+            closeAll(consumer, producer, updater);
+        } finally {
+            dir.close();
+        }
+    }
+
+    private static void closeAll(KafkaConsumer<?, ?> c, KafkaProducer<?, ?> p, ProfileUpdater u) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } finally {
+            try {
+                if (p != null) {
+                    p.close();
+                }
+            } finally {
+                if (u != null) {
+                    u.close();
+                }
+            }
+        }
+    }
+
+    private static Properties consumerConfig(Builder b) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.putAll(b.consumerProperties);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // offsets are committed after each snapshot
+        return p;
+    }
+
+    private static Properties producerConfig(Builder b) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.putAll(b.producerProperties);
+        return p;
+    }
+
+    /** Configures a {@link KafkaProfileRunner}. */
+    public static final class Builder {
+        private final ProfileUpdater.Builder updaters;
+        private String bootstrapServers;
+        private String topic;
+        private Path snapshotDirectory;
+        private String outputTopic;
+        private RecordFormat format = RecordFormat.jsonLines();
+        private long snapshotEvery = 100_000;
+        private Duration snapshotInterval = Duration.ofSeconds(30);
+        private Duration pollTimeout = Duration.ofMillis(500);
+        private Consumer<Rejected> onReject;
+        private final Map<String, String> options = new HashMap<>();
+        private final Map<String, Object> consumerProperties = new HashMap<>();
+        private final Map<String, Object> producerProperties = new HashMap<>();
+
+        private Builder(ProfileUpdater.Builder updaters) {
+            this.updaters = Objects.requireNonNull(updaters, "updaters");
+        }
+
+        /** The brokers, as Kafka's {@code bootstrap.servers} (required). Example: {@code "localhost:9092"}. */
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = requireText(servers, "bootstrapServers");
+            return this;
+        }
+
+        /** The topic of events, keyed by user (required); every partition of it is read. */
+        public Builder topic(String topic) {
+            this.topic = requireText(topic, "topic");
+            return this;
+        }
+
+        /**
+         * The snapshot directory (required): locked by this runner, restored from on start, written every
+         * {@link #snapshotEvery} records or {@link #snapshotInterval}.
+         */
+        public Builder snapshotDirectory(Path dir) {
+            this.snapshotDirectory = Objects.requireNonNull(dir, "snapshotDirectory");
+            return this;
+        }
+
+        /** The consumer group to commit offsets to after each snapshot, for monitoring only. Default: none. */
+        public Builder groupId(String group) {
+            consumerProperties.put(ConsumerConfig.GROUP_ID_CONFIG, requireText(group, "groupId"));
+            return this;
+        }
+
+        /** How each record's value holds an event. Default {@link RecordFormat#jsonLines()}. */
+        public Builder format(RecordFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /** Records read between snapshots, at most (default 100,000); a snapshot is taken after a poll. */
+        public Builder snapshotEvery(long records) {
+            if (records < 1) {
+                throw new IllegalArgumentException("snapshotEvery must be >= 1, was " + records);
+            }
+            this.snapshotEvery = records;
+            return this;
+        }
+
+        /** Time between snapshots, at most, while records arrive (default 30 s). */
+        public Builder snapshotInterval(Duration interval) {
+            this.snapshotInterval = requirePositive(interval, "snapshotInterval");
+            return this;
+        }
+
+        /** How long one poll waits for records (default 500 ms): the longest a {@link #stop} waits too. */
+        public Builder pollTimeout(Duration timeout) {
+            this.pollTimeout = requirePositive(timeout, "pollTimeout");
+            return this;
+        }
+
+        /** Publish each changed profile to this topic, keyed by user (for log compaction). Default: none. */
+        public Builder outputTopic(String topic) {
+            this.outputTopic = requireText(topic, "outputTopic");
+            return this;
+        }
+
+        /**
+         * A setting of the host that changes the state (for example which pseudonymisation key or TTL the updaters
+         * are built with; give secrets as an id, never the secret): recorded in every snapshot, and a snapshot
+         * written with another value, or without it, is refused on start ({@link SnapshotMismatchException}).
+         * The schema, models and encryption key are checked by the snapshot itself.
+         */
+        public Builder snapshotOption(String name, String value) {
+            options.put(requireText(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Called with each rejected record, on the runner's thread. Default: rejects are only counted. */
+        public Builder onReject(Consumer<Rejected> handler) {
+            this.onReject = handler;
+            return this;
+        }
+
+        /**
+         * A consumer setting ({@link ConsumerConfig}), such as security or fetch sizes. The runner keeps
+         * {@code enable.auto.commit} off; it sets {@code isolation.level=read_committed} and
+         * {@code max.poll.records=10000} unless given here.
+         */
+        public Builder consumerProperty(String key, Object value) {
+            consumerProperties.put(requireText(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** A producer setting ({@link ProducerConfig}) for the output topic. Default: acks=all, idempotent. */
+        public Builder producerProperty(String key, Object value) {
+            producerProperties.put(requireText(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Opens and locks the snapshot directory, restores the newest valid snapshot (damaged ones are set
+         * aside), and seeks every partition to the snapshot's offset or to its beginning.
+         *
+         * @throws IllegalStateException if a required setting is missing or the topic does not exist
+         * @throws SnapshotMismatchException if the newest valid snapshot is of another topic, record format,
+         *                                   schema or models configuration (nothing in the directory is changed)
+         * @throws SnapshotDirectory.InUseException if another runner holds the directory
+         */
+        public KafkaProfileRunner build() {
+            if (bootstrapServers == null || topic == null || snapshotDirectory == null) {
+                throw new IllegalStateException("bootstrapServers, topic and snapshotDirectory are required");
+            }
+            if (topic.equals(outputTopic)) {
+                throw new IllegalStateException("outputTopic must differ from the events' topic '" + topic + "'");
+            }
+            return new KafkaProfileRunner(this);
+        }
+
+        private static Duration requirePositive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+
+        private static String requireText(String s, String name) {
+            if (s == null || s.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return s;
+        }
+    }
+}
