@@ -4,7 +4,7 @@ import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.engine.SnapshotMismatchException;
 import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.live.ModelsConfig;
+import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.snapshot.SnapshotDirectory;
 import dev.profilekit.kafka.KafkaProfileRunner;
