@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A snapshot of all four live models written by the code before the models were split into one package each
- * ({@code models-state-v2.snap}: {@code live-schema.json}, {@code live-models-all.json}, the first two thirds of
- * {@code DiagnosticsSnapshotTest.stream(60, 14)}, written by that release) is read by this one, and the run
- * continued from it ends exactly where an uninterrupted run of this code ends: same profiles and scores, same
- * explanations, recommendations, status and diagnostics. So the models' snapshot format and the configuration's
- * fingerprint did not change.
+ * Snapshots of all four live models across releases. {@code models-state-v2.snap} ({@code live-schema.json},
+ * {@code live-models-all.json}, the first two thirds of {@code DiagnosticsSnapshotTest.stream(60, 14)}) was written
+ * by the release before the models were split into one package each; it read back unchanged after the split (the
+ * models' state format and the configuration's fingerprint did not change), but state format 2 (duplicate ids kept
+ * as fingerprints) refuses it in one line, leaving the file as it was. A snapshot of the same cut written by this
+ * release resumes to exactly where an uninterrupted run ends: same profiles and scores, same explanations,
+ * recommendations, status and diagnostics.
  */
 class ModelsSnapshotCompatibilityTest {
 
@@ -52,7 +53,21 @@ class ModelsSnapshotCompatibilityTest {
     }
 
     @Test
-    void aSnapshotWrittenBeforeTheSplitResumesToTheEndOfAnUninterruptedRun() throws Exception {
+    void aSnapshotOfStateFormat1IsRefusedInOneLineAndKept() throws Exception {
+        Path old = tmp.resolve("v2.snap");
+        try (InputStream in = ModelsSnapshotCompatibilityTest.class.getResourceAsStream("/models-state-v2.snap")) {
+            Files.copy(in, old);
+        }
+        byte[] before = Files.readAllBytes(old);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> updater().restore(old))
+                .isInstanceOf(dev.profilekit.core.engine.SnapshotMismatchException.class)
+                .hasMessage("snapshot " + old + ": it has format version 1; this library reads only version 2 (the file"
+                        + " was written by an older ProfileKit: replay its events into a new snapshot)");
+        assertThat(Files.readAllBytes(old)).isEqualTo(before);
+    }
+
+    @Test
+    void aSnapshotOfAllFourModelsResumesToTheEndOfAnUninterruptedRun() throws Exception {
         List<Event> events = DiagnosticsSnapshotTest.stream(60, 14);
         int cut = events.size() * 2 / 3;
         long end = events.get(events.size() - 1).timestamp();
@@ -63,10 +78,12 @@ class ModelsSnapshotCompatibilityTest {
         }
         List<String> expected = outcome(whole, end);
 
-        Path old = tmp.resolve("v2.snap");
-        try (InputStream in = ModelsSnapshotCompatibilityTest.class.getResourceAsStream("/models-state-v2.snap")) {
-            Files.copy(in, old);
+        ProfileUpdater first = updater();
+        for (Event e : events.subList(0, cut)) {
+            first.onEvent(e);
         }
+        Path old = tmp.resolve("cut.snap");
+        first.snapshot(old, java.util.Map.of());
         ProfileUpdater resumed = updater();
         resumed.restore(old);
         assertThat(resumed.users()).hasSize(60);
