@@ -69,6 +69,16 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     private long sincePublish;
     private long refits;
     private final AtomicBoolean refitting = new AtomicBoolean();
+    /** Samples taken by the event threads and not yet merged ({@link #sample}), oldest first. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Sample> inbox =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean mergeScheduled = new AtomicBoolean();
+    /** Number of samples in the inbox, bounded by {@code training_window} (then the event thread merges). */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A sampled raw vector of a user, waiting in the inbox. */
+    private record Sample(UserView user, double[] x) {
+    }
 
     LiveSegments(ModelsConfig.Segments config, FeatureAccess schema, Executor executor,
                  Function<UserView, UserState> stateOf) {
@@ -103,37 +113,82 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public int forget(UserView user) {
         synchronized (lock) {
+            mergeInbox(); // the user's samples taken before the forget are merged, then removed
             return latest.remove(user) == null ? 0 : 1;
         }
     }
 
-    /** One sampled vector (owned by this object from now on). */
+    /**
+     * One sampled vector (owned by this object from now on). The event thread only appends it to the inbox
+     * (lock-free) and, unless a merge is already scheduled, hands a merge to the executor: the samples reach
+     * the refit window and the online k-means there, in the order they were taken, so that sampling does not
+     * wait for another event thread or for {@code lock} (unless the trainer is {@code training_window} samples
+     * behind: then this thread merges, under the lock, so the inbox stays bounded). With an inline executor
+     * ({@code Runnable::run}) the merge runs right here, exactly where the sample used to be added under the lock,
+     * so a single-threaded replay learns exactly as before.
+     */
     void sample(UserView user, double[] x) {
+        inbox.add(new Sample(user, x));
+        if (waiting.incrementAndGet() > config.trainingWindow()) {
+            // the trainer falls behind: merge here rather than let the inbox grow without bound
+            synchronized (lock) {
+                mergeInbox();
+            }
+            return;
+        }
+        if (mergeScheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::merge);
+            } catch (RuntimeException e) {
+                mergeScheduled.set(false);
+                LOG.warn("segment sample merge could not be scheduled; merging on the event thread", e);
+                merge();
+            }
+        }
+    }
+
+    /** Merges every sample taken so far; samples taken from now on schedule another merge. */
+    private void merge() {
+        mergeScheduled.set(false);
         synchronized (lock) {
-            latest.put(user, x); // access order: a user's new sample moves it last, with no new entry
-            if (latest.size() > config.trainingWindow()) {
-                java.util.Iterator<double[]> eldest = latest.values().iterator();
-                eldest.next();
-                eldest.remove();
-            }
-            samples++;
-            sinceRefit++;
-            SegmentsModel m = live;
-            if (m == null) {
-                if (latest.size() >= Math.max(50, 10 * config.k())) {
-                    requestRefit();
-                }
-                return;
-            }
-            m.pipeline().transform(x, scratch);
-            online.update(scratch);
-            if (++sincePublish >= PUBLISH_EVERY) {
-                sincePublish = 0;
-                live = SegmentsModel.of(++lastVersion, m.pipeline(), online.snapshot(), identity(config.k()));
-            }
-            if (sinceRefit >= config.refitEvery()) {
+            mergeInbox();
+        }
+    }
+
+    /** Caller holds {@code lock}: adds the waiting samples, oldest first. */
+    private void mergeInbox() {
+        Sample s;
+        while ((s = inbox.poll()) != null) {
+            waiting.decrementAndGet();
+            add(s.user(), s.x());
+        }
+    }
+
+    /** Caller holds {@code lock}: one sample into the refit window and the online k-means. */
+    private void add(UserView user, double[] x) {
+        latest.put(user, x); // access order: a user's new sample moves it last, with no new entry
+        if (latest.size() > config.trainingWindow()) {
+            java.util.Iterator<double[]> eldest = latest.values().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+        samples++;
+        sinceRefit++;
+        SegmentsModel m = live;
+        if (m == null) {
+            if (latest.size() >= Math.max(50, 10 * config.k())) {
                 requestRefit();
             }
+            return;
+        }
+        m.pipeline().transform(x, scratch);
+        online.update(scratch);
+        if (++sincePublish >= PUBLISH_EVERY) {
+            sincePublish = 0;
+            live = SegmentsModel.of(++lastVersion, m.pipeline(), online.snapshot(), identity(config.k()));
+        }
+        if (sinceRefit >= config.refitEvery()) {
+            requestRefit();
         }
     }
 
@@ -314,14 +369,19 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public void observe(UserView s, int typeId, long t) {
         UserState u = stateOf.apply(s);
-        if (t == s.latestTime() && LivePropensity.due(u.lastSample, t, sampleInterval)) {
-            u.lastSample = t;
-            sample(s, vectors.raw(s, t));
-        }
+        long latestTime = s.latestTime();
+        boolean due = t == latestTime && LivePropensity.due(u.lastSample, t, sampleInterval);
         SegmentsModel m = live;
+        if (!due && m == null) {
+            return;
+        }
+        double[] x = rawScratch.get(); // the user's vector at the latest event, read once for sample and segment
+        vectors.raw(s, latestTime, x);
+        if (due) {
+            u.lastSample = t;
+            sample(s, x.clone());
+        }
         if (m != null) { // the segment at the user's latest event, kept for lastScores; allocates nothing
-            double[] x = rawScratch.get();
-            vectors.raw(s, s.latestTime(), x);
             u.segment = m.assign(x);
             u.segmentVersion = m.version();
         }
@@ -366,6 +426,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
             throw new IllegalArgumentException("version must have k = " + config.k() + " segments, was " + m.k());
         }
         synchronized (lock) {
+            mergeInbox(); // samples taken before the swap move the previous centroids, as they did when taken
             online = OnlineKMeans.start(m.standardisedCentroids(), config.halfLifeSamples());
             sincePublish = 0;
             live = m.withVersion(++lastVersion);
@@ -417,6 +478,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public void encodeState(ByteWriter out) {
         synchronized (lock) {
+            mergeInbox(); // the snapshot holds every sample its users' states say was taken
             SegmentsModel m = live;
             out.nullableString(m == null ? null : m.toJson());
             out.varLong(lastVersion);
@@ -463,6 +525,8 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
             map.put(v, LivePropensity.readVector(in, vectors.dimension()));
         }
         synchronized (lock) {
+            inbox.clear(); // samples of the state being replaced
+            waiting.set(0);
             live = m;
             lastVersion = version;
             online = o;

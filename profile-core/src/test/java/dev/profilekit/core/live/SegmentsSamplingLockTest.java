@@ -1,0 +1,108 @@
+package dev.profilekit.core.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.Outcome;
+import dev.profilekit.core.engine.ProfileUpdater;
+import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.testkit.SpecAssertions;
+import java.lang.reflect.Field;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sampling for the segments' refits must not serialise the event threads (issue 22, "Cost"): while another thread
+ * holds the segments' lock (as a merge, a refit's publication or a snapshot does), events that take a segments
+ * sample still complete, and the samples reach the model once the trainer merges them.
+ */
+class SegmentsSamplingLockTest {
+
+    private static final long T0 = 1_767_225_600_000L;
+    private static final String MODELS = """
+            {"segments": {"k": 4, "features": ["views_1d", "carts_3d",
+                           {"name": "fav_category", "values": ["books", "electronics", "fashion", "home"]}],
+                          "sample_interval": "PT1H"}}
+            """;
+    private static final String[] CATEGORIES = {"books", "electronics", "fashion", "home"};
+
+    @Test
+    void eventsThatSampleDoNotWaitForTheSegmentsLock() throws Exception {
+        Queue<Runnable> trainer = new ArrayDeque<>(); // the background trainer, run by hand below
+        ProfileUpdater updater = ProfileUpdater.builder(ProfileSchema.fromJson(SpecAssertions.text("/live-schema.json")))
+                .models(ModelsConfig.fromJson(MODELS)).modelExecutor(task -> {
+                    synchronized (trainer) {
+                        trainer.add(task);
+                    }
+                }).build();
+        Object lock = segmentsLock(updater);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (lock) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        holder.start();
+        held.await();
+        int users = 200; // each user's first event is due for a sample; 200 samples are enough for a first fit
+        ExecutorService events = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> done = events.submit(() -> {
+                for (int u = 0; u < users; u++) {
+                    Event e = Event.builder("e" + u, "u" + u, "view", T0 + u * 1000L)
+                            .attr("category", CATEGORIES[u % CATEGORIES.length]).build();
+                    assertThat(updater.onEvent(e)).isEqualTo(Outcome.ACCEPTED);
+                }
+            });
+            try {
+                done.get(20, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the event thread waited for the segments' lock held by another thread", e);
+            }
+        } finally {
+            release.countDown();
+            holder.join();
+            events.shutdownNow();
+        }
+        assertThat(updater.segmentsModel()).as("no sample merged yet").isEmpty();
+        runAll(trainer); // merges the 200 samples, which asks for the first fit, which runs next
+        assertThat(updater.segmentsModel()).as("the segments fitted on the merged samples").isPresent();
+        assertThat(updater.modelStatus().orElseThrow().segmentRefits()).isEqualTo(1);
+    }
+
+    private static void runAll(Queue<Runnable> tasks) {
+        while (true) {
+            Runnable task;
+            synchronized (tasks) {
+                task = tasks.poll();
+            }
+            if (task == null) {
+                return;
+            }
+            task.run();
+        }
+    }
+
+    /** The monitor the live segments guard their refit window and online k-means with. */
+    private static Object segmentsLock(ProfileUpdater updater) throws ReflectiveOperationException {
+        Field models = ProfileUpdater.class.getDeclaredField("models");
+        models.setAccessible(true);
+        LiveSegments segments = ((LiveModels) models.get(updater)).segments;
+        Field lock = LiveSegments.class.getDeclaredField("lock");
+        lock.setAccessible(true);
+        return lock.get(segments);
+    }
+}
