@@ -69,12 +69,8 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     private long sincePublish;
     private long refits;
     private final AtomicBoolean refitting = new AtomicBoolean();
-    /** Samples taken by the event threads and not yet merged ({@link #sample}), oldest first. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Sample> inbox =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final AtomicBoolean mergeScheduled = new AtomicBoolean();
-    /** Number of samples in the inbox, bounded by {@code training_window} (then the event thread merges). */
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    /** Samples taken by the event threads and not yet added ({@link #sample}); drained holding {@code lock}. */
+    private final TrainerInbox<Sample> inbox;
 
     /** A sampled raw vector of a user, waiting in the inbox. */
     private record Sample(UserView user, double[] x) {
@@ -94,6 +90,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         int d = vectors.dimension();
         this.scratch = new double[d];
         this.rawScratch = ThreadLocal.withInitial(() -> new double[d]);
+        this.inbox = new TrainerInbox<>(this.executor, lock, config.trainingWindow(), e -> add(e.user(), e.x()));
     }
 
     SegmentsModel live() {
@@ -113,55 +110,19 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public int forget(UserView user) {
         synchronized (lock) {
-            mergeInbox(); // the user's samples taken before the forget are merged, then removed
+            inbox.drain(); // the user's samples taken before the forget are merged, then removed
             return latest.remove(user) == null ? 0 : 1;
         }
     }
 
     /**
-     * One sampled vector (owned by this object from now on). The event thread only appends it to the inbox
-     * (lock-free) and, unless a merge is already scheduled, hands a merge to the executor: the samples reach
-     * the refit window and the online k-means there, in the order they were taken, so that sampling does not
-     * wait for another event thread or for {@code lock} (unless the trainer is {@code training_window} samples
-     * behind: then this thread merges, under the lock, so the inbox stays bounded). With an inline executor
-     * ({@code Runnable::run}) the merge runs right here, exactly where the sample used to be added under the lock,
-     * so a single-threaded replay learns exactly as before.
+     * One sampled vector (owned by this object from now on), handed to the trainer through the inbox: the event
+     * thread does not take {@code lock}; the samples reach the refit window and the online k-means on the
+     * executor, in the order they were taken. With an inline executor that happens right here, exactly where the
+     * sample used to be added under the lock, so a single-threaded replay learns exactly as before.
      */
     void sample(UserView user, double[] x) {
         inbox.add(new Sample(user, x));
-        if (waiting.incrementAndGet() > config.trainingWindow()) {
-            // the trainer falls behind: merge here rather than let the inbox grow without bound
-            synchronized (lock) {
-                mergeInbox();
-            }
-            return;
-        }
-        if (mergeScheduled.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::merge);
-            } catch (RuntimeException e) {
-                mergeScheduled.set(false);
-                LOG.warn("segment sample merge could not be scheduled; merging on the event thread", e);
-                merge();
-            }
-        }
-    }
-
-    /** Merges every sample taken so far; samples taken from now on schedule another merge. */
-    private void merge() {
-        mergeScheduled.set(false);
-        synchronized (lock) {
-            mergeInbox();
-        }
-    }
-
-    /** Caller holds {@code lock}: adds the waiting samples, oldest first. */
-    private void mergeInbox() {
-        Sample s;
-        while ((s = inbox.poll()) != null) {
-            waiting.decrementAndGet();
-            add(s.user(), s.x());
-        }
     }
 
     /** Caller holds {@code lock}: one sample into the refit window and the online k-means. */
@@ -426,7 +387,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
             throw new IllegalArgumentException("version must have k = " + config.k() + " segments, was " + m.k());
         }
         synchronized (lock) {
-            mergeInbox(); // samples taken before the swap move the previous centroids, as they did when taken
+            inbox.drain(); // samples taken before the swap move the previous centroids, as they did when taken
             online = OnlineKMeans.start(m.standardisedCentroids(), config.halfLifeSamples());
             sincePublish = 0;
             live = m.withVersion(++lastVersion);
@@ -478,7 +439,7 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public void encodeState(ByteWriter out) {
         synchronized (lock) {
-            mergeInbox(); // the snapshot holds every sample its users' states say was taken
+            inbox.drain(); // the snapshot holds every sample its users' states say was taken
             SegmentsModel m = live;
             out.nullableString(m == null ? null : m.toJson());
             out.varLong(lastVersion);
@@ -526,7 +487,6 @@ final class LiveSegments implements LiveModel<SegmentsModel> {
         }
         synchronized (lock) {
             inbox.clear(); // samples of the state being replaced
-            waiting.set(0);
             live = m;
             lastVersion = version;
             online = o;
