@@ -1,5 +1,6 @@
 package dev.profilekit.core.live;
 
+import dev.profilekit.core.live.internal.TrainerInbox;
 import dev.profilekit.core.spi.FeatureAccess;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.LiveModel;

@@ -96,13 +96,63 @@ class SegmentsSamplingLockTest {
         }
     }
 
-    /** The monitor the live segments guard their refit window and online k-means with. */
+    /**
+     * The monitor the live segments guard their refit window and online k-means with: the field {@code lock} of
+     * the {@code LiveSegments} object the updater reaches (found by walking the fields of the project's own
+     * objects, lists and arrays, so the test does not depend on where the models are kept).
+     */
     private static Object segmentsLock(ProfileUpdater updater) throws ReflectiveOperationException {
-        Field models = ProfileUpdater.class.getDeclaredField("models");
-        models.setAccessible(true);
-        LiveSegments segments = ((LiveModels) models.get(updater)).segments;
-        Field lock = LiveSegments.class.getDeclaredField("lock");
+        Object segments = find(updater, "LiveSegments", 5, new java.util.IdentityHashMap<>());
+        assertThat(segments).as("the updater's LiveSegments").isNotNull();
+        Field lock = segments.getClass().getDeclaredField("lock");
         lock.setAccessible(true);
         return lock.get(segments);
+    }
+
+    private static Object find(Object o, String simpleName, int depth, java.util.Map<Object, Boolean> seen)
+            throws IllegalAccessException {
+        if (o == null || depth < 0 || seen.put(o, Boolean.TRUE) != null) {
+            return null;
+        }
+        if (o.getClass().getSimpleName().equals(simpleName)) {
+            return o;
+        }
+        if (o instanceof Iterable<?> items) {
+            for (Object item : items) {
+                Object hit = find(item, simpleName, depth - 1, seen);
+                if (hit != null) {
+                    return hit;
+                }
+            }
+            return null;
+        }
+        if (o.getClass().isArray() && !o.getClass().getComponentType().isPrimitive()) {
+            for (Object item : (Object[]) o) {
+                Object hit = find(item, simpleName, depth - 1, seen);
+                if (hit != null) {
+                    return hit;
+                }
+            }
+            return null;
+        }
+        if (o.getClass().getName().startsWith("java.util.Optional")) {
+            return find(((java.util.Optional<?>) o).orElse(null), simpleName, depth - 1, seen);
+        }
+        if (!o.getClass().getName().startsWith("dev.profilekit.")) {
+            return null;
+        }
+        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
+                    continue;
+                }
+                f.setAccessible(true);
+                Object hit = find(f.get(o), simpleName, depth - 1, seen);
+                if (hit != null) {
+                    return hit;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -1,4 +1,4 @@
-package dev.profilekit.core.live;
+package dev.profilekit.core.live.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The sink runs on whichever thread drains (the executor's, or an adding thread), holding the monitor.
  *
+ * <p>Internal to the live models (public only so that each model's package can use it).
+ *
  * @param <T> the item type
  */
-final class TrainerInbox<T> {
+public final class TrainerInbox<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerInbox.class);
 
@@ -39,7 +41,7 @@ final class TrainerInbox<T> {
      * @param bound    waiting items at which the adding thread drains itself, {@code >= 1}
      * @param sink     handles one item; called holding {@code monitor}
      */
-    TrainerInbox(Executor executor, Object monitor, int bound, Consumer<T> sink) {
+    public TrainerInbox(Executor executor, Object monitor, int bound, Consumer<T> sink) {
         this.executor = executor;
         this.monitor = monitor;
         this.bound = bound;
@@ -47,7 +49,7 @@ final class TrainerInbox<T> {
     }
 
     /** Hands {@code item} to the trainer. Lock-free unless the inbox is full or the executor refuses the drain. */
-    void add(T item) {
+    public void add(T item) {
         items.add(item);
         if (waiting.incrementAndGet() > bound) {
             drain();
@@ -70,7 +72,7 @@ final class TrainerInbox<T> {
     }
 
     /** Gives every waiting item to the sink, oldest first, holding the monitor (reentrant for its holder). */
-    void drain() {
+    public void drain() {
         synchronized (monitor) {
             T item;
             while ((item = items.poll()) != null) {
@@ -81,7 +83,7 @@ final class TrainerInbox<T> {
     }
 
     /** Drops every waiting item (the state they belong to is being replaced). */
-    void clear() {
+    public void clear() {
         while (items.poll() != null) {
             waiting.decrementAndGet();
         }
