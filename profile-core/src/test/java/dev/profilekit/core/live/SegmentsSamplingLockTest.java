@@ -138,10 +138,10 @@ class SegmentsSamplingLockTest {
         if (o.getClass().getName().startsWith("java.util.Optional")) {
             return find(((java.util.Optional<?>) o).orElse(null), simpleName, depth - 1, seen);
         }
-        if (!o.getClass().getName().startsWith("dev.profilekit.")) {
+        if (!o.getClass().getName().startsWith("dev.profilekit.") || o instanceof Enum<?>) {
             return null;
         }
-        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Class<?> c = o.getClass(); c != null && c.getName().startsWith("dev.profilekit."); c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
                     continue;
