@@ -236,7 +236,6 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
     /** Mean count per user for the complete days ending at {@code lastComplete}; null if too few days. */
     private double[] pooledSeries(long lastComplete) {
         int n = config.days();
-        int userCount = Math.max(1, users.getAsInt());
         long first = Long.MIN_VALUE;
         for (int i = 0; i < ring; i++) {
             long d = dayOf.get(i);
@@ -252,6 +251,9 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
         if (len < MIN_DAYS) {
             return null;
         }
+        // only now: counting the users sums the table's segments, which every watermark step before the first
+        // fit (up to once a second of event time, on an event thread) would otherwise pay for nothing
+        int userCount = Math.max(1, users.getAsInt());
         double[] s = new double[len];
         for (int i = 0; i < len; i++) {
             long d = from + i;

@@ -424,17 +424,21 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
         if (typeId == labelTypeId && !u.pending.isEmpty()) {
             resolvePositives(s, u, t);
         }
-        if (t == s.latestTime() && Vectors.due(u.lastSample, t, sampleInterval)) {
+        long latestTime = s.latestTime();
+        boolean due = t == latestTime && Vectors.due(u.lastSample, t, sampleInterval);
+        PropensityModel m = live;
+        if (!due && m == null) {
+            return;
+        }
+        double[] x = rawScratch.get(); // the user's vector at the latest event, read once for sample and score
+        vectors.raw(s, latestTime, x);
+        if (due) {
             u.lastSample = t;
-            double[] x = vectors.raw(s, t);
-            PendingExample p = new PendingExample(s, t, x);
+            PendingExample p = new PendingExample(s, t, x.clone());
             u.pending.add(p);
             queue.add(p);
         }
-        PropensityModel m = live;
         if (m != null) { // the score at the user's latest event, kept for lastScores; allocates nothing
-            double[] x = rawScratch.get();
-            vectors.raw(s, s.latestTime(), x);
             u.score = m.score(x);
             u.scoreVersion = m.version();
         }

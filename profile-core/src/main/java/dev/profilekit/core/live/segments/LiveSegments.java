@@ -3,6 +3,7 @@ package dev.profilekit.core.live.segments;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.live.internal.TrackingExecutor;
 import dev.profilekit.core.live.internal.Vectors;
+import dev.profilekit.core.live.internal.TrainerInbox;
 import dev.profilekit.core.spi.FeatureAccess;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.LiveModel;
@@ -70,6 +71,12 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
     private long sincePublish;
     private long refits;
     private final AtomicBoolean refitting = new AtomicBoolean();
+    /** Samples taken by the event threads and not yet added ({@link #sample}); drained holding {@code lock}. */
+    private final TrainerInbox<Sample> inbox;
+
+    /** A sampled raw vector of a user, waiting in the inbox. */
+    private record Sample(UserView user, double[] x) {
+    }
 
     LiveSegments(SegmentsConfig config, FeatureAccess schema, Executor executor,
                  Function<UserView, UserState> stateOf) {
@@ -85,6 +92,7 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
         int d = vectors.dimension();
         this.scratch = new double[d];
         this.rawScratch = ThreadLocal.withInitial(() -> new double[d]);
+        this.inbox = new TrainerInbox<>(this.executor, lock, config.trainingWindow(), e -> add(e.user(), e.x()));
     }
 
     SegmentsModel live() {
@@ -104,37 +112,46 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public int forget(UserView user) {
         synchronized (lock) {
+            inbox.drain(); // the user's samples taken before the forget are merged, then removed
             return latest.remove(user) == null ? 0 : 1;
         }
     }
 
-    /** One sampled vector (owned by this object from now on). */
+    /**
+     * One sampled vector (owned by this object from now on), handed to the trainer through the inbox: the event
+     * thread does not take {@code lock}; the samples reach the refit window and the online k-means on the
+     * executor, in the order they were taken. With an inline executor that happens right here, exactly where the
+     * sample used to be added under the lock, so a single-threaded replay learns exactly as before.
+     */
     void sample(UserView user, double[] x) {
-        synchronized (lock) {
-            latest.put(user, x); // access order: a user's new sample moves it last, with no new entry
-            if (latest.size() > config.trainingWindow()) {
-                java.util.Iterator<double[]> eldest = latest.values().iterator();
-                eldest.next();
-                eldest.remove();
-            }
-            samples++;
-            sinceRefit++;
-            SegmentsModel m = live;
-            if (m == null) {
-                if (latest.size() >= Math.max(50, 10 * config.k())) {
-                    requestRefit();
-                }
-                return;
-            }
-            m.pipeline().transform(x, scratch);
-            online.update(scratch);
-            if (++sincePublish >= PUBLISH_EVERY) {
-                sincePublish = 0;
-                live = SegmentsModel.of(++lastVersion, m.pipeline(), online.snapshot(), identity(config.k()));
-            }
-            if (sinceRefit >= config.refitEvery()) {
+        inbox.add(new Sample(user, x));
+    }
+
+    /** Caller holds {@code lock}: one sample into the refit window and the online k-means. */
+    private void add(UserView user, double[] x) {
+        latest.put(user, x); // access order: a user's new sample moves it last, with no new entry
+        if (latest.size() > config.trainingWindow()) {
+            java.util.Iterator<double[]> eldest = latest.values().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+        samples++;
+        sinceRefit++;
+        SegmentsModel m = live;
+        if (m == null) {
+            if (latest.size() >= Math.max(50, 10 * config.k())) {
                 requestRefit();
             }
+            return;
+        }
+        m.pipeline().transform(x, scratch);
+        online.update(scratch);
+        if (++sincePublish >= PUBLISH_EVERY) {
+            sincePublish = 0;
+            live = SegmentsModel.of(++lastVersion, m.pipeline(), online.snapshot(), identity(config.k()));
+        }
+        if (sinceRefit >= config.refitEvery()) {
+            requestRefit();
         }
     }
 
@@ -320,14 +337,19 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public void observe(UserView s, int typeId, long t) {
         UserState u = stateOf.apply(s);
-        if (t == s.latestTime() && Vectors.due(u.lastSample, t, sampleInterval)) {
-            u.lastSample = t;
-            sample(s, vectors.raw(s, t));
-        }
+        long latestTime = s.latestTime();
+        boolean due = t == latestTime && Vectors.due(u.lastSample, t, sampleInterval);
         SegmentsModel m = live;
+        if (!due && m == null) {
+            return;
+        }
+        double[] x = rawScratch.get(); // the user's vector at the latest event, read once for sample and segment
+        vectors.raw(s, latestTime, x);
+        if (due) {
+            u.lastSample = t;
+            sample(s, x.clone());
+        }
         if (m != null) { // the segment at the user's latest event, kept for lastScores; allocates nothing
-            double[] x = rawScratch.get();
-            vectors.raw(s, s.latestTime(), x);
             u.segment = m.assign(x);
             u.segmentVersion = m.version();
         }
@@ -371,6 +393,7 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
             throw new IllegalArgumentException("version must have k = " + config.k() + " segments, was " + m.k());
         }
         synchronized (lock) {
+            inbox.drain(); // samples taken before the swap move the previous centroids, as they did when taken
             online = OnlineKMeans.start(m.standardisedCentroids(), config.halfLifeSamples());
             sincePublish = 0;
             live = m.withVersion(++lastVersion);
@@ -422,6 +445,7 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
     @Override
     public void encodeState(ByteWriter out) {
         synchronized (lock) {
+            inbox.drain(); // the snapshot holds every sample its users' states say was taken
             SegmentsModel m = live;
             out.nullableString(m == null ? null : m.toJson());
             out.varLong(lastVersion);
@@ -468,6 +492,7 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
             map.put(v, Vectors.readVector(in, vectors.dimension()));
         }
         synchronized (lock) {
+            inbox.clear(); // samples of the state being replaced
             live = m;
             lastVersion = version;
             online = o;
