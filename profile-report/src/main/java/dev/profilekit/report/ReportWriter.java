@@ -81,7 +81,7 @@ public final class ReportWriter {
     private static final int W = 640;
     private static final int H = 360;
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
         new Color(0xbcbd22), new Color(0x17becf)};
 
@@ -91,7 +91,7 @@ public final class ReportWriter {
         }
     }
 
-    private final StringBuilder html = new StringBuilder(1 << 16);
+    final StringBuilder html = new StringBuilder(1 << 16);
     private int charts;
 
     private ReportWriter() {
@@ -236,6 +236,16 @@ public final class ReportWriter {
      *                                  scalar feature of the profiles (the message lists those that are)
      */
     public static String render(List<JsonNode> profiles, JsonNode summaryOrNull, List<String> features) {
+        return render(profiles, summaryOrNull, features, ReportOptions.NONE);
+    }
+
+    /**
+     * As {@link #render(List, JsonNode, List)}, with a schema (units and definitions) and a reference run (drift).
+     *
+     * @param options the schema and the reference, or null for neither
+     */
+    public static String render(List<JsonNode> profiles, JsonNode summaryOrNull, List<String> features,
+                                ReportOptions options) {
         if (profiles == null) {
             throw new IllegalArgumentException("profiles must not be null");
         }
@@ -270,7 +280,7 @@ public final class ReportWriter {
             chosen = List.copyOf(new LinkedHashSet<>(features));
         }
         ReportWriter w = new ReportWriter();
-        w.page(profiles, summary, diagnostics, chosen);
+        w.page(profiles, summary, diagnostics, chosen, options);
         return w.html.toString();
     }
 
@@ -318,7 +328,9 @@ public final class ReportWriter {
 
     // ---- the page ----
 
-    private void page(List<JsonNode> profiles, JsonNode summary, ModelDiagnostics d, List<String> features) {
+    private void page(List<JsonNode> profiles, JsonNode summary, ModelDiagnostics d, List<String> features,
+                      ReportOptions options) {
+        Sections sections = new Sections(this, profiles, options);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>ProfileKit report</title>\n<style>\n")
@@ -333,6 +345,7 @@ public final class ReportWriter {
                 .append("figcaption{font-size:.9rem;color:#444;margin-top:.3rem}\n")
                 .append(".note{color:#777;font-style:italic}.grid{display:grid;")
                 .append("grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:.6rem}\n")
+                .append(Sections.CSS)
                 .append("</style>\n</head>\n<body>\n<h1>ProfileKit report</h1>\n");
         long asOf = Long.MIN_VALUE;
         for (JsonNode p : profiles) {
@@ -344,12 +357,17 @@ public final class ReportWriter {
         }
         html.append(".</p>\n");
         counts(profiles, summary);
+        sections.featureTable();
         distributions(profiles, features);
+        sections.categoricalCharts();
+        sections.correlations();
         principalComponents(profiles, features);
         segments(profiles, features);
         propensity(summary, d);
+        sections.scoresByLabel(d);
         explanations(profiles);
         forecast(summary, d);
+        sections.drift();
         html.append("<p class=\"note\">Charts drawn by JFreeChart as inline SVG; this file references nothing "
                 + "outside itself.</p>\n</body>\n</html>\n");
     }
@@ -880,7 +898,7 @@ public final class ReportWriter {
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1);
     }
 
-    private static void style(JFreeChart chart) {
+    static void style(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
         chart.getPlot().setBackgroundPaint(new Color(0xfa, 0xfb, 0xfc));
@@ -897,11 +915,11 @@ public final class ReportWriter {
         }
     }
 
-    private void note(String text) {
+    void note(String text) {
         html.append("<p class=\"note\">").append(esc(text)).append("</p>\n");
     }
 
-    private void figure(JFreeChart chart, int w, int h, String caption) {
+    void figure(JFreeChart chart, int w, int h, String caption) {
         html.append("<figure class=\"chart\">\n");
         svgInto(chart, w, h);
         html.append("<figcaption>").append(esc(caption)).append("</figcaption>\n</figure>\n");
@@ -1058,6 +1076,7 @@ public final class ReportWriter {
 
     /** Set of the sections' ids, in page order (for hosts that link to them). */
     public static List<String> sectionIds() {
-        return List.of("counts", "distributions", "pca", "segments", "propensity", "forecast");
+        return List.of("counts", "features", "distributions", "categories", "correlations", "pca", "segments",
+                "propensity", "scores-by-label", "forecast", "drift");
     }
 }

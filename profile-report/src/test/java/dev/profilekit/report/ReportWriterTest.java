@@ -153,9 +153,10 @@ class ReportWriterTest {
         String html = ReportWriter.render(profiles, summary(d));
         Document doc = Jsoup.parse(html);
         List<Element> figures = charts(doc);
-        // 3 histograms, PCA, segment sizes, ROC, calibration, AUC over time, forecast
-        assertThat(figures).hasSize(9);
-        assertThat(doc.select("svg")).hasSize(9);
+        // 3 histograms, the categorical fav, PCA, segment sizes, ROC, calibration, AUC over time, score by label,
+        // forecast
+        assertThat(figures).hasSize(11);
+        assertThat(doc.select("svg")).hasSize(11);
         assertSelfContained(doc, html);
         assertThat(doc.select("p.note")).allMatch(p -> !p.text().contains("omitted"));
         assertThat(doc.title()).isEqualTo("ProfileKit report");
@@ -205,8 +206,8 @@ class ReportWriterTest {
     void sectionsWithoutDataAreOmittedWithANoteNotAnError() {
         String html = ReportWriter.render(profiles(50, false), null);
         Document doc = Jsoup.parse(html);
-        // 3 histograms and the PCA scatter; no segments, no models
-        assertThat(charts(doc)).hasSize(4);
+        // 3 histograms, the categorical fav and the PCA scatter; no segments, no models
+        assertThat(charts(doc)).hasSize(5);
         assertSelfContained(doc, html);
         List<String> notes = doc.select("p.note").eachText();
         assertThat(notes).anyMatch(n -> n.contains("No summary given"));
@@ -234,7 +235,7 @@ class ReportWriterTest {
         Files.writeString(s, summary(diagnostics(500)).toString());
         Path out = tmp.resolve("report.html");
         ReportWriter.write(p, s, out);
-        assertThat(charts(Jsoup.parse(out.toFile(), "UTF-8"))).hasSize(9);
+        assertThat(charts(Jsoup.parse(out.toFile(), "UTF-8"))).hasSize(11); // as in the full report
 
         assertThatThrownBy(() -> ReportWriter.write(null, null, out)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("profilesJsonl");
