@@ -60,6 +60,8 @@ final class DemoCommand implements Callable<Integer> {
     boolean quiet;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Start of the simulated stream. */
+    private static final String START = "2026-01-01T00:00:00Z";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -92,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
 
         step("simulate", new SimulateCommand(new PrintStream(OutputStream.nullOutputStream()), err), "--users",
                 Integer.toString(users), "--days", Integer.toString(days), "--seed", Long.toString(seed),
+                "--start", START,
                 "--drift-day", Integer.toString(days / 2), "--out", events.toString(), "--truth",
                 dir.resolve("truth.jsonl").toString());
         ByteArrayOutputStream replayOut = new ByteArrayOutputStream();
@@ -103,10 +106,19 @@ final class DemoCommand implements Callable<Integer> {
         }
         step("replay", new ReplayCommand(new PrintStream(replayOut, true, StandardCharsets.UTF_8), err),
                 replayArgs.toArray(String[]::new));
+        // the same events as of the end of the run's first quarter: the report's drift section compares the end with it
+        Path firstQuarter = dir.resolve("profiles-q1.jsonl");
+        String q1 = java.time.Instant.parse(START).plusMillis(days * 86_400_000L / 4).toString();
+        step("replay", new ReplayCommand(new PrintStream(OutputStream.nullOutputStream()), err), "--schema",
+                schema.toString(), "--models", models.toString(), "--events", events.toString(), "--out",
+                firstQuarter.toString(), "--as-of", q1, "--quiet");
         // rendered here rather than with ReportWriter.write, so that the page is renamed into place when complete
         JsonNode s = dev.profilekit.report.ReportWriter.readSummary(summary);
         CliIo.writeString("report", report.toString(), dev.profilekit.report.ReportWriter.render(
-                dev.profilekit.report.ReportWriter.readProfiles(profiles), s));
+                dev.profilekit.report.ReportWriter.readProfiles(profiles), s, null,
+                new dev.profilekit.report.ReportOptions(dev.profilekit.core.schema.ProfileSchema.fromJson(schema),
+                        dev.profilekit.report.ReportWriter.readProfiles(firstQuarter),
+                        "this run as of the end of its first quarter, " + q1)));
         double seconds = (System.nanoTime() - started) / 1e9;
 
         String firstUser;

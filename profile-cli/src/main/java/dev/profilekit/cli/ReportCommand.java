@@ -46,6 +46,17 @@ final class ReportCommand implements Callable<Integer> {
                     + "Example: --features views,purchases,spend_7d")
     List<String> features;
 
+    @Option(names = "--schema", paramLabel = "S.json",
+            description = "the schema the profiles were computed with: features are shown with their units and "
+                    + "definitions. Example: --schema schema.json")
+    Path schemaFile;
+
+    @Option(names = "--reference", paramLabel = "R.jsonl",
+            description = "profiles of a reference run (or of the same events replayed with --as-of an earlier "
+                    + "time): the drift section gives each feature's population stability index against them. "
+                    + "Example: --reference last-month.jsonl")
+    Path referenceFile;
+
     private final PrintStream out;
 
     ReportCommand() {
@@ -54,6 +65,26 @@ final class ReportCommand implements Callable<Integer> {
 
     ReportCommand(PrintStream out) {
         this.out = out;
+    }
+
+    /** The --schema and --reference inputs, read and checked. */
+    private dev.profilekit.report.ReportOptions options() throws IOException {
+        dev.profilekit.core.schema.ProfileSchema schema = null;
+        if (schemaFile != null) {
+            CliSupport.requireReadable(schemaFile, "--schema");
+            try {
+                schema = dev.profilekit.core.schema.ProfileSchema.fromJson(schemaFile);
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw new CliSupport.UsageException("--schema " + schemaFile + " is not a profile schema: "
+                        + CliSupport.oneLine(e), e);
+            }
+        }
+        if (referenceFile != null) {
+            CliSupport.requireReadable(referenceFile, "--reference");
+        }
+        return new dev.profilekit.report.ReportOptions(schema, referenceFile == null ? null
+                : ReportWriter.readProfiles(referenceFile), referenceFile == null ? null
+                : referenceFile.getFileName().toString());
     }
 
     @Override
@@ -72,7 +103,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             profiles = read.size();
             page = ReportWriter.render(read, summaryFile == null ? null : ReportWriter.readSummary(summaryFile),
-                    features).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    features, options()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }
