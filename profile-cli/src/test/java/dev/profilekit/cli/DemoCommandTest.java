@@ -89,7 +89,7 @@ class DemoCommandTest {
                 + " profiles); current: these " + profileLines.size() + " profiles.");
         assertThat(doc.select("#drift-reference-table tbody tr").eachText()).anyMatch(t -> t.startsWith("views_1d "));
         // units from the schema
-        assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase s", "views events");
+        assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase d", "views events");
 
         // the readable summary names the counts and the report's path and size
         assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "%,d events", events))

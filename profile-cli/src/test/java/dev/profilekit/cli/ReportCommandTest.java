@@ -200,7 +200,7 @@ class ReportCommandTest {
         // every column of the profiles has a row; without --models the reference has no scores
         assertThat(doc.select("#drift-reference-table tbody tr").eachText()).anyMatch(t -> t.startsWith("views_1d "))
                 .anyMatch(t -> t.equals("scores.propensity not in the reference"));
-        assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase s");
+        assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase d");
         assertThat(doc.select("dl.defs").text()).contains("views_1d (events) decayed count of view events");
 
         ReplayCommandTest.Run noRef = ReplayCommandTest.run("report", "--profiles", profiles.toString(),

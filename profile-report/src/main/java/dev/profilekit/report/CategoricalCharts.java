@@ -29,7 +29,7 @@ final class CategoricalCharts {
             w.note("No categorical features (last_value, top_k) in the profiles: no bar charts.");
             return;
         }
-        w.html.append("<div class=\"grid\">\n");
+        w.html.append("<div class=\"cards\">\n");
         c.categorical.forEach((name, column) -> chart(w, name, column, defs.get(name)));
         w.html.append("</div>\n");
     }

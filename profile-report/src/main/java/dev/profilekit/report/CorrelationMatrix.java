@@ -121,7 +121,7 @@ final class CorrelationMatrix {
         for (int i = 0; i < k; i++) {
             FeatureDefinitions.Definition d = defs.get(names.get(i));
             h.append("<tr><th class=\"sticky\"").append(d == null ? "" : " title=\"" + esc(d.text()) + "\"")
-                    .append(">").append(i + 1).append(" ").append(esc(names.get(i))).append("</th>");
+                    .append(">").append(Sections.name(i + 1 + " " + names.get(i))).append("</th>");
             for (int j = 0; j < k; j++) {
                 h.append("<td style=\"background:").append(shade(r[i][j])).append("\">")
                         .append(Double.isNaN(r[i][j]) ? "" : rText(r[i][j])).append("</td>");

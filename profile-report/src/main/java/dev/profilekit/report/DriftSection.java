@@ -31,7 +31,7 @@ final class DriftSection {
                 + "PSI = Σ (q − p)·ln(q/p) over bins, p and q being the shares of the reference's and the current "
                 + "profiles in a bin. Numeric bins are cut at the reference's deciles (nearest rank; equal deciles cut "
                 + "once); categorical bins are the reference's values plus one for values it never had; profiles "
-                + "without a value form one more bin. An empty bin counts as a share of ").append(new java.math.BigDecimal(Double.toString(Psi.EPSILON)).toPlainString())
+                + "without a value form one more bin. An empty bin counts as a share of ").append(new java.math.BigDecimal(Double.toString(Psi.EPSILON)).stripTrailingZeros().toPlainString())
                 .append(". Below ").append(Psi.MODERATE).append(" stable, ").append(Psi.MODERATE).append(" to ")
                 .append(Psi.MAJOR).append(" a moderate shift, ").append(Psi.MAJOR)
                 .append(" and above a major shift. Features marked † (counts, sums) grow with the length of a "
@@ -116,8 +116,7 @@ final class DriftSection {
         FeatureDefinitions.Definition d = defs.get(name);
         h.append("<tr").append(verdict.startsWith("moderate") ? " class=\"shift-moderate\""
                 : verdict.startsWith("major") ? " class=\"shift-major\"" : "").append("><th class=\"sticky\"")
-                .append(d == null ? "" : " title=\"" + esc(d.text()) + "\"").append(">").append(esc(name))
-                .append(d != null && d.cumulative() ? " †" : "").append("</th><td>").append(Double.isNaN(psi) ? "" : psiText(psi)).append("</td><td>")
+                .append(d == null ? "" : " title=\"" + esc(d.text()) + "\"").append(">").append(Sections.name(name + (d != null && d.cumulative() ? " †" : ""))).append("</th><td>").append(Double.isNaN(psi) ? "" : psiText(psi)).append("</td><td>")
                 .append(absent ? "not in the reference" : Double.isNaN(psi) ? "no value in the reference" : verdict)
                 .append("</td></tr>\n");
     }

@@ -18,11 +18,21 @@ final class FeatureDefinitions {
     /**
      * The unit (empty when a value has none, e.g. a category) and the definition of one column; {@code cumulative}
      * when it only grows with the length of a user's history (a count, a sum), so that it drifts by construction
-     * between a profile and the same profile earlier.
+     * between a profile and the same profile earlier; {@code divisor}: profile values per unit shown (86,400 for a
+     * recency, held in seconds and shown in days).
      */
-    record Definition(String unit, String text, boolean cumulative) {
+    record Definition(String unit, String text, boolean cumulative, double divisor) {
+        Definition(String unit, String text, boolean cumulative) {
+            this(unit, text, cumulative, 1);
+        }
+
         Definition(String unit, String text) {
-            this(unit, text, false);
+            this(unit, text, false, 1);
+        }
+
+        /** A profile value in the unit shown. */
+        double shown(double profileValue) {
+            return profileValue / divisor;
         }
     }
 
@@ -86,8 +96,8 @@ final class FeatureDefinitions {
                     m.put(f.name() + ".min", new Definition(field, "smallest" + over));
                     m.put(f.name() + ".max", new Definition(field, "largest" + over));
                 }
-                case RECENCY -> m.put(f.name(), new Definition("s", "seconds since the latest of " + events
-                        + " (86,400 s = 1 day)"));
+                case RECENCY -> m.put(f.name(), new Definition("d", "time since the latest of " + events
+                        + ", shown in days (the profile holds seconds; 1 d = 86,400 s)", false, 86_400));
                 case FIRST_SEEN -> m.put(f.name(), new Definition("epoch ms", "time of the earliest of " + events));
                 case LAST_VALUE -> m.put(f.name(), new Definition("", field + " of the latest of " + events));
                 case DISTINCT_COUNT -> m.put(f.name(), new Definition("values", "number of distinct " + field

@@ -34,7 +34,8 @@ final class FeatureTable {
             h.append("<p>Numeric features over ").append(c.size).append(" profiles. <i>values</i>: profiles with a "
                     + "value; <i>missing</i>: profiles without one (the feature is null or absent, e.g. a recency before "
                     + "the first matching event); <i>zeros</i>: values equal to 0; <i>std</i>: sample standard "
-                    + "deviation; p5…p95: percentiles, interpolated linearly between sorted values.</p>\n");
+                    + "deviation; p5…p95: percentiles, interpolated linearly between sorted values. Values are in the unit under "
+                    + "the feature's name (a recency in days).</p>\n");
             h.append("<div class=\"scroll\"><table id=\"feature-table\"><thead><tr><th class=\"sticky\">feature"
                     + "</th><th>values</th><th>missing</th><th>zeros</th><th>mean</th><th>std</th><th>min</th>");
             for (double p : Describe.PERCENTILES) {
@@ -43,17 +44,19 @@ final class FeatureTable {
             h.append("<th>max</th></tr></thead><tbody>\n");
             c.numeric.forEach((name, column) -> {
                 Describe d = Describe.of(column);
+                FeatureDefinitions.Definition def = defs.get(name);
+                java.util.function.DoubleUnaryOperator unit = def == null ? x -> x : def::shown;
                 h.append("<tr>");
                 nameCell(h, name, defs);
                 h.append("<td>").append(d.count()).append("</td><td>").append(d.missing()).append("</td><td>")
                         .append(d.zeros()).append("</td>");
-                cell(h, d.mean());
-                cell(h, d.std());
-                cell(h, d.min());
+                cell(h, unit.applyAsDouble(d.mean()));
+                cell(h, unit.applyAsDouble(d.std()));
+                cell(h, unit.applyAsDouble(d.min()));
                 for (double p : d.percentiles()) {
-                    cell(h, p);
+                    cell(h, unit.applyAsDouble(p));
                 }
-                cell(h, d.max());
+                cell(h, unit.applyAsDouble(d.max()));
                 h.append("</tr>\n");
             });
             h.append("</tbody></table></div>\n");
@@ -71,7 +74,7 @@ final class FeatureTable {
                 h.append("<tr>");
                 nameCell(h, name, defs);
                 h.append("<td>").append(present).append("</td><td>").append(column.length - present)
-                        .append("</td><td>").append(freq.size()).append("</td><td style=\"text-align:left\">");
+                        .append("</td><td>").append(freq.size()).append("</td><td style=\"text-align:left;white-space:nowrap\">");
                 for (int i = 0; i < Math.min(TOP_VALUES, freq.size()); i++) {
                     h.append(i == 0 ? "" : ", ").append(esc(freq.get(i).getKey())).append(" ")
                             .append(Numbers.percent((double) freq.get(i).getValue() / present));
@@ -103,7 +106,7 @@ final class FeatureTable {
         if (d != null) {
             h.append(" title=\"").append(esc(d.text())).append('"');
         }
-        h.append(">").append(esc(name));
+        h.append(">").append(Sections.name(name));
         if (d != null && !d.unit().isEmpty()) {
             h.append("<br><span class=\"unit\">").append(esc(d.unit())).append("</span>");
         }

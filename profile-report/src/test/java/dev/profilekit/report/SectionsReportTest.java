@@ -71,7 +71,7 @@ class SectionsReportTest {
     static Element row(Document doc, String tableId, String feature) {
         for (Element tr : doc.select("#" + tableId + " tbody tr")) {
             Element th = tr.selectFirst("th");
-            if (th != null && th.ownText().replace(" †", "").trim().equals(feature)) {
+            if (th != null && th.selectFirst(".nm").text().replace(" †", "").equals(feature)) {
                 return tr;
             }
         }
@@ -106,15 +106,21 @@ class SectionsReportTest {
         // p25 of 301 values: h = 300·0.25 = 75, exactly the 76th smallest
         assertThat(cells.get(7)).isEqualTo(Numbers.format(sorted[75]));
         // since_purchase: a value for 240 users, 61 without
-        List<String> since = row(doc, "feature-table", "since_purchase").select("td").eachText();
-        assertThat(since.subList(0, 2)).containsExactly("240", "61");
+        List<String> sinceRow = row(doc, "feature-table", "since_purchase").select("td").eachText();
+        assertThat(sinceRow.subList(0, 2)).containsExactly("240", "61");
         assertThat(row(doc, "feature-table", "order_value.mean").select("td").eachText().get(0)).isEqualTo("240");
         // units under the name, definitions from the schema
-        assertThat(row(doc, "feature-table", "since_purchase").selectFirst("th .unit").text()).isEqualTo("s");
+        assertThat(row(doc, "feature-table", "since_purchase").selectFirst("th .unit").text()).isEqualTo("d");
+        // a recency is held in seconds and shown in days
+        double[] since = column(profiles, "since_purchase");
+        Arrays.sort(since);
+        assertThat(row(doc, "feature-table", "since_purchase").select("td").eachText().get(11))
+                .isEqualTo(Numbers.format(since[since.length - 1] / 86_400));
         assertThat(row(doc, "feature-table", "spend").selectFirst("th .unit").text()).isEqualTo("amount");
         String defs = doc.select("dl.defs").text();
         assertThat(defs).contains("views_1d (events) decayed count of view events, each weighted 2^(−age/half-life), "
-                + "half-life 1 d", "since_purchase (s) seconds since the latest of purchase events",
+                + "half-life 1 d", "since_purchase (d) time since the latest of purchase events, shown in days (the profile holds "
+                + "seconds; 1 d = 86,400 s)",
                 "fav the heaviest category over view events (by decayed count, half-life 3 d; the profile keeps the "
                         + "top 2)", "scores.propensity (probability)");
         // categorical: counts by value, computed here
@@ -133,7 +139,7 @@ class SectionsReportTest {
     void categoricalFeaturesAreBarChartsWithSharesInTheCaption() {
         List<JsonNode> profiles = profiles(90, 5, 1_000);
         Document doc = Jsoup.parse(ReportWriter.render(profiles, null, null, new ReportOptions(SCHEMA, null, null)));
-        List<Element> figures = doc.select("#categories ~ div.grid").first().select("figure.chart");
+        List<Element> figures = doc.select("#categories ~ div.cards").first().select("figure.chart");
         assertThat(figures).hasSize(2);
         assertThat(figures.get(1).select("svg text").eachText()).contains("fav", "books", "toys", "home");
         assertThat(figures.get(1).select("figcaption").text()).isEqualTo("Share of the 90 profiles by fav (the heaviest "
