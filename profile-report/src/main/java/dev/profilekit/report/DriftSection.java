@@ -36,8 +36,8 @@ final class DriftSection {
                 .append(Psi.MAJOR).append(" a moderate shift, ").append(Psi.MAJOR)
                 .append(" and above a major shift. Features marked † (counts, sums) grow with the length of a "
                         + "user's history: against a reference taken earlier in the same run they shift by "
-                        + "construction; decayed and windowed counts, recency, means and ratios compare like with "
-                        + "like.</p>\n");
+                        + "construction; decayed and windowed counts (once a few half-lives or a window have passed "
+                        + "since the start), recency, means and ratios compare like with like.</p>\n");
         withinRun(w, profiles, defs);
         if (options.reference() == null) {
             w.note("No reference run given (report --reference P.jsonl): no drift against another run.");

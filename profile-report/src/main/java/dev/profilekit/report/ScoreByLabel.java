@@ -61,7 +61,7 @@ final class ScoreByLabel {
         w.figure(chart, 480, 300, "Prequential propensity scores of " + d.reservoir().size()
                 + " labelled examples (a uniform sample of the " + d.labelled() + " seen), split by their label: "
                 + "each bar is the share of that label's examples with a score in the bin (" + BINS
-                + " bins of width " + Numbers.format((hi - lo) / BINS) + "). Each score was given before its label "
+                + " bins of width " + Column.text((hi - lo) / BINS) + "). Each score was given before its label "
                 + "was known.");
         w.html.append("<table id=\"score-label-table\"><thead><tr><th>label</th><th>examples</th><th>mean score</th>"
                 + "<th>median score</th></tr></thead><tbody>\n");
