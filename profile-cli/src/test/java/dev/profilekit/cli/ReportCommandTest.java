@@ -276,6 +276,23 @@ class ReportCommandTest {
                 .anyMatch(t -> t.equals("scores.propensity not in the reference"));
         assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase days");
         assertThat(doc.select("dl.defs").text()).contains("views_1d decayed count of view events");
+        // a time in the table is in the unit that suits its median, the unit of its histogram too
+        double[] durations = Files.readAllLines(profiles).stream().filter(l -> !l.isBlank())
+                .map(l -> {
+                    try {
+                        return SpecAssertions.MAPPER.readTree(l).path("features").path("sessions")
+                                .path("mean_duration_s");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).filter(JsonNode::isNumber).mapToDouble(JsonNode::asDouble).sorted().toArray();
+        assertThat(durations).isNotEmpty();
+        double median = durations.length % 2 == 1 ? durations[durations.length / 2]
+                : (durations[durations.length / 2 - 1] + durations[durations.length / 2]) / 2;
+        String unit = median < 2 * 3_600 ? "minutes" : median < 2 * 86_400 ? "hours" : "days";
+        assertThat(doc.select("#feature-table tbody th").eachText()).contains("sessions.mean_duration_s " + unit);
+        assertThat(doc.getElementById("dist-sessions.mean_duration_s").select("figcaption").text())
+                .contains(", in " + unit + ".");
 
         ReplayCommandTest.Run noRef = ReplayCommandTest.run("report", "--profiles", profiles.toString(),
                 "--reference", tmp.resolve("none.jsonl").toString(), "--out", out.toString());

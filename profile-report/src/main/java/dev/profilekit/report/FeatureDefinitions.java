@@ -6,15 +6,14 @@ import java.util.List;
  * The unit and definition of each column the report's sections show, as the {@link FeatureGlossary} (the one source
  * of definitions and units, which the charts use too) gives them. Columns are named as in {@link ProfileColumns}:
  * a scalar feature by its name, a part of a {@code stats} or {@code sessions} feature as {@code name.part}, a
- * {@code top_k} by its name (its leading value). A time held in seconds is shown in days here, so that the tables'
- * columns keep one unit whatever a user's values.
+ * {@code top_k} by its name (its leading value).
  */
 final class FeatureDefinitions {
 
     /**
      * The unit (empty when a value is shown as it is) and the definition of one column; {@code cumulative} when it
      * only grows with the length of a user's history ({@link FeatureGlossary#cumulative}); {@code divisor}: profile
-     * values per unit shown (86,400 for a recency, held in seconds and shown in days).
+     * values per unit shown (86,400 for a recency held in seconds and shown in days).
      */
     record Definition(String unit, String text, boolean cumulative, double divisor) {
         /** A profile value in the unit shown. */
@@ -36,8 +35,15 @@ final class FeatureDefinitions {
 
     /** The definition of a column, or null when the glossary has none for it (or no schema was given). */
     Definition get(String column) {
-        // a typical value of days: a time in seconds is shown in days
-        FeatureGlossary.Entry e = glossary.entry(column, Double.POSITIVE_INFINITY);
+        return get(column, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #get(String)}, a time in seconds shown in minutes, hours or days as suits {@code typicalSeconds}
+     * (e.g. the column's median), as the charts choose it.
+     */
+    Definition get(String column, double typicalSeconds) {
+        FeatureGlossary.Entry e = glossary.entry(column, typicalSeconds);
         if (e.definition().isEmpty()) {
             return null;
         }

@@ -30,12 +30,13 @@ final class FeatureTable {
             w.note("No profiles with features: no per-feature summary.");
             return;
         }
+        Map<String, FeatureDefinitions.Definition> shown = new LinkedHashMap<>(); // null: no definition
         if (!c.numeric.isEmpty()) {
             h.append("<p>Numeric features over ").append(c.size).append(" profiles. <i>values</i>: profiles with a "
                     + "value; <i>missing</i>: profiles without one (the feature is null or absent, e.g. a recency before "
                     + "the first matching event); <i>zeros</i>: values equal to 0; <i>std</i>: sample standard "
                     + "deviation; p5…p95: percentiles, interpolated linearly between sorted values. Values are in the unit under "
-                    + "the feature's name (a recency in days).</p>\n");
+                    + "the feature's name (a time in minutes, hours or days).</p>\n");
             h.append("<div class=\"scroll sec\"><table class=\"stack many\" id=\"feature-table\"><thead><tr><th class=\"sticky\">feature"
                     + "</th><th>values</th><th>missing</th><th>zeros</th><th>mean</th><th>std</th><th>min</th>");
             for (double p : Describe.PERCENTILES) {
@@ -44,10 +45,12 @@ final class FeatureTable {
             h.append("<th>max</th></tr></thead><tbody>\n");
             c.numeric.forEach((name, column) -> {
                 Describe d = Describe.of(column);
-                FeatureDefinitions.Definition def = defs.get(name);
+                // a time in the unit that suits its median (minutes, hours or days), as its histogram has it
+                FeatureDefinitions.Definition def = defs.get(name, d.percentiles()[2]);
                 java.util.function.DoubleUnaryOperator unit = def == null ? x -> x : def::shown;
+                shown.put(name, def);
                 h.append("<tr>");
-                nameCell(h, name, defs);
+                nameCell(h, name, def);
                 h.append(Sections.td("values")).append(d.count()).append("</td>").append(Sections.td("missing"))
                         .append(d.missing()).append("</td>").append(Sections.td("zeros")).append(d.zeros())
                         .append("</td>");
@@ -72,8 +75,10 @@ final class FeatureTable {
             c.categorical.forEach((name, column) -> {
                 List<Map.Entry<String, Integer>> freq = frequencies(column);
                 int present = freq.stream().mapToInt(Map.Entry::getValue).sum();
+                FeatureDefinitions.Definition def = defs.get(name);
+                shown.put(name, def);
                 h.append("<tr>");
-                nameCell(h, name, defs);
+                nameCell(h, name, def);
                 h.append(Sections.td("values")).append(present).append("</td>").append(Sections.td("missing"))
                         .append(column.length - present).append("</td>").append(Sections.td("distinct"))
                         .append(freq.size()).append("</td><td data-l=\"most frequent\" class=\"wide\" "
@@ -86,7 +91,7 @@ final class FeatureTable {
             });
             h.append("</tbody></table></div>\n");
         }
-        definitions(w, c, defs, schemaGiven);
+        definitions(w, shown, schemaGiven);
     }
 
     /** The values of a categorical column with their counts, commonest first (ties: by value). */
@@ -103,8 +108,7 @@ final class FeatureTable {
         return out;
     }
 
-    private static void nameCell(StringBuilder h, String name, FeatureDefinitions defs) {
-        FeatureDefinitions.Definition d = defs.get(name);
+    private static void nameCell(StringBuilder h, String name, FeatureDefinitions.Definition d) {
         h.append("<th class=\"sticky\"");
         if (d != null) {
             h.append(" title=\"").append(esc(d.text())).append('"');
@@ -120,14 +124,14 @@ final class FeatureTable {
         h.append(Sections.td(label)).append(esc(Numbers.format(x))).append("</td>");
     }
 
-    /** The definition of each column shown, as a list under the tables. */
-    private static void definitions(ReportWriter w, ProfileColumns c, FeatureDefinitions defs, boolean schemaGiven) {
+    /** The definition of each column shown (in the unit the table shows it in), as a list under the tables. */
+    private static void definitions(ReportWriter w, Map<String, FeatureDefinitions.Definition> shown,
+                                    boolean schemaGiven) {
         StringBuilder h = w.html;
-        List<String> names = new ArrayList<>(c.numeric.keySet());
-        names.addAll(c.categorical.keySet());
         StringBuilder dl = new StringBuilder();
-        for (String name : names) {
-            FeatureDefinitions.Definition d = defs.get(name);
+        for (Map.Entry<String, FeatureDefinitions.Definition> e : shown.entrySet()) {
+            String name = e.getKey();
+            FeatureDefinitions.Definition d = e.getValue();
             if (d != null) {
                 dl.append("<dt>").append(esc(name)).append(d.unit().isEmpty() ? "" : " (" + esc(d.unit()) + ")")
                         .append("</dt><dd>").append(esc(d.text())).append("</dd>\n");
