@@ -98,7 +98,7 @@ final class DriftSection {
     private static void table(ReportWriter w, ProfileColumns ref, ProfileColumns cur, FeatureDefinitions defs,
                               String id) {
         StringBuilder h = w.html;
-        h.append("<div class=\"scroll sec\"><table class=\"stack\" id=\"").append(id).append("\"><thead><tr><th class=\"sticky\">feature"
+        h.append("<div class=\"scroll sec\"><table id=\"").append(id).append("\"><thead><tr><th class=\"sticky\">feature"
                 + "</th><th>PSI</th><th>reading</th></tr></thead><tbody>\n");
         cur.numeric.forEach((name, column) -> {
             double[] r = ref.numeric.get(name);
