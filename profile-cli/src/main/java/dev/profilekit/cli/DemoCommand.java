@@ -178,6 +178,11 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** One line of the summary's file list: the name, then what it holds, in a column. */
+    private static void file(StringBuilder b, String name, String what) {
+        b.append(String.format(Locale.ROOT, "  %-18s %s%n", name, what));
+    }
+
     static String readableSummary(JsonNode s, int users, int days, double seconds, Path dir, Path report,
             String firstUser) throws IOException {
         StringBuilder b = new StringBuilder();
@@ -197,15 +202,15 @@ final class DemoCommand implements Callable<Integer> {
                     pq.path("auc").asDouble(), pq.path("examples").asLong(), s.path("drift_alarms").asLong()));
         }
         b.append(String.format(Locale.ROOT, "Done in %.1f s. Files in %s:%n", seconds, dir));
-        b.append("  events.jsonl    the simulated events (replay's input)\n");
-        b.append("  truth.jsonl     each user's latent segment and purchase rate\n");
-        b.append("  schema.json     the profile schema used\n");
-        b.append("  models.json     the live models used\n");
-        b.append("  profiles.jsonl  one profile per user\n");
-        b.append("  profiles-q1.jsonl  the same events replayed as of the end of the first quarter (the report's "
-                + "drift reference)\n");
-        b.append("  summary.json    counts and model diagnostics\n");
-        b.append(String.format(Locale.ROOT, "  report.html     the charts (%,d bytes): open %s%n", Files.size(report),
+        file(b, "events.jsonl", "the simulated events (replay's input)");
+        file(b, "truth.jsonl", "each user's latent segment and purchase rate");
+        file(b, "schema.json", "the profile schema used");
+        file(b, "models.json", "the live models used");
+        file(b, "profiles.jsonl", "one profile per user");
+        file(b, "profiles-q1.jsonl", "the same events replayed as of the end of the first quarter (the report's "
+                + "drift reference)");
+        file(b, "summary.json", "counts and model diagnostics");
+        file(b, "report.html", String.format(Locale.ROOT, "the charts (%,d bytes): open %s", Files.size(report),
                 report.toAbsolutePath()));
         b.append("Next: java -jar profilekit.jar query --profiles ").append(dir.resolve("profiles.jsonl"))
                 .append(" --user ").append(firstUser).append('\n');
