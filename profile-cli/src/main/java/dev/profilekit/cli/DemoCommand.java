@@ -63,6 +63,8 @@ final class DemoCommand implements Callable<Integer> {
     boolean quiet;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Start of the simulated stream. */
+    private static final String START = "2026-01-01T00:00:00Z";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -97,6 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         // the simulator's progress is progress too; its errors still reach stderr through the step's command line
         step("simulate", new SimulateCommand(silent, quiet ? silent : err), "--users",
                 Integer.toString(users), "--days", Integer.toString(days), "--seed", Long.toString(seed),
+                "--start", START,
                 "--drift-day", Integer.toString(days >= 2 ? days / 2 : -1), "--out", events.toString(), "--truth",
                 dir.resolve("truth.jsonl").toString());
         ByteArrayOutputStream replayOut = new ByteArrayOutputStream();
@@ -108,12 +111,21 @@ final class DemoCommand implements Callable<Integer> {
         }
         step("replay", new ReplayCommand(new PrintStream(replayOut, true, StandardCharsets.UTF_8), err),
                 replayArgs.toArray(String[]::new));
+        // the same events as of the end of the run's first quarter: the report's drift section compares the end with it
+        Path firstQuarter = dir.resolve("profiles-q1.jsonl");
+        String q1 = java.time.Instant.parse(START).plusMillis(days * 86_400_000L / 4).toString();
+        step("replay", new ReplayCommand(silent, err), "--schema",
+                schema.toString(), "--models", models.toString(), "--events", events.toString(), "--out",
+                firstQuarter.toString(), "--as-of", q1, "--quiet");
         // rendered here rather than with ReportWriter.write, so that the page is renamed into place when complete
         JsonNode s = dev.profilekit.report.ReportWriter.readSummary(summary);
         CliIo.writeString("report", report.toString(), dev.profilekit.report.ReportWriter.render(
                 dev.profilekit.report.ReportWriter.readProfiles(profiles), s, null,
-                dev.profilekit.report.ReportWriter.readJsonObject(schema, "schema", "features"),
-                dev.profilekit.report.ReportWriter.readJsonObject(models, "models", null)));
+                new dev.profilekit.report.ReportOptions(
+                        dev.profilekit.report.ReportWriter.readJsonObject(schema, "schema", "features"),
+                        dev.profilekit.report.ReportWriter.readJsonObject(models, "models", null),
+                        dev.profilekit.report.ReportWriter.readProfiles(firstQuarter),
+                        "this run as of the end of its first quarter, " + q1)));
         double seconds = (System.nanoTime() - started) / 1e9;
 
         String firstUser;
@@ -166,6 +178,11 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** One line of the summary's file list: the name, then what it holds, in a column. */
+    private static void file(StringBuilder b, String name, String what) {
+        b.append(String.format(Locale.ROOT, "  %-18s %s%n", name, what));
+    }
+
     static String readableSummary(JsonNode s, int users, int days, double seconds, Path dir, Path report,
             String firstUser) throws IOException {
         StringBuilder b = new StringBuilder();
@@ -185,13 +202,15 @@ final class DemoCommand implements Callable<Integer> {
                     pq.path("auc").asDouble(), pq.path("examples").asLong(), s.path("drift_alarms").asLong()));
         }
         b.append(String.format(Locale.ROOT, "Done in %.1f s. Files in %s:%n", seconds, dir));
-        b.append("  events.jsonl    the simulated events (replay's input)\n");
-        b.append("  truth.jsonl     each user's latent segment and purchase rate\n");
-        b.append("  schema.json     the profile schema used\n");
-        b.append("  models.json     the live models used\n");
-        b.append("  profiles.jsonl  one profile per user\n");
-        b.append("  summary.json    counts and model diagnostics\n");
-        b.append(String.format(Locale.ROOT, "  report.html     the charts (%,d bytes): open %s%n", Files.size(report),
+        file(b, "events.jsonl", "the simulated events (replay's input)");
+        file(b, "truth.jsonl", "each user's latent segment and purchase rate");
+        file(b, "schema.json", "the profile schema used");
+        file(b, "models.json", "the live models used");
+        file(b, "profiles.jsonl", "one profile per user");
+        file(b, "profiles-q1.jsonl", "the same events replayed as of the end of the first quarter (the report's "
+                + "drift reference)");
+        file(b, "summary.json", "counts and model diagnostics");
+        file(b, "report.html", String.format(Locale.ROOT, "the charts (%,d bytes): open %s", Files.size(report),
                 report.toAbsolutePath()));
         b.append("Next: java -jar profilekit.jar query --profiles ").append(dir.resolve("profiles.jsonl"))
                 .append(" --user ").append(firstUser).append('\n');

@@ -12,12 +12,16 @@ import picocli.CommandLine.Option;
 /** {@code profilekit report}: profiles (and a replay summary) in, one self-contained HTML report with charts out. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes one self-contained HTML file (no scripts, fonts, images or links outside it) with "
-                + "charts drawn by JFreeChart as inline SVG: feature distributions, users on the first two principal "
+                + "charts drawn by JFreeChart as inline SVG: a per-feature table (missing values, zeros, mean, "
+                + "quantiles), feature distributions, categorical bar charts, a correlation matrix, users on the first "
+                + "two principal "
                 + "components coloured by segment, segment sizes and means, and, from a summary written by "
                 + "replay --summary with --models, the propensity model (ROC with AUC, calibration, prequential AUC "
-                + "over time with retrains and drift alarms) and the activity forecast with its interval.",
+                + "over time with retrains and drift alarms, the score by label), the activity forecast with its "
+                + "interval, and drift (population stability index) between the first and last quarter of the run "
+                + "or against --reference.",
                 "Sections without data (no segments, no summary, no models) are left out with a one-line note. "
-                + "With --schema each chart gives its feature's definition and unit (a decayed count's half-life, a "
+                + "With --schema each chart and table gives its feature's definition and unit (a decayed count's half-life, a "
                 + "recency in hours or days); with --models the segments section names what the segments are "
                 + "fitted on.",
                 "The last line on stdout is a JSON summary {\"out\":\"...\",\"profiles\":N,\"bytes\":N}.",
@@ -27,7 +31,9 @@ import picocli.CommandLine.Option;
                 "  java -jar profilekit.jar replay --schema examples/live/schema.json --events events.jsonl \\",
                 "      --models examples/live/models.json --out profiles.jsonl --summary summary.json",
                 "  java -jar profilekit.jar report --profiles profiles.jsonl --summary summary.json \\",
-                "      --schema examples/live/schema.json --models examples/live/models.json --out report.html"})
+                "      --schema examples/live/schema.json --models examples/live/models.json --out report.html",
+                "  (add --reference early.jsonl, profiles of the same events replayed with --as-of an earlier time, "
+                + "for drift against them)"})
 final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--profiles", required = true, paramLabel = "P.jsonl",
@@ -45,8 +51,8 @@ final class ReportCommand implements Callable<Integer> {
     String outFile;
 
     @Option(names = "--schema", paramLabel = "SCHEMA.json",
-            description = "the schema the profiles were made with: each chart then says what its feature is and its "
-                    + "unit. Example: --schema examples/live/schema.json")
+            description = "the schema the profiles were made with: each chart, the per-feature table and the drift "
+                    + "section then say what a feature is and its unit. Example: --schema examples/live/schema.json")
     Path schemaFile;
 
     @Option(names = "--models", paramLabel = "MODELS.json",
@@ -57,8 +63,14 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--features", paramLabel = "A,B", split = ",",
             description = "the numeric values to chart, in this order: features, fields of object features, scores "
                     + "and the forecast; default: every one. "
-                    + "Example: --features views,order_value.mean,sessions.count,scores.propensity")
+                    + "Example: --features views,order_value.mean,scores.propensity")
     List<String> features;
+
+    @Option(names = "--reference", paramLabel = "R.jsonl",
+            description = "profiles of a reference run (or of the same events replayed with --as-of an earlier "
+                    + "time): the drift section gives each feature's population stability index against them. "
+                    + "Example: --reference last-month.jsonl")
+    Path referenceFile;
 
     private final PrintStream out;
 
@@ -68,6 +80,31 @@ final class ReportCommand implements Callable<Integer> {
 
     ReportCommand(PrintStream out) {
         this.out = out;
+    }
+
+    /** The --schema, --models and --reference inputs, each read once and checked. */
+    private dev.profilekit.report.ReportOptions options() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode schema = null;
+        if (schemaFile != null) {
+            CliSupport.requireReadable(schemaFile, "--schema");
+            try {
+                schema = ReportWriter.readJsonObject(schemaFile, "schema", "features");
+                dev.profilekit.core.schema.ProfileSchema.fromJson(schema); // what replay would reject, report does too
+            } catch (IllegalArgumentException e) {
+                throw new CliSupport.UsageException("--schema " + schemaFile + " is not a profile schema: "
+                        + CliSupport.oneLine(e), e);
+            }
+        }
+        if (modelsFile != null) {
+            CliSupport.requireReadable(modelsFile, "--models");
+        }
+        if (referenceFile != null) {
+            CliSupport.requireReadable(referenceFile, "--reference");
+        }
+        return new dev.profilekit.report.ReportOptions(schema,
+                modelsFile == null ? null : ReportWriter.readJsonObject(modelsFile, "models", null),
+                referenceFile == null ? null : ReportWriter.readProfiles(referenceFile),
+                referenceFile == null ? null : referenceFile.getFileName().toString());
     }
 
     @Override
@@ -86,9 +123,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             profiles = read.size();
             page = ReportWriter.render(read, summaryFile == null ? null : ReportWriter.readSummary(summaryFile),
-                    features, schemaFile == null ? null : ReportWriter.readJsonObject(schemaFile, "schema", "features"),
-                    modelsFile == null ? null : ReportWriter.readJsonObject(modelsFile, "models", null))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    features, options()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }

@@ -78,6 +78,20 @@ class DemoCommandTest {
             assertThat(doc.getElementById(section)).as(section).isNotNull();
         }
         ReportCommandTest.assertNothingOutside(doc, html);
+        // drift: the end of the run against its events replayed as of the end of the first quarter (day 4 of 16)
+        Path q1 = tmp.resolve("q1.jsonl");
+        ReplayCommandTest.Run early = ReplayCommandTest.run("replay", "--schema", dir.resolve("schema.json").toString(),
+                "--models", dir.resolve("models.json").toString(), "--events", dir.resolve("events.jsonl").toString(),
+                "--out", q1.toString(), "--as-of", "2026-01-05T00:00:00Z", "--quiet");
+        assertThat(early.exit()).as(early.err()).isZero();
+        assertThat(Files.readString(dir.resolve("profiles-q1.jsonl"))).isEqualTo(Files.readString(q1));
+        assertThat(doc.getElementById("drift-reference").nextElementSibling().text()).isEqualTo("Reference: this run "
+                + "as of the end of its first quarter, 2026-01-05T00:00:00Z (" + Files.readAllLines(q1).size()
+                + " profiles); current: these " + profileLines.size() + " profiles.");
+        assertThat(doc.select("#drift-reference-table tbody tr").eachText()).anyMatch(t -> t.startsWith("views_1d "));
+        // units from the schema
+        assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase days");
+        assertThat(doc.select("dl.defs").text()).contains("views number of view events");
 
         // the readable summary names the counts and the report's path and size
         assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "%,d events", events))
@@ -85,6 +99,11 @@ class DemoCommandTest {
                 .contains(String.format(java.util.Locale.ROOT, "%,d bytes", Files.size(report)))
                 .contains("query --profiles " + dir.resolve("profiles.jsonl") + " --user "
                         + MAPPER.readTree(profileLines.get(0)).get("user").asText());
+        // and every file the demo wrote
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> "  " + f.getFileName() + " ").toList()).isNotEmpty()
+                    .allSatisfy(name -> assertThat(r.out()).contains(name));
+        }
     }
 
     @Test

@@ -116,8 +116,15 @@ class ReportCommandTest {
         assertThat(histograms).contains("dist-views", "dist-since_event", "dist-cart_to_purchase",
                 "dist-order_value.mean", "dist-sessions.count", "dist-scores.propensity", "dist-forecast.next_day");
         assertThat(histograms.size()).isGreaterThan(8);
-        // and PCA, segment sizes, ROC, calibration, AUC over time, forecast
-        assertThat(figures).hasSize(histograms.size() + 6);
+        // a bar chart of each categorical feature of the schema (top_k, last_value)
+        long categorical = 0;
+        for (JsonNode f : SpecAssertions.MAPPER.readTree(Files.readString(schema)).get("features")) {
+            categorical += List.of("top_k", "last_value").contains(f.get("kind").asText()) ? 1 : 0;
+        }
+        assertThat(categorical).isPositive();
+        assertThat(doc.select("#categories ~ div.cards").first().select("figure.chart")).hasSize((int) categorical);
+        // and PCA, segment sizes, ROC, calibration, AUC over time, score by label, forecast
+        assertThat(figures).hasSize(histograms.size() + (int) categorical + 7);
         for (Element f : figures) {
             assertThat(f.select("> svg.wide")).hasSize(1);
             assertThat(f.select("> svg.phone")).hasSize(1);
@@ -248,6 +255,55 @@ class ReportCommandTest {
         assertThat(none.exit()).as(none.err()).isZero();
         assertThat(Jsoup.parse(tmp.resolve("empty.html").toFile(), "UTF-8").select("p.note").eachText())
                 .contains("No profiles in the input: nothing to chart.");
+    }
+
+    @Test
+    void schemaGivesUnitsAndReferenceGivesDriftAgainstAnotherRun() throws IOException {
+        Path early = tmp.resolve("early.jsonl");
+        ReplayCommandTest.Run r0 = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events",
+                events.toString(), "--out", early.toString(), "--as-of", "2026-01-05T00:00:00Z", "--quiet");
+        assertThat(r0.exit()).as(r0.err()).isZero();
+        Path out = tmp.resolve("drift.html");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", profiles.toString(), "--schema",
+                schema.toString(), "--reference", early.toString(), "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Document doc = Jsoup.parse(out.toFile(), "UTF-8");
+        assertThat(doc.getElementById("drift-reference").nextElementSibling().text()).isEqualTo("Reference: "
+                + "early.jsonl (" + Files.readAllLines(early).size() + " profiles); current: these "
+                + Files.readAllLines(profiles).size() + " profiles.");
+        // every column of the profiles has a row; without --models the reference has no scores
+        assertThat(doc.select("#drift-reference-table tbody tr").eachText()).anyMatch(t -> t.startsWith("views_1d "))
+                .anyMatch(t -> t.equals("scores.propensity not in the reference"));
+        assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase days");
+        assertThat(doc.select("dl.defs").text()).contains("views_1d decayed count of view events");
+        // a time in the table is in the unit that suits its median, the unit of its histogram too
+        double[] durations = Files.readAllLines(profiles).stream().filter(l -> !l.isBlank())
+                .map(l -> {
+                    try {
+                        return SpecAssertions.MAPPER.readTree(l).path("features").path("sessions")
+                                .path("mean_duration_s");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).filter(JsonNode::isNumber).mapToDouble(JsonNode::asDouble).sorted().toArray();
+        assertThat(durations).isNotEmpty();
+        double median = durations.length % 2 == 1 ? durations[durations.length / 2]
+                : (durations[durations.length / 2 - 1] + durations[durations.length / 2]) / 2;
+        String unit = median < 2 * 3_600 ? "minutes" : median < 2 * 86_400 ? "hours" : "days";
+        assertThat(doc.select("#feature-table tbody th").eachText()).contains("sessions.mean_duration_s " + unit);
+        assertThat(doc.getElementById("dist-sessions.mean_duration_s").select("figcaption").text())
+                .contains(", in " + unit + ".");
+
+        ReplayCommandTest.Run noRef = ReplayCommandTest.run("report", "--profiles", profiles.toString(),
+                "--reference", tmp.resolve("none.jsonl").toString(), "--out", out.toString());
+        assertThat(noRef.exit()).isEqualTo(2);
+        assertThat(noRef.err().strip()).hasLineCount(1).endsWith("--reference file not found: "
+                + tmp.resolve("none.jsonl"));
+        ReplayCommandTest.Run wrongSchema = ReplayCommandTest.run("report", "--profiles", profiles.toString(),
+                "--schema", summary.toString(), "--out", out.toString());
+        assertThat(wrongSchema.exit()).isEqualTo(2);
+        assertThat(wrongSchema.err().strip()).hasLineCount(1).contains("--schema " + summary + " is not a profile "
+                + "schema: ");
     }
 
     @Test

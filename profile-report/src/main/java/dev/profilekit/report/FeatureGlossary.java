@@ -3,7 +3,7 @@ package dev.profilekit.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +32,7 @@ final class FeatureGlossary {
     }
 
     private static final Entry PLAIN = new Entry("", 1, "");
-    private final Map<String, JsonNode> specs = new HashMap<>();
+    private final Map<String, JsonNode> specs = new LinkedHashMap<>();
 
     /** @param schemaOrNull a schema (an object with a {@code features} array), or null */
     FeatureGlossary(JsonNode schemaOrNull) {
@@ -48,6 +48,26 @@ final class FeatureGlossary {
     /** Whether a schema with at least one feature was given. */
     boolean hasSchema() {
         return !specs.isEmpty();
+    }
+
+    /** The schema's feature names in schema order (empty without a schema). */
+    List<String> order() {
+        return List.copyOf(specs.keySet());
+    }
+
+    /**
+     * Whether a value only grows with the length of a user's history (a count, a sum, a number of distinct values
+     * or of sessions), so that it drifts by construction between a profile and the same profile earlier.
+     */
+    boolean cumulative(String value) {
+        int dot = value.indexOf('.');
+        String kind = kind(dot < 0 ? value : value.substring(0, dot));
+        String field = dot < 0 ? "" : value.substring(dot + 1);
+        return kind != null && switch (kind) {
+            case "count", "sum", "distinct_count" -> true;
+            case "stats", "sessions" -> field.equals("count");
+            default -> false;
+        };
     }
 
     /** The schema's kind of a feature (by its profile name, before any {@code .field}), or null. */
@@ -68,6 +88,9 @@ final class FeatureGlossary {
         if (value.startsWith("forecast.")) {
             return new Entry("the activity forecast for the user's next day (expected count of the forecast type)",
                     1, "");
+        }
+        if (value.equals("segment")) {
+            return new Entry("the live segment the user is assigned to", 1, "");
         }
         if (value.startsWith("scores.")) {
             return new Entry("a live model's score", 1, "");
@@ -95,6 +118,11 @@ final class FeatureGlossary {
             case "recency" -> time("time since the user's latest " + singular(of), typicalSeconds);
             case "ratio" -> new Entry(f.path("numerator").asText("?") + " / " + f.path("denominator").asText("?"),
                     1, "");
+            case "first_seen" -> new Entry("time of the user's earliest " + singular(of) + " (epoch ms)", 1, "");
+            case "last_value" -> new Entry(x + " of the user's latest " + singular(of), 1, "");
+            case "top_k" -> new Entry("the heaviest " + x + " over " + of + (f.has("half_life")
+                    ? " (by decayed count, half-life " + duration(f, "half_life") : " (by count")
+                    + "; the profile keeps the top " + f.path("k").asText("?") + ")", 1, "");
             case "distinct_count" -> new Entry("number of distinct " + x + " values over " + of, 1, "");
             case "stats" -> new Entry(statsField(field) + x + " over " + of, 1, "");
             case "sessions" -> "mean_duration_s".equals(field)

@@ -93,7 +93,7 @@ public final class ReportWriter {
     /** Labelled examples at the start of the AUC series left out of its chart (at least; see aucOverTime). */
     static final long AUC_WARM_UP = 1_000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
         new Color(0xbcbd22), new Color(0x17becf)};
 
@@ -103,8 +103,9 @@ public final class ReportWriter {
         }
     }
 
-    private final StringBuilder html = new StringBuilder(1 << 16);
-    private final FeatureGlossary glossary;
+    final StringBuilder html = new StringBuilder(1 << 16);
+    /** What each value means and its unit, from the schema: the one source the charts and the sections share. */
+    final FeatureGlossary glossary;
     private final JsonNode models;
     private int charts;
 
@@ -298,6 +299,18 @@ public final class ReportWriter {
      */
     public static String render(List<JsonNode> profiles, JsonNode summaryOrNull, List<String> features,
                                 JsonNode schemaOrNull, JsonNode modelsOrNull) {
+        return render(profiles, summaryOrNull, features,
+                new ReportOptions(schemaOrNull, modelsOrNull, null, null));
+    }
+
+    /**
+     * As {@link #render(List, JsonNode, List)}, with what else the report may use: the schema (units and
+     * definitions), the models file (what the segments are fitted on) and a reference run (drift).
+     *
+     * @param options the schema, models and reference, or null for none of them
+     */
+    public static String render(List<JsonNode> profiles, JsonNode summaryOrNull, List<String> features,
+                                ReportOptions options) {
         if (profiles == null) {
             throw new IllegalArgumentException("profiles must not be null");
         }
@@ -331,8 +344,9 @@ public final class ReportWriter {
             }
             chosen = List.copyOf(new LinkedHashSet<>(features));
         }
-        ReportWriter w = new ReportWriter(schemaOrNull, modelsOrNull);
-        w.page(profiles, summary, diagnostics, chosen);
+        ReportOptions o = options == null ? ReportOptions.NONE : options;
+        ReportWriter w = new ReportWriter(o.schema(), o.models());
+        w.page(profiles, summary, diagnostics, chosen, o);
         return w.html.toString();
     }
 
@@ -415,7 +429,9 @@ public final class ReportWriter {
 
     // ---- the page ----
 
-    private void page(List<JsonNode> profiles, JsonNode summary, ModelDiagnostics d, List<String> features) {
+    private void page(List<JsonNode> profiles, JsonNode summary, ModelDiagnostics d, List<String> features,
+                      ReportOptions options) {
+        Sections sections = new Sections(this, profiles, options);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>ProfileKit report</title>\n<style>\n")
@@ -435,6 +451,7 @@ public final class ReportWriter {
                 .append("@media (max-width:").append(PHONE_BREAK).append("px){body{padding:.75rem}")
                 .append("figure{padding:.25rem;margin:.6rem 0}figure svg.wide{display:none}")
                 .append("figure svg.phone{display:block}table{font-size:.8rem}th,td{padding:.2rem .3rem}}\n")
+                .append(Sections.CSS)
                 .append("</style>\n</head>\n<body>\n<h1>ProfileKit report</h1>\n");
         long asOf = Long.MIN_VALUE;
         for (JsonNode p : profiles) {
@@ -446,17 +463,22 @@ public final class ReportWriter {
         }
         html.append(".</p>\n");
         counts(profiles, summary);
+        sections.featureTable();
         distributions(profiles, features);
         List<String> profileFeatures = features.stream().filter(f -> !isModelOutput(f)).toList();
+        sections.categoricalCharts();
+        sections.correlations();
         principalComponents(profiles, profileFeatures);
         segments(profiles, profileFeatures);
         if (summary != null) { // without one, the counts section says so once
             propensity(summary, d);
         }
+        sections.scoresByLabel(d);
         explanations(profiles);
         if (summary != null) {
             forecast(summary, d);
         }
+        sections.drift();
         html.append("<p class=\"note\">Charts drawn by JFreeChart as inline SVG; this file references nothing "
                 + "outside itself.</p>\n</body>\n</html>\n");
     }
@@ -1296,7 +1318,7 @@ public final class ReportWriter {
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1);
     }
 
-    private static void style(JFreeChart chart) {
+    static void style(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
         chart.getPlot().setBackgroundPaint(new Color(0xfa, 0xfb, 0xfc));
@@ -1313,11 +1335,11 @@ public final class ReportWriter {
         }
     }
 
-    private void note(String text) {
+    void note(String text) {
         html.append("<p class=\"note\">").append(esc(text)).append("</p>\n");
     }
 
-    private void figure(JFreeChart chart, int w, int h, String caption) {
+    void figure(JFreeChart chart, int w, int h, String caption) {
         html.append("<figure class=\"chart\">\n");
         svgInto(chart, w, h);
         html.append("<figcaption>").append(esc(caption)).append("</figcaption>\n</figure>\n");
@@ -1508,6 +1530,7 @@ public final class ReportWriter {
 
     /** Set of the sections' ids, in page order (for hosts that link to them). */
     public static List<String> sectionIds() {
-        return List.of("counts", "distributions", "pca", "segments", "propensity", "forecast");
+        return List.of("counts", "features", "distributions", "categories", "correlations", "pca", "segments",
+                "propensity", "scores-by-label", "forecast", "drift");
     }
 }

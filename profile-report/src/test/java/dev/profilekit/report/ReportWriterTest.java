@@ -26,6 +26,15 @@ class ReportWriterTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** A JSON text as a tree (test data written inline). */
+    static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     @TempDir
     Path tmp;
 
@@ -157,10 +166,11 @@ class ReportWriterTest {
         String html = ReportWriter.render(profiles, summary(d));
         Document doc = Jsoup.parse(html);
         List<Element> figures = charts(doc);
-        // 5 histograms (views, spend, since_purchase, order_value.count, order_value.mean), PCA, segment sizes,
-        // ROC, calibration, AUC over time, forecast; each chart drawn for wide screens and for phones
-        assertThat(figures).hasSize(11);
-        assertThat(doc.select("svg")).hasSize(22);
+        // 5 histograms (views, spend, since_purchase, order_value.count, order_value.mean), the categorical fav,
+        // PCA, segment sizes, ROC, calibration, AUC over time, score by label, forecast; each chart drawn for wide
+        // screens and for phones
+        assertThat(figures).hasSize(13);
+        assertThat(doc.select("svg")).hasSize(26);
         assertSelfContained(doc, html);
         assertThat(doc.select("p.note")).allMatch(p -> !p.text().contains("omitted"));
         assertThat(doc.title()).isEqualTo("ProfileKit report");
@@ -223,8 +233,8 @@ class ReportWriterTest {
     void sectionsWithoutDataAreOmittedWithANoteNotAnError() {
         String html = ReportWriter.render(profiles(50, false), null);
         Document doc = Jsoup.parse(html);
-        // 5 histograms and the PCA scatter; no segments, no models
-        assertThat(charts(doc)).hasSize(6);
+        // 5 histograms, the categorical fav and the PCA scatter; no segments, no models
+        assertThat(charts(doc)).hasSize(7);
         assertSelfContained(doc, html);
         List<String> notes = doc.select("p.note").eachText();
         assertThat(notes).anyMatch(n -> n.contains("No profile has a segment"));
@@ -254,7 +264,7 @@ class ReportWriterTest {
         Files.writeString(s, summary(diagnostics(500)).toString());
         Path out = tmp.resolve("report.html");
         ReportWriter.write(p, s, out);
-        assertThat(charts(Jsoup.parse(out.toFile(), "UTF-8"))).hasSize(11);
+        assertThat(charts(Jsoup.parse(out.toFile(), "UTF-8"))).hasSize(13); // as in the full report
 
         assertThatThrownBy(() -> ReportWriter.write(null, null, out)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("profilesJsonl");

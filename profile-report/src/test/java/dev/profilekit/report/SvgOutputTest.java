@@ -30,7 +30,7 @@ class SvgOutputTest {
         while (m.find()) {
             tags.add(m.group());
         }
-        assertThat(tags).hasSize(22); // 11 charts, each for wide screens and for phones
+        assertThat(tags).hasSize(26); // the full report's 13 charts (ReportWriterTest), each for wide screens and phones
         for (String tag : tags) {
             // a second style attribute would be dropped by browsers: the tag must hold exactly one
             assertThat(tag.split(" style=", -1)).as(tag).hasSize(2);
