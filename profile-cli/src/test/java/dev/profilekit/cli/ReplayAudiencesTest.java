@@ -75,6 +75,13 @@ class ReplayAudiencesTest {
                 }
             }
         }
+        // query shows a user's audiences as the profile lists them
+        String someone = listed.entrySet().stream().filter(e -> e.getValue().size() >= 1).findFirst().orElseThrow()
+                .getKey();
+        ReplayCommandTest.Run q = run("query", "--profiles", out.toString(), "--user", someone);
+        assertThat(q.exit()).as(q.err()).isEqualTo(0);
+        assertThat(q.out().lines().filter(l -> l.startsWith("audiences ")).map(l -> l.substring(9).strip()))
+                .containsExactly(String.join(", ", listed.get(someone)));
         listed.forEach((user, in) -> {
             for (String a : List.of("carted", "lapsed", "recent_viewers", "fans")) {
                 assertThat(folded.getOrDefault(user + "/" + a, false)).as("%s in %s", user, a)
