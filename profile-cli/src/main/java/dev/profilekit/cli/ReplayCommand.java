@@ -623,7 +623,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         int recommendK = updater.models().flatMap(m -> m.recommendStats()).map(RecommendStats::k).orElse(0);
         if (recommendK > 0 || explainTop != null || audiencesFile != null) {
-            writeWithRecommendations(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
+            writeWithExtras(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
         } else {
             try (CliIo.Output o = CliIo.create("--out", outFile)) {
                 List<String> users = asOf != null || latest.isPresent() ? updater.users() : List.of();
@@ -688,11 +688,12 @@ final class ReplayCommand implements Callable<Integer> {
 
     /**
      * The profiles as {@link ProfileJson} writes them, each with {@code "recommendations": [["p12", 0.83], ...]}
-     * (the recommend section's k items as of the same time; left out when k is 0) and, with {@code --explain N},
+     * (the recommend section's k items as of the same time; left out when k is 0), with {@code --audiences}
+     * {@code "audiences": ["lapsed", ...]} (sorted) and, with {@code --explain N},
      * {@code "explain": {"propensity": {"intercept": b, "top": [["input", c], ...]}}} before its closing brace;
      * lines as without models.
      */
-    private void writeWithRecommendations(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
+    private void writeWithExtras(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
         try (CliIo.Output o = CliIo.create("--out", outFile)) {
             BufferedWriter w = o.writer();
             boolean first = true;

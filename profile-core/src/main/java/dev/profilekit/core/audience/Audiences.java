@@ -1,8 +1,6 @@
 package dev.profilekit.core.audience;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.profilekit.core.schema.ProfileSchema;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +19,6 @@ import java.util.regex.Pattern;
 public final class Audiences {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,63}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Audiences() {
     }
@@ -54,13 +51,8 @@ public final class Audiences {
         if (json == null || schema == null) {
             throw new IllegalArgumentException("json and schema must not be null");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON: " + dev.profilekit.features.io.JsonCodec.problem(e, true));
-        }
-        if (root == null || !root.isObject() || !root.path("audiences").isArray()) {
+        JsonNode root = dev.profilekit.features.io.JsonCodec.parseObject(json, "the audiences file");
+        if (!root.path("audiences").isArray()) {
             throw new IllegalArgumentException("expected an object {\"audiences\": [{\"name\": ..., \"rule\": ...}]}");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
