@@ -146,7 +146,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (outFile != null) {
             CliIo.checkWritable("--out", outFile);
         }
-        CliSupport.requireReadable(schemaFile, "schema");
+        CliSupport.requireReadable(schemaFile, "--schema");
         ProfileSchema schema;
         try {
             schema = ProfileSchema.fromJson(schemaFile);
@@ -158,16 +158,18 @@ final class ConsumeCommand implements Callable<Integer> {
             updaters.dedupRetention(retention);
         }
         if (modelsFile != null) {
-            CliSupport.requireReadable(modelsFile, "models");
+            CliSupport.requireReadable(modelsFile, "--models");
             try {
                 updaters.models(ModelsConfig.fromJson(modelsFile));
             } catch (IllegalArgumentException | UncheckedIOException e) {
                 throw new CliSupport.UsageException("bad models file " + modelsFile + ": " + CliSupport.oneLine(e), e);
             }
         }
+        byte[] pseudonymKey = pseudonymKeyFile == null ? null
+                : ReplayCommand.readKey(pseudonymKeyFile, "--pseudonymise-key");
         try {
-            if (pseudonymKeyFile != null) {
-                updaters.pseudonymise(ReplayCommand.readKey(pseudonymKeyFile, "--pseudonymise-key"));
+            if (pseudonymKey != null) {
+                updaters.pseudonymise(pseudonymKey);
             }
             if (encryptionKeyFile != null) {
                 updaters.encryptionKey(ReplayCommand.readKey(encryptionKeyFile, "--encryption-key"));
@@ -202,8 +204,7 @@ final class ConsumeCommand implements Callable<Integer> {
                 consumerProperties.forEach(b::consumerProperty);
             }
             // as replay records them: a restart with another value is refused instead of mixing two states
-            b.snapshotOption("--pseudonymise-key", pseudonymKeyFile == null ? "none"
-                    : SnapshotDir.keyId(ReplayCommand.readKey(pseudonymKeyFile, "--pseudonymise-key")));
+            b.snapshotOption("--pseudonymise-key", pseudonymKey == null ? "none" : SnapshotDir.keyId(pseudonymKey));
             b.snapshotOption("--allow-attributes", allowAttributes == null ? "all"
                     : String.join(",", new java.util.TreeSet<>(allowAttributes)));
             b.snapshotOption("--ttl", ttl == null ? "none" : ttl.strip());
@@ -264,8 +265,8 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new CliSupport.UsageException("--snapshot-dir " + snapshotDir + ": the directory is in use by "
                     + "another run (it holds the lock on " + snapshotDir.resolve(SnapshotDirectory.LOCK) + ")", e);
         } catch (SnapshotMismatchException e) {
-            throw new CliSupport.UsageException("cannot resume from " + e.file() + ": " + CliSupport.oneLine(e)
-                    + "; nothing was changed (another --snapshot-dir starts afresh)", e);
+            throw new CliSupport.UsageException("cannot resume from " + e.file() + ": " + SnapshotDir.explain(e)
+                    + "; nothing was changed", e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
         }

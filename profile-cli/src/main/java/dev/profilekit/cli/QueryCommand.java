@@ -267,7 +267,6 @@ final class QueryCommand implements Callable<Integer> {
         }
     }
 
-    /** What is wrong with the snapshot, from the restore's message, in the words of this command's flags. */
     /** What an intact snapshot of another key, encryption or schema needs from the flags. */
     private static String mismatch(dev.profilekit.core.engine.SnapshotMismatchException e) {
         return switch (e.kind()) {

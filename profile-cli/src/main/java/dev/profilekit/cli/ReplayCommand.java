@@ -700,17 +700,6 @@ final class ReplayCommand implements Callable<Integer> {
             if (t != null) {
                 for (String user : updater.users()) {
                     String profile = ProfileJson.toJson(updater.profileByKey(user, t));
-                    java.io.StringWriter list = new java.io.StringWriter();
-                    try (JsonGenerator g = json.createGenerator(list)) {
-                        g.writeStartArray();
-                        for (Recommendation r : k > 0 ? updater.recommendByKey(user, k, t) : List.<Recommendation>of()) {
-                            g.writeStartArray();
-                            g.writeString(r.item());
-                            g.writeNumber(r.score());
-                            g.writeEndArray();
-                        }
-                        g.writeEndArray();
-                    }
                     if (!first) {
                         w.write('\n');
                     }
@@ -718,6 +707,17 @@ final class ReplayCommand implements Callable<Integer> {
                     w.write(profile, 0, profile.length() - 1);
                     if (k > 0) {
                         w.write(",\"recommendations\":");
+                        java.io.StringWriter list = new java.io.StringWriter();
+                        try (JsonGenerator g = json.createGenerator(list)) {
+                            g.writeStartArray();
+                            for (Recommendation r : updater.recommendByKey(user, k, t)) {
+                                g.writeStartArray();
+                                g.writeString(r.item());
+                                g.writeNumber(r.score());
+                                g.writeEndArray();
+                            }
+                            g.writeEndArray();
+                        }
                         w.write(list.toString());
                     }
                     if (audiencesFile != null) {

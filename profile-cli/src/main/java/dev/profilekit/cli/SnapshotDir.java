@@ -104,7 +104,8 @@ final class SnapshotDir implements AutoCloseable {
         }
     }
 
-    private static String explain(SnapshotMismatchException e) {
+    /** What a mismatching snapshot differs in, as the rest of a sentence starting "cannot resume from F: ". */
+    static String explain(SnapshotMismatchException e) {
         return switch (e.kind()) {
             case SCHEMA -> "it was written with another --schema or --models (" + e.difference() + ")";
             case ENCRYPTED -> "it is encrypted, and no --encryption-key was given";

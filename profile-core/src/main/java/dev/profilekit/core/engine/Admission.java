@@ -136,7 +136,7 @@ final class Admission {
             });
             attrs = Map.copyOf(kept);
         }
-        String user = pseudonymiser == null ? e.user() : pseudonymiser.pseudonym(e.user());
+        String user = key(e.user());
         return user.equals(e.user()) && attrs == e.attrs() ? e : e.with(user, attrs);
     }
 

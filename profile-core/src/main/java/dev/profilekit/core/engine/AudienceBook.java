@@ -144,9 +144,16 @@ final class AudienceBook {
         private long[] times = new long[64];
         private UserAudiences[] users = new UserAudiences[64];
         private int size;
+        /** The earliest timer (NEVER when none), readable without the lock: most events find nothing due. */
+        private volatile long earliest = NEVER;
 
         /** Sets (or with NEVER removes) {@code u}'s timer. */
         synchronized void set(UserAudiences u, long time) {
+            setLocked(u, time);
+            earliest = size == 0 ? NEVER : times[0];
+        }
+
+        private void setLocked(UserAudiences u, long time) {
             int i = u.heapIndex;
             if (time == NEVER) {
                 if (i >= 0) {
@@ -176,13 +183,19 @@ final class AudienceBook {
         }
 
         /** The user with the earliest timer at or before {@code upTo}, removed from the heap; or null. */
-        synchronized UserAudiences pollDue(long upTo) {
-            if (size == 0 || times[0] > upTo) {
+        UserAudiences pollDue(long upTo) {
+            if (earliest > upTo) {
                 return null;
             }
-            UserAudiences u = users[0];
-            removeAt(0);
-            return u;
+            synchronized (this) {
+                if (size == 0 || times[0] > upTo) {
+                    return null;
+                }
+                UserAudiences u = users[0];
+                removeAt(0);
+                earliest = size == 0 ? NEVER : times[0];
+                return u;
+            }
         }
 
         private void removeAt(int i) {

@@ -63,8 +63,6 @@ public final class ProfileUpdater implements AutoCloseable {
     private final ProfileTable.Remover sweeper;
     /** The acceptance step: limits, clock skew, privacy, duplicates and lateness, applying, expiry. */
     private final Admission admission;
-    /** Idle time (event time) after which a profile expires, or -1 for never. */
-    private final long ttlMs;
     /** Largest accepted event time over all users (for expiry), Long.MIN_VALUE before any. */
     private final java.util.concurrent.atomic.AtomicLong watermark = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final boolean pseudonymising;
@@ -78,7 +76,6 @@ public final class ProfileUpdater implements AutoCloseable {
     private final LongAdder cacheMisses = new LongAdder();
     private volatile boolean closed;
     private final ProfileListener[] listeners;
-    private final long applyUpTo;
     /** The audiences and each user's memberships, or null without audiences. */
     private final AudienceBook audiences;
     private final Function<String, ProfileState> factory;
@@ -116,12 +113,10 @@ public final class ProfileUpdater implements AutoCloseable {
         Admission.checkAllowList(b.schema, b.allowedAttributes);
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.clock = b.clock;
-        this.applyUpTo = b.applyUpTo;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
                 this::userCount, b.modelListener, b.exampleListener, this::preserve);
         this.live = models;
         this.admission = new Admission(b, compiled, live);
-        this.ttlMs = admission.ttlMs;
         this.fingerprint = fingerprint(b.schema, b.models);
         this.codec = new StateCodec(compiled, live, fingerprint);
         this.cut = new CopyOnWriteCut(codec);
@@ -135,7 +130,7 @@ public final class ProfileUpdater implements AutoCloseable {
         };
         this.loader = store == null ? factory : this::load;
         this.evictor = store == null ? null : this::writeBack;
-        this.sweeper = ttlMs < 0 ? null : this::expireIfIdle;
+        this.sweeper = admission.ttlMs < 0 ? null : this::expireIfIdle;
         this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
                 b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
     }
@@ -288,7 +283,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("this updater is closed");
             }
-            long wm = ttlMs < 0 ? Long.MIN_VALUE : advanceWatermark(t);
+            long wm = admission.ttlMs < 0 ? Long.MIN_VALUE : advanceWatermark(t);
             while (true) {
                 s = table.getOrCreate(event.user(), event.userHash(), loader, evictor, sweeper);
                 synchronized (s) {
@@ -297,13 +292,13 @@ public final class ProfileUpdater implements AutoCloseable {
                     }
                     cut.preserve(s); // before anything of the state changes
                     s.referenced = true;
-                    if (ttlMs >= 0 && expired(s, wm)) {
+                    if (expired(s, wm)) {
                         reset(s);
                     }
                     CompiledSchema.Scratch sc = compiled.scratch();
                     outcome = admission.decide(s, event.id(), t, sc);
                     if (outcome == Outcome.ACCEPTED) {
-                        if (audiences != null && t <= applyUpTo) {
+                        if (audiences != null && t <= admission.applyUpTo) {
                             applyWithAudiences(s, event, typeId, t, sc);
                         } else {
                             admission.apply(s, event, typeId, t, sc);
@@ -320,16 +315,16 @@ public final class ProfileUpdater implements AutoCloseable {
                 case DUPLICATE -> duplicates.increment();
                 default -> late.increment();
             }
-            if (live != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+            if (live != null && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
                 live.afterEvent(t); // outside the user's lock: event-time watermark, label-0 resolution
             }
         } finally {
             gate.exit();
         }
-        if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+        if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
             notifyListeners(s, event); // outside the lock: listeners may read any profile
         }
-        if (audiences != null && outcome == Outcome.ACCEPTED && t <= applyUpTo) {
+        if (audiences != null && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
             audiences.advanceClock(t); // outside the lock: fires other users' timers
         }
         return outcome;
@@ -384,7 +379,7 @@ public final class ProfileUpdater implements AutoCloseable {
             return factory.apply(key);
         }
         ProfileState s = decodeStored(key, b);
-        if (ttlMs >= 0 && expired(s, watermark.get())) {
+        if (expired(s, watermark.get())) {
             s = factory.apply(key);
             s.dirty = true; // the stored expired state is replaced on the next write
         }
@@ -617,7 +612,7 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The state of {@code key} unless it expired (then null, as if the user had no events). */
     private ProfileState liveState(String key) {
         ProfileState s = state(key);
-        if (s != null && ttlMs >= 0) {
+        if (s != null && admission.ttlMs >= 0) {
             synchronized (s) {
                 if (expired(s, watermark.get())) {
                     return null;
