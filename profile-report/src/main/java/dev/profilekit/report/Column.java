@@ -14,6 +14,8 @@ final class Column {
     final double max;
     /** The power of two that brings the largest magnitude into [1, 2) (1 if every value is 0). */
     private final int exponent;
+    /** A sorted copy of the values, made by the first {@link #quantile} call. */
+    private double[] sorted;
 
     /** @param values finite values, at least one */
     Column(double[] values) {
@@ -79,10 +81,12 @@ final class Column {
         return s.matches("-0(\\.0*)?") ? s.substring(1) : s; // no "-0.000"
     }
 
-    /** The value at quantile {@code q} in [0, 1] of the values (the nearest rank; sorts a copy). */
+    /** The value at quantile {@code q} in [0, 1] of the values (the nearest rank; sorts a copy once). */
     double quantile(double q) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        if (sorted == null) {
+            sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+        }
         return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
     }
 

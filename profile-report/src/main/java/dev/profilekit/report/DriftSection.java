@@ -38,7 +38,7 @@ final class DriftSection {
                         + "user's history: against a reference taken earlier in the same run they shift by "
                         + "construction; decayed and windowed counts (once a few half-lives or a window have passed "
                         + "since the start), recency, means and ratios compare like with like.</p>\n");
-        withinRun(w, profiles, defs);
+        withinRun(w, profiles, defs, options.reference() != null);
         if (options.reference() == null) {
             w.note("No reference run given (report --reference P.jsonl): no drift against another run.");
         } else {
@@ -50,7 +50,8 @@ final class DriftSection {
     }
 
     /** The first quarter of the profiles' time span against the last. */
-    private static void withinRun(ReportWriter w, List<JsonNode> profiles, FeatureDefinitions defs) {
+    private static void withinRun(ReportWriter w, List<JsonNode> profiles, FeatureDefinitions defs,
+                                  boolean hasReference) {
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         long[] t = new long[profiles.size()];
@@ -62,10 +63,13 @@ final class DriftSection {
             }
         }
         if (lo >= hi) {
-            w.note("All profiles are as of one time (replay writes each user's state at the end of the run), so the "
-                    + "first and the last quarter of the run cannot be told apart in them: pass profiles written by "
-                    + "replay --as-of at the end of the first quarter as --reference (the demo does), or rows at "
-                    + "several times, as dataset writes them.");
+            w.note(hasReference
+                    ? "All profiles are as of one time (replay writes each user's state at the end of the run), so "
+                            + "drift within the run is not shown; the reference run below is compared instead."
+                    : "All profiles are as of one time (replay writes each user's state at the end of the run), so the "
+                            + "first and the last quarter of the run cannot be told apart in them: pass profiles written "
+                            + "by replay --as-of at the end of the first quarter as --reference (the demo does), or rows "
+                            + "at several times, as dataset writes them.");
             return;
         }
         double quarter = (hi - (double) lo) / 4;

@@ -218,25 +218,15 @@ public final class ReportWriter {
         if (file == null) {
             throw new IllegalArgumentException("summary file must not be null");
         }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("summary file not found: " + file);
+        JsonNode s = readJsonObject(file, "summary", null);
+        if (!s.path("accepted").isIntegralNumber()) {
+            List<String> keys = new ArrayList<>();
+            s.fieldNames().forEachRemaining(keys::add);
+            throw new IllegalArgumentException("summary " + file + " is not a replay summary (no \"accepted\" "
+                    + "count; its keys are " + keys.subList(0, Math.min(5, keys.size()))
+                    + (keys.size() > 5 ? "..." : "") + "): pass the file written by replay --summary");
         }
-        try {
-            JsonNode s = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            if (s == null || !s.isObject()) {
-                throw new IllegalArgumentException("summary " + file + ": expected a JSON object");
-            }
-            if (!s.path("accepted").isIntegralNumber()) {
-                List<String> keys = new ArrayList<>();
-                s.fieldNames().forEachRemaining(keys::add);
-                throw new IllegalArgumentException("summary " + file + " is not a replay summary (no \"accepted\" "
-                        + "count; its keys are " + keys.subList(0, Math.min(5, keys.size()))
-                        + (keys.size() > 5 ? "..." : "") + "): pass the file written by replay --summary");
-            }
-            return s;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("summary " + file + ": not JSON (" + e.getOriginalMessage() + ")", e);
-        }
+        return s;
     }
 
     /**
