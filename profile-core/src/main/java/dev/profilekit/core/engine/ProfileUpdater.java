@@ -53,10 +53,9 @@ public final class ProfileUpdater implements AutoCloseable {
     private final ProfileStore store;
     private final StateCodec codec;
     private final long fingerprint;
-    /** Encoded states evicted or written but not yet in the store (TOMBSTONE: deleted); loads look here first. */
-    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> pendingWrites =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final byte[] TOMBSTONE = new byte[0];
+    /** The write-behind cache over {@link #store}, or null without a store. */
+    private final StoreCache cache;
+    /** Writes per batch to the store (the restore path batches by it). */
     private final int writeBatch;
     private final Function<String, ProfileState> loader;
     private final ProfileTable.Remover evictor;
@@ -73,7 +72,6 @@ public final class ProfileUpdater implements AutoCloseable {
     private final Gate gate = new Gate();
     /** The copy-on-write side of snapshots (without a backing store). */
     private final CopyOnWriteCut cut;
-    private final LongAdder cacheMisses = new LongAdder();
     private volatile boolean closed;
     private final ProfileListener[] listeners;
     /** The audiences and each user's memberships, or null without audiences. */
@@ -128,8 +126,10 @@ public final class ProfileUpdater implements AutoCloseable {
             }
             return s;
         };
-        this.loader = store == null ? factory : this::load;
-        this.evictor = store == null ? null : this::writeBack;
+        this.cache = store == null ? null
+                : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark);
+        this.loader = store == null ? factory : cache::load;
+        this.evictor = store == null ? null : cache::writeBack;
         this.sweeper = admission.ttlMs < 0 ? null : this::expireIfIdle;
         this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
                 b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
@@ -207,7 +207,7 @@ public final class ProfileUpdater implements AutoCloseable {
         while (true) {
             ProfileState s = table.get(key, h);
             if (s == null && store != null) {
-                byte[] b = storedBytes(key);
+                byte[] b = cache.storedBytes(key);
                 if (b == null) {
                     return null;
                 }
@@ -229,7 +229,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * absent there). The cache hit rate of a run is {@code 1 - cacheMisses / events}. Zero without a store.
      */
     public long cacheMisses() {
-        return cacheMisses.sum();
+        return cache == null ? 0 : cache.cacheMisses();
     }
 
     /** The table of live states (tests and the memory benchmark). */
@@ -371,82 +371,9 @@ public final class ProfileUpdater implements AutoCloseable {
         s.dirty = true;
     }
 
-    /** The table's loader with a backing store: the stored state, or a new one. Under the segment's lock. */
-    private ProfileState load(String key) {
-        cacheMisses.increment();
-        byte[] b = storedBytes(key);
-        if (b == null) {
-            return factory.apply(key);
-        }
-        ProfileState s = decodeStored(key, b);
-        if (expired(s, watermark.get())) {
-            s = factory.apply(key);
-            s.dirty = true; // the stored expired state is replaced on the next write
-        }
-        return s;
-    }
-
-    /** The encoded state of {@code key}: a write not yet in the store, else the store's. Null when none. */
-    private byte[] storedBytes(String key) {
-        byte[] b = pendingWrites.get(key);
-        if (b == null) {
-            b = store.get(key);
-        }
-        return b == null || b == TOMBSTONE ? null : b;
-    }
-
-    private ProfileState decodeStored(String key, byte[] b) {
-        String what = "stored state of user '" + key + "'";
-        if (encryption != null) {
-            b = encryption.open(b, 0, b.length, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), what);
-        }
-        ProfileState s = codec.decode(b, what);
-        if (!s.user.equals(key)) {
-            throw new dev.profilekit.features.codec.StateFormatException(what + " holds user '" + s.user + "'");
-        }
-        return s;
-    }
-
+    /** The encoding of {@code s} for the store (the restore path writes it). */
     private byte[] encodeForStore(ProfileState s) {
-        byte[] b = codec.encode(s);
-        return encryption == null ? b
-                : encryption.seal(b, 0, b.length, s.user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    /** Evicts {@code s} from the cache, writing it back when dirty. Under its segment's lock. */
-    private boolean writeBack(ProfileState s) {
-        synchronized (s) {
-            if (s.dirty) {
-                pendingWrites.put(s.user, encodeForStore(s));
-                s.dirty = false;
-            }
-            s.evicted = true;
-        }
-        if (pendingWrites.size() >= writeBatch) {
-            drainPendingWrites();
-        }
-        return true;
-    }
-
-    /** Moves the pending writes into the store in batches. */
-    private void drainPendingWrites() {
-        List<ProfileStore.Write> batch = new ArrayList<>(Math.min(writeBatch, pendingWrites.size()));
-        List<java.util.Map.Entry<String, byte[]>> taken = new ArrayList<>();
-        for (java.util.Map.Entry<String, byte[]> e : pendingWrites.entrySet()) {
-            byte[] v = e.getValue();
-            batch.add(v == TOMBSTONE ? ProfileStore.Write.delete(e.getKey()) : ProfileStore.Write.put(e.getKey(), v));
-            taken.add(java.util.Map.entry(e.getKey(), v));
-            if (batch.size() == writeBatch) {
-                store.write(batch);
-                batch.clear();
-            }
-        }
-        if (!batch.isEmpty()) {
-            store.write(batch);
-        }
-        for (java.util.Map.Entry<String, byte[]> e : taken) {
-            pendingWrites.remove(e.getKey(), e.getValue()); // only if no newer write replaced it meanwhile
-        }
+        return cache.encodeForStore(s);
     }
 
     /** The sweeper with a TTL: removes an expired state (and its stored copy). Under its segment's lock. */
@@ -462,10 +389,7 @@ public final class ProfileUpdater implements AutoCloseable {
             }
         }
         if (store != null) {
-            pendingWrites.put(s.user, TOMBSTONE);
-            if (pendingWrites.size() >= writeBatch) {
-                drainPendingWrites();
-            }
+            cache.expire(s.user);
         }
         return true;
     }
@@ -657,9 +581,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 });
             }
             if (store != null) {
-                removed |= storedBytes(key) != null;
-                pendingWrites.remove(key);
-                store.write(List.of(ProfileStore.Write.delete(key)));
+                removed |= cache.forget(key);
             }
         } finally {
             gate.exit();
@@ -679,22 +601,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (store == null) {
             return;
         }
-        List<ProfileState> dirty = new ArrayList<>();
-        table.forEach((u, s) -> {
-            if (s.dirty) {
-                dirty.add(s);
-            }
-        });
-        for (ProfileState s : dirty) {
-            synchronized (s) {
-                if (s.dirty && !s.evicted) {
-                    pendingWrites.put(s.user, encodeForStore(s));
-                    s.dirty = false;
-                }
-            }
-        }
-        drainPendingWrites();
-        store.flush();
+        cache.flush();
     }
 
     /** The live models' view of {@code s} as of {@code asOf}, with the current versions. Caller holds the lock. */
@@ -1119,10 +1026,10 @@ public final class ProfileUpdater implements AutoCloseable {
             }
         });
         if (store != null) {
-            flushPendingOnly();
+            cache.flushPendingOnly();
             store.scan((u, b) -> {
                 if (!users.contains(u) && table.get(u, dev.profilekit.features.hash.KeyedHash.hash(u)) == null) {
-                    ProfileState s = decodeStored(u, b);
+                    ProfileState s = cache.decodeStored(u, b);
                     if (s.maxAccepted != Long.MIN_VALUE && !expired(s, wm)) {
                         users.add(u);
                     }
@@ -1130,12 +1037,6 @@ public final class ProfileUpdater implements AutoCloseable {
             });
         }
         return new ArrayList<>(users);
-    }
-
-    private void flushPendingOnly() {
-        if (!pendingWrites.isEmpty()) {
-            drainPendingWrites();
-        }
     }
 
     /** The largest accepted event time over all users, or empty when nothing was accepted. */
@@ -1147,8 +1048,8 @@ public final class ProfileUpdater implements AutoCloseable {
             }
         });
         if (store != null) {
-            flushPendingOnly();
-            store.scan((u, b) -> max[0] = Math.max(max[0], decodeStored(u, b).maxAccepted));
+            cache.flushPendingOnly();
+            store.scan((u, b) -> max[0] = Math.max(max[0], cache.decodeStored(u, b).maxAccepted));
         }
         return max[0] == Long.MIN_VALUE ? Optional.empty() : Optional.of(max[0]);
     }
