@@ -81,22 +81,12 @@ public final class ProfileUpdater implements AutoCloseable {
     private final LiveModel<?> live;
     private final LiveModels models;
     private final java.time.Clock clock;
-    /** Rejects counted by onEvent and {@link #countRejected}, indexed by reason ordinal. */
-    private final LongAdder[] rejects = newAdders(InvalidEventException.Reason.values().length);
-    private final Object rateLock = new Object();
-    private long rateSinceNanos = System.nanoTime();
-    private long rateSinceEvents;
-
-    private static LongAdder[] newAdders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
-        }
-        return a;
-    }
-    private final LongAdder accepted = new LongAdder();
-    private final LongAdder duplicates = new LongAdder();
-    private final LongAdder late = new LongAdder();
+    /** Events by outcome, rejects by reason, the event rate: the health figures. */
+    private final HealthCounters counters = new HealthCounters();
+    // the counters' outcome counts, under the names the snapshot and restore code use
+    private final LongAdder accepted = counters.accepted;
+    private final LongAdder duplicates = counters.duplicates;
+    private final LongAdder late = counters.late;
 
     private ProfileUpdater(Builder b) {
         List<String> watched = b.models == null ? List.of() : LiveModels.watchedTypes(b.models);
@@ -259,7 +249,7 @@ public final class ProfileUpdater implements AutoCloseable {
         try {
             return applyEvent(event);
         } catch (InvalidEventException e) {
-            rejects[e.reason().ordinal()].increment();
+            counters.reject(e.reason());
             throw e;
         }
     }
@@ -310,11 +300,7 @@ public final class ProfileUpdater implements AutoCloseable {
             }
             // inside the gate, so that a snapshot sees the counts and the models' event-time progress of exactly
             // the events its profiles hold
-            switch (outcome) {
-                case ACCEPTED -> accepted.increment();
-                case DUPLICATE -> duplicates.increment();
-                default -> late.increment();
-            }
+            counters.count(outcome);
             if (live != null && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
                 live.afterEvent(t); // outside the user's lock: event-time watermark, label-0 resolution
             }
@@ -1060,7 +1046,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * that threads do not contend on them); once ingestion is quiet it is exact.
      */
     public Counts counts() {
-        return new Counts(accepted.sum(), duplicates.sum(), late.sum());
+        return counters.counts();
     }
 
     /** Outcome counts. */
@@ -1078,7 +1064,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (reason == null) {
             throw new IllegalArgumentException("reason must not be null");
         }
-        rejects[reason.ordinal()].increment();
+        counters.reject(reason);
     }
 
     /**
@@ -1090,7 +1076,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (reason == null) {
             throw new IllegalArgumentException("reason must not be null");
         }
-        return rejects[reason.ordinal()].sum();
+        return counters.rejected(reason);
     }
 
     /**
@@ -1099,32 +1085,8 @@ public final class ProfileUpdater implements AutoCloseable {
      * sums); thread-safe. Like {@link #counts()}, the counts may lag events being applied concurrently.
      */
     public Health health() {
-        Counts c = counts();
-        java.util.EnumMap<InvalidEventException.Reason, Long> byReason =
-                new java.util.EnumMap<>(InvalidEventException.Reason.class);
-        long rejected = 0;
-        for (InvalidEventException.Reason r : InvalidEventException.Reason.values()) {
-            long n = rejects[r.ordinal()].sum();
-            if (n > 0) {
-                byReason.put(r, n);
-                rejected += n;
-            }
-        }
-        long events = c.accepted() + c.duplicate() + c.late() + rejected;
-        long nowNanos = System.nanoTime();
-        double rate;
-        synchronized (rateLock) {
-            double seconds = (nowNanos - rateSinceNanos) / 1e9;
-            rate = seconds > 0 ? (events - rateSinceEvents) / seconds : 0.0;
-            rateSinceNanos = nowNanos;
-            rateSinceEvents = events;
-        }
-        long stored = store == null ? -1 : store.size();
-        ModelStatus ms = live == null ? null : live.status();
-        long version = ms == null ? -1 : ms.modelVersion();
-        double auc = ms == null || ms.prequential() == null ? Double.NaN : ms.prequential().auc();
-        return new Health(c, rejected, java.util.Collections.unmodifiableMap(byReason), rate, profilesInMemory(), stored,
-                version, auc);
+        return counters.health(profilesInMemory(), store == null ? -1 : store.size(),
+                live == null ? null : live.status());
     }
 
     /**
