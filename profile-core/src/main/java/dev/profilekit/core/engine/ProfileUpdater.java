@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an exact profile per user, updated in-process on every event.
@@ -43,8 +41,6 @@ import org.slf4j.LoggerFactory;
  * not before it. For replaying history up to a time, see {@link Builder#applyUpTo(long)}.
  */
 public final class ProfileUpdater implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ProfileUpdater.class);
 
     final CompiledSchema compiled; // package-private: ProfileDatasets binds vector pipelines to it
     /** Live states: every profile without a backing store, the hot ones with one. */
@@ -73,7 +69,8 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The copy-on-write side of snapshots (without a backing store). */
     private final CopyOnWriteCut cut;
     private volatile boolean closed;
-    private final ProfileListener[] listeners;
+    /** The profile listeners of accepted updates. */
+    private final ListenerDispatch listeners;
     /** The audiences and each user's memberships, or null without audiences. */
     private final AudienceBook audiences;
     private final Function<String, ProfileState> factory;
@@ -99,11 +96,11 @@ public final class ProfileUpdater implements AutoCloseable {
         this.auditLog = b.auditLog;
         this.auditClock = b.auditClock;
         Admission.checkAllowList(b.schema, b.allowedAttributes);
-        this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.clock = b.clock;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
                 this::userCount, b.modelListener, b.exampleListener, this::preserve);
         this.live = models;
+        this.listeners = new ListenerDispatch(b.listeners, compiled, live);
         this.admission = new Admission(b, compiled, live);
         this.fingerprint = fingerprint(b.schema, b.models);
         this.codec = new StateCodec(compiled, live, fingerprint);
@@ -258,10 +255,7 @@ public final class ProfileUpdater implements AutoCloseable {
         admission.limits.check(event);
         long t = event.timestamp();
         admission.checkClock(event, t);
-        if (listeners.length > 0 && IN_LISTENER.get() == Boolean.TRUE) {
-            throw new IllegalStateException("a ProfileListener must not call onEvent (event '" + event.id()
-                    + "'): hand the event to another thread instead");
-        }
+        listeners.checkNotInListener(event);
         if (admission.privatising) {
             event = admission.privatise(event);
         }
@@ -307,8 +301,8 @@ public final class ProfileUpdater implements AutoCloseable {
         } finally {
             gate.exit();
         }
-        if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
-            notifyListeners(s, event); // outside the lock: listeners may read any profile
+        if (listeners.any() && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
+            listeners.notifyListeners(s, event); // outside the lock: listeners may read any profile
         }
         if (audiences != null && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
             audiences.advanceClock(t); // outside the lock: fires other users' timers
@@ -379,52 +373,6 @@ public final class ProfileUpdater implements AutoCloseable {
         }
         return true;
     }
-
-    private void notifyListeners(ProfileState s, Event event) {
-        ProfileUpdate update = new ProfileUpdate() {
-            @Override
-            public String user() {
-                return s.user;
-            }
-
-            @Override
-            public Event event() {
-                return event;
-            }
-
-            @Override
-            public Profile profile() {
-                synchronized (s) {
-                    return new Profile(s.user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied));
-                }
-            }
-
-            @Override
-            public ModelOutputs scores() {
-                if (live == null) {
-                    return ModelOutputs.NONE;
-                }
-                synchronized (s) {
-                    return live.lastScores(s);
-                }
-            }
-        };
-        IN_LISTENER.set(Boolean.TRUE);
-        try {
-            for (ProfileListener l : listeners) {
-                try {
-                    l.onUpdate(update);
-                } catch (RuntimeException e) {
-                    LOG.warn("profile listener {} failed on event {} of user {}", l, event.id(), s.user, e);
-                }
-            }
-        } finally {
-            IN_LISTENER.set(Boolean.FALSE);
-        }
-    }
-
-    /** Set while this thread runs listeners: they must not call {@link #onEvent} (it would recurse). */
-    private static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     /**
      * The profile of {@code user} as of {@code asOfMs}. A user with no events gets the values of an
