@@ -60,6 +60,8 @@ public final class ProfileUpdater implements AutoCloseable {
     private final Admission admission;
     /** Largest accepted event time over all users (for expiry), Long.MIN_VALUE before any. */
     private final java.util.concurrent.atomic.AtomicLong watermark = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    /** Expiry (TTL): the watermark's advance, emptying an expired state, the table's sweeper. */
+    private final Expiry expiry;
     private final boolean pseudonymising;
     private final Encryption encryption;
     private final AuditLog auditLog;
@@ -117,7 +119,8 @@ public final class ProfileUpdater implements AutoCloseable {
                 : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark);
         this.loader = store == null ? factory : cache::load;
         this.evictor = store == null ? null : cache::writeBack;
-        this.sweeper = admission.ttlMs < 0 ? null : this::expireIfIdle;
+        this.expiry = new Expiry(admission, compiled, live, cut, cache, watermark);
+        this.sweeper = admission.ttlMs < 0 ? null : expiry::expireIfIdle;
         this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
                 b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
     }
@@ -267,7 +270,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("this updater is closed");
             }
-            long wm = admission.ttlMs < 0 ? Long.MIN_VALUE : advanceWatermark(t);
+            long wm = admission.ttlMs < 0 ? Long.MIN_VALUE : expiry.advanceWatermark(t);
             while (true) {
                 s = table.getOrCreate(event.user(), event.userHash(), loader, evictor, sweeper);
                 synchronized (s) {
@@ -277,7 +280,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     cut.preserve(s); // before anything of the state changes
                     s.referenced = true;
                     if (expired(s, wm)) {
-                        reset(s);
+                        expiry.reset(s);
                     }
                     CompiledSchema.Scratch sc = compiled.scratch();
                     outcome = admission.decide(s, event.id(), t, sc);
@@ -322,56 +325,14 @@ public final class ProfileUpdater implements AutoCloseable {
         audiences.afterApply(s, event);
     }
 
-    private long advanceWatermark(long t) {
-        long w = watermark.get();
-        while (t > w && !watermark.compareAndSet(w, t)) {
-            w = watermark.get();
-        }
-        return Math.max(w, t);
-    }
-
     /** Whether {@code s} has been idle longer than the TTL at watermark {@code wm}. Caller holds the lock. */
     private boolean expired(ProfileState s, long wm) {
         return admission.expired(s, wm);
     }
 
-    /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
-    private void reset(ProfileState s) {
-        ProfileState fresh = compiled.newState(s.user);
-        System.arraycopy(fresh.values, 0, s.values, 0, s.values.length);
-        java.util.Arrays.fill(s.objects, null);
-        s.clearIds();
-        s.maxAccepted = Long.MIN_VALUE;
-        s.maxApplied = Long.MIN_VALUE;
-        s.accepted = 0;
-        if (live != null) {
-            live.forget(s);
-            s.live = live.newUserState();
-        }
-        s.dirty = true;
-    }
-
     /** The encoding of {@code s} for the store (the restore path writes it). */
     private byte[] encodeForStore(ProfileState s) {
         return cache.encodeForStore(s);
-    }
-
-    /** The sweeper with a TTL: removes an expired state (and its stored copy). Under its segment's lock. */
-    private boolean expireIfIdle(ProfileState s) {
-        synchronized (s) {
-            if (!expired(s, watermark.get())) {
-                return false;
-            }
-            cut.preserve(s);
-            s.evicted = true;
-            if (live != null) {
-                live.forget(s);
-            }
-        }
-        if (store != null) {
-            cache.expire(s.user);
-        }
-        return true;
     }
 
     /**
