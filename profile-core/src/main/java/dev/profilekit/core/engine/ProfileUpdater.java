@@ -39,6 +39,12 @@ import java.util.function.Function;
  * <p>Profiles are aggregates, not event logs: {@link #profile(String, long)} can evaluate them as of
  * any time at or after the user's latest applied event (decays and windows move forward exactly), but
  * not before it. For replaying history up to a time, see {@link Builder#applyUpTo(long)}.
+ *
+ * <p>The updater is a facade over package-private rooms, one concern each: {@code Admission} (the acceptance
+ * step, shared with {@link ProfileKernel}), {@code ProfileTable} (the live states), {@code StoreCache} (the
+ * write-behind cache over a {@link ProfileStore}), {@code Expiry} (TTL), {@code ListenerDispatch} (profile
+ * listeners), {@code HealthCounters} (counts and {@link #health()}), {@code CopyOnWriteCut} and
+ * {@code SnapshotFile} (snapshots), {@code AudienceBook} (audiences) and the live models ({@link LiveModels}).
  */
 public final class ProfileUpdater implements AutoCloseable {
 
