@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an exact profile per user, updated in-process on every event.
@@ -41,10 +39,14 @@ import org.slf4j.LoggerFactory;
  * <p>Profiles are aggregates, not event logs: {@link #profile(String, long)} can evaluate them as of
  * any time at or after the user's latest applied event (decays and windows move forward exactly), but
  * not before it. For replaying history up to a time, see {@link Builder#applyUpTo(long)}.
+ *
+ * <p>The updater is a facade over package-private rooms, one concern each: {@code Admission} (the acceptance
+ * step, shared with {@link ProfileKernel}), {@code ProfileTable} (the live states), {@code StoreCache} (the
+ * write-behind cache over a {@link ProfileStore}), {@code Expiry} (TTL), {@code ListenerDispatch} (profile
+ * listeners), {@code HealthCounters} (counts and {@link #health()}), {@code CopyOnWriteCut} and
+ * {@code SnapshotFile} (snapshots), {@code AudienceBook} (audiences) and the live models ({@link LiveModels}).
  */
 public final class ProfileUpdater implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ProfileUpdater.class);
 
     final CompiledSchema compiled; // package-private: ProfileDatasets binds vector pipelines to it
     /** Live states: every profile without a backing store, the hot ones with one. */
@@ -53,10 +55,9 @@ public final class ProfileUpdater implements AutoCloseable {
     private final ProfileStore store;
     private final StateCodec codec;
     private final long fingerprint;
-    /** Encoded states evicted or written but not yet in the store (TOMBSTONE: deleted); loads look here first. */
-    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> pendingWrites =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final byte[] TOMBSTONE = new byte[0];
+    /** The write-behind cache over {@link #store}, or null without a store. */
+    private final StoreCache cache;
+    /** Writes per batch to the store (the restore path batches by it). */
     private final int writeBatch;
     private final Function<String, ProfileState> loader;
     private final ProfileTable.Remover evictor;
@@ -65,6 +66,8 @@ public final class ProfileUpdater implements AutoCloseable {
     private final Admission admission;
     /** Largest accepted event time over all users (for expiry), Long.MIN_VALUE before any. */
     private final java.util.concurrent.atomic.AtomicLong watermark = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    /** Expiry (TTL): the watermark's advance, emptying an expired state, the table's sweeper. */
+    private final Expiry expiry;
     private final boolean pseudonymising;
     private final Encryption encryption;
     private final AuditLog auditLog;
@@ -73,9 +76,9 @@ public final class ProfileUpdater implements AutoCloseable {
     private final Gate gate = new Gate();
     /** The copy-on-write side of snapshots (without a backing store). */
     private final CopyOnWriteCut cut;
-    private final LongAdder cacheMisses = new LongAdder();
     private volatile boolean closed;
-    private final ProfileListener[] listeners;
+    /** The profile listeners of accepted updates. */
+    private final ListenerDispatch listeners;
     /** The audiences and each user's memberships, or null without audiences. */
     private final AudienceBook audiences;
     private final Function<String, ProfileState> factory;
@@ -83,22 +86,12 @@ public final class ProfileUpdater implements AutoCloseable {
     private final LiveModel<?> live;
     private final LiveModels models;
     private final java.time.Clock clock;
-    /** Rejects counted by onEvent and {@link #countRejected}, indexed by reason ordinal. */
-    private final LongAdder[] rejects = newAdders(InvalidEventException.Reason.values().length);
-    private final Object rateLock = new Object();
-    private long rateSinceNanos = System.nanoTime();
-    private long rateSinceEvents;
-
-    private static LongAdder[] newAdders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
-        }
-        return a;
-    }
-    private final LongAdder accepted = new LongAdder();
-    private final LongAdder duplicates = new LongAdder();
-    private final LongAdder late = new LongAdder();
+    /** Events by outcome, rejects by reason, the event rate: the health figures. */
+    private final HealthCounters counters = new HealthCounters();
+    // the counters' outcome counts, under the names the snapshot and restore code use
+    private final LongAdder accepted = counters.accepted;
+    private final LongAdder duplicates = counters.duplicates;
+    private final LongAdder late = counters.late;
 
     private ProfileUpdater(Builder b) {
         List<String> watched = b.models == null ? List.of() : LiveModels.watchedTypes(b.models);
@@ -111,11 +104,11 @@ public final class ProfileUpdater implements AutoCloseable {
         this.auditLog = b.auditLog;
         this.auditClock = b.auditClock;
         Admission.checkAllowList(b.schema, b.allowedAttributes);
-        this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.clock = b.clock;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
                 this::userCount, b.modelListener, b.exampleListener, this::preserve);
         this.live = models;
+        this.listeners = new ListenerDispatch(b.listeners, compiled, live);
         this.admission = new Admission(b, compiled, live);
         this.fingerprint = fingerprint(b.schema, b.models);
         this.codec = new StateCodec(compiled, live, fingerprint);
@@ -128,9 +121,12 @@ public final class ProfileUpdater implements AutoCloseable {
             }
             return s;
         };
-        this.loader = store == null ? factory : this::load;
-        this.evictor = store == null ? null : this::writeBack;
-        this.sweeper = admission.ttlMs < 0 ? null : this::expireIfIdle;
+        this.cache = store == null ? null
+                : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark);
+        this.loader = store == null ? factory : cache::load;
+        this.evictor = store == null ? null : cache::writeBack;
+        this.expiry = new Expiry(admission, compiled, live, cut, cache, watermark);
+        this.sweeper = admission.ttlMs < 0 ? null : expiry::expireIfIdle;
         this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
                 b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
     }
@@ -207,7 +203,7 @@ public final class ProfileUpdater implements AutoCloseable {
         while (true) {
             ProfileState s = table.get(key, h);
             if (s == null && store != null) {
-                byte[] b = storedBytes(key);
+                byte[] b = cache.storedBytes(key);
                 if (b == null) {
                     return null;
                 }
@@ -229,7 +225,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * absent there). The cache hit rate of a run is {@code 1 - cacheMisses / events}. Zero without a store.
      */
     public long cacheMisses() {
-        return cacheMisses.sum();
+        return cache == null ? 0 : cache.cacheMisses();
     }
 
     /** The table of live states (tests and the memory benchmark). */
@@ -259,7 +255,7 @@ public final class ProfileUpdater implements AutoCloseable {
         try {
             return applyEvent(event);
         } catch (InvalidEventException e) {
-            rejects[e.reason().ordinal()].increment();
+            counters.reject(e.reason());
             throw e;
         }
     }
@@ -268,10 +264,7 @@ public final class ProfileUpdater implements AutoCloseable {
         admission.limits.check(event);
         long t = event.timestamp();
         admission.checkClock(event, t);
-        if (listeners.length > 0 && IN_LISTENER.get() == Boolean.TRUE) {
-            throw new IllegalStateException("a ProfileListener must not call onEvent (event '" + event.id()
-                    + "'): hand the event to another thread instead");
-        }
+        listeners.checkNotInListener(event);
         if (admission.privatising) {
             event = admission.privatise(event);
         }
@@ -283,7 +276,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("this updater is closed");
             }
-            long wm = admission.ttlMs < 0 ? Long.MIN_VALUE : advanceWatermark(t);
+            long wm = admission.ttlMs < 0 ? Long.MIN_VALUE : expiry.advanceWatermark(t);
             while (true) {
                 s = table.getOrCreate(event.user(), event.userHash(), loader, evictor, sweeper);
                 synchronized (s) {
@@ -293,7 +286,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     cut.preserve(s); // before anything of the state changes
                     s.referenced = true;
                     if (expired(s, wm)) {
-                        reset(s);
+                        expiry.reset(s);
                     }
                     CompiledSchema.Scratch sc = compiled.scratch();
                     outcome = admission.decide(s, event.id(), t, sc);
@@ -310,19 +303,15 @@ public final class ProfileUpdater implements AutoCloseable {
             }
             // inside the gate, so that a snapshot sees the counts and the models' event-time progress of exactly
             // the events its profiles hold
-            switch (outcome) {
-                case ACCEPTED -> accepted.increment();
-                case DUPLICATE -> duplicates.increment();
-                default -> late.increment();
-            }
+            counters.count(outcome);
             if (live != null && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
                 live.afterEvent(t); // outside the user's lock: event-time watermark, label-0 resolution
             }
         } finally {
             gate.exit();
         }
-        if (listeners.length > 0 && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
-            notifyListeners(s, event); // outside the lock: listeners may read any profile
+        if (listeners.any() && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
+            listeners.notifyListeners(s, event); // outside the lock: listeners may read any profile
         }
         if (audiences != null && outcome == Outcome.ACCEPTED && t <= admission.applyUpTo) {
             audiences.advanceClock(t); // outside the lock: fires other users' timers
@@ -342,179 +331,15 @@ public final class ProfileUpdater implements AutoCloseable {
         audiences.afterApply(s, event);
     }
 
-    private long advanceWatermark(long t) {
-        long w = watermark.get();
-        while (t > w && !watermark.compareAndSet(w, t)) {
-            w = watermark.get();
-        }
-        return Math.max(w, t);
-    }
-
     /** Whether {@code s} has been idle longer than the TTL at watermark {@code wm}. Caller holds the lock. */
     private boolean expired(ProfileState s, long wm) {
         return admission.expired(s, wm);
     }
 
-    /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
-    private void reset(ProfileState s) {
-        ProfileState fresh = compiled.newState(s.user);
-        System.arraycopy(fresh.values, 0, s.values, 0, s.values.length);
-        java.util.Arrays.fill(s.objects, null);
-        s.clearIds();
-        s.maxAccepted = Long.MIN_VALUE;
-        s.maxApplied = Long.MIN_VALUE;
-        s.accepted = 0;
-        if (live != null) {
-            live.forget(s);
-            s.live = live.newUserState();
-        }
-        s.dirty = true;
-    }
-
-    /** The table's loader with a backing store: the stored state, or a new one. Under the segment's lock. */
-    private ProfileState load(String key) {
-        cacheMisses.increment();
-        byte[] b = storedBytes(key);
-        if (b == null) {
-            return factory.apply(key);
-        }
-        ProfileState s = decodeStored(key, b);
-        if (expired(s, watermark.get())) {
-            s = factory.apply(key);
-            s.dirty = true; // the stored expired state is replaced on the next write
-        }
-        return s;
-    }
-
-    /** The encoded state of {@code key}: a write not yet in the store, else the store's. Null when none. */
-    private byte[] storedBytes(String key) {
-        byte[] b = pendingWrites.get(key);
-        if (b == null) {
-            b = store.get(key);
-        }
-        return b == null || b == TOMBSTONE ? null : b;
-    }
-
-    private ProfileState decodeStored(String key, byte[] b) {
-        String what = "stored state of user '" + key + "'";
-        if (encryption != null) {
-            b = encryption.open(b, 0, b.length, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), what);
-        }
-        ProfileState s = codec.decode(b, what);
-        if (!s.user.equals(key)) {
-            throw new dev.profilekit.features.codec.StateFormatException(what + " holds user '" + s.user + "'");
-        }
-        return s;
-    }
-
+    /** The encoding of {@code s} for the store (the restore path writes it). */
     private byte[] encodeForStore(ProfileState s) {
-        byte[] b = codec.encode(s);
-        return encryption == null ? b
-                : encryption.seal(b, 0, b.length, s.user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return cache.encodeForStore(s);
     }
-
-    /** Evicts {@code s} from the cache, writing it back when dirty. Under its segment's lock. */
-    private boolean writeBack(ProfileState s) {
-        synchronized (s) {
-            if (s.dirty) {
-                pendingWrites.put(s.user, encodeForStore(s));
-                s.dirty = false;
-            }
-            s.evicted = true;
-        }
-        if (pendingWrites.size() >= writeBatch) {
-            drainPendingWrites();
-        }
-        return true;
-    }
-
-    /** Moves the pending writes into the store in batches. */
-    private void drainPendingWrites() {
-        List<ProfileStore.Write> batch = new ArrayList<>(Math.min(writeBatch, pendingWrites.size()));
-        List<java.util.Map.Entry<String, byte[]>> taken = new ArrayList<>();
-        for (java.util.Map.Entry<String, byte[]> e : pendingWrites.entrySet()) {
-            byte[] v = e.getValue();
-            batch.add(v == TOMBSTONE ? ProfileStore.Write.delete(e.getKey()) : ProfileStore.Write.put(e.getKey(), v));
-            taken.add(java.util.Map.entry(e.getKey(), v));
-            if (batch.size() == writeBatch) {
-                store.write(batch);
-                batch.clear();
-            }
-        }
-        if (!batch.isEmpty()) {
-            store.write(batch);
-        }
-        for (java.util.Map.Entry<String, byte[]> e : taken) {
-            pendingWrites.remove(e.getKey(), e.getValue()); // only if no newer write replaced it meanwhile
-        }
-    }
-
-    /** The sweeper with a TTL: removes an expired state (and its stored copy). Under its segment's lock. */
-    private boolean expireIfIdle(ProfileState s) {
-        synchronized (s) {
-            if (!expired(s, watermark.get())) {
-                return false;
-            }
-            cut.preserve(s);
-            s.evicted = true;
-            if (live != null) {
-                live.forget(s);
-            }
-        }
-        if (store != null) {
-            pendingWrites.put(s.user, TOMBSTONE);
-            if (pendingWrites.size() >= writeBatch) {
-                drainPendingWrites();
-            }
-        }
-        return true;
-    }
-
-    private void notifyListeners(ProfileState s, Event event) {
-        ProfileUpdate update = new ProfileUpdate() {
-            @Override
-            public String user() {
-                return s.user;
-            }
-
-            @Override
-            public Event event() {
-                return event;
-            }
-
-            @Override
-            public Profile profile() {
-                synchronized (s) {
-                    return new Profile(s.user, s.maxApplied, compiled.read(s, s.maxApplied), outputs(s, s.maxApplied));
-                }
-            }
-
-            @Override
-            public ModelOutputs scores() {
-                if (live == null) {
-                    return ModelOutputs.NONE;
-                }
-                synchronized (s) {
-                    return live.lastScores(s);
-                }
-            }
-        };
-        IN_LISTENER.set(Boolean.TRUE);
-        try {
-            for (ProfileListener l : listeners) {
-                try {
-                    l.onUpdate(update);
-                } catch (RuntimeException e) {
-                    LOG.warn("profile listener {} failed on event {} of user {}", l, event.id(), s.user, e);
-                }
-            }
-        } finally {
-            IN_LISTENER.set(Boolean.FALSE);
-        }
-    }
-
-    /** Set while this thread runs listeners: they must not call {@link #onEvent} (it would recurse). */
-    private static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     /**
      * The profile of {@code user} as of {@code asOfMs}. A user with no events gets the values of an
@@ -657,9 +482,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 });
             }
             if (store != null) {
-                removed |= storedBytes(key) != null;
-                pendingWrites.remove(key);
-                store.write(List.of(ProfileStore.Write.delete(key)));
+                removed |= cache.forget(key);
             }
         } finally {
             gate.exit();
@@ -679,22 +502,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (store == null) {
             return;
         }
-        List<ProfileState> dirty = new ArrayList<>();
-        table.forEach((u, s) -> {
-            if (s.dirty) {
-                dirty.add(s);
-            }
-        });
-        for (ProfileState s : dirty) {
-            synchronized (s) {
-                if (s.dirty && !s.evicted) {
-                    pendingWrites.put(s.user, encodeForStore(s));
-                    s.dirty = false;
-                }
-            }
-        }
-        drainPendingWrites();
-        store.flush();
+        cache.flush();
     }
 
     /** The live models' view of {@code s} as of {@code asOf}, with the current versions. Caller holds the lock. */
@@ -1119,10 +927,10 @@ public final class ProfileUpdater implements AutoCloseable {
             }
         });
         if (store != null) {
-            flushPendingOnly();
+            cache.flushPendingOnly();
             store.scan((u, b) -> {
                 if (!users.contains(u) && table.get(u, dev.profilekit.features.hash.KeyedHash.hash(u)) == null) {
-                    ProfileState s = decodeStored(u, b);
+                    ProfileState s = cache.decodeStored(u, b);
                     if (s.maxAccepted != Long.MIN_VALUE && !expired(s, wm)) {
                         users.add(u);
                     }
@@ -1130,12 +938,6 @@ public final class ProfileUpdater implements AutoCloseable {
             });
         }
         return new ArrayList<>(users);
-    }
-
-    private void flushPendingOnly() {
-        if (!pendingWrites.isEmpty()) {
-            drainPendingWrites();
-        }
     }
 
     /** The largest accepted event time over all users, or empty when nothing was accepted. */
@@ -1147,8 +949,8 @@ public final class ProfileUpdater implements AutoCloseable {
             }
         });
         if (store != null) {
-            flushPendingOnly();
-            store.scan((u, b) -> max[0] = Math.max(max[0], decodeStored(u, b).maxAccepted));
+            cache.flushPendingOnly();
+            store.scan((u, b) -> max[0] = Math.max(max[0], cache.decodeStored(u, b).maxAccepted));
         }
         return max[0] == Long.MIN_VALUE ? Optional.empty() : Optional.of(max[0]);
     }
@@ -1159,7 +961,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * that threads do not contend on them); once ingestion is quiet it is exact.
      */
     public Counts counts() {
-        return new Counts(accepted.sum(), duplicates.sum(), late.sum());
+        return counters.counts();
     }
 
     /** Outcome counts. */
@@ -1177,7 +979,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (reason == null) {
             throw new IllegalArgumentException("reason must not be null");
         }
-        rejects[reason.ordinal()].increment();
+        counters.reject(reason);
     }
 
     /**
@@ -1189,7 +991,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (reason == null) {
             throw new IllegalArgumentException("reason must not be null");
         }
-        return rejects[reason.ordinal()].sum();
+        return counters.rejected(reason);
     }
 
     /**
@@ -1198,32 +1000,8 @@ public final class ProfileUpdater implements AutoCloseable {
      * sums); thread-safe. Like {@link #counts()}, the counts may lag events being applied concurrently.
      */
     public Health health() {
-        Counts c = counts();
-        java.util.EnumMap<InvalidEventException.Reason, Long> byReason =
-                new java.util.EnumMap<>(InvalidEventException.Reason.class);
-        long rejected = 0;
-        for (InvalidEventException.Reason r : InvalidEventException.Reason.values()) {
-            long n = rejects[r.ordinal()].sum();
-            if (n > 0) {
-                byReason.put(r, n);
-                rejected += n;
-            }
-        }
-        long events = c.accepted() + c.duplicate() + c.late() + rejected;
-        long nowNanos = System.nanoTime();
-        double rate;
-        synchronized (rateLock) {
-            double seconds = (nowNanos - rateSinceNanos) / 1e9;
-            rate = seconds > 0 ? (events - rateSinceEvents) / seconds : 0.0;
-            rateSinceNanos = nowNanos;
-            rateSinceEvents = events;
-        }
-        long stored = store == null ? -1 : store.size();
-        ModelStatus ms = live == null ? null : live.status();
-        long version = ms == null ? -1 : ms.modelVersion();
-        double auc = ms == null || ms.prequential() == null ? Double.NaN : ms.prequential().auc();
-        return new Health(c, rejected, java.util.Collections.unmodifiableMap(byReason), rate, profilesInMemory(), stored,
-                version, auc);
+        return counters.health(profilesInMemory(), store == null ? -1 : store.size(),
+                live == null ? null : live.status());
     }
 
     /**
