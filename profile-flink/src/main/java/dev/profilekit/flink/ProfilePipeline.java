@@ -37,8 +37,9 @@ public final class ProfilePipeline {
     }
 
     /**
-     * A JSON Lines file read as replay reads it ({@link EventLineFormat}), by one reader (file order is arrival
-     * order), with event-time watermarks that follow the largest event time seen.
+     * A JSON Lines file read as replay reads it, by as many readers as the environment's parallelism, each user's
+     * lines by one reader in file order ({@link UserShareFormat}: the file is shared out by user, not cut into byte
+     * ranges), with event-time watermarks per reader that follow the largest event time it has seen.
      *
      * @param env       the environment
      * @param events    the file (any Flink file system URI works through {@code org.apache.flink.core.fs.Path})
@@ -50,10 +51,10 @@ public final class ProfilePipeline {
         if (env == null || events == null || spec == null || forgotten == null) {
             throw new IllegalArgumentException("env, events, spec and forgotten must not be null");
         }
-        FileSource<Routed> source = FileSource.forRecordStreamFormat(new EventLineFormat(spec, forgotten),
-                new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri())).build();
-        return env.fromSource(source, watermarks(), "events " + events.getFileName())
-                .uid(SOURCE_UID).setParallelism(1);
+        FileSource<Routed> source = FileSource.forBulkFileFormat(new UserShareFormat(spec, forgotten),
+                        new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri()))
+                .setFileEnumerator(UserShareFormat.Shares::new).build();
+        return env.fromSource(source, watermarks(), "events " + events.getFileName()).uid(SOURCE_UID);
     }
 
     /**
