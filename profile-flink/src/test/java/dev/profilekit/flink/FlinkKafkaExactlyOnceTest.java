@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,17 +88,28 @@ class FlinkKafkaExactlyOnceTest {
         }
     }
 
+    static Map<String, List<String>> clean;
+    static long accepted;
+
+    /** The uninterrupted run, through the job's command line, to the topic {@code clean} (once for all tests). */
+    private static synchronized Map<String, List<String>> clean() throws Exception {
+        if (clean == null) {
+            kafka.createTopic("clean", 3, false);
+            String summary = FlinkTestSupport.runJob("--schema", schema.toString(), "--bootstrap-servers",
+                    kafka.bootstrapServers(), "--topic", "events", "--output-topic", "clean", "--group", "clean",
+                    "--until-end", "--parallelism", "2", "--checkpoint-interval", "PT0.2S", "--now", NOW);
+            clean = byUser(kafka.readAll("clean"));
+            accepted = Long.parseLong(summary.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
+            assertThat(accepted).isGreaterThan(events / 2L);
+            assertThat(clean.values().stream().mapToLong(List::size).sum()).isEqualTo(accepted);
+        }
+        return clean;
+    }
+
     @Test
     void failuresAtFiveSeededPointsCommitWhatAnUninterruptedRunCommits() throws Exception {
-        kafka.createTopic("clean", 3, false);
+        Map<String, List<String>> clean = clean();
         kafka.createTopic("killed", 3, false);
-        String summary = FlinkTestSupport.runJob("--schema", schema.toString(), "--bootstrap-servers",
-                kafka.bootstrapServers(), "--topic", "events", "--output-topic", "clean", "--group", "clean",
-                "--until-end", "--parallelism", "2", "--checkpoint-interval", "PT0.2S", "--now", NOW);
-        Map<String, List<String>> clean = byUser(kafka.readAll("clean"));
-        long accepted = Long.parseLong(summary.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
-        assertThat(accepted).isGreaterThan(events / 2L);
-        assertThat(clean.values().stream().mapToLong(List::size).sum()).isEqualTo(accepted);
 
         // the same job from the same pieces with a kill switch after the source, killed 5 times
         Random random = new Random(SEED);
@@ -126,6 +138,91 @@ class FlinkKafkaExactlyOnceTest {
         // the failed attempts had written records in open transactions: aborted, skipped by read_committed
         assertThat(countUncommitted("killed")).isGreaterThan(accepted);
         assertThat(countUncommitted("clean")).isEqualTo(accepted);
+    }
+
+    @Test
+    void aJobStoppedWithASavepointAndRestartedFromItCommitsWhatAnUninterruptedRunCommits(
+            @org.apache.flink.test.junit5.InjectClusterClient org.apache.flink.client.program.ClusterClient<?> client)
+            throws Exception {
+        Map<String, List<String>> clean = clean();
+        // the input in two halves: the first before the stop, the second after it
+        List<Map.Entry<String, String>> input = kafka.readAll("events");
+        int half = input.size() / 2;
+        kafka.createTopic("halves", 4, false);
+        kafka.createTopic("resumed", 3, false);
+        produce("halves", input.subList(0, half));
+        String[] job = {"--schema", schema.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+            "--topic", "halves", "--output-topic", "resumed", "--group", "halves", "--parallelism", "2",
+            "--checkpoint-interval", "PT0.2S", "--now", NOW};
+        Thread first = runInBackground(job);
+        // stopped as soon as it has written something (read_uncommitted): somewhere in the first half
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (countUncommitted("resumed") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        String savepoint = stop(client, running(client));
+        first.join(60_000);
+
+        produce("halves", input.subList(half, input.size()));
+        List<String> resume = new ArrayList<>(List.of(job));
+        resume.addAll(List.of("--from-savepoint", savepoint));
+        Thread second = runInBackground(resume.toArray(new String[0]));
+        while (kafka.readAll("resumed").size() < accepted && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        stop(client, running(client));
+        second.join(60_000);
+
+        Map<String, List<String>> resumed = byUser(kafka.readAll("resumed"));
+        assertThat(resumed.keySet()).isEqualTo(clean.keySet());
+        for (String user : clean.keySet()) {
+            assertThat(resumed.get(user)).as("user %s's profiles, in order", user).isEqualTo(clean.get(user));
+        }
+    }
+
+    private static String stop(org.apache.flink.client.program.ClusterClient<?> client,
+                               org.apache.flink.api.common.JobID id) throws Exception {
+        return client.stopWithSavepoint(id, false, dir.resolve("savepoints").toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+    }
+
+    private static void produce(String topic, List<Map.Entry<String, String>> records) throws Exception {
+        kafka.produce(topic, records.stream().map(Map.Entry::getKey).toList(),
+                records.stream().map(Map.Entry::getValue).toList());
+    }
+
+    /** The job's command line on a thread of its own (an unbounded job runs until cancelled or stopped). */
+    private static Thread runInBackground(String[] args) {
+        Thread t = new Thread(() -> ProfileFlinkJob.run(args, System.out, System.err), "job");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The id of the running job. */
+    private static org.apache.flink.api.common.JobID running(org.apache.flink.client.program.ClusterClient<?> client)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (var j : client.listJobs().get(30, TimeUnit.SECONDS)) {
+                if (j.getJobState() == org.apache.flink.api.common.JobStatus.RUNNING) {
+                    return j.getJobId();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no job is running");
+    }
+
+    /** Cancels what a failed test left running, so that the next test has the slots. */
+    @org.junit.jupiter.api.AfterEach
+    void cancelLeftovers(@org.apache.flink.test.junit5.InjectClusterClient
+                         org.apache.flink.client.program.ClusterClient<?> client) throws Exception {
+        for (var j : client.listJobs().get(30, TimeUnit.SECONDS)) {
+            if (!j.getJobState().isGloballyTerminalState()) {
+                client.cancel(j.getJobId()).get(60, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private static Configuration killable() {
