@@ -11,7 +11,11 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -21,6 +25,14 @@ import org.apache.flink.util.CloseableIterator;
  * {@code java -jar profilekit-flink.jar --schema S.json --events E.jsonl --out P.jsonl [--parallelism N] [--as-of MS]}:
  * the replay as a Flink job (on an embedded MiniCluster when run with {@code java -jar}), writing the same profile
  * file and the same summary line as {@code profilekit replay}.
+ *
+ * <p>From Kafka to Kafka: {@code --bootstrap-servers H:P --topic T --output-topic O} instead of {@code --events} and
+ * {@code --out} reads the topic's partitions in parallel ({@link ProfilePipeline#kafkaSource}) and writes one profile
+ * line per accepted event to {@code O}, keyed by user, exactly once ({@link ProfilePipeline#kafkaSink}); it
+ * checkpoints every {@code --checkpoint-interval} (default PT10S), to {@code --checkpoint-dir URI} if given (kept on
+ * cancellation), and restores from {@code --from-savepoint PATH}. Also {@code --group G}, {@code --format
+ * jsonl|csv} with {@code --csv-header H}, {@code --transactional-id-prefix P}, {@code --kafka-property K=V}
+ * (repeatable) and {@code --until-end} (read up to the end offsets at start, then print the summary line and exit).
  *
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
@@ -40,7 +52,11 @@ public final class ProfileFlinkJob {
 
     /** The parsed command line. */
     record Options(Path schema, Path events, Path out, int parallelism, Long asOf, KernelSpec spec,
-                   Set<String> forgotten, boolean forgetGiven, String stateBackend) {
+                   Set<String> forgotten, boolean forgetGiven, String stateBackend, Kafka kafka) {
+    }
+
+    /** The Kafka mode's options (null in the file mode). */
+    record Kafka(KafkaOptions io, java.time.Duration checkpointInterval, String checkpointDir, String fromSavepoint) {
     }
 
     private ProfileFlinkJob() {
@@ -82,6 +98,9 @@ public final class ProfileFlinkJob {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // every type has our serializer: never Kryo
         conf.set(StateBackendOptions.STATE_BACKEND, o.stateBackend());
+        if (o.kafka() != null) {
+            return executeKafka(o, conf);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(o.parallelism());
         var profiles = ProfilePipeline.profiles(
@@ -93,6 +112,36 @@ public final class ProfileFlinkJob {
         }
         try (BufferedWriter w = Files.newBufferedWriter(o.out(), StandardCharsets.UTF_8)) {
             finals.writeProfiles(w);
+        }
+        return finals.summary();
+    }
+
+    /** The Kafka-to-Kafka job: runs until cancelled, or with {@code --until-end} until the end offsets at start. */
+    private static String executeKafka(Options o, Configuration conf) throws Exception {
+        Kafka k = o.kafka();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, k.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (k.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, k.checkpointDir());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        if (k.fromSavepoint() != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, k.fromSavepoint());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(o.parallelism());
+        var profiles = ProfilePipeline.profiles(
+                ProfilePipeline.kafkaSource(env, k.io(), o.spec(), o.forgotten()), o.spec(), true);
+        ProfilePipeline.kafkaSink(profiles, k.io());
+        String name = "profilekit-flink " + k.io().topic() + " -> " + k.io().outputTopic();
+        if (!k.io().untilEnd()) {
+            env.execute(name);
+            return "{}";
+        }
+        FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
+        try (CloseableIterator<FinalState> it = profiles.getSideOutput(ProfileFunction.FINAL).executeAndCollect(name)) {
+            finals.addAll(it);
         }
         return finals.summary();
     }
@@ -111,13 +160,22 @@ public final class ProfileFlinkJob {
         List<String> allow = null;
         String ttl = null;
         String backend = "hashmap";
+        KafkaFlags kf = new KafkaFlags();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--until-end")) {
+                kf.untilEnd = true;
+                continue;
+            }
             if (a.equals("--help") || a.equals("-h")) {
                 throw new UsageException("usage: java -jar profilekit-flink.jar --schema S.json --events E.jsonl "
                         + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
                         + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
-                        + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb]");
+                        + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb]"
+                        + " | from Kafka to Kafka instead of --events/--out: --bootstrap-servers H:P --topic T "
+                        + "--output-topic O [--group G] [--format jsonl|csv] [--csv-header H] "
+                        + "[--transactional-id-prefix P] [--kafka-property K=V] [--checkpoint-interval PT10S] "
+                        + "[--checkpoint-dir URI] [--from-savepoint PATH] [--until-end]");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("option " + a + " needs a value (or unknown option; try --help)");
@@ -140,14 +198,25 @@ public final class ProfileFlinkJob {
                     case "--allow-attributes" -> allow = List.of(v.split(","));
                     case "--ttl" -> ttl = v;
                     case "--state-backend" -> backend = v;
+                    case "--bootstrap-servers", "--topic", "--output-topic", "--group", "--format", "--csv-header",
+                         "--transactional-id-prefix", "--kafka-property", "--checkpoint-interval",
+                         "--checkpoint-dir", "--from-savepoint" -> kf.set(a, v);
                     default -> throw new UsageException("unknown option " + a + " (try --help)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new UsageException("bad value '" + v + "' of " + a + ": " + e.getMessage());
             }
         }
-        if (schema == null || events == null || out == null) {
-            throw new UsageException("--schema, --events and --out are required (try --help)");
+        Kafka kafka = kf.build();
+        if (kafka != null && (events != null || out != null)) {
+            throw new UsageException("--events/--out (a file) and --topic/--output-topic (Kafka) exclude each other");
+        }
+        if (kafka == null && kf.any()) {
+            throw new UsageException("Kafka options need --bootstrap-servers, --topic and --output-topic (try --help)");
+        }
+        if (schema == null || (kafka == null && (events == null || out == null))) {
+            throw new UsageException("--schema, and --events and --out (or --bootstrap-servers, --topic and "
+                    + "--output-topic), are required (try --help)");
         }
         if (parallelism < 1 || parallelism > 1024) {
             throw new UsageException("--parallelism must be in [1, 1024], was " + parallelism);
@@ -156,7 +225,9 @@ public final class ProfileFlinkJob {
             throw new UsageException("--state-backend must be hashmap or rocksdb, was '" + backend + "'");
         }
         requireReadable(schema, "schema");
-        requireReadable(events, "events");
+        if (events != null) {
+            requireReadable(events, "events");
+        }
         java.time.Duration ttlValue;
         byte[] key;
         try {
@@ -210,7 +281,72 @@ public final class ProfileFlinkJob {
                 throw new UsageException("cannot read --forget file " + forgetFile + ": " + e.getMessage());
             }
         }
-        return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend);
+        return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend,
+                kafka);
+    }
+
+    /** The Kafka mode's flags as given, checked together by {@link #build}. */
+    private static final class KafkaFlags {
+        private final java.util.Map<String, String> values = new java.util.HashMap<>();
+        private final java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+        private boolean untilEnd;
+
+        void set(String flag, String value) {
+            if (flag.equals("--kafka-property")) {
+                int eq = value.indexOf('=');
+                if (eq <= 0) {
+                    throw new UsageException("--kafka-property needs KEY=VALUE, was '" + value + "'");
+                }
+                properties.put(value.substring(0, eq), value.substring(eq + 1));
+            } else {
+                values.put(flag, value);
+            }
+        }
+
+        boolean any() {
+            return untilEnd || !values.isEmpty() || !properties.isEmpty();
+        }
+
+        /** The Kafka options, or null when none of the three required flags is given. */
+        Kafka build() {
+            String servers = values.get("--bootstrap-servers");
+            String topic = values.get("--topic");
+            String output = values.get("--output-topic");
+            if (servers == null && topic == null && output == null) {
+                return null;
+            }
+            if (servers == null || topic == null || output == null) {
+                throw new UsageException("the Kafka mode needs all of --bootstrap-servers, --topic and "
+                        + "--output-topic (try --help)");
+            }
+            String format = values.getOrDefault("--format", "jsonl");
+            String header = values.get("--csv-header");
+            if (!format.equals("jsonl") && !format.equals("csv")) {
+                throw new UsageException("--format must be jsonl or csv, was '" + format + "'");
+            }
+            if (format.equals("csv") != (header != null)) {
+                throw new UsageException(format.equals("csv") ? "--format csv needs --csv-header (the values' header)"
+                        : "--csv-header is only for --format csv");
+            }
+            java.time.Duration interval;
+            String every = values.getOrDefault("--checkpoint-interval", "PT10S");
+            try {
+                interval = dev.profilekit.core.schema.Durations.parse(every);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--checkpoint-interval " + e.getMessage());
+            }
+            if (interval.toMillis() < 10) {
+                throw new UsageException("--checkpoint-interval must be at least 10 ms, was '" + every + "'");
+            }
+            try {
+                return new Kafka(new KafkaOptions(servers, topic, values.getOrDefault("--group", "profilekit-flink"),
+                        header, output, values.getOrDefault("--transactional-id-prefix", "profilekit-" + output),
+                        untilEnd, properties), interval, values.get("--checkpoint-dir"),
+                        values.get("--from-savepoint"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
     }
 
     /** Epoch ms within the times an event may have (years 1 to 9999). */

@@ -2,9 +2,15 @@ package dev.profilekit.flink;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,13 +22,24 @@ public final class ProfilePipeline {
     public static final String OPERATOR_UID = "profilekit-profiles";
     /** The file source's uid. */
     public static final String SOURCE_UID = "profilekit-events";
+    /** The Kafka source's uid. */
+    public static final String KAFKA_SOURCE_UID = "profilekit-kafka-events";
+    /** The Kafka sink's uid. */
+    public static final String KAFKA_SINK_UID = "profilekit-kafka-profiles";
+    /**
+     * The sink's default Kafka transaction timeout: the broker's default maximum (15 minutes). A transaction stays
+     * open from one checkpoint to the next, and one left by a failed job is aborted when the job restores; an
+     * interval plus restart time longer than this would lose the transaction's records.
+     */
+    public static final String TRANSACTION_TIMEOUT_MS = "900000";
 
     private ProfilePipeline() {
     }
 
     /**
-     * A JSON Lines file read as replay reads it ({@link EventLineFormat}), by one reader (file order is arrival
-     * order), with event-time watermarks that follow the largest event time seen.
+     * A JSON Lines file read as replay reads it, by as many readers as the environment's parallelism, each user's
+     * lines by one reader in file order ({@link UserShareFormat}: the file is shared out by user, not cut into byte
+     * ranges), with event-time watermarks per reader that follow the largest event time it has seen.
      *
      * @param env       the environment
      * @param events    the file (any Flink file system URI works through {@code org.apache.flink.core.fs.Path})
@@ -34,10 +51,67 @@ public final class ProfilePipeline {
         if (env == null || events == null || spec == null || forgotten == null) {
             throw new IllegalArgumentException("env, events, spec and forgotten must not be null");
         }
-        FileSource<Routed> source = FileSource.forRecordStreamFormat(new EventLineFormat(spec, forgotten),
-                new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri())).build();
-        return env.fromSource(source, watermarks(), "events " + events.getFileName())
-                .uid(SOURCE_UID).setParallelism(1);
+        FileSource<Routed> source = FileSource.forBulkFileFormat(new UserShareFormat(spec, forgotten),
+                        new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri()))
+                .setFileEnumerator(UserShareFormat.Shares::new).build();
+        return env.fromSource(source, watermarks(), "events " + events.getFileName()).uid(SOURCE_UID);
+    }
+
+    /**
+     * Events from a Kafka topic: every partition read in parallel (at the environment's parallelism), from the
+     * earliest offset on a fresh start (a restored job goes on from its checkpoint's offsets), values read as
+     * {@link KafkaEventSchema} reads them, with per-partition event-time watermarks. Each user's events keep their
+     * order when the topic is keyed by user (one partition per user): the operator downstream is keyed by user,
+     * and Flink keeps the order of each source instance's records per key.
+     *
+     * @param env       the environment
+     * @param kafka     the topic, brokers and format
+     * @param spec      the kernel configuration
+     * @param forgotten raw user ids whose events are dropped (empty for none)
+     */
+    public static DataStream<Routed> kafkaSource(StreamExecutionEnvironment env, KafkaOptions kafka, KernelSpec spec,
+                                                 Set<String> forgotten) {
+        if (env == null || kafka == null || spec == null || forgotten == null) {
+            throw new IllegalArgumentException("env, kafka, spec and forgotten must not be null");
+        }
+        KafkaSourceBuilder<Routed> b = KafkaSource.<Routed>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.topic())
+                .setGroupId(kafka.group())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new KafkaEventSchema(spec, forgotten, kafka.csvHeader()))
+                .setProperty("isolation.level", "read_committed"); // a transactional producer's aborted records: never
+        kafka.properties().forEach(b::setProperty);
+        if (kafka.untilEnd()) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(b.build(), watermarks(), "kafka " + kafka.topic()).uid(KAFKA_SOURCE_UID);
+    }
+
+    /**
+     * Writes profile lines to the Kafka output topic ({@link ProfileRecordSchema}: keyed by user) with exactly-once
+     * delivery: each checkpoint's records go out in one Kafka transaction, committed when the checkpoint completes,
+     * so a reader with {@code isolation.level=read_committed} sees every record once, across failures and restores.
+     * The job must checkpoint (the records of a transaction are visible only after the next checkpoint).
+     *
+     * @param profiles the profile lines ({@link #profiles} with updates emitted)
+     * @param kafka    the output topic, brokers and transactional id prefix
+     */
+    public static void kafkaSink(DataStream<String> profiles, KafkaOptions kafka) {
+        if (profiles == null || kafka == null) {
+            throw new IllegalArgumentException("profiles and kafka must not be null");
+        }
+        Properties producer = new Properties();
+        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        producer.putAll(kafka.properties());
+        KafkaSink<String> sink = KafkaSink.<String>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(new ProfileRecordSchema(kafka.outputTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix())
+                .setKafkaProducerConfig(producer)
+                .build();
+        profiles.sinkTo(sink).uid(KAFKA_SINK_UID).name("kafka " + kafka.outputTopic());
     }
 
     /** Watermarks that follow the largest event time seen (records other than events carry no time). */

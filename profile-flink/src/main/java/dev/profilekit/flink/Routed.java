@@ -94,12 +94,30 @@ public final class Routed {
             return null;
         }
         try {
-            Event e = EventJson.parse(text);
-            if (!forgotten.isEmpty() && forgotten.contains(e.user())) {
-                return FORGOTTEN;
-            }
-            return event(kernel.admit(e));
+            return ofEvent(kernel, EventJson.parse(text), forgotten);
         } catch (InvalidEventException e) {
+            return REJECTED;
+        }
+    }
+
+    /**
+     * A parsed event as {@link #ofLine} treats it: {@link #forgotten()} if its user is in {@code forgotten} (raw
+     * ids), {@link #rejected()} if the kernel's admission refuses it, else the admitted event.
+     *
+     * @param kernel    the engine kernel
+     * @param e         the parsed event
+     * @param forgotten raw user ids whose events are dropped (empty for none)
+     */
+    public static Routed ofEvent(ProfileKernel kernel, Event e, Set<String> forgotten) {
+        if (kernel == null || e == null || forgotten == null) {
+            throw new IllegalArgumentException("kernel, e and forgotten must not be null");
+        }
+        if (!forgotten.isEmpty() && forgotten.contains(e.user())) {
+            return FORGOTTEN;
+        }
+        try {
+            return event(kernel.admit(e));
+        } catch (InvalidEventException x) {
             return REJECTED;
         }
     }

@@ -42,6 +42,17 @@ public abstract sealed class RecordFormat {
     }
 
     /**
+     * Parses one record's value as {@link KafkaProfileRunner} does (for readers that see records one at a time, such
+     * as a Flink Kafka source): the events it holds, none for a blank value, or one rejected result.
+     *
+     * @param value        the record's value (null, a tombstone, is rejected as not an event)
+     * @param maxLineBytes the longest value read, in bytes
+     */
+    public List<ParsedEvent> parse(byte[] value, int maxLineBytes) {
+        return parse(java.util.Collections.singletonList(value), maxLineBytes);
+    }
+
+    /**
      * Parses the values of one partition's records, in order: one result per event read (a value holding no row,
      * such as a blank CSV value, gives none).
      *
