@@ -49,6 +49,8 @@ public final class ProfileUpdater implements AutoCloseable {
     final CompiledSchema compiled; // package-private: ProfileDatasets binds vector pipelines to it
     /** Live states: every profile without a backing store, the hot ones with one. */
     private final ProfileTable table;
+    /** The fixed-size part of the states in {@link #table}: one stripe of doubles per user in shared pages. */
+    private final Stripes stripes;
     /** The backing store of encoded states, or null (profiles live only in {@link #table}). */
     private final ProfileStore store;
     private final StateCodec codec;
@@ -120,8 +122,10 @@ public final class ProfileUpdater implements AutoCloseable {
         this.fingerprint = fingerprint(b.schema, b.models);
         this.codec = new StateCodec(compiled, live, fingerprint);
         this.cut = new CopyOnWriteCut(codec);
+        this.stripes = new Stripes(compiled.stride());
         this.factory = user -> {
             ProfileState s = compiled.newState(user);
+            stripes.attach(s);
             s.epoch = cut.epoch(); // a state made after a snapshot's cut is not in it
             if (live != null) {
                 s.live = live.newUserState();
@@ -235,6 +239,11 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The table of live states (tests and the memory benchmark). */
     ProfileTable table() {
         return table;
+    }
+
+    /** The slab of the table's stripes (tests and the memory benchmark). */
+    Stripes stripes() {
+        return stripes;
     }
 
     /** The key a raw user id is stored under: its pseudonym when pseudonymising. */
@@ -357,8 +366,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
     private void reset(ProfileState s) {
-        ProfileState fresh = compiled.newState(s.user);
-        System.arraycopy(fresh.values, 0, s.values, 0, s.values.length);
+        compiled.clearStripe(s);
         java.util.Arrays.fill(s.objects, null);
         s.clearIds();
         s.maxAccepted = Long.MIN_VALUE;
@@ -382,6 +390,8 @@ public final class ProfileUpdater implements AutoCloseable {
         if (expired(s, watermark.get())) {
             s = factory.apply(key);
             s.dirty = true; // the stored expired state is replaced on the next write
+        } else {
+            stripes.attach(s);
         }
         return s;
     }
@@ -421,6 +431,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 s.dirty = false;
             }
             s.evicted = true;
+            stripes.release(s);
         }
         if (pendingWrites.size() >= writeBatch) {
             drainPendingWrites();
@@ -460,6 +471,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (live != null) {
                 live.forget(s);
             }
+            stripes.release(s);
         }
         if (store != null) {
             pendingWrites.put(s.user, TOMBSTONE);
@@ -652,6 +664,7 @@ public final class ProfileUpdater implements AutoCloseable {
                         if (audiences != null) {
                             audiences.forget(victim);
                         }
+                        stripes.release(victim);
                     }
                     return true;
                 });
@@ -1068,7 +1081,10 @@ public final class ProfileUpdater implements AutoCloseable {
                     // order into a smaller open-addressing table builds long probe runs (quadratic time)
                     java.util.Collections.shuffle(states, new java.util.Random(states.size()));
                     for (ProfileState st : states) {
-                        table.getOrCreate(st.user, st.userHash, u -> st, null, null);
+                        table.getOrCreate(st.user, st.userHash, u -> {
+                            stripes.attach(st);
+                            return st;
+                        }, null, null);
                     }
                 } else {
                     List<ProfileStore.Write> batch = new ArrayList<>(writeBatch);
@@ -1092,6 +1108,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 table.clear();
+                stripes.clear();
                 throw e;
             }
             accepted.add(counts[0]);
