@@ -182,6 +182,19 @@ final class CompiledSchema implements FeatureAccess {
         return new ProfileState(user, initial, objectSlots);
     }
 
+    /**
+     * A new state of {@code user} with no history, its stripe in a new slot of {@code into}, or in a private page
+     * when {@code into} is null.
+     */
+    ProfileState newState(String user, Stripes into) {
+        if (into == null) {
+            return newState(user);
+        }
+        ProfileState s = new ProfileState(user, objectSlots);
+        into.attach(s, initial, 0);
+        return s;
+    }
+
     /** The stripe of a state with no history: every kind's {@link CompiledFeature#init}. */
     private double[] initialStripe() {
         ProfileState s = new ProfileState("", new double[valueSlots], objectSlots);

@@ -48,6 +48,13 @@ public final class ProfileState extends SeenIds implements UserView {
     /** The state's encoding as of the running snapshot's cut, until the snapshot's writer takes it. Guarded by the lock. */
     byte[] preImage;
 
+    /** A state without a stripe yet: {@link Stripes#attach(ProfileState, double[], int)} gives it one. */
+    ProfileState(String user, int objectSlots) {
+        this.user = user;
+        this.userHash = KeyedHash.hash(user);
+        this.objects = objectSlots == 0 ? EMPTY : new Object[objectSlots];
+    }
+
     /** A state whose stripe is a private copy of {@code initial} (until {@link Stripes#attach}). */
     ProfileState(String user, double[] initial, int objectSlots) {
         this.user = user;

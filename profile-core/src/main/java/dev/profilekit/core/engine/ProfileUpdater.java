@@ -124,8 +124,7 @@ public final class ProfileUpdater implements AutoCloseable {
         this.cut = new CopyOnWriteCut(codec);
         this.stripes = new Stripes(compiled.stride());
         this.factory = user -> {
-            ProfileState s = compiled.newState(user);
-            stripes.attach(s);
+            ProfileState s = compiled.newState(user, stripes);
             s.epoch = cut.epoch(); // a state made after a snapshot's cut is not in it
             if (live != null) {
                 s.live = live.newUserState();
@@ -1027,12 +1026,14 @@ public final class ProfileUpdater implements AutoCloseable {
             throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
         }
         refuseAudiences("restore");
+        boolean restoring = false;
         gate.pause();
         try {
             if (accepted.sum() + duplicates.sum() + late.sum() != 0 || table.size() != 0
                     || (store != null && store.size() != 0)) {
                 throw new IllegalStateException("restore needs an updater that has seen no event and an empty store");
             }
+            restoring = true; // from here on a failure leaves the updater empty
             java.util.Map<String, String> meta = new java.util.TreeMap<>();
             long[] counts = new long[4];
             byte[][] models = {null};
@@ -1055,7 +1056,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     }
                     case SnapshotFile.MODELS -> models[0] = r.bytes(r.remaining());
                     case SnapshotFile.USER -> {
-                        ProfileState st = codec.decode(r);
+                        ProfileState st = codec.decode(r, store == null ? stripes : null);
                         r.expectEnd();
                         if (store == null) {
                             states.add(st);
@@ -1081,10 +1082,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     // order into a smaller open-addressing table builds long probe runs (quadratic time)
                     java.util.Collections.shuffle(states, new java.util.Random(states.size()));
                     for (ProfileState st : states) {
-                        table.getOrCreate(st.user, st.userHash, u -> {
-                            stripes.attach(st);
-                            return st;
-                        }, null, null);
+                        table.getOrCreate(st.user, st.userHash, u -> st, null, null);
                     }
                 } else {
                     List<ProfileStore.Write> batch = new ArrayList<>(writeBatch);
@@ -1108,18 +1106,21 @@ public final class ProfileUpdater implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 table.clear();
-                stripes.clear();
                 throw e;
             }
             accepted.add(counts[0]);
             duplicates.add(counts[1]);
             late.add(counts[2]);
             watermark.set(counts[3]);
+            restoring = false;
             return new SnapshotInfo(file, store == null ? states.size() : encoded.size(),
                     new Counts(counts[0], counts[1], counts[2]), java.util.Map.copyOf(meta), Duration.ZERO, Duration.ZERO);
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot read snapshot " + file + ": " + e.getMessage(), e);
         } finally {
+            if (restoring) {
+                stripes.clear(); // the states decoded into slots are not in the (empty) table
+            }
             gate.resume();
         }
     }

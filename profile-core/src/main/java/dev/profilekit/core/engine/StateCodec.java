@@ -87,8 +87,16 @@ final class StateCodec {
         return w.toByteArray();
     }
 
-    /** A new state from {@code r}, which must hold exactly one encoded state. */
+    /** A new state from {@code r}, its stripe in a private page. */
     ProfileState decode(ByteReader r) {
+        return decode(r, null);
+    }
+
+    /**
+     * A new state from {@code r}, its stripe decoded straight into a new slot of {@code into} (a private page when
+     * null). On failure the slot stays taken: the caller clears {@code into} (a restore) or uses none.
+     */
+    ProfileState decode(ByteReader r, Stripes into) {
         int version = r.u8();
         if (version != FORMAT_VERSION) {
             throw r.error("state format version " + version + ", this library reads only version " + FORMAT_VERSION
@@ -100,7 +108,7 @@ final class StateCodec {
                     + Long.toHexString(fp) + ", this updater's is " + Long.toHexString(fingerprint) + ")");
         }
         String user = r.string();
-        ProfileState s = compiled.newState(user);
+        ProfileState s = compiled.newState(user, into);
         s.maxAccepted = r.fixedLong();
         s.maxApplied = r.fixedLong();
         s.accepted = r.fixedLong();

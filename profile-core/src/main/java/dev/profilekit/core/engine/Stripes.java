@@ -132,6 +132,11 @@ final class Stripes {
 
     /** Copies the stripe of {@code s} (a state with a private page) into a new slot and points {@code s} at it. */
     void attach(ProfileState s) {
+        attach(s, s.page, s.base);
+    }
+
+    /** Points {@code s} (a state without a slot) at a new slot holding a copy of the stripe at {@code from} in {@code src}. */
+    void attach(ProfileState s, double[] src, int from) {
         if (s.slot >= 0) {
             throw new IllegalStateException("the state of user '" + s.user + "' already has a slot");
         }
@@ -139,7 +144,7 @@ final class Stripes {
         int index = pageOf(slot);
         double[] page = pages[index];
         int base = indexOf(slot, index) * stride;
-        System.arraycopy(s.page, s.base, page, base, stride);
+        System.arraycopy(src, from, page, base, stride);
         s.page = page;
         s.base = base;
         s.slot = slot;

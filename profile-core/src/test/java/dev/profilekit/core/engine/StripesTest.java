@@ -276,6 +276,51 @@ class StripesTest {
     }
 
     @Test
+    void aRestoreDecodesIntoSlotsAndAFailedOneLeavesNoSlotTaken() throws Exception {
+        ProfileUpdater up = ProfileUpdater.builder(schema()).build();
+        ingest(up, "u", 0, 3000);
+        Path file = tmp.resolve("all.snap");
+        up.snapshot(file, Map.of());
+        // the same file with a record of an unknown type after every user, under a checksum that holds: the
+        // restore decodes all 3000 users into slots before it meets the bad record
+        byte[] bytes = Files.readAllBytes(file);
+        int len = java.nio.ByteBuffer.wrap(bytes, SnapshotFile.HEADER + 1, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getInt();
+        assertThat(bytes[SnapshotFile.HEADER]).as("one last chunk").isEqualTo((byte) 2);
+        assertThat(SnapshotFile.HEADER + 5 + len + 4).isEqualTo(bytes.length);
+        ByteWriter bad = new ByteWriter(bytes.length + 8);
+        bad.bytes(bytes, 0, SnapshotFile.HEADER).u8(2).fixedInt(len + 2).bytes(bytes, SnapshotFile.HEADER + 5, len);
+        bad.u8(9).varInt(0);
+        CRC32C crc = new CRC32C();
+        crc.update(bad.buffer(), 0, bad.size());
+        bad.fixedInt((int) crc.getValue());
+        Path cut = tmp.resolve("bad.snap");
+        Files.write(cut, bad.toByteArray());
+
+        ProfileUpdater back = ProfileUpdater.builder(schema()).build();
+        assertThatThrownBy(() -> back.restore(cut)).hasMessageContaining("unknown record type 9");
+        assertThat(back.stripes().used()).as("slots of the users decoded before the bad record").isZero();
+        assertThat(back.users()).isEmpty();
+
+        back.restore(file); // the same updater takes the whole file: it is empty again
+        assertThat(back.stripes().used()).isEqualTo(3000);
+        int pages = back.stripes().pages();
+        Set<double[]> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int u = 0; u < 3000; u++) {
+            ProfileState s = back.state("u" + u);
+            assertThat(s.slot).as("u%d has a slot", u).isNotNegative();
+            seen.add(s.page);
+            assertUser(back, "u" + u, u, events(u));
+        }
+        assertThat(seen).as("every restored stripe is in a page of the slab").hasSize(pages);
+        ingest(back, "n", 3000, 3100); // and goes on: new users take new slots
+        assertThat(back.stripes().used()).isEqualTo(3100);
+        for (int u = 3000; u < 3100; u++) {
+            assertUser(back, "n" + u, u, events(u));
+        }
+    }
+
+    @Test
     void aSnapshotOfFormat2IsRefusedInOneLineAndKept() throws Exception {
         ByteWriter file = new ByteWriter(64);
         file.bytes(SnapshotFile.MAGIC, 0, SnapshotFile.MAGIC.length).u8(2).u8(0).fixedLong(42);
