@@ -39,6 +39,8 @@ final class CompiledSchema implements FeatureAccess {
     private final UpdatePlan[] plans;
     private final int valueSlots;
     private final int objectSlots;
+    /** The stripe of a state with no history (every kind's init), copied into each new state. */
+    private final double[] initial;
     private final int maxStringFields;
     /** Per-thread copies for putting a profile back when an event fails part-way (see {@link #apply}). */
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(this::newScratch);
@@ -116,6 +118,7 @@ final class CompiledSchema implements FeatureAccess {
         this.maxStringFields = strings;
         this.valueSlots = layout.values;
         this.objectSlots = layout.objects;
+        this.initial = initialStripe();
     }
 
     /**
@@ -174,12 +177,41 @@ final class CompiledSchema implements FeatureAccess {
         return schema;
     }
 
+    /** A new state of {@code user} with no history, its stripe in a private page. */
     ProfileState newState(String user) {
-        ProfileState s = new ProfileState(user, valueSlots, objectSlots);
+        return new ProfileState(user, initial, objectSlots);
+    }
+
+    /**
+     * A new state of {@code user} with no history, its stripe in a new slot of {@code into}, or in a private page
+     * when {@code into} is null.
+     */
+    ProfileState newState(String user, Stripes into) {
+        if (into == null) {
+            return newState(user);
+        }
+        ProfileState s = new ProfileState(user, objectSlots);
+        into.attach(s, initial, 0);
+        return s;
+    }
+
+    /** The stripe of a state with no history: every kind's {@link CompiledFeature#init}. */
+    private double[] initialStripe() {
+        ProfileState s = new ProfileState("", new double[valueSlots], objectSlots);
         for (CompiledFeature slot : all) {
             slot.init(s);
         }
-        return s;
+        return s.page;
+    }
+
+    /** Sets the stripe of {@code s} to that of a state with no history (expiry). Caller holds the lock. */
+    void clearStripe(ProfileState s) {
+        System.arraycopy(initial, 0, s.page, s.base, valueSlots);
+    }
+
+    /** Doubles per user's stripe. */
+    int stride() {
+        return valueSlots;
     }
 
     /**
@@ -227,7 +259,7 @@ final class CompiledSchema implements FeatureAccess {
         long t = e.timestamp();
         String[] read = sc.strings;
         plan.prepare(s, e, read);
-        System.arraycopy(s.values, 0, sc.values, 0, valueSlots);
+        System.arraycopy(s.page, s.base, sc.values, 0, valueSlots);
         try {
             plan.applyRestorable(s, e, t, read);
             if (plan.overflowed(s, readAt)) {
@@ -238,7 +270,7 @@ final class CompiledSchema implements FeatureAccess {
                 check.checkInputs(s, readAt);
             }
         } catch (RuntimeException | Error failure) {
-            System.arraycopy(sc.values, 0, s.values, 0, valueSlots);
+            System.arraycopy(sc.values, 0, s.page, s.base, valueSlots);
             throw failure;
         }
         plan.commit(s, t, read);

@@ -21,12 +21,12 @@ final class CountKind extends CompiledFeature {
 
     @Override
     Object value(ProfileState s, long asOf) {
-        return (long) s.values[at];
+        return (long) s.page[s.base + at];
     }
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        return s.values[at];
+        return s.page[s.base + at];
     }
 
     @Override

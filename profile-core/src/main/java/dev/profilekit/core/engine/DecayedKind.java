@@ -25,7 +25,7 @@ final class DecayedKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        ExponentialDecay.init(s.values, at);
+        ExponentialDecay.init(s.page, s.base + at);
     }
 
     @Override
@@ -39,7 +39,7 @@ final class DecayedKind extends CompiledFeature {
      */
     @Override
     boolean overflowed(ProfileState s, long asOf) {
-        return !Double.isFinite(s.values[at]);
+        return !Double.isFinite(s.page[s.base + at]);
     }
 
     @Override
@@ -54,7 +54,7 @@ final class DecayedKind extends CompiledFeature {
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        return ExponentialDecay.valueAt(s.values, at, asOf, rate);
+        return ExponentialDecay.valueAt(s.page, s.base + at, asOf, rate);
     }
 
     @Override

@@ -20,10 +20,13 @@ final class Expiry {
     private final StoreCache cache;
     /** The largest accepted event time over all users (the updater's; snapshots record it), MIN_VALUE before any. */
     private final AtomicLong watermark;
+    /** The slab an expired state's stripe leaves. */
+    private final Stripes stripes;
 
     Expiry(Admission admission, CompiledSchema compiled, LiveModel<?> live, CopyOnWriteCut cut, StoreCache cache,
-           AtomicLong watermark) {
+           AtomicLong watermark, Stripes stripes) {
         this.admission = admission;
+        this.stripes = stripes;
         this.compiled = compiled;
         this.live = live;
         this.cut = cut;
@@ -47,8 +50,7 @@ final class Expiry {
 
     /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
     void reset(ProfileState s) {
-        ProfileState fresh = compiled.newState(s.user);
-        System.arraycopy(fresh.values, 0, s.values, 0, s.values.length);
+        compiled.clearStripe(s);
         java.util.Arrays.fill(s.objects, null);
         s.clearIds();
         s.maxAccepted = Long.MIN_VALUE;
@@ -72,6 +74,7 @@ final class Expiry {
             if (live != null) {
                 live.forget(s);
             }
+            stripes.release(s);
         }
         if (cache != null) {
             cache.expire(s.user);

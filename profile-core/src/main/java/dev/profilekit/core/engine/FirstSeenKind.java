@@ -16,7 +16,7 @@ final class FirstSeenKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        s.values[at] = Double.POSITIVE_INFINITY;
+        s.page[s.base + at] = Double.POSITIVE_INFINITY;
     }
 
     @Override
@@ -26,13 +26,13 @@ final class FirstSeenKind extends CompiledFeature {
 
     @Override
     Object value(ProfileState s, long asOf) {
-        double t = s.values[at];
+        double t = s.page[s.base + at];
         return t == Double.POSITIVE_INFINITY ? null : (Object) (long) t;
     }
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        double t = s.values[at];
+        double t = s.page[s.base + at];
         return t == Double.POSITIVE_INFINITY ? Double.NaN : t;
     }
 

@@ -20,7 +20,7 @@ final class LastValueKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        s.values[time] = Double.NEGATIVE_INFINITY;
+        s.page[s.base + time] = Double.NEGATIVE_INFINITY;
     }
 
     @Override

@@ -5,17 +5,24 @@ import dev.profilekit.features.hash.KeyedHash;
 import dev.profilekit.core.spi.UserView;
 
 /**
- * The mutable state of one user's profile, as the updater's table holds it: one {@code double[]}
- * laid out by the compiled schema for every scalar feature (counts and times are exact in a double
- * below 2^53, which event times always are), a few objects for the non-scalar features, and the
- * duplicate and lateness bookkeeping. Its contents are private to the engine; a store only keeps and
- * returns the object. All access goes through {@link ProfileUpdater}, which locks the state object.
+ * The handle of one user's profile, as the updater's table holds it: the user's stripe of doubles, laid out by
+ * the compiled schema for every scalar feature (counts and times are exact in a double below 2^53, which event
+ * times always are), at {@code base} in {@code page} of the shared {@link Stripes} slab (or in a private page of
+ * one stripe while the state is outside the table); a few objects for the non-scalar features; and the duplicate
+ * and lateness bookkeeping. A feature's value slot {@code at} is {@code page[base + at]}. Its contents are private
+ * to the engine; a store only keeps and returns the object. All access goes through {@link ProfileUpdater}, which
+ * locks the state object.
  */
 public final class ProfileState extends SeenIds implements UserView {
 
     final String user;
     final int userHash;
-    final double[] values;
+    /** The page holding this user's stripe: a page of the slab, or a private one of one stripe. Guarded by the lock. */
+    double[] page;
+    /** Where the stripe starts in {@link #page}. Guarded by the lock. */
+    int base;
+    /** The slab slot of the stripe, or -1 while the stripe is in a private page. Guarded by the lock. */
+    int slot = -1;
     final Object[] objects;
     /** Largest time of the user's accepted events (Long.MIN_VALUE: none). */
     long maxAccepted = Long.MIN_VALUE;
@@ -41,10 +48,18 @@ public final class ProfileState extends SeenIds implements UserView {
     /** The state's encoding as of the running snapshot's cut, until the snapshot's writer takes it. Guarded by the lock. */
     byte[] preImage;
 
-    ProfileState(String user, int valueSlots, int objectSlots) {
+    /** A state without a stripe yet: {@link Stripes#attach(ProfileState, double[], int)} gives it one. */
+    ProfileState(String user, int objectSlots) {
         this.user = user;
         this.userHash = KeyedHash.hash(user);
-        this.values = new double[valueSlots];
+        this.objects = objectSlots == 0 ? EMPTY : new Object[objectSlots];
+    }
+
+    /** A state whose stripe is a private copy of {@code initial} (until {@link Stripes#attach}). */
+    ProfileState(String user, double[] initial, int objectSlots) {
+        this.user = user;
+        this.userHash = KeyedHash.hash(user);
+        this.page = initial.clone();
         this.objects = objectSlots == 0 ? EMPTY : new Object[objectSlots];
     }
 

@@ -51,6 +51,8 @@ public final class ProfileUpdater implements AutoCloseable {
     final CompiledSchema compiled; // package-private: ProfileDatasets binds vector pipelines to it
     /** Live states: every profile without a backing store, the hot ones with one. */
     private final ProfileTable table;
+    /** The fixed-size part of the states in {@link #table}: one stripe of doubles per user in shared pages. */
+    private final Stripes stripes;
     /** The backing store of encoded states, or null (profiles live only in {@link #table}). */
     private final ProfileStore store;
     private final StateCodec codec;
@@ -113,8 +115,9 @@ public final class ProfileUpdater implements AutoCloseable {
         this.fingerprint = fingerprint(b.schema, b.models);
         this.codec = new StateCodec(compiled, live, fingerprint);
         this.cut = new CopyOnWriteCut(codec);
+        this.stripes = new Stripes(compiled.stride());
         this.factory = user -> {
-            ProfileState s = compiled.newState(user);
+            ProfileState s = compiled.newState(user, stripes);
             s.epoch = cut.epoch(); // a state made after a snapshot's cut is not in it
             if (live != null) {
                 s.live = live.newUserState();
@@ -122,10 +125,10 @@ public final class ProfileUpdater implements AutoCloseable {
             return s;
         };
         this.cache = store == null ? null
-                : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark);
+                : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark, stripes);
         this.loader = store == null ? factory : cache::load;
         this.evictor = store == null ? null : cache::writeBack;
-        this.expiry = new Expiry(admission, compiled, live, cut, cache, watermark);
+        this.expiry = new Expiry(admission, compiled, live, cut, cache, watermark, stripes);
         this.sweeper = admission.ttlMs < 0 ? null : expiry::expireIfIdle;
         this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
                 b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
@@ -231,6 +234,11 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The table of live states (tests and the memory benchmark). */
     ProfileTable table() {
         return table;
+    }
+
+    /** The slab of the table's stripes (tests and the memory benchmark). */
+    Stripes stripes() {
+        return stripes;
     }
 
     /** The key a raw user id is stored under: its pseudonym when pseudonymising. */
@@ -477,6 +485,7 @@ public final class ProfileUpdater implements AutoCloseable {
                         if (audiences != null) {
                             audiences.forget(victim);
                         }
+                        stripes.release(victim);
                     }
                     return true;
                 });
@@ -822,12 +831,14 @@ public final class ProfileUpdater implements AutoCloseable {
             throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
         }
         refuseAudiences("restore");
+        boolean restoring = false;
         gate.pause();
         try {
             if (accepted.sum() + duplicates.sum() + late.sum() != 0 || table.size() != 0
                     || (store != null && store.size() != 0)) {
                 throw new IllegalStateException("restore needs an updater that has seen no event and an empty store");
             }
+            restoring = true; // from here on a failure leaves the updater empty
             java.util.Map<String, String> meta = new java.util.TreeMap<>();
             long[] counts = new long[4];
             byte[][] models = {null};
@@ -850,7 +861,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     }
                     case SnapshotFile.MODELS -> models[0] = r.bytes(r.remaining());
                     case SnapshotFile.USER -> {
-                        ProfileState st = codec.decode(r);
+                        ProfileState st = codec.decode(r, store == null ? stripes : null);
                         r.expectEnd();
                         if (store == null) {
                             states.add(st);
@@ -906,11 +917,15 @@ public final class ProfileUpdater implements AutoCloseable {
             duplicates.add(counts[1]);
             late.add(counts[2]);
             watermark.set(counts[3]);
+            restoring = false;
             return new SnapshotInfo(file, store == null ? states.size() : encoded.size(),
                     new Counts(counts[0], counts[1], counts[2]), java.util.Map.copyOf(meta), Duration.ZERO, Duration.ZERO);
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot read snapshot " + file + ": " + e.getMessage(), e);
         } finally {
+            if (restoring) {
+                stripes.clear(); // the states decoded into slots are not in the (empty) table
+            }
             gate.resume();
         }
     }

@@ -16,7 +16,7 @@ final class RecencyKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        s.values[at] = Double.NEGATIVE_INFINITY;
+        s.page[s.base + at] = Double.NEGATIVE_INFINITY;
     }
 
     @Override
@@ -32,7 +32,7 @@ final class RecencyKind extends CompiledFeature {
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        double t = s.values[at];
+        double t = s.page[s.base + at];
         return t == Double.NEGATIVE_INFINITY ? Double.NaN : (asOf - (long) t) / 1000.0;
     }
 

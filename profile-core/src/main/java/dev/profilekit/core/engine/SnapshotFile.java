@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
  * The snapshot file: a header, records grouped into chunks, and a checksum.
  *
  * <pre>
- * header  8 bytes "PKSNAP\r\n", u8 format version (2; version 1 kept event ids as strings), u8 flags (bit 0: encrypted), fixed64 fingerprint
+ * header  8 bytes "PKSNAP\r\n", u8 format version (3; 2 encoded only a user's non-zero doubles, 1 kept event ids as
+ *         strings), u8 flags (bit 0: encrypted), fixed64 fingerprint
  * chunk   u8 kind (1: more follow, 2: last), fixed32 length, payload
  *         (payload: records, or their AES-GCM seal bound to the chunk's index and kind)
  * trailer fixed32 CRC32C of every byte before it
@@ -37,7 +38,7 @@ import java.util.zip.CRC32C;
 final class SnapshotFile {
 
     static final byte[] MAGIC = "PKSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     static final int HEADER = MAGIC.length + 2 + 8;
     static final int CHUNK_TARGET = 1 << 20;
     static final int MAX_CHUNK = 1 << 30;

@@ -10,32 +10,36 @@ import dev.profilekit.features.codec.StateFormatException;
  * bookkeeping and the live models' per-user state, behind the schema fingerprint it was written under.
  *
  * <pre>
- * u8      format version (2; version 1 kept event ids as strings)
+ * u8      format version (3; version 2 wrote only the non-zero doubles, version 1 kept event ids as strings)
  * fixed64 schema fingerprint (see {@link ProfileUpdater#fingerprint()})
  * string  user
- * zigzag  largest accepted time, largest applied time
- * varint  accepted events
- * varint  n doubles, then a bitmap of n bits (slots whose bits are not all zero), then those doubles (raw bits)
+ * fixed64 largest accepted time, largest applied time, accepted events
+ * varint  n, then the n doubles of the user's stripe as they are (raw bits, little-endian): a bulk copy
  * per object feature, in schema order: u8 0 (none) or 1 and the feature's own encoding
  * varint  seen ids; when any: fixed64 x 2 the user's fingerprint key, then each: fixed64 x 2 fingerprint,
  *         zigzag time (see {@link SeenIds#encodeIds})
  * u8      0 (no model state) or 1 and the live models' per-user encoding
  * </pre>
- * Doubles are their raw IEEE bits, so decoding gives back exactly the state that was encoded.
+ * Doubles are their raw IEEE bits, so decoding gives back exactly the state that was encoded. The fixed part
+ * (everything up to the stripe) has the same length for every user of a schema but the user id; the stripe is copied
+ * in one pass ({@link ByteWriter#doubles}), and decoding copies it straight into the slab slot of the new state.
  */
 final class StateCodec {
 
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     private final CompiledSchema compiled;
     private final CompiledFeature[] objectOwners;
     private final LiveModel<?> live;
     private final long fingerprint;
+    /** Doubles per user's stripe. */
+    private final int stride;
 
     StateCodec(CompiledSchema compiled, LiveModel<?> live, long fingerprint) {
         this.compiled = compiled;
         this.live = live;
         this.fingerprint = fingerprint;
+        this.stride = compiled.stride();
         java.util.List<CompiledFeature> owners = new java.util.ArrayList<>();
         for (CompiledFeature s : compiled.slots()) {
             if (s.objectSlot() >= 0) {
@@ -54,25 +58,11 @@ final class StateCodec {
         w.u8(FORMAT_VERSION);
         w.fixedLong(fingerprint);
         w.string(s.user);
-        w.zigZag(s.maxAccepted);
-        w.zigZag(s.maxApplied);
-        w.varLong(s.accepted);
-        double[] v = s.values;
-        w.varInt(v.length);
-        for (int i = 0; i < v.length; i += 8) {
-            int bits = 0;
-            for (int j = 0; j < 8 && i + j < v.length; j++) {
-                if (Double.doubleToRawLongBits(v[i + j]) != 0) {
-                    bits |= 1 << j;
-                }
-            }
-            w.u8(bits);
-        }
-        for (double d : v) {
-            if (Double.doubleToRawLongBits(d) != 0) {
-                w.f64(d);
-            }
-        }
+        w.fixedLong(s.maxAccepted);
+        w.fixedLong(s.maxApplied);
+        w.fixedLong(s.accepted);
+        w.varInt(stride);
+        w.doubles(s.page, s.base, stride);
         for (CompiledFeature owner : objectOwners) {
             Object o = s.objects[owner.objectSlot()];
             if (o == null) {
@@ -92,13 +82,21 @@ final class StateCodec {
     }
 
     byte[] encode(ProfileState s) {
-        ByteWriter w = new ByteWriter(64 + 8 * s.values.length);
+        ByteWriter w = new ByteWriter(64 + 8 * stride);
         encode(s, w);
         return w.toByteArray();
     }
 
-    /** A new state from {@code r}, which must hold exactly one encoded state. */
+    /** A new state from {@code r}, its stripe in a private page. */
     ProfileState decode(ByteReader r) {
+        return decode(r, null);
+    }
+
+    /**
+     * A new state from {@code r}, its stripe decoded straight into a new slot of {@code into} (a private page when
+     * null). On failure the slot stays taken: the caller clears {@code into} (a restore) or uses none.
+     */
+    ProfileState decode(ByteReader r, Stripes into) {
         int version = r.u8();
         if (version != FORMAT_VERSION) {
             throw r.error("state format version " + version + ", this library reads only version " + FORMAT_VERSION
@@ -110,21 +108,18 @@ final class StateCodec {
                     + Long.toHexString(fp) + ", this updater's is " + Long.toHexString(fingerprint) + ")");
         }
         String user = r.string();
-        ProfileState s = compiled.newState(user);
-        s.maxAccepted = r.zigZag();
-        s.maxApplied = r.zigZag();
-        s.accepted = r.varLong();
+        ProfileState s = compiled.newState(user, into);
+        s.maxAccepted = r.fixedLong();
+        s.maxApplied = r.fixedLong();
+        s.accepted = r.fixedLong();
         if (s.accepted < 0 || s.maxApplied > s.maxAccepted) {
             throw r.error("inconsistent counters of user '" + user + "'");
         }
         int n = r.varInt(Integer.MAX_VALUE);
-        if (n != s.values.length) {
-            throw r.error("user '" + user + "' has " + n + " value slots, the schema has " + s.values.length);
+        if (n != stride) {
+            throw r.error("user '" + user + "' has " + n + " value slots, the schema has " + stride);
         }
-        byte[] bitmap = r.bytes((n + 7) / 8);
-        for (int i = 0; i < n; i++) {
-            s.values[i] = (bitmap[i >> 3] >> (i & 7) & 1) != 0 ? r.f64() : 0.0;
-        }
+        r.doubles(s.page, s.base, n);
         for (CompiledFeature owner : objectOwners) {
             int present = r.u8();
             if (present == 1) {

@@ -20,7 +20,7 @@ final class StatsKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        RunningMoments.init(s.values, at);
+        RunningMoments.init(s.page, s.base + at);
     }
 
     @Override
@@ -31,7 +31,8 @@ final class StatsKind extends CompiledFeature {
     /** Mean, standard deviation (from M2), min and max are finite exactly when the stored moments are. */
     @Override
     boolean overflowed(ProfileState s, long asOf) {
-        double[] v = s.values;
+        double[] v = s.page;
+        int at = s.base + this.at;
         if (v[at] == 0) {
             return false; // no value yet (the event may lack the attribute): nothing to overflow
         }
@@ -50,12 +51,12 @@ final class StatsKind extends CompiledFeature {
 
     @Override
     Object value(ProfileState s, long asOf) {
-        long n = RunningMoments.count(s.values, at);
+        long n = RunningMoments.count(s.page, s.base + at);
         if (n == 0) {
             return null;
         }
-        return new StatsValue(n, RunningMoments.mean(s.values, at), RunningMoments.populationStd(s.values, at),
-                RunningMoments.min(s.values, at), RunningMoments.max(s.values, at));
+        return new StatsValue(n, RunningMoments.mean(s.page, s.base + at), RunningMoments.populationStd(s.page, s.base + at),
+                RunningMoments.min(s.page, s.base + at), RunningMoments.max(s.page, s.base + at));
     }
 
     @Override
@@ -65,13 +66,13 @@ final class StatsKind extends CompiledFeature {
 
     @Override
     double component(ProfileState s, long asOf, int part) {
-        double n = s.values[at];
+        double n = s.page[s.base + at];
         return switch (part) {
             case 0 -> n;
-            case 1 -> RunningMoments.mean(s.values, at);
-            case 2 -> RunningMoments.populationStd(s.values, at);
-            case 3 -> n == 0 ? Double.NaN : RunningMoments.min(s.values, at);
-            default -> n == 0 ? Double.NaN : RunningMoments.max(s.values, at);
+            case 1 -> RunningMoments.mean(s.page, s.base + at);
+            case 2 -> RunningMoments.populationStd(s.page, s.base + at);
+            case 3 -> n == 0 ? Double.NaN : RunningMoments.min(s.page, s.base + at);
+            default -> n == 0 ? Double.NaN : RunningMoments.max(s.page, s.base + at);
         };
     }
 

@@ -33,14 +33,17 @@ final class StoreCache {
     private final LongAdder cacheMisses = new LongAdder();
     /** Makes the new state of a user the store does not hold. */
     private final Function<String, ProfileState> factory;
+    /** The slab a loaded state's stripe moves into, and an evicted one's leaves. */
+    private final Stripes stripes;
     /** Decides whether a loaded state has expired (TTL). */
     private final Admission admission;
     /** The updater's expiry watermark (largest accepted event time). */
     private final AtomicLong watermark;
 
     StoreCache(ProfileStore store, ProfileTable table, StateCodec codec, Encryption encryption, int writeBatch,
-               Function<String, ProfileState> factory, Admission admission, AtomicLong watermark) {
+               Function<String, ProfileState> factory, Admission admission, AtomicLong watermark, Stripes stripes) {
         this.store = store;
+        this.stripes = stripes;
         this.table = table;
         this.codec = codec;
         this.encryption = encryption;
@@ -70,6 +73,8 @@ final class StoreCache {
         if (expired(s, watermark.get())) {
             s = factory.apply(key);
             s.dirty = true; // the stored expired state is replaced on the next write
+        } else {
+            stripes.attach(s);
         }
         return s;
     }
@@ -109,6 +114,7 @@ final class StoreCache {
                 s.dirty = false;
             }
             s.evicted = true;
+            stripes.release(s);
         }
         if (pendingWrites.size() >= writeBatch) {
             drainPendingWrites();

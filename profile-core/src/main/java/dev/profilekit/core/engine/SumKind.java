@@ -26,12 +26,12 @@ final class SumKind extends CompiledFeature {
 
     @Override
     Object value(ProfileState s, long asOf) {
-        return s.values[at];
+        return s.page[s.base + at];
     }
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        return s.values[at];
+        return s.page[s.base + at];
     }
 
     @Override

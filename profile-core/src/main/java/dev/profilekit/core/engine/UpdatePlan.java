@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * What one event type does to a profile, compiled once per type when the schema is compiled: the
  * attributes the type's features read, each read once per event, and per attribute the feature updates as
- * arrays of offsets into the profile's {@code double[]} and {@code Object[]}, run in straight loops over
+ * arrays of offsets into the profile's stripe of doubles and its {@code Object[]}, run in straight loops over
  * the kernels of {@code profile-features/streaming}. No virtual call per feature, no allocation for scalar
  * features.
  *
@@ -44,11 +44,12 @@ final class UpdatePlan {
 
     /**
      * A kind's own update of the numeric value {@code x} (1 for counts) of an event at {@code t}, in the profile's
-     * {@code double[]}: run with the fused kernels, restored with them when the event fails.
+     * stripe (value slot {@code at} is {@code page[base + at]}): run with the fused kernels, restored with them
+     * when the event fails.
      */
     @FunctionalInterface
     interface NumericOp {
-        void add(double[] values, long t, double x);
+        void add(double[] page, int base, long t, double x);
     }
 
     /**
@@ -141,12 +142,13 @@ final class UpdatePlan {
     }
 
     /**
-     * Phase 2 of 3: the updates that live in the profile's {@code double[]} (every numeric kind, recency,
-     * first seen). The caller keeps a copy of the array and puts it back if this or the overflow check fails.
+     * Phase 2 of 3: the updates that live in the profile's stripe (every numeric kind, recency, first seen). The
+     * caller keeps a copy of the stripe and puts it back if this or the overflow check fails.
      */
     void applyRestorable(ProfileState s, Event e, long t, String[] read) {
         FaultInjector f = faults;
-        double[] v = s.values;
+        double[] v = s.page;
+        int b = s.base;
         for (NumericGroup g : numeric) {
             double x;
             if (g.field == null) {
@@ -156,23 +158,23 @@ final class UpdatePlan {
             } else {
                 continue; // absent or not a number: the spec skips the update
             }
-            g.apply(v, t, x, f);
+            g.apply(v, b, t, x, f);
         }
         double td = t;
         if (f != null) {
             before(f, latestKinds);
         }
         for (int at : latestAt) {
-            if (td > v[at]) {
-                v[at] = td;
+            if (td > v[b + at]) {
+                v[b + at] = td;
             }
         }
         if (f != null) {
             before(f, earliestKinds);
         }
         for (int at : earliestAt) {
-            if (td < v[at]) {
-                v[at] = td;
+            if (td < v[b + at]) {
+                v[b + at] = td;
             }
         }
     }
@@ -238,24 +240,24 @@ final class UpdatePlan {
             this.kinds = b.kinds.toArray(new FeatureKind[0]);
         }
 
-        void apply(double[] v, long t, double x, FaultInjector f) {
+        void apply(double[] v, int b, long t, double x, FaultInjector f) {
             if (f != null) {
                 before(f, kinds);
             }
             for (int at : sumAt) {
-                v[at] += x;
+                v[b + at] += x;
             }
             for (int i = 0; i < decayAt.length; i++) {
-                ExponentialDecay.add(v, decayAt[i], t, x, decayRate[i]);
+                ExponentialDecay.add(v, b + decayAt[i], t, x, decayRate[i]);
             }
             for (int i = 0; i < ringAt.length; i++) {
-                BucketRing.add(v, ringAt[i], ringN[i], Math.floorDiv(t, ringWidth[i]), x);
+                BucketRing.add(v, b + ringAt[i], ringN[i], Math.floorDiv(t, ringWidth[i]), x);
             }
             for (int at : momentsAt) {
-                RunningMoments.add(v, at, x);
+                RunningMoments.add(v, b + at, x);
             }
             for (NumericOp op : ops) {
-                op.add(v, t, x);
+                op.add(v, b, t, x);
             }
         }
     }
@@ -311,11 +313,12 @@ final class UpdatePlan {
 
         /** Two stores per feature: part of the commit, it cannot fail. */
         void applyLastValue(ProfileState s, long t, String x) {
-            double[] v = s.values;
+            double[] v = s.page;
+            int b = s.base;
             Object[] o = s.objects;
             for (int i = 0; i < lastTimeAt.length; i++) {
-                if (t >= v[lastTimeAt[i]]) {
-                    v[lastTimeAt[i]] = t; // ties: the event accepted last wins
+                if (t >= v[b + lastTimeAt[i]]) {
+                    v[b + lastTimeAt[i]] = t; // ties: the event accepted last wins
                     o[lastValueAt[i]] = x;
                 }
             }

@@ -27,7 +27,7 @@ final class WindowKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        BucketRing.init(s.values, at, n);
+        BucketRing.init(s.page, s.base + at, n);
     }
 
     @Override
@@ -52,7 +52,7 @@ final class WindowKind extends CompiledFeature {
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        return BucketRing.sum(s.values, at, n, Math.floorDiv(asOf, width));
+        return BucketRing.sum(s.page, s.base + at, n, Math.floorDiv(asOf, width));
     }
 
     @Override

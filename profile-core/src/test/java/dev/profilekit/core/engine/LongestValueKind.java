@@ -31,8 +31,8 @@ final class LongestValueKind extends CompiledFeature {
 
             @Override
             public void commit(ProfileState s, long t, String x) {
-                if (x.length() > s.values[length] || s.objects[value] == null) {
-                    s.values[length] = x.length();
+                if (x.length() > s.page[s.base + length] || s.objects[value] == null) {
+                    s.page[s.base + length] = x.length();
                     s.objects[value] = x;
                 }
             }
@@ -46,7 +46,7 @@ final class LongestValueKind extends CompiledFeature {
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        return s.objects[value] == null ? Double.NaN : s.values[length];
+        return s.objects[value] == null ? Double.NaN : s.page[s.base + length];
     }
 
     @Override

@@ -19,13 +19,13 @@ final class MaxValueKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        s.values[at] = Double.NEGATIVE_INFINITY;
+        s.page[s.base + at] = Double.NEGATIVE_INFINITY;
     }
 
     @Override
     void compile(UpdatePlan.Builder b) {
         int slot = at;
-        b.numeric(spec.field()).op((v, t, x) -> v[slot] = Math.max(v[slot], x));
+        b.numeric(spec.field()).op((v, base, t, x) -> v[base + slot] = Math.max(v[base + slot], x));
     }
 
     @Override
@@ -36,7 +36,7 @@ final class MaxValueKind extends CompiledFeature {
 
     @Override
     double numeric(ProfileState s, long asOf) {
-        double v = s.values[at];
+        double v = s.page[s.base + at];
         return v == Double.NEGATIVE_INFINITY ? Double.NaN : v;
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ProfileTableTest {
 
     private static ProfileState state(String user) {
-        return new ProfileState(user, 0, 0);
+        return new ProfileState(user, new double[0], 0);
     }
 
     @Test

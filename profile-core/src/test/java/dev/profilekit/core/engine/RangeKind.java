@@ -37,24 +37,24 @@ final class RangeKind extends CompiledFeature {
 
     @Override
     void init(ProfileState s) {
-        s.values[at] = Double.POSITIVE_INFINITY;
-        s.values[at + 1] = Double.NEGATIVE_INFINITY;
+        s.page[s.base + at] = Double.POSITIVE_INFINITY;
+        s.page[s.base + at + 1] = Double.NEGATIVE_INFINITY;
     }
 
     @Override
     void compile(UpdatePlan.Builder b) {
         int min = at;
         int max = at + 1;
-        b.numeric(spec.field()).op((v, t, x) -> {
-            v[min] = Math.min(v[min], x);
-            v[max] = Math.max(v[max], x);
+        b.numeric(spec.field()).op((v, base, t, x) -> {
+            v[base + min] = Math.min(v[base + min], x);
+            v[base + max] = Math.max(v[base + max], x);
         });
     }
 
     @Override
     Object value(ProfileState s, long asOf) {
-        double min = s.values[at];
-        return min == Double.POSITIVE_INFINITY ? null : new Range(min, s.values[at + 1]);
+        double min = s.page[s.base + at];
+        return min == Double.POSITIVE_INFINITY ? null : new Range(min, s.page[s.base + at + 1]);
     }
 
     @Override

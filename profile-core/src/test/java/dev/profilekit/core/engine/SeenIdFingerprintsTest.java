@@ -144,7 +144,7 @@ class SeenIdFingerprintsTest {
         ProfileUpdater u = ProfileUpdater.builder(schema).build();
         assertThatThrownBy(() -> u.restore(old))
                 .isInstanceOf(SnapshotMismatchException.class)
-                .hasMessage("snapshot " + old + ": it has format version 1; this library reads only version 2 (the file "
+                .hasMessage("snapshot " + old + ": it has format version 1; this library reads only version 3 (the file "
                         + "was written by an older ProfileKit: replay its events into a new snapshot)");
         assertThat(u.users()).isEmpty();
         assertThat(Files.exists(old)).isTrue();

@@ -61,7 +61,7 @@ class ModelsSnapshotCompatibilityTest {
         byte[] before = Files.readAllBytes(old);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> updater().restore(old))
                 .isInstanceOf(dev.profilekit.core.engine.SnapshotMismatchException.class)
-                .hasMessage("snapshot " + old + ": it has format version 1; this library reads only version 2 (the file"
+                .hasMessage("snapshot " + old + ": it has format version 1; this library reads only version 3 (the file"
                         + " was written by an older ProfileKit: replay its events into a new snapshot)");
         assertThat(Files.readAllBytes(old)).isEqualTo(before);
     }

@@ -108,6 +108,19 @@ public final class ByteReader {
         return Double.longBitsToDouble(fixedLong());
     }
 
+    /** Reads {@code n} doubles as {@link ByteWriter#doubles} wrote them into {@code a} from {@code from}. */
+    public void doubles(double[] a, int from, int n) {
+        if (n < 0 || n > remaining() / 8) {
+            throw error("truncated: " + n + " doubles (" + 8L * n + " bytes) needed, " + remaining() + " left");
+        }
+        byte[] b = buf;
+        int at = pos;
+        for (int i = 0; i < n; i++, at += 8) {
+            a[from + i] = Double.longBitsToDouble((long) ByteWriter.LONGS.get(b, at));
+        }
+        pos = at;
+    }
+
     public boolean bool() {
         int b = u8();
         if (b > 1) {

@@ -1,5 +1,8 @@
 package dev.profilekit.features.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,6 +12,9 @@ import java.util.Arrays;
  * varint length and UTF-8. Reusable through {@link #reset()}. Not thread-safe.
  */
 public final class ByteWriter {
+
+    /** Little-endian longs in a byte[]: the bytes {@link #fixedLong} writes, eight at a time. */
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf;
     private int size;
@@ -91,6 +97,21 @@ public final class ByteWriter {
 
     public ByteWriter f64(double v) {
         return fixedLong(Double.doubleToRawLongBits(v));
+    }
+
+    /**
+     * {@code n} doubles of {@code a} from {@code from}, each as {@link #f64} writes it (raw bits, little-endian), in one
+     * pass with no per-value bounds growth: the bulk copy of a profile's stripe.
+     */
+    public ByteWriter doubles(double[] a, int from, int n) {
+        ensure(8 * n);
+        byte[] b = buf;
+        int at = size;
+        for (int i = 0; i < n; i++, at += 8) {
+            LONGS.set(b, at, Double.doubleToRawLongBits(a[from + i]));
+        }
+        size = at;
+        return this;
     }
 
     public ByteWriter bool(boolean v) {
