@@ -6,9 +6,13 @@ import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.features.streaming.DistinctCounter;
+import dev.profilekit.features.streaming.StringDictionary;
 import java.util.List;
 
-/** {@code distinct_count}: an object slot holding a {@link DistinctCounter} of a string field. */
+/**
+ * {@code distinct_count}: an object slot holding a {@link DistinctCounter} of a string field (its values as
+ * dictionary codes in an updater's profiles).
+ */
 final class DistinctKind extends CompiledFeature {
     private final int at;
 
@@ -47,6 +51,23 @@ final class DistinctKind extends CompiledFeature {
     @Override
     Object decodeObject(ByteReader r) {
         return DistinctCounter.decode(r, DistinctCounter.DEFAULT_EXACT_LIMIT);
+    }
+
+    @Override
+    boolean codesStrings() {
+        return true;
+    }
+
+    @Override
+    Object adopt(Object o, StringDictionary d) {
+        ((DistinctCounter) o).adopt(d);
+        return o;
+    }
+
+    @Override
+    Object release(Object o, StringDictionary d) {
+        ((DistinctCounter) o).release();
+        return o;
     }
 
     @Override

@@ -102,7 +102,8 @@ public final class ProfileUpdater implements AutoCloseable {
 
     private ProfileUpdater(Builder b) {
         List<String> watched = b.models == null ? List.of() : LiveModels.watchedTypes(b.models);
-        this.compiled = new CompiledSchema(b.schema, watched);
+        this.compiled = new CompiledSchema(b.schema, watched, FeatureKinds.STANDARD,
+                new dev.profilekit.features.streaming.StringDictionary(b.maxDictionaryEntries));
         this.store = b.store;
         this.table = new ProfileTable(b.expectedUsers, store == null ? Integer.MAX_VALUE : b.cacheSize);
         this.writeBatch = b.writeBatch;
@@ -122,6 +123,7 @@ public final class ProfileUpdater implements AutoCloseable {
         this.cut = new CopyOnWriteCut(codec);
         this.factory = user -> {
             ProfileState s = compiled.newState(user);
+            compiled.adopt(s);
             s.epoch = cut.epoch(); // a state made after a snapshot's cut is not in it
             if (live != null) {
                 s.live = live.newUserState();
@@ -359,7 +361,9 @@ public final class ProfileUpdater implements AutoCloseable {
     private void reset(ProfileState s) {
         ProfileState fresh = compiled.newState(s.user);
         System.arraycopy(fresh.values, 0, s.values, 0, s.values.length);
+        compiled.release(s);
         java.util.Arrays.fill(s.objects, null);
+        compiled.adopt(s);
         s.clearIds();
         s.maxAccepted = Long.MIN_VALUE;
         s.maxApplied = Long.MIN_VALUE;
@@ -382,6 +386,8 @@ public final class ProfileUpdater implements AutoCloseable {
         if (expired(s, watermark.get())) {
             s = factory.apply(key);
             s.dirty = true; // the stored expired state is replaced on the next write
+        } else {
+            compiled.adopt(s);
         }
         return s;
     }
@@ -421,6 +427,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 s.dirty = false;
             }
             s.evicted = true;
+            compiled.release(s);
         }
         if (pendingWrites.size() >= writeBatch) {
             drainPendingWrites();
@@ -460,6 +467,7 @@ public final class ProfileUpdater implements AutoCloseable {
             if (live != null) {
                 live.forget(s);
             }
+            compiled.release(s);
         }
         if (store != null) {
             pendingWrites.put(s.user, TOMBSTONE);
@@ -652,6 +660,7 @@ public final class ProfileUpdater implements AutoCloseable {
                         if (audiences != null) {
                             audiences.forget(victim);
                         }
+                        compiled.release(victim);
                     }
                     return true;
                 });
@@ -1068,6 +1077,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     // order into a smaller open-addressing table builds long probe runs (quadratic time)
                     java.util.Collections.shuffle(states, new java.util.Random(states.size()));
                     for (ProfileState st : states) {
+                        compiled.adopt(st);
                         table.getOrCreate(st.user, st.userHash, u -> st, null, null);
                     }
                 } else {
@@ -1091,6 +1101,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     r.expectEnd();
                 }
             } catch (RuntimeException e) {
+                table.forEach((u, st) -> compiled.release(st));
                 table.clear();
                 throw e;
             }
@@ -1490,6 +1501,7 @@ public final class ProfileUpdater implements AutoCloseable {
         ProfileStore store;
         private int expectedUsers = 1024;
         private int cacheSize = 100_000;
+        private int maxDictionaryEntries = dev.profilekit.features.streaming.StringDictionary.DEFAULT_MAX_ENTRIES;
         private int writeBatch = 1000;
         Duration ttl;
         byte[] pseudonymKey;
@@ -1534,6 +1546,22 @@ public final class ProfileUpdater implements AutoCloseable {
                 throw new IllegalArgumentException("expectedUsers must be >= 0, was " + users);
             }
             this.expectedUsers = users;
+            return this;
+        }
+
+        /**
+         * The most strings the profiles in memory code at a time (default {@value
+         * dev.profilekit.features.streaming.StringDictionary#DEFAULT_MAX_ENTRIES}, at least 1): the values of
+         * {@code distinct_count}, {@code top_k} and {@code last_value} features are kept once, in a dictionary shared
+         * by all profiles, and each profile keeps 4-byte codes. A string no profile in memory keeps any more (after
+         * {@link #forget}, expiry, eviction to the store) leaves the dictionary. Past the bound, a new string is kept
+         * un-coded in each profile that holds it: results are the same, memory per such value is that of a string.
+         */
+        public Builder maxDictionaryEntries(int strings) {
+            if (strings < 1) {
+                throw new IllegalArgumentException("maxDictionaryEntries must be >= 1, was " + strings);
+            }
+            this.maxDictionaryEntries = strings;
             return this;
         }
 

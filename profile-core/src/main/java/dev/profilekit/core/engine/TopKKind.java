@@ -5,6 +5,7 @@ import dev.profilekit.core.engine.FeatureColumns.Type;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
+import dev.profilekit.features.streaming.StringDictionary;
 import dev.profilekit.features.streaming.TopKCounter;
 import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.List;
 
 /**
  * {@code top_k}: an object slot holding a {@link TopKCounter} of a string field (plain or decayed counts), read as
- * the k heaviest values.
+ * the k heaviest values (its values as dictionary codes in an updater's profiles).
  */
 final class TopKKind extends CompiledFeature {
     private final int at;
@@ -55,6 +56,23 @@ final class TopKKind extends CompiledFeature {
     @Override
     Object decodeObject(ByteReader r) {
         return TopKCounter.decode(r, spec.capacity(), halfLifeMs);
+    }
+
+    @Override
+    boolean codesStrings() {
+        return true;
+    }
+
+    @Override
+    Object adopt(Object o, StringDictionary d) {
+        ((TopKCounter) o).adopt(d);
+        return o;
+    }
+
+    @Override
+    Object release(Object o, StringDictionary d) {
+        ((TopKCounter) o).release();
+        return o;
     }
 
     /** {@code name.1.value}, {@code name.1.weight}, ... up to {@code name.k.weight}, in rank order. */
