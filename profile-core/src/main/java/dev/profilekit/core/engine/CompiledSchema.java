@@ -265,11 +265,14 @@ final class CompiledSchema implements FeatureAccess {
         final long[] idHash = new long[2];
         /** The dictionary codes pinned per string attribute while an event is applied (see {@link UpdatePlan#prepare}). */
         final int[] pins;
+        /** The codes the counters find each string attribute by (see {@link UpdatePlan#prepare}). */
+        final int[] codes;
 
         Scratch(int values, int strings) {
             this.values = new double[values];
             this.strings = new String[strings];
             this.pins = new int[strings];
+            this.codes = new int[strings];
         }
     }
 
@@ -301,7 +304,7 @@ final class CompiledSchema implements FeatureAccess {
         long t = e.timestamp();
         String[] read = sc.strings;
         StringDictionary d = dictionaryOf(s);
-        plan.prepare(s, e, read, d, sc.pins);
+        plan.prepare(s, e, read, d, sc.pins, sc.codes);
         try {
             System.arraycopy(s.values, 0, sc.values, 0, valueSlots);
             try {
@@ -317,7 +320,7 @@ final class CompiledSchema implements FeatureAccess {
                 System.arraycopy(sc.values, 0, s.values, 0, valueSlots);
                 throw failure;
             }
-            plan.commit(s, t, read, d, sc.pins);
+            plan.commit(s, t, read, d, sc.pins, sc.codes);
         } finally {
             plan.unpin(d, sc.pins);
         }

@@ -122,7 +122,7 @@ final class UpdatePlan {
      * {@link #unpin}, so the commit only takes references to a live code. On a failure here the pins taken are
      * given back.
      */
-    void prepare(ProfileState s, Event e, String[] read, StringDictionary d, int[] pins) {
+    void prepare(ProfileState s, Event e, String[] read, StringDictionary d, int[] pins, int[] codes) {
         FaultInjector f = faults;
         Object[] o = s.objects;
         try {
@@ -132,7 +132,7 @@ final class UpdatePlan {
                 String x = e.attr(sg.field) instanceof String v ? v : null;
                 read[g] = x;
                 if (x != null) {
-                    pins[g] = sg.prepare(o, x, f, d);
+                    sg.prepare(o, x, f, d, pins, codes, g);
                 }
             }
         } catch (RuntimeException | Error failure) {
@@ -206,12 +206,12 @@ final class UpdatePlan {
      * Phase 3 of 3: last values and the object kinds (distinct counts, top-k, sessions), which were prepared
      * in phase 1 and cannot fail: no allocation, no check.
      */
-    void commit(ProfileState s, long t, String[] read, StringDictionary d, int[] pins) {
+    void commit(ProfileState s, long t, String[] read, StringDictionary d, int[] pins, int[] codes) {
         Object[] o = s.objects;
         for (int g = 0; g < strings.length; g++) {
             if (read[g] != null) {
                 strings[g].applyLastValue(s, t, read[g], d, pins[g]);
-                strings[g].commit(s, o, t, read[g], pins[g]);
+                strings[g].commit(s, o, t, read[g], codes[g]);
             }
         }
         for (int i = 0; i < sessionsAt.length; i++) {
@@ -306,8 +306,13 @@ final class UpdatePlan {
             this.kinds = b.kinds.toArray(new FeatureKind[0]);
         }
 
-        /** Prepares the counters of this attribute for {@code x}; returns the pinned code of {@code x}, or -1. */
-        int prepare(Object[] o, String x, FaultInjector f, StringDictionary d) {
+        /**
+         * Prepares the counters of this attribute for {@code x}. Sets {@code pins[g]} to the code of {@code x} pinned
+         * for a counter that will newly keep it (-1: none), and {@code codes[g]} to the code the counters find
+         * {@code x} by in the commit (the pin, the code they already hold, or {@link StringDictionary#NOT_CODED}):
+         * one dictionary look-up per attribute and event.
+         */
+        void prepare(Object[] o, String x, FaultInjector f, StringDictionary d, int[] pins, int[] codes, int g) {
             if (f != null) {
                 before(f, kinds);
             }
@@ -321,13 +326,19 @@ final class UpdatePlan {
                     o[topAt[i]] = new TopKCounter(topCapacity[i], topHalfLife[i], d);
                 }
             }
-            int pin = d != null && !heldByAll(o, x) ? d.acquire(x) : -1;
+            int found = d == null ? StringDictionary.NOT_CODED : d.find(x);
+            if (found == -1) {
+                found = StringDictionary.NOT_CODED;
+            }
+            boolean held = d == null || heldByAll(o, x, found);
+            int pin = held ? -1 : d.acquire(x); // -1 also when the dictionary is full: x is then kept as a string
+            int code = pin >= 0 ? pin : held ? found : StringDictionary.NOT_CODED;
             try {
                 for (int at : distinctAt) {
-                    ((DistinctCounter) o[at]).prepare(x, pin);
+                    ((DistinctCounter) o[at]).prepare(x, code);
                 }
                 for (int at : topAt) {
-                    ((TopKCounter) o[at]).prepare(x, pin);
+                    ((TopKCounter) o[at]).prepare(x, code);
                 }
                 for (StringOp op : ops) {
                     op.prepare(o, x);
@@ -338,18 +349,22 @@ final class UpdatePlan {
                 }
                 throw failure;
             }
-            return pin;
+            pins[g] = pin;
+            codes[g] = code;
         }
 
-        /** Whether every counter of this attribute already keeps {@code x} (then no code need be pinned). */
-        private boolean heldByAll(Object[] o, String x) {
+        /**
+         * Whether every counter of this attribute already keeps {@code x} (then no code need be pinned); {@code found}
+         * is the code of {@code x} or {@link StringDictionary#NOT_CODED}.
+         */
+        private boolean heldByAll(Object[] o, String x, int found) {
             for (int at : distinctAt) {
-                if (!((DistinctCounter) o[at]).holds(x)) {
+                if (!((DistinctCounter) o[at]).holds(x, found)) {
                     return false;
                 }
             }
             for (int at : topAt) {
-                if (!((TopKCounter) o[at]).holds(x)) {
+                if (!((TopKCounter) o[at]).holds(x, found)) {
                     return false;
                 }
             }
@@ -380,12 +395,12 @@ final class UpdatePlan {
             }
         }
 
-        void commit(ProfileState s, Object[] o, long t, String x, int pin) {
+        void commit(ProfileState s, Object[] o, long t, String x, int code) {
             for (int at : distinctAt) {
-                ((DistinctCounter) o[at]).add(x, pin);
+                ((DistinctCounter) o[at]).add(x, code);
             }
             for (int i = 0; i < topAt.length; i++) {
-                ((TopKCounter) o[topAt[i]]).add(x, pin, t);
+                ((TopKCounter) o[topAt[i]]).add(x, code, t);
             }
             for (StringOp op : ops) {
                 op.commit(s, t, x);

@@ -73,12 +73,20 @@ public final class DistinctCounter {
      * need not {@link StringDictionary#acquire pin} its code.
      */
     public boolean holds(String value) {
-        return sketch != null || indexOf(value, -1) != 0;
+        return holds(value, -1);
     }
 
-    /** Non-zero when {@code value} is held: 1 as a code, 2 as a string. {@code pin}: its pinned code, or -1. */
-    private int indexOf(String value, int pin) {
-        int c = pin >= 0 ? pin : dict == null ? -1 : dict.find(value);
+    /** {@link #holds(String)} with the code of {@code value} as in {@link #add(String, int)}. */
+    public boolean holds(String value, int code) {
+        return sketch != null || indexOf(value, code) != 0;
+    }
+
+    /**
+     * Non-zero when {@code value} is held: 1 as a code, 2 as a string. {@code code}: its code, or -1 (unknown: looked
+     * up), or {@link StringDictionary#NOT_CODED}.
+     */
+    private int indexOf(String value, int code) {
+        int c = code >= 0 ? code : code == -1 && dict != null ? dict.find(value) : -1;
         if (c >= 0 && containsCode(c)) {
             return 1;
         }
@@ -94,7 +102,7 @@ public final class DistinctCounter {
      * Does every allocation the next {@code add(value, pin)} would need (a larger table, or the sketch it switches
      * to), so that the add itself cannot fail: an engine applying an event all or nothing prepares every counter
      * first. {@code pin} is the code of {@code value} the caller holds for the add ({@link StringDictionary#acquire}),
-     * or -1 to keep a new value as a string. Changes no count.
+     * or -1 or {@link StringDictionary#NOT_CODED} to keep a new value as a string. Changes no count.
      */
     public void prepare(String value, int pin) {
         if (sketch != null || indexOf(value, pin) != 0) {
@@ -118,7 +126,8 @@ public final class DistinctCounter {
 
     /**
      * Records {@code value} after {@link #prepare(String, int)} with the same {@code pin}; cannot fail. A new value
-     * takes a reference to {@code pin} (or is kept as a string when {@code pin} is -1).
+     * takes a reference to {@code pin} (or is kept as a string when {@code pin} is negative). A caller that knows the
+     * counter {@link #holds} the value may pass its code unpinned, or {@link StringDictionary#NOT_CODED}.
      */
     public void add(String value, int pin) {
         if (sketch != null) {

@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class StringDictionary {
 
+    /**
+     * A counter's argument for a value's code when the caller knows the value is not coded (so the counter need not
+     * look it up); -1 means unknown (the counter looks it up).
+     */
+    public static final int NOT_CODED = -2;
+
     /** The default bound: about a million coded strings. */
     public static final int DEFAULT_MAX_ENTRIES = 1 << 20;
 

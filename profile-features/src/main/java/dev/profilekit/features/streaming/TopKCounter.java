@@ -146,6 +146,11 @@ public final class TopKCounter {
         return find(value, -1) >= 0;
     }
 
+    /** {@link #holds(String)} with the code of {@code value} as in {@link #add(String, int, long)}. */
+    public boolean holds(String value, int code) {
+        return find(value, code) >= 0;
+    }
+
     /**
      * Does the allocation the next {@code add(value, t)} would need (growing the arrays towards the
      * capacity), so that the add cannot fail. Changes no weight.
@@ -156,7 +161,8 @@ public final class TopKCounter {
 
     /**
      * {@link #prepare(String)} for an add with {@code pin}: the code of {@code value} the caller holds for the add
-     * ({@link StringDictionary#acquire}), or -1 to keep a new value as a string.
+     * ({@link StringDictionary#acquire}), or -1 or {@link StringDictionary#NOT_CODED} to keep a new value as a
+     * string.
      */
     public void prepare(String value, int pin) {
         if (find(value, pin) >= 0) {
@@ -188,8 +194,9 @@ public final class TopKCounter {
 
     /**
      * Records one occurrence of {@code value} at {@code t} after {@link #prepare(String, int)} with the same
-     * {@code pin}; cannot fail. A new value takes a reference to {@code pin} (or is kept as a string when it is -1);
-     * a value that Space-Saving drops gives its reference back.
+     * {@code pin}; cannot fail. A new value takes a reference to {@code pin} (or is kept as a string when it is
+     * negative); a value that Space-Saving drops gives its reference back. A caller that knows the counter
+     * {@link #holds} the value may pass its code unpinned, or {@link StringDictionary#NOT_CODED}.
      */
     public void add(String value, int pin, long t) {
         latest = Math.max(latest, t);
@@ -474,9 +481,12 @@ public final class TopKCounter {
         return d;
     }
 
-    /** The slot of {@code value} ({@code pin}: its pinned code, or -1), or -1. */
-    private int find(String value, int pin) {
-        int c = pin >= 0 ? pin : dict == null ? -1 : dict.find(value);
+    /**
+     * The slot of {@code value}, or -1. {@code code}: its code, or -1 (unknown: looked up), or
+     * {@link StringDictionary#NOT_CODED}.
+     */
+    private int find(String value, int code) {
+        int c = code >= 0 ? code : code == -1 && dict != null ? dict.find(value) : -1;
         if (c >= 0) {
             int slot = findCode(c);
             if (slot >= 0) {
