@@ -102,16 +102,25 @@ abstract class CompiledFeature implements FeatureReader {
         return false;
     }
 
-    /** This feature's (non-null) object with its strings coded in {@code d}: the object to keep in the slot. */
+    /**
+     * This feature's (non-null) object with its strings coded in {@code d}: the object to keep in the slot. By
+     * default a {@link StringDictionary.Coded} object adopts {@code d} in place.
+     */
     Object adopt(Object o, StringDictionary d) {
+        if (o instanceof StringDictionary.Coded c) {
+            c.adopt(d);
+        }
         return o;
     }
 
     /**
      * This feature's (non-null) object with every code it holds in {@code d} given back, reading the same: the object
-     * to keep in the slot.
+     * to keep in the slot. By default a {@link StringDictionary.Coded} object releases its codes in place.
      */
     Object release(Object o, StringDictionary d) {
+        if (o instanceof StringDictionary.Coded c) {
+            c.release();
+        }
         return o;
     }
 

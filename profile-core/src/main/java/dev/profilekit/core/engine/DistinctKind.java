@@ -6,7 +6,6 @@ import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.features.streaming.DistinctCounter;
-import dev.profilekit.features.streaming.StringDictionary;
 import java.util.List;
 
 /**
@@ -56,18 +55,6 @@ final class DistinctKind extends CompiledFeature {
     @Override
     boolean codesStrings() {
         return true;
-    }
-
-    @Override
-    Object adopt(Object o, StringDictionary d) {
-        ((DistinctCounter) o).adopt(d);
-        return o;
-    }
-
-    @Override
-    Object release(Object o, StringDictionary d) {
-        ((DistinctCounter) o).release();
-        return o;
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.profilekit.core.engine.FeatureColumns.Type;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
-import dev.profilekit.features.streaming.StringDictionary;
 import dev.profilekit.features.streaming.TopKCounter;
 import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
 import java.util.ArrayList;
@@ -61,18 +60,6 @@ final class TopKKind extends CompiledFeature {
     @Override
     boolean codesStrings() {
         return true;
-    }
-
-    @Override
-    Object adopt(Object o, StringDictionary d) {
-        ((TopKCounter) o).adopt(d);
-        return o;
-    }
-
-    @Override
-    Object release(Object o, StringDictionary d) {
-        ((TopKCounter) o).release();
-        return o;
     }
 
     /** {@code name.1.value}, {@code name.1.weight}, ... up to {@code name.k.weight}, in rank order. */

@@ -18,7 +18,7 @@ import org.apache.datasketches.hll.TgtHllType;
  * is kept in exactly one of the two forms, so the count stays exact either way. {@link #adopt} and
  * {@link #release} move the values between the forms.
  */
-public final class DistinctCounter {
+public final class DistinctCounter implements StringDictionary.Coded {
 
     /** The exact limit the profile specification asks for. */
     public static final int DEFAULT_EXACT_LIMIT = 10_000;
@@ -231,6 +231,7 @@ public final class DistinctCounter {
      * Codes the values kept as strings in {@code d} (those it refuses stay strings) and codes new values there
      * from now on. On a failure part-way every value is still held once, in one form or the other.
      */
+    @Override
     public void adopt(StringDictionary d) {
         if (dict != null) {
             throw new IllegalStateException("the counter already codes its values in a dictionary");
@@ -288,6 +289,7 @@ public final class DistinctCounter {
      * Gives back every code to the dictionary, keeping the values as strings: the counter reads the same and holds
      * nothing in the dictionary afterwards.
      */
+    @Override
     public void release() {
         if (dict == null) {
             return;

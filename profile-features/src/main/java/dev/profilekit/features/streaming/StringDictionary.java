@@ -22,6 +22,15 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class StringDictionary {
 
+    /** A holder that keeps its values as codes of a dictionary once it {@link #adopt}s one. */
+    public interface Coded {
+        /** Codes the values kept as strings in {@code d} and codes new values there from now on. */
+        void adopt(StringDictionary d);
+
+        /** Gives back every code held, keeping those values as strings (reads the same afterwards). */
+        void release();
+    }
+
     /**
      * A counter's argument for a value's code when the caller knows the value is not coded (so the counter need not
      * look it up); -1 means unknown (the counter looks it up).

@@ -38,7 +38,7 @@ import java.util.List;
  * index. {@link #adopt} and {@link #release} move the values between the forms; reads and the ranking (ties by the
  * value's string) are the same in both.
  */
-public final class TopKCounter {
+public final class TopKCounter implements StringDictionary.Coded {
 
     /** Beyond this many whole half-lives any weight of a tracked value (below 2^64 events) rounds to 0. */
     private static final long UNDERFLOW_HALF_LIVES = 1_200;
@@ -248,6 +248,7 @@ public final class TopKCounter {
      * Codes the values kept as strings in {@code d} (those it refuses stay strings) and codes new values there
      * from now on. On a failure part-way every value is still held once, in one form or the other.
      */
+    @Override
     public void adopt(StringDictionary d) {
         if (dict != null) {
             throw new IllegalStateException("the counter already codes its values in a dictionary");
@@ -281,6 +282,7 @@ public final class TopKCounter {
      * Gives back every code to the dictionary, keeping the values as strings: the counter reads the same and holds
      * nothing in the dictionary afterwards.
      */
+    @Override
     public void release() {
         if (dict == null) {
             return;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -68,21 +67,9 @@ class SessionTrackerLayoutTest {
                     s = roundTrip(s, gap);
                 }
             }
-            long[] sorted = t.clone();
-            Arrays.sort(sorted);
-            long count = 1;
-            long total = 0;
-            long start = sorted[0];
-            for (int i = 1; i < n; i++) {
-                if (sorted[i] - sorted[i - 1] > gap) {
-                    total += sorted[i - 1] - start;
-                    start = sorted[i];
-                    count++;
-                }
-            }
-            total += sorted[n - 1] - start;
-            assertThat(s.count()).as("seed %d", seed).isEqualTo(count);
-            assertThat(s.totalDurationMs()).as("seed %d", seed).isEqualTo(total);
+            long[] expected = SessionStormTest.sortAndSplit(t, gap);
+            assertThat(s.count()).as("seed %d", seed).isEqualTo(expected[0]);
+            assertThat(s.totalDurationMs()).as("seed %d", seed).isEqualTo(expected[1]);
         }
     }
 
