@@ -27,16 +27,16 @@ import java.util.List;
  * overestimates the true one by at most the lightest weight. Apache DataSketches' frequent-items
  * sketch was not used because it takes integer weights only, and decayed weights are real.
  *
- * <p>Updates are O(1) expected while exact, O(capacity) per new value afterwards. The arrays start with 8
+ * <p>Updates are O(1) expected while exact, O(capacity) per new value afterwards. The arrays start with 4
  * slots and double up to {@code capacity} as distinct values arrive, so a user with few values costs
  * little; after that nothing is allocated. Not thread-safe; callers synchronise.
  *
  * <p>With a {@link StringDictionary} each tracked value is kept as its dictionary code (an {@code int}, referenced
- * once by this counter) in parallel primitive arrays of codes, weights and times; a value the dictionary refuses
- * (it is full) is kept as a string in a parallel array allocated only then. Without one, every value is a string.
- * Up to {@value #LINEAR_SLOTS} slots are searched by a scan of the codes; larger counters keep an open-addressing
- * index. {@link #adopt} and {@link #release} move the values between the forms; reads and the ranking (ties by the
- * value's string) are the same in both.
+ * once by this counter) in an {@code int[]} of codes beside one {@code long[]} of (weight, time) pairs; a value the
+ * dictionary refuses (it is full) is kept as a string in a parallel array allocated only then. Without one, every
+ * value is a string. Up to {@value #LINEAR_SLOTS} slots are searched by a scan of the codes; larger counters keep
+ * an open-addressing index. {@link #adopt} and {@link #release} move the values between the forms; reads and the
+ * ranking (ties by the value's string) are the same in both.
  */
 public final class TopKCounter implements StringDictionary.Coded {
 
@@ -52,9 +52,11 @@ public final class TopKCounter implements StringDictionary.Coded {
     private int[] keys;
     /** Values kept as strings, by slot; null while every value is coded. */
     private String[] local;
-    /** weights[i]: the weight of keys[i] as of refs[i] (for counts: the count). */
-    private double[] weights;
-    private long[] refs;
+    /**
+     * Two longs per slot i: at {@code 2i} the bits of the weight of keys[i] as of its time (for counts: the count),
+     * at {@code 2i + 1} that time (one array instead of a {@code double[]} and a {@code long[]}).
+     */
+    private long[] weighted;
     /** Open addressing: slot + 1, 0 = empty; null while there are at most {@link #LINEAR_SLOTS} slots. */
     private int[] index;
     private int size;
@@ -97,23 +99,38 @@ public final class TopKCounter implements StringDictionary.Coded {
     private void allocate(int slots) {
         int[] newKeys = new int[slots];
         String[] newLocal = local == null ? null : new String[slots];
-        double[] newWeights = new double[slots];
-        long[] newRefs = new long[slots];
+        long[] newWeighted = new long[2 * slots];
         int[] newIndex = slots <= LINEAR_SLOTS ? null : new int[Integer.highestOneBit(Math.max(4, slots * 2 - 1)) << 1];
         if (keys != null) {
             System.arraycopy(keys, 0, newKeys, 0, size);
             if (newLocal != null) {
                 System.arraycopy(local, 0, newLocal, 0, size);
             }
-            System.arraycopy(weights, 0, newWeights, 0, size);
-            System.arraycopy(refs, 0, newRefs, 0, size);
+            System.arraycopy(weighted, 0, newWeighted, 0, 2 * size);
         }
         keys = newKeys;
         local = newLocal;
-        weights = newWeights;
-        refs = newRefs;
+        weighted = newWeighted;
         index = newIndex;
         reindex();
+    }
+
+    /** The weight of slot i as of {@link #ref}(i). */
+    private double weight(int i) {
+        return Double.longBitsToDouble(weighted[2 * i]);
+    }
+
+    private void setWeight(int i, double w) {
+        weighted[2 * i] = Double.doubleToRawLongBits(w);
+    }
+
+    /** The time slot i's weight is as of. */
+    private long ref(int i) {
+        return weighted[2 * i + 1];
+    }
+
+    private void setRef(int i, long t) {
+        weighted[2 * i + 1] = t;
     }
 
     /** Rebuilds the index from the slots (after the slots moved or changed form). */
@@ -210,8 +227,8 @@ public final class TopKCounter implements StringDictionary.Coded {
                 allocate(Math.min(capacity, keys.length * 2));
             }
             setKey(size, value, pin);
-            weights[size] = 1.0;
-            refs[size] = t;
+            setWeight(size, 1.0);
+            setRef(size, t);
             insertIndex(size);
             size++;
             return;
@@ -304,12 +321,12 @@ public final class TopKCounter implements StringDictionary.Coded {
     /** Adds one occurrence at {@code t} to the weight of {@code slot}. */
     private void addAt(int slot, long t) {
         if (halfLifeMs == 0) {
-            weights[slot] += 1.0;
-        } else if (t >= refs[slot]) {
-            weights[slot] = decayed(weights[slot], t - refs[slot]) + 1.0;
-            refs[slot] = t;
+            setWeight(slot, weight(slot) + 1.0);
+        } else if (t >= ref(slot)) {
+            setWeight(slot, decayed(weight(slot), t - ref(slot)) + 1.0);
+            setRef(slot, t);
         } else {
-            weights[slot] += decayed(1.0, refs[slot] - t);
+            setWeight(slot, weight(slot) + decayed(1.0, ref(slot) - t));
         }
     }
 
@@ -338,10 +355,10 @@ public final class TopKCounter implements StringDictionary.Coded {
     /** The weight of {@code slot} scaled by the fractional half-life part of its age at {@link #latest} only. */
     private double atLatest(int slot) {
         if (halfLifeMs == 0) {
-            return weights[slot];
+            return weight(slot);
         }
-        long part = (latest - refs[slot]) % halfLifeMs;
-        return part == 0 ? weights[slot] : weights[slot] * Math.exp(-LN2 * ((double) part / halfLifeMs));
+        long part = (latest - ref(slot)) % halfLifeMs;
+        return part == 0 ? weight(slot) : weight(slot) * Math.exp(-LN2 * ((double) part / halfLifeMs));
     }
 
     /** The binary exponent of the key of {@code slot} ({@code p = atLatest(slot)}); {@link Long#MIN_VALUE} for 0. */
@@ -349,7 +366,7 @@ public final class TopKCounter implements StringDictionary.Coded {
         if (p == 0.0) {
             return Long.MIN_VALUE;
         }
-        return binaryExponent(p) - (halfLifeMs == 0 ? 0 : (latest - refs[slot]) / halfLifeMs);
+        return binaryExponent(p) - (halfLifeMs == 0 ? 0 : (latest - ref(slot)) / halfLifeMs);
     }
 
     /** The significand in [1, 2) of a positive finite double (0 for 0), subnormals included. */
@@ -590,8 +607,8 @@ public final class TopKCounter implements StringDictionary.Coded {
         w.varInt(size);
         for (int i = 0; i < size; i++) {
             w.string(keyAt(i));
-            w.f64(weights[i]);
-            w.zigZag(refs[i]);
+            w.f64(weight(i));
+            w.zigZag(ref(i));
         }
     }
 
@@ -620,8 +637,8 @@ public final class TopKCounter implements StringDictionary.Coded {
                 throw r.error("top-k counter holds " + key + " twice");
             }
             c.setKey(i, key, -1);
-            c.weights[i] = weight;
-            c.refs[i] = ref;
+            c.setWeight(i, weight);
+            c.setRef(i, ref);
             c.latest = Math.max(c.latest, ref);
             c.insertIndex(i);
             c.size = i + 1;
