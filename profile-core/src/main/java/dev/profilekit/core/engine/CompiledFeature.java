@@ -6,6 +6,7 @@ import dev.profilekit.core.spi.FeatureReader;
 import dev.profilekit.core.spi.UserView;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
+import dev.profilekit.features.streaming.StringDictionary;
 import java.util.List;
 import java.util.function.Function;
 
@@ -91,6 +92,36 @@ abstract class CompiledFeature implements FeatureReader {
     /** Reads what {@link #encodeObject} wrote. */
     Object decodeObject(ByteReader r) {
         throw new IllegalStateException(spec.name() + " keeps no object");
+    }
+
+    /**
+     * Whether this feature's object keeps strings that an updater's {@link StringDictionary} codes (see
+     * {@link CompiledSchema#adopt}).
+     */
+    boolean codesStrings() {
+        return false;
+    }
+
+    /**
+     * This feature's (non-null) object with its strings coded in {@code d}: the object to keep in the slot. By
+     * default a {@link StringDictionary.Coded} object adopts {@code d} in place.
+     */
+    Object adopt(Object o, StringDictionary d) {
+        if (o instanceof StringDictionary.Coded c) {
+            c.adopt(d);
+        }
+        return o;
+    }
+
+    /**
+     * This feature's (non-null) object with every code it holds in {@code d} given back, reading the same: the object
+     * to keep in the slot. By default a {@link StringDictionary.Coded} object releases its codes in place.
+     */
+    Object release(Object o, StringDictionary d) {
+        if (o instanceof StringDictionary.Coded c) {
+            c.release();
+        }
+        return o;
     }
 
     /** The string value (last_value, leading top_k value), or null. Allocates nothing. */

@@ -1,6 +1,7 @@
 package dev.profilekit.core.engine;
 
 import dev.profilekit.features.hash.HashMix;
+import dev.profilekit.features.streaming.StringDictionary;
 
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
@@ -42,6 +43,15 @@ final class CompiledSchema implements FeatureAccess {
     /** The stripe of a state with no history (every kind's init), copied into each new state. */
     private final double[] initial;
     private final int maxStringFields;
+    /**
+     * The dictionary of the profiles {@link #adopt adopted} (an updater's table), or null: then every string is kept
+     * as it came (states of a kernel, copies, history).
+     */
+    private final StringDictionary dictionary;
+    /** The object slot holding an adopted state's dictionary (null: not adopted), or -1 when no feature codes strings. */
+    private final int dictSlot;
+    /** The features whose objects keep coded strings. */
+    private final CompiledFeature[] coders;
     /** Per-thread copies for putting a profile back when an event fails part-way (see {@link #apply}). */
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(this::newScratch);
 
@@ -55,7 +65,17 @@ final class CompiledSchema implements FeatureAccess {
 
     /** Compiles {@code schema} with the feature kinds of {@code kinds}. */
     CompiledSchema(ProfileSchema schema, java.util.Collection<String> extraTypes, FeatureKinds kinds) {
+        this(schema, extraTypes, kinds, null);
+    }
+
+    /**
+     * Compiles {@code schema} with the feature kinds of {@code kinds}; the profiles {@link #adopt}ed code their
+     * strings in {@code dictionary} (null: no coding).
+     */
+    CompiledSchema(ProfileSchema schema, java.util.Collection<String> extraTypes, FeatureKinds kinds,
+                   StringDictionary dictionary) {
         this.schema = schema;
+        this.dictionary = dictionary;
         this.latenessMs = schema.allowedLateness().map(d -> d.toMillis()).orElse(-1L);
         List<String> typeNames = new ArrayList<>();
         for (FeatureSpec f : schema.features()) {
@@ -116,6 +136,8 @@ final class CompiledSchema implements FeatureAccess {
             strings = Math.max(strings, plan.stringFields());
         }
         this.maxStringFields = strings;
+        this.coders = slots.stream().filter(CompiledFeature::codesStrings).toArray(CompiledFeature[]::new);
+        this.dictSlot = coders.length == 0 ? -1 : layout.objects(1);
         this.valueSlots = layout.values;
         this.objectSlots = layout.objects;
         this.initial = initialStripe();
@@ -214,6 +236,55 @@ final class CompiledSchema implements FeatureAccess {
         return valueSlots;
     }
 
+    /** The dictionary of adopted profiles, or null. */
+    StringDictionary dictionary() {
+        return dictionary;
+    }
+
+    /** The dictionary {@code s} codes its strings in, or null when it was not adopted. */
+    private StringDictionary dictionaryOf(ProfileState s) {
+        return dictSlot < 0 ? null : (StringDictionary) s.objects[dictSlot];
+    }
+
+    /**
+     * Makes {@code s} a profile of this schema's dictionary: the strings it keeps (a decoded state keeps them as
+     * strings) are coded, and so are those it keeps from now on. For the states of an updater's table only: each
+     * one must be {@link #release}d when it leaves the table, or its strings stay in the dictionary. Does nothing
+     * without a dictionary or when {@code s} is adopted. Caller holds the state's lock (or owns it alone).
+     */
+    void adopt(ProfileState s) {
+        if (dictionary == null || dictSlot < 0 || s.objects[dictSlot] != null) {
+            return;
+        }
+        Object[] o = s.objects;
+        o[dictSlot] = dictionary; // first: a failure part-way leaves a state that release() cleans up
+        for (CompiledFeature f : coders) {
+            int at = f.objectSlot();
+            if (o[at] != null) {
+                o[at] = f.adopt(o[at], dictionary);
+            }
+        }
+    }
+
+    /**
+     * Gives back every code {@code s} holds in the dictionary (it leaves the table: evicted, expired, forgotten);
+     * {@code s} reads the same afterwards, its strings kept as strings. Does nothing for a state not adopted.
+     */
+    void release(ProfileState s) {
+        StringDictionary d = dictionaryOf(s);
+        if (d == null) {
+            return;
+        }
+        Object[] o = s.objects;
+        for (CompiledFeature f : coders) {
+            int at = f.objectSlot();
+            if (o[at] != null) {
+                o[at] = f.release(o[at], d);
+            }
+        }
+        o[dictSlot] = null;
+    }
+
     /**
      * Per-thread scratch space: a copy of a profile's {@code double[]} and the string attributes read. The
      * object slots need no copy: phase 1 only fills empty slots with empty counters (which read like no
@@ -224,10 +295,16 @@ final class CompiledSchema implements FeatureAccess {
         final String[] strings;
         /** The fingerprint of the event id being decided and applied ({@link SeenIds#idHash}). */
         final long[] idHash = new long[2];
+        /** The dictionary codes pinned per string attribute while an event is applied (see {@link UpdatePlan#prepare}). */
+        final int[] pins;
+        /** The codes the counters find each string attribute by (see {@link UpdatePlan#prepare}). */
+        final int[] codes;
 
         Scratch(int values, int strings) {
             this.values = new double[values];
             this.strings = new String[strings];
+            this.pins = new int[strings];
+            this.codes = new int[strings];
         }
     }
 
@@ -258,22 +335,27 @@ final class CompiledSchema implements FeatureAccess {
         }
         long t = e.timestamp();
         String[] read = sc.strings;
-        plan.prepare(s, e, read);
-        System.arraycopy(s.page, s.base, sc.values, 0, valueSlots);
+        StringDictionary d = dictionaryOf(s);
+        plan.prepare(s, e, read, d, sc.pins, sc.codes);
         try {
-            plan.applyRestorable(s, e, t, read);
-            if (plan.overflowed(s, readAt)) {
-                throw new InvalidEventException(InvalidEventException.Reason.OVERFLOW, "event '" + e.id()
-                        + "' of user '" + s.user + "' would make a feature value non-finite");
+            System.arraycopy(s.page, s.base, sc.values, 0, valueSlots);
+            try {
+                plan.applyRestorable(s, e, t, read);
+                if (plan.overflowed(s, readAt)) {
+                    throw new InvalidEventException(InvalidEventException.Reason.OVERFLOW, "event '" + e.id()
+                            + "' of user '" + s.user + "' would make a feature value non-finite");
+                }
+                if (check != null) {
+                    check.checkInputs(s, readAt);
+                }
+            } catch (RuntimeException | Error failure) {
+                System.arraycopy(sc.values, 0, s.page, s.base, valueSlots);
+                throw failure;
             }
-            if (check != null) {
-                check.checkInputs(s, readAt);
-            }
-        } catch (RuntimeException | Error failure) {
-            System.arraycopy(sc.values, 0, s.page, s.base, valueSlots);
-            throw failure;
+            plan.commit(s, t, read, d, sc.pins, sc.codes);
+        } finally {
+            plan.unpin(d, sc.pins);
         }
-        plan.commit(s, t, read);
     }
 
     /**

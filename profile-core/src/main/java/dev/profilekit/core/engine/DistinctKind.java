@@ -8,7 +8,10 @@ import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.features.streaming.DistinctCounter;
 import java.util.List;
 
-/** {@code distinct_count}: an object slot holding a {@link DistinctCounter} of a string field. */
+/**
+ * {@code distinct_count}: an object slot holding a {@link DistinctCounter} of a string field (its values as
+ * dictionary codes in an updater's profiles).
+ */
 final class DistinctKind extends CompiledFeature {
     private final int at;
 
@@ -47,6 +50,11 @@ final class DistinctKind extends CompiledFeature {
     @Override
     Object decodeObject(ByteReader r) {
         return DistinctCounter.decode(r, DistinctCounter.DEFAULT_EXACT_LIMIT);
+    }
+
+    @Override
+    boolean codesStrings() {
+        return true;
     }
 
     @Override

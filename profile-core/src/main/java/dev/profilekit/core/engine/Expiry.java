@@ -51,7 +51,9 @@ final class Expiry {
     /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
     void reset(ProfileState s) {
         compiled.clearStripe(s);
+        compiled.release(s);
         java.util.Arrays.fill(s.objects, null);
+        compiled.adopt(s);
         s.clearIds();
         s.maxAccepted = Long.MIN_VALUE;
         s.maxApplied = Long.MIN_VALUE;
@@ -75,6 +77,7 @@ final class Expiry {
                 live.forget(s);
             }
             stripes.release(s);
+            compiled.release(s);
         }
         if (cache != null) {
             cache.expire(s.user);

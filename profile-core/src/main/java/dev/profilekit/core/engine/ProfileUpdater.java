@@ -97,7 +97,8 @@ public final class ProfileUpdater implements AutoCloseable {
 
     private ProfileUpdater(Builder b) {
         List<String> watched = b.models == null ? List.of() : LiveModels.watchedTypes(b.models);
-        this.compiled = new CompiledSchema(b.schema, watched);
+        this.compiled = new CompiledSchema(b.schema, watched, FeatureKinds.STANDARD,
+                new dev.profilekit.features.streaming.StringDictionary(b.maxDictionaryEntries));
         this.store = b.store;
         this.table = new ProfileTable(b.expectedUsers, store == null ? Integer.MAX_VALUE : b.cacheSize);
         this.writeBatch = b.writeBatch;
@@ -118,6 +119,7 @@ public final class ProfileUpdater implements AutoCloseable {
         this.stripes = new Stripes(compiled.stride());
         this.factory = user -> {
             ProfileState s = compiled.newState(user, stripes);
+            compiled.adopt(s);
             s.epoch = cut.epoch(); // a state made after a snapshot's cut is not in it
             if (live != null) {
                 s.live = live.newUserState();
@@ -486,6 +488,7 @@ public final class ProfileUpdater implements AutoCloseable {
                             audiences.forget(victim);
                         }
                         stripes.release(victim);
+                        compiled.release(victim);
                     }
                     return true;
                 });
@@ -887,6 +890,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     // order into a smaller open-addressing table builds long probe runs (quadratic time)
                     java.util.Collections.shuffle(states, new java.util.Random(states.size()));
                     for (ProfileState st : states) {
+                        compiled.adopt(st);
                         table.getOrCreate(st.user, st.userHash, u -> st, null, null);
                     }
                 } else {
@@ -910,6 +914,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     r.expectEnd();
                 }
             } catch (RuntimeException e) {
+                table.forEach((u, st) -> compiled.release(st));
                 table.clear();
                 throw e;
             }
@@ -1283,6 +1288,7 @@ public final class ProfileUpdater implements AutoCloseable {
         ProfileStore store;
         private int expectedUsers = 1024;
         private int cacheSize = 100_000;
+        private int maxDictionaryEntries = dev.profilekit.features.streaming.StringDictionary.DEFAULT_MAX_ENTRIES;
         private int writeBatch = 1000;
         Duration ttl;
         byte[] pseudonymKey;
@@ -1327,6 +1333,22 @@ public final class ProfileUpdater implements AutoCloseable {
                 throw new IllegalArgumentException("expectedUsers must be >= 0, was " + users);
             }
             this.expectedUsers = users;
+            return this;
+        }
+
+        /**
+         * The most strings the profiles in memory code at a time (default {@value
+         * dev.profilekit.features.streaming.StringDictionary#DEFAULT_MAX_ENTRIES}, at least 1): the values of
+         * {@code distinct_count}, {@code top_k} and {@code last_value} features are kept once, in a dictionary shared
+         * by all profiles, and each profile keeps 4-byte codes. A string no profile in memory keeps any more (after
+         * {@link #forget}, expiry, eviction to the store) leaves the dictionary. Past the bound, a new string is kept
+         * un-coded in each profile that holds it: results are the same, memory per such value is that of a string.
+         */
+        public Builder maxDictionaryEntries(int strings) {
+            if (strings < 1) {
+                throw new IllegalArgumentException("maxDictionaryEntries must be >= 1, was " + strings);
+            }
+            this.maxDictionaryEntries = strings;
             return this;
         }
 

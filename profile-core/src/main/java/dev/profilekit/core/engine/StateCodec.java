@@ -35,6 +35,11 @@ final class StateCodec {
     /** Doubles per user's stripe. */
     private final int stride;
 
+    /** The compiled schema whose states this codec encodes. */
+    CompiledSchema compiled() {
+        return compiled;
+    }
+
     StateCodec(CompiledSchema compiled, LiveModel<?> live, long fingerprint) {
         this.compiled = compiled;
         this.live = live;

@@ -75,6 +75,7 @@ final class StoreCache {
             s.dirty = true; // the stored expired state is replaced on the next write
         } else {
             stripes.attach(s);
+            codec.compiled().adopt(s);
         }
         return s;
     }
@@ -115,6 +116,7 @@ final class StoreCache {
             }
             s.evicted = true;
             stripes.release(s);
+            codec.compiled().release(s);
         }
         if (pendingWrites.size() >= writeBatch) {
             drainPendingWrites();

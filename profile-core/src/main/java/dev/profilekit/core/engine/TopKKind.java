@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * {@code top_k}: an object slot holding a {@link TopKCounter} of a string field (plain or decayed counts), read as
- * the k heaviest values.
+ * the k heaviest values (its values as dictionary codes in an updater's profiles).
  */
 final class TopKKind extends CompiledFeature {
     private final int at;
@@ -55,6 +55,11 @@ final class TopKKind extends CompiledFeature {
     @Override
     Object decodeObject(ByteReader r) {
         return TopKCounter.decode(r, spec.capacity(), halfLifeMs);
+    }
+
+    @Override
+    boolean codesStrings() {
+        return true;
     }
 
     /** {@code name.1.value}, {@code name.1.weight}, ... up to {@code name.k.weight}, in rank order. */

@@ -6,6 +6,7 @@ import dev.profilekit.features.streaming.DistinctCounter;
 import dev.profilekit.features.streaming.ExponentialDecay;
 import dev.profilekit.features.streaming.RunningMoments;
 import dev.profilekit.features.streaming.SessionTracker;
+import dev.profilekit.features.streaming.StringDictionary;
 import dev.profilekit.features.streaming.TopKCounter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,17 +117,28 @@ final class UpdatePlan {
      * Phase 1 of 3: reads the string attributes once into {@code read}, creates the counters a feature needs
      * for its first value and does every allocation their next update needs. Changes no feature value, so a
      * failure here leaves the profile as it was.
+     *
+     * <p>With a dictionary {@code d} (the state's, see {@link CompiledSchema#adopt}), an attribute value that some
+     * counter will newly keep is coded now and pinned in {@code pins} (one reference per attribute, -1: none) until
+     * {@link #unpin}, so the commit only takes references to a live code. On a failure here the pins taken are
+     * given back.
      */
-    void prepare(ProfileState s, Event e, String[] read) {
+    void prepare(ProfileState s, Event e, String[] read, StringDictionary d, int[] pins, int[] codes) {
         FaultInjector f = faults;
         Object[] o = s.objects;
-        for (int g = 0; g < strings.length; g++) {
-            StringGroup sg = strings[g];
-            String x = e.attr(sg.field) instanceof String v ? v : null;
-            read[g] = x;
-            if (x != null) {
-                sg.prepare(o, x, f);
+        try {
+            for (int g = 0; g < strings.length; g++) {
+                pins[g] = -1;
+                StringGroup sg = strings[g];
+                String x = e.attr(sg.field) instanceof String v ? v : null;
+                read[g] = x;
+                if (x != null) {
+                    sg.prepare(o, x, f, d, pins, codes, g);
+                }
             }
+        } catch (RuntimeException | Error failure) {
+            unpin(d, pins);
+            throw failure;
         }
         for (int i = 0; i < sessionsAt.length; i++) {
             if (f != null) {
@@ -196,12 +208,12 @@ final class UpdatePlan {
      * Phase 3 of 3: last values and the object kinds (distinct counts, top-k, sessions), which were prepared
      * in phase 1 and cannot fail: no allocation, no check.
      */
-    void commit(ProfileState s, long t, String[] read) {
+    void commit(ProfileState s, long t, String[] read, StringDictionary d, int[] pins, int[] codes) {
         Object[] o = s.objects;
         for (int g = 0; g < strings.length; g++) {
             if (read[g] != null) {
-                strings[g].applyLastValue(s, t, read[g]);
-                strings[g].commit(s, o, t, read[g]);
+                strings[g].applyLastValue(s, t, read[g], d, pins[g]);
+                strings[g].commit(s, o, t, read[g], codes[g]);
             }
         }
         for (int i = 0; i < sessionsAt.length; i++) {
@@ -210,6 +222,16 @@ final class UpdatePlan {
             if (lateness >= 0) {
                 // every future accepted event has t >= maxAccepted - lateness
                 tracker.closeBefore(s.maxAccepted - lateness - sessionsGap[i]);
+            }
+        }
+    }
+
+    /** Gives back the references {@link #prepare} pinned (each counter that kept a value took its own). */
+    void unpin(StringDictionary d, int[] pins) {
+        for (int g = 0; g < strings.length; g++) {
+            if (pins[g] >= 0) {
+                d.release(pins[g]);
+                pins[g] = -1;
             }
         }
     }
@@ -286,50 +308,102 @@ final class UpdatePlan {
             this.kinds = b.kinds.toArray(new FeatureKind[0]);
         }
 
-        void prepare(Object[] o, String x, FaultInjector f) {
+        /**
+         * Prepares the counters of this attribute for {@code x}. Sets {@code pins[g]} to the code of {@code x} pinned
+         * for a counter that will newly keep it (-1: none), and {@code codes[g]} to the code the counters find
+         * {@code x} by in the commit (the pin, the code they already hold, or {@link StringDictionary#NOT_CODED}):
+         * one dictionary look-up per attribute and event.
+         */
+        void prepare(Object[] o, String x, FaultInjector f, StringDictionary d, int[] pins, int[] codes, int g) {
             if (f != null) {
                 before(f, kinds);
             }
             for (int at : distinctAt) {
-                DistinctCounter c = (DistinctCounter) o[at];
-                if (c == null) {
-                    c = new DistinctCounter(DistinctCounter.DEFAULT_EXACT_LIMIT);
-                    o[at] = c;
+                if (o[at] == null) {
+                    o[at] = new DistinctCounter(DistinctCounter.DEFAULT_EXACT_LIMIT, d);
                 }
-                c.prepare(x);
             }
             for (int i = 0; i < topAt.length; i++) {
-                TopKCounter c = (TopKCounter) o[topAt[i]];
-                if (c == null) {
-                    c = new TopKCounter(topCapacity[i], topHalfLife[i]);
-                    o[topAt[i]] = c;
+                if (o[topAt[i]] == null) {
+                    o[topAt[i]] = new TopKCounter(topCapacity[i], topHalfLife[i], d);
                 }
-                c.prepare(x);
             }
-            for (StringOp op : ops) {
-                op.prepare(o, x);
+            int found = d == null ? StringDictionary.NOT_CODED : d.find(x);
+            if (found == -1) {
+                found = StringDictionary.NOT_CODED;
             }
+            boolean held = d == null || heldByAll(o, x, found);
+            int pin = held ? -1 : d.acquire(x); // -1 also when the dictionary is full: x is then kept as a string
+            int code = pin >= 0 ? pin : held ? found : StringDictionary.NOT_CODED;
+            try {
+                for (int at : distinctAt) {
+                    ((DistinctCounter) o[at]).prepare(x, code);
+                }
+                for (int at : topAt) {
+                    ((TopKCounter) o[at]).prepare(x, code);
+                }
+                for (StringOp op : ops) {
+                    op.prepare(o, x);
+                }
+            } catch (RuntimeException | Error failure) {
+                if (pin >= 0) {
+                    d.release(pin);
+                }
+                throw failure;
+            }
+            pins[g] = pin;
+            codes[g] = code;
         }
 
-        /** Two stores per feature: part of the commit, it cannot fail. */
-        void applyLastValue(ProfileState s, long t, String x) {
+        /**
+         * Whether every counter of this attribute already keeps {@code x} (then no code need be pinned); {@code found}
+         * is the code of {@code x} or {@link StringDictionary#NOT_CODED}.
+         */
+        private boolean heldByAll(Object[] o, String x, int found) {
+            for (int at : distinctAt) {
+                if (!((DistinctCounter) o[at]).holds(x, found)) {
+                    return false;
+                }
+            }
+            for (int at : topAt) {
+                if (!((TopKCounter) o[at]).holds(x, found)) {
+                    return false;
+                }
+            }
+            for (int at : lastValueAt) {
+                if (!x.equals(o[at])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Two stores per feature: part of the commit, it cannot fail. A coded value is the dictionary's canonical
+         * instance with a reference of its own; an equal value already kept stays as it is.
+         */
+        void applyLastValue(ProfileState s, long t, String x, StringDictionary d, int pin) {
             double[] v = s.page;
             int b = s.base;
             Object[] o = s.objects;
             for (int i = 0; i < lastTimeAt.length; i++) {
                 if (t >= v[b + lastTimeAt[i]]) {
                     v[b + lastTimeAt[i]] = t; // ties: the event accepted last wins
-                    o[lastValueAt[i]] = x;
+                    Object old = o[lastValueAt[i]];
+                    if (!x.equals(old)) {
+                        o[lastValueAt[i]] = LastValueKind.keep(x, d, pin);
+                        LastValueKind.drop(old, d);
+                    }
                 }
             }
         }
 
-        void commit(ProfileState s, Object[] o, long t, String x) {
+        void commit(ProfileState s, Object[] o, long t, String x, int code) {
             for (int at : distinctAt) {
-                ((DistinctCounter) o[at]).add(x);
+                ((DistinctCounter) o[at]).add(x, code);
             }
             for (int i = 0; i < topAt.length; i++) {
-                ((TopKCounter) o[topAt[i]]).add(x, t);
+                ((TopKCounter) o[topAt[i]]).add(x, code, t);
             }
             for (StringOp op : ops) {
                 op.commit(s, t, x);

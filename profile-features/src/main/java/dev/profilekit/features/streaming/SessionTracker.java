@@ -5,8 +5,9 @@ package dev.profilekit.features.streaming;
  * differ by more than {@code gap} ms. Events may arrive in any order; a late event can extend a
  * session or bridge two into one.
  *
- * <p>Open sessions are kept sorted by start in primitive arrays (they are disjoint and separated by
- * more than {@code gap}, so their ends are sorted too). Sessions that no future event can touch are
+ * <p>Open sessions are kept sorted by start in one primitive array of (start, end) pairs (they are disjoint and
+ * separated by more than {@code gap}, so their ends are sorted too), room for two at first: most users have one or
+ * two open sessions within the allowed lateness. Sessions that no future event can touch are
  * folded into a running count and total duration by {@link #closeBefore(long)}: with an allowed
  * lateness {@code L} and largest accepted time {@code M}, every future event has {@code t >= M - L},
  * so sessions ending before {@code M - L - gap} are final. Without a lateness bound nothing is
@@ -18,8 +19,8 @@ package dev.profilekit.features.streaming;
 public final class SessionTracker {
 
     private final long gap;
-    private long[] starts = new long[4];
-    private long[] ends = new long[4];
+    /** Open sessions {@code head <= i < tail}: start at {@code open[2 * i]}, end at {@code open[2 * i + 1]}. */
+    private long[] open = new long[4];
     private int head;
     private int tail;
     private long closedCount;
@@ -42,6 +43,11 @@ public final class SessionTracker {
         this.gap = gapMs;
     }
 
+    /** The longs the open sessions' array holds (2 per session of room). For tests. */
+    int retainedLongs() {
+        return open.length;
+    }
+
     /** Entries moved inside the arrays so far; at most {@link #TREE_THRESHOLD} per added event. For tests. */
     long shiftedEntries() {
         return shifted;
@@ -58,23 +64,22 @@ public final class SessionTracker {
         int hi = tail;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (ends[mid] + gap < t) {
+            if (open[2 * mid + 1] + gap < t) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        if (lo < tail && starts[lo] - gap <= t) {
-            if (t < starts[lo]) {
-                starts[lo] = t; // the previous session ends before t - gap: no merge backwards
+        if (lo < tail && open[2 * lo] - gap <= t) {
+            if (t < open[2 * lo]) {
+                open[2 * lo] = t; // the previous session ends before t - gap: no merge backwards
             }
-            if (t > ends[lo]) {
-                ends[lo] = t;
-                if (lo + 1 < tail && starts[lo + 1] - t <= gap) {
-                    ends[lo] = ends[lo + 1];
+            if (t > open[2 * lo + 1]) {
+                open[2 * lo + 1] = t;
+                if (lo + 1 < tail && open[2 * lo + 2] - t <= gap) {
+                    open[2 * lo + 1] = open[2 * lo + 3];
                     shifted += tail - lo - 2;
-                    System.arraycopy(starts, lo + 2, starts, lo + 1, tail - lo - 2);
-                    System.arraycopy(ends, lo + 2, ends, lo + 1, tail - lo - 2);
+                    System.arraycopy(open, 2 * lo + 4, open, 2 * lo + 2, 2 * (tail - lo - 2));
                     tail--;
                 }
             }
@@ -90,7 +95,7 @@ public final class SessionTracker {
         }
         if (tail - head + 1 > TREE_THRESHOLD) {
             toTree();
-        } else if (tail == starts.length && head == 0) {
+        } else if (2 * tail == open.length && head == 0) {
             grow();
         }
     }
@@ -98,11 +103,10 @@ public final class SessionTracker {
     private void toTree() {
         java.util.TreeMap<Long, Long> t = new java.util.TreeMap<>();
         for (int i = head; i < tail; i++) {
-            t.put(starts[i], ends[i]);
+            t.put(open[2 * i], open[2 * i + 1]);
         }
         tree = t;
-        starts = new long[0];
-        ends = new long[0];
+        open = NONE;
         head = 0;
         tail = 0;
     }
@@ -133,11 +137,10 @@ public final class SessionTracker {
         tree.put(start, end);
     }
 
+    private static final long[] NONE = new long[0];
+
     private void grow() {
-        long[] newStarts = java.util.Arrays.copyOf(starts, starts.length * 2);
-        long[] newEnds = java.util.Arrays.copyOf(ends, ends.length * 2);
-        starts = newStarts;
-        ends = newEnds;
+        open = java.util.Arrays.copyOf(open, Math.max(4, open.length * 2));
     }
 
     private void insertAt(int pos, long t) {
@@ -146,26 +149,24 @@ public final class SessionTracker {
             addToTree(t);
             return;
         }
-        if (tail == starts.length && head > 0) {
+        if (2 * tail == open.length && head > 0) {
             pos -= head; // compact() moves the open sessions down by head slots
             compact();
         }
-        if (tail == starts.length) {
+        if (2 * tail == open.length) {
             grow();
         }
         shifted += tail - pos;
-        System.arraycopy(starts, pos, starts, pos + 1, tail - pos);
-        System.arraycopy(ends, pos, ends, pos + 1, tail - pos);
-        starts[pos] = t;
-        ends[pos] = t;
+        System.arraycopy(open, 2 * pos, open, 2 * pos + 2, 2 * (tail - pos));
+        open[2 * pos] = t;
+        open[2 * pos + 1] = t;
         tail++;
     }
 
     private void compact() {
         int n = tail - head;
         shifted += n;
-        System.arraycopy(starts, head, starts, 0, n);
-        System.arraycopy(ends, head, ends, 0, n);
+        System.arraycopy(open, 2 * head, open, 0, 2 * n);
         head = 0;
         tail = n;
     }
@@ -181,9 +182,9 @@ public final class SessionTracker {
             }
             return;
         }
-        while (head < tail && ends[head] < bound) {
+        while (head < tail && open[2 * head + 1] < bound) {
             closedCount++;
-            closedDurationMs += ends[head] - starts[head];
+            closedDurationMs += open[2 * head + 1] - open[2 * head];
             head++;
         }
         if (head == tail) {
@@ -207,7 +208,7 @@ public final class SessionTracker {
             return total;
         }
         for (int i = head; i < tail; i++) {
-            total += ends[i] - starts[i];
+            total += open[2 * i + 1] - open[2 * i];
         }
         return total;
     }
@@ -229,9 +230,8 @@ public final class SessionTracker {
                 w.zigZag(e.getValue());
             }
         } else {
-            for (int i = head; i < tail; i++) {
-                w.zigZag(starts[i]);
-                w.zigZag(ends[i]);
+            for (int i = 2 * head; i < 2 * tail; i++) {
+                w.zigZag(open[i]);
             }
         }
     }
@@ -243,12 +243,11 @@ public final class SessionTracker {
         s.closedDurationMs = r.zigZag();
         boolean useTree = r.bool();
         int n = r.count(2);
-        long[] st = new long[Math.max(4, n)];
-        long[] en = new long[st.length];
+        long[] o = new long[2 * Math.max(2, n)];
         for (int i = 0; i < n; i++) {
-            st[i] = r.zigZag();
-            en[i] = r.zigZag();
-            if (en[i] < st[i] || (i > 0 && st[i] - en[i - 1] <= gapMs)) {
+            o[2 * i] = r.zigZag();
+            o[2 * i + 1] = r.zigZag();
+            if (o[2 * i + 1] < o[2 * i] || (i > 0 && o[2 * i] - o[2 * i - 1] <= gapMs)) {
                 throw r.error("open sessions out of order or overlapping at session " + i);
             }
         }
@@ -258,13 +257,11 @@ public final class SessionTracker {
         if (useTree) {
             s.tree = new java.util.TreeMap<>();
             for (int i = 0; i < n; i++) {
-                s.tree.put(st[i], en[i]);
+                s.tree.put(o[2 * i], o[2 * i + 1]);
             }
-            s.starts = new long[0];
-            s.ends = new long[0];
+            s.open = NONE;
         } else {
-            s.starts = st;
-            s.ends = en;
+            s.open = o;
             s.tail = n;
         }
         return s;

@@ -27,11 +27,18 @@ import java.util.List;
  * overestimates the true one by at most the lightest weight. Apache DataSketches' frequent-items
  * sketch was not used because it takes integer weights only, and decayed weights are real.
  *
- * <p>Updates are O(1) expected while exact, O(capacity) per new value afterwards. The arrays start with 8
+ * <p>Updates are O(1) expected while exact, O(capacity) per new value afterwards. The arrays start with 4
  * slots and double up to {@code capacity} as distinct values arrive, so a user with few values costs
  * little; after that nothing is allocated. Not thread-safe; callers synchronise.
+ *
+ * <p>With a {@link StringDictionary} each tracked value is kept as its dictionary code (an {@code int}, referenced
+ * once by this counter) in an {@code int[]} of codes beside one {@code long[]} of (weight, time) pairs; a value the
+ * dictionary refuses (it is full) is kept as a string in a parallel array allocated only then. Without one, every
+ * value is a string. Up to {@value #LINEAR_SLOTS} slots are searched by a scan of the codes; larger counters keep
+ * an open-addressing index. {@link #adopt} and {@link #release} move the values between the forms; reads and the
+ * ranking (ties by the value's string) are the same in both.
  */
-public final class TopKCounter {
+public final class TopKCounter implements StringDictionary.Coded {
 
     /** Beyond this many whole half-lives any weight of a tracked value (below 2^64 events) rounds to 0. */
     private static final long UNDERFLOW_HALF_LIVES = 1_200;
@@ -39,12 +46,19 @@ public final class TopKCounter {
 
     private final int capacity;
     private final long halfLifeMs;
-    private String[] keys;
-    private int[] keyHashes;
-    /** weights[i]: the weight of keys[i] as of refs[i] (for counts: the count). */
-    private double[] weights;
-    private long[] refs;
-    private int[] index; // open addressing: slot + 1, 0 = empty
+    /** The dictionary of the codes in {@link #keys}, or null (every value is in {@link #local}). */
+    private StringDictionary dict;
+    /** keys[i]: the dictionary code of slot i's value, or -1 when the value is the string local[i]. */
+    private int[] keys;
+    /** Values kept as strings, by slot; null while every value is coded. */
+    private String[] local;
+    /**
+     * Two longs per slot i: at {@code 2i} the bits of the weight of keys[i] as of its time (for counts: the count),
+     * at {@code 2i + 1} that time (one array instead of a {@code double[]} and a {@code long[]}).
+     */
+    private long[] weighted;
+    /** Open addressing: slot + 1, 0 = empty; null while there are at most {@link #LINEAR_SLOTS} slots. */
+    private int[] index;
     private int size;
     private boolean exact = true;
     /** The latest update time of any value: the common reference of the ranking. */
@@ -55,6 +69,14 @@ public final class TopKCounter {
      * @param halfLifeMs the half-life of the decay in milliseconds, or 0 for plain counts
      */
     public TopKCounter(int capacity, long halfLifeMs) {
+        this(capacity, halfLifeMs, null);
+    }
+
+    /**
+     * A counter that codes its values in {@code dict} (null: keeps them as strings); see
+     * {@link #TopKCounter(int, long)}.
+     */
+    public TopKCounter(int capacity, long halfLifeMs, StringDictionary dict) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
         }
@@ -63,33 +85,87 @@ public final class TopKCounter {
         }
         this.capacity = capacity;
         this.halfLifeMs = halfLifeMs;
+        this.dict = dict;
         allocate(Math.min(capacity, INITIAL_SLOTS));
     }
 
     /** Slots allocated at first; the arrays double up to {@code capacity} as distinct values arrive. */
-    private static final int INITIAL_SLOTS = 8;
+    private static final int INITIAL_SLOTS = 4;
+
+    /** Counters with at most this many slots find a value by a scan, without an index. */
+    static final int LINEAR_SLOTS = 8;
 
     /** Moves the values into arrays of {@code slots}; all are allocated before any is published. */
     private void allocate(int slots) {
-        String[] newKeys = new String[slots];
-        int[] newHashes = new int[slots];
-        double[] newWeights = new double[slots];
-        long[] newRefs = new long[slots];
-        int[] newIndex = new int[Integer.highestOneBit(Math.max(4, slots * 2 - 1)) << 1];
+        int[] newKeys = new int[slots];
+        String[] newLocal = local == null ? null : new String[slots];
+        long[] newWeighted = new long[2 * slots];
+        int[] newIndex = slots <= LINEAR_SLOTS ? null : new int[Integer.highestOneBit(Math.max(4, slots * 2 - 1)) << 1];
         if (keys != null) {
             System.arraycopy(keys, 0, newKeys, 0, size);
-            System.arraycopy(keyHashes, 0, newHashes, 0, size);
-            System.arraycopy(weights, 0, newWeights, 0, size);
-            System.arraycopy(refs, 0, newRefs, 0, size);
+            if (newLocal != null) {
+                System.arraycopy(local, 0, newLocal, 0, size);
+            }
+            System.arraycopy(weighted, 0, newWeighted, 0, 2 * size);
         }
         keys = newKeys;
-        keyHashes = newHashes;
-        weights = newWeights;
-        refs = newRefs;
+        local = newLocal;
+        weighted = newWeighted;
         index = newIndex;
-        for (int i = 0; i < size; i++) {
-            insertIndex(keyHashes[i], i);
+        reindex();
+    }
+
+    /** The weight of slot i as of {@link #ref}(i). */
+    private double weight(int i) {
+        return Double.longBitsToDouble(weighted[2 * i]);
+    }
+
+    private void setWeight(int i, double w) {
+        weighted[2 * i] = Double.doubleToRawLongBits(w);
+    }
+
+    /** The time slot i's weight is as of. */
+    private long ref(int i) {
+        return weighted[2 * i + 1];
+    }
+
+    private void setRef(int i, long t) {
+        weighted[2 * i + 1] = t;
+    }
+
+    /** Rebuilds the index from the slots (after the slots moved or changed form). */
+    private void reindex() {
+        if (index != null) {
+            java.util.Arrays.fill(index, 0);
+            for (int i = 0; i < size; i++) {
+                insertIndex(i);
+            }
         }
+    }
+
+    /** The value of {@code slot}. */
+    private String keyAt(int slot) {
+        int k = keys[slot];
+        return k >= 0 ? dict.string(k) : local[slot];
+    }
+
+    /** The index hash of {@code slot}: of its code, or (keyed) of its string. */
+    private int hashOf(int slot) {
+        int k = keys[slot];
+        return k >= 0 ? k : KeyedHash.hash(local[slot]);
+    }
+
+    /**
+     * Whether adding {@code value} would only add to a weight (it is tracked): then a caller need not
+     * {@link StringDictionary#acquire pin} its code.
+     */
+    public boolean holds(String value) {
+        return find(value, -1) >= 0;
+    }
+
+    /** {@link #holds(String)} with the code of {@code value} as in {@link #add(String, int, long)}. */
+    public boolean holds(String value, int code) {
+        return find(value, code) >= 0;
     }
 
     /**
@@ -97,8 +173,23 @@ public final class TopKCounter {
      * capacity), so that the add cannot fail. Changes no weight.
      */
     public void prepare(String value) {
-        if (size == keys.length && size < capacity && find(value, KeyedHash.hash(value)) < 0) {
+        prepare(value, -1);
+    }
+
+    /**
+     * {@link #prepare(String)} for an add with {@code pin}: the code of {@code value} the caller holds for the add
+     * ({@link StringDictionary#acquire}), or -1 or {@link StringDictionary#NOT_CODED} to keep a new value as a
+     * string.
+     */
+    public void prepare(String value, int pin) {
+        if (find(value, pin) >= 0) {
+            return;
+        }
+        if (size == keys.length && size < capacity) {
             allocate(Math.min(capacity, keys.length * 2));
+        }
+        if (pin < 0 && local == null) {
+            local = new String[keys.length];
         }
     }
 
@@ -107,9 +198,26 @@ public final class TopKCounter {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null");
         }
+        int pin = dict != null && !holds(value) ? dict.acquire(value) : -1;
+        try {
+            prepare(value, pin);
+            add(value, pin, t);
+        } finally {
+            if (pin >= 0) {
+                dict.release(pin);
+            }
+        }
+    }
+
+    /**
+     * Records one occurrence of {@code value} at {@code t} after {@link #prepare(String, int)} with the same
+     * {@code pin}; cannot fail. A new value takes a reference to {@code pin} (or is kept as a string when it is
+     * negative); a value that Space-Saving drops gives its reference back. A caller that knows the counter
+     * {@link #holds} the value may pass its code unpinned, or {@link StringDictionary#NOT_CODED}.
+     */
+    public void add(String value, int pin, long t) {
         latest = Math.max(latest, t);
-        int h = KeyedHash.hash(value);
-        int slot = find(value, h);
+        int slot = find(value, pin);
         if (slot >= 0) {
             addAt(slot, t);
             return;
@@ -118,11 +226,10 @@ public final class TopKCounter {
             if (size == keys.length) {
                 allocate(Math.min(capacity, keys.length * 2));
             }
-            keys[size] = value;
-            keyHashes[size] = h;
-            weights[size] = 1.0;
-            refs[size] = t;
-            insertIndex(h, size);
+            setKey(size, value, pin);
+            setWeight(size, 1.0);
+            setRef(size, t);
+            insertIndex(size);
             size++;
             return;
         }
@@ -130,21 +237,96 @@ public final class TopKCounter {
         exact = false;
         int min = extreme(false);
         removeIndex(min);
-        keys[min] = value;
-        keyHashes[min] = h;
+        if (keys[min] >= 0) {
+            dict.release(keys[min]);
+        }
+        setKey(min, value, pin);
         addAt(min, t);
-        insertIndex(h, min);
+        insertIndex(min);
+    }
+
+    private void setKey(int slot, String value, int pin) {
+        if (pin >= 0) {
+            dict.retain(pin);
+            keys[slot] = pin;
+            if (local != null) {
+                local[slot] = null;
+            }
+        } else {
+            if (local == null) {
+                local = new String[keys.length];
+            }
+            keys[slot] = -1;
+            local[slot] = value;
+        }
+    }
+
+    /**
+     * Codes the values kept as strings in {@code d} (those it refuses stay strings) and codes new values there
+     * from now on. On a failure part-way every value is still held once, in one form or the other.
+     */
+    @Override
+    public void adopt(StringDictionary d) {
+        if (dict != null) {
+            throw new IllegalStateException("the counter already codes its values in a dictionary");
+        }
+        dict = d;
+        if (local == null) {
+            return;
+        }
+        try {
+            boolean any = false;
+            for (int i = 0; i < size; i++) {
+                if (keys[i] < 0) {
+                    int c = d.acquire(local[i]);
+                    if (c >= 0) {
+                        keys[i] = c;
+                        local[i] = null;
+                    } else {
+                        any = true;
+                    }
+                }
+            }
+            if (!any) {
+                local = null;
+            }
+        } finally {
+            reindex();
+        }
+    }
+
+    /**
+     * Gives back every code to the dictionary, keeping the values as strings: the counter reads the same and holds
+     * nothing in the dictionary afterwards.
+     */
+    @Override
+    public void release() {
+        if (dict == null) {
+            return;
+        }
+        if (local == null) {
+            local = new String[keys.length];
+        }
+        for (int i = 0; i < size; i++) {
+            if (keys[i] >= 0) {
+                local[i] = dict.string(keys[i]);
+                dict.release(keys[i]);
+                keys[i] = -1;
+            }
+        }
+        dict = null;
+        reindex();
     }
 
     /** Adds one occurrence at {@code t} to the weight of {@code slot}. */
     private void addAt(int slot, long t) {
         if (halfLifeMs == 0) {
-            weights[slot] += 1.0;
-        } else if (t >= refs[slot]) {
-            weights[slot] = decayed(weights[slot], t - refs[slot]) + 1.0;
-            refs[slot] = t;
+            setWeight(slot, weight(slot) + 1.0);
+        } else if (t >= ref(slot)) {
+            setWeight(slot, decayed(weight(slot), t - ref(slot)) + 1.0);
+            setRef(slot, t);
         } else {
-            weights[slot] += decayed(1.0, refs[slot] - t);
+            setWeight(slot, weight(slot) + decayed(1.0, ref(slot) - t));
         }
     }
 
@@ -173,10 +355,10 @@ public final class TopKCounter {
     /** The weight of {@code slot} scaled by the fractional half-life part of its age at {@link #latest} only. */
     private double atLatest(int slot) {
         if (halfLifeMs == 0) {
-            return weights[slot];
+            return weight(slot);
         }
-        long part = (latest - refs[slot]) % halfLifeMs;
-        return part == 0 ? weights[slot] : weights[slot] * Math.exp(-LN2 * ((double) part / halfLifeMs));
+        long part = (latest - ref(slot)) % halfLifeMs;
+        return part == 0 ? weight(slot) : weight(slot) * Math.exp(-LN2 * ((double) part / halfLifeMs));
     }
 
     /** The binary exponent of the key of {@code slot} ({@code p = atLatest(slot)}); {@link Long#MIN_VALUE} for 0. */
@@ -184,7 +366,7 @@ public final class TopKCounter {
         if (p == 0.0) {
             return Long.MIN_VALUE;
         }
-        return binaryExponent(p) - (halfLifeMs == 0 ? 0 : (latest - refs[slot]) / halfLifeMs);
+        return binaryExponent(p) - (halfLifeMs == 0 ? 0 : (latest - ref(slot)) / halfLifeMs);
     }
 
     /** The significand in [1, 2) of a positive finite double (0 for 0), subnormals included. */
@@ -221,7 +403,7 @@ public final class TopKCounter {
             long e = exponent(i, p);
             double m = significand(p);
             int c = best < 0 ? 1 : heaviest ? compareKeys(e, m, bestE, bestM) : compareKeys(bestE, bestM, e, m);
-            if (c > 0 || (heaviest && c == 0 && keys[i].compareTo(keys[best]) < 0)) {
+            if (c > 0 || (heaviest && c == 0 && keyAt(i).compareTo(keyAt(best)) < 0)) {
                 best = i;
                 bestE = e;
                 bestM = m;
@@ -236,7 +418,7 @@ public final class TopKCounter {
      */
     public String leading() {
         int best = extreme(true);
-        return best < 0 ? null : keys[best];
+        return best < 0 ? null : keyAt(best);
     }
 
     /** Whether every weight is still exact (at most {@code capacity} distinct values seen). */
@@ -270,12 +452,12 @@ public final class TopKCounter {
         }
         Arrays.sort(order, (i, j) -> {
             int c = compareKeys(exps[j], sigs[j], exps[i], sigs[i]);
-            return c != 0 ? c : keys[i].compareTo(keys[j]);
+            return c != 0 ? c : keyAt(i).compareTo(keyAt(j));
         });
         List<WeightedValue> out = new ArrayList<>(Math.min(k, size));
         for (int i = 0; i < Math.min(k, size); i++) {
             int slot = order[i];
-            out.add(new WeightedValue(keys[slot], weightAt(exps[slot], sigs[slot], asOf)));
+            out.add(new WeightedValue(keyAt(slot), weightAt(exps[slot], sigs[slot], asOf)));
         }
         return out;
     }
@@ -305,30 +487,77 @@ public final class TopKCounter {
 
     /** The sum over tracked values of their index entry's distance from its home slot; for tests. */
     long probeDisplacement() {
+        if (index == null) {
+            return 0;
+        }
         int mask = index.length - 1;
         long d = 0;
         for (int i = 0; i < index.length; i++) {
             if (index[i] != 0) {
-                d += (i - HashMix.spread(keyHashes[index[i] - 1])) & mask;
+                d += (i - HashMix.spread(hashOf(index[i] - 1))) & mask;
             }
         }
         return d;
     }
 
-    private int find(String value, int h) {
+    /**
+     * The slot of {@code value}, or -1. {@code code}: its code, or -1 (unknown: looked up), or
+     * {@link StringDictionary#NOT_CODED}.
+     */
+    private int find(String value, int code) {
+        int c = code >= 0 ? code : code == -1 && dict != null ? dict.find(value) : -1;
+        if (c >= 0) {
+            int slot = findCode(c);
+            if (slot >= 0) {
+                return slot;
+            }
+        }
+        return local == null ? -1 : findLocal(value);
+    }
+
+    private int findCode(int c) {
+        if (index == null) {
+            for (int i = 0; i < size; i++) {
+                if (keys[i] == c) {
+                    return i;
+                }
+            }
+            return -1;
+        }
         int mask = index.length - 1;
-        for (int i = HashMix.spread(h) & mask; index[i] != 0; i = (i + 1) & mask) {
+        for (int i = HashMix.spread(c) & mask; index[i] != 0; i = (i + 1) & mask) {
+            if (keys[index[i] - 1] == c) {
+                return index[i] - 1;
+            }
+        }
+        return -1;
+    }
+
+    private int findLocal(String value) {
+        if (index == null) {
+            for (int i = 0; i < size; i++) {
+                if (keys[i] < 0 && local[i].equals(value)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        int mask = index.length - 1;
+        for (int i = HashMix.spread(KeyedHash.hash(value)) & mask; index[i] != 0; i = (i + 1) & mask) {
             int slot = index[i] - 1;
-            if (keyHashes[slot] == h && keys[slot].equals(value)) {
+            if (keys[slot] < 0 && local[slot].equals(value)) {
                 return slot;
             }
         }
         return -1;
     }
 
-    private void insertIndex(int h, int slot) {
+    private void insertIndex(int slot) {
+        if (index == null) {
+            return;
+        }
         int mask = index.length - 1;
-        int i = HashMix.spread(h) & mask;
+        int i = HashMix.spread(hashOf(slot)) & mask;
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -337,8 +566,11 @@ public final class TopKCounter {
 
     /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, Algorithm R). */
     private void removeIndex(int slot) {
+        if (index == null) {
+            return;
+        }
         int mask = index.length - 1;
-        int i = HashMix.spread(keyHashes[slot]) & mask;
+        int i = HashMix.spread(hashOf(slot)) & mask;
         while (index[i] - 1 != slot) {
             i = (i + 1) & mask;
         }
@@ -348,7 +580,7 @@ public final class TopKCounter {
             if (index[j] == 0) {
                 break;
             }
-            int home = HashMix.spread(keyHashes[index[j] - 1]) & mask;
+            int home = HashMix.spread(hashOf(index[j] - 1)) & mask;
             // move j back to i unless its home lies cyclically in (i, j]
             if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
                 index[i] = index[j];
@@ -374,9 +606,9 @@ public final class TopKCounter {
         w.u8(PER_VALUE_TIMES + (exact ? 1 : 0));
         w.varInt(size);
         for (int i = 0; i < size; i++) {
-            w.string(keys[i]);
-            w.f64(weights[i]);
-            w.zigZag(refs[i]);
+            w.string(keyAt(i));
+            w.f64(weight(i));
+            w.zigZag(ref(i));
         }
     }
 
@@ -401,16 +633,14 @@ public final class TopKCounter {
             String key = r.string();
             double weight = r.f64();
             long ref = perValue ? r.zigZag() : landmark == landmark ? (long) landmark : 0L;
-            int h = KeyedHash.hash(key);
-            if (c.find(key, h) >= 0) {
+            if (c.find(key, -1) >= 0) {
                 throw r.error("top-k counter holds " + key + " twice");
             }
-            c.keys[i] = key;
-            c.keyHashes[i] = h;
-            c.weights[i] = weight;
-            c.refs[i] = ref;
+            c.setKey(i, key, -1);
+            c.setWeight(i, weight);
+            c.setRef(i, ref);
             c.latest = Math.max(c.latest, ref);
-            c.insertIndex(h, i);
+            c.insertIndex(i);
             c.size = i + 1;
         }
         return c;

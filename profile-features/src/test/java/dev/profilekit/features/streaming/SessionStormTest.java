@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SessionStormTest {
 
     /** Sessions of {@code t} by the definition: sort, split where consecutive times differ by more than gap. */
-    private static long[] sortAndSplit(long[] t, long gap) {
+    static long[] sortAndSplit(long[] t, long gap) {
         long[] s = t.clone();
         Arrays.sort(s);
         long count = 1;
