@@ -74,6 +74,8 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The copy-on-write side of snapshots (without a backing store). */
     private final CopyOnWriteCut cut;
     private final LongAdder cacheMisses = new LongAdder();
+    /** With a backing store and models: the users in the table or the store (the forecast pools over them). */
+    private final java.util.concurrent.atomic.AtomicLong storedUsers = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private final ProfileListener[] listeners;
     /** The audiences and each user's memberships, or null without audiences. */
@@ -114,7 +116,8 @@ public final class ProfileUpdater implements AutoCloseable {
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.clock = b.clock;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
-                this::userCount, b.modelListener, b.exampleListener, this::preserve);
+                this::userCount, b.modelListener, b.exampleListener, this::preserve,
+                dev.profilekit.core.live.UserDirectory.of(v -> !((ProfileState) v).evicted, this::state));
         this.live = models;
         this.admission = new Admission(b, compiled, live);
         this.fingerprint = fingerprint(b.schema, b.models);
@@ -131,6 +134,9 @@ public final class ProfileUpdater implements AutoCloseable {
         this.loader = store == null ? factory : this::load;
         this.evictor = store == null ? null : this::writeBack;
         this.sweeper = admission.ttlMs < 0 ? null : this::expireIfIdle;
+        if (store != null && live != null) {
+            store.scan((u, bytes) -> storedUsers.incrementAndGet()); // size() may be an estimate
+        }
         this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
                 b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
     }
@@ -167,7 +173,8 @@ public final class ProfileUpdater implements AutoCloseable {
         if (store == null) {
             return table.size();
         }
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(store.size(), table.size()));
+        long n = live != null ? storedUsers.get() : Math.max(store.size(), table.size());
+        return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
     /** Starts an updater for {@code schema}. */
@@ -376,10 +383,16 @@ public final class ProfileUpdater implements AutoCloseable {
         cacheMisses.increment();
         byte[] b = storedBytes(key);
         if (b == null) {
-            return factory.apply(key);
+            storedUsers.incrementAndGet();
+            ProfileState s = factory.apply(key);
+            s.dirty = live != null; // stored even if its first event fails, as the table would keep it without a store
+            return s;
         }
         ProfileState s = decodeStored(key, b);
         if (expired(s, watermark.get())) {
+            if (live != null) {
+                live.forget(s); // its pending examples and stored training examples, as reset() drops them
+            }
             s = factory.apply(key);
             s.dirty = true; // the stored expired state is replaced on the next write
         }
@@ -462,6 +475,7 @@ public final class ProfileUpdater implements AutoCloseable {
             }
         }
         if (store != null) {
+            storedUsers.decrementAndGet();
             pendingWrites.put(s.user, TOMBSTONE);
             if (pendingWrites.size() >= writeBatch) {
                 drainPendingWrites();
@@ -658,6 +672,9 @@ public final class ProfileUpdater implements AutoCloseable {
             }
             if (store != null) {
                 removed |= storedBytes(key) != null;
+                if (removed) {
+                    storedUsers.decrementAndGet();
+                }
                 pendingWrites.remove(key);
                 store.write(List.of(ProfileStore.Write.delete(key)));
             }
@@ -986,7 +1003,9 @@ public final class ProfileUpdater implements AutoCloseable {
      * user's view, a {@link ProfileState}. Caller holds the lock.
      */
     private void preserve(Object user) {
-        cut.preserve((ProfileState) user);
+        ProfileState s = (ProfileState) user;
+        cut.preserve(s);
+        s.dirty = true; // written back to the store when evicted
     }
 
     /** Tests: {@code hook} runs once in the middle of each copy-on-write snapshot's write, on the writing thread. */
@@ -1080,6 +1099,7 @@ public final class ProfileUpdater implements AutoCloseable {
                         }
                     }
                     store.write(batch);
+                    storedUsers.addAndGet(encoded.size());
                 }
                 if (live != null) {
                     java.util.Map<String, ProfileState> byUser = new java.util.HashMap<>();
@@ -1087,7 +1107,7 @@ public final class ProfileUpdater implements AutoCloseable {
                         byUser.put(st.user, st);
                     }
                     ByteReader r = new ByteReader(models[0], "snapshot " + file + " models");
-                    live.restoreState(r, byUser::get);
+                    live.restoreState(r, store == null ? byUser::get : this::state); // with a store: loads
                     r.expectEnd();
                 }
             } catch (RuntimeException e) {
@@ -1517,8 +1537,10 @@ public final class ProfileUpdater implements AutoCloseable {
          * A backing store of encoded profiles (default: none; every profile lives in the heap). With a store the
          * updater keeps at most {@link #cacheSize(int)} profiles in memory, loads the others on demand, writes
          * changed ones back in batches when they are evicted and on {@link ProfileUpdater#flush()}, and deletes
-         * forgotten and expired ones. Live models cannot be combined with a store yet (their pending examples
-         * live in memory across users).
+         * forgotten and expired ones. With live models, each user's model state (examples waiting for a label,
+         * recent items, daily counts) is part of the stored state; an example whose horizon ends while its user is
+         * in the store is labelled on the stored state, which is loaded for it. A single-threaded replay with a
+         * store gives the same profiles, scores and model figures as one without (without a TTL).
          */
         public Builder store(ProfileStore store) {
             if (store == null) {
@@ -1771,10 +1793,6 @@ public final class ProfileUpdater implements AutoCloseable {
             }
             if (audienceListener != null && audiences == null) {
                 throw new IllegalArgumentException("an audience listener needs audiences (Builder.audiences)");
-            }
-            if (store != null && models != null) {
-                throw new IllegalArgumentException("live models cannot be combined with a backing store yet: their "
-                        + "pending examples live in memory across users; use snapshots for durability instead");
             }
         }
     }
