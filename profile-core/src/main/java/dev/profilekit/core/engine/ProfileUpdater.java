@@ -115,7 +115,8 @@ public final class ProfileUpdater implements AutoCloseable {
         Admission.checkAllowList(b.schema, b.allowedAttributes);
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.clock = b.clock;
-        this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
+        this.models = b.models == null ? null : new LiveModels(b.models, compiled,
+                b.training == dev.profilekit.core.models.TrainingMode.DETERMINISTIC ? Runnable::run : b.modelExecutor,
                 this::userCount, b.modelListener, b.exampleListener, this::preserve,
                 dev.profilekit.core.live.UserDirectory.of(v -> !((ProfileState) v).evicted, this::state));
         this.live = models;
@@ -1526,6 +1527,7 @@ public final class ProfileUpdater implements AutoCloseable {
         EventLimits limits = EventLimits.DEFAULT;
         ModelsConfig models;
         private java.util.concurrent.Executor modelExecutor;
+        private dev.profilekit.core.models.TrainingMode training = dev.profilekit.core.models.TrainingMode.BACKGROUND;
         private java.util.function.Consumer<PropensityModel> modelListener;
         private java.util.function.Consumer<LabelledExample> exampleListener;
 
@@ -1722,6 +1724,20 @@ public final class ProfileUpdater implements AutoCloseable {
         }
 
         /**
+         * Where the live models train (default {@link dev.profilekit.core.models.TrainingMode#BACKGROUND}: on the
+         * {@link #modelExecutor}, beside ingestion). {@code DETERMINISTIC} trains on the event thread at the counts
+         * that trigger training, so that a single-threaded replay gives the same bytes every time; it takes no
+         * model executor.
+         */
+        public Builder training(dev.profilekit.core.models.TrainingMode mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("mode must not be null");
+            }
+            this.training = mode;
+            return this;
+        }
+
+        /**
          * Called with every newly published propensity model version, in order, outside every lock of the
          * engine (after an event on the ingesting thread, or when waiting for the models), so it may call any
          * read method of the updater. Delivery can trail the publication by one event.
@@ -1790,6 +1806,10 @@ public final class ProfileUpdater implements AutoCloseable {
         void checkCombination() {
             if (audiences != null && (store != null || ttl != null)) {
                 throw new IllegalArgumentException("audiences cannot be combined with a backing store or a TTL yet");
+            }
+            if (training == dev.profilekit.core.models.TrainingMode.DETERMINISTIC && modelExecutor != null) {
+                throw new IllegalArgumentException("training DETERMINISTIC trains on the event thread: it takes no "
+                        + "modelExecutor (the executor given would never run)");
             }
             if (audienceListener != null && audiences == null) {
                 throw new IllegalArgumentException("an audience listener needs audiences (Builder.audiences)");

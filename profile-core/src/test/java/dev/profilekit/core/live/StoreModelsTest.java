@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.ProfileUpdater;
-import dev.profilekit.core.io.ExplanationJson;
-import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.models.ModelsConfig;
-import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.store.ProfileStore;
 import dev.profilekit.core.store.ProfileStores;
-import dev.profilekit.core.testkit.SpecAssertions;
+import dev.profilekit.core.testkit.LiveStreams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * twice.
  */
 @org.junit.jupiter.api.Tag("slow")
-public class StoreModelsTest {
+class StoreModelsTest {
 
     @TempDir
     Path tmp;
@@ -37,57 +32,9 @@ public class StoreModelsTest {
     private static final int USERS = 400;
     private static final int DAYS = 14;
 
-    /**
-     * All four models of {@code live-models-all.json}, with a forecast of {@code forecast} ("arima" or "lstm") over 12
-     * days, so that it is fitted from the stream's 11th day on (the pooled series divides by the number of users).
-     */
-    public static ProfileUpdater.Builder builder(String forecast) {
-        String models = SpecAssertions.text("/live-models-all.json").replace("\"forecast\": {\"type\": \"view\", \"days\": 7}",
-                "\"forecast\": {\"type\": \"view\", \"days\": 12, \"model\": \"" + forecast + "\"}");
-        return ProfileUpdater.builder(ProfileSchema.fromJson(SpecAssertions.text("/live-schema.json")))
-                .models(ModelsConfig.fromJson(models)).modelExecutor(Runnable::run);
-    }
-
-    /**
-     * {@link DiagnosticsSnapshotTest#stream} of {@code users} users, delivered out of order: one event in 8 arrives up
-     * to 50 minutes late (within the schema's hour of lateness), one in 100 fourteen hours late (too late for its user
-     * by then, mostly), and one in 100 twice.
-     */
-    public static List<Event> lateStream(int users, int days) {
-        List<Event> ordered = DiagnosticsSnapshotTest.stream(users, days);
-        SplittableRandom r = new SplittableRandom(5);
-        List<long[]> arrival = new ArrayList<>(); // {arrival time, index}
-        for (int i = 0; i < ordered.size(); i++) {
-            long t = ordered.get(i).timestamp();
-            double p = r.nextDouble();
-            long delay = p < 0.125 ? r.nextLong(50 * 60_000L) : p < 0.135 ? 14 * 3_600_000L : 0;
-            arrival.add(new long[] {t + delay, i});
-            if (r.nextDouble() < 0.01) {
-                arrival.add(new long[] {t + delay + r.nextLong(600_000L), i});
-            }
-        }
-        arrival.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-        List<Event> out = new ArrayList<>(arrival.size());
-        for (long[] a : arrival) {
-            out.add(ordered.get((int) a[1]));
-        }
-        return out;
-    }
-
-    /** Everything observable of the updater's models and profiles, as text (after the replay's end). */
-    public static List<String> outcome(ProfileUpdater u, long end) throws InterruptedException {
-        u.finishReplay(end);
-        List<String> out = new ArrayList<>();
-        out.add(String.valueOf(u.modelStatus().orElseThrow()));
-        out.add(u.models().orElseThrow().diagnostics().toJson());
-        out.add(String.valueOf(u.models().orElseThrow().recommendStats().orElseThrow()));
-        out.add(String.valueOf(u.counts()));
-        for (String user : u.users()) {
-            out.add(ProfileJson.toJson(u.profile(user, end)));
-            out.add(ExplanationJson.toJson(u.explain(user, end).orElseThrow()));
-            out.add(String.valueOf(u.recommend(user, 3)));
-        }
-        return out;
+    /** A 64-profile cache over a new heap store. */
+    private static ProfileUpdater overHeapStore(ProfileUpdater.Builder b) {
+        return b.store(ProfileStores.heap()).cacheSize(64).writeBatch(16).build();
     }
 
     private static void feed(ProfileUpdater u, List<Event> events) {
@@ -99,17 +46,17 @@ public class StoreModelsTest {
     @ParameterizedTest(name = "forecast {0}")
     @ValueSource(strings = {"arima", "lstm"})
     void aSmallCacheOverAStoreGivesWhatEveryProfileInMemoryGives(String forecast) throws Exception {
-        List<Event> events = lateStream(USERS, DAYS);
+        List<Event> events = LiveStreams.lateStream(USERS, DAYS);
         long end = events.stream().mapToLong(Event::timestamp).max().orElseThrow();
 
-        ProfileUpdater memory = builder(forecast).build();
+        ProfileUpdater memory = LiveStreams.builder(forecast).build();
         feed(memory, events);
-        List<String> expected = outcome(memory, end);
+        List<String> expected = LiveStreams.outcome(memory, end);
 
         ProfileStore store = ProfileStores.heap();
-        ProfileUpdater stored = builder(forecast).store(store).cacheSize(64).writeBatch(16).build();
+        ProfileUpdater stored = LiveStreams.builder(forecast).store(store).cacheSize(64).writeBatch(16).build();
         feed(stored, events);
-        List<String> actual = outcome(stored, end);
+        List<String> actual = LiveStreams.outcome(stored, end);
 
         assertThat(stored.cacheMisses()).as("most events find their user in the store, not the cache")
                 .isGreaterThan(events.size() / 2);
@@ -128,24 +75,24 @@ public class StoreModelsTest {
      */
     @Test
     void aSnapshotOfAStoreBackedRunResumesToTheEndOfTheRunInMemory() throws Exception {
-        List<Event> events = lateStream(USERS / 2, DAYS);
+        List<Event> events = LiveStreams.lateStream(USERS / 2, DAYS);
         long end = events.stream().mapToLong(Event::timestamp).max().orElseThrow();
         int cut = events.size() * 2 / 3;
 
-        ProfileUpdater memory = builder("arima").build();
+        ProfileUpdater memory = LiveStreams.builder("arima").build();
         feed(memory, events);
-        List<String> expected = outcome(memory, end);
+        List<String> expected = LiveStreams.outcome(memory, end);
 
-        ProfileUpdater first = builder("arima").store(ProfileStores.heap()).cacheSize(64).writeBatch(16).build();
+        ProfileUpdater first = overHeapStore(LiveStreams.builder("arima"));
         feed(first, events.subList(0, cut));
         Path file = tmp.resolve("cut.snap");
         first.snapshot(file, java.util.Map.of());
-        ProfileUpdater resumed = builder("arima").store(ProfileStores.heap()).cacheSize(64).writeBatch(16).build();
+        ProfileUpdater resumed = overHeapStore(LiveStreams.builder("arima"));
         resumed.restore(file);
         assertThat(resumed.modelStatus().orElseThrow().pendingExamples()).as("examples waiting at the cut")
                 .isEqualTo(first.modelStatus().orElseThrow().pendingExamples()).isPositive();
         feed(resumed, events.subList(cut, events.size()));
-        assertThat(outcome(resumed, end)).containsExactlyElementsOf(expected);
+        assertThat(LiveStreams.outcome(resumed, end)).containsExactlyElementsOf(expected);
     }
 
     /**
@@ -154,11 +101,10 @@ public class StoreModelsTest {
      */
     @Test
     void underFourThreadsEveryExampleIsLabelledOnceThroughTheStore() throws Exception {
-        List<Event> events = lateStream(USERS, 8);
+        List<Event> events = LiveStreams.lateStream(USERS, 8);
         long end = events.stream().mapToLong(Event::timestamp).max().orElseThrow();
         List<LabelledExample> labelled = java.util.Collections.synchronizedList(new ArrayList<>());
-        ProfileUpdater u = builder("arima").exampleListener(labelled::add).store(ProfileStores.heap()).cacheSize(64)
-                .writeBatch(16).build();
+        ProfileUpdater u = overHeapStore(LiveStreams.builder("arima").exampleListener(labelled::add));
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failed = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int t = 0; t < 4; t++) {
