@@ -116,7 +116,8 @@ public final class ProfileUpdater implements AutoCloseable {
         this.listeners = b.listeners.toArray(new ProfileListener[0]);
         this.clock = b.clock;
         this.models = b.models == null ? null : new LiveModels(b.models, compiled,
-                b.training == dev.profilekit.core.models.TrainingMode.DETERMINISTIC ? Runnable::run : b.modelExecutor,
+                dev.profilekit.core.models.TrainingMode.of(b.training, b.modelExecutor != null, b.models)
+                        == dev.profilekit.core.models.TrainingMode.DETERMINISTIC ? Runnable::run : b.modelExecutor,
                 this::userCount, b.modelListener, b.exampleListener, this::preserve,
                 dev.profilekit.core.live.UserDirectory.of(v -> !((ProfileState) v).evicted, this::state));
         this.live = models;
@@ -1527,7 +1528,7 @@ public final class ProfileUpdater implements AutoCloseable {
         EventLimits limits = EventLimits.DEFAULT;
         ModelsConfig models;
         private java.util.concurrent.Executor modelExecutor;
-        private dev.profilekit.core.models.TrainingMode training = dev.profilekit.core.models.TrainingMode.BACKGROUND;
+        private dev.profilekit.core.models.TrainingMode training;
         private java.util.function.Consumer<PropensityModel> modelListener;
         private java.util.function.Consumer<LabelledExample> exampleListener;
 
@@ -1714,6 +1715,7 @@ public final class ProfileUpdater implements AutoCloseable {
         /**
          * Where retrains and refits run (default: one background daemon thread, so ingestion never waits for
          * training). {@code Runnable::run} runs them inline, which makes a single-threaded replay deterministic.
+         * An executor given here overrides the models file's {@code training}.
          */
         public Builder modelExecutor(java.util.concurrent.Executor executor) {
             if (executor == null) {
@@ -1724,10 +1726,11 @@ public final class ProfileUpdater implements AutoCloseable {
         }
 
         /**
-         * Where the live models train (default {@link dev.profilekit.core.models.TrainingMode#BACKGROUND}: on the
-         * {@link #modelExecutor}, beside ingestion). {@code DETERMINISTIC} trains on the event thread at the counts
-         * that trigger training, so that a single-threaded replay gives the same bytes every time; it takes no
-         * model executor.
+         * Where the live models train (default: the models file's {@code training}, else
+         * {@link dev.profilekit.core.models.TrainingMode#BACKGROUND}: on the {@link #modelExecutor}, beside
+         * ingestion). {@code DETERMINISTIC} trains on the event thread at the counts that trigger training, so that
+         * a single-threaded replay gives the same bytes every time; it takes no model executor. Set here, it
+         * overrides the models file.
          */
         public Builder training(dev.profilekit.core.models.TrainingMode mode) {
             if (mode == null) {

@@ -5,6 +5,9 @@ package dev.profilekit.core.models;
  * recommender's fallback, and the hand-over of sampled vectors to a trainer. Every one of them is triggered at a
  * fixed count (labelled examples, samples, completed days of event time, interactions); the mode decides only
  * whether the work then runs beside ingestion or at that very point.
+ *
+ * <p>Set it in the models file ({@code "training": "deterministic"}, see {@link ModelsConfig}) or on the updater's
+ * builder ({@code ProfileUpdater.Builder.training}); see {@link #of} for which one applies.
  */
 public enum TrainingMode {
 
@@ -23,5 +26,29 @@ public enum TrainingMode {
      * from a snapshot). The event that triggers a fit waits for it (a propensity retrain over the training window
      * takes milliseconds to a second). For replays, tests and parity checks; {@code replay --models} trains so.
      */
-    DETERMINISTIC
+    DETERMINISTIC;
+
+    /** The value of the models file's {@code training} key. */
+    public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The mode a {@code ProfileUpdater} trains in: the one set on its builder if any; else {@link #BACKGROUND} when
+     * the builder was given a model executor (the executor says where background training runs; {@code Runnable::run}
+     * makes it run inline); else the models file's {@code training}; else {@link #BACKGROUND}.
+     *
+     * @param onBuilder     the mode set on the builder, or null
+     * @param executorGiven whether the builder was given a model executor
+     * @param models        the models configuration
+     */
+    public static TrainingMode of(TrainingMode onBuilder, boolean executorGiven, ModelsConfig models) {
+        if (onBuilder != null) {
+            return onBuilder;
+        }
+        if (executorGiven) {
+            return BACKGROUND;
+        }
+        return models.training().orElse(BACKGROUND);
+    }
 }

@@ -28,8 +28,17 @@ class DeterministicTrainingTest {
     private static final String MODELS_THREAD = "profilekit-models";
 
     private static ProfileUpdater.Builder builder() {
-        return ProfileUpdater.builder(ProfileSchema.fromJson(SpecAssertions.text("/live-schema.json")))
-                .models(ModelsConfig.fromJson(SpecAssertions.text("/live-models-all.json")));
+        return builder(ModelsConfig.fromJson(SpecAssertions.text("/live-models-all.json")));
+    }
+
+    private static ProfileUpdater.Builder builder(ModelsConfig models) {
+        return ProfileUpdater.builder(ProfileSchema.fromJson(SpecAssertions.text("/live-schema.json"))).models(models);
+    }
+
+    /** {@code live-models-all.json} with a top-level {@code "training"} of the given JSON value. */
+    private static ModelsConfig fileWithTraining(String value) {
+        return ModelsConfig.fromJson(SpecAssertions.text("/live-models-all.json").replaceFirst("\\{",
+                "{\"training\": " + value + ", "));
     }
 
     /** Every profile with its scores and explanation, the models' status and diagnostics, as bytes. */
@@ -96,5 +105,40 @@ class DeterministicTrainingTest {
                         + "executor given would never run)");
         assertThatThrownBy(() -> builder().training(null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("mode must not be null");
+    }
+
+    @Test
+    void theModelsFileSetsTheModeAndTheBuilderOverridesIt() throws Exception {
+        List<Event> events = LiveStreams.lateStream(120, 10);
+        ModelsConfig deterministic = fileWithTraining("\"deterministic\"");
+        assertThat(deterministic.training()).contains(TrainingMode.DETERMINISTIC);
+        assertThat(fileWithTraining("\"background\"").training()).contains(TrainingMode.BACKGROUND);
+        assertThat(ModelsConfig.fromJson(SpecAssertions.text("/live-models-all.json")).training()).isEmpty();
+        assertThat(deterministic.toString()).as("the mode is no part of the state's fingerprint")
+                .isEqualTo(ModelsConfig.fromJson(SpecAssertions.text("/live-models-all.json")).toString());
+
+        Set<Long> before = modelThreads();
+        byte[] fromFile = run(builder(deterministic).build(), events);
+        assertThat(modelThreads()).as("the file's mode trained on the event thread").isSubsetOf(before);
+        assertThat(fromFile).isEqualTo(run(builder().training(TrainingMode.DETERMINISTIC).build(), events));
+
+        ProfileUpdater overridden = builder(deterministic).training(TrainingMode.BACKGROUND).build();
+        for (Event e : events) {
+            overridden.onEvent(e);
+        }
+        overridden.awaitModels();
+        assertThat(modelThreads()).as("the builder's BACKGROUND overrides the file").anyMatch(id -> !before.contains(id));
+        overridden.close();
+    }
+
+    @Test
+    void aBadTrainingValueIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> fileWithTraining("\"inline\"")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("training: must be \"background\" or \"deterministic\", was \"inline\"");
+        assertThatThrownBy(() -> fileWithTraining("true")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("training: must be \"background\" or \"deterministic\", was true");
+        assertThatThrownBy(() -> ModelsConfig.fromJson("{\"trainng\": \"deterministic\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("trainng: unknown key (allowed: ")
+                .hasMessageContaining("training");
     }
 }
