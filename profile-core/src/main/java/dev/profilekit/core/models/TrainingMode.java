@@ -15,7 +15,8 @@ public enum TrainingMode {
      * The default: training runs on the model executor (the updater's own daemon thread unless one is given), beside
      * ingestion. Event threads never wait for a fit; a fitted version replaces the live one when the fit ends, so
      * which events are scored by which version depends on how long fits take, and two runs of one stream may differ
-     * in their scores and model figures.
+     * in their scores and model figures. A count reached while a fit of the same model still runs triggers nothing
+     * (the next count triggers again), so under load a model fits less often than its counts say.
      */
     BACKGROUND,
 
@@ -24,7 +25,8 @@ public enum TrainingMode {
      * result is live for the next event. With one ingesting thread, two runs of the same stream give byte-identical
      * profiles, scores, explanations and diagnostics (as do a run with and without a backing store, and a run resumed
      * from a snapshot). The event that triggers a fit waits for it (a propensity retrain over the training window
-     * takes milliseconds to a second). For replays, tests and parity checks; {@code replay --models} trains so.
+     * takes milliseconds to a second), and every count triggers its fit, so with small counts ingestion is several
+     * times slower than in the background. For replays, tests and parity checks; {@code replay --models} trains so.
      */
     DETERMINISTIC;
 
