@@ -108,8 +108,11 @@ public final class ProfileUpdater implements AutoCloseable {
         this.auditClock = b.auditClock;
         Admission.checkAllowList(b.schema, b.allowedAttributes);
         this.clock = b.clock;
-        this.models = b.models == null ? null : new LiveModels(b.models, compiled, b.modelExecutor,
-                this::userCount, b.modelListener, b.exampleListener, this::preserve);
+        this.models = b.models == null ? null : new LiveModels(b.models, compiled,
+                dev.profilekit.core.models.TrainingMode.of(b.training, b.modelExecutor != null, b.models)
+                        == dev.profilekit.core.models.TrainingMode.DETERMINISTIC ? Runnable::run : b.modelExecutor,
+                this::userCount, b.modelListener, b.exampleListener, this::preserve,
+                dev.profilekit.core.live.UserDirectory.of(v -> !((ProfileState) v).evicted, this::state));
         this.live = models;
         this.listeners = new ListenerDispatch(b.listeners, compiled, live);
         this.admission = new Admission(b, compiled, live);
@@ -127,7 +130,8 @@ public final class ProfileUpdater implements AutoCloseable {
             return s;
         };
         this.cache = store == null ? null
-                : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark, stripes);
+                : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark, stripes,
+                        live);
         this.loader = store == null ? factory : cache::load;
         this.evictor = store == null ? null : cache::writeBack;
         this.expiry = new Expiry(admission, compiled, live, cut, cache, watermark, stripes);
@@ -168,7 +172,7 @@ public final class ProfileUpdater implements AutoCloseable {
         if (store == null) {
             return table.size();
         }
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(store.size(), table.size()));
+        return (int) Math.min(Integer.MAX_VALUE, cache.users());
     }
 
     /** Starts an updater for {@code schema}. */
@@ -494,7 +498,7 @@ public final class ProfileUpdater implements AutoCloseable {
                 });
             }
             if (store != null) {
-                removed |= cache.forget(key);
+                removed = cache.forget(key, removed);
             }
         } finally {
             gate.exit();
@@ -806,7 +810,9 @@ public final class ProfileUpdater implements AutoCloseable {
      * user's view, a {@link ProfileState}. Caller holds the lock.
      */
     private void preserve(Object user) {
-        cut.preserve((ProfileState) user);
+        ProfileState s = (ProfileState) user;
+        cut.preserve(s);
+        s.dirty = true; // written back to the store when evicted
     }
 
     /** Tests: {@code hook} runs once in the middle of each copy-on-write snapshot's write, on the writing thread. */
@@ -903,6 +909,7 @@ public final class ProfileUpdater implements AutoCloseable {
                         }
                     }
                     store.write(batch);
+                    cache.restored(encoded.size());
                 }
                 if (live != null) {
                     java.util.Map<String, ProfileState> byUser = new java.util.HashMap<>();
@@ -910,7 +917,7 @@ public final class ProfileUpdater implements AutoCloseable {
                         byUser.put(st.user, st);
                     }
                     ByteReader r = new ByteReader(models[0], "snapshot " + file + " models");
-                    live.restoreState(r, byUser::get);
+                    live.restoreState(r, store == null ? byUser::get : this::state); // with a store: loads
                     r.expectEnd();
                 }
             } catch (RuntimeException e) {
@@ -1305,6 +1312,7 @@ public final class ProfileUpdater implements AutoCloseable {
         EventLimits limits = EventLimits.DEFAULT;
         ModelsConfig models;
         private java.util.concurrent.Executor modelExecutor;
+        private dev.profilekit.core.models.TrainingMode training;
         private java.util.function.Consumer<PropensityModel> modelListener;
         private java.util.function.Consumer<LabelledExample> exampleListener;
 
@@ -1316,8 +1324,10 @@ public final class ProfileUpdater implements AutoCloseable {
          * A backing store of encoded profiles (default: none; every profile lives in the heap). With a store the
          * updater keeps at most {@link #cacheSize(int)} profiles in memory, loads the others on demand, writes
          * changed ones back in batches when they are evicted and on {@link ProfileUpdater#flush()}, and deletes
-         * forgotten and expired ones. Live models cannot be combined with a store yet (their pending examples
-         * live in memory across users).
+         * forgotten and expired ones. With live models, each user's model state (examples waiting for a label,
+         * recent items, daily counts) is part of the stored state; an example whose horizon ends while its user is
+         * in the store is labelled on the stored state, which is loaded for it. A single-threaded replay with a
+         * store gives the same profiles, scores and model figures as one without (without a TTL).
          */
         public Builder store(ProfileStore store) {
             if (store == null) {
@@ -1505,12 +1515,28 @@ public final class ProfileUpdater implements AutoCloseable {
         /**
          * Where retrains and refits run (default: one background daemon thread, so ingestion never waits for
          * training). {@code Runnable::run} runs them inline, which makes a single-threaded replay deterministic.
+         * An executor given here overrides the models file's {@code training}.
          */
         public Builder modelExecutor(java.util.concurrent.Executor executor) {
             if (executor == null) {
                 throw new IllegalArgumentException("executor must not be null");
             }
             this.modelExecutor = executor;
+            return this;
+        }
+
+        /**
+         * Where the live models train (default: the models file's {@code training}, else
+         * {@link dev.profilekit.core.models.TrainingMode#BACKGROUND}: on the {@link #modelExecutor}, beside
+         * ingestion). {@code DETERMINISTIC} trains on the event thread at the counts that trigger training, so that
+         * a single-threaded replay gives the same bytes every time; it takes no model executor. Set here, it
+         * overrides the models file.
+         */
+        public Builder training(dev.profilekit.core.models.TrainingMode mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("mode must not be null");
+            }
+            this.training = mode;
             return this;
         }
 
@@ -1584,12 +1610,12 @@ public final class ProfileUpdater implements AutoCloseable {
             if (audiences != null && (store != null || ttl != null)) {
                 throw new IllegalArgumentException("audiences cannot be combined with a backing store or a TTL yet");
             }
+            if (training == dev.profilekit.core.models.TrainingMode.DETERMINISTIC && modelExecutor != null) {
+                throw new IllegalArgumentException("training DETERMINISTIC trains on the event thread: it takes no "
+                        + "modelExecutor (the executor given would never run)");
+            }
             if (audienceListener != null && audiences == null) {
                 throw new IllegalArgumentException("an audience listener needs audiences (Builder.audiences)");
-            }
-            if (store != null && models != null) {
-                throw new IllegalArgumentException("live models cannot be combined with a backing store yet: their "
-                        + "pending examples live in memory across users; use snapshots for durability instead");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.profilekit.core.engine;
 
 import dev.profilekit.core.privacy.Encryption;
+import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.core.store.ProfileStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,10 @@ final class StoreCache {
     private final LongAdder cacheMisses = new LongAdder();
     /** Makes the new state of a user the store does not hold. */
     private final Function<String, ProfileState> factory;
+    /** The live models, or null: with models each user's model state is part of its stored state. */
+    private final LiveModel<?> live;
+    /** With live models: the users in the table or the store, counted exactly (the forecast pools over them). */
+    private final AtomicLong storedUsers = new AtomicLong();
     /** The slab a loaded state's stripe moves into, and an evicted one's leaves. */
     private final Stripes stripes;
     /** Decides whether a loaded state has expired (TTL). */
@@ -41,8 +46,13 @@ final class StoreCache {
     private final AtomicLong watermark;
 
     StoreCache(ProfileStore store, ProfileTable table, StateCodec codec, Encryption encryption, int writeBatch,
-               Function<String, ProfileState> factory, Admission admission, AtomicLong watermark, Stripes stripes) {
+               Function<String, ProfileState> factory, Admission admission, AtomicLong watermark, Stripes stripes,
+               LiveModel<?> live) {
         this.store = store;
+        this.live = live;
+        if (live != null) {
+            store.scan((u, bytes) -> storedUsers.incrementAndGet()); // size() may be an estimate
+        }
         this.stripes = stripes;
         this.table = table;
         this.codec = codec;
@@ -51,6 +61,16 @@ final class StoreCache {
         this.factory = factory;
         this.admission = admission;
         this.watermark = watermark;
+    }
+
+    /** Users with a profile, in the table or only in the store: exact with live models, else the store's estimate. */
+    long users() {
+        return live != null ? storedUsers.get() : Math.max(store.size(), table.size());
+    }
+
+    /** A restore wrote {@code n} users straight to the store. */
+    void restored(int n) {
+        storedUsers.addAndGet(n);
     }
 
     /** How many times a profile was not in the cache and was read from the store (or found absent there). */
@@ -67,10 +87,16 @@ final class StoreCache {
         cacheMisses.increment();
         byte[] b = storedBytes(key);
         if (b == null) {
-            return factory.apply(key);
+            storedUsers.incrementAndGet();
+            ProfileState s = factory.apply(key);
+            s.dirty = live != null; // stored even if its first event fails, as the table would keep it without a store
+            return s;
         }
         ProfileState s = decodeStored(key, b);
         if (expired(s, watermark.get())) {
+            if (live != null) {
+                live.forget(s); // its pending examples and stored training examples, as an expiry in place drops them
+            }
             s = factory.apply(key);
             s.dirty = true; // the stored expired state is replaced on the next write
         } else {
@@ -147,15 +173,22 @@ final class StoreCache {
 
     /** Expiry: the stored copy of {@code user} is deleted with the next batch of writes. */
     void expire(String user) {
+        storedUsers.decrementAndGet();
         pendingWrites.put(user, TOMBSTONE);
         if (pendingWrites.size() >= writeBatch) {
             drainPendingWrites();
         }
     }
 
-    /** Forget: deletes the stored copy of {@code key} at once; returns whether there was one. */
-    boolean forget(String key) {
-        boolean removed = storedBytes(key) != null;
+    /**
+     * Forget: deletes the stored copy of {@code key} at once; returns whether the user had a profile, in the table
+     * ({@code inTable}) or in the store.
+     */
+    boolean forget(String key, boolean inTable) {
+        boolean removed = inTable | storedBytes(key) != null;
+        if (removed) {
+            storedUsers.decrementAndGet();
+        }
         pendingWrites.remove(key);
         store.write(List.of(ProfileStore.Write.delete(key)));
         return removed;

@@ -21,6 +21,15 @@ public final class ModelContext {
     private final Consumer<UserView> beforeChange;
     private final Consumer<LabelledExample> exampleListener;
     private final Map<Class<?>, Consumer<?>> versionListeners;
+    private final UserDirectory directory;
+
+    /** A context whose users' views never leave memory ({@link UserDirectory#IN_MEMORY}); see the full constructor. */
+    public ModelContext(FeatureAccess schema, Executor background, IntSupplier users,
+                        Function<UserView, Object> userState, Consumer<UserView> beforeChange,
+                        Consumer<LabelledExample> exampleListener, Map<Class<?>, Consumer<?>> versionListeners) {
+        this(schema, background, users, userState, beforeChange, exampleListener, versionListeners,
+                UserDirectory.IN_MEMORY);
+    }
 
     /**
      * A context.
@@ -30,10 +39,12 @@ public final class ModelContext {
      *                         outside {@code observe} and {@code forget}
      * @param exampleListener  told of every labelled example, or null
      * @param versionListeners by published version type, the listener told of every published version
+     * @param directory        finds a user's live view after it left memory (a backing store)
      */
     public ModelContext(FeatureAccess schema, Executor background, IntSupplier users,
                         Function<UserView, Object> userState, Consumer<UserView> beforeChange,
-                        Consumer<LabelledExample> exampleListener, Map<Class<?>, Consumer<?>> versionListeners) {
+                        Consumer<LabelledExample> exampleListener, Map<Class<?>, Consumer<?>> versionListeners,
+                        UserDirectory directory) {
         this.schema = schema;
         this.background = background;
         this.users = users;
@@ -41,6 +52,12 @@ public final class ModelContext {
         this.beforeChange = beforeChange;
         this.exampleListener = exampleListener;
         this.versionListeners = Map.copyOf(versionListeners);
+        this.directory = directory == null ? UserDirectory.IN_MEMORY : directory;
+    }
+
+    /** Finds a user's live view after the one a model kept left memory. */
+    public UserDirectory directory() {
+        return directory;
     }
 
     /** The compiled schema: feature readers by name and event type ids. */

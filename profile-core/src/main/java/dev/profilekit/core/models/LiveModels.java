@@ -3,6 +3,7 @@ package dev.profilekit.core.models;
 import dev.profilekit.core.live.LabelledExample;
 import dev.profilekit.core.live.ModelContext;
 import dev.profilekit.core.live.ModelDiagnostics;
+import dev.profilekit.core.live.UserDirectory;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.live.forecast.ForecastExplanation;
 import dev.profilekit.core.live.forecast.ForecastModel;
@@ -158,11 +159,13 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
     /**
      * The version of the models' snapshot state ({@link #encodeState}); it is part of the updater's state
      * fingerprint whenever models are configured, so a snapshot written under another version is refused as
-     * written under another configuration rather than misread. 2: the propensity model's state ends with what its
-     * {@link #diagnostics()} recorded (reservoir, its random generator, AUC series, versions, drift alarms);
-     * 1 (implicit, before this constant): without diagnostics.
+     * written under another configuration rather than misread. 3: the propensity model names each example waiting
+     * for a label by its user and time (with a backing store a user's state may hold a copy of it); 2: by its
+     * position in the user's list, and the propensity model's state ends with what its {@link #diagnostics()}
+     * recorded (reservoir, its random generator, AUC series, versions, drift alarms); 1 (implicit, before this
+     * constant): without diagnostics.
      */
-    public static final int STATE_VERSION = 2;
+    public static final int STATE_VERSION = 3;
 
     /** The configured models, in the order of their kinds' registration. */
     private final List<LiveModel<Object>> models;
@@ -194,10 +197,22 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
      * {@link #observe} and {@link #forget} (a pending example labelled 0 when its horizon ends, on another user's
      * event or on {@link #finish}), so that the holder can keep the state it had (a copy-on-write snapshot cut).
      */
-    @SuppressWarnings("unchecked")
     public LiveModels(ModelsConfig config, FeatureAccess schema, Executor executor, IntSupplier users,
                       Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener,
                       Consumer<UserView> beforeChange) {
+        this(config, schema, executor, users, modelListener, exampleListener, beforeChange, UserDirectory.IN_MEMORY);
+    }
+
+    /**
+     * As {@link #LiveModels(ModelsConfig, FeatureAccess, Executor, IntSupplier, Consumer, Consumer, Consumer)}, for a
+     * holder whose users' views can leave memory (a backing store): {@code directory} finds a user's live view when
+     * the one a model kept (a pending example's) has left, and {@code beforeChange} must also mark the state changed
+     * so that it is written back.
+     */
+    @SuppressWarnings("unchecked")
+    public LiveModels(ModelsConfig config, FeatureAccess schema, Executor executor, IntSupplier users,
+                      Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener,
+                      Consumer<UserView> beforeChange, UserDirectory directory) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
@@ -222,7 +237,7 @@ public final class LiveModels implements LiveModel<LiveModels.Versions> {
         for (ModelsConfig.Section<?> s : config.sections()) {
             int slot = built.size();
             ModelContext context = new ModelContext(schema, background, users,
-                    v -> ((Object[]) v.modelState())[slot], beforeChange, exampleListener, listeners);
+                    v -> ((Object[]) v.modelState())[slot], beforeChange, exampleListener, listeners, directory);
             built.add((LiveModel<Object>) create(s, context));
             named.add(s.plugin().name());
         }

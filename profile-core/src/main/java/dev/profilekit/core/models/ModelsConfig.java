@@ -46,6 +46,10 @@ import java.util.Set;
  *
  * <p>{@code forecast.model} is {@code "arima"} (the default) or {@code "lstm"}.
  *
+ * <p>A top-level key {@code "training"} (not a section) says where the models train: {@code "background"} (the
+ * default) or {@code "deterministic"} ({@link TrainingMode}). It is not part of the models' state, so a snapshot
+ * restores under either mode.
+ *
  * <p>Every duration is an ISO-8601 string; the one count-valued half-life is {@code segments.half_life_samples}
  * (an old numeric {@code segments.half_life} is rejected with a message saying so).
  *
@@ -90,10 +94,16 @@ public final class ModelsConfig {
         }
     }
 
+    /** The models file's top-level key that is not a section. */
+    public static final String TRAINING_KEY = "training";
+
     /** The sections by kind name, in the kinds' order. */
     private final Map<String, Section<?>> sections;
+    /** The training mode set in the file or builder, or null. */
+    private final TrainingMode training;
 
-    private ModelsConfig(List<Section<?>> sections) {
+    private ModelsConfig(List<Section<?>> sections, TrainingMode training) {
+        this.training = training;
         Map<String, Section<?>> byName = new LinkedHashMap<>();
         for (ModelPlugin<?> p : BUILT_IN) {
             for (Section<?> s : sections) {
@@ -116,7 +126,7 @@ public final class ModelsConfig {
     /** A configuration of the built-in models; an absent (or null) section is not configured. */
     public ModelsConfig(Optional<PropensityConfig> propensity, Optional<SegmentsConfig> segments,
                         Optional<ForecastConfig> forecast, Optional<RecommendConfig> recommend) {
-        this(builtIn(propensity, segments, forecast, recommend));
+        this(builtIn(propensity, segments, forecast, recommend), null);
     }
 
     /** A configuration without a recommend section. */
@@ -196,6 +206,14 @@ public final class ModelsConfig {
         return s.plugin().watchedTypes(s.section());
     }
 
+    /**
+     * The training mode this configuration sets ({@code "training"} in the file), if any; a {@code ProfileUpdater}
+     * trains so unless its builder sets a mode or an executor ({@link TrainingMode#of}).
+     */
+    public Optional<TrainingMode> training() {
+        return Optional.ofNullable(training);
+    }
+
     /** Starts a configuration with no models; add sections with the builder's methods. */
     public static Builder builder() {
         return new Builder();
@@ -204,6 +222,7 @@ public final class ModelsConfig {
     /** Builder of a {@link ModelsConfig}: each section optional. */
     public static final class Builder {
         private final Map<ModelPlugin<?>, Section<?>> sections = new LinkedHashMap<>();
+        private TrainingMode training;
 
         private Builder() {
         }
@@ -226,6 +245,12 @@ public final class ModelsConfig {
         /** The recommend section. */
         public Builder recommend(RecommendConfig recommend) {
             return set(RecommendPlugin.INSTANCE, recommend);
+        }
+
+        /** Where the models train ({@code null}: not set, so background unless the updater's builder says). */
+        public Builder training(TrainingMode training) {
+            this.training = training;
+            return this;
         }
 
         /**
@@ -251,7 +276,7 @@ public final class ModelsConfig {
 
         /** The configuration (sections not set are absent). */
         public ModelsConfig build() {
-            return new ModelsConfig(new ArrayList<>(sections.values()));
+            return new ModelsConfig(new ArrayList<>(sections.values()), training);
         }
     }
 
@@ -291,6 +316,10 @@ public final class ModelsConfig {
             if (p == null) {
                 throw new IllegalArgumentException("plugins must not hold null");
             }
+            if (p.name().equals(TRAINING_KEY)) {
+                throw new IllegalArgumentException("plugins: '" + TRAINING_KEY + "' is a key of the models file, not "
+                        + "a kind's name");
+            }
             if (!names.add(p.name())) {
                 throw new IllegalArgumentException("plugins: two kinds named '" + p.name() + "'");
             }
@@ -304,7 +333,9 @@ public final class ModelsConfig {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("models file must be a JSON object");
         }
-        ConfigNodes.keys(root, "", names);
+        Set<String> keys = new LinkedHashSet<>(names);
+        keys.add(TRAINING_KEY);
+        ConfigNodes.keys(root, "", keys);
         List<Section<?>> out = new ArrayList<>();
         for (ModelPlugin<?> p : plugins) {
             JsonNode n = root.get(p.name());
@@ -312,7 +343,20 @@ public final class ModelsConfig {
                 out.add(parse(p, n));
             }
         }
-        return new ModelsConfig(out);
+        return new ModelsConfig(out, training(root.get(TRAINING_KEY)));
+    }
+
+    /** The {@code training} key's mode, null when absent. */
+    private static TrainingMode training(JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        for (TrainingMode m : TrainingMode.values()) {
+            if (n.isTextual() && n.asText().equals(m.key())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(TRAINING_KEY + ": must be \"background\" or \"deterministic\", was " + n);
     }
 
     private static <C> Section<C> parse(ModelPlugin<C> plugin, JsonNode n) {
@@ -321,18 +365,19 @@ public final class ModelsConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelsConfig m && m.sections.equals(sections);
+        return o instanceof ModelsConfig m && m.sections.equals(sections) && m.training == training;
     }
 
     @Override
     public int hashCode() {
-        return sections.hashCode();
+        return sections.hashCode() * 31 + java.util.Objects.hashCode(training);
     }
 
     /**
      * The text the record this class was had ({@code ModelsConfig[propensity=Optional[...], segments=Optional.empty,
      * ...]}), every built-in kind named, then the sections of further kinds: it is part of the state fingerprint, so
-     * snapshots of the same configuration stay readable.
+     * snapshots of the same configuration stay readable. The training mode is left out: it changes when models train,
+     * not what their state holds.
      */
     @Override
     public String toString() {

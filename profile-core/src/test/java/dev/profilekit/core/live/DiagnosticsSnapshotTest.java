@@ -9,6 +9,7 @@ import dev.profilekit.core.live.internal.DiagnosticsRecorder;
 import dev.profilekit.core.live.internal.PrequentialStats;
 import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.testkit.LiveStreams;
 import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
@@ -17,8 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,11 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * continued records exactly what an uninterrupted run records, reservoir sample included.
  */
 class DiagnosticsSnapshotTest {
-
-    private static final long H = 3_600_000L;
-    /** 2026-01-01T00:00Z. */
-    private static final long T0 = 1_767_225_600_000L;
-    private static final String[] CATEGORIES = {"books", "electronics", "fashion", "home"};
 
     @TempDir
     Path tmp;
@@ -51,36 +45,7 @@ class DiagnosticsSnapshotTest {
      * every user is sampled twice a day (the sample interval) and the model gets labels of both classes.
      */
     static List<Event> stream(int users, int days) {
-        SplittableRandom r = new SplittableRandom(11);
-        List<Event> out = new ArrayList<>();
-        int id = 0;
-        for (int d = 0; d < days; d++) {
-            List<Event> day = new ArrayList<>();
-            for (int u = 0; u < users; u++) {
-                double buyer = (u % 10) / 20.0;
-                for (int s = 0; s < 2; s++) {
-                    long t = T0 + d * 24 * H + s * 12 * H + u * 30_000L;
-                    String category = CATEGORIES[(u + r.nextInt(2)) % CATEGORIES.length];
-                    int views = 1 + r.nextInt(2);
-                    for (int v = 0; v < views; v++) {
-                        day.add(Event.builder("e" + id++, "u" + u, "view", t + v * 1000L).attr("category", category)
-                                .build());
-                    }
-                    boolean cart = r.nextDouble() < 0.3;
-                    if (cart) {
-                        day.add(Event.builder("e" + id++, "u" + u, "cart", t + 60_000L).attr("category", category)
-                                .build());
-                    }
-                    if (r.nextDouble() < buyer * (cart ? 1.5 : 0.3)) {
-                        day.add(Event.builder("e" + id++, "u" + u, "purchase", t + 120_000L)
-                                .attr("category", category).attr("amount", 5 + r.nextInt(200)).build());
-                    }
-                }
-            }
-            day.sort(Comparator.comparingLong(Event::timestamp));
-            out.addAll(day);
-        }
-        return out;
+        return LiveStreams.shop(users, days);
     }
 
     private static void feed(ProfileUpdater u, List<Event> events) {

@@ -103,10 +103,10 @@ class NewModelKindTest {
     @Test
     void errorsAboutTheNewKindsSectionNameItsKeys() {
         assertThatThrownBy(() -> ModelsConfig.fromJson("{\"visitz\": {}}", KINDS))
-                .hasMessage("visitz: unknown key (allowed: [forecast, propensity, recommend, segments, visits])");
+                .hasMessage("visitz: unknown key (allowed: [forecast, propensity, recommend, segments, training, visits])");
         assertThatThrownBy(() -> ModelsConfig.fromJson("{\"visits\": {\"type\": \"view\"}}"))
                 .as("without the registration the section is unknown")
-                .hasMessage("visits: unknown key (allowed: [forecast, propensity, recommend, segments])");
+                .hasMessage("visits: unknown key (allowed: [forecast, propensity, recommend, segments, training])");
         assertThatThrownBy(() -> ModelsConfig.fromJson("{\"visits\": {\"typ\": \"view\"}}", KINDS))
                 .hasMessage("visits.typ: unknown key (allowed: [publish_every, type])");
         assertThatThrownBy(() -> ModelsConfig.fromJson("{\"visits\": {\"type\": \"view\", \"publish_every\": 0}}",

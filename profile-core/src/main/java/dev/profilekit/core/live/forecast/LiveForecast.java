@@ -109,9 +109,9 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
     private Window recycled;
     /**
      * LSTM: the latest window of the most recently active users, least recent first; guarded by windowsLock. Keyed
-     * by the user's view (the engine's per-user state, identity equality), as the segments' samples are.
+     * by the user's id, as the segments' samples are (a view may leave memory for a backing store and come back).
      */
-    private final java.util.LinkedHashMap<UserView, Window> windows;
+    private final java.util.LinkedHashMap<String, Window> windows;
     /** LSTM: per scoring thread, the input sequence and the network's workspace. */
     private final ThreadLocal<double[][]> lstmScratch;
 
@@ -133,7 +133,7 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
         this.lookback = config.days() - lstmTargets;
         this.windows = !lstm ? null : new java.util.LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<UserView, Window> eldest) {
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Window> eldest) {
                 if (size() > LSTM_MAX_USERS) {
                     recycled = eldest.getValue();
                     return true;
@@ -201,11 +201,11 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
     private void keepWindow(UserView user, UserState u, long end) {
         int n = u.daily.length;
         synchronized (windowsLock) {
-            Window w = windows.get(user);
+            Window w = windows.get(user.user());
             if (w == null) {
                 w = recycled != null ? recycled : new Window(n);
                 recycled = null;
-                windows.put(user, w);
+                windows.put(user.user(), w);
             }
             for (int i = 0; i < n; i++) {
                 w.counts[i] = countOn(u, end - n + 1 + i);
@@ -549,7 +549,7 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
             return 0;
         }
         synchronized (windowsLock) {
-            return windows.remove(user) == null ? 0 : 1;
+            return windows.remove(user.user()) == null ? 0 : 1;
         }
     }
 
@@ -606,8 +606,8 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
         if (lstm) {
             synchronized (windowsLock) {
                 out.varInt(windows.size());
-                for (java.util.Map.Entry<UserView, Window> e : windows.entrySet()) { // least recently active first
-                    out.string(e.getKey().user()).zigZag(e.getValue().end);
+                for (java.util.Map.Entry<String, Window> e : windows.entrySet()) { // least recently active first
+                    out.string(e.getKey()).zigZag(e.getValue().end);
                     for (int c : e.getValue().counts) {
                         out.varInt(c);
                     }
@@ -638,13 +638,12 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
             days[i] = in.zigZag();
             tot[i] = in.varLong();
         }
-        java.util.LinkedHashMap<UserView, Window> kept = new java.util.LinkedHashMap<>();
+        java.util.LinkedHashMap<String, Window> kept = new java.util.LinkedHashMap<>();
         if (lstm) {
             int count = in.count(2 + config.days());
             for (int i = 0; i < count; i++) {
                 String user = in.string();
-                UserView v = users.apply(user);
-                if (v == null) {
+                if (users.apply(user) == null) {
                     throw in.error("a forecast window of user '" + user + "', who has no state in the snapshot");
                 }
                 Window w = new Window(config.days());
@@ -652,7 +651,7 @@ public final class LiveForecast implements LiveModel<ForecastModel> {
                 for (int j = 0; j < w.counts.length; j++) {
                     w.counts[j] = in.varInt(Integer.MAX_VALUE);
                 }
-                kept.put(v, w);
+                kept.put(user, w);
             }
         }
         synchronized (swapLock) {

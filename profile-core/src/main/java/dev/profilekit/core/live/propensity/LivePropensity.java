@@ -86,6 +86,13 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
     private final long sampleInterval;
     private final int labelTypeId;
     private final ConcurrentLinkedQueue<PendingExample> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Examples waiting for a label, over all users' states (in memory or in a backing store). With a store the queue
+     * also holds examples whose user's state left memory and was labelled 1 on a decoded copy, so it is not counted.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    /** Finds a user's live view when the one an example kept has left memory. */
+    private final dev.profilekit.core.live.UserDirectory directory;
     private final AtomicLong watermark = new AtomicLong(Long.MIN_VALUE);
     private final ReentrantLock drainLock = new ReentrantLock();
     private final ThreadLocal<double[]> rawScratch;
@@ -120,14 +127,17 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
     private DiagnosticsRecorder diagnostics = new DiagnosticsRecorder(ModelDiagnostics.DEFAULT_RESERVOIR);
 
     /**
-     * @param stateOf this model's per-user state in a view (its {@link #newUserState()}, wherever the holder of
-     *                the model keeps it)
+     * @param stateOf   this model's per-user state in a view (its {@link #newUserState()}, wherever the holder of
+     *                  the model keeps it)
+     * @param directory finds a user's live view when the one a pending example kept has left memory
      */
     LivePropensity(PropensityConfig config, FeatureAccess schema, Executor executor,
                    Consumer<PropensityModel> modelListener, Consumer<LabelledExample> exampleListener,
-                   Function<UserView, UserState> stateOf, Consumer<UserView> beforeChange) {
+                   Function<UserView, UserState> stateOf, Consumer<UserView> beforeChange,
+                   dev.profilekit.core.live.UserDirectory directory) {
         this.config = config;
         this.beforeChange = beforeChange;
+        this.directory = directory;
         try {
             this.vectors = VectorPipeline.of(config.features()).bind(schema);
         } catch (IllegalArgumentException e) {
@@ -437,6 +447,7 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
             PendingExample p = new PendingExample(s, t, x.clone());
             u.pending.add(p);
             queue.add(p);
+            waiting.incrementAndGet();
         }
         if (m != null) { // the score at the user's latest event, kept for lastScores; allocates nothing
             u.score = m.score(x);
@@ -450,6 +461,7 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
             PendingExample p = list.get(i);
             if (p.label < 0 && labelTime > p.time && labelTime <= p.time + horizon) {
                 p.label = 1;
+                waiting.decrementAndGet();
                 learn(s.user(), p.time, p.features, 1);
             }
         }
@@ -489,8 +501,16 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
             p.label = PendingExample.FORGOTTEN; // resolves to nothing if a drain already holds it
         }
         removed += u.pending.size();
+        waiting.addAndGet(-u.pending.size());
         u.pending.clear();
-        queue.removeIf(p -> p.owner == s);
+        String user = s.user();
+        queue.removeIf(p -> { // also the examples of views of the user that left memory (a backing store)
+            if (p.owner == s || p.owner.user().equals(user)) {
+                p.label = PendingExample.FORGOTTEN;
+                return true;
+            }
+            return false;
+        });
         synchronized (lock) {
             int n = ringCount;
             int start = (ringNext - n + xs.length) % xs.length;
@@ -529,15 +549,44 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
         ringNext = n % xs.length;
     }
 
+    /**
+     * Labels {@code p} 0 (its horizon ended without a label) unless it was labelled or forgotten meanwhile, in the
+     * user's live view: there the example is {@code p} itself or, when the user's state left memory for a backing
+     * store and came back, a decoded copy with the same time (gone when the copy was labelled 1 meanwhile).
+     */
     private void resolveNegative(PendingExample p) {
-        synchronized (p.owner) {
-            if (p.label < 0) {
-                beforeChange.accept(p.owner);
-                p.label = 0;
-                stateOf.apply(p.owner).pending.remove(p);
-                learn(p.owner.user(), p.time, p.features, 0);
+        UserView v = p.owner;
+        while (v != null && p.label < 0) {
+            synchronized (v) {
+                if (p.label >= 0) {
+                    return;
+                }
+                if (directory.current(v)) {
+                    List<PendingExample> own = stateOf.apply(v).pending;
+                    PendingExample held = v == p.owner ? p : byTime(own, p.time);
+                    if (held != null) {
+                        beforeChange.accept(v);
+                        held.label = 0;
+                        p.label = 0;
+                        own.remove(held);
+                        waiting.decrementAndGet();
+                        learn(v.user(), held.time, held.features, 0);
+                    }
+                    return;
+                }
+            }
+            v = directory.find(v.user()); // the view left memory: the user's live one, loaded if needed
+        }
+    }
+
+    /** The example of {@code list} sampled at {@code time} (a user samples at most once per time), or null. */
+    private static PendingExample byTime(List<PendingExample> list, long time) {
+        for (PendingExample e : list) {
+            if (e.time == time) {
+                return e;
             }
         }
+        return null;
     }
 
     @Override
@@ -592,7 +641,7 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
 
     /** Number of examples waiting for a label. */
     int pendingExamples() {
-        return (int) queue.stream().filter(p -> p.label < 0).count();
+        return waiting.get();
     }
 
     // ---- snapshots ----
@@ -648,27 +697,17 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
             }
             out.varLong(labels).varLong(positives).varLong(labelsSinceRetrain).varLong(labelsSincePublish);
             out.zigZag(watermark.get());
-            List<PendingExample> waiting = new ArrayList<>();
+            // by user and time, not by position in the user's list: with a backing store an example's view may have
+            // left memory, and its user's stored state holds a copy (or, when the copy was labelled, none)
+            List<PendingExample> open = new ArrayList<>();
             for (PendingExample p : queue) {
                 if (p.label < 0) {
-                    waiting.add(p);
+                    open.add(p);
                 }
             }
-            out.varInt(waiting.size());
-            for (PendingExample p : waiting) {
-                List<PendingExample> own = stateOf.apply(p.owner).pending;
-                int at = -1;
-                for (int i = 0; i < own.size(); i++) {
-                    if (own.get(i) == p) {
-                        at = i;
-                        break;
-                    }
-                }
-                if (at < 0) {
-                    throw new IllegalStateException("a pending example of user '" + p.owner.user()
-                            + "' is not in the user's state");
-                }
-                out.string(p.owner.user()).varInt(at);
+            out.varInt(open.size());
+            for (PendingExample p : open) {
+                out.string(p.owner.user()).zigZag(p.time);
             }
             diagnostics.writeState(out);
         }
@@ -719,20 +758,19 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
         long sinceRetrain = in.varLong();
         long sincePublish = in.varLong();
         long wm = in.zigZag();
-        int waiting = in.count(2);
-        List<PendingExample> q = new ArrayList<>(waiting);
-        for (int i = 0; i < waiting; i++) {
+        int open = in.count(2);
+        List<PendingExample> q = new ArrayList<>(open);
+        for (int i = 0; i < open; i++) {
             String user = in.string();
-            int at = in.varInt(Integer.MAX_VALUE);
+            long time = in.zigZag();
             UserView v = users.apply(user);
             if (v == null) {
                 throw in.error("a pending example of user '" + user + "', who has no state in the snapshot");
             }
-            List<PendingExample> own = stateOf.apply(v).pending;
-            if (at >= own.size()) {
-                throw in.error("pending example " + at + " of user '" + user + "', who has " + own.size());
+            PendingExample held = byTime(stateOf.apply(v).pending, time);
+            if (held != null) { // none: labelled on a copy in the user's stored state (see encodeState)
+                q.add(held);
             }
-            q.add(own.get(at));
         }
         DiagnosticsRecorder diag = DiagnosticsRecorder.readState(in, ModelDiagnostics.DEFAULT_RESERVOIR);
         synchronized (lock) {
@@ -751,6 +789,7 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
             watermark.set(wm);
             queue.clear();
             queue.addAll(q);
+            waiting.set(q.size());
             diagnostics = diag;
         }
     }

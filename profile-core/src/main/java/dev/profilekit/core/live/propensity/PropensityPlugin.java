@@ -40,6 +40,6 @@ public final class PropensityPlugin implements ModelPlugin<PropensityConfig> {
     public LiveModel<?> create(PropensityConfig section, ModelContext context) {
         return new LivePropensity(section, context.schema(), context.background(),
                 context.versionListener(PropensityModel.class), context.exampleListener(), context.userState(),
-                context.beforeChange());
+                context.beforeChange(), context.directory());
     }
 }

@@ -62,10 +62,10 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
     private OnlineKMeans online;
     private final double[] scratch;
     /**
-     * The latest sample of each recently sampled user, least recently sampled first; bounded. Keyed by the
-     * user's view (the engine's per-user state, identity equality), so no outside string is hashed here.
+     * The latest sample of each recently sampled user, least recently sampled first; bounded. Keyed by the user's
+     * id, not its view: with a backing store a user's view leaves memory and comes back as another object.
      */
-    private final java.util.LinkedHashMap<UserView, double[]> latest = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private final java.util.LinkedHashMap<String, double[]> latest = new java.util.LinkedHashMap<>(16, 0.75f, true);
     private long samples;
     private long sinceRefit;
     private long sincePublish;
@@ -92,7 +92,7 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
         int d = vectors.dimension();
         this.scratch = new double[d];
         this.rawScratch = ThreadLocal.withInitial(() -> new double[d]);
-        this.inbox = new TrainerInbox<>(this.executor, lock, config.trainingWindow(), e -> add(e.user(), e.x()));
+        this.inbox = new TrainerInbox<>(this.executor, lock, config.trainingWindow(), e -> add(e.user().user(), e.x()));
     }
 
     SegmentsModel live() {
@@ -113,7 +113,7 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
     public int forget(UserView user) {
         synchronized (lock) {
             inbox.drain(); // the user's samples taken before the forget are merged, then removed
-            return latest.remove(user) == null ? 0 : 1;
+            return latest.remove(user.user()) == null ? 0 : 1;
         }
     }
 
@@ -128,7 +128,7 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
     }
 
     /** Caller holds {@code lock}: one sample into the refit window and the online k-means. */
-    private void add(UserView user, double[] x) {
+    private void add(String user, double[] x) {
         latest.put(user, x); // access order: a user's new sample moves it last, with no new entry
         if (latest.size() > config.trainingWindow()) {
             java.util.Iterator<double[]> eldest = latest.values().iterator();
@@ -455,8 +455,8 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
             }
             out.varLong(samples).varLong(sinceRefit).varLong(sincePublish).varLong(refits);
             out.varInt(latest.size());
-            for (java.util.Map.Entry<UserView, double[]> e : latest.entrySet()) { // least recently sampled first
-                out.string(e.getKey().user());
+            for (java.util.Map.Entry<String, double[]> e : latest.entrySet()) { // least recently sampled first
+                out.string(e.getKey());
                 Vectors.writeVector(out, e.getValue());
             }
         }
@@ -482,14 +482,13 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
         long sp = in.varLong();
         long rf = in.varLong();
         int n = in.count(2);
-        java.util.LinkedHashMap<UserView, double[]> map = new java.util.LinkedHashMap<>(16, 0.75f, true);
+        java.util.LinkedHashMap<String, double[]> map = new java.util.LinkedHashMap<>(16, 0.75f, true);
         for (int i = 0; i < n; i++) {
             String user = in.string();
-            UserView v = users.apply(user);
-            if (v == null) {
+            if (users.apply(user) == null) {
                 throw in.error("a segments sample of user '" + user + "', who has no state in the snapshot");
             }
-            map.put(v, Vectors.readVector(in, vectors.dimension()));
+            map.put(user, Vectors.readVector(in, vectors.dimension()));
         }
         synchronized (lock) {
             inbox.clear(); // samples of the state being replaced
