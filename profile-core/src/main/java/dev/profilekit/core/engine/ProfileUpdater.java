@@ -132,7 +132,18 @@ public final class ProfileUpdater implements AutoCloseable {
         this.evictor = store == null ? null : this::writeBack;
         this.sweeper = admission.ttlMs < 0 ? null : this::expireIfIdle;
         this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
-                b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
+                b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener,
+                admission.ttlMs);
+        if (audiences != null) {
+            codec.audiences = audiences;
+            audiences.hooks(store == null ? null : this::state, s -> {
+                cut.preserve(s);
+                s.dirty = true;
+            });
+            if (store != null) { // a store opened again: its users' memberships count, their timers wait
+                store.scan((u, bytes) -> audiences.park(decodeStored(u, bytes), true));
+            }
+        }
     }
 
     /**
@@ -357,6 +368,9 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
     private void reset(ProfileState s) {
+        if (audiences != null) {
+            audiences.expire(s);
+        }
         ProfileState fresh = compiled.newState(s.user);
         System.arraycopy(fresh.values, 0, s.values, 0, s.values.length);
         java.util.Arrays.fill(s.objects, null);
@@ -379,6 +393,13 @@ public final class ProfileUpdater implements AutoCloseable {
             return factory.apply(key);
         }
         ProfileState s = decodeStored(key, b);
+        if (audiences != null) {
+            if (expired(s, watermark.get())) {
+                audiences.expire(s);
+            } else {
+                audiences.attach(s, false);
+            }
+        }
         if (expired(s, watermark.get())) {
             s = factory.apply(key);
             s.dirty = true; // the stored expired state is replaced on the next write
@@ -421,6 +442,9 @@ public final class ProfileUpdater implements AutoCloseable {
                 s.dirty = false;
             }
             s.evicted = true;
+            if (audiences != null) {
+                audiences.park(s, false);
+            }
         }
         if (pendingWrites.size() >= writeBatch) {
             drainPendingWrites();
@@ -456,6 +480,9 @@ public final class ProfileUpdater implements AutoCloseable {
                 return false;
             }
             cut.preserve(s);
+            if (audiences != null) {
+                audiences.expire(s);
+            }
             s.evicted = true;
             if (live != null) {
                 live.forget(s);
@@ -804,7 +831,6 @@ public final class ProfileUpdater implements AutoCloseable {
      */
     public SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
         checkSnapshot(file, metadata);
-        refuseAudiences("snapshot");
         return store != null ? snapshotPaused(file, metadata) : writeCut(takeCut(file, metadata));
     }
 
@@ -820,7 +846,6 @@ public final class ProfileUpdater implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<SnapshotInfo> snapshotAsync(
             Path file, java.util.Map<String, String> metadata, java.util.concurrent.Executor executor) {
         checkSnapshot(file, metadata);
-        refuseAudiences("snapshot");
         if (executor == null) {
             throw new IllegalArgumentException("executor must not be null");
         }
@@ -847,7 +872,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** The records of a snapshot before its profiles, encoded as of its cut, and the counts they hold. */
     private record Head(java.util.Map<String, String> metadata, byte[] meta, byte[] counts, byte[] models,
-                        Counts totals) {
+                        Counts totals, byte[] audiences) {
     }
 
     /** A cut taken copy-on-write: its head, the states of the table at the cut and its epoch. */
@@ -873,7 +898,12 @@ public final class ProfileUpdater implements AutoCloseable {
             live.encodeState(b.reset());
             models = b.toByteArray();
         }
-        return new Head(java.util.Map.copyOf(metadata), meta, counts, models, c);
+        byte[] audienceHead = null;
+        if (audiences != null) {
+            audiences.encodeHead(b.reset());
+            audienceHead = b.toByteArray();
+        }
+        return new Head(java.util.Map.copyOf(metadata), meta, counts, models, c, audienceHead);
     }
 
     /** Writes the profiles of a snapshot to a sink; returns how many. */
@@ -888,6 +918,9 @@ public final class ProfileUpdater implements AutoCloseable {
             w.record(SnapshotFile.COUNTS, head.counts(), head.counts().length);
             if (head.models() != null) {
                 w.record(SnapshotFile.MODELS, head.models(), head.models().length);
+            }
+            if (head.audiences() != null) {
+                w.record(SnapshotFile.AUDIENCES, head.audiences(), head.audiences().length);
             }
             long users = profiles.write((bytes, length) -> w.record(SnapshotFile.USER, bytes, length));
             w.commit();
@@ -1013,7 +1046,6 @@ public final class ProfileUpdater implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
         }
-        refuseAudiences("restore");
         gate.pause();
         try {
             if (accepted.sum() + duplicates.sum() + late.sum() != 0 || table.size() != 0
@@ -1023,6 +1055,8 @@ public final class ProfileUpdater implements AutoCloseable {
             java.util.Map<String, String> meta = new java.util.TreeMap<>();
             long[] counts = new long[4];
             byte[][] models = {null};
+            long[] audienceClock = {Long.MIN_VALUE, 0}; // the clock, and 1 once the snapshot's audiences were checked
+            List<ProfileState> parkedOnRestore = new ArrayList<>();
             List<ProfileState> states = new ArrayList<>();
             List<byte[]> encoded = new ArrayList<>();
             List<String> keys = new ArrayList<>();
@@ -1041,7 +1075,16 @@ public final class ProfileUpdater implements AutoCloseable {
                         counts[3] = r.zigZag();
                     }
                     case SnapshotFile.MODELS -> models[0] = r.bytes(r.remaining());
+                    case SnapshotFile.AUDIENCES -> {
+                        String differs = audiences == null ? "keeps audiences, and this updater has none"
+                                : audiences.checkHead(r, audienceClock);
+                        if (differs != null) {
+                            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS, differs);
+                        }
+                        audienceClock[1] = 1;
+                    }
                     case SnapshotFile.USER -> {
+                        checkAudiencesRead(file, audienceClock);
                         ProfileState st = codec.decode(r);
                         r.expectEnd();
                         if (store == null) {
@@ -1049,6 +1092,9 @@ public final class ProfileUpdater implements AutoCloseable {
                         } else {
                             keys.add(st.user);
                             encoded.add(encodeForStore(st));
+                            if (audiences != null) {
+                                parkedOnRestore.add(st);
+                            }
                         }
                     }
                     default -> throw r.error("unknown record type " + type);
@@ -1057,6 +1103,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     r.expectEnd();
                 }
             });
+            checkAudiencesRead(file, audienceClock);
             if ((live != null) != (models[0] != null)) {
                 throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.SCHEMA,
                         live != null ? "holds no model state" : "holds model state but this updater has no models");
@@ -1069,6 +1116,9 @@ public final class ProfileUpdater implements AutoCloseable {
                     java.util.Collections.shuffle(states, new java.util.Random(states.size()));
                     for (ProfileState st : states) {
                         table.getOrCreate(st.user, st.userHash, u -> st, null, null);
+                        if (audiences != null) {
+                            audiences.attach(st, true);
+                        }
                     }
                 } else {
                     List<ProfileStore.Write> batch = new ArrayList<>(writeBatch);
@@ -1080,6 +1130,12 @@ public final class ProfileUpdater implements AutoCloseable {
                         }
                     }
                     store.write(batch);
+                    for (ProfileState st : parkedOnRestore) {
+                        audiences.park(st, true);
+                    }
+                }
+                if (audiences != null) {
+                    audiences.restoreClock(audienceClock[0]);
                 }
                 if (live != null) {
                     java.util.Map<String, ProfileState> byUser = new java.util.HashMap<>();
@@ -1342,10 +1398,19 @@ public final class ProfileUpdater implements AutoCloseable {
 
     // ------------------------------------------------------------------ audiences
 
-    private void refuseAudiences(String what) {
-        if (audiences != null) {
-            throw new IllegalStateException("this updater has audiences, which snapshots do not keep yet: a " + what
-                    + " would lose their memberships and timers");
+    /** Refuses a snapshot without audiences when this updater has some (checked before its first profile). */
+    private void checkAudiencesRead(Path file, long[] audienceClock) {
+        if (audiences != null && audienceClock[1] == 0) {
+            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS,
+                    "was written without audiences, and this updater has some");
+        }
+    }
+
+    /** Refuses changing the definitions at runtime with a backing store (the stored users would not follow). */
+    private void refuseWithStore(String what) {
+        if (store != null) {
+            throw new IllegalStateException("audiences cannot be " + what + " on a running updater with a backing "
+                    + "store yet: the users in the store would keep their memberships under the old definitions");
         }
     }
 
@@ -1445,6 +1510,7 @@ public final class ProfileUpdater implements AutoCloseable {
             throw new IllegalArgumentException("rule must not be null");
         }
         AudienceBook book = audienceBook();
+        refuseWithStore("defined");
         gate.pause();
         try {
             int slot = book.define(rule);
@@ -1465,6 +1531,7 @@ public final class ProfileUpdater implements AutoCloseable {
             throw new IllegalArgumentException("name must not be null");
         }
         AudienceBook book = audienceBook();
+        refuseWithStore("dropped");
         gate.pause();
         try {
             int slot = book.slot(name);
@@ -1766,9 +1833,6 @@ public final class ProfileUpdater implements AutoCloseable {
 
         /** Refuses settings that do not go together. */
         void checkCombination() {
-            if (audiences != null && (store != null || ttl != null)) {
-                throw new IllegalArgumentException("audiences cannot be combined with a backing store or a TTL yet");
-            }
             if (audienceListener != null && audiences == null) {
                 throw new IllegalArgumentException("an audience listener needs audiences (Builder.audiences)");
             }

@@ -20,6 +20,7 @@ import dev.profilekit.features.codec.StateFormatException;
  * varint  seen ids; when any: fixed64 x 2 the user's fingerprint key, then each: fixed64 x 2 fingerprint,
  *         zigzag time (see {@link SeenIds#encodeIds})
  * u8      0 (no model state) or 1 and the live models' per-user encoding
+ * with audiences, the user's audience state if it has one (see {@link AudienceBook#encode})
  * </pre>
  * Doubles are their raw IEEE bits, so decoding gives back exactly the state that was encoded.
  */
@@ -31,6 +32,8 @@ final class StateCodec {
     private final CompiledFeature[] objectOwners;
     private final LiveModel<?> live;
     private final long fingerprint;
+    /** The audiences whose per-user state follows the rest, or null. */
+    AudienceBook audiences;
 
     StateCodec(CompiledSchema compiled, LiveModel<?> live, long fingerprint) {
         this.compiled = compiled;
@@ -89,6 +92,9 @@ final class StateCodec {
             w.u8(1);
             live.encodeUserState(s.live, w);
         }
+        if (audiences != null) {
+            audiences.encode(s, w);
+        }
     }
 
     byte[] encode(ProfileState s) {
@@ -144,6 +150,9 @@ final class StateCodec {
             throw r.error("model state tag " + hasLive);
         } else if (live != null) {
             s.live = live.newUserState();
+        }
+        if (audiences != null) {
+            audiences.decode(s, r);
         }
         return s;
     }
