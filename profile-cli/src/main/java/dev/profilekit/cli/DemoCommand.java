@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
                 + "models are a purchase propensity, segments and an activity forecast. Files written into DIR:",
                 "  events.jsonl, truth.jsonl  the simulated stream and each user's latent truth",
                 "  schema.json, models.json   the configuration used (examples/live in the repository)",
+                "  audiences.json             audiences kept exact over the profiles (examples/live too)",
+                "  audience-log.jsonl         every audience enter, exit and revise, per user in time order",
                 "  profiles.jsonl             one profile per user, as replay writes them",
                 "  summary.json               counts, prequential metrics and the models' diagnostics",
                 "  report.html                one self-contained page of charts; open it in a browser",
@@ -90,6 +92,8 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Path schema = copyResource("schema.json");
         Path models = copyResource("models.json");
+        Path audiences = copyResource("audiences.json");
+        Path audienceLog = dir.resolve("audience-log.jsonl");
         Path events = dir.resolve("events.jsonl");
         Path profiles = dir.resolve("profiles.jsonl");
         Path summary = dir.resolve("summary.json");
@@ -105,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
         ByteArrayOutputStream replayOut = new ByteArrayOutputStream();
         List<String> replayArgs = new ArrayList<>(List.of("--schema", schema.toString(), "--models",
                 models.toString(), "--events", events.toString(), "--out", profiles.toString(), "--summary",
-                summary.toString()));
+                summary.toString(), "--audiences", audiences.toString(), "--audience-log", audienceLog.toString()));
         if (quiet) {
             replayArgs.add("--quiet");
         }
@@ -125,7 +129,8 @@ final class DemoCommand implements Callable<Integer> {
                         dev.profilekit.report.ReportWriter.readJsonObject(schema, "schema", "features"),
                         dev.profilekit.report.ReportWriter.readJsonObject(models, "models", null),
                         dev.profilekit.report.ReportWriter.readProfiles(firstQuarter),
-                        "this run as of the end of its first quarter, " + q1)));
+                        "this run as of the end of its first quarter, " + q1,
+                        dev.profilekit.report.ReportWriter.readProfiles(audienceLog))));
         double seconds = (System.nanoTime() - started) / 1e9;
 
         String firstUser;
@@ -201,11 +206,20 @@ final class DemoCommand implements Callable<Integer> {
                     + "%,d labelled examples, %d drift alarm(s).%n", s.path("model_version").asLong(),
                     pq.path("auc").asDouble(), pq.path("examples").asLong(), s.path("drift_alarms").asLong()));
         }
+        JsonNode sizes = s.path("audiences");
+        if (sizes.isObject() && sizes.size() > 0) {
+            List<String> each = new ArrayList<>();
+            sizes.fields().forEachRemaining(e -> each.add(String.format(Locale.ROOT, "%s %,d", e.getKey(),
+                    e.getValue().asLong())));
+            b.append("Audiences at the end: ").append(String.join(", ", each)).append(".\n");
+        }
         b.append(String.format(Locale.ROOT, "Done in %.1f s. Files in %s:%n", seconds, dir));
         file(b, "events.jsonl", "the simulated events (replay's input)");
         file(b, "truth.jsonl", "each user's latent segment and purchase rate");
         file(b, "schema.json", "the profile schema used");
         file(b, "models.json", "the live models used");
+        file(b, "audiences.json", "the audiences kept exact (rules over the profiles)");
+        file(b, "audience-log.jsonl", "every user's audience enter, exit and revise, in event-time order");
         file(b, "profiles.jsonl", "one profile per user");
         file(b, "profiles-q1.jsonl", "the same events replayed as of the end of the first quarter (the report's "
                 + "drift reference)");

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 "  java -jar profilekit.jar demo",
                 "Then: java -jar profilekit.jar help replay"},
         subcommands = {ReplayCommand.class, QueryCommand.class, ConformanceCommand.class, SimulateCommand.class,
-                ReportCommand.class, DatasetCommand.class, DemoCommand.class, ConsumeCommand.class,
+                ReportCommand.class, DatasetCommand.class, DemoCommand.class, ConsumeCommand.class, AudienceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ProfileKitCli implements Runnable {
 

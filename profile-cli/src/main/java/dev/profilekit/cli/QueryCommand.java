@@ -8,14 +8,9 @@ import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.io.ExplanationJson;
 import dev.profilekit.core.io.ProfileJson;
-import dev.profilekit.core.models.ModelsConfig;
-import dev.profilekit.core.privacy.Encryption;
-import dev.profilekit.core.schema.ProfileSchema;
-import dev.profilekit.features.codec.StateFormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +72,11 @@ final class QueryCommand implements Callable<Integer> {
                     + "event. Default: the user's latest event. Example: --as-of 2026-01-12T00:00:00Z")
     String asOf;
 
+    @Option(names = "--audiences", paramLabel = "A.json",
+            description = "with --snapshot: the audiences file the replay used, if any; the profile then lists the "
+                    + "user's audiences as of the same time. Example: --audiences examples/ecommerce/audiences.json")
+    Path audiencesFile;
+
     @Option(names = "--pseudonymise-key", paramLabel = "K",
             description = "with --snapshot: the key the replay pseudonymised with. " + CliSupport.KEY_FILE_RULE
                     + " Example: --pseudonymise-key secret.key")
@@ -105,9 +105,9 @@ final class QueryCommand implements Callable<Integer> {
             throw new CliSupport.UsageException("--user must not be blank");
         }
         if (source.profiles != null && (schemaFile != null || modelsFile != null || asOf != null
-                || pseudonymKeyFile != null || encryptionKeyFile != null)) {
-            throw new CliSupport.UsageException("--schema, --models, --as-of and the keys go with --snapshot, "
-                    + "not --profiles (a profiles file holds values already evaluated)");
+                || pseudonymKeyFile != null || encryptionKeyFile != null || audiencesFile != null)) {
+            throw new CliSupport.UsageException("--schema, --models, --audiences, --as-of and the keys go with "
+                    + "--snapshot, not --profiles (a profiles file holds values already evaluated)");
         }
         if (explain && (source.profiles != null || modelsFile == null)) {
             throw new CliSupport.UsageException("--explain needs --snapshot FILE.pks with --models M.json (a profiles "
@@ -197,47 +197,8 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     private Optional<JsonNode> fromSnapshot() throws IOException {
-        if (schemaFile == null) {
-            throw new CliSupport.UsageException("--snapshot needs --schema: the schema the snapshot was written with");
-        }
-        CliSupport.requireReadable(source.snapshot, "--snapshot");
-        CliSupport.requireReadable(schemaFile, "--schema");
-        ProfileSchema schema;
-        try {
-            schema = ProfileSchema.fromJson(schemaFile);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new CliSupport.UsageException("unreadable schema " + schemaFile + ": " + CliSupport.oneLine(e), e);
-        }
-        ProfileUpdater.Builder b = ProfileUpdater.builder(schema);
-        try {
-            if (modelsFile != null) {
-                CliSupport.requireReadable(modelsFile, "--models");
-                b.models(ModelsConfig.fromJson(modelsFile)).modelExecutor(Runnable::run);
-            }
-            if (pseudonymKeyFile != null) {
-                b.pseudonymise(ReplayCommand.readKey(pseudonymKeyFile, "--pseudonymise-key"));
-            }
-            if (encryptionKeyFile != null) {
-                b.encryptionKey(ReplayCommand.readKey(encryptionKeyFile, "--encryption-key"));
-            }
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new CliSupport.UsageException(CliSupport.oneLine(e), e);
-        }
-        try (ProfileUpdater u = b.build()) {
-            try {
-                u.restore(source.snapshot);
-            } catch (dev.profilekit.core.engine.SnapshotMismatchException e) {
-                throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": "
-                        + mismatch(e), e);
-            } catch (Encryption.WrongKeyException e) {
-                throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": wrong "
-                        + "--encryption-key (or the file was written with another key, or altered)", e);
-            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException
-                    | StateFormatException e) {
-                // 2, not 1: exit code 1 says the user is not there, which an unreadable snapshot cannot tell
-                throw new CliSupport.UsageException("cannot read --snapshot " + source.snapshot + ": "
-                        + snapshotProblem(CliSupport.oneLine(e)), e);
-            }
+        try (ProfileUpdater u = SnapshotReader.open(new SnapshotReader.Flags(source.snapshot, schemaFile, modelsFile,
+                audiencesFile, pseudonymKeyFile, encryptionKeyFile))) {
             Optional<Profile> p;
             if (asOf == null) {
                 p = u.profile(user);
@@ -257,6 +218,9 @@ final class QueryCommand implements Callable<Integer> {
             }
             ObjectNode n = (ObjectNode) MAPPER.readTree(ProfileJson.toJson(p.get()));
             n.put("user", user); // the raw id the person asked for, also when the store holds a pseudonym
+            if (audiencesFile != null) {
+                n.set("audiences", MAPPER.valueToTree(u.audiencesByKey(p.get().user(), p.get().asOf())));
+            }
             if (explain) {
                 ObjectNode e = (ObjectNode) MAPPER.readTree(ExplanationJson.toJson(
                         u.explainByKey(p.get().user(), p.get().asOf()).orElseThrow()));
@@ -265,23 +229,6 @@ final class QueryCommand implements Callable<Integer> {
             }
             return Optional.of(n);
         }
-    }
-
-    /** What an intact snapshot of another key, encryption or schema needs from the flags. */
-    private static String mismatch(dev.profilekit.core.engine.SnapshotMismatchException e) {
-        return switch (e.kind()) {
-            case WRONG_KEY -> "wrong --encryption-key (the file is intact but was written with another key)";
-            case ENCRYPTED -> "it is encrypted; give the --encryption-key it was written with";
-            case NOT_ENCRYPTED -> "it is not encrypted; leave out --encryption-key";
-            case SCHEMA -> "it " + e.difference() + "; give the --schema and --models the replay used";
-            default -> "it " + e.difference();
-        };
-    }
-
-    /** A damaged snapshot's problem, said of "it" when the message names the file first. */
-    private String snapshotProblem(String message) {
-        String named = "snapshot " + source.snapshot + " ";
-        return message.startsWith(named) ? "it " + message.substring(named.length()) : message;
     }
 
     /** The profile as aligned "name  value" lines: nested objects flattened with dots, top-k as value (weight). */

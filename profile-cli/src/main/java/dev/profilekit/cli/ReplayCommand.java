@@ -244,6 +244,13 @@ final class ReplayCommand implements Callable<Integer> {
     private final PrintStream err;
     /** The --audience-log output while the replay runs, or null. */
     private CliIo.Output audienceLog;
+    /** Where audience changes are written: the output, or with snapshots the log kept in the directory. */
+    private BufferedWriter audienceWriter;
+    /** With snapshots: the stream of the log kept in the directory, and the lines written to it. */
+    private java.io.FileOutputStream audienceLogStream;
+    private long audienceLogLines;
+    /** The audiences read from --audiences, or null. */
+    private List<dev.profilekit.core.audience.AudienceRule> audienceRules;
 
     ReplayCommand() {
         this(System.out, System.err);
@@ -348,10 +355,6 @@ final class ReplayCommand implements Callable<Integer> {
                     + ", so there is nothing to resume (--resume-or-start " + resumeDir
                     + " starts from line 1 when there is none)");
         }
-        if (audiencesFile != null && (stateDir != null || ttl != null)) {
-            throw new CliSupport.UsageException("--audiences cannot be combined with " + (ttl != null ? "--ttl"
-                    : stateFlag()) + " yet: snapshots and expiry do not keep audience memberships");
-        }
         ForgottenIds forgotten = new ForgottenIds(forgetFile == null ? Set.of() : readUsers(forgetFile));
         try (SnapshotDir snaps = stateDir == null ? null
                 : SnapshotDir.open(stateFlag(), stateDir, Path.of(eventsFile), stateOptions(csv))) {
@@ -395,6 +398,11 @@ final class ReplayCommand implements Callable<Integer> {
         o.put("--now", now == null ? "the system clock" : Long.toString(CliSupport.parseTime(now, "--now")));
         o.put("--format", csv ? "csv" : "jsonl");
         o.put("--rejects", rejectsFile == null ? "none" : "a file");
+        if (audienceRules != null) { // a resume with other audiences, or without the log, is refused
+            o.put("--audiences", audienceRules.stream().map(r -> r.audience() + " = '" + r.rule() + "'")
+                    .collect(java.util.stream.Collectors.joining(", ")));
+            o.put("--audience-log", audienceLogFile == null ? "none" : "a file");
+        }
         return o;
     }
 
@@ -402,16 +410,17 @@ final class ReplayCommand implements Callable<Integer> {
     private void configureAudiences(ProfileUpdater.Builder b, ProfileSchema schema) {
         CliSupport.requireReadable(audiencesFile, "--audiences");
         try {
-            b.audiences(dev.profilekit.core.audience.Audiences.read(audiencesFile, schema));
+            audienceRules = dev.profilekit.core.audience.Audiences.read(audiencesFile, schema);
+            b.audiences(audienceRules);
         } catch (IllegalArgumentException e) {
             throw new CliSupport.UsageException("--audiences " + CliSupport.oneLine(e), e);
         }
         if (audienceLogFile != null) {
             b.audienceListener(change -> {
                 try {
-                    BufferedWriter w = audienceLog.writer();
-                    w.write(change.toJson());
-                    w.newLine();
+                    audienceWriter.write(change.toJson());
+                    audienceWriter.newLine();
+                    audienceLogLines++;
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write --audience-log " + audienceLogFile, e);
                 }
@@ -427,11 +436,22 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (CliIo.Output log = CliIo.create("--audience-log", audienceLogFile)) {
             audienceLog = log;
+            audienceWriter = log.writer();
             int code = replayLogged(b, limits, csv, forgotten, snaps);
+            if (audienceLogStream != null) { // complete: copy the log kept in the snapshot directory
+                audienceWriter.close();
+                audienceLogStream = null;
+                Files.copy(snaps.audienceLog(), log.stream());
+            }
             log.commit();
             return code;
         } finally {
             audienceLog = null;
+            audienceWriter = null;
+            if (audienceLogStream != null) {
+                audienceLogStream.close();
+                audienceLogStream = null;
+            }
         }
     }
 
@@ -463,6 +483,7 @@ final class ReplayCommand implements Callable<Integer> {
                 linesBefore = Long.parseLong(meta.get("line"));
                 rejected = Long.parseLong(meta.get("rejected"));
                 rejectsLines = Long.parseLong(meta.get("rejects_lines"));
+                audienceLogLines = Long.parseLong(meta.getOrDefault(AUDIENCE_LOG_LINES, "0"));
                 forgottenEvents = Long.parseLong(meta.get("forgotten_events"));
                 err.println("replay: resuming from " + restored.snapshot().get().file() + " at line " + (linesBefore + 1));
             } else if (!restored.damaged().isEmpty()) {
@@ -479,11 +500,19 @@ final class ReplayCommand implements Callable<Integer> {
             // cut back to what the snapshot counted, forgotten ids' lines without their text
             SnapshotDir.keepLines(snaps.rejects(), rejectsLines, forgotten);
         }
+        if (snaps != null && audienceLogFile != null) {
+            // kept in the directory while the run lasts, cut back to what the restored snapshot counted
+            SnapshotDir.keepLines(snaps.audienceLog(), resuming ? audienceLogLines : 0, new ForgottenIds(Set.of()));
+            audienceLogLines = resuming ? audienceLogLines : 0;
+            audienceLogStream = new java.io.FileOutputStream(snaps.audienceLog().toFile(), true);
+            audienceWriter = new BufferedWriter(new java.io.OutputStreamWriter(audienceLogStream,
+                    StandardCharsets.UTF_8), 1 << 16);
+        }
         Set<String> users = forgotten.ids();
         if (snaps != null && (startOver || forgetFile != null)) {
             // at once: no snapshot older than this one (of the earlier run, or holding forgotten users) stays
-            snaps.forget(updater, users, snaps.metadata(linesBefore, offset, rejected, rejectsLines,
-                    forgottenEvents));
+            snaps.forget(updater, users, withLogLines(snaps.metadata(linesBefore, offset, rejected, rejectsLines,
+                    forgottenEvents)));
         } else {
             for (String user : users) {
                 updater.forget(user);
@@ -557,8 +586,12 @@ final class ReplayCommand implements Callable<Integer> {
                             rejects.flush();
                             rejectsStream.getFD().sync(); // the rejects a snapshot counts are on disk before it is
                         }
-                        snaps.write(updater, snaps.metadata(lineNo, line.offset(), rejected, rejectsLines,
-                                forgottenEvents));
+                        if (audienceLogStream != null) { // the changes a snapshot counts are on disk before it is
+                            audienceWriter.flush();
+                            audienceLogStream.getFD().sync();
+                        }
+                        snaps.write(updater, withLogLines(snaps.metadata(lineNo, line.offset(), rejected,
+                                rejectsLines, forgottenEvents)));
                     }
                     progress.update(lineNo);
                 }
@@ -592,6 +625,19 @@ final class ReplayCommand implements Callable<Integer> {
                 rejectsOut.close(); // discards it unless committed
             }
         }
+    }
+
+    /** The metadata key of the audience log's line count. */
+    private static final String AUDIENCE_LOG_LINES = "audience_log_lines";
+
+    /** A snapshot's metadata with the audience log's line count, when the log is kept in the directory. */
+    private Map<String, String> withLogLines(Map<String, String> meta) {
+        if (audienceLogStream == null) {
+            return meta;
+        }
+        Map<String, String> m = new java.util.LinkedHashMap<>(meta);
+        m.put(AUDIENCE_LOG_LINES, Long.toString(audienceLogLines));
+        return m;
     }
 
     /**

@@ -72,6 +72,12 @@ final class ReportCommand implements Callable<Integer> {
                     + "Example: --reference last-month.jsonl")
     Path referenceFile;
 
+    @Option(names = "--audience-log", paramLabel = "L.jsonl",
+            description = "the audience log of the replay (replay --audiences A.json --audience-log L.jsonl): the "
+                    + "audiences section charts each audience's size over event time. Example: --audience-log "
+                    + "changes.jsonl")
+    Path audienceLogFile;
+
     private final PrintStream out;
 
     ReportCommand() {
@@ -101,10 +107,23 @@ final class ReportCommand implements Callable<Integer> {
         if (referenceFile != null) {
             CliSupport.requireReadable(referenceFile, "--reference");
         }
-        return new dev.profilekit.report.ReportOptions(schema,
-                modelsFile == null ? null : ReportWriter.readJsonObject(modelsFile, "models", null),
-                referenceFile == null ? null : ReportWriter.readProfiles(referenceFile),
-                referenceFile == null ? null : referenceFile.getFileName().toString());
+        List<com.fasterxml.jackson.databind.JsonNode> log = null;
+        if (audienceLogFile != null) {
+            CliSupport.requireReadable(audienceLogFile, "--audience-log");
+            log = ReportWriter.readProfiles(audienceLogFile);
+        }
+        try {
+            return new dev.profilekit.report.ReportOptions(schema,
+                    modelsFile == null ? null : ReportWriter.readJsonObject(modelsFile, "models", null),
+                    referenceFile == null ? null : ReportWriter.readProfiles(referenceFile),
+                    referenceFile == null ? null : referenceFile.getFileName().toString(), log);
+        } catch (IllegalArgumentException e) {
+            if (log != null && CliSupport.oneLine(e).startsWith("audience log line")) {
+                throw new CliSupport.UsageException("--audience-log " + audienceLogFile + ": "
+                        + CliSupport.oneLine(e), e);
+            }
+            throw e;
+        }
     }
 
     @Override

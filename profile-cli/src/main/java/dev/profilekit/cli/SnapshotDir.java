@@ -36,6 +36,8 @@ final class SnapshotDir implements AutoCloseable {
 
     /** The rejects written so far, copied to --rejects when the run completes. */
     static final String REJECTS = "rejects.partial";
+    /** The audience changes written so far, copied to --audience-log when the run completes. */
+    static final String AUDIENCE_LOG = "audience-log.partial";
     /** The bytes hashed at each end of the input before a snapshot's position. */
     static final int BLOCK = 64 * 1024;
 
@@ -88,6 +90,11 @@ final class SnapshotDir implements AutoCloseable {
         return dir.directory().resolve(REJECTS);
     }
 
+    /** The audience log being written, cut back on resume to the lines a snapshot counted. */
+    Path audienceLog() {
+        return dir.directory().resolve(AUDIENCE_LOG);
+    }
+
     /**
      * Restores the newest valid snapshot that matches this run's input and options (see
      * {@link SnapshotDirectory#restoreNewest}).
@@ -112,7 +119,7 @@ final class SnapshotDir implements AutoCloseable {
             case NOT_ENCRYPTED -> "it is not encrypted, but --encryption-key was given";
             case WRONG_KEY -> "it was written with another --encryption-key (it is intact, but this key does not "
                     + "decrypt it)";
-            default -> "it " + e.difference();
+            default -> SnapshotReader.audiences(e) != null ? SnapshotReader.audiences(e) : "it " + e.difference();
         };
     }
 
@@ -282,7 +289,8 @@ final class SnapshotDir implements AutoCloseable {
                 return;
             }
             throw new CliSupport.UsageException("cannot resume: " + file + " is missing, but the snapshot counted "
-                    + lines + " rejected lines in it; begin again with --start-over");
+                    + lines + (file.getFileName().toString().equals(REJECTS) ? " rejected" : "")
+                    + " lines in it; begin again with --start-over");
         }
         long kept = 0;
         long bytes = 0;

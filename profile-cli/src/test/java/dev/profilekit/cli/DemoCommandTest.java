@@ -35,7 +35,7 @@ class DemoCommandTest {
         Path again = tmp.resolve("again.jsonl");
         ReplayCommandTest.Run replay = ReplayCommandTest.run("replay", "--schema", dir.resolve("schema.json").toString(),
                 "--models", dir.resolve("models.json").toString(), "--events", dir.resolve("events.jsonl").toString(),
-                "--out", again.toString(), "--quiet");
+                "--out", again.toString(), "--audiences", dir.resolve("audiences.json").toString(), "--quiet");
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(Files.readString(dir.resolve("profiles.jsonl"))).isEqualTo(Files.readString(again));
         List<String> profileLines = Files.readAllLines(again, StandardCharsets.UTF_8);
@@ -92,6 +92,18 @@ class DemoCommandTest {
         // units from the schema
         assertThat(doc.select("#feature-table tbody th").eachText()).contains("since_purchase days");
         assertThat(doc.select("dl.defs").text()).contains("views number of view events");
+
+        // audiences: the summary's sizes are printed and charted over time from the audience log
+        JsonNode sizes = summary.get("audiences");
+        assertThat(sizes.size()).isEqualTo(5);
+        List<String> printed = new java.util.ArrayList<>();
+        sizes.fields().forEachRemaining(e -> printed.add(e.getKey() + " " + String.format(java.util.Locale.ROOT, "%,d", e.getValue().asLong())));
+        assertThat(r.out()).contains("Audiences at the end: " + String.join(", ", printed) + ".");
+        assertThat(doc.select("#audiences ~ figure.chart figcaption").eachText())
+                .anyMatch(t -> t.startsWith("Members of each audience over event time"));
+        for (String row : printed) {
+            assertThat(doc.select("#audience-sizes tbody tr").eachText()).anyMatch(t -> t.startsWith(row + " "));
+        }
 
         // the readable summary names the counts and the report's path and size
         assertThat(r.out()).contains(String.format(java.util.Locale.ROOT, "%,d events", events))

@@ -106,13 +106,73 @@ class ReplayAudiencesTest {
         assertThat(badRule.exit()).isEqualTo(2);
         assertThat(badRule.err().strip()).isEqualTo("profilekit: --audiences " + bad + ": audience 'x', rule \"spend >"
                 + " 'a lot'\", column 9: 'spend' is a number (a sum), 'a lot' is not: write a number");
-        ReplayCommandTest.Run withSnapshots = run("replay", "--schema", schema.toString(), "--events",
-                events.toString(), "--out", out.toString(), "--audiences", audiences(AUDIENCES).toString(),
-                "--snapshot-dir", tmp.resolve("snaps").toString());
-        assertThat(withSnapshots.exit()).isEqualTo(2);
-        assertThat(withSnapshots.err()).contains("--audiences cannot be combined with --snapshot-dir yet");
         assertThat(out).doesNotExist();
         assertThat(tmp.resolve("l.jsonl")).doesNotExist();
-        assertThat(tmp.resolve("snaps")).doesNotExist();
+    }
+
+    @Test
+    void aPseudonymisedRunLogsPseudonymsNeverRawIds() throws IOException {
+        Path schema = copyFixture(tmp, "schema.json");
+        Path events = copyFixture(tmp, "events.jsonl");
+        Path key = tmp.resolve("k.hex");
+        Files.writeString(key, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+        Path log = tmp.resolve("changes.jsonl");
+        ReplayCommandTest.Run r = run("replay", "--schema", schema.toString(), "--events", events.toString(), "--out",
+                tmp.resolve("p.jsonl").toString(), "--audiences", audiences(AUDIENCES).toString(), "--audience-log",
+                log.toString(), "--pseudonymise-key", key.toString(), "--quiet");
+        assertThat(r.exit()).as(r.err()).isZero();
+        java.util.Set<String> raw = new java.util.HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"user\": ?\"([^\"]+)\"")
+                .matcher(Files.readString(events));
+        while (m.find()) {
+            raw.add(m.group(1));
+        }
+        List<JsonNode> changes = readLines(log);
+        assertThat(changes).hasSizeGreaterThan(100);
+        for (JsonNode c : changes) {
+            assertThat(c.get("user").asText()).matches("[0-9a-f]{64}");
+        }
+        String text = Files.readString(log);
+        assertThat(raw).hasSizeGreaterThan(50).noneMatch(u -> text.contains("\"" + u + "\""));
+    }
+
+    @Test
+    void aResumeWithOtherAudiencesIsRefusedInOneLineAndChangesNothing() throws IOException {
+        Path schema = copyFixture(tmp, "schema.json");
+        Path events = copyFixture(tmp, "events.jsonl");
+        Path out = tmp.resolve("profiles.jsonl");
+        Path snaps = tmp.resolve("snaps");
+        ReplayCommandTest.Run first = run("replay", "--schema", schema.toString(), "--events", events.toString(),
+                "--out", out.toString(), "--audiences", audiences(AUDIENCES).toString(), "--snapshot-dir",
+                snaps.toString(), "--snapshot-every", "500", "--quiet");
+        assertThat(first.exit()).as(first.err()).isZero();
+        Map<String, byte[]> before = new TreeMap<>();
+        try (var files = Files.list(snaps)) {
+            for (Path f : files.toList()) {
+                before.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+        Path other = tmp.resolve("other.json");
+        Files.writeString(other, "{\"audiences\":[{\"name\":\"lapsed\",\"rule\":\"since_purchase > P1D\"}]}");
+        ReplayCommandTest.Run resumed = run("replay", "--schema", schema.toString(), "--events", events.toString(),
+                "--out", tmp.resolve("o2.jsonl").toString(), "--audiences", other.toString(), "--resume",
+                snaps.toString(), "--quiet");
+        assertThat(resumed.exit()).isEqualTo(2);
+        assertThat(resumed.err().strip()).matches("profilekit: cannot resume from .*snapshot-\\d+\\.pks: it keeps the "
+                + "audiences carted = 'carts >= 1 and since_purchase is missing', lapsed = 'since_purchase > PT12H', "
+                + "recent_viewers = 'views_6h >= 1', fans = 'fav_categories in \\('toys', 'games'\\)', and "
+                + "--audiences defines lapsed = 'since_purchase > P1D'; nothing was changed");
+        ReplayCommandTest.Run without = run("replay", "--schema", schema.toString(), "--events", events.toString(),
+                "--out", tmp.resolve("o3.jsonl").toString(), "--resume", snaps.toString(), "--quiet");
+        assertThat(without.exit()).isEqualTo(2);
+        assertThat(without.err().strip()).matches("profilekit: cannot resume from .*: it keeps audiences: give the "
+                + "--audiences file the replay used; nothing was changed");
+        try (var files = Files.list(snaps)) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().equals(".lock")) {
+                    assertThat(Files.readAllBytes(f)).as(f.toString()).isEqualTo(before.get(f.getFileName().toString()));
+                }
+            }
+        }
     }
 }

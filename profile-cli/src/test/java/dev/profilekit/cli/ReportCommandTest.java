@@ -236,6 +236,44 @@ class ReportCommandTest {
     }
 
     @Test
+    void audienceLogIsChartedAndItsFoldedSizesAreTheReplays() throws IOException {
+        Path audiences = tmp.resolve("audiences.json");
+        Files.writeString(audiences, "{\"audiences\":[{\"name\":\"lapsed\",\"rule\":\"since_event > P2D\"},"
+                + "{\"name\":\"buyers\",\"rule\":\"purchases_3d > 0.5\"}]}");
+        Path log = tmp.resolve("audience-log.jsonl");
+        Path withSummary = tmp.resolve("audience-summary.json");
+        Path withProfiles = tmp.resolve("audience-profiles.jsonl");
+        ReplayCommandTest.Run rep = ReplayCommandTest.run("replay", "--schema", schema.toString(), "--events",
+                events.toString(), "--out", withProfiles.toString(), "--summary", withSummary.toString(),
+                "--audiences", audiences.toString(), "--audience-log", log.toString(), "--quiet");
+        assertThat(rep.exit()).as(rep.err()).isZero();
+        Path out = tmp.resolve("audiences.html");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("report", "--profiles", withProfiles.toString(), "--summary",
+                withSummary.toString(), "--audience-log", log.toString(), "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Document doc = Jsoup.parse(out.toFile(), "UTF-8");
+        String caption = String.format(Locale.ROOT, "Members of each audience over event time, folded exactly from "
+                + "the %,d changes", Files.readAllLines(log).size());
+        assertThat(doc.select("#audiences ~ figure.chart figcaption").eachText()).anyMatch(t -> t.startsWith(caption));
+        // the sizes at the end, folded from the log by the report, are the replay's own counts
+        JsonNode sizes = SpecAssertions.MAPPER.readTree(Files.readString(withSummary)).get("audiences");
+        assertThat(sizes.get("lapsed").asLong()).isPositive();
+        for (String a : List.of("lapsed", "buyers")) {
+            assertThat(doc.select("#audience-sizes tbody tr").eachText())
+                    .anyMatch(t -> t.startsWith(a + " " + sizes.get(a).asLong() + " "));
+        }
+
+        Path bad = tmp.resolve("not-a-log.jsonl");
+        Files.writeString(bad, Files.readAllLines(log).get(0) + "\n{\"accepted\":3}\n");
+        ReplayCommandTest.Run badLog = ReplayCommandTest.run("report", "--profiles", withProfiles.toString(),
+                "--audience-log", bad.toString(), "--out", out.toString());
+        assertThat(badLog.exit()).isEqualTo(2);
+        assertThat(badLog.err().strip()).isEqualTo("profilekit: --audience-log " + bad + ": audience log line 2 is "
+                + "not an audience change (an object with \"user\", \"audience\" and \"change\", as replay "
+                + "--audience-log writes)");
+    }
+
+    @Test
     void constantAndExtremeColumnsAndAnEmptyFileGiveAReport() throws IOException {
         Path edge = tmp.resolve("edge.jsonl");
         Files.writeString(edge, "{\"user\":\"a\",\"as_of\":1,\"features\":{\"same\":4,\"huge\":-1.7e308,\"n\":null}}\n"

@@ -14,11 +14,21 @@ import java.util.List;
  * @param reference     profiles of a reference run (or of the same run as of an earlier time) to measure drift
  *                      against, or null
  * @param referenceName what the reference is, as the report names it (e.g. its file name); null when there is none
+ * @param audienceLog   the lines of a replay's audience log ({@code replay --audience-log}), in the order written:
+ *                      the audiences section charts each audience's size over time; or null
+ * @throws IllegalArgumentException if a reference has no name or holds a non-object, or a line of the audience log is
+ *                                  not an audience change (naming the line)
  */
-public record ReportOptions(JsonNode schema, JsonNode models, List<JsonNode> reference, String referenceName) {
+public record ReportOptions(JsonNode schema, JsonNode models, List<JsonNode> reference, String referenceName,
+                            List<JsonNode> audienceLog) {
 
-    /** No schema, no models and no reference. */
+    /** No schema, no models, no reference and no audience log. */
     public static final ReportOptions NONE = new ReportOptions(null, null, null, null);
+
+    /** Without an audience log. */
+    public ReportOptions(JsonNode schema, JsonNode models, List<JsonNode> reference, String referenceName) {
+        this(schema, models, reference, referenceName, null);
+    }
 
     /** Checks that a reference has a name and holds JSON objects only. */
     public ReportOptions {
@@ -32,6 +42,10 @@ public record ReportOptions(JsonNode schema, JsonNode models, List<JsonNode> ref
                 }
             }
             reference = List.copyOf(reference);
+        }
+        if (audienceLog != null) {
+            audienceLog = List.copyOf(audienceLog);
+            AudienceSection.fold(audienceLog); // every line is an audience change, or this names the first that is not
         }
     }
 }

@@ -468,6 +468,7 @@ public final class ReportWriter {
         if (summary != null) {
             forecast(summary, d);
         }
+        sections.audiences(summary);
         sections.drift();
         html.append("<p class=\"note\">Charts drawn by JFreeChart as inline SVG; this file references nothing "
                 + "outside itself.</p>\n</body>\n</html>\n");
@@ -1521,6 +1522,6 @@ public final class ReportWriter {
     /** Set of the sections' ids, in page order (for hosts that link to them). */
     public static List<String> sectionIds() {
         return List.of("counts", "features", "distributions", "categories", "correlations", "pca", "segments",
-                "propensity", "scores-by-label", "forecast", "drift");
+                "propensity", "scores-by-label", "forecast", "audiences", "drift");
     }
 }

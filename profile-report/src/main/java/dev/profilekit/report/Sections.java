@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The report's sections on the profiles as a data set, as peers' profiling reports have them: the per-feature
  * table ({@link FeatureTable}), categorical bar charts ({@link CategoricalCharts}), the correlation matrix
- * ({@link CorrelationMatrix}), the score distribution by label ({@link ScoreByLabel}) and drift
+ * ({@link CorrelationMatrix}), the score distribution by label ({@link ScoreByLabel}), audience sizes over time
+ * ({@link AudienceSection}) and drift
  * ({@link DriftSection}). {@link ReportWriter} calls each at its place in the page.
  */
 final class Sections {
@@ -51,7 +52,8 @@ final class Sections {
     }
 
     /** Section ids in page order. */
-    static final List<String> IDS = List.of("features", "categories", "correlations", "scores-by-label", "drift");
+    static final List<String> IDS = List.of("features", "categories", "correlations", "scores-by-label", "audiences",
+            "drift");
 
     /**
      * A feature's name for the first, sticky column of a table: on a phone it wraps within a fixed width, so that the
@@ -90,6 +92,10 @@ final class Sections {
 
     void scoresByLabel(ModelDiagnostics d) {
         ScoreByLabel.write(w, d);
+    }
+
+    void audiences(JsonNode summary) {
+        AudienceSection.write(w, options.audienceLog(), summary);
     }
 
     void drift() {

@@ -3,11 +3,14 @@ package dev.profilekit.core.engine;
 import dev.profilekit.core.audience.AudienceChange;
 import dev.profilekit.core.audience.AudienceListener;
 import dev.profilekit.core.audience.AudienceRule;
+import dev.profilekit.features.codec.ByteReader;
+import dev.profilekit.features.codec.ByteWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -22,6 +25,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * event, the user keeps a copy of its state over the events that can no longer be joined by a late one (those
  * before its lateness horizon) and the accepted events since (the journal); replaying them in time order gives the
  * state as of any time the lateness still reaches. Everything here runs under the user's lock.
+ *
+ * <p>With a TTL, a user is a member of nothing from the first millisecond its latest accepted event is more than the
+ * TTL behind ({@link #expiresAt}): that time is one of its timer's candidates, so every membership ends with an EXIT
+ * at exactly that millisecond, whether the timer fires first or the engine expires the state first ({@link #expire}).
+ *
+ * <p>Durability: a user's audience state (memberships, frontier, timer, base state and journal) is encoded with its
+ * profile ({@link #encode}, {@link #decode}, under a hash of the definitions); a snapshot also holds the definitions
+ * and the clock ({@link #encodeHead}). With a backing store, a user evicted with a pending timer leaves a small
+ * stand-in in the timer heap, keyed by the user; when it is due the user is loaded and its timer fires.
  */
 final class AudienceBook {
 
@@ -38,6 +50,8 @@ final class AudienceBook {
         /** Every change at or before this time has been delivered (MIN_VALUE: nothing yet). */
         long frontier = Long.MIN_VALUE;
         long timer = NEVER;
+        /** The user's key (a parked stand-in has only this and its timer). */
+        String key;
         /** Where this user sits in the timer heap, or -1. Guarded by the heap's lock. */
         int heapIndex = -1;
         /** The user's state (for the timer heap). */
@@ -214,10 +228,15 @@ final class AudienceBook {
             }
         }
 
+        /** Whether entry {@code i} comes before {@code j}: by time, then by key, so the firing order is the same however the heap was built. */
+        private boolean before(int i, int j) {
+            return times[i] < times[j] || (times[i] == times[j] && users[i].key.compareTo(users[j].key) < 0);
+        }
+
         private void up(int i) {
             while (i > 0) {
                 int p = (i - 1) >>> 1;
-                if (times[p] <= times[i]) {
+                if (!before(i, p)) {
                     return;
                 }
                 swap(i, p);
@@ -231,8 +250,8 @@ final class AudienceBook {
                 if (l >= size) {
                     return;
                 }
-                int c = l + 1 < size && times[l + 1] < times[l] ? l + 1 : l;
-                if (times[i] <= times[c]) {
+                int c = l + 1 < size && before(l + 1, l) ? l + 1 : l;
+                if (!before(c, i)) {
                     return;
                 }
                 swap(i, c);
@@ -261,10 +280,26 @@ final class AudienceBook {
     private final AtomicLongArray sizes = new AtomicLongArray(MAX_AUDIENCES);
     private final TimerHeap timers = new TimerHeap();
     private final AtomicLong clock = new AtomicLong(Long.MIN_VALUE);
+    /** The TTL in ms, or -1 without one. */
+    private final long ttlMs;
+    /** Stand-ins of users evicted to the store with a pending timer, by key. */
+    private final Map<String, UserAudiences> parked = new ConcurrentHashMap<>();
+    /** Loads a user's state by key (from the store), or null; set with a backing store. */
+    private java.util.function.Function<String, ProfileState> loader;
+    /** Called before a timer changes a state outside an event (the snapshot cut, the store's dirty flag). */
+    private java.util.function.Consumer<ProfileState> touch = s -> { };
+    /** A hash of the definitions, stamped on every encoded user state. */
+    private volatile long definitionsHash;
 
     AudienceBook(CompiledSchema compiled, long fingerprint, DedupRetention retention, List<AudienceRule> rules,
                  AudienceListener listener) {
+        this(compiled, fingerprint, retention, rules, listener, -1);
+    }
+
+    AudienceBook(CompiledSchema compiled, long fingerprint, DedupRetention retention, List<AudienceRule> rules,
+                 AudienceListener listener, long ttlMs) {
         this.compiled = compiled;
+        this.ttlMs = ttlMs;
         this.plain = new StateCodec(compiled, null, fingerprint);
         this.lateness = compiled.latenessMs;
         // out-of-order events are accepted within a lateness, or at any age when every id is kept and none is set
@@ -276,6 +311,12 @@ final class AudienceBook {
         for (AudienceRule r : rules) {
             define(r);
         }
+    }
+
+    /** The updater's hooks: {@code loader} loads a stored user (null without a store), {@code touch} runs before a timer changes a state. */
+    void hooks(java.util.function.Function<String, ProfileState> loader, java.util.function.Consumer<ProfileState> touch) {
+        this.loader = loader;
+        this.touch = touch;
     }
 
     // ------------------------------------------------------------ definitions
@@ -291,6 +332,7 @@ final class AudienceBook {
             if (defs[i] == null) {
                 defs[i] = new Def(rule.audience(), rule.bind(compiled));
                 sizes.set(i, 0);
+                definitionsHash = hash(describe());
                 return i;
             }
         }
@@ -315,6 +357,7 @@ final class AudienceBook {
         }
         defs[i] = null;
         sizes.set(i, 0);
+        definitionsHash = hash(describe());
         return true;
     }
 
@@ -322,6 +365,7 @@ final class AudienceBook {
     void clearSlot(ProfileState s, int slot) {
         UserAudiences u = (UserAudiences) s.audiences;
         if (u != null) {
+            touch.accept(s);
             u.members &= ~(1L << slot);
             u.pending = null;
         }
@@ -337,9 +381,10 @@ final class AudienceBook {
             return;
         }
         long t = Math.max(at, Math.max(u.frontier, s.maxApplied));
+        touch.accept(s);
         advance(s, u, t);
         u.frontier = t;
-        if (defs[slot].rule.holds(s, t)) {
+        if (t < expiresAt(s) && defs[slot].rule.holds(s, t)) {
             u.members |= 1L << slot;
             sizes.incrementAndGet(slot);
             listener(AudienceChange.enter(s.user, defs[slot].name, t, true));
@@ -363,6 +408,7 @@ final class AudienceBook {
         if (u == null) {
             u = new UserAudiences();
             u.state = s;
+            u.key = s.user;
             if (history) {
                 u.journal = new ArrayList<>(4);
             }
@@ -534,7 +580,7 @@ final class AudienceBook {
     /** The audiences {@code s} is a member of as of {@code t}; none before the user's first event. */
     private long members(ProfileState s, long t) {
         long bits = 0;
-        if (s.maxApplied == Long.MIN_VALUE) {
+        if (s.maxApplied == Long.MIN_VALUE || t >= expiresAt(s)) {
             return 0;
         }
         for (int i = 0; i < defs.length; i++) {
@@ -547,13 +593,48 @@ final class AudienceBook {
     }
 
     private long nextChange(ProfileState s, long from) {
-        long next = NEVER;
+        long expiry = expiresAt(s);
+        if (from >= expiry) {
+            return NEVER; // expired: a member of nothing until its next event
+        }
+        long next = expiry;
         for (Def d : defs) {
             if (d != null && d.rule.rule().timeDependent()) {
                 next = Math.min(next, d.rule.nextChange(s, from));
             }
         }
         return next;
+    }
+
+    /** The first millisecond at which {@code s} has expired (TTL), or NEVER. */
+    private long expiresAt(ProfileState s) {
+        return ttlMs < 0 || s.maxAccepted == Long.MIN_VALUE ? NEVER : s.maxAccepted + ttlMs + 1;
+    }
+
+    /**
+     * The engine expires {@code s} (TTL): every change up to its expiry time is delivered (so each membership ends
+     * with an EXIT at that millisecond, if its timer has not fired yet), and its history before it is dropped, as
+     * the state's is. Caller holds the user's lock, before the state is cleared.
+     */
+    void expire(ProfileState s) {
+        unpark(s.user);
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u == null) {
+            return;
+        }
+        u.pending = null;
+        if (u.frontier != Long.MIN_VALUE) {
+            advance(s, u, expiresAt(s));
+        }
+        count(u.members, 0);
+        u.members = 0;
+        u.timer = NEVER;
+        timers.set(u, NEVER);
+        u.base = null;
+        u.baseHorizon = Long.MIN_VALUE;
+        if (u.journal != null) {
+            u.journal.clear();
+        }
     }
 
     private void deliver(ProfileState s, UserAudiences u, long now, long t) {
@@ -606,16 +687,24 @@ final class AudienceBook {
                 return;
             }
             ProfileState s = due.state;
-            synchronized (s) {
-                if (s.evicted || s.audiences != due) {
-                    continue; // forgotten meanwhile
+            if (s == null) { // a stand-in: the user is in the store; loading it attaches its own timer
+                s = loader == null ? null : loader.apply(due.key);
+                if (s == null) {
+                    continue; // forgotten or expired meanwhile
                 }
-                if (due.timer > upTo) {
-                    timers.set(due, due.timer); // moved by the user's own event meanwhile
+            }
+            synchronized (s) {
+                UserAudiences u = (UserAudiences) s.audiences;
+                if (s.evicted || u == null) {
+                    continue; // forgotten or expired meanwhile, or evicted (then its stand-in holds the timer)
+                }
+                if (u.timer > upTo) {
+                    timers.set(u, u.timer); // moved by the user's own event meanwhile
                     continue;
                 }
-                advance(s, due, upTo);
-                timers.set(due, due.timer);
+                touch.accept(s);
+                advance(s, u, upTo);
+                timers.set(u, u.timer);
             }
         }
     }
@@ -623,6 +712,9 @@ final class AudienceBook {
     /** The audiences {@code s} is a member of as of {@code asOf} (sorted by name). Caller holds the lock. */
     List<String> audiencesOf(ProfileState s, long asOf) {
         List<String> out = new ArrayList<>();
+        if (asOf >= expiresAt(s)) {
+            return out;
+        }
         for (Def d : defs) {
             if (d != null && d.rule.holds(s, asOf)) {
                 out.add(d.name);
@@ -652,5 +744,229 @@ final class AudienceBook {
             timers.set(u, NEVER);
             s.audiences = null;
         }
+        unpark(s.user);
+    }
+
+    // ------------------------------------------------------------ the store: parked timers
+
+    /**
+     * A state decoded from the store or a snapshot joins the book: its timer is set (replacing its stand-in), and
+     * with {@code count} its memberships are counted (a restore; a load from the store was counted before).
+     */
+    void attach(ProfileState s, boolean count) {
+        unpark(s.user);
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u == null) {
+            return;
+        }
+        if (count) {
+            count(0, u.members);
+        }
+        timers.set(u, u.timer);
+    }
+
+    /**
+     * A state leaves memory for the store (eviction, or a restore into a store): a pending timer stays in the heap
+     * as a stand-in holding only the key, so the state itself can be collected. With {@code count} its memberships
+     * are counted (a restore or a store opened again).
+     */
+    void park(ProfileState s, boolean count) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u == null) {
+            return;
+        }
+        if (count) {
+            count(0, u.members);
+            clock.accumulateAndGet(u.frontier, Math::max); // a store opened again: its users' delivered time
+        }
+        timers.set(u, NEVER);
+        if (u.timer != NEVER) {
+            UserAudiences p = new UserAudiences();
+            p.key = s.user;
+            p.timer = u.timer;
+            UserAudiences old = parked.put(s.user, p);
+            if (old != null) {
+                timers.set(old, NEVER);
+            }
+            timers.set(p, p.timer);
+        }
+    }
+
+    private void unpark(String key) {
+        if (!parked.isEmpty()) {
+            UserAudiences p = parked.remove(key);
+            if (p != null) {
+                timers.set(p, NEVER);
+            }
+        }
+    }
+
+    /** Users evicted to the store with a pending timer (their stand-ins in the heap). */
+    int parkedCount() {
+        return parked.size();
+    }
+
+    // ------------------------------------------------------------ encoding
+
+    /** The definitions in slot order, one line each: slot, name and rule. */
+    private String describe() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < defs.length; i++) {
+            if (defs[i] != null) {
+                b.append(i).append(' ').append(defs[i].name).append(": ").append(defs[i].rule.rule().rule()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static long hash(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(d).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /**
+     * Appends {@code s}'s audience state to an encoded state (nothing when it has none):
+     * <pre>
+     * u8      1
+     * fixed64 hash of the definitions it was computed under
+     * varlong members (a bit per slot)
+     * zigzag  frontier, timer, base horizon
+     * u8      0, or 1 and the base state (length-prefixed, in the state encoding without audiences or models)
+     * varint  journal events, each: string id, string type, zigzag time, varint attributes, each: string name,
+     *         u8 kind (0 string, 1 number, 2 boolean) and the value
+     * </pre>
+     * Caller holds the user's lock.
+     */
+    void encode(ProfileState s, ByteWriter w) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u == null) {
+            return;
+        }
+        w.u8(1).fixedLong(definitionsHash).varLong(u.members).zigZag(u.frontier).zigZag(u.timer).zigZag(u.baseHorizon);
+        if (u.base == null) {
+            w.u8(0);
+        } else {
+            w.u8(1).lengthPrefixed(plain.encode(u.base));
+        }
+        List<Event> journal = u.journal == null ? List.of() : u.journal;
+        w.varInt(journal.size());
+        for (Event e : journal) {
+            w.string(e.id()).string(e.type()).zigZag(e.timestamp()).varInt(e.attrs().size());
+            for (Map.Entry<String, Object> a : e.attrs().entrySet()) {
+                w.string(a.getKey());
+                Object v = a.getValue();
+                if (v instanceof String str) {
+                    w.u8(0).string(str);
+                } else if (v instanceof Boolean b) {
+                    w.u8(2).bool(b);
+                } else {
+                    w.u8(1).f64(((Number) v).doubleValue());
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads what {@link #encode} appended to {@code s}'s encoding, if anything (the reader holds exactly one state).
+     * The user joins the timer heap only on {@link #attach}.
+     */
+    void decode(ProfileState s, ByteReader r) {
+        if (r.atEnd()) {
+            return; // no audience state: the user had no event applied with audiences
+        }
+        int tag = r.u8();
+        if (tag != 1) {
+            throw r.error("audience state tag " + tag + " of user '" + s.user + "'");
+        }
+        long h = r.fixedLong();
+        if (h != definitionsHash) {
+            throw r.error("the audience state of user '" + s.user + "' was kept under other audience definitions "
+                    + "than this updater's (" + describe().strip().replace('\n', ';') + ")");
+        }
+        UserAudiences u = user(s);
+        u.members = r.varLong();
+        u.frontier = r.zigZag();
+        u.timer = r.zigZag();
+        u.baseHorizon = r.zigZag();
+        if (r.u8() == 1) {
+            u.base = plain.decode(r.lengthPrefixed(), "audience base state of user '" + s.user + "'");
+        }
+        int n = r.count(4);
+        if (n > 0 && u.journal == null) {
+            u.journal = new ArrayList<>(n);
+        }
+        for (int i = 0; i < n; i++) {
+            String id = r.string();
+            String type = r.string();
+            long ts = r.zigZag();
+            int attrs = r.count(3);
+            Map<String, Object> a = new LinkedHashMap<>();
+            for (int j = 0; j < attrs; j++) {
+                String name = r.string();
+                int kind = r.u8();
+                a.put(name, switch (kind) {
+                    case 0 -> r.string();
+                    case 1 -> r.f64();
+                    case 2 -> r.bool();
+                    default -> throw r.error("attribute kind " + kind + " in the audience journal of user '" + s.user + "'");
+                });
+            }
+            u.journal.add(Event.of(id, s.user, type, ts, a));
+        }
+    }
+
+    /** The definitions and the clock, for a snapshot's head: varint n, then slot, name, rule each; zigzag clock. */
+    void encodeHead(ByteWriter w) {
+        int n = 0;
+        for (Def d : defs) {
+            n += d == null ? 0 : 1;
+        }
+        w.varInt(n);
+        for (int i = 0; i < defs.length; i++) {
+            if (defs[i] != null) {
+                w.varInt(i).string(defs[i].name).string(defs[i].rule.rule().rule());
+            }
+        }
+        w.zigZag(clock.get());
+    }
+
+    /**
+     * Checks a snapshot's head written by {@link #encodeHead}: null when its definitions are this book's (the clock
+     * goes to {@code clock[0]}), else a one-line description of the difference, as a clause after "it".
+     */
+    String checkHead(ByteReader r, long[] clock) {
+        int n = r.count(3);
+        StringBuilder theirs = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            int slot = r.varInt(MAX_AUDIENCES - 1);
+            theirs.append(slot).append(' ').append(r.string()).append(": ").append(r.string()).append('\n');
+        }
+        clock[0] = r.zigZag();
+        String ours = describe();
+        if (!ours.equals(theirs.toString())) {
+            return "keeps the audiences " + listed(theirs.toString()) + ", and this updater defines " + listed(ours);
+        }
+        return null;
+    }
+
+    /** Sets the clock of a restored snapshot (the updater has seen no event). */
+    void restoreClock(long t) {
+        clock.accumulateAndGet(t, Math::max);
+    }
+
+    private static String listed(String described) {
+        if (described.isEmpty()) {
+            return "none";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String line : described.strip().split("\n")) {
+            parts.add(line.substring(line.indexOf(' ') + 1).replaceFirst(": ", " = '") + "'");
+        }
+        return String.join(", ", parts);
     }
 }

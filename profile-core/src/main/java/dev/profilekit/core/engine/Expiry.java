@@ -20,12 +20,15 @@ final class Expiry {
     private final StoreCache cache;
     /** The largest accepted event time over all users (the updater's; snapshots record it), MIN_VALUE before any. */
     private final AtomicLong watermark;
+    /** The audiences, or null: an expiry ends every membership at the exact expiry millisecond. */
+    private final AudienceBook audiences;
     /** The slab an expired state's stripe leaves. */
     private final Stripes stripes;
 
     Expiry(Admission admission, CompiledSchema compiled, LiveModel<?> live, CopyOnWriteCut cut, StoreCache cache,
-           AtomicLong watermark, Stripes stripes) {
+           AtomicLong watermark, Stripes stripes, AudienceBook audiences) {
         this.admission = admission;
+        this.audiences = audiences;
         this.stripes = stripes;
         this.compiled = compiled;
         this.live = live;
@@ -50,6 +53,9 @@ final class Expiry {
 
     /** Empties {@code s} in place (expiry): the user starts again with no history. Caller holds the lock. */
     void reset(ProfileState s) {
+        if (audiences != null) {
+            audiences.expire(s);
+        }
         compiled.clearStripe(s);
         compiled.release(s);
         java.util.Arrays.fill(s.objects, null);
@@ -72,6 +78,9 @@ final class Expiry {
                 return false;
             }
             cut.preserve(s);
+            if (audiences != null) {
+                audiences.expire(s);
+            }
             s.evicted = true;
             if (live != null) {
                 live.forget(s);

@@ -129,15 +129,26 @@ public final class ProfileUpdater implements AutoCloseable {
             }
             return s;
         };
+        this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
+                b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener,
+                admission.ttlMs);
         this.cache = store == null ? null
                 : new StoreCache(store, table, codec, encryption, writeBatch, factory, admission, watermark, stripes,
-                        live);
+                        live, audiences);
         this.loader = store == null ? factory : cache::load;
         this.evictor = store == null ? null : cache::writeBack;
-        this.expiry = new Expiry(admission, compiled, live, cut, cache, watermark, stripes);
+        this.expiry = new Expiry(admission, compiled, live, cut, cache, watermark, stripes, audiences);
         this.sweeper = admission.ttlMs < 0 ? null : expiry::expireIfIdle;
-        this.audiences = b.audiences == null ? null : new AudienceBook(compiled, fingerprint,
-                b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, b.audienceListener);
+        if (audiences != null) {
+            codec.audiences = audiences;
+            audiences.hooks(store == null ? null : this::state, s -> {
+                cut.preserve(s);
+                s.dirty = true;
+            });
+            if (store != null) { // a store opened again: its users' memberships count, their timers wait
+                store.scan((u, bytes) -> audiences.park(cache.decodeStored(u, bytes), true));
+            }
+        }
     }
 
     /**
@@ -628,7 +639,6 @@ public final class ProfileUpdater implements AutoCloseable {
      */
     public SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
         checkSnapshot(file, metadata);
-        refuseAudiences("snapshot");
         return store != null ? snapshotPaused(file, metadata) : writeCut(takeCut(file, metadata));
     }
 
@@ -644,7 +654,6 @@ public final class ProfileUpdater implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<SnapshotInfo> snapshotAsync(
             Path file, java.util.Map<String, String> metadata, java.util.concurrent.Executor executor) {
         checkSnapshot(file, metadata);
-        refuseAudiences("snapshot");
         if (executor == null) {
             throw new IllegalArgumentException("executor must not be null");
         }
@@ -671,7 +680,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** The records of a snapshot before its profiles, encoded as of its cut, and the counts they hold. */
     private record Head(java.util.Map<String, String> metadata, byte[] meta, byte[] counts, byte[] models,
-                        Counts totals) {
+                        Counts totals, byte[] audiences) {
     }
 
     /** A cut taken copy-on-write: its head, the states of the table at the cut and its epoch. */
@@ -697,7 +706,12 @@ public final class ProfileUpdater implements AutoCloseable {
             live.encodeState(b.reset());
             models = b.toByteArray();
         }
-        return new Head(java.util.Map.copyOf(metadata), meta, counts, models, c);
+        byte[] audienceHead = null;
+        if (audiences != null) {
+            audiences.encodeHead(b.reset());
+            audienceHead = b.toByteArray();
+        }
+        return new Head(java.util.Map.copyOf(metadata), meta, counts, models, c, audienceHead);
     }
 
     /** Writes the profiles of a snapshot to a sink; returns how many. */
@@ -712,6 +726,9 @@ public final class ProfileUpdater implements AutoCloseable {
             w.record(SnapshotFile.COUNTS, head.counts(), head.counts().length);
             if (head.models() != null) {
                 w.record(SnapshotFile.MODELS, head.models(), head.models().length);
+            }
+            if (head.audiences() != null) {
+                w.record(SnapshotFile.AUDIENCES, head.audiences(), head.audiences().length);
             }
             long users = profiles.write((bytes, length) -> w.record(SnapshotFile.USER, bytes, length));
             w.commit();
@@ -839,7 +856,6 @@ public final class ProfileUpdater implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
         }
-        refuseAudiences("restore");
         boolean restoring = false;
         gate.pause();
         try {
@@ -851,6 +867,8 @@ public final class ProfileUpdater implements AutoCloseable {
             java.util.Map<String, String> meta = new java.util.TreeMap<>();
             long[] counts = new long[4];
             byte[][] models = {null};
+            long[] audienceClock = {Long.MIN_VALUE, 0}; // the clock, and 1 once the snapshot's audiences were checked
+            List<ProfileState> parkedOnRestore = new ArrayList<>();
             List<ProfileState> states = new ArrayList<>();
             List<byte[]> encoded = new ArrayList<>();
             List<String> keys = new ArrayList<>();
@@ -869,7 +887,16 @@ public final class ProfileUpdater implements AutoCloseable {
                         counts[3] = r.zigZag();
                     }
                     case SnapshotFile.MODELS -> models[0] = r.bytes(r.remaining());
+                    case SnapshotFile.AUDIENCES -> {
+                        String differs = audiences == null ? "keeps audiences, and this updater has none"
+                                : audiences.checkHead(r, audienceClock);
+                        if (differs != null) {
+                            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS, differs);
+                        }
+                        audienceClock[1] = 1;
+                    }
                     case SnapshotFile.USER -> {
+                        checkAudiencesRead(file, audienceClock);
                         ProfileState st = codec.decode(r, store == null ? stripes : null);
                         r.expectEnd();
                         if (store == null) {
@@ -877,6 +904,9 @@ public final class ProfileUpdater implements AutoCloseable {
                         } else {
                             keys.add(st.user);
                             encoded.add(encodeForStore(st));
+                            if (audiences != null) {
+                                parkedOnRestore.add(st);
+                            }
                         }
                     }
                     default -> throw r.error("unknown record type " + type);
@@ -885,6 +915,7 @@ public final class ProfileUpdater implements AutoCloseable {
                     r.expectEnd();
                 }
             });
+            checkAudiencesRead(file, audienceClock);
             if ((live != null) != (models[0] != null)) {
                 throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.SCHEMA,
                         live != null ? "holds no model state" : "holds model state but this updater has no models");
@@ -898,6 +929,9 @@ public final class ProfileUpdater implements AutoCloseable {
                     for (ProfileState st : states) {
                         compiled.adopt(st);
                         table.getOrCreate(st.user, st.userHash, u -> st, null, null);
+                        if (audiences != null) {
+                            audiences.attach(st, true);
+                        }
                     }
                 } else {
                     List<ProfileStore.Write> batch = new ArrayList<>(writeBatch);
@@ -910,6 +944,12 @@ public final class ProfileUpdater implements AutoCloseable {
                     }
                     store.write(batch);
                     cache.restored(encoded.size());
+                    for (ProfileState st : parkedOnRestore) {
+                        audiences.park(st, true);
+                    }
+                }
+                if (audiences != null) {
+                    audiences.restoreClock(audienceClock[0]);
                 }
                 if (live != null) {
                     java.util.Map<String, ProfileState> byUser = new java.util.HashMap<>();
@@ -1147,10 +1187,19 @@ public final class ProfileUpdater implements AutoCloseable {
 
     // ------------------------------------------------------------------ audiences
 
-    private void refuseAudiences(String what) {
-        if (audiences != null) {
-            throw new IllegalStateException("this updater has audiences, which snapshots do not keep yet: a " + what
-                    + " would lose their memberships and timers");
+    /** Refuses a snapshot without audiences when this updater has some (checked before its first profile). */
+    private void checkAudiencesRead(Path file, long[] audienceClock) {
+        if (audiences != null && audienceClock[1] == 0) {
+            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS,
+                    "was written without audiences, and this updater has some");
+        }
+    }
+
+    /** Refuses changing the definitions at runtime with a backing store (the stored users would not follow). */
+    private void refuseWithStore(String what) {
+        if (store != null) {
+            throw new IllegalStateException("audiences cannot be " + what + " on a running updater with a backing "
+                    + "store yet: the users in the store would keep their memberships under the old definitions");
         }
     }
 
@@ -1250,6 +1299,7 @@ public final class ProfileUpdater implements AutoCloseable {
             throw new IllegalArgumentException("rule must not be null");
         }
         AudienceBook book = audienceBook();
+        refuseWithStore("defined");
         gate.pause();
         try {
             int slot = book.define(rule);
@@ -1270,6 +1320,7 @@ public final class ProfileUpdater implements AutoCloseable {
             throw new IllegalArgumentException("name must not be null");
         }
         AudienceBook book = audienceBook();
+        refuseWithStore("dropped");
         gate.pause();
         try {
             int slot = book.slot(name);
@@ -1607,9 +1658,6 @@ public final class ProfileUpdater implements AutoCloseable {
 
         /** Refuses settings that do not go together. */
         void checkCombination() {
-            if (audiences != null && (store != null || ttl != null)) {
-                throw new IllegalArgumentException("audiences cannot be combined with a backing store or a TTL yet");
-            }
             if (training == dev.profilekit.core.models.TrainingMode.DETERMINISTIC && modelExecutor != null) {
                 throw new IllegalArgumentException("training DETERMINISTIC trains on the event thread: it takes no "
                         + "modelExecutor (the executor given would never run)");

@@ -46,6 +46,8 @@ final class SnapshotFile {
     static final int COUNTS = 2;
     static final int MODELS = 3;
     static final int USER = 4;
+    /** The audiences' definitions and clock (an updater with audiences). */
+    static final int AUDIENCES = 5;
 
     private SnapshotFile() {
     }

@@ -19,6 +19,7 @@ import dev.profilekit.features.codec.StateFormatException;
  * varint  seen ids; when any: fixed64 x 2 the user's fingerprint key, then each: fixed64 x 2 fingerprint,
  *         zigzag time (see {@link SeenIds#encodeIds})
  * u8      0 (no model state) or 1 and the live models' per-user encoding
+ * with audiences, the user's audience state if it has one (see {@link AudienceBook#encode})
  * </pre>
  * Doubles are their raw IEEE bits, so decoding gives back exactly the state that was encoded. The fixed part
  * (everything up to the stripe) has the same length for every user of a schema but the user id; the stripe is copied
@@ -39,6 +40,9 @@ final class StateCodec {
     CompiledSchema compiled() {
         return compiled;
     }
+
+    /** The audiences whose per-user state follows the rest, or null. */
+    AudienceBook audiences;
 
     StateCodec(CompiledSchema compiled, LiveModel<?> live, long fingerprint) {
         this.compiled = compiled;
@@ -83,6 +87,9 @@ final class StateCodec {
         } else {
             w.u8(1);
             live.encodeUserState(s.live, w);
+        }
+        if (audiences != null) {
+            audiences.encode(s, w);
         }
     }
 
@@ -144,6 +151,9 @@ final class StateCodec {
             throw r.error("model state tag " + hasLive);
         } else if (live != null) {
             s.live = live.newUserState();
+        }
+        if (audiences != null) {
+            audiences.decode(s, r);
         }
         return s;
     }

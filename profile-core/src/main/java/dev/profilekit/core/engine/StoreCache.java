@@ -36,6 +36,8 @@ final class StoreCache {
     private final Function<String, ProfileState> factory;
     /** The live models, or null: with models each user's model state is part of its stored state. */
     private final LiveModel<?> live;
+    /** The audiences, or null: a stored user's memberships and timer follow its state in and out of the table. */
+    private final AudienceBook audiences;
     /** With live models: the users in the table or the store, counted exactly (the forecast pools over them). */
     private final AtomicLong storedUsers = new AtomicLong();
     /** The slab a loaded state's stripe moves into, and an evicted one's leaves. */
@@ -47,8 +49,9 @@ final class StoreCache {
 
     StoreCache(ProfileStore store, ProfileTable table, StateCodec codec, Encryption encryption, int writeBatch,
                Function<String, ProfileState> factory, Admission admission, AtomicLong watermark, Stripes stripes,
-               LiveModel<?> live) {
+               LiveModel<?> live, AudienceBook audiences) {
         this.store = store;
+        this.audiences = audiences;
         this.live = live;
         if (live != null) {
             store.scan((u, bytes) -> storedUsers.incrementAndGet()); // size() may be an estimate
@@ -93,6 +96,13 @@ final class StoreCache {
             return s;
         }
         ProfileState s = decodeStored(key, b);
+        if (audiences != null) {
+            if (expired(s, watermark.get())) {
+                audiences.expire(s);
+            } else {
+                audiences.attach(s, false);
+            }
+        }
         if (expired(s, watermark.get())) {
             if (live != null) {
                 live.forget(s); // its pending examples and stored training examples, as an expiry in place drops them
@@ -143,6 +153,9 @@ final class StoreCache {
             s.evicted = true;
             stripes.release(s);
             codec.compiled().release(s);
+            if (audiences != null) {
+                audiences.park(s, false);
+            }
         }
         if (pendingWrites.size() >= writeBatch) {
             drainPendingWrites();
