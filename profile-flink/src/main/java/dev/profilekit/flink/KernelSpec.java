@@ -111,7 +111,7 @@ public final class KernelSpec implements Serializable {
         return c;
     }
 
-    /** Event-time expiry of idle profiles (see {@link ProfileUpdater.Builder#ttl}; the operator applies it on timers). */
+    /** Event-time expiry of idle profiles, by the rule of {@link ProfileUpdater.Builder#ttl} (see {@link ProfileFunction}). */
     public KernelSpec withTtl(Duration ttl) {
         ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson)).ttl(ttl); // checks it
         KernelSpec c = copy();

@@ -36,7 +36,9 @@ public final class ProfilePipeline {
         }
         FileSource<Routed> source = FileSource.forRecordStreamFormat(new EventLineFormat(spec, forgotten),
                 new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri())).build();
-        return env.fromSource(source, watermarks(), "events " + events.getFileName())
+        // with a TTL, a watermark per raise of the clock: expiry exactly as the embedded engine's (ArrivalClock)
+        return env.fromSource(source, spec.kernel().ttlMillis() >= 0 ? ArrivalClock.watermarks() : watermarks(),
+                        "events " + events.getFileName())
                 .uid(SOURCE_UID).setParallelism(1);
     }
 
