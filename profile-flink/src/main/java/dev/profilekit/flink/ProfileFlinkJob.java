@@ -87,7 +87,7 @@ public final class ProfileFlinkJob {
         var profiles = ProfilePipeline.profiles(
                 ProfilePipeline.fileSource(env, o.events(), o.spec(), o.forgotten()), o.spec(), false);
         FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
-        try (CloseableIterator<FinalState> it = profiles.getSideOutput(ProfileFunction.FINAL)
+        try (CloseableIterator<FinalState> it = ModelPipeline.attach(profiles, o.spec()).finals()
                 .executeAndCollect("profilekit-flink " + o.events().getFileName())) {
             finals.addAll(it);
         }
@@ -111,13 +111,15 @@ public final class ProfileFlinkJob {
         List<String> allow = null;
         String ttl = null;
         String backend = "hashmap";
+        Path models = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 throw new UsageException("usage: java -jar profilekit-flink.jar --schema S.json --events E.jsonl "
                         + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
                         + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
-                        + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb]");
+                        + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb] "
+                        + "[--models M.json (a propensity section)]");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("option " + a + " needs a value (or unknown option; try --help)");
@@ -140,6 +142,7 @@ public final class ProfileFlinkJob {
                     case "--allow-attributes" -> allow = List.of(v.split(","));
                     case "--ttl" -> ttl = v;
                     case "--state-backend" -> backend = v;
+                    case "--models" -> models = Path.of(v);
                     default -> throw new UsageException("unknown option " + a + " (try --help)");
                 }
             } catch (IllegalArgumentException e) {
@@ -198,6 +201,15 @@ public final class ProfileFlinkJob {
         } catch (RuntimeException e) {
             throw new UsageException("unusable schema or options (" + schema + "): " + e.getMessage());
         }
+        if (models != null) {
+            String text = readModels(models);
+            try {
+                spec = spec.withModels(text);
+                spec.kernel(); // the models' inputs must fit the schema
+            } catch (RuntimeException e) {
+                throw new UsageException("bad models file " + models + ": " + e.getMessage());
+            }
+        }
         Set<String> forgotten = new HashSet<>();
         if (forgetFile != null) {
             requireReadable(forgetFile, "--forget");
@@ -223,6 +235,15 @@ public final class ProfileFlinkJob {
                     + dev.profilekit.core.engine.Event.MAX_TIMESTAMP + " epoch ms), was '" + v + "'");
         }
         return t;
+    }
+
+    private static String readModels(Path models) {
+        requireReadable(models, "--models");
+        try {
+            return Files.readString(models, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read --models file " + models + ": " + e.getMessage());
+        }
     }
 
     private static void requireReadable(Path file, String what) {

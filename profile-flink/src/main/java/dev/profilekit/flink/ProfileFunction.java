@@ -49,6 +49,11 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
 
     private static final long serialVersionUID = 1L;
 
+    /** With live models: the propensity trainer's records ({@link PropensitySampler}), in the engine's order. */
+    public static final OutputTag<ModelRecord> TRAINING = new OutputTag<>("profilekit-training", ModelRecord.TYPE);
+    /** With live models and updates: each accepted event's profile line and vector, to score. */
+    public static final OutputTag<ModelRecord> SCORING = new OutputTag<>("profilekit-scoring", ModelRecord.TYPE);
+
     /** The side output of final states at the end of a bounded input. */
     public static final OutputTag<FinalState> FINAL = new OutputTag<>("profilekit-final", FinalState.TYPE);
 
@@ -66,6 +71,10 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     /** The largest event time this instance has seen (the expiry clock's local part). */
     private transient long clock = Long.MIN_VALUE;
     private transient ListState<Long> clockState;
+    /** With live models: the keyed half of the propensity model, else null. */
+    private transient PropensitySampler sampler;
+    /** With live models: the user's last sampling time. */
+    private transient ValueState<Long> sampled;
 
     /**
      * @param spec        the kernel's configuration
@@ -86,6 +95,11 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                 new ValueStateDescriptor<>("profile", new ProfileStateSerializer(spec.schemaJson())));
         counts = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        if (kernel.models().isPresent()) {
+            sampler = new PropensitySampler(kernel, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+            sampled = getRuntimeContext().getState(new ValueStateDescriptor<>("sampled", Types.LONG));
+        }
     }
 
     @Override
@@ -98,7 +112,14 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         switch (r.kind()) {
             case REJECTED -> c[REJECTED]++;
             case FORGOTTEN -> c[FORGOTTEN]++;
-            case FORGET -> profile.clear();
+            case FORGET -> {
+                profile.clear();
+                if (sampler != null) {
+                    sampled.clear();
+                    ctx.output(TRAINING, new ModelRecord(ModelRecord.Kind.FORGET, ctx.getCurrentKey(),
+                            Long.MIN_VALUE, null, null));
+                }
+            }
             case EVENT -> {
                 Event e = r.event();
                 clock = Math.max(clock, e.timestamp());
@@ -116,8 +137,23 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                         if (ttl >= 0 && latest < Long.MAX_VALUE - ttl - 1) {
                             ctx.timerService().registerEventTimeTimer(latest + ttl + 1);
                         }
+                        boolean applied = e.timestamp() <= spec.applyUpTo();
+                        if (sampler != null && applied) {
+                            Long last = sampled.value();
+                            long now = sampler.observe(s, e.type(), e.timestamp(),
+                                    last == null ? Long.MIN_VALUE : last, m -> ctx.output(TRAINING, m));
+                            if (now != (last == null ? Long.MIN_VALUE : last)) {
+                                sampled.update(now);
+                            }
+                        }
                         if (emitUpdates && kernel.hasAccepted(s)) {
-                            out.collect(ProfileJson.toJson(kernel.profile(s, latestApplied(s))));
+                            String line = ProfileJson.toJson(kernel.profile(s, latestApplied(s)));
+                            if (sampler == null) {
+                                out.collect(line);
+                            } else { // the scorer adds the current version's score
+                                ctx.output(SCORING, new ModelRecord(ModelRecord.Kind.SCORE, s.user(),
+                                        e.timestamp(), applied ? sampler.vector(s) : null, line));
+                            }
                         }
                     }
                     case DUPLICATE -> c[DUPLICATE]++;

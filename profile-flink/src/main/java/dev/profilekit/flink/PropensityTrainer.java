@@ -1,0 +1,95 @@
+package dev.profilekit.flink;
+
+import dev.profilekit.core.live.propensity.PropensityModel;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The live propensity model's trainer: one parallel instance (all records under one key) that receives the keyed
+ * operators' sampling and labelling records ({@link ProfileFunction#TRAINING}), labels and learns by the embedded
+ * engine's rules ({@link PropensityTraining}), and emits every newly published version as its JSON
+ * ({@link PropensityModel#toJson()}) on the main output, which the job broadcasts to the scorers
+ * ({@link ScoringFunction}). Its state is checkpointed as one operator-state entry. At the end of a bounded input
+ * (watermark {@code Long.MAX_VALUE}) it emits its whole state on {@link #FINAL} as a {@link FinalState} under
+ * {@link FinalState#MODELS_KEY}, from which {@link FinalProfiles} ends the models as a replay does.
+ */
+public final class PropensityTrainer extends KeyedProcessFunction<Integer, ModelRecord, String>
+        implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The side output of the trainer's final state. */
+    public static final OutputTag<FinalState> FINAL = new OutputTag<>("profilekit-models-final", FinalState.TYPE);
+
+    private final KernelSpec spec;
+    private transient PropensityTraining training;
+    private transient ListState<byte[]> saved;
+    private transient long published;
+    private transient boolean timerSet;
+
+    /** @param spec the kernel configuration, with a models configuration (propensity only) */
+    public PropensityTrainer(KernelSpec spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("spec must not be null");
+        }
+        this.spec = spec;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        saved = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("propensity-training", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        training = null;
+        for (byte[] b : saved.get()) {
+            if (training != null) {
+                throw new IllegalStateException("the propensity trainer must run with parallelism 1");
+            }
+            training = PropensityTraining.decode(spec.kernel(), b);
+        }
+        if (training == null) {
+            training = new PropensityTraining(spec.kernel());
+        }
+        PropensityModel v = training.version();
+        published = v == null ? 0 : v.version();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        if (getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks() != 1) {
+            throw new IllegalStateException("the propensity trainer must run with parallelism 1");
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        saved.update(List.of(training.encode()));
+    }
+
+    @Override
+    public void processElement(ModelRecord r, Context ctx, Collector<String> out) {
+        if (!timerSet) {
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // the end of a bounded input
+            timerSet = true;
+        }
+        training.accept(r);
+        PropensityModel v = training.version();
+        if (v != null && v.version() != published) {
+            published = v.version();
+            out.collect(v.toJson());
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) {
+        ctx.output(FINAL, new FinalState(FinalState.MODELS_KEY, training.encode(), 0, 0, 0, 0, 0));
+    }
+}

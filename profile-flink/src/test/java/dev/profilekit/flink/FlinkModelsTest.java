@@ -1,0 +1,98 @@
+package dev.profilekit.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.profilekit.cli.ReplayRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live models on Flink against {@code replay --models} on a simulated stream: the propensity trainer (one instance)
+ * learns from the keyed operator's samples and labels with retrains at fixed label counts, as a replay does.
+ */
+class FlinkModelsTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI = FlinkTestSupport.miniCluster();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Run(String summary, byte[] profiles) {
+    }
+
+    private Run replay(Path schema, Path events, Path models) throws Exception {
+        Path out = dir.resolve("replay.jsonl");
+        String summary = ReplayRunner.run("replay", "--schema", schema.toString(), "--events", events.toString(),
+                "--models", models.toString(), "--out", out.toString()).strip();
+        return new Run(summary, Files.readAllBytes(out));
+    }
+
+    private Run flink(Path schema, Path events, Path models, int parallelism) throws Exception {
+        Path out = dir.resolve("flink-p" + parallelism + ".jsonl");
+        String summary = FlinkTestSupport.runJob("--schema", schema.toString(), "--events", events.toString(),
+                "--models", models.toString(), "--out", out.toString(), "--parallelism", Integer.toString(parallelism));
+        return new Run(summary, Files.readAllBytes(out));
+    }
+
+    @Test
+    void atParallelismOneTheJobWritesReplaysProfilesScoresAndSummary() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/propensity.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 11L);
+        Run replay = replay(schema, events, models);
+        JsonNode summary = JSON.readTree(replay.summary());
+        // a real comparison: many labelled examples, several published versions, every profile scored
+        assertThat(summary.get("prequential").get("examples").asLong()).isGreaterThan(5_000);
+        assertThat(summary.get("model_version").asLong()).isGreaterThan(3);
+        List<String> lines = new String(replay.profiles(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSizeGreaterThan(200);
+        for (String l : lines) {
+            assertThat(JSON.readTree(l).get("scores").get("propensity").isNumber()).as(l).isTrue();
+        }
+
+        Run flink = flink(schema, events, models, 1);
+        assertThat(flink.summary()).isEqualTo(replay.summary());
+        assertThat(new String(flink.profiles(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(replay.profiles(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void atParallelismTwoThePrequentialAucIsReplaysWithinAHundredth() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/propensity.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 13L);
+        JsonNode replay = JSON.readTree(replay(schema, events, models).summary());
+        JsonNode flink = JSON.readTree(flink(schema, events, models, 2).summary());
+        assertThat(flink.get("accepted")).isEqualTo(replay.get("accepted"));
+        assertThat(flink.get("prequential").get("examples")).isEqualTo(replay.get("prequential").get("examples"));
+        assertThat(flink.get("prequential").get("auc").asDouble())
+                .isCloseTo(replay.get("prequential").get("auc").asDouble(), within(0.01));
+    }
+
+    @Test
+    void otherSectionsAndATtlAreRefusedInOneLine() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 5, 2, 1L);
+        Path segments = dir.resolve("segments.json");
+        Files.writeString(segments, "{\"segments\": {\"k\": 2, \"features\": [\"views_1d\"]}}");
+        assertThat(ProfileFlinkJob.run(new String[] {"--schema", schema.toString(), "--events", events.toString(),
+                "--out", dir.resolve("o.jsonl").toString(), "--models", segments.toString()},
+                System.out, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))).isEqualTo(2);
+        KernelSpec spec = KernelSpec.of(Files.readString(schema)).withTtl(java.time.Duration.ofDays(1));
+        String propensity = Files.readString(FlinkTestSupport.resource("live/propensity.json", dir));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> spec.withModels(propensity))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TTL");
+    }
+}
