@@ -174,6 +174,16 @@ public final class FinalProfiles {
         return b.append('}').toString();
     }
 
+    /**
+     * The {@code --summary} file's text, as replay writes it: the summary line's object, with {@code "diagnostics"}
+     * (what the live models recorded: reservoir, AUC series, versions, drift alarms) when models are configured.
+     */
+    public String summaryFile() {
+        String summary = summary();
+        return models().map(m -> summary.substring(0, summary.length() - 1) + ",\"diagnostics\":"
+                + m.diagnostics().toJson() + "}").orElse(summary) + "\n";
+    }
+
     private static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }

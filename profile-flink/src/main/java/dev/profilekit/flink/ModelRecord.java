@@ -16,12 +16,20 @@ import org.apache.flink.types.StringValue;
  * with the profile line to score.
  *
  * @param kind    what the record is
- * @param user    the user key; for {@link Kind#TICK} the sending operator instance as {@code "index/count"}
- * @param time    the event time (epoch ms)
- * @param vector  the user's raw model input vector ({@link Kind#SAMPLE}, {@link Kind#SCORE}), else null
- * @param line    the profile line to score ({@link Kind#SCORE}), else null
+ * @param user      the user key (empty for {@link Kind#TICK})
+ * @param time      the time of the event that made the record (epoch ms)
+ * @param vector    the user's raw model input vector ({@link Kind#SAMPLE}, {@link Kind#SCORE}), else null
+ * @param line      the profile line to score ({@link Kind#SCORE}), else null
+ * @param sender    the index of the keyed operator instance that sent it
+ * @param senders   the number of those instances (its parallelism)
  */
-public record ModelRecord(Kind kind, String user, long time, double[] vector, String line) {
+public record ModelRecord(Kind kind, String user, long time, double[] vector, String line, int sender,
+                          int senders) {
+
+    /** A record of the only instance (parallelism 1). */
+    public ModelRecord(Kind kind, String user, long time, double[] vector, String line) {
+        this(kind, user, time, vector, line, 0, 1);
+    }
 
     /** What a record is. */
     public enum Kind {
@@ -29,10 +37,7 @@ public record ModelRecord(Kind kind, String user, long time, double[] vector, St
         LABEL,
         /** An example of the user sampled at {@code time} with {@code vector}, waiting for its label. */
         SAMPLE,
-        /**
-         * The sending instance's event time reached {@code time} (the embedded engine's step of label-0
-         * resolution); the trainer moves on when every instance has.
-         */
+        /** Event time reached {@code time} (the embedded engine's step of label-0 resolution). */
         TICK,
         /** The user was forgotten: their pending and stored examples go. */
         FORGET,
@@ -95,6 +100,8 @@ public record ModelRecord(Kind kind, String user, long time, double[] vector, St
             if (r.line != null) {
                 StringValue.writeString(r.line, out);
             }
+            out.writeInt(r.sender);
+            out.writeInt(r.senders);
         }
 
         @Override
@@ -114,7 +121,7 @@ public record ModelRecord(Kind kind, String user, long time, double[] vector, St
                 }
             }
             String line = in.readBoolean() ? StringValue.readString(in) : null;
-            return new ModelRecord(KINDS[k], user, time, x, line);
+            return new ModelRecord(KINDS[k], user, time, x, line, in.readInt(), in.readInt());
         }
 
         @Override

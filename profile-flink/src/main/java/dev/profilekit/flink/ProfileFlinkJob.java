@@ -25,7 +25,8 @@ import org.apache.flink.util.CloseableIterator;
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
  * {@code --pseudonymise-key K}, {@code --allow-attributes A,B}, {@code --ttl DURATION}, {@code --state-backend
- * hashmap|rocksdb}. Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
+ * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity section, see {@link ModelPipeline}),
+ * {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the models' diagnostics). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
  */
 public final class ProfileFlinkJob {
 
@@ -40,7 +41,7 @@ public final class ProfileFlinkJob {
 
     /** The parsed command line. */
     record Options(Path schema, Path events, Path out, int parallelism, Long asOf, KernelSpec spec,
-                   Set<String> forgotten, boolean forgetGiven, String stateBackend) {
+                   Set<String> forgotten, boolean forgetGiven, String stateBackend, Path summary) {
     }
 
     private ProfileFlinkJob() {
@@ -94,6 +95,9 @@ public final class ProfileFlinkJob {
         try (BufferedWriter w = Files.newBufferedWriter(o.out(), StandardCharsets.UTF_8)) {
             finals.writeProfiles(w);
         }
+        if (o.summary() != null) {
+            Files.writeString(o.summary(), finals.summaryFile(), StandardCharsets.UTF_8);
+        }
         return finals.summary();
     }
 
@@ -112,6 +116,7 @@ public final class ProfileFlinkJob {
         String ttl = null;
         String backend = "hashmap";
         Path models = null;
+        Path summaryFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -119,7 +124,7 @@ public final class ProfileFlinkJob {
                         + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
                         + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
                         + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb] "
-                        + "[--models M.json (a propensity section)]");
+                        + "[--models M.json (a propensity section)] [--summary S.json]");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("option " + a + " needs a value (or unknown option; try --help)");
@@ -143,6 +148,7 @@ public final class ProfileFlinkJob {
                     case "--ttl" -> ttl = v;
                     case "--state-backend" -> backend = v;
                     case "--models" -> models = Path.of(v);
+                    case "--summary" -> summaryFile = Path.of(v);
                     default -> throw new UsageException("unknown option " + a + " (try --help)");
                 }
             } catch (IllegalArgumentException e) {
@@ -222,7 +228,8 @@ public final class ProfileFlinkJob {
                 throw new UsageException("cannot read --forget file " + forgetFile + ": " + e.getMessage());
             }
         }
-        return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend);
+        return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend,
+                summaryFile);
     }
 
     /** Epoch ms within the times an event may have (years 1 to 9999). */

@@ -71,6 +71,9 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     /** The largest event time this instance has seen (the expiry clock's local part). */
     private transient long clock = Long.MIN_VALUE;
     private transient ListState<Long> clockState;
+    /** With live models: the sampler's last tick (operator state), and its value restored before {@code open}. */
+    private transient ListState<Long> tickState;
+    private transient long restoredTick;
     /** With live models: the keyed half of the propensity model, else null. */
     private transient PropensitySampler sampler;
     /** With live models: the user's last sampling time. */
@@ -98,6 +101,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         if (kernel.models().isPresent()) {
             sampler = new PropensitySampler(kernel, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                     getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+            sampler.restoreTick(restoredTick);
             sampled = getRuntimeContext().getState(new ValueStateDescriptor<>("sampled", Types.LONG));
         }
     }
@@ -116,8 +120,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                 profile.clear();
                 if (sampler != null) {
                     sampled.clear();
-                    ctx.output(TRAINING, new ModelRecord(ModelRecord.Kind.FORGET, ctx.getCurrentKey(),
-                            Long.MIN_VALUE, null, null));
+                    ctx.output(TRAINING, sampler.forget(ctx.getCurrentKey()));
                 }
             }
             case EVENT -> {
@@ -173,6 +176,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         clockState.update(List.of(clock));
+        tickState.update(List.of(sampler == null ? Long.MIN_VALUE : sampler.lastTick()));
     }
 
     @Override
@@ -182,6 +186,11 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         clock = Long.MIN_VALUE;
         for (Long c : clockState.get()) {
             clock = Math.max(clock, c);
+        }
+        tickState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("tick", Types.LONG));
+        restoredTick = Long.MIN_VALUE;
+        for (Long t : tickState.get()) {
+            restoredTick = Math.max(restoredTick, t);
         }
     }
 

@@ -15,8 +15,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The live propensity model's trainer: one parallel instance (all records under one key) that receives the keyed
- * operators' sampling and labelling records ({@link ProfileFunction#TRAINING}), labels and learns by the embedded
- * engine's rules ({@link PropensityTraining}), and emits every newly published version as its JSON
+ * operators' sampling and labelling records ({@link ProfileFunction#TRAINING}), merges several instances' records
+ * in event-time order ({@link ArrivalMerge}; with one instance they pass in their order), labels and learns by the
+ * embedded engine's rules ({@link PropensityTraining}), and emits every newly published version as its JSON
  * ({@link PropensityModel#toJson()}) on the main output, which the job broadcasts to the scorers
  * ({@link ScoringFunction}). Its state is checkpointed as one operator-state entry. At the end of a bounded input
  * (watermark {@code Long.MAX_VALUE}) it emits its whole state on {@link #FINAL} as a {@link FinalState} under
@@ -32,6 +33,7 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
 
     private final KernelSpec spec;
     private transient PropensityTraining training;
+    private transient ArrivalMerge merge;
     private transient ListState<byte[]> saved;
     private transient long published;
     private transient boolean timerSet;
@@ -48,15 +50,17 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
     public void initializeState(FunctionInitializationContext context) throws Exception {
         saved = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("propensity-training", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        training = null;
-        for (byte[] b : saved.get()) {
-            if (training != null) {
-                throw new IllegalStateException("the propensity trainer must run with parallelism 1");
-            }
-            training = PropensityTraining.decode(spec.kernel(), b);
-        }
-        if (training == null) {
+        List<byte[]> state = new java.util.ArrayList<>();
+        saved.get().forEach(state::add);
+        if (state.isEmpty()) {
             training = new PropensityTraining(spec.kernel());
+            merge = new ArrivalMerge();
+        } else if (state.size() == 2) {
+            training = PropensityTraining.decode(spec.kernel(), state.get(0));
+            merge = ArrivalMerge.decode(state.get(1));
+        } else {
+            throw new IllegalStateException("the propensity trainer's state has " + state.size()
+                    + " parts, expected 2 (it must run with parallelism 1)");
         }
         PropensityModel v = training.version();
         published = v == null ? 0 : v.version();
@@ -71,7 +75,7 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        saved.update(List.of(training.encode()));
+        saved.update(List.of(training.encode(), merge.encode()));
     }
 
     @Override
@@ -80,7 +84,12 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // the end of a bounded input
             timerSet = true;
         }
-        training.accept(r);
+        merge.add(r, ctx.timerService().currentWatermark(), training::accept);
+        publish(out);
+    }
+
+    /** Emits the published version if it is new. */
+    private void publish(Collector<String> out) {
         PropensityModel v = training.version();
         if (v != null && v.version() != published) {
             published = v.version();
@@ -90,6 +99,8 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) {
+        merge.flush(training::accept);
+        publish(out);
         ctx.output(FINAL, new FinalState(FinalState.MODELS_KEY, training.encode(), 0, 0, 0, 0, 0));
     }
 }

@@ -65,8 +65,6 @@ public final class PropensityTraining {
     /** Each user's unresolved examples, oldest first. */
     private final Map<String, List<Pending>> byUser = new HashMap<>();
     private long watermark = Long.MIN_VALUE;
-    /** The latest tick of each keyed operator instance (MIN_VALUE: none yet); sized by the first tick. */
-    private long[] ticks = new long[0];
 
     /**
      * The training of {@code kernel}'s models configuration (a propensity section only).
@@ -109,7 +107,7 @@ public final class PropensityTraining {
         switch (r.kind()) {
             case LABEL -> label(r.user(), r.time());
             case SAMPLE -> sample(r.user(), r.time(), r.vector());
-            case TICK -> tick(r.user(), r.time());
+            case TICK -> tick(r.time());
             case FORGET -> forget(r.user());
             default -> throw new IllegalArgumentException("the trainer takes no " + r.kind() + " record");
         }
@@ -142,24 +140,8 @@ public final class PropensityTraining {
         queue.add(p);
     }
 
-    /**
-     * A tick of instance {@code "index/count"}: event time moves on to the smallest latest tick of all instances
-     * (with one instance, exactly the embedded engine's steps).
-     */
-    private void tick(String instance, long time) {
-        int slash = instance.indexOf('/');
-        int index = Integer.parseInt(instance.substring(0, slash));
-        int count = Integer.parseInt(instance.substring(slash + 1));
-        if (ticks.length != count) { // the first tick, or the operator was rescaled: wait for every instance again
-            ticks = new long[count];
-            java.util.Arrays.fill(ticks, Long.MIN_VALUE);
-        }
-        ticks[index] = Math.max(ticks[index], time);
-        long t = Long.MAX_VALUE;
-        for (long k : ticks) {
-            t = Math.min(t, k);
-        }
-        if (t == Long.MIN_VALUE || t < watermark + TICK_STEP_MS) {
+    private void tick(long t) {
+        if (t < watermark + TICK_STEP_MS) {
             return;
         }
         watermark = t;
@@ -252,10 +234,6 @@ public final class PropensityTraining {
         out.varInt(FORMAT);
         models.encodeState(out);
         out.zigZag(watermark);
-        out.varInt(ticks.length);
-        for (long k : ticks) {
-            out.zigZag(k);
-        }
         out.varInt(queue.size());
         for (Pending p : queue) {
             out.string(p.user).zigZag(p.time).u8(p.label + 1);
@@ -278,10 +256,6 @@ public final class PropensityTraining {
         }
         t.models.restoreState(in, user -> null); // the model's own queue is unused here: no user is asked for
         t.watermark = in.zigZag();
-        t.ticks = new long[in.count(1)];
-        for (int i = 0; i < t.ticks.length; i++) {
-            t.ticks[i] = in.zigZag();
-        }
         int n = in.count(4);
         for (int i = 0; i < n; i++) {
             String user = in.string();

@@ -35,14 +35,16 @@ class FlinkModelsTest {
     private Run replay(Path schema, Path events, Path models) throws Exception {
         Path out = dir.resolve("replay.jsonl");
         String summary = ReplayRunner.run("replay", "--schema", schema.toString(), "--events", events.toString(),
-                "--models", models.toString(), "--out", out.toString()).strip();
+                "--models", models.toString(), "--out", out.toString(), "--summary",
+                dir.resolve("replay-summary.json").toString()).strip();
         return new Run(summary, Files.readAllBytes(out));
     }
 
     private Run flink(Path schema, Path events, Path models, int parallelism) throws Exception {
         Path out = dir.resolve("flink-p" + parallelism + ".jsonl");
         String summary = FlinkTestSupport.runJob("--schema", schema.toString(), "--events", events.toString(),
-                "--models", models.toString(), "--out", out.toString(), "--parallelism", Integer.toString(parallelism));
+                "--models", models.toString(), "--out", out.toString(), "--parallelism", Integer.toString(parallelism),
+                "--summary", dir.resolve("flink-summary-p" + parallelism + ".json").toString());
         return new Run(summary, Files.readAllBytes(out));
     }
 
@@ -66,6 +68,10 @@ class FlinkModelsTest {
         assertThat(flink.summary()).isEqualTo(replay.summary());
         assertThat(new String(flink.profiles(), StandardCharsets.UTF_8))
                 .isEqualTo(new String(replay.profiles(), StandardCharsets.UTF_8));
+        // diagnostics as in the embedded engine: AUC series, versions, drift alarms, the reservoir
+        String diagnostics = Files.readString(dir.resolve("replay-summary.json"));
+        assertThat(JSON.readTree(diagnostics).get("diagnostics").get("versions").size()).isGreaterThan(3);
+        assertThat(Files.readString(dir.resolve("flink-summary-p1.json"))).isEqualTo(diagnostics);
     }
 
     @Test
@@ -79,6 +85,50 @@ class FlinkModelsTest {
         assertThat(flink.get("prequential").get("examples")).isEqualTo(replay.get("prequential").get("examples"));
         assertThat(flink.get("prequential").get("auc").asDouble())
                 .isCloseTo(replay.get("prequential").get("auc").asDouble(), within(0.01));
+    }
+
+    @Test
+    void everyUpdateLineCarriesTheScoreOfABroadcastVersion() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 100, 20, 5L);
+        KernelSpec spec = KernelSpec.of(Files.readString(schema))
+                .withModels(Files.readString(FlinkTestSupport.resource("live/propensity.json", dir)));
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        ModelPipeline.Outputs o = ModelPipeline.attach(ProfilePipeline.profiles(
+                ProfilePipeline.fileSource(env, events, spec, java.util.Set.of()), spec, true), spec);
+        var updates = o.updates().collectAsync();
+        var finals = o.finals().collectAsync();
+        env.executeAsync("models updates test"); // the collect sinks need their reader while the job runs
+        List<String> lines = new java.util.ArrayList<>();
+        FinalProfiles end = new FinalProfiles(spec, null, false);
+        try (var u = updates; var f = finals) {
+            u.forEachRemaining(lines::add);
+            end.addAll(f);
+        }
+        JsonNode summary = JSON.readTree(end.summary());
+        assertThat((long) lines.size()).isEqualTo(summary.get("accepted").asLong());
+        java.util.Map<String, JsonNode> lastByUser = new java.util.HashMap<>();
+        long scored = 0;
+        for (String l : lines) {
+            JsonNode n = JSON.readTree(l);
+            assertThat(n.has("features") && n.get("scores").has("propensity")).as(l).isTrue();
+            JsonNode p = n.get("scores").get("propensity");
+            if (p.isNumber()) {
+                assertThat(p.asDouble()).isBetween(0.0, 1.0);
+                scored++;
+            } else {
+                assertThat(p.isNull()).as(l).isTrue();
+            }
+            lastByUser.put(n.get("user").asText(), n);
+        }
+        // versions reached both scorer instances long before the end: most events are scored, and most users' last
+        assertThat(summary.get("model_version").asLong()).isGreaterThan(1);
+        assertThat(scored).isGreaterThan(lines.size() / 2);
+        assertThat(lastByUser.values().stream().filter(n -> n.get("scores").get("propensity").isNumber()).count())
+                .isGreaterThan(lastByUser.size() / 2);
     }
 
     @Test
