@@ -33,7 +33,7 @@ public final class FinalProfiles {
     private long rejected;
     private long forgotten;
     /** With live models: the trainer's state (a fresh one until its final state arrives), else null. */
-    private PropensityTraining training;
+    private ModelTraining training;
     private boolean modelsFinished;
 
     /**
@@ -48,7 +48,7 @@ public final class FinalProfiles {
         this.kernel = spec.kernel();
         this.asOf = asOf;
         this.withForgotten = withForgotten;
-        this.training = kernel.models().isPresent() ? new PropensityTraining(kernel) : null;
+        this.training = kernel.models().isPresent() ? new ModelTraining(kernel) : null;
     }
 
     /** Adds every final state of {@code states}. */
@@ -78,7 +78,7 @@ public final class FinalProfiles {
             if (modelsFinished) {
                 throw new IllegalArgumentException("a models final state after the models were ended");
             }
-            training = PropensityTraining.decode(kernel, f.state());
+            training = ModelTraining.decode(kernel, f.state());
             return this;
         }
         accepted += f.accepted();
@@ -143,7 +143,7 @@ public final class FinalProfiles {
     }
 
     /** With live models: the trainer's state (ended at the final time), else empty. */
-    public java.util.Optional<PropensityTraining> models() {
+    public java.util.Optional<ModelTraining> models() {
         finishModels();
         return java.util.Optional.ofNullable(training);
     }

@@ -26,7 +26,7 @@ public record FinalState(String key, byte[] state, long accepted, long duplicate
                          long forgotten) {
 
     /**
-     * The key of the live models' final state ({@link PropensityTrainer}): its {@code state} is the trainer's
+     * The key of the live models' final state ({@link ModelTrainer}): its {@code state} is the trainer's
      * encoded state, its counts are 0. Blank, so no user key (never blank) is it.
      */
     public static final String MODELS_KEY = " ";

@@ -115,16 +115,16 @@ public final class KernelSpec implements Serializable {
 
     /**
      * With live models: the models configuration's JSON text (as {@code replay --models} reads it). The Flink job
-     * runs its propensity section (see {@link PropensityTrainer}); other sections and a TTL are refused.
+     * runs its propensity and segments sections (see {@link ModelTrainer}); other sections and a TTL are refused.
      *
      * @throws IllegalArgumentException if the text is not a models configuration, has sections other than
-     *                                  propensity, or a TTL is set
+     *                                  propensity and segments, or a TTL is set
      */
     public KernelSpec withModels(String modelsJson) {
         if (modelsJson == null) {
             throw new IllegalArgumentException("modelsJson must not be null");
         }
-        PropensityTraining.requirePropensityOnly(dev.profilekit.core.models.ModelsConfig.fromJson(modelsJson));
+        ModelTraining.requireSupported(dev.profilekit.core.models.ModelsConfig.fromJson(modelsJson));
         KernelSpec c = copy();
         c.modelsJson = modelsJson;
         c.checkModelsWithoutTtl();

@@ -5,14 +5,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * Live models on the profile operator ({@link ProfilePipeline#profiles}): the propensity trainer with one parallel
- * instance fed by the operator's {@link ProfileFunction#TRAINING} side output, its versions broadcast to the keyed
- * scorer ({@link ScoringFunction}) that adds the current score to each update line, and the trainer's final state
+ * Live models on the profile operator ({@link ProfilePipeline#profiles}): the models' trainer (propensity,
+ * segments) with one parallel instance fed by the operator's {@link ProfileFunction#TRAINING} side output, its
+ * versions broadcast to the keyed scorer ({@link ScoringFunction}) that adds the current outputs to each update line, and the trainer's final state
  * next to the profiles' ({@link FinalProfiles} ends the models as a replay does).
  *
  * <pre>
  * source → keyBy(user) → ProfileFunction ─ main/SCORING ─→ keyBy(user) → ScoringFunction → update lines
- *                              └─ TRAINING → PropensityTrainer (parallelism 1) ─ versions (broadcast) ─┘
+ *                              └─ TRAINING → ModelTrainer (parallelism 1) ─ versions (broadcast) ─┘
  * </pre>
  */
 public final class ModelPipeline {
@@ -50,13 +50,19 @@ public final class ModelPipeline {
         }
         SingleOutputStreamOperator<String> versions = profiles.getSideOutput(ProfileFunction.TRAINING)
                 .keyBy(r -> 0, Types.INT)
-                .process(new PropensityTrainer(spec), Types.STRING)
+                .process(new ModelTrainer(spec), Types.STRING)
                 .setParallelism(1).setMaxParallelism(1).uid(TRAINER_UID).name("propensity trainer");
         DataStream<String> scored = profiles.getSideOutput(ProfileFunction.SCORING)
                 .keyBy(ModelRecord::user, Types.STRING)
                 .connect(versions.broadcast(ScoringFunction.VERSIONS))
-                .process(new ScoringFunction(), Types.STRING)
+                .process(scorer(spec), Types.STRING)
                 .uid(SCORER_UID).name("propensity scores");
-        return new Outputs(scored, finals.union(versions.getSideOutput(PropensityTrainer.FINAL)));
+        return new Outputs(scored, finals.union(versions.getSideOutput(ModelTrainer.FINAL)));
+    }
+
+    private static ScoringFunction scorer(KernelSpec spec) {
+        var config = spec.kernel().models().orElseThrow();
+        return new ScoringFunction(config.propensity().isPresent(),
+                new ModelSampler(spec.kernel(), 0, 1).propensityDimension(), config.segments().isPresent());
     }
 }

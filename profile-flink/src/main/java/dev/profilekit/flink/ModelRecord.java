@@ -11,14 +11,15 @@ import org.apache.flink.types.StringValue;
 
 /**
  * What the profile operator tells the live models about one accepted event: to the trainer
- * ({@link ProfileFunction#TRAINING}) the steps of the propensity model's sampling and labelling, in the order the
+ * ({@link ProfileFunction#TRAINING}) the steps of the propensity model's sampling and labelling and the segments' samples, in the order the
  * embedded engine takes them for the event; to the scorer ({@link ProfileFunction#SCORING}) the user's vector
  * with the profile line to score.
  *
  * @param kind    what the record is
  * @param user      the user key (empty for {@link Kind#TICK})
  * @param time      the time of the event that made the record (epoch ms)
- * @param vector    the user's raw model input vector ({@link Kind#SAMPLE}, {@link Kind#SCORE}), else null
+ * @param vector    the user's raw model input vector ({@link Kind#SAMPLE}, {@link Kind#SEGMENT_SAMPLE},
+ *                  {@link Kind#SCORE}), else null
  * @param line      the profile line to score ({@link Kind#SCORE}), else null
  * @param sender    the index of the keyed operator instance that sent it
  * @param senders   the number of those instances (its parallelism)
@@ -42,7 +43,9 @@ public record ModelRecord(Kind kind, String user, long time, double[] vector, St
         /** The user was forgotten: their pending and stored examples go. */
         FORGET,
         /** Score {@code vector} with the current version and add the scores to {@code line}. */
-        SCORE
+        SCORE,
+        /** A segments sample of the user at {@code time} with {@code vector} (the segments' raw vector). */
+        SEGMENT_SAMPLE
     }
 
     /** Type information with {@link Serializer}. */

@@ -25,7 +25,7 @@ import org.apache.flink.util.CloseableIterator;
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
  * {@code --pseudonymise-key K}, {@code --allow-attributes A,B}, {@code --ttl DURATION}, {@code --state-backend
- * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity section, see {@link ModelPipeline}),
+ * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity and segments sections, see {@link ModelPipeline}),
  * {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the models' diagnostics). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
  */
 public final class ProfileFlinkJob {
@@ -124,7 +124,7 @@ public final class ProfileFlinkJob {
                         + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
                         + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
                         + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb] "
-                        + "[--models M.json (a propensity section)] [--summary S.json]");
+                        + "[--models M.json (propensity, segments)] [--summary S.json]");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("option " + a + " needs a value (or unknown option; try --help)");
@@ -213,7 +213,7 @@ public final class ProfileFlinkJob {
                 spec = spec.withModels(text);
                 spec.kernel(); // the models' inputs must fit the schema
             } catch (RuntimeException e) {
-                throw new UsageException("bad models file " + models + ": " + e.getMessage());
+                throw new UsageException("--models " + models + ": " + e.getMessage());
             }
         }
         Set<String> forgotten = new HashSet<>();

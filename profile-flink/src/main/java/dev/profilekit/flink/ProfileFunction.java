@@ -49,7 +49,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
 
     private static final long serialVersionUID = 1L;
 
-    /** With live models: the propensity trainer's records ({@link PropensitySampler}), in the engine's order. */
+    /** With live models: the models trainer's records ({@link ModelSampler}), in the engine's order. */
     public static final OutputTag<ModelRecord> TRAINING = new OutputTag<>("profilekit-training", ModelRecord.TYPE);
     /** With live models and updates: each accepted event's profile line and vector, to score. */
     public static final OutputTag<ModelRecord> SCORING = new OutputTag<>("profilekit-scoring", ModelRecord.TYPE);
@@ -74,10 +74,10 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     /** With live models: the sampler's last tick (operator state), and its value restored before {@code open}. */
     private transient ListState<Long> tickState;
     private transient long restoredTick;
-    /** With live models: the keyed half of the propensity model, else null. */
-    private transient PropensitySampler sampler;
-    /** With live models: the user's last sampling time. */
-    private transient ValueState<Long> sampled;
+    /** With live models: the keyed half of the models, else null. */
+    private transient ModelSampler sampler;
+    /** With live models: the user's last sampling times (propensity, segments). */
+    private transient ValueState<long[]> sampled;
 
     /**
      * @param spec        the kernel's configuration
@@ -99,10 +99,11 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         counts = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         if (kernel.models().isPresent()) {
-            sampler = new PropensitySampler(kernel, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            sampler = new ModelSampler(kernel, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                     getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
             sampler.restoreTick(restoredTick);
-            sampled = getRuntimeContext().getState(new ValueStateDescriptor<>("sampled", Types.LONG));
+            sampled = getRuntimeContext().getState(new ValueStateDescriptor<>("sampled",
+                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         }
     }
 
@@ -142,11 +143,10 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                         }
                         boolean applied = e.timestamp() <= spec.applyUpTo();
                         if (sampler != null && applied) {
-                            Long last = sampled.value();
-                            long now = sampler.observe(s, e.type(), e.timestamp(),
-                                    last == null ? Long.MIN_VALUE : last, m -> ctx.output(TRAINING, m));
-                            if (now != (last == null ? Long.MIN_VALUE : last)) {
-                                sampled.update(now);
+                            long[] last = sampled.value();
+                            last = last != null ? last : new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
+                            if (sampler.observe(s, e.type(), e.timestamp(), last, m -> ctx.output(TRAINING, m))) {
+                                sampled.update(last);
                             }
                         }
                         if (emitUpdates && kernel.hasAccepted(s)) {

@@ -1,7 +1,9 @@
 package dev.profilekit.flink;
 
 import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.live.segments.SegmentsModel;
 import dev.profilekit.core.spi.ModelOutputs;
+import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -12,24 +14,47 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 
 /**
- * Scores every accepted event with the current propensity version: keyed by user, it receives the profile
- * operator's {@link ModelRecord.Kind#SCORE} records (the user's vector at the event and the profile line) and
- * the trainer's published versions through broadcast state ({@link #VERSIONS}), so every instance holds the latest
- * version. It keeps each user's last score and its version in keyed state (the embedded engine's
- * {@code lastScores}) and emits the profile line with {@code "scores": {"propensity": p}} added, as the profile
- * file writes it (null before the first version).
+ * Scores every accepted event with the current versions of the live models: keyed by user, it receives the profile
+ * operator's {@link ModelRecord.Kind#SCORE} records (the user's vectors at the event and the profile line) and
+ * the trainer's published versions through broadcast state ({@link #VERSIONS}, one entry per model), so every
+ * instance holds the latest versions. It keeps each user's last outputs and their versions in keyed state (the
+ * embedded engine's {@code lastScores}) and emits the profile line with the outputs added as the profile file
+ * writes them: {@code "scores": {"propensity": p}} with a propensity section, {@code "segment": n} with a segments
+ * section (null before a model's first version).
  */
 public final class ScoringFunction extends KeyedBroadcastProcessFunction<String, ModelRecord, String, String> {
 
     private static final long serialVersionUID = 1L;
 
-    /** The broadcast state: the latest published version's JSON under {@link ModelOutputs#PROPENSITY}. */
+    /** The broadcast state: each model's latest published version's JSON, under its name ({@link ModelOutputs}). */
     public static final MapStateDescriptor<String, String> VERSIONS =
             new MapStateDescriptor<>("propensity-versions", Types.STRING, Types.STRING);
 
+    private final boolean propensityOn;
+    private final int propensityDimension;
+    private final boolean segmentsOn;
+    /** propensity score (NaN: none), its version, segment (-1: none), its version. */
     private transient ValueState<double[]> last;
     private transient String parsedJson;
     private transient PropensityModel parsed;
+    private transient String parsedSegmentsJson;
+    private transient SegmentsModel parsedSegments;
+
+    /**
+     * @param propensityOn        whether the models have a propensity section
+     * @param propensityDimension the length of its raw vector, which comes first in each record's vector
+     * @param segmentsOn          whether the models have a segments section (its raw vector follows)
+     */
+    public ScoringFunction(boolean propensityOn, int propensityDimension, boolean segmentsOn) {
+        this.propensityOn = propensityOn;
+        this.propensityDimension = propensityDimension;
+        this.segmentsOn = segmentsOn;
+    }
+
+    /** The trainer's form of a published version: the model's name, a newline, the version's JSON. */
+    static String version(String model, String json) {
+        return model + "\n" + json;
+    }
 
     @Override
     public void open(OpenContext context) {
@@ -39,20 +64,49 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void processElement(ModelRecord r, ReadOnlyContext ctx, Collector<String> out) throws Exception {
-        PropensityModel m = model(ctx.getBroadcastState(VERSIONS).get(ModelOutputs.PROPENSITY));
-        Double score = m == null || r.vector() == null ? null : m.score(r.vector());
-        if (score != null) {
-            last.update(new double[] {score, m.version()});
+        double[] x = r.vector();
+        double[] kept = last.value();
+        kept = kept != null ? kept : new double[] {Double.NaN, 0, -1, 0};
+        boolean changed = false;
+        StringBuilder outputs = new StringBuilder();
+        if (propensityOn) {
+            PropensityModel m = model(ctx.getBroadcastState(VERSIONS).get(ModelOutputs.PROPENSITY));
+            Double score = m == null || x == null ? null : m.score(Arrays.copyOfRange(x, 0, propensityDimension));
+            if (score != null) {
+                kept[0] = score;
+                kept[1] = m.version();
+                changed = true;
+            }
+            String value = score == null || !Double.isFinite(score) ? "null" : Double.toString(score);
+            outputs.append(",\"scores\":{\"propensity\":").append(value).append('}');
         }
-        out.collect(withScore(r.line(), score));
+        if (segmentsOn) {
+            SegmentsModel m = segments(ctx.getBroadcastState(VERSIONS).get(ModelOutputs.SEGMENTS));
+            Integer segment = m == null || x == null ? null
+                    : m.assign(Arrays.copyOfRange(x, propensityDimension, x.length));
+            if (segment != null) {
+                kept[2] = segment;
+                kept[3] = m.version();
+                changed = true;
+            }
+            outputs.append(",\"segment\":").append(segment == null ? "null" : segment.toString());
+        }
+        if (changed) {
+            last.update(kept);
+        }
+        out.collect(withOutputs(r.line(), outputs.toString()));
     }
 
     @Override
-    public void processBroadcastElement(String versionJson, Context ctx, Collector<String> out) throws Exception {
-        ctx.getBroadcastState(VERSIONS).put(ModelOutputs.PROPENSITY, versionJson);
+    public void processBroadcastElement(String version, Context ctx, Collector<String> out) throws Exception {
+        int nl = version.indexOf('\n');
+        if (nl < 0) {
+            throw new IllegalArgumentException("not a named model version: " + version);
+        }
+        ctx.getBroadcastState(VERSIONS).put(version.substring(0, nl), version.substring(nl + 1));
     }
 
-    /** The version of {@code json} (parsed once per version), or null. */
+    /** The propensity version of {@code json} (parsed once per version), or null. */
     private PropensityModel model(String json) {
         if (json == null) {
             return null;
@@ -64,16 +118,28 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
         return parsed;
     }
 
+    /** The segments version of {@code json} (parsed once per version), or null. */
+    private SegmentsModel segments(String json) {
+        if (json == null) {
+            return null;
+        }
+        if (!json.equals(parsedSegmentsJson)) {
+            parsedSegments = SegmentsModel.fromJson(json);
+            parsedSegmentsJson = json;
+        }
+        return parsedSegments;
+    }
+
     /**
-     * {@code line} (a profile object, as {@code ProfileJson} writes it without model outputs) with
-     * {@code "scores":{"propensity":score}} added before its closing brace, as {@code ProfileJson} places it.
+     * {@code line} (a profile object, as {@code ProfileJson} writes it without model outputs) with the
+     * {@code outputs} members (each starting with a comma) added before its closing brace, where {@code ProfileJson}
+     * places them.
      */
-    static String withScore(String line, Double score) {
+    static String withOutputs(String line, String outputs) {
         int end = line.lastIndexOf('}');
         if (end < 0) {
             throw new IllegalArgumentException("not a profile line: " + line);
         }
-        String value = score == null || !Double.isFinite(score) ? "null" : Double.toString(score);
-        return line.substring(0, end) + ",\"scores\":{\"propensity\":" + value + "}" + line.substring(end);
+        return line.substring(0, end) + outputs + line.substring(end);
     }
 }

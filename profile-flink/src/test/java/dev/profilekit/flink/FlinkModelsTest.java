@@ -88,11 +88,48 @@ class FlinkModelsTest {
     }
 
     @Test
+    void segmentsAreReplaysAtParallelismOneAndAgreeWithThemAtTwo() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/models.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 17L);
+        Run replay = replay(schema, events, models);
+        int[] replaySegments = segments(replay.profiles());
+        // a real comparison: every profile has a segment, and the users fall in several
+        assertThat(replaySegments.length).isGreaterThan(200);
+        assertThat(java.util.Arrays.stream(replaySegments).distinct().count()).isGreaterThan(1);
+
+        Run flink = flink(schema, events, models, 1);
+        assertThat(flink.summary()).isEqualTo(replay.summary());
+        assertThat(new String(flink.profiles(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(replay.profiles(), StandardCharsets.UTF_8));
+        assertThat(Files.readString(dir.resolve("flink-summary-p1.json")))
+                .isEqualTo(Files.readString(dir.resolve("replay-summary.json")));
+
+        // at parallelism 2 the trainer takes the samples in another order: the same users, much the same segments
+        int[] two = segments(flink(schema, events, models, 2).profiles());
+        assertThat(two).hasSameSizeAs(replaySegments);
+        assertThat(dev.profilekit.models.metrics.ClusteringMetrics.adjustedRandIndex(replaySegments, two))
+                .isGreaterThan(0.8);
+    }
+
+    /** Each profile line's segment, in the file's order (by user). */
+    private static int[] segments(byte[] profiles) throws Exception {
+        List<String> lines = new String(profiles, StandardCharsets.UTF_8).lines().toList();
+        int[] out = new int[lines.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode segment = JSON.readTree(lines.get(i)).get("segment");
+            assertThat(segment.isInt()).as(lines.get(i)).isTrue();
+            out[i] = segment.asInt();
+        }
+        return out;
+    }
+
+    @Test
     void everyUpdateLineCarriesTheScoreOfABroadcastVersion() throws Exception {
         Path schema = FlinkTestSupport.resource("live/schema.json", dir);
         Path events = FlinkTestSupport.simulated(dir, 100, 20, 5L);
         KernelSpec spec = KernelSpec.of(Files.readString(schema))
-                .withModels(Files.readString(FlinkTestSupport.resource("live/propensity.json", dir)));
+                .withModels(Files.readString(FlinkTestSupport.resource("live/models.json", dir)));
         org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
         conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
         var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -112,9 +149,16 @@ class FlinkModelsTest {
         assertThat((long) lines.size()).isEqualTo(summary.get("accepted").asLong());
         java.util.Map<String, JsonNode> lastByUser = new java.util.HashMap<>();
         long scored = 0;
+        long segmented = 0;
         for (String l : lines) {
             JsonNode n = JSON.readTree(l);
-            assertThat(n.has("features") && n.get("scores").has("propensity")).as(l).isTrue();
+            assertThat(n.has("features") && n.get("scores").has("propensity") && n.has("segment")).as(l).isTrue();
+            if (n.get("segment").isInt()) {
+                assertThat(n.get("segment").asInt()).isBetween(0, 3);
+                segmented++;
+            } else {
+                assertThat(n.get("segment").isNull()).as(l).isTrue();
+            }
             JsonNode p = n.get("scores").get("propensity");
             if (p.isNumber()) {
                 assertThat(p.asDouble()).isBetween(0.0, 1.0);
@@ -127,19 +171,25 @@ class FlinkModelsTest {
         // versions reached both scorer instances long before the end: most events are scored, and most users' last
         assertThat(summary.get("model_version").asLong()).isGreaterThan(1);
         assertThat(scored).isGreaterThan(lines.size() / 2);
+        assertThat(segmented).isGreaterThan(lines.size() / 2);
         assertThat(lastByUser.values().stream().filter(n -> n.get("scores").get("propensity").isNumber()).count())
                 .isGreaterThan(lastByUser.size() / 2);
     }
 
     @Test
-    void otherSectionsAndATtlAreRefusedInOneLine() throws Exception {
+    void forecastRecommendationsAndATtlAreRefusedInOneLine() throws Exception {
         Path schema = FlinkTestSupport.resource("live/schema.json", dir);
         Path events = FlinkTestSupport.simulated(dir, 5, 2, 1L);
-        Path segments = dir.resolve("segments.json");
-        Files.writeString(segments, "{\"segments\": {\"k\": 2, \"features\": [\"views_1d\"]}}");
+        Path forecast = dir.resolve("forecast.json");
+        Files.writeString(forecast, "{\"segments\": {\"k\": 2, \"features\": [\"views_1d\"]}, "
+                + "\"forecast\": {\"type\": \"view\", \"days\": 28}}");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         assertThat(ProfileFlinkJob.run(new String[] {"--schema", schema.toString(), "--events", events.toString(),
-                "--out", dir.resolve("o.jsonl").toString(), "--models", segments.toString()},
-                System.out, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))).isEqualTo(2);
+                "--out", dir.resolve("o.jsonl").toString(), "--models", forecast.toString()},
+                System.out, new java.io.PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(message.lines().count()).isEqualTo(1);
+        assertThat(message).contains("--models", forecast.toString(), "not forecast");
         KernelSpec spec = KernelSpec.of(Files.readString(schema)).withTtl(java.time.Duration.ofDays(1));
         String propensity = Files.readString(FlinkTestSupport.resource("live/propensity.json", dir));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> spec.withModels(propensity))

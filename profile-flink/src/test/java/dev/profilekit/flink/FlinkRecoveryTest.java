@@ -173,9 +173,9 @@ class FlinkRecoveryTest {
     }
 
     /**
-     * With live models at parallelism 1: the trainer's state (learner, pending examples, statistics) and the
-     * operator's sampling state come back from the savepoint too, so the resumed job ends with the uninterrupted
-     * run's scores and summary (prequential metrics, versions).
+     * With live models at parallelism 1: the trainer's state (learner, pending examples, statistics, the segments'
+     * centroids and refit window) and the operator's sampling state come back from the savepoint too, so the
+     * resumed job ends with the uninterrupted run's scores, segments and summary (prequential metrics, versions).
      */
     @Test
     void withModelsTheTrainerResumesAsAnUninterruptedRun(
@@ -183,9 +183,10 @@ class FlinkRecoveryTest {
             throws Exception {
         Path schema = FlinkTestSupport.resource("live/schema.json", dir);
         KernelSpec spec = KernelSpec.of(Files.readString(schema))
-                .withModels(Files.readString(FlinkTestSupport.resource("live/propensity.json", dir)));
+                .withModels(Files.readString(FlinkTestSupport.resource("live/models.json", dir)));
         String end = assertSavepointRestartEndsAsUninterrupted(spec, "hashmap", 1, client);
         assertThat(end.lines().findFirst().orElseThrow()).contains("\"model_version\"").contains("\"prequential\"");
+        assertThat(end).containsPattern("\"segment\":[0-9]"); // the segments' refit window and centroids too
     }
 
     /** Runs the scenario of the class comment; returns the uninterrupted run's summary and profiles. */

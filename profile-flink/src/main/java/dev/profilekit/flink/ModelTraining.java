@@ -6,6 +6,7 @@ import dev.profilekit.core.live.internal.Vectors;
 import dev.profilekit.core.live.propensity.LivePropensity;
 import dev.profilekit.core.live.propensity.PropensityConfig;
 import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.live.segments.LiveSegments;
 import dev.profilekit.core.models.LiveModels;
 import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.spi.ModelOutputs;
@@ -21,19 +22,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The learning half of the live propensity model, fed by {@link ModelRecord}s instead of a table of users: the
- * trainer's state ({@link PropensityTrainer}). It keeps the examples waiting for a label and resolves them by the
+ * The learning half of the live models, fed by {@link ModelRecord}s instead of a table of users: the trainer's
+ * state ({@link ModelTrainer}), for a configuration with a propensity section, a segments section or both (the
+ * engine's own {@link LiveModels} with retrains inline). For the propensity model it keeps the examples waiting for a label and resolves them by the
  * embedded engine's rules ({@link LivePropensity}: label 1 at an accepted label-type event in
  * {@code (t, t + horizon]}, label 0 once event time passes {@code t + horizon + lateness}, checked in steps of
  * one second of event time, oldest example first), and hands each labelled example to the engine's own
  * {@link LivePropensity#learn} (prequential metrics, drift detection, online learning, retrains and their swap
  * rule, diagnostics). Retrains run inline, as in a replay, so that the versions depend only on the order of the
  * records: fed the records of one keyed operator (parallelism 1), it learns exactly what {@code replay --models}
- * learns.
+ * learns. Segment samples go to the engine's own {@link LiveSegments#sample} in their order (online k-means,
+ * publication every 100 samples, refits inline), so at parallelism 1 the segments are replay's too.
  *
  * <p>Not thread-safe: one trainer instance drives it.
  */
-public final class PropensityTraining {
+public final class ModelTraining {
 
     /** The embedded engine's step of label-0 resolution ({@code LivePropensity}'s event-time step). */
     static final long TICK_STEP_MS = 1000;
@@ -56,8 +59,12 @@ public final class PropensityTraining {
     }
 
     private final LiveModels models;
+    /** The propensity model, or null without a propensity section. */
     private final LivePropensity propensity;
+    /** The segments model, or null without a segments section. */
+    private final LiveSegments segments;
     private final int dimension;
+    private final int segmentsDimension;
     private final long horizon;
     private final long lateness;
     /** Every sampled example not yet popped by label-0 resolution, in sampling order (resolved ones included). */
@@ -67,37 +74,42 @@ public final class PropensityTraining {
     private long watermark = Long.MIN_VALUE;
 
     /**
-     * The training of {@code kernel}'s models configuration (a propensity section only).
+     * The training of {@code kernel}'s models configuration (propensity and segments sections only).
      *
      * @throws IllegalArgumentException if the kernel has no models configuration or one with other sections
      */
-    public PropensityTraining(ProfileKernel kernel) {
-        ModelsConfig config = requirePropensityOnly(kernel.models().orElseThrow(
+    public ModelTraining(ProfileKernel kernel) {
+        ModelsConfig config = requireSupported(kernel.models().orElseThrow(
                 () -> new IllegalArgumentException("the kernel has no models configuration")));
         this.models = new LiveModels(config, kernel.features(), Runnable::run, () -> 0, null, null);
-        this.propensity = models.model(LivePropensity.class).orElseThrow();
-        PropensityConfig p = config.propensity().orElseThrow();
-        this.dimension = models.propensityPipeline().orElseThrow().bind(kernel.features()).dimension();
-        this.horizon = p.horizon().toMillis();
+        this.propensity = models.model(LivePropensity.class).orElse(null);
+        this.segments = models.model(LiveSegments.class).orElse(null);
+        this.dimension = models.propensityPipeline().map(v -> v.bind(kernel.features()).dimension()).orElse(0);
+        this.segmentsDimension = models.segmentsPipeline().map(v -> v.bind(kernel.features()).dimension())
+                .orElse(0);
+        this.horizon = config.propensity().map(p -> p.horizon().toMillis()).orElse(0L);
         this.lateness = Math.max(0, kernel.features().latenessMs());
     }
 
+    /** The sections the Flink job runs. */
+    static final List<String> SUPPORTED = List.of(ModelOutputs.PROPENSITY, ModelOutputs.SEGMENTS);
+
     /**
-     * {@code config} if its only section is propensity.
+     * {@code config} if its sections are among {@link #SUPPORTED}.
      *
      * @throws IllegalArgumentException naming the other sections
      */
-    static ModelsConfig requirePropensityOnly(ModelsConfig config) {
+    static ModelsConfig requireSupported(ModelsConfig config) {
         List<String> others = new ArrayList<>();
         for (ModelsConfig.Section<?> s : config.sections()) {
-            if (!s.plugin().name().equals(ModelOutputs.PROPENSITY)) {
+            if (!SUPPORTED.contains(s.plugin().name())) {
                 others.add(s.plugin().name());
             }
         }
-        if (!others.isEmpty() || config.propensity().isEmpty()) {
-            throw new IllegalArgumentException("the Flink job runs the propensity section of a models configuration "
-                    + "only, not " + (others.isEmpty() ? "one without it" : String.join(", ", others))
-                    + " (they learn from every user's events at once; run them with replay or the embedded engine)");
+        if (!others.isEmpty()) {
+            throw new IllegalArgumentException("the Flink job runs the propensity and segments sections of a models "
+                    + "configuration, not " + String.join(", ", others)
+                    + " (run them with replay or the embedded engine)");
         }
         return config;
     }
@@ -107,6 +119,7 @@ public final class PropensityTraining {
         switch (r.kind()) {
             case LABEL -> label(r.user(), r.time());
             case SAMPLE -> sample(r.user(), r.time(), r.vector());
+            case SEGMENT_SAMPLE -> segmentSample(r.user(), r.vector());
             case TICK -> tick(r.time());
             case FORGET -> forget(r.user());
             default -> throw new IllegalArgumentException("the trainer takes no " + r.kind() + " record");
@@ -140,6 +153,14 @@ public final class PropensityTraining {
         queue.add(p);
     }
 
+    private void segmentSample(String user, double[] x) {
+        if (segments == null || x == null || x.length != segmentsDimension) {
+            throw new IllegalArgumentException("a segments sample of user '" + user + "' with "
+                    + (x == null ? "no" : x.length) + " inputs; the segments model has " + segmentsDimension);
+        }
+        segments.sample(new NamedView(user, null), x);
+    }
+
     private void tick(long t) {
         if (t < watermark + TICK_STEP_MS) {
             return;
@@ -168,28 +189,29 @@ public final class PropensityTraining {
     private void forget(String user) {
         byUser.remove(user);
         queue.removeIf(p -> p.user.equals(user));
-        propensity.forget(view(user)); // its stored training examples
+        models.forget(new NamedView(user, models.newUserState())); // stored examples, the segments' refit row
     }
 
-    /** A view of a user with no state of its own, for the model's forget (which drops the user's stored examples). */
-    private UserView view(String user) {
-        Object state = models.newUserState();
-        return new UserView() {
-            @Override
-            public String user() {
-                return user;
-            }
+    /**
+     * A user known by name only, equal to every view of the same name: the segments' refit window keys its rows
+     * by view, and here a user's samples arrive as records, each with a new view. It has no features: the models
+     * only read the user's name from it (forget, refit rows, snapshots).
+     */
+    private record NamedView(String user, Object modelState) implements UserView {
+        @Override
+        public long latestTime() {
+            return Long.MIN_VALUE;
+        }
 
-            @Override
-            public long latestTime() {
-                return Long.MIN_VALUE;
-            }
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NamedView v && v.user.equals(user);
+        }
 
-            @Override
-            public Object modelState() {
-                return state;
-            }
-        };
+        @Override
+        public int hashCode() {
+            return user.hashCode();
+        }
     }
 
     /**
@@ -208,9 +230,14 @@ public final class PropensityTraining {
         due.forEach(this::resolveNegative);
     }
 
-    /** The published version, or null before the first one. */
+    /** The published propensity version, or null before the first one or without a propensity section. */
     public PropensityModel version() {
-        return propensity.snapshot();
+        return propensity == null ? null : propensity.snapshot();
+    }
+
+    /** The published segments version, or null before the first one or without a segments section. */
+    public dev.profilekit.core.live.segments.SegmentsModel segmentsVersion() {
+        return segments == null ? null : segments.snapshot();
     }
 
     /** The outputs the embedded engine gives {@code user} as of {@code asOf} with the published version. */
@@ -247,14 +274,14 @@ public final class PropensityTraining {
      *
      * @throws dev.profilekit.features.codec.StateFormatException if the bytes are not such a state
      */
-    public static PropensityTraining decode(ProfileKernel kernel, byte[] bytes) {
-        PropensityTraining t = new PropensityTraining(kernel);
+    public static ModelTraining decode(ProfileKernel kernel, byte[] bytes) {
+        ModelTraining t = new ModelTraining(kernel);
         ByteReader in = new ByteReader(bytes, "propensity trainer state");
         int format = in.varInt(Integer.MAX_VALUE);
         if (format != FORMAT) {
             throw in.error("format " + format + ", expected " + FORMAT);
         }
-        t.models.restoreState(in, user -> null); // the model's own queue is unused here: no user is asked for
+        t.models.restoreState(in, user -> new NamedView(user, null)); // the segments' refit rows name their users
         t.watermark = in.zigZag();
         int n = in.count(4);
         for (int i = 0; i < n; i++) {

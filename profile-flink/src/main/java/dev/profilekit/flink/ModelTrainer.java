@@ -1,6 +1,8 @@
 package dev.profilekit.flink;
 
 import dev.profilekit.core.live.propensity.PropensityModel;
+import dev.profilekit.core.live.segments.SegmentsModel;
+import dev.profilekit.core.spi.ModelOutputs;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -14,16 +16,16 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The live propensity model's trainer: one parallel instance (all records under one key) that receives the keyed
+ * The live models' trainer (propensity, segments): one parallel instance (all records under one key) that receives the keyed
  * operators' sampling and labelling records ({@link ProfileFunction#TRAINING}), merges several instances' records
  * in event-time order ({@link ArrivalMerge}; with one instance they pass in their order), labels and learns by the
- * embedded engine's rules ({@link PropensityTraining}), and emits every newly published version as its JSON
- * ({@link PropensityModel#toJson()}) on the main output, which the job broadcasts to the scorers
+ * embedded engine's rules ({@link ModelTraining}), and emits every newly published version as its JSON, named by
+ * its model ({@link ScoringFunction#version}), on the main output, which the job broadcasts to the scorers
  * ({@link ScoringFunction}). Its state is checkpointed as one operator-state entry. At the end of a bounded input
  * (watermark {@code Long.MAX_VALUE}) it emits its whole state on {@link #FINAL} as a {@link FinalState} under
  * {@link FinalState#MODELS_KEY}, from which {@link FinalProfiles} ends the models as a replay does.
  */
-public final class PropensityTrainer extends KeyedProcessFunction<Integer, ModelRecord, String>
+public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecord, String>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
@@ -32,14 +34,16 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
     public static final OutputTag<FinalState> FINAL = new OutputTag<>("profilekit-models-final", FinalState.TYPE);
 
     private final KernelSpec spec;
-    private transient PropensityTraining training;
+    private transient ModelTraining training;
     private transient ArrivalMerge merge;
     private transient ListState<byte[]> saved;
+    /** The versions last emitted: propensity's, the segments'. */
     private transient long published;
+    private transient long publishedSegments;
     private transient boolean timerSet;
 
     /** @param spec the kernel configuration, with a models configuration (propensity only) */
-    public PropensityTrainer(KernelSpec spec) {
+    public ModelTrainer(KernelSpec spec) {
         if (spec == null) {
             throw new IllegalArgumentException("spec must not be null");
         }
@@ -53,10 +57,10 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
         List<byte[]> state = new java.util.ArrayList<>();
         saved.get().forEach(state::add);
         if (state.isEmpty()) {
-            training = new PropensityTraining(spec.kernel());
+            training = new ModelTraining(spec.kernel());
             merge = new ArrivalMerge();
         } else if (state.size() == 2) {
-            training = PropensityTraining.decode(spec.kernel(), state.get(0));
+            training = ModelTraining.decode(spec.kernel(), state.get(0));
             merge = ArrivalMerge.decode(state.get(1));
         } else {
             throw new IllegalStateException("the propensity trainer's state has " + state.size()
@@ -64,6 +68,8 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
         }
         PropensityModel v = training.version();
         published = v == null ? 0 : v.version();
+        SegmentsModel g = training.segmentsVersion();
+        publishedSegments = g == null ? 0 : g.version();
     }
 
     @Override
@@ -88,12 +94,17 @@ public final class PropensityTrainer extends KeyedProcessFunction<Integer, Model
         publish(out);
     }
 
-    /** Emits the published version if it is new. */
+    /** Emits each model's published version if it is new ({@link ScoringFunction#version}'s form). */
     private void publish(Collector<String> out) {
         PropensityModel v = training.version();
         if (v != null && v.version() != published) {
             published = v.version();
-            out.collect(v.toJson());
+            out.collect(ScoringFunction.version(ModelOutputs.PROPENSITY, v.toJson()));
+        }
+        SegmentsModel g = training.segmentsVersion();
+        if (g != null && g.version() != publishedSegments) {
+            publishedSegments = g.version();
+            out.collect(ScoringFunction.version(ModelOutputs.SEGMENTS, g.toJson()));
         }
     }
 
