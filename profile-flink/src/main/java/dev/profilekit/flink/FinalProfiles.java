@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * evaluated as of T (the as-of time, or the largest accepted event time of all users), written by core's
  * {@link ProfileJson#writeLines}; and the summary line {@code {"accepted":..,"duplicate":..,"late":..,"rejected":..}}.
  * With live models, the trainer's final state ({@link FinalState#MODELS_KEY}) ends the models at T as a replay does
- * (pending examples whose horizon ended are labelled), each profile carries the final version's scores, and the
- * summary adds {@code "prequential"}, {@code "model_version"} and {@code "drift_alarms"} as replay prints them.
+ * (pending examples whose horizon ended are labelled), each profile carries the final versions' outputs (score,
+ * segment), and the summary adds {@code "prequential"}, {@code "model_version"} and {@code "drift_alarms"} as replay prints them.
  */
 public final class FinalProfiles {
 

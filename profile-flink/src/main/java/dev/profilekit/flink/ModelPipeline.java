@@ -7,8 +7,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 /**
  * Live models on the profile operator ({@link ProfilePipeline#profiles}): the models' trainer (propensity,
  * segments) with one parallel instance fed by the operator's {@link ProfileFunction#TRAINING} side output, its
- * versions broadcast to the keyed scorer ({@link ScoringFunction}) that adds the current outputs to each update line, and the trainer's final state
- * next to the profiles' ({@link FinalProfiles} ends the models as a replay does).
+ * versions broadcast to the keyed scorer ({@link ScoringFunction}) that adds the current outputs to each update
+ * line, and the trainer's final state next to the profiles' ({@link FinalProfiles} ends the models as a replay does).
  *
  * <pre>
  * source → keyBy(user) → ProfileFunction ─ main/SCORING ─→ keyBy(user) → ScoringFunction → update lines
@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class ModelPipeline {
 
-    /** The trainer's uid (keep it stable: savepoints map state to operators by uid). */
+    /** The trainer's uid (kept from when it ran propensity only: savepoints map state to operators by uid). */
     public static final String TRAINER_UID = "profilekit-propensity-trainer";
     /** The scorer's uid. */
     public static final String SCORER_UID = "profilekit-propensity-scorer";
@@ -51,12 +51,12 @@ public final class ModelPipeline {
         SingleOutputStreamOperator<String> versions = profiles.getSideOutput(ProfileFunction.TRAINING)
                 .keyBy(r -> 0, Types.INT)
                 .process(new ModelTrainer(spec), Types.STRING)
-                .setParallelism(1).setMaxParallelism(1).uid(TRAINER_UID).name("propensity trainer");
+                .setParallelism(1).setMaxParallelism(1).uid(TRAINER_UID).name("models trainer");
         DataStream<String> scored = profiles.getSideOutput(ProfileFunction.SCORING)
                 .keyBy(ModelRecord::user, Types.STRING)
                 .connect(versions.broadcast(ScoringFunction.VERSIONS))
                 .process(scorer(spec), Types.STRING)
-                .uid(SCORER_UID).name("propensity scores");
+                .uid(SCORER_UID).name("model scores");
         return new Outputs(scored, finals.union(versions.getSideOutput(ModelTrainer.FINAL)));
     }
 

@@ -11,9 +11,9 @@ import org.apache.flink.types.StringValue;
 
 /**
  * What the profile operator tells the live models about one accepted event: to the trainer
- * ({@link ProfileFunction#TRAINING}) the steps of the propensity model's sampling and labelling and the segments' samples, in the order the
- * embedded engine takes them for the event; to the scorer ({@link ProfileFunction#SCORING}) the user's vector
- * with the profile line to score.
+ * ({@link ProfileFunction#TRAINING}) the steps of the propensity model's sampling and labelling and the segments'
+ * samples, in the order the embedded engine takes them for the event; to the scorer ({@link ProfileFunction#SCORING})
+ * the user's vectors with the profile line to score.
  *
  * @param kind    what the record is
  * @param user      the user key (empty for {@link Kind#TICK})

@@ -16,10 +16,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The live models' trainer (propensity, segments): one parallel instance (all records under one key) that receives the keyed
- * operators' sampling and labelling records ({@link ProfileFunction#TRAINING}), merges several instances' records
- * in event-time order ({@link ArrivalMerge}; with one instance they pass in their order), labels and learns by the
- * embedded engine's rules ({@link ModelTraining}), and emits every newly published version as its JSON, named by
+ * The live models' trainer (propensity, segments): one parallel instance (all records under one key) that
+ * receives the keyed operators' sampling and labelling records ({@link ProfileFunction#TRAINING}), merges several
+ * instances' records in event-time order ({@link ArrivalMerge}; with one instance they pass in their order), labels
+ * and learns by the embedded engine's rules ({@link ModelTraining}), and emits every newly published version as its JSON, named by
  * its model ({@link ScoringFunction#version}), on the main output, which the job broadcasts to the scorers
  * ({@link ScoringFunction}). Its state is checkpointed as one operator-state entry. At the end of a bounded input
  * (watermark {@code Long.MAX_VALUE}) it emits its whole state on {@link #FINAL} as a {@link FinalState} under
@@ -42,7 +42,7 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
     private transient long publishedSegments;
     private transient boolean timerSet;
 
-    /** @param spec the kernel configuration, with a models configuration (propensity only) */
+    /** @param spec the kernel configuration, with a models configuration (propensity, segments) */
     public ModelTrainer(KernelSpec spec) {
         if (spec == null) {
             throw new IllegalArgumentException("spec must not be null");
@@ -63,7 +63,7 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
             training = ModelTraining.decode(spec.kernel(), state.get(0));
             merge = ArrivalMerge.decode(state.get(1));
         } else {
-            throw new IllegalStateException("the propensity trainer's state has " + state.size()
+            throw new IllegalStateException("the models trainer's state has " + state.size()
                     + " parts, expected 2 (it must run with parallelism 1)");
         }
         PropensityModel v = training.version();
@@ -75,7 +75,7 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
     @Override
     public void open(OpenContext context) {
         if (getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks() != 1) {
-            throw new IllegalStateException("the propensity trainer must run with parallelism 1");
+            throw new IllegalStateException("the models trainer must run with parallelism 1");
         }
     }
 

@@ -24,8 +24,8 @@ import java.util.Map;
 /**
  * The learning half of the live models, fed by {@link ModelRecord}s instead of a table of users: the trainer's
  * state ({@link ModelTrainer}), for a configuration with a propensity section, a segments section or both (the
- * engine's own {@link LiveModels} with retrains inline). For the propensity model it keeps the examples waiting for a label and resolves them by the
- * embedded engine's rules ({@link LivePropensity}: label 1 at an accepted label-type event in
+ * engine's own {@link LiveModels} with retrains inline). For the propensity model it keeps the examples waiting for
+ * a label and resolves them by the embedded engine's rules ({@link LivePropensity}: label 1 at an accepted label-type event in
  * {@code (t, t + horizon]}, label 0 once event time passes {@code t + horizon + lateness}, checked in steps of
  * one second of event time, oldest example first), and hands each labelled example to the engine's own
  * {@link LivePropensity#learn} (prequential metrics, drift detection, online learning, retrains and their swap

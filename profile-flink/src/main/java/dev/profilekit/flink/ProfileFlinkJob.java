@@ -25,8 +25,9 @@ import org.apache.flink.util.CloseableIterator;
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
  * {@code --pseudonymise-key K}, {@code --allow-attributes A,B}, {@code --ttl DURATION}, {@code --state-backend
- * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity and segments sections, see {@link ModelPipeline}),
- * {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the models' diagnostics). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
+ * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity and segments sections, see
+ * {@link ModelPipeline}), {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the
+ * models' diagnostics). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
  */
 public final class ProfileFlinkJob {
 

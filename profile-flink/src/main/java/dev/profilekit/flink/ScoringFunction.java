@@ -35,10 +35,31 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
     private final boolean segmentsOn;
     /** propensity score (NaN: none), its version, segment (-1: none), its version. */
     private transient ValueState<double[]> last;
-    private transient String parsedJson;
-    private transient PropensityModel parsed;
-    private transient String parsedSegmentsJson;
-    private transient SegmentsModel parsedSegments;
+    private transient Parsed<PropensityModel> propensity;
+    private transient Parsed<SegmentsModel> segments;
+
+    /** The last version read of one model: its JSON is parsed once per version. */
+    private static final class Parsed<T> {
+        private final java.util.function.Function<String, T> parse;
+        private String json;
+        private T model;
+
+        Parsed(java.util.function.Function<String, T> parse) {
+            this.parse = parse;
+        }
+
+        /** The model of {@code json}, or null when there is none. */
+        T of(String json) {
+            if (json == null) {
+                return null;
+            }
+            if (!json.equals(this.json)) {
+                model = parse.apply(json);
+                this.json = json;
+            }
+            return model;
+        }
+    }
 
     /**
      * @param propensityOn        whether the models have a propensity section
@@ -60,6 +81,8 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
     public void open(OpenContext context) {
         last = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("last-score", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+        propensity = new Parsed<>(PropensityModel::fromJson);
+        segments = new Parsed<>(SegmentsModel::fromJson);
     }
 
     @Override
@@ -70,7 +93,7 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
         boolean changed = false;
         StringBuilder outputs = new StringBuilder();
         if (propensityOn) {
-            PropensityModel m = model(ctx.getBroadcastState(VERSIONS).get(ModelOutputs.PROPENSITY));
+            PropensityModel m = propensity.of(ctx.getBroadcastState(VERSIONS).get(ModelOutputs.PROPENSITY));
             Double score = m == null || x == null ? null : m.score(Arrays.copyOfRange(x, 0, propensityDimension));
             if (score != null) {
                 kept[0] = score;
@@ -81,7 +104,7 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
             outputs.append(",\"scores\":{\"propensity\":").append(value).append('}');
         }
         if (segmentsOn) {
-            SegmentsModel m = segments(ctx.getBroadcastState(VERSIONS).get(ModelOutputs.SEGMENTS));
+            SegmentsModel m = segments.of(ctx.getBroadcastState(VERSIONS).get(ModelOutputs.SEGMENTS));
             Integer segment = m == null || x == null ? null
                     : m.assign(Arrays.copyOfRange(x, propensityDimension, x.length));
             if (segment != null) {
@@ -104,30 +127,6 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
             throw new IllegalArgumentException("not a named model version: " + version);
         }
         ctx.getBroadcastState(VERSIONS).put(version.substring(0, nl), version.substring(nl + 1));
-    }
-
-    /** The propensity version of {@code json} (parsed once per version), or null. */
-    private PropensityModel model(String json) {
-        if (json == null) {
-            return null;
-        }
-        if (!json.equals(parsedJson)) {
-            parsed = PropensityModel.fromJson(json);
-            parsedJson = json;
-        }
-        return parsed;
-    }
-
-    /** The segments version of {@code json} (parsed once per version), or null. */
-    private SegmentsModel segments(String json) {
-        if (json == null) {
-            return null;
-        }
-        if (!json.equals(parsedSegmentsJson)) {
-            parsedSegments = SegmentsModel.fromJson(json);
-            parsedSegmentsJson = json;
-        }
-        return parsedSegments;
     }
 
     /**

@@ -64,14 +64,19 @@ class FlinkModelsTest {
             assertThat(JSON.readTree(l).get("scores").get("propensity").isNumber()).as(l).isTrue();
         }
 
-        Run flink = flink(schema, events, models, 1);
-        assertThat(flink.summary()).isEqualTo(replay.summary());
-        assertThat(new String(flink.profiles(), StandardCharsets.UTF_8))
-                .isEqualTo(new String(replay.profiles(), StandardCharsets.UTF_8));
         // diagnostics as in the embedded engine: AUC series, versions, drift alarms, the reservoir
         String diagnostics = Files.readString(dir.resolve("replay-summary.json"));
         assertThat(JSON.readTree(diagnostics).get("diagnostics").get("versions").size()).isGreaterThan(3);
-        assertThat(Files.readString(dir.resolve("flink-summary-p1.json"))).isEqualTo(diagnostics);
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
+    }
+
+    /** The profile file, the summary line and the {@code --summary} file of the job at parallelism 1 are replay's. */
+    private void assertSameAtParallelismOne(Run replay, Run flink) throws Exception {
+        assertThat(flink.summary()).isEqualTo(replay.summary());
+        assertThat(new String(flink.profiles(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(replay.profiles(), StandardCharsets.UTF_8));
+        assertThat(Files.readString(dir.resolve("flink-summary-p1.json")))
+                .isEqualTo(Files.readString(dir.resolve("replay-summary.json")));
     }
 
     @Test
@@ -98,12 +103,7 @@ class FlinkModelsTest {
         assertThat(replaySegments.length).isGreaterThan(200);
         assertThat(java.util.Arrays.stream(replaySegments).distinct().count()).isGreaterThan(1);
 
-        Run flink = flink(schema, events, models, 1);
-        assertThat(flink.summary()).isEqualTo(replay.summary());
-        assertThat(new String(flink.profiles(), StandardCharsets.UTF_8))
-                .isEqualTo(new String(replay.profiles(), StandardCharsets.UTF_8));
-        assertThat(Files.readString(dir.resolve("flink-summary-p1.json")))
-                .isEqualTo(Files.readString(dir.resolve("replay-summary.json")));
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
 
         // at parallelism 2 the trainer takes the samples in another order: the same users, much the same segments
         int[] two = segments(flink(schema, events, models, 2).profiles());
