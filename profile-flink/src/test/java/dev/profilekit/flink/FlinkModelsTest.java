@@ -112,6 +112,19 @@ class FlinkModelsTest {
                 .isGreaterThan(0.8);
     }
 
+    @Test
+    void segmentsWithoutPropensityAreReplaysAtParallelismOne() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = dir.resolve("segments.json");
+        JsonNode both = JSON.readTree(FlinkTestSupport.resource("live/models.json", dir).toFile());
+        Files.writeString(models, "{\"segments\": " + both.get("segments") + "}");
+        Path events = FlinkTestSupport.simulated(dir, 120, 14, 23L);
+        Run replay = replay(schema, events, models);
+        assertThat(java.util.Arrays.stream(segments(replay.profiles())).distinct().count()).isGreaterThan(1);
+        assertThat(new String(replay.profiles(), StandardCharsets.UTF_8)).doesNotContain("\"scores\"");
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
+    }
+
     /** Each profile line's segment, in the file's order (by user). */
     private static int[] segments(byte[] profiles) throws Exception {
         List<String> lines = new String(profiles, StandardCharsets.UTF_8).lines().toList();
@@ -172,6 +185,8 @@ class FlinkModelsTest {
         assertThat(summary.get("model_version").asLong()).isGreaterThan(1);
         assertThat(scored).isGreaterThan(lines.size() / 2);
         assertThat(segmented).isGreaterThan(lines.size() / 2);
+        // the segments were refitted on the trainer, not only moved by the online k-means
+        assertThat(end.models().orElseThrow().status().segmentRefits()).isGreaterThan(1);
         assertThat(lastByUser.values().stream().filter(n -> n.get("scores").get("propensity").isNumber()).count())
                 .isGreaterThan(lastByUser.size() / 2);
     }
