@@ -17,6 +17,9 @@ import java.util.TreeMap;
  * profiles of the users with at least one accepted event (and not expired at the end), sorted by user key,
  * evaluated as of T (the as-of time, or the largest accepted event time of all users), written by core's
  * {@link ProfileJson#writeLines}; and the summary line {@code {"accepted":..,"duplicate":..,"late":..,"rejected":..}}.
+ * With live models, the trainer's final state ({@link FinalState#MODELS_KEY}) ends the models at T as a replay does
+ * (pending examples whose horizon ended are labelled), each profile carries the final versions' outputs (score,
+ * segment), and the summary adds {@code "prequential"}, {@code "model_version"} and {@code "drift_alarms"} as replay prints them.
  */
 public final class FinalProfiles {
 
@@ -29,6 +32,9 @@ public final class FinalProfiles {
     private long late;
     private long rejected;
     private long forgotten;
+    /** With live models: the trainer's state (a fresh one until its final state arrives), else null. */
+    private ModelTraining training;
+    private boolean modelsFinished;
 
     /**
      * @param spec          the job's kernel configuration
@@ -42,6 +48,7 @@ public final class FinalProfiles {
         this.kernel = spec.kernel();
         this.asOf = asOf;
         this.withForgotten = withForgotten;
+        this.training = kernel.models().isPresent() ? new ModelTraining(kernel) : null;
     }
 
     /** Adds every final state of {@code states}. */
@@ -63,6 +70,16 @@ public final class FinalProfiles {
     public FinalProfiles add(FinalState f) {
         if (f == null) {
             throw new IllegalArgumentException("final state must not be null");
+        }
+        if (f.key().equals(FinalState.MODELS_KEY)) {
+            if (training == null || f.state() == null) {
+                throw new IllegalArgumentException("a models final state, but the job has no models configuration");
+            }
+            if (modelsFinished) {
+                throw new IllegalArgumentException("a models final state after the models were ended");
+            }
+            training = ModelTraining.decode(kernel, f.state());
+            return this;
         }
         accepted += f.accepted();
         duplicate += f.duplicate();
@@ -105,14 +122,30 @@ public final class FinalProfiles {
         if (t == null) {
             return out;
         }
+        finishModels();
         long wm = latestAccepted();
         for (Map.Entry<String, ProfileState> e : states.entrySet()) {
             ProfileState s = e.getValue();
             if (kernel.hasAccepted(s) && !kernel.expired(s, wm)) {
-                out.add(kernel.profile(s, t));
+                out.add(training == null ? kernel.profile(s, t) : kernel.profile(s, t, training.score(s, t)));
             }
         }
         return out;
+    }
+
+    /** Ends the models at the final time once, as replay's {@code finishReplay} (nothing when no time). */
+    private void finishModels() {
+        Long t = finalTime();
+        if (training != null && !modelsFinished && t != null) {
+            training.finish(t);
+        }
+        modelsFinished = true;
+    }
+
+    /** With live models: the trainer's state (ended at the final time), else empty. */
+    public java.util.Optional<ModelTraining> models() {
+        finishModels();
+        return java.util.Optional.ofNullable(training);
     }
 
     /** Writes the profile file (see {@link ProfileJson#writeLines}). */
@@ -125,7 +158,33 @@ public final class FinalProfiles {
 
     /** The summary line, as {@code profilekit replay} prints it. */
     public String summary() {
-        return "{\"accepted\":" + accepted + ",\"duplicate\":" + duplicate + ",\"late\":" + late + ",\"rejected\":"
-                + rejected + (withForgotten ? ",\"forgotten_events\":" + forgotten : "") + "}";
+        StringBuilder b = new StringBuilder("{\"accepted\":").append(accepted).append(",\"duplicate\":")
+                .append(duplicate).append(",\"late\":").append(late).append(",\"rejected\":").append(rejected)
+                .append(withForgotten ? ",\"forgotten_events\":" + forgotten : "");
+        if (models().isPresent()) {
+            dev.profilekit.core.spi.ModelStatus st = training.status();
+            dev.profilekit.core.spi.Prequential p = st.prequential();
+            if (p != null) {
+                b.append(",\"prequential\":{\"auc\":").append(number(p.auc())).append(",\"log_loss\":")
+                        .append(number(p.logLoss())).append(",\"examples\":").append(p.examples()).append('}');
+            }
+            b.append(",\"model_version\":").append(st.modelVersion()).append(",\"drift_alarms\":")
+                    .append(st.driftAlarms());
+        }
+        return b.append('}').toString();
+    }
+
+    /**
+     * The {@code --summary} file's text, as replay writes it: the summary line's object, with {@code "diagnostics"}
+     * (what the live models recorded: reservoir, AUC series, versions, drift alarms) when models are configured.
+     */
+    public String summaryFile() {
+        String summary = summary();
+        return models().map(m -> summary.substring(0, summary.length() - 1) + ",\"diagnostics\":"
+                + m.diagnostics().toJson() + "}").orElse(summary) + "\n";
+    }
+
+    private static String number(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 }

@@ -25,6 +25,12 @@ import org.apache.flink.types.StringValue;
 public record FinalState(String key, byte[] state, long accepted, long duplicate, long late, long rejected,
                          long forgotten) {
 
+    /**
+     * The key of the live models' final state ({@link ModelTrainer}): its {@code state} is the trainer's
+     * encoded state, its counts are 0. Blank, so no user key (never blank) is it.
+     */
+    public static final String MODELS_KEY = " ";
+
     /** Type information with {@link Serializer}. */
     public static final TypeInformation<FinalState> TYPE = new SerializerTypeInfo<>(FinalState.class, Serializer.INSTANCE);
 

@@ -32,6 +32,7 @@ public final class KernelSpec implements Serializable {
     private Duration ttl;
     private byte[] pseudonymKey;
     private List<String> allowAttributes;
+    private String modelsJson;
     private transient volatile ProfileKernel kernel;
 
     private KernelSpec(String schemaJson) {
@@ -62,6 +63,7 @@ public final class KernelSpec implements Serializable {
         c.ttl = ttl;
         c.pseudonymKey = pseudonymKey;
         c.allowAttributes = allowAttributes;
+        c.modelsJson = modelsJson;
         return c;
     }
 
@@ -111,11 +113,42 @@ public final class KernelSpec implements Serializable {
         return c;
     }
 
-    /** Event-time expiry of idle profiles (see {@link ProfileUpdater.Builder#ttl}; the operator applies it on timers). */
+    /**
+     * With live models: the models configuration's JSON text (as {@code replay --models} reads it). The Flink job
+     * runs its propensity and segments sections (see {@link ModelTrainer}); other sections and a TTL are refused.
+     *
+     * @throws IllegalArgumentException if the text is not a models configuration, has sections other than
+     *                                  propensity and segments, or a TTL is set
+     */
+    public KernelSpec withModels(String modelsJson) {
+        if (modelsJson == null) {
+            throw new IllegalArgumentException("modelsJson must not be null");
+        }
+        ModelTraining.requireSupported(dev.profilekit.core.models.ModelsConfig.fromJson(modelsJson));
+        KernelSpec c = copy();
+        c.modelsJson = modelsJson;
+        c.checkModelsWithoutTtl();
+        return c;
+    }
+
+    private void checkModelsWithoutTtl() {
+        if (modelsJson != null && ttl != null) {
+            throw new IllegalArgumentException("live models on Flink cannot be combined with a TTL yet (an expired "
+                    + "user's training examples would leave the trainer at another point than in the embedded engine)");
+        }
+    }
+
+    /** Only accepted events up to this time are applied ({@link #withApplyUpTo}; {@code Long.MAX_VALUE}: all). */
+    public long applyUpTo() {
+        return applyUpTo == null ? Long.MAX_VALUE : applyUpTo;
+    }
+
+    /** Event-time expiry of idle profiles, by the rule of {@link ProfileUpdater.Builder#ttl} (see {@link ProfileFunction}). */
     public KernelSpec withTtl(Duration ttl) {
         ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson)).ttl(ttl); // checks it
         KernelSpec c = copy();
         c.ttl = ttl;
+        c.checkModelsWithoutTtl();
         return c;
     }
 
@@ -174,6 +207,9 @@ public final class KernelSpec implements Serializable {
         }
         if (allowAttributes != null) {
             b.allowAttributes(allowAttributes);
+        }
+        if (modelsJson != null) {
+            b.models(dev.profilekit.core.models.ModelsConfig.fromJson(modelsJson));
         }
         return b;
     }

@@ -37,7 +37,9 @@ import org.apache.flink.util.CloseableIterator;
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
  * {@code --pseudonymise-key K}, {@code --allow-attributes A,B}, {@code --ttl DURATION}, {@code --state-backend
- * hashmap|rocksdb}. Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
+ * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity and segments sections, see
+ * {@link ModelPipeline}), {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the
+ * models' diagnostics). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
  */
 public final class ProfileFlinkJob {
 
@@ -52,7 +54,7 @@ public final class ProfileFlinkJob {
 
     /** The parsed command line. */
     record Options(Path schema, Path events, Path out, int parallelism, Long asOf, KernelSpec spec,
-                   Set<String> forgotten, boolean forgetGiven, String stateBackend, Kafka kafka) {
+                   Set<String> forgotten, boolean forgetGiven, String stateBackend, Kafka kafka, Path summary) {
     }
 
     /** The Kafka mode's options (null in the file mode). */
@@ -106,12 +108,15 @@ public final class ProfileFlinkJob {
         var profiles = ProfilePipeline.profiles(
                 ProfilePipeline.fileSource(env, o.events(), o.spec(), o.forgotten()), o.spec(), false);
         FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
-        try (CloseableIterator<FinalState> it = profiles.getSideOutput(ProfileFunction.FINAL)
+        try (CloseableIterator<FinalState> it = ModelPipeline.attach(profiles, o.spec()).finals()
                 .executeAndCollect("profilekit-flink " + o.events().getFileName())) {
             finals.addAll(it);
         }
         try (BufferedWriter w = Files.newBufferedWriter(o.out(), StandardCharsets.UTF_8)) {
             finals.writeProfiles(w);
+        }
+        if (o.summary() != null) {
+            Files.writeString(o.summary(), finals.summaryFile(), StandardCharsets.UTF_8);
         }
         return finals.summary();
     }
@@ -161,6 +166,8 @@ public final class ProfileFlinkJob {
         String ttl = null;
         String backend = "hashmap";
         KafkaFlags kf = new KafkaFlags();
+        Path models = null;
+        Path summaryFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--until-end")) {
@@ -171,7 +178,8 @@ public final class ProfileFlinkJob {
                 throw new UsageException("usage: java -jar profilekit-flink.jar --schema S.json --events E.jsonl "
                         + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
                         + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
-                        + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb]"
+                        + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb] "
+                        + "[--models M.json (propensity, segments)] [--summary S.json]"
                         + " | from Kafka to Kafka instead of --events/--out: --bootstrap-servers H:P --topic T "
                         + "--output-topic O [--group G] [--format jsonl|csv] [--csv-header H] "
                         + "[--transactional-id-prefix P] [--kafka-property K=V] [--checkpoint-interval PT10S] "
@@ -198,6 +206,8 @@ public final class ProfileFlinkJob {
                     case "--allow-attributes" -> allow = List.of(v.split(","));
                     case "--ttl" -> ttl = v;
                     case "--state-backend" -> backend = v;
+                    case "--models" -> models = Path.of(v);
+                    case "--summary" -> summaryFile = Path.of(v);
                     case "--bootstrap-servers", "--topic", "--output-topic", "--group", "--format", "--csv-header",
                          "--transactional-id-prefix", "--kafka-property", "--checkpoint-interval",
                          "--checkpoint-dir", "--from-savepoint" -> kf.set(a, v);
@@ -213,6 +223,10 @@ public final class ProfileFlinkJob {
         }
         if (kafka == null && kf.any()) {
             throw new UsageException("Kafka options need --bootstrap-servers, --topic and --output-topic (try --help)");
+        }
+        if (kafka != null && (models != null || summaryFile != null)) {
+            throw new UsageException((models != null ? "--models" : "--summary") + " is for the file mode (--events "
+                    + "and --out): the Kafka mode does not run live models yet");
         }
         if (schema == null || (kafka == null && (events == null || out == null))) {
             throw new UsageException("--schema, and --events and --out (or --bootstrap-servers, --topic and "
@@ -269,6 +283,15 @@ public final class ProfileFlinkJob {
         } catch (RuntimeException e) {
             throw new UsageException("unusable schema or options (" + schema + "): " + e.getMessage());
         }
+        if (models != null) {
+            String text = readModels(models);
+            try {
+                spec = spec.withModels(text);
+                spec.kernel(); // the models' inputs must fit the schema
+            } catch (RuntimeException e) {
+                throw new UsageException("--models " + models + ": " + e.getMessage());
+            }
+        }
         Set<String> forgotten = new HashSet<>();
         if (forgetFile != null) {
             requireReadable(forgetFile, "--forget");
@@ -282,7 +305,7 @@ public final class ProfileFlinkJob {
             }
         }
         return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend,
-                kafka);
+                kafka, summaryFile);
     }
 
     /** The Kafka mode's flags as given, checked together by {@link #build}. */
@@ -359,6 +382,15 @@ public final class ProfileFlinkJob {
                     + dev.profilekit.core.engine.Event.MAX_TIMESTAMP + " epoch ms), was '" + v + "'");
         }
         return t;
+    }
+
+    private static String readModels(Path models) {
+        requireReadable(models, "--models");
+        try {
+            return Files.readString(models, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read --models file " + models + ": " + e.getMessage());
+        }
     }
 
     private static void requireReadable(Path file, String what) {

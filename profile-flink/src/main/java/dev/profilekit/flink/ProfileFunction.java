@@ -6,9 +6,16 @@ import dev.profilekit.core.engine.ProfileKernel;
 import dev.profilekit.core.engine.ProfileState;
 import dev.profilekit.core.io.ProfileJson;
 import org.apache.flink.api.common.functions.OpenContext;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -26,16 +33,26 @@ import org.apache.flink.util.OutputTag;
  *       input), one {@link FinalState} per key with its encoded state and outcome counts.</li>
  *   <li>{@link Routed.Kind#FORGET} records remove the user's profile and duplicate state (its counts stay, as the
  *       embedded engine's counters do).</li>
- *   <li>Expiry with a TTL: an event-time timer at the user's latest accepted time + TTL + 1 drops the state
- *       when it is still idle then. The embedded engine measures idleness against the largest accepted event time
- *       of all users; here the watermark is the measure, so expiry happens at nearly but not exactly the same
- *       point (no parity is promised with a TTL). At the end of input nothing is expired by timers: the final
+ *   <li>Expiry with a TTL, as the embedded engine defines it: before an event is decided, the user's state is
+ *       started again when its latest accepted time lies more than the TTL before the expiry clock, the largest
+ *       time of the events that arrived so far including this one. The clock is the larger of the largest event
+ *       time this instance has seen and the watermark; with {@link ArrivalClock}'s watermarks (a watermark after
+ *       every record that raises the clock) that is exactly the embedded engine's clock at any parallelism, and at
+ *       parallelism 1 it is exact with any watermarks. An event-time timer at the user's latest accepted time +
+ *       TTL + 1 drops a state that is still idle then (the watermark never runs ahead of the clock, so this drops
+ *       only what the next event would start again). At the end of input nothing is expired by timers: the final
  *       writer applies the TTL against the final time, as a replay does.</li>
  * </ul>
  */
-public final class ProfileFunction extends KeyedProcessFunction<String, Routed, String> {
+public final class ProfileFunction extends KeyedProcessFunction<String, Routed, String>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+
+    /** With live models: the models trainer's records ({@link ModelSampler}), in the engine's order. */
+    public static final OutputTag<ModelRecord> TRAINING = new OutputTag<>("profilekit-training", ModelRecord.TYPE);
+    /** With live models and updates: each accepted event's profile line and vector, to score. */
+    public static final OutputTag<ModelRecord> SCORING = new OutputTag<>("profilekit-scoring", ModelRecord.TYPE);
 
     /** The side output of final states at the end of a bounded input. */
     public static final OutputTag<FinalState> FINAL = new OutputTag<>("profilekit-final", FinalState.TYPE);
@@ -51,6 +68,16 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     private transient ProfileKernel kernel;
     private transient ValueState<ProfileState> profile;
     private transient ValueState<long[]> counts;
+    /** The largest event time this instance has seen (the expiry clock's local part). */
+    private transient long clock = Long.MIN_VALUE;
+    private transient ListState<Long> clockState;
+    /** With live models: the sampler's last tick (operator state), and its value restored before {@code open}. */
+    private transient ListState<Long> tickState;
+    private transient long restoredTick;
+    /** With live models: the keyed half of the models, else null. */
+    private transient ModelSampler sampler;
+    /** With live models: the user's last sampling times (propensity, segments). */
+    private transient ValueState<long[]> sampled;
 
     /**
      * @param spec        the kernel's configuration
@@ -71,6 +98,13 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                 new ValueStateDescriptor<>("profile", new ProfileStateSerializer(spec.schemaJson())));
         counts = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        if (kernel.models().isPresent()) {
+            sampler = new ModelSampler(kernel, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+            sampler.restoreTick(restoredTick);
+            sampled = getRuntimeContext().getState(new ValueStateDescriptor<>("sampled",
+                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        }
     }
 
     @Override
@@ -83,12 +117,19 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         switch (r.kind()) {
             case REJECTED -> c[REJECTED]++;
             case FORGOTTEN -> c[FORGOTTEN]++;
-            case FORGET -> profile.clear();
+            case FORGET -> {
+                profile.clear();
+                if (sampler != null) {
+                    sampled.clear();
+                    ctx.output(TRAINING, sampler.forget(ctx.getCurrentKey()));
+                }
+            }
             case EVENT -> {
                 Event e = r.event();
+                clock = Math.max(clock, e.timestamp());
                 ProfileState s = profile.value();
-                if (s == null) {
-                    s = kernel.newState(ctx.getCurrentKey());
+                if (s == null || kernel.expired(s, Math.max(clock, ctx.timerService().currentWatermark()))) {
+                    s = kernel.newState(ctx.getCurrentKey()); // idle past the TTL: a new profile
                 }
                 Outcome o = kernel.apply(s, e);
                 switch (o) {
@@ -100,8 +141,22 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                         if (ttl >= 0 && latest < Long.MAX_VALUE - ttl - 1) {
                             ctx.timerService().registerEventTimeTimer(latest + ttl + 1);
                         }
+                        boolean applied = e.timestamp() <= spec.applyUpTo();
+                        if (sampler != null && applied) {
+                            long[] last = sampled.value();
+                            last = last != null ? last : new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
+                            if (sampler.observe(s, e.type(), e.timestamp(), last, m -> ctx.output(TRAINING, m))) {
+                                sampled.update(last);
+                            }
+                        }
                         if (emitUpdates && kernel.hasAccepted(s)) {
-                            out.collect(ProfileJson.toJson(kernel.profile(s, latestApplied(s))));
+                            String line = ProfileJson.toJson(kernel.profile(s, latestApplied(s)));
+                            if (sampler == null) {
+                                out.collect(line);
+                            } else { // the scorer adds the current version's score
+                                ctx.output(SCORING, new ModelRecord(ModelRecord.Kind.SCORE, s.user(),
+                                        e.timestamp(), applied ? sampler.vector(s) : null, line));
+                            }
                         }
                     }
                     case DUPLICATE -> c[DUPLICATE]++;
@@ -116,6 +171,27 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     /** The time of the state's latest applied event (a profile cannot be read before it). */
     private long latestApplied(ProfileState s) {
         return s.latestTime() == Long.MIN_VALUE ? kernel.latestAccepted(s) : s.latestTime();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        clockState.update(List.of(clock));
+        tickState.update(List.of(sampler == null ? Long.MIN_VALUE : sampler.lastTick()));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // a union: after rescaling, every instance starts from the largest clock of all
+        clockState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("clock", Types.LONG));
+        clock = Long.MIN_VALUE;
+        for (Long c : clockState.get()) {
+            clock = Math.max(clock, c);
+        }
+        tickState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("tick", Types.LONG));
+        restoredTick = Long.MIN_VALUE;
+        for (Long t : tickState.get()) {
+            restoredTick = Math.max(restoredTick, t);
+        }
     }
 
     @Override

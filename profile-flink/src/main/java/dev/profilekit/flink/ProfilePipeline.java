@@ -51,8 +51,16 @@ public final class ProfilePipeline {
         if (env == null || events == null || spec == null || forgotten == null) {
             throw new IllegalArgumentException("env, events, spec and forgotten must not be null");
         }
-        FileSource<Routed> source = FileSource.forBulkFileFormat(new UserShareFormat(spec, forgotten),
-                        new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri()))
+        org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri());
+        if (spec.kernel().ttlMillis() >= 0) {
+            // with a TTL the engine's clock is the largest event time in file order, so one reader keeps that order
+            // and emits a watermark per raise of the clock (ArrivalClock): expiry exactly as the embedded engine's
+            FileSource<Routed> single = FileSource.forRecordStreamFormat(new EventLineFormat(spec, forgotten), path)
+                    .build();
+            return env.fromSource(single, ArrivalClock.watermarks(), "events " + events.getFileName())
+                    .uid(SOURCE_UID).setParallelism(1);
+        }
+        FileSource<Routed> source = FileSource.forBulkFileFormat(new UserShareFormat(spec, forgotten), path)
                 .setFileEnumerator(UserShareFormat.Shares::new).build();
         return env.fromSource(source, watermarks(), "events " + events.getFileName()).uid(SOURCE_UID);
     }

@@ -71,6 +71,31 @@ class FlinkParityTest {
     }
 
     @Test
+    void ttlExpiresAndStartsUsersAgainAsReplayDoes() throws Exception {
+        Path schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 7L);
+        assertParity(schema, events, "--ttl", "P2D");
+        // the stream has users who expire and come back: with the TTL their profiles start again
+        Path without = dir.resolve("no-ttl.jsonl");
+        ReplayRunner.run("replay", "--schema", schema.toString(), "--events", events.toString(), "--out",
+                without.toString());
+        java.util.Map<String, String> before = byUser(Files.readAllLines(without));
+        java.util.Map<String, String> after = byUser(Files.readAllLines(dir.resolve("replay.jsonl")));
+        long restarted = after.entrySet().stream().filter(e -> !e.getValue().equals(before.get(e.getKey()))).count();
+        assertThat(restarted).as("users who expired and returned").isGreaterThan(10);
+        assertThat(after.size()).as("users expired at the end").isLessThan(before.size());
+    }
+
+    private static java.util.Map<String, String> byUser(List<String> lines) throws Exception {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String l : lines) {
+            m.put(json.readTree(l).get("user").asText(), json.readTree(l).get("features").toString());
+        }
+        return m;
+    }
+
+    @Test
     void pseudonymisationAllowListAndForgetListAsInReplay() throws Exception {
         Path schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
         Path events = FlinkTestSupport.resource("ecommerce/events.jsonl", dir);

@@ -20,10 +20,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -134,28 +134,28 @@ class FlinkRecoveryTest {
         }
     }
 
-    private static StreamExecutionEnvironment env(String backend) {
+    private static StreamExecutionEnvironment env(String backend, int parallelism) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         return env;
     }
 
-    private static SingleOutputStreamOperator<String> pipeline(StreamExecutionEnvironment env, Path events,
-                                                               KernelSpec spec) {
+    /** The final states of the gated pipeline, with the models' trainer when the spec has models. */
+    private static DataStream<FinalState> pipeline(StreamExecutionEnvironment env, Path events, KernelSpec spec) {
         FileSource<Routed> source = FileSource.forRecordStreamFormat(
                 new GatedFormat(new EventLineFormat(spec, Set.of())),
                 new org.apache.flink.core.fs.Path(events.toUri())).build();
         DataStream<Routed> routed = env.fromSource(source, ProfilePipeline.watermarks(), "gated events")
                 .uid(ProfilePipeline.SOURCE_UID).setParallelism(1);
-        return ProfilePipeline.profiles(routed, spec, false);
+        return ModelPipeline.attach(ProfilePipeline.profiles(routed, spec, false), spec).finals();
     }
 
-    private static String finish(SingleOutputStreamOperator<String> profiles, KernelSpec spec) throws Exception {
+    private static String finish(DataStream<FinalState> states, KernelSpec spec) throws Exception {
         FinalProfiles finals = new FinalProfiles(spec, null, false);
-        try (CloseableIterator<FinalState> it = profiles.getSideOutput(ProfileFunction.FINAL).executeAndCollect()) {
+        try (CloseableIterator<FinalState> it = states.executeAndCollect()) {
             finals.addAll(it);
         }
         StringWriter w = new StringWriter();
@@ -169,19 +169,41 @@ class FlinkRecoveryTest {
             @org.apache.flink.test.junit5.InjectClusterClient org.apache.flink.client.program.ClusterClient<?> client)
             throws Exception {
         Path schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
+        assertSavepointRestartEndsAsUninterrupted(KernelSpec.of(Files.readString(schema)), backend, 2, client);
+    }
+
+    /**
+     * With live models at parallelism 1: the trainer's state (learner, pending examples, statistics, the segments'
+     * centroids and refit window) and the operator's sampling state come back from the savepoint too, so the
+     * resumed job ends with the uninterrupted run's scores, segments and summary (prequential metrics, versions).
+     */
+    @Test
+    void withModelsTheTrainerResumesAsAnUninterruptedRun(
+            @org.apache.flink.test.junit5.InjectClusterClient org.apache.flink.client.program.ClusterClient<?> client)
+            throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        KernelSpec spec = KernelSpec.of(Files.readString(schema))
+                .withModels(Files.readString(FlinkTestSupport.resource("live/models.json", dir)));
+        String end = assertSavepointRestartEndsAsUninterrupted(spec, "hashmap", 1, client);
+        assertThat(end.lines().findFirst().orElseThrow()).contains("\"model_version\"").contains("\"prequential\"");
+        assertThat(end).containsPattern("\"segment\":[0-9]"); // the segments' refit window and centroids too
+    }
+
+    /** Runs the scenario of the class comment; returns the uninterrupted run's summary and profiles. */
+    private String assertSavepointRestartEndsAsUninterrupted(KernelSpec spec, String backend, int parallelism,
+            org.apache.flink.client.program.ClusterClient<?> client) throws Exception {
         Path events = FlinkTestSupport.simulated(dir, 100, 14, 11L);
-        KernelSpec spec = KernelSpec.of(Files.readString(schema));
         long lines = Files.lines(events).count();
 
         ALLOWED.set(Long.MAX_VALUE);
         EMITTED.set(0);
-        String uninterrupted = finish(pipeline(env(backend), events, spec), spec);
+        String uninterrupted = finish(pipeline(env(backend, parallelism), events, spec), spec);
 
         // run 1: stops at the gate halfway, then stop-with-savepoint (no drain: no end-of-input watermark)
         EMITTED.set(0);
         ALLOWED.set(lines / 2);
-        StreamExecutionEnvironment env1 = env(backend);
-        pipeline(env1, events, spec).getSideOutput(ProfileFunction.FINAL).sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
+        StreamExecutionEnvironment env1 = env(backend, parallelism);
+        pipeline(env1, events, spec).sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
         JobClient job = env1.executeAsync("run 1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (EMITTED.get() < ALLOWED.get() && System.nanoTime() < deadline) {
@@ -226,8 +248,8 @@ class FlinkRecoveryTest {
         ALLOWED.set(Long.MAX_VALUE);
         EMITTED.set(0);
         COLLECTED.clear();
-        StreamExecutionEnvironment env2 = env(backend);
-        pipeline(env2, events, spec).getSideOutput(ProfileFunction.FINAL).sinkTo(new CollectingSink());
+        StreamExecutionEnvironment env2 = env(backend, parallelism);
+        pipeline(env2, events, spec).sinkTo(new CollectingSink());
         org.apache.flink.runtime.jobgraph.JobGraph graph = env2.getStreamGraph().getJobGraph();
         graph.setSavepointRestoreSettings(
                 org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.forPath(savepoint, false));
@@ -241,8 +263,9 @@ class FlinkRecoveryTest {
         String resumed = finals.summary() + "\n" + w;
         assertThat(resumed).isEqualTo(uninterrupted);
         // and the spoiled file read afresh gives something else: the check above can fail
-        String fresh = finish(pipeline(env(backend), events, spec), spec);
+        String fresh = finish(pipeline(env(backend, parallelism), events, spec), spec);
         assertThat(fresh).isNotEqualTo(uninterrupted);
         assertThat(uninterrupted.lines().count()).isGreaterThan(50);
+        return uninterrupted;
     }
 }

@@ -12,10 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -43,25 +39,6 @@ class ProfileFunctionTest {
     @TempDir
     Path dir;
 
-    /** A watermark after every record: expiry timers fire at a known point of the stream. */
-    private static WatermarkStrategy<Routed> watermarkPerEvent() {
-        return WatermarkStrategy.<Routed>forGenerator(ctx -> new WatermarkGenerator<>() {
-            private long max = Long.MIN_VALUE;
-
-            @Override
-            public void onEvent(Routed r, long ts, WatermarkOutput out) {
-                max = Math.max(max, r.timestamp());
-                if (max != Long.MIN_VALUE) {
-                    out.emitWatermark(new Watermark(max));
-                }
-            }
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput out) {
-            }
-        }).withTimestampAssigner((r, previous) -> r.timestamp());
-    }
-
     private record Result(String summary, String profiles, List<String> updates) {
     }
 
@@ -72,7 +49,7 @@ class ProfileFunctionTest {
         assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
         env.setParallelism(parallelism);
         DataStream<Routed> in = env.fromData(records, RoutedSerializer.TYPE).setParallelism(1)
-                .assignTimestampsAndWatermarks(watermarkPerEvent()).setParallelism(1);
+                .assignTimestampsAndWatermarks(ArrivalClock.watermarks()).setParallelism(1);
         SingleOutputStreamOperator<String> op = ProfilePipeline.profiles(in, spec, true);
         List<String> updates = new ArrayList<>();
         FinalProfiles finals = new FinalProfiles(spec, null, false);

@@ -4,7 +4,10 @@ import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.ModelOutputs;
 import dev.profilekit.features.codec.StateFormatException;
+import dev.profilekit.core.models.LiveModels;
+import dev.profilekit.core.models.ModelsConfig;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The engine's per-user step without its table: for hosts that keep each user's state themselves, keyed by user
@@ -15,8 +18,11 @@ import java.util.List;
  * state codec ({@link #encode}, {@link #decode}).
  *
  * <p>What it leaves to the host: expiry ({@link #expired} tells whether a state is idle past the TTL at a given
- * event-time watermark; the host chooses the watermark and drops the state), and everything across users (live
- * models are not supported by the kernel: {@link #of} refuses a builder with models or a backing store).
+ * event-time watermark; the host chooses the watermark and drops the state), and everything across users. Live
+ * models learn across users, so the kernel does not run them: with a models configuration it compiles the event
+ * types they watch (their label types), exposes the configuration ({@link #models()}) and evaluates profiles with
+ * the outputs its host computed ({@link #profile(ProfileState, long, ModelOutputs)}); the host runs the models
+ * (profile-flink's trainer and scorer). A backing store is refused.
  *
  * <p>A kernel is immutable and thread-safe; a {@link ProfileState} must be used by one thread at a time.
  */
@@ -26,9 +32,11 @@ public final class ProfileKernel {
     private final CompiledSchema compiled;
     private final long fingerprint;
     private final StateCodec codec;
+    private final ModelsConfig models;
 
-    private ProfileKernel(Admission admission, long fingerprint) {
+    private ProfileKernel(Admission admission, long fingerprint, ModelsConfig models) {
         this.admission = admission;
+        this.models = models;
         this.compiled = admission.compiled;
         this.fingerprint = fingerprint;
         this.codec = new StateCodec(compiled, null, fingerprint);
@@ -36,10 +44,11 @@ public final class ProfileKernel {
 
     /**
      * A kernel configured as {@code builder} configures an updater: schema, limits, clock, dedup retention,
-     * applyUpTo, TTL, pseudonymisation and allow-list.
+     * applyUpTo, TTL, pseudonymisation and allow-list; with live models, the event types they watch (the kernel
+     * does not run them: see the class comment).
      *
-     * @throws IllegalArgumentException if {@code builder} is null, or configures live models or a backing store
-     *                                  (the kernel keeps no state across users), or does not build
+     * @throws IllegalArgumentException if {@code builder} is null, or configures a backing store (the kernel keeps
+     *                                  no state across users), or does not build
      */
     public static ProfileKernel of(ProfileUpdater.Builder builder) {
         if (builder == null) {
@@ -47,14 +56,13 @@ public final class ProfileKernel {
         }
         builder.checkCombination();
         Admission.checkAllowList(builder.schema, builder.allowedAttributes);
-        Admission admission = new Admission(builder, new CompiledSchema(builder.schema, List.of()), null);
+        List<String> watched = builder.models == null ? List.of() : LiveModels.watchedTypes(builder.models);
+        Admission admission = new Admission(builder, new CompiledSchema(builder.schema, watched), null);
         if (builder.store != null) {
             throw new IllegalArgumentException("a ProfileKernel keeps no backing store: the host keeps the states");
         }
-        if (builder.models != null) {
-            throw new IllegalArgumentException("a ProfileKernel does not run live models (they learn across users)");
-        }
-        return new ProfileKernel(admission, ProfileUpdater.fingerprint(builder.schema, null));
+        // states carry no model state (the host keeps it), so the fingerprint is the schema's alone
+        return new ProfileKernel(admission, ProfileUpdater.fingerprint(builder.schema, null), builder.models);
     }
 
     /** The schema. */
@@ -70,6 +78,11 @@ public final class ProfileKernel {
     /** The fingerprint stamped on every encoded state (see {@link ProfileUpdater#fingerprint()}). */
     public long fingerprint() {
         return fingerprint;
+    }
+
+    /** The live models configuration the host runs, or empty without models. */
+    public Optional<ModelsConfig> models() {
+        return Optional.ofNullable(models);
     }
 
     /** The TTL in event-time milliseconds, or -1 when profiles never expire. */
@@ -166,15 +179,26 @@ public final class ProfileKernel {
      *                                  is before its latest applied event
      */
     public Profile profile(ProfileState state, long asOfMs) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
+        return profile(state, asOfMs, ModelOutputs.NONE);
+    }
+
+    /**
+     * The profile of the state as of {@code asOfMs} with the models' {@code outputs} (computed by the host for this
+     * state and time), as {@link ProfileUpdater#profileByKey} evaluates it with live models.
+     *
+     * @throws IllegalArgumentException if {@code state} or {@code outputs} is null, {@code asOfMs} lies outside the
+     *                                  years 1 to 9999 or is before its latest applied event
+     */
+    public Profile profile(ProfileState state, long asOfMs, ModelOutputs outputs) {
+        if (state == null || outputs == null) {
+            throw new IllegalArgumentException("state and outputs must not be null");
         }
         TimeRange.require("asOf", asOfMs);
         if (asOfMs < state.maxApplied) {
             throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + state.user
                     + "' (" + state.maxApplied + "); profiles can be evaluated only at or after it");
         }
-        return new Profile(state.user, asOfMs, compiled.read(state, asOfMs), ModelOutputs.NONE);
+        return new Profile(state.user, asOfMs, compiled.read(state, asOfMs), outputs);
     }
 
     /** The state in the engine's versioned binary format ({@link StateCodec}), under this kernel's fingerprint. */

@@ -172,9 +172,16 @@ public final class LivePropensity implements LiveModel<PropensityModel> {
     /**
      * Prequential step for one resolved example: score it with the live version, record the metrics and the
      * drift statistic, learn from it, and only then decide about a retrain (which, with an inline executor,
-     * runs right here and replaces the live model).
+     * runs right here and replaces the live model). Public for hosts that sample and label examples themselves
+     * (profile-flink's trainer, which receives them from the keyed operators): called in the order this model
+     * would resolve them, it learns exactly as this model does.
+     *
+     * @param user the example's user
+     * @param time the example's time (its sampling time)
+     * @param x    its raw vector ({@link VectorPipeline.Bound#raw}); kept, not copied
+     * @param y    its label, 0 or 1
      */
-    void learn(String user, long time, double[] x, int y) {
+    public void learn(String user, long time, double[] x, int y) {
         LabelledExample example;
         synchronized (lock) {
             PropensityModel m = live;

@@ -121,9 +121,11 @@ public final class LiveSegments implements LiveModel<SegmentsModel> {
      * One sampled vector (owned by this object from now on), handed to the trainer through the inbox: the event
      * thread does not take {@code lock}; the samples reach the refit window and the online k-means on the
      * executor, in the order they were taken. With an inline executor that happens right here, exactly where the
-     * sample used to be added under the lock, so a single-threaded replay learns exactly as before.
+     * sample used to be added under the lock, so a single-threaded replay learns exactly as before. Public for
+     * hosts that keep the users' states themselves and send the samples to one trainer (profile-flink): their
+     * views must be equal for the same user, as the refit window keys its rows by view.
      */
-    void sample(UserView user, double[] x) {
+    public void sample(UserView user, double[] x) {
         inbox.add(new Sample(user, x));
     }
 

@@ -1,0 +1,213 @@
+package dev.profilekit.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.profilekit.cli.ReplayRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live models on Flink against {@code replay --models} on a simulated stream: the propensity trainer (one instance)
+ * learns from the keyed operator's samples and labels with retrains at fixed label counts, as a replay does.
+ */
+class FlinkModelsTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI = FlinkTestSupport.miniCluster();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Run(String summary, byte[] profiles) {
+    }
+
+    private Run replay(Path schema, Path events, Path models) throws Exception {
+        Path out = dir.resolve("replay.jsonl");
+        String summary = ReplayRunner.run("replay", "--schema", schema.toString(), "--events", events.toString(),
+                "--models", models.toString(), "--out", out.toString(), "--summary",
+                dir.resolve("replay-summary.json").toString()).strip();
+        return new Run(summary, Files.readAllBytes(out));
+    }
+
+    private Run flink(Path schema, Path events, Path models, int parallelism) throws Exception {
+        Path out = dir.resolve("flink-p" + parallelism + ".jsonl");
+        String summary = FlinkTestSupport.runJob("--schema", schema.toString(), "--events", events.toString(),
+                "--models", models.toString(), "--out", out.toString(), "--parallelism", Integer.toString(parallelism),
+                "--summary", dir.resolve("flink-summary-p" + parallelism + ".json").toString());
+        return new Run(summary, Files.readAllBytes(out));
+    }
+
+    @Test
+    void atParallelismOneTheJobWritesReplaysProfilesScoresAndSummary() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/propensity.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 11L);
+        Run replay = replay(schema, events, models);
+        JsonNode summary = JSON.readTree(replay.summary());
+        // a real comparison: many labelled examples, several published versions, every profile scored
+        assertThat(summary.get("prequential").get("examples").asLong()).isGreaterThan(5_000);
+        assertThat(summary.get("model_version").asLong()).isGreaterThan(3);
+        List<String> lines = new String(replay.profiles(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSizeGreaterThan(200);
+        for (String l : lines) {
+            assertThat(JSON.readTree(l).get("scores").get("propensity").isNumber()).as(l).isTrue();
+        }
+
+        // diagnostics as in the embedded engine: AUC series, versions, drift alarms, the reservoir
+        String diagnostics = Files.readString(dir.resolve("replay-summary.json"));
+        assertThat(JSON.readTree(diagnostics).get("diagnostics").get("versions").size()).isGreaterThan(3);
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
+    }
+
+    /** The profile file, the summary line and the {@code --summary} file of the job at parallelism 1 are replay's. */
+    private void assertSameAtParallelismOne(Run replay, Run flink) throws Exception {
+        assertThat(flink.summary()).isEqualTo(replay.summary());
+        assertThat(new String(flink.profiles(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(replay.profiles(), StandardCharsets.UTF_8));
+        assertThat(Files.readString(dir.resolve("flink-summary-p1.json")))
+                .isEqualTo(Files.readString(dir.resolve("replay-summary.json")));
+    }
+
+    @Test
+    void atParallelismTwoThePrequentialAucIsReplaysWithinAHundredth() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/propensity.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 13L);
+        JsonNode replay = JSON.readTree(replay(schema, events, models).summary());
+        JsonNode flink = JSON.readTree(flink(schema, events, models, 2).summary());
+        assertThat(flink.get("accepted")).isEqualTo(replay.get("accepted"));
+        assertThat(flink.get("prequential").get("examples")).isEqualTo(replay.get("prequential").get("examples"));
+        assertThat(flink.get("prequential").get("auc").asDouble())
+                .isCloseTo(replay.get("prequential").get("auc").asDouble(), within(0.01));
+    }
+
+    @Test
+    void segmentsAreReplaysAtParallelismOneAndAgreeWithThemAtTwo() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/models.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 17L);
+        Run replay = replay(schema, events, models);
+        int[] replaySegments = segments(replay.profiles());
+        // a real comparison: every profile has a segment, and the users fall in several
+        assertThat(replaySegments.length).isGreaterThan(200);
+        assertThat(java.util.Arrays.stream(replaySegments).distinct().count()).isGreaterThan(1);
+
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
+
+        // at parallelism 2 the trainer takes the samples in another order: the same users, much the same segments
+        int[] two = segments(flink(schema, events, models, 2).profiles());
+        assertThat(two).hasSameSizeAs(replaySegments);
+        assertThat(dev.profilekit.models.metrics.ClusteringMetrics.adjustedRandIndex(replaySegments, two))
+                .isGreaterThan(0.8);
+    }
+
+    @Test
+    void segmentsWithoutPropensityAreReplaysAtParallelismOne() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = dir.resolve("segments.json");
+        JsonNode both = JSON.readTree(FlinkTestSupport.resource("live/models.json", dir).toFile());
+        Files.writeString(models, "{\"segments\": " + both.get("segments") + "}");
+        Path events = FlinkTestSupport.simulated(dir, 120, 14, 23L);
+        Run replay = replay(schema, events, models);
+        assertThat(java.util.Arrays.stream(segments(replay.profiles())).distinct().count()).isGreaterThan(1);
+        assertThat(new String(replay.profiles(), StandardCharsets.UTF_8)).doesNotContain("\"scores\"");
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
+    }
+
+    /** Each profile line's segment, in the file's order (by user). */
+    private static int[] segments(byte[] profiles) throws Exception {
+        List<String> lines = new String(profiles, StandardCharsets.UTF_8).lines().toList();
+        int[] out = new int[lines.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode segment = JSON.readTree(lines.get(i)).get("segment");
+            assertThat(segment.isInt()).as(lines.get(i)).isTrue();
+            out[i] = segment.asInt();
+        }
+        return out;
+    }
+
+    @Test
+    void everyUpdateLineCarriesTheScoreOfABroadcastVersion() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 100, 20, 5L);
+        KernelSpec spec = KernelSpec.of(Files.readString(schema))
+                .withModels(Files.readString(FlinkTestSupport.resource("live/models.json", dir)));
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        ModelPipeline.Outputs o = ModelPipeline.attach(ProfilePipeline.profiles(
+                ProfilePipeline.fileSource(env, events, spec, java.util.Set.of()), spec, true), spec);
+        var updates = o.updates().collectAsync();
+        var finals = o.finals().collectAsync();
+        env.executeAsync("models updates test"); // the collect sinks need their reader while the job runs
+        List<String> lines = new java.util.ArrayList<>();
+        FinalProfiles end = new FinalProfiles(spec, null, false);
+        try (var u = updates; var f = finals) {
+            u.forEachRemaining(lines::add);
+            end.addAll(f);
+        }
+        JsonNode summary = JSON.readTree(end.summary());
+        assertThat((long) lines.size()).isEqualTo(summary.get("accepted").asLong());
+        java.util.Map<String, JsonNode> lastByUser = new java.util.HashMap<>();
+        long scored = 0;
+        long segmented = 0;
+        for (String l : lines) {
+            JsonNode n = JSON.readTree(l);
+            assertThat(n.has("features") && n.get("scores").has("propensity") && n.has("segment")).as(l).isTrue();
+            if (n.get("segment").isInt()) {
+                assertThat(n.get("segment").asInt()).isBetween(0, 3);
+                segmented++;
+            } else {
+                assertThat(n.get("segment").isNull()).as(l).isTrue();
+            }
+            JsonNode p = n.get("scores").get("propensity");
+            if (p.isNumber()) {
+                assertThat(p.asDouble()).isBetween(0.0, 1.0);
+                scored++;
+            } else {
+                assertThat(p.isNull()).as(l).isTrue();
+            }
+            lastByUser.put(n.get("user").asText(), n);
+        }
+        // versions reached both scorer instances long before the end: most events are scored, and most users' last
+        assertThat(summary.get("model_version").asLong()).isGreaterThan(1);
+        assertThat(scored).isGreaterThan(lines.size() / 2);
+        assertThat(segmented).isGreaterThan(lines.size() / 2);
+        // the segments were refitted on the trainer, not only moved by the online k-means
+        assertThat(end.models().orElseThrow().status().segmentRefits()).isGreaterThan(1);
+        assertThat(lastByUser.values().stream().filter(n -> n.get("scores").get("propensity").isNumber()).count())
+                .isGreaterThan(lastByUser.size() / 2);
+    }
+
+    @Test
+    void forecastRecommendationsAndATtlAreRefusedInOneLine() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 5, 2, 1L);
+        Path forecast = dir.resolve("forecast.json");
+        Files.writeString(forecast, "{\"segments\": {\"k\": 2, \"features\": [\"views_1d\"]}, "
+                + "\"forecast\": {\"type\": \"view\", \"days\": 28}}");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        assertThat(ProfileFlinkJob.run(new String[] {"--schema", schema.toString(), "--events", events.toString(),
+                "--out", dir.resolve("o.jsonl").toString(), "--models", forecast.toString()},
+                System.out, new java.io.PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(message.lines().count()).isEqualTo(1);
+        assertThat(message).contains("--models", forecast.toString(), "not forecast");
+        KernelSpec spec = KernelSpec.of(Files.readString(schema)).withTtl(java.time.Duration.ofDays(1));
+        String propensity = Files.readString(FlinkTestSupport.resource("live/propensity.json", dir));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> spec.withModels(propensity))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TTL");
+    }
+}
