@@ -48,7 +48,10 @@ final class CompiledSchema implements FeatureAccess {
      * as it came (states of a kernel, copies, history).
      */
     private final StringDictionary dictionary;
-    /** The object slot holding an adopted state's dictionary (null: not adopted), or -1 when no feature codes strings. */
+    /**
+     * The object slot holding an adopted state's dictionary (null: not adopted), or -1 when no feature codes
+     * strings.
+     */
     private final int dictSlot;
     /** The features whose objects keep coded strings. */
     private final CompiledFeature[] coders;
@@ -295,7 +298,10 @@ final class CompiledSchema implements FeatureAccess {
         final String[] strings;
         /** The fingerprint of the event id being decided and applied ({@link SeenIds#idHash}). */
         final long[] idHash = new long[2];
-        /** The dictionary codes pinned per string attribute while an event is applied (see {@link UpdatePlan#prepare}). */
+        /**
+         * The dictionary codes pinned per string attribute while an event is applied (see
+         * {@link UpdatePlan#prepare}).
+         */
         final int[] pins;
         /** The codes the counters find each string attribute by (see {@link UpdatePlan#prepare}). */
         final int[] codes;

@@ -313,7 +313,10 @@ public final class DistinctCounter implements StringDictionary.Coded {
         return sketch == null ? size() : Math.round(sketch.getEstimate());
     }
 
-    /** Writes the counter: exact values (as strings, never codes) or the HLL sketch (its compact DataSketches image). */
+    /**
+     * Writes the counter: exact values (as strings, never codes) or the HLL sketch (its compact DataSketches
+     * image).
+     */
     public void encode(ByteWriter w) {
         if (sketch == null) {
             w.u8(0);
