@@ -52,12 +52,16 @@ public final class ProfilePipeline {
             throw new IllegalArgumentException("env, events, spec and forgotten must not be null");
         }
         org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri());
-        if (spec.kernel().ttlMillis() >= 0) {
-            // with a TTL the engine's clock is the largest event time in file order, so one reader keeps that order
-            // and emits a watermark per raise of the clock (ArrivalClock): expiry exactly as the embedded engine's
+        boolean ttl = spec.kernel().ttlMillis() >= 0;
+        if (ttl || spec.kernel().models().isPresent()) {
+            // One reader keeps file order. With a TTL the engine's clock is the largest event time in file order,
+            // and a watermark per raise of the clock (ArrivalClock) makes expiry exactly the embedded engine's. With
+            // live models the trainer learns in an order close to replay's (readers running apart would reorder
+            // labels and samples across users: measured AUC 0.019 away from replay's at parallelism 2).
             FileSource<Routed> single = FileSource.forRecordStreamFormat(new EventLineFormat(spec, forgotten), path)
                     .build();
-            return env.fromSource(single, ArrivalClock.watermarks(), "events " + events.getFileName())
+            return env.fromSource(single, ttl ? ArrivalClock.watermarks() : watermarks(),
+                            "events " + events.getFileName())
                     .uid(SOURCE_UID).setParallelism(1);
         }
         FileSource<Routed> source = FileSource.forBulkFileFormat(new UserShareFormat(spec, forgotten), path)
