@@ -2,7 +2,6 @@ package dev.profilekit.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.profilekit.core.io.EventJson;
 import dev.profilekit.flink.example.FlinkKafkaReadmeExample;
 import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import java.io.IOException;
@@ -77,19 +76,8 @@ class FlinkKafkaReadmeTest {
     static void start() throws Exception {
         schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
         List<String> lines = Files.readAllLines(FlinkTestSupport.resource("ecommerce/events.jsonl", dir));
-        List<String> keys = new ArrayList<>();
-        for (String line : lines) {
-            String user;
-            try {
-                user = EventJson.parse(line).user();
-            } catch (RuntimeException notAnEvent) {
-                user = null; // the job rejects it; it may go to any partition
-            }
-            keys.add(user);
-        }
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        kafka.createTopic("events", 2, false);
-        kafka.produce("events", keys, lines);
+        FlinkTestSupport.produceByUser(kafka, "events", 2, lines);
     }
 
     @AfterAll
