@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,5 +112,44 @@ class ConsumeCommandTest {
                 "--snapshot-interval", "PT0S"));
         assertThat(interval.exit()).isEqualTo(2);
         assertThat(interval.err()).contains("--snapshot-interval must be positive, was PT0S");
+    }
+
+    /**
+     * The README's {@code consume} command line (section "Embedded, reading Kafka") runs as written, with the broker,
+     * the snapshot directory and the schema's path (from the repository root) replaced and {@code --until-end}
+     * added: it reads the fixture's topic and publishes a profile per user to the output topic.
+     */
+    @Test
+    void theReadmeCommandLineRuns() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("## Embedded, reading Kafka");
+        String opening = "On the command line:\n\n```\n";
+        int at = readme.indexOf(opening, section);
+        assertThat(section).isNotNegative();
+        assertThat(at).as("the README's consume command").isGreaterThan(section);
+        String block = readme.substring(at + opening.length(), readme.indexOf("\n```", at + opening.length()));
+        List<String> words = new ArrayList<>(List.of(block.replace("\\\n", " ").trim().split("\\s+")));
+        assertThat(words.subList(0, 4)).containsExactly("java", "-jar", "profile-cli/target/profilekit.jar",
+                "consume");
+        List<String> args = new ArrayList<>(words.subList(3, words.size()));
+        args.set(args.indexOf("--bootstrap-servers") + 1, kafka.bootstrapServers());
+        args.set(args.indexOf("--snapshot-dir") + 1, tmp.resolve("state").toString());
+        int schema = args.indexOf("--schema") + 1;
+        args.set(schema, Path.of("..").resolve(args.get(schema)).toString());
+        String output = args.get(args.indexOf("--output-topic") + 1);
+        kafka.createTopic(output, 2, true);
+        args.addAll(List.of("--until-end", "--out", tmp.resolve("a.jsonl").toString()));
+
+        ReplayCommandTest.Run run = ReplayCommandTest.run(args.toArray(String[]::new));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.lastLine()).startsWith("{\"accepted\":2948,\"duplicate\":22,\"late\":162,\"rejected\":16,"
+                + "\"records\":3150,");
+        List<String> users = new ArrayList<>();
+        for (String line : Files.readAllLines(tmp.resolve("a.jsonl"))) {
+            users.add(SpecAssertions.MAPPER.readTree(line).get("user").asText());
+        }
+        assertThat(users).hasSizeGreaterThan(10);
+        assertThat(kafka.lastValues(output).keySet()).containsExactlyInAnyOrderElementsOf(users);
     }
 }

@@ -2,7 +2,6 @@ package dev.profilekit.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.profilekit.core.io.EventJson;
 import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,13 +71,8 @@ class FlinkKafkaExactlyOnceTest {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
         List<String> lines = Files.readAllLines(FlinkTestSupport.simulated(dir, 120, 21, 5L));
-        List<String> keys = new ArrayList<>();
-        for (String line : lines) {
-            keys.add(EventJson.parse(line).user());
-        }
         events = lines.size();
-        kafka.createTopic("events", 4, false);
-        kafka.produce("events", keys, lines);
+        FlinkTestSupport.produceByUser(kafka, "events", 4, lines);
     }
 
     @AfterAll

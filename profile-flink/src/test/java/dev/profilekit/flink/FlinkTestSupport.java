@@ -1,5 +1,8 @@
 package dev.profilekit.flink;
 
+import dev.profilekit.core.io.EventJson;
+import dev.profilekit.core.spi.InvalidEventException;
+import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import dev.profilekit.sim.EcommerceSimulator;
 import dev.profilekit.sim.SimulationJson;
 import dev.profilekit.sim.SimulationOptions;
@@ -12,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -46,6 +51,23 @@ final class FlinkTestSupport {
             SimulationJson.writeEventLines(EcommerceSimulator.run(SimulationOptions.of(users, days, seed)).iterator(), w);
         }
         return file;
+    }
+
+    /**
+     * Creates {@code topic} with {@code partitions} partitions and writes {@code lines} to it in order, each keyed
+     * by its event's user (a line that is no event has no key: the job rejects it, from any partition).
+     */
+    static void produceByUser(EmbeddedKafka kafka, String topic, int partitions, List<String> lines) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (String line : lines) {
+            try {
+                keys.add(EventJson.parse(line).user());
+            } catch (InvalidEventException notAnEvent) {
+                keys.add(null);
+            }
+        }
+        kafka.createTopic(topic, partitions, false);
+        kafka.produce(topic, keys, lines);
     }
 
     /** Runs the Flink job's main path; returns its stdout (the summary line). Fails on a non-zero exit code. */
