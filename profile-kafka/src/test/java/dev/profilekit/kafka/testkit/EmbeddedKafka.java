@@ -82,12 +82,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        // a loaded test machine answers slowly: wait rather than expire batches (an expired batch breaks the
+        // idempotent producer's sequence and the records after it fail)
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
+                new java.util.ArrayList<>(values.size());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new StringSerializer())) {
             for (int i = 0; i < values.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i)));
+                sent.add(producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i))));
             }
             producer.flush();
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                sent.get(i).get(); // a send that failed fails the test here, not as a missing record later
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("record " + i + " of " + sent.size() + " to topic " + topic
+                        + " was not written: " + e.getCause(), e.getCause());
+            }
         }
     }
 
