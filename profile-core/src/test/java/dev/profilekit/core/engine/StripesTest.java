@@ -84,6 +84,16 @@ class StripesTest {
         }
     }
 
+    /** Appends the snapshot file's trailer (CRC32C of every byte so far) to {@code file} and writes it as {@code name}. */
+    private Path sealed(ByteWriter file, String name) throws java.io.IOException {
+        CRC32C crc = new CRC32C();
+        crc.update(file.buffer(), 0, file.size());
+        file.fixedInt((int) crc.getValue());
+        Path p = tmp.resolve(name);
+        Files.write(p, file.toByteArray());
+        return p;
+    }
+
     private static ProfileState detached(double a, double b, double c) {
         ProfileState s = new ProfileState("x" + a, new double[] {a, b, c}, 0);
         return s;
@@ -291,11 +301,7 @@ class StripesTest {
         ByteWriter bad = new ByteWriter(bytes.length + 8);
         bad.bytes(bytes, 0, SnapshotFile.HEADER).u8(2).fixedInt(len + 2).bytes(bytes, SnapshotFile.HEADER + 5, len);
         bad.u8(9).varInt(0);
-        CRC32C crc = new CRC32C();
-        crc.update(bad.buffer(), 0, bad.size());
-        bad.fixedInt((int) crc.getValue());
-        Path cut = tmp.resolve("bad.snap");
-        Files.write(cut, bad.toByteArray());
+        Path cut = sealed(bad, "bad.snap");
 
         ProfileUpdater back = ProfileUpdater.builder(schema()).build();
         assertThatThrownBy(() -> back.restore(cut)).hasMessageContaining("unknown record type 9");
@@ -325,11 +331,7 @@ class StripesTest {
         ByteWriter file = new ByteWriter(64);
         file.bytes(SnapshotFile.MAGIC, 0, SnapshotFile.MAGIC.length).u8(2).u8(0).fixedLong(42);
         file.u8(2).fixedInt(0);
-        CRC32C crc = new CRC32C();
-        crc.update(file.buffer(), 0, file.size());
-        file.fixedInt((int) crc.getValue());
-        Path old = tmp.resolve("v2.snap");
-        Files.write(old, file.toByteArray());
+        Path old = sealed(file, "v2.snap");
         assertThatThrownBy(() -> ProfileUpdater.builder(schema()).build().restore(old))
                 .isInstanceOf(SnapshotMismatchException.class)
                 .hasMessage("snapshot " + old + ": it has format version 2; this library reads only version 3 (the file "
