@@ -16,8 +16,6 @@ import java.util.List;
  * @param referenceName what the reference is, as the report names it (e.g. its file name); null when there is none
  * @param audienceLog   the lines of a replay's audience log ({@code replay --audience-log}), in the order written:
  *                      the audiences section charts each audience's size over time; or null
- * @throws IllegalArgumentException if a reference has no name or holds a non-object, or a line of the audience log is
- *                                  not an audience change (naming the line)
  */
 public record ReportOptions(JsonNode schema, JsonNode models, List<JsonNode> reference, String referenceName,
                             List<JsonNode> audienceLog) {
@@ -30,7 +28,13 @@ public record ReportOptions(JsonNode schema, JsonNode models, List<JsonNode> ref
         this(schema, models, reference, referenceName, null);
     }
 
-    /** Checks that a reference has a name and holds JSON objects only. */
+    /**
+     * Checks that a reference has a name and holds JSON objects only, and that every line of the audience log is an
+     * audience change.
+     *
+     * @throws IllegalArgumentException if a reference has no name or holds a non-object, or a line of the audience
+     *                                  log is not an audience change (naming the line)
+     */
     public ReportOptions {
         if (reference != null) {
             if (referenceName == null || referenceName.isBlank()) {
