@@ -42,11 +42,6 @@ class ReplayAudiencesResumeTest {
         return a;
     }
 
-    private static String summary(Path out) throws Exception {
-        List<String> lines = Files.readAllLines(out.resolve("stdout.txt"));
-        return lines.get(lines.size() - 1);
-    }
-
     @Test
     void aReplayWithAudiencesKilledAndResumedWritesTheUninterruptedLog() throws Exception {
         Files.writeString(tmp.resolve("schema.json"), SpecAssertions.text("/profile-stream-small/schema.json"));
@@ -60,7 +55,7 @@ class ReplayAudiencesResumeTest {
         byte[] refProfiles = Files.readAllBytes(ref.resolve("profiles.jsonl"));
         assertThat(Files.readAllLines(ref.resolve("changes.jsonl"))).hasSizeGreaterThan(10_000)
                 .anyMatch(l -> l.contains("\"change\":\"revise\"")).anyMatch(l -> l.contains("\"change\":\"exit\""));
-        assertThat(summary(ref)).contains("\"audiences\":{\"idle_buyers\":");
+        assertThat(ReplayResumeTest.summary(ref)).contains("\"audiences\":{\"idle_buyers\":");
 
         SplittableRandom r = new SplittableRandom(3);
         int killedMidRun = 0;
@@ -78,7 +73,7 @@ class ReplayAudiencesResumeTest {
             }
             finish(startCli(run, args(run, List.of("--resume-or-start", state.toString(), "--snapshot-every",
                     "20000"))), run);
-            assertThat(summary(run)).as("run %d", k).isEqualTo(summary(ref));
+            assertThat(ReplayResumeTest.summary(run)).as("run %d", k).isEqualTo(ReplayResumeTest.summary(ref));
             assertThat(Files.readAllBytes(run.resolve("changes.jsonl"))).as("run %d audience log", k)
                     .isEqualTo(refLog);
             assertThat(Files.readAllBytes(run.resolve("profiles.jsonl"))).as("run %d profiles", k)

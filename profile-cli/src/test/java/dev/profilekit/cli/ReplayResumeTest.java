@@ -85,7 +85,8 @@ class ReplayResumeTest {
         assertThat(p.exitValue()).as(Files.readString(out.resolve("stderr.txt"))).isZero();
     }
 
-    private static String summary(Path out) throws IOException {
+    /** The last stdout line of a run whose output went to {@code out} (its summary). */
+    static String summary(Path out) throws IOException {
         List<String> lines = Files.readAllLines(out.resolve("stdout.txt"));
         return lines.get(lines.size() - 1);
     }

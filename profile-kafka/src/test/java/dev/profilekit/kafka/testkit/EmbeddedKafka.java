@@ -107,9 +107,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Every record of {@code topic} from the beginning to its current end, as (key, value), partition by partition. */
     public List<Map.Entry<String, String>> readAll(String topic) {
+        return readAll(topic, true);
+    }
+
+    /**
+     * Every record of {@code topic} from the beginning to its current end, as (key, value), partition by partition:
+     * with {@code committedOnly} as a {@code read_committed} reader sees them, else also the records of aborted and
+     * open transactions.
+     */
+    public List<Map.Entry<String, String>> readAll(String topic, boolean committedOnly) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
         List<Map.Entry<String, String>> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new StringDeserializer())) {
