@@ -39,7 +39,8 @@ public final class ProfilePipeline {
     /**
      * A JSON Lines file read as replay reads it, by as many readers as the environment's parallelism, each user's
      * lines by one reader in file order ({@link UserShareFormat}: the file is shared out by user, not cut into byte
-     * ranges), with event-time watermarks per reader that follow the largest event time it has seen.
+     * ranges), with event-time watermarks per reader that follow the largest event time it has seen. With a TTL or
+     * audiences, by one reader with a watermark per raise of the largest event time ({@link ArrivalClock}).
      *
      * @param env       the environment
      * @param events    the file (any Flink file system URI works through {@code org.apache.flink.core.fs.Path})
@@ -52,9 +53,10 @@ public final class ProfilePipeline {
             throw new IllegalArgumentException("env, events, spec and forgotten must not be null");
         }
         org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri());
-        if (spec.kernel().ttlMillis() >= 0) {
+        if (spec.kernel().ttlMillis() >= 0 || spec.audiencesJson() != null) {
             // with a TTL the engine's clock is the largest event time in file order, so one reader keeps that order
-            // and emits a watermark per raise of the clock (ArrivalClock): expiry exactly as the embedded engine's
+            // and emits a watermark per raise of the clock (ArrivalClock): expiry exactly as the embedded engine's;
+            // with audiences, their timers fire where the engine's do, so each user's changes are replay's
             FileSource<Routed> single = FileSource.forRecordStreamFormat(new EventLineFormat(spec, forgotten), path)
                     .build();
             return env.fromSource(single, ArrivalClock.watermarks(), "events " + events.getFileName())
