@@ -88,7 +88,11 @@ class FlinkAudiencesTest {
         List<String> replayArgs = new ArrayList<>(List.of("replay", "--schema", schema.toString(), "--events",
                 events.toString(), "--out", replayOut.toString(), "--audiences", audiences.toString(),
                 "--audience-log", replayLog.toString()));
-        replayArgs.addAll(List.of(extra));
+        for (int i = 0; i < extra.length; i += 2) {
+            if (!extra[i].equals("--state-backend")) { // the job's own flag
+                replayArgs.addAll(List.of(extra[i], extra[i + 1]));
+            }
+        }
         String replaySummary = ReplayRunner.run(replayArgs.toArray(new String[0])).strip();
         List<String> replayChanges = Files.readAllLines(replayLog);
         // the stream exercises what matters: late events that revise history, time-driven exits, late rejections
@@ -137,6 +141,58 @@ class FlinkAudiencesTest {
     void asOfAnEarlierTimeFiresUpToItAsReplay() throws Exception {
         long asOf = java.time.Instant.parse("2026-01-17T00:00:00Z").toEpochMilli();
         assertParity("--as-of", Long.toString(asOf));
+    }
+
+    @Test
+    void onRocksDbTheAudienceStateIsEncodedWithEachUsersState() throws Exception {
+        // RocksDB keeps every state serialized: memberships, timers and history must survive each event's round trip
+        assertParity("--state-backend", "rocksdb");
+    }
+
+    @Test
+    void audienceStateTravelsInTheKeyedStateAndItsSerializerSnapshot() throws Exception {
+        String schema = Files.readString(FlinkTestSupport.resource("ecommerce/schema.json", dir));
+        KernelSpec spec = KernelSpec.of(schema).withAudiences(AUDIENCES);
+        dev.profilekit.core.engine.ProfileKernel k = spec.kernel();
+        long t = java.time.Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
+        long day = 86_400_000L;
+        dev.profilekit.core.engine.ProfileState s = k.newState("u1");
+        List<String> changes = new ArrayList<>();
+        k.apply(s, dev.profilekit.core.engine.Event.builder("e1", "u1", "purchase", t).attr("category", "books")
+                .attr("product", "p1").attr("amount", 500.0).build(), c -> changes.add(c.toJson()));
+        assertThat(changes).containsExactly(
+                "{\"user\":\"u1\",\"audience\":\"big_spenders\",\"change\":\"enter\",\"ts\":" + t + "}");
+        // since_purchase > P2D holds from the first millisecond after two days
+        assertThat(k.audienceTimer(s)).isEqualTo(t + 2 * day + 1);
+
+        ProfileStateSerializer ser = new ProfileStateSerializer(schema, AUDIENCES);
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        ser.serialize(s, out);
+        dev.profilekit.core.engine.ProfileState back = ser.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(k.audienceTimer(back)).isEqualTo(t + 2 * day + 1);
+        changes.clear();
+        k.fireAudiences(back, t + 3 * day, c -> changes.add(c.toJson()));
+        assertThat(changes).containsExactly("{\"user\":\"u1\",\"audience\":\"lapsed_buyers\",\"change\":\"enter\","
+                + "\"ts\":" + (t + 2 * day + 1) + "}");
+        assertThat(k.audiences(back, t + 3 * day)).containsExactly("big_spenders", "lapsed_buyers");
+
+        // the serializer's snapshot records the audiences: other audiences are incompatible, the same compatible
+        var snapshot = ser.snapshotConfiguration();
+        org.apache.flink.core.memory.DataOutputSerializer conf = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(conf,
+                snapshot);
+        org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<dev.profilekit.core.engine.ProfileState> old =
+                org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                        new org.apache.flink.core.memory.DataInputDeserializer(conf.getCopyOfBuffer()),
+                        getClass().getClassLoader());
+        assertThat(old.restoreSerializer()).isEqualTo(ser);
+        assertThat(ser.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAsIs()).isTrue();
+        String fewer = "{\"audiences\": [{\"name\": \"big_spenders\", \"rule\": \"spend > 400\"}]}";
+        assertThat(new ProfileStateSerializer(schema, fewer).snapshotConfiguration().resolveSchemaCompatibility(old)
+                .isIncompatible()).isTrue();
+        assertThat(new ProfileStateSerializer(schema).snapshotConfiguration().resolveSchemaCompatibility(old)
+                .isIncompatible()).isTrue();
     }
 
     @Test
