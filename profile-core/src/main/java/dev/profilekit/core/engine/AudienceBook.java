@@ -446,6 +446,21 @@ final class AudienceBook {
         }
     }
 
+    /**
+     * Runs {@code apply} (the accepted event's update of {@code s}) between {@link #beforeApply} and
+     * {@link #afterApply}; if it fails, nothing of the event is kept ({@link #abandon}). Caller holds the lock.
+     */
+    void apply(ProfileState s, Event e, Runnable apply) {
+        beforeApply(s, e);
+        try {
+            apply.run();
+        } catch (RuntimeException | Error failure) {
+            abandon(s);
+            throw failure;
+        }
+        afterApply(s, e);
+    }
+
     /** After an accepted event was applied: its own changes, or the REVISE of delivered history. */
     void afterApply(ProfileState s, Event e) {
         UserAudiences u = user(s);

@@ -188,14 +188,7 @@ public final class ProfileKernel {
             } else {
                 delivery.set(changes);
                 try {
-                    audiences.beforeApply(state, admitted);
-                    try {
-                        admission.apply(state, admitted, typeId, t, sc);
-                    } catch (RuntimeException | Error failure) {
-                        audiences.abandon(state);
-                        throw failure;
-                    }
-                    audiences.afterApply(state, admitted);
+                    audiences.apply(state, admitted, () -> admission.apply(state, admitted, typeId, t, sc));
                 } finally {
                     delivery.remove();
                 }
