@@ -20,6 +20,9 @@ import java.util.TreeMap;
  * With live models, the trainer's final state ({@link FinalState#MODELS_KEY}) ends the models at T as a replay does
  * (pending examples whose horizon ended are labelled), each profile carries the final versions' outputs (score,
  * segment), and the summary adds {@code "prequential"}, {@code "model_version"} and {@code "drift_alarms"} as replay prints them.
+ * With audiences, every user's time-driven changes up to T are delivered first ({@link #finishAudiences}, as replay
+ * advances its clock to T at the end), each profile ends with {@code "audiences":[...]} (sorted) and the summary with
+ * {@code "audiences":{name: size, ...}} in definition order, as replay writes them.
  */
 public final class FinalProfiles {
 
@@ -35,6 +38,8 @@ public final class FinalProfiles {
     /** With live models: the trainer's state (a fresh one until its final state arrives), else null. */
     private ModelTraining training;
     private boolean modelsFinished;
+    /** Whether the audiences' changes up to the final time were delivered. */
+    private boolean audiencesFinished;
 
     /**
      * @param spec          the job's kernel configuration
@@ -115,6 +120,23 @@ public final class FinalProfiles {
         return max;
     }
 
+    /**
+     * With audiences, once: delivers to {@code log} each user's time-driven changes up to the final time (by user
+     * key), as replay's clock reaching the final time fires them; the operator's timers leave those to this.
+     * Nothing on later calls, without audiences or without a final time.
+     *
+     * @param log receives the changes, or null to drop them
+     */
+    public void finishAudiences(dev.profilekit.core.audience.AudienceListener log) {
+        Long t = finalTime();
+        if (!audiencesFinished && t != null) {
+            for (ProfileState s : states.values()) {
+                kernel.fireAudiences(s, t, log);
+            }
+        }
+        audiencesFinished = true;
+    }
+
     /** The profiles as of {@link #finalTime()}, sorted by user key. */
     public List<Profile> profiles() {
         Long t = finalTime();
@@ -123,6 +145,7 @@ public final class FinalProfiles {
             return out;
         }
         finishModels();
+        finishAudiences(null);
         long wm = latestAccepted();
         for (Map.Entry<String, ProfileState> e : states.entrySet()) {
             ProfileState s = e.getValue();
@@ -148,12 +171,50 @@ public final class FinalProfiles {
         return java.util.Optional.ofNullable(training);
     }
 
-    /** Writes the profile file (see {@link ProfileJson#writeLines}). */
+    /**
+     * Writes the profile file (see {@link ProfileJson#writeLines}); with audiences each line ends with the user's
+     * {@code "audiences":[...]} as of the final time, as replay writes them.
+     */
     public void writeProfiles(Writer out) throws IOException {
         if (out == null) {
             throw new IllegalArgumentException("out must not be null");
         }
-        ProfileJson.writeLines(profiles(), out);
+        List<Profile> profiles = profiles();
+        if (kernel.audienceNames().isEmpty()) {
+            ProfileJson.writeLines(profiles, out);
+            return;
+        }
+        for (int i = 0; i < profiles.size(); i++) {
+            Profile p = profiles.get(i);
+            String line = ProfileJson.toJson(p);
+            out.write(line, 0, line.length() - 1);
+            out.write(",\"audiences\":[");
+            List<String> in = kernel.audiences(states.get(p.user()), p.asOf());
+            for (int j = 0; j < in.size(); j++) {
+                out.write(j == 0 ? "\"" : ",\"");
+                out.write(in.get(j)); // names are letters, digits, _ and -
+                out.write('"');
+            }
+            out.write("]}");
+            out.write(i + 1 < profiles.size() ? "\n" : System.lineSeparator());
+        }
+    }
+
+    /** Each audience's size as of the final time (its members among the users with an applied event), in order. */
+    private String audienceSizes() {
+        Long t = finalTime();
+        finishAudiences(null);
+        java.util.LinkedHashMap<String, Long> sizes = new java.util.LinkedHashMap<>();
+        kernel.audienceNames().forEach(a -> sizes.put(a, 0L));
+        for (ProfileState s : states.values()) {
+            if (t != null && s.latestTime() != Long.MIN_VALUE) {
+                kernel.audiences(s, t).forEach(a -> sizes.merge(a, 1L, Long::sum));
+            }
+        }
+        StringBuilder b = new StringBuilder(",\"audiences\":{");
+        sizes.forEach((a, n) -> b.append(b.charAt(b.length() - 1) == '{' ? "" : ",").append('"').append(a)
+                .append("\":").append(n));
+        return b.append('}').toString();
     }
 
     /** The summary line, as {@code profilekit replay} prints it. */
@@ -170,6 +231,9 @@ public final class FinalProfiles {
             }
             b.append(",\"model_version\":").append(st.modelVersion()).append(",\"drift_alarms\":")
                     .append(st.driftAlarms());
+        }
+        if (!kernel.audienceNames().isEmpty()) {
+            b.append(audienceSizes());
         }
         return b.append('}').toString();
     }

@@ -33,6 +33,7 @@ public final class KernelSpec implements Serializable {
     private byte[] pseudonymKey;
     private List<String> allowAttributes;
     private String modelsJson;
+    private String audiencesJson;
     private transient volatile ProfileKernel kernel;
 
     private KernelSpec(String schemaJson) {
@@ -64,6 +65,7 @@ public final class KernelSpec implements Serializable {
         c.pseudonymKey = pseudonymKey;
         c.allowAttributes = allowAttributes;
         c.modelsJson = modelsJson;
+        c.audiencesJson = audiencesJson;
         return c;
     }
 
@@ -131,6 +133,27 @@ public final class KernelSpec implements Serializable {
         return c;
     }
 
+    /**
+     * With audiences: the audiences file's JSON text (as {@code replay --audiences} reads it), run per user by the
+     * operator with event-time timers (see {@link ProfileFunction}).
+     *
+     * @throws IllegalArgumentException if the text is not an audiences document or a rule does not fit the schema
+     */
+    public KernelSpec withAudiences(String audiencesJson) {
+        if (audiencesJson == null) {
+            throw new IllegalArgumentException("audiencesJson must not be null");
+        }
+        dev.profilekit.core.audience.Audiences.parse(audiencesJson, ProfileSchema.fromJson(schemaJson)); // checks it
+        KernelSpec c = copy();
+        c.audiencesJson = audiencesJson;
+        return c;
+    }
+
+    /** The audiences file's text, or null without audiences. */
+    public String audiencesJson() {
+        return audiencesJson;
+    }
+
     private void checkModelsWithoutTtl() {
         if (modelsJson != null && ttl != null) {
             throw new IllegalArgumentException("live models on Flink cannot be combined with a TTL yet (an expired "
@@ -189,7 +212,8 @@ public final class KernelSpec implements Serializable {
     }
 
     private ProfileUpdater.Builder builder() {
-        ProfileUpdater.Builder b = ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson)).limits(limits());
+        ProfileSchema schema = ProfileSchema.fromJson(schemaJson);
+        ProfileUpdater.Builder b = ProfileUpdater.builder(schema).limits(limits());
         if (retention != null) {
             b.dedupRetention(retention);
         }
@@ -210,6 +234,9 @@ public final class KernelSpec implements Serializable {
         }
         if (modelsJson != null) {
             b.models(dev.profilekit.core.models.ModelsConfig.fromJson(modelsJson));
+        }
+        if (audiencesJson != null) {
+            b.audiences(dev.profilekit.core.audience.Audiences.parse(audiencesJson, schema));
         }
         return b;
     }

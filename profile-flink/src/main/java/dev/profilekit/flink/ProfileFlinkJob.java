@@ -18,7 +18,12 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.CloseableIterator;
 
 /**
@@ -39,7 +44,9 @@ import org.apache.flink.util.CloseableIterator;
  * {@code --pseudonymise-key K}, {@code --allow-attributes A,B}, {@code --ttl DURATION}, {@code --state-backend
  * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity and segments sections, see
  * {@link ModelPipeline}), {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the
- * models' diagnostics). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
+ * models' diagnostics), {@code --audiences A.json} (audiences per user with event-time timers, see
+ * {@link ProfileFunction}; profiles and summary gain {@code "audiences"} as replay's do) with {@code --audience-log
+ * L.jsonl} (every change as replay writes it; the file mode only). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
  */
 public final class ProfileFlinkJob {
 
@@ -54,7 +61,8 @@ public final class ProfileFlinkJob {
 
     /** The parsed command line. */
     record Options(Path schema, Path events, Path out, int parallelism, Long asOf, KernelSpec spec,
-                   Set<String> forgotten, boolean forgetGiven, String stateBackend, Kafka kafka, Path summary) {
+                   Set<String> forgotten, boolean forgetGiven, String stateBackend, Kafka kafka, Path summary,
+                   Path audienceLog) {
     }
 
     /** The Kafka mode's options (null in the file mode). */
@@ -108,9 +116,15 @@ public final class ProfileFlinkJob {
         var profiles = ProfilePipeline.profiles(
                 ProfilePipeline.fileSource(env, o.events(), o.spec(), o.forgotten()), o.spec(), false);
         FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
-        try (CloseableIterator<FinalState> it = ModelPipeline.attach(profiles, o.spec()).finals()
-                .executeAndCollect("profilekit-flink " + o.events().getFileName())) {
-            finals.addAll(it);
+        DataStream<FinalState> finalStates = ModelPipeline.attach(profiles, o.spec()).finals();
+        String name = "profilekit-flink " + o.events().getFileName();
+        if (o.spec().audiencesJson() == null) {
+            try (CloseableIterator<FinalState> it = finalStates.executeAndCollect(name)) {
+                finals.addAll(it);
+            }
+        } else {
+            collectWithAudiences(finalStates, profiles.getSideOutput(ProfileFunction.AUDIENCES), name, finals,
+                    o.audienceLog());
         }
         try (BufferedWriter w = Files.newBufferedWriter(o.out(), StandardCharsets.UTF_8)) {
             finals.writeProfiles(w);
@@ -119,6 +133,39 @@ public final class ProfileFlinkJob {
             Files.writeString(o.summary(), finals.summaryFile(), StandardCharsets.UTF_8);
         }
         return finals.summary();
+    }
+
+    /**
+     * Runs the job collecting the final states and the audience changes together: the changes are written to
+     * {@code log} (when given) as they arrive, each user's in the order its operator delivered them, then the
+     * changes up to the final time ({@link FinalProfiles#finishAudiences}), as replay's {@code --audience-log}.
+     */
+    private static void collectWithAudiences(DataStream<FinalState> finalStates, DataStream<String> changes,
+                                             String name, FinalProfiles finals, Path log) throws Exception {
+        TypeInformation<Either<FinalState, String>> type = new EitherTypeInfo<>(FinalState.TYPE, Types.STRING);
+        DataStream<Either<FinalState, String>> both = finalStates
+                .map(f -> Either.<FinalState, String>Left(f), type).name("final states")
+                .union(changes.map(c -> Either.<FinalState, String>Right(c), type).name("audience changes"));
+        try (BufferedWriter w = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8);
+             CloseableIterator<Either<FinalState, String>> it = both.executeAndCollect(name)) {
+            while (it.hasNext()) {
+                Either<FinalState, String> next = it.next();
+                if (next.isLeft()) {
+                    finals.add(next.left());
+                } else if (w != null) {
+                    w.write(next.right());
+                    w.newLine();
+                }
+            }
+            finals.finishAudiences(w == null ? null : c -> {
+                try {
+                    w.write(c.toJson());
+                    w.newLine();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write --audience-log " + log, e);
+                }
+            });
+        }
     }
 
     /** The Kafka-to-Kafka job: runs until cancelled, or with {@code --until-end} until the end offsets at start. */
@@ -168,6 +215,8 @@ public final class ProfileFlinkJob {
         KafkaFlags kf = new KafkaFlags();
         Path models = null;
         Path summaryFile = null;
+        Path audiencesFile = null;
+        Path audienceLog = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--until-end")) {
@@ -179,7 +228,8 @@ public final class ProfileFlinkJob {
                         + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
                         + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
                         + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb] "
-                        + "[--models M.json (propensity, segments)] [--summary S.json]"
+                        + "[--models M.json (propensity, segments)] [--summary S.json] [--audiences A.json] "
+                        + "[--audience-log L.jsonl]"
                         + " | from Kafka to Kafka instead of --events/--out: --bootstrap-servers H:P --topic T "
                         + "--output-topic O [--group G] [--format jsonl|csv] [--csv-header H] "
                         + "[--transactional-id-prefix P] [--kafka-property K=V] [--checkpoint-interval PT10S] "
@@ -208,6 +258,8 @@ public final class ProfileFlinkJob {
                     case "--state-backend" -> backend = v;
                     case "--models" -> models = Path.of(v);
                     case "--summary" -> summaryFile = Path.of(v);
+                    case "--audiences" -> audiencesFile = Path.of(v);
+                    case "--audience-log" -> audienceLog = Path.of(v);
                     case "--bootstrap-servers", "--topic", "--output-topic", "--group", "--format", "--csv-header",
                          "--transactional-id-prefix", "--kafka-property", "--checkpoint-interval",
                          "--checkpoint-dir", "--from-savepoint" -> kf.set(a, v);
@@ -227,6 +279,13 @@ public final class ProfileFlinkJob {
         if (kafka != null && (models != null || summaryFile != null)) {
             throw new UsageException((models != null ? "--models" : "--summary") + " is for the file mode (--events "
                     + "and --out): the Kafka mode does not run live models yet");
+        }
+        if (kafka != null && (audiencesFile != null || audienceLog != null)) {
+            throw new UsageException((audiencesFile != null ? "--audiences" : "--audience-log") + " is for the file "
+                    + "mode (--events and --out): the Kafka mode does not run audiences yet");
+        }
+        if (audienceLog != null && audiencesFile == null) {
+            throw new UsageException("--audience-log needs --audiences A.json (the audiences to log)");
         }
         if (schema == null || (kafka == null && (events == null || out == null))) {
             throw new UsageException("--schema, and --events and --out (or --bootstrap-servers, --topic and "
@@ -292,6 +351,17 @@ public final class ProfileFlinkJob {
                 throw new UsageException("--models " + models + ": " + e.getMessage());
             }
         }
+        if (audiencesFile != null) {
+            requireReadable(audiencesFile, "--audiences");
+            try {
+                spec = spec.withAudiences(Files.readString(audiencesFile, StandardCharsets.UTF_8));
+                spec.kernel(); // the audiences must fit the schema and options
+            } catch (IOException e) {
+                throw new UsageException("cannot read --audiences file " + audiencesFile + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                throw new UsageException("--audiences " + audiencesFile + ": " + e.getMessage());
+            }
+        }
         Set<String> forgotten = new HashSet<>();
         if (forgetFile != null) {
             requireReadable(forgetFile, "--forget");
@@ -305,7 +375,7 @@ public final class ProfileFlinkJob {
             }
         }
         return new Options(schema, events, out, parallelism, asOf, spec, forgotten, forgetFile != null, backend,
-                kafka, summaryFile);
+                kafka, summaryFile, audienceLog);
     }
 
     /** The Kafka mode's flags as given, checked together by {@link #build}. */

@@ -1,5 +1,8 @@
 package dev.profilekit.flink;
 
+import dev.profilekit.core.audience.AudienceChange;
+import dev.profilekit.core.audience.AudienceListener;
+import dev.profilekit.core.audience.AudienceRule;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileKernel;
@@ -16,6 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -42,6 +46,18 @@ import org.apache.flink.util.OutputTag;
  *       TTL + 1 drops a state that is still idle then (the watermark never runs ahead of the clock, so this drops
  *       only what the next event would start again). At the end of input nothing is expired by timers: the final
  *       writer applies the TTL against the final time, as a replay does.</li>
+ *   <li>Audiences (a spec {@link KernelSpec#withAudiences with audiences}): the engine's own audience code runs per
+ *       user in the kernel ({@link ProfileKernel#apply(ProfileState, Event, dev.profilekit.core.audience.AudienceListener)}),
+ *       its state in the user's keyed state (encoded with the profile, so checkpoints and savepoints keep it). Each
+ *       change (ENTER, EXIT, REVISE) goes to the side output {@link #AUDIENCES} as its {@code --audience-log} line.
+ *       One event-time timer per user sits at its next time-driven change ({@link ProfileKernel#audienceTimer},
+ *       replacing the previous one); when the watermark reaches it, the changes up to the watermark (never past
+ *       the applyUpTo time) are delivered, as the embedded engine delivers them when its clock passes; a timer
+ *       already due after an event (a late event's revision moved it behind the watermark) fires at once, as the
+ *       engine's clock moving to the event's time fires it. At the end
+ *       of input the timers do not fire: the final writer fires them up to the final time, as a replay does
+ *       ({@link FinalProfiles#finishAudiences}). A state expired by the TTL ends its memberships first
+ *       ({@link ProfileKernel#expire}).</li>
  * </ul>
  */
 public final class ProfileFunction extends KeyedProcessFunction<String, Routed, String>
@@ -54,6 +70,9 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     /** With live models and updates: each accepted event's profile line and vector, to score. */
     public static final OutputTag<ModelRecord> SCORING = new OutputTag<>("profilekit-scoring", ModelRecord.TYPE);
 
+    /** With audiences: each audience change as its {@code --audience-log} line ({@link AudienceChange#toJson}). */
+    public static final OutputTag<String> AUDIENCES = new OutputTag<>("profilekit-audiences", Types.STRING);
+
     /** The side output of final states at the end of a bounded input. */
     public static final OutputTag<FinalState> FINAL = new OutputTag<>("profilekit-final", FinalState.TYPE);
 
@@ -65,6 +84,8 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
 
     private final KernelSpec spec;
     private final boolean emitUpdates;
+    /** Whether the spec has audiences. */
+    private final boolean audiences;
     private transient ProfileKernel kernel;
     private transient ValueState<ProfileState> profile;
     private transient ValueState<long[]> counts;
@@ -89,13 +110,15 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         }
         this.spec = spec;
         this.emitUpdates = emitUpdates;
+        this.audiences = spec.audiencesJson() != null;
     }
 
     @Override
     public void open(OpenContext context) {
         kernel = spec.kernel();
         profile = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("profile", new ProfileStateSerializer(spec.schemaJson())));
+                new ValueStateDescriptor<>("profile", new ProfileStateSerializer(spec.schemaJson(),
+                        spec.audiencesJson())));
         counts = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("counts", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         if (kernel.models().isPresent()) {
@@ -128,14 +151,25 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                 Event e = r.event();
                 clock = Math.max(clock, e.timestamp());
                 ProfileState s = profile.value();
+                AudienceListener changes = audiences ? ch -> ctx.output(AUDIENCES, ch.toJson()) : null;
                 if (s == null || kernel.expired(s, Math.max(clock, ctx.timerService().currentWatermark()))) {
+                    if (s != null) {
+                        kernel.expire(s, changes);
+                    }
                     s = kernel.newState(ctx.getCurrentKey()); // idle past the TTL: a new profile
                 }
-                Outcome o = kernel.apply(s, e);
+                long timerBefore = kernel.audienceTimer(s);
+                Outcome o = kernel.apply(s, e, changes);
                 switch (o) {
                     case ACCEPTED -> {
                         c[ACCEPTED]++;
+                        if (audiences && e.timestamp() <= spec.applyUpTo()) {
+                            // as the engine's clock moving to the event's time: a timer already due fires now
+                            long wm = ctx.timerService().currentWatermark();
+                            kernel.fireAudiences(s, Math.min(Math.max(wm, e.timestamp()), spec.applyUpTo()), changes);
+                        }
                         profile.update(s);
+                        replaceAudienceTimer(ctx.timerService(), timerBefore, kernel.audienceTimer(s));
                         long ttl = kernel.ttlMillis();
                         long latest = kernel.latestAccepted(s);
                         if (ttl >= 0 && latest < Long.MAX_VALUE - ttl - 1) {
@@ -166,6 +200,22 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
             default -> throw new IllegalStateException("unknown record kind " + r.kind());
         }
         counts.update(c);
+    }
+
+    /**
+     * Moves the user's audience timer from {@code before} to {@code after}. A TTL timer at the same time is
+     * registered again by the caller after this (Flink keeps one timer per key and time).
+     */
+    private static void replaceAudienceTimer(TimerService timers, long before, long after) {
+        if (before == after) {
+            return;
+        }
+        if (before != AudienceRule.NEVER) {
+            timers.deleteEventTimeTimer(before);
+        }
+        if (after != AudienceRule.NEVER) {
+            timers.registerEventTimeTimer(after);
+        }
     }
 
     /** The time of the state's latest applied event (a profile cannot be read before it). */
@@ -211,7 +261,20 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
             return; // end of input: the final writer applies the TTL against the final time
         }
         ProfileState s = profile.value();
-        if (s != null && kernel.expired(s, wm)) {
+        if (s == null) {
+            return;
+        }
+        AudienceListener changes = audiences ? ch -> ctx.output(AUDIENCES, ch.toJson()) : null;
+        if (audiences && kernel.audienceTimer(s) <= Math.min(wm, spec.applyUpTo())) {
+            kernel.fireAudiences(s, Math.min(wm, spec.applyUpTo()), changes);
+            profile.update(s);
+            long next = kernel.audienceTimer(s);
+            if (next != AudienceRule.NEVER) {
+                ctx.timerService().registerEventTimeTimer(next);
+            }
+        }
+        if (kernel.expired(s, wm)) {
+            kernel.expire(s, changes);
             profile.clear();
         }
     }

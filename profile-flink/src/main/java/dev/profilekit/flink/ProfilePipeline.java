@@ -39,7 +39,8 @@ public final class ProfilePipeline {
     /**
      * A JSON Lines file read as replay reads it, by as many readers as the environment's parallelism, each user's
      * lines by one reader in file order ({@link UserShareFormat}: the file is shared out by user, not cut into byte
-     * ranges), with event-time watermarks per reader that follow the largest event time it has seen.
+     * ranges), with event-time watermarks per reader that follow the largest event time it has seen. With a TTL or
+     * audiences, by one reader with a watermark per raise of the largest event time ({@link ArrivalClock}).
      *
      * @param env       the environment
      * @param events    the file (any Flink file system URI works through {@code org.apache.flink.core.fs.Path})
@@ -52,15 +53,16 @@ public final class ProfilePipeline {
             throw new IllegalArgumentException("env, events, spec and forgotten must not be null");
         }
         org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(events.toAbsolutePath().toUri());
-        boolean ttl = spec.kernel().ttlMillis() >= 0;
-        if (ttl || spec.kernel().models().isPresent()) {
-            // One reader keeps file order. With a TTL the engine's clock is the largest event time in file order,
-            // and a watermark per raise of the clock (ArrivalClock) makes expiry exactly the embedded engine's. With
-            // live models the trainer learns in an order close to replay's (readers running apart would reorder
-            // labels and samples across users: measured AUC 0.019 away from replay's at parallelism 2).
+        // the engine's clock (largest event time in file order) decides expiry and fires audience timers
+        boolean arrival = spec.kernel().ttlMillis() >= 0 || spec.audiencesJson() != null;
+        if (arrival || spec.kernel().models().isPresent()) {
+            // One reader keeps file order. With a TTL or audiences a watermark per raise of the clock (ArrivalClock)
+            // makes expiry and time-driven audience changes exactly the embedded engine's. With live models the
+            // trainer learns in an order close to replay's (readers running apart would reorder labels and samples
+            // across users: measured AUC 0.019 away from replay's at parallelism 2).
             FileSource<Routed> single = FileSource.forRecordStreamFormat(new EventLineFormat(spec, forgotten), path)
                     .build();
-            return env.fromSource(single, ttl ? ArrivalClock.watermarks() : watermarks(),
+            return env.fromSource(single, arrival ? ArrivalClock.watermarks() : watermarks(),
                             "events " + events.getFileName())
                     .uid(SOURCE_UID).setParallelism(1);
         }

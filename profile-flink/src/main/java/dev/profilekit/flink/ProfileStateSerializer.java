@@ -23,6 +23,8 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
     private static final long serialVersionUID = 1L;
 
     private final String schemaJson;
+    /** The audiences file's text, or null: with audiences a state's encoding carries its audience state. */
+    private final String audiencesJson;
     private final long fingerprint;
     private transient ProfileKernel kernel;
 
@@ -31,23 +33,35 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
      * @throws IllegalArgumentException if the text is null or not a valid schema
      */
     public ProfileStateSerializer(String schemaJson) {
+        this(schemaJson, null);
+    }
+
+    /**
+     * @param schemaJson    the JSON text of the profile schema the states belong to
+     * @param audiencesJson the audiences file's text (each state's audience state is encoded with it), or null
+     * @throws IllegalArgumentException if the schema text is null or not a valid schema, or the audiences do not fit
+     */
+    public ProfileStateSerializer(String schemaJson, String audiencesJson) {
         if (schemaJson == null) {
             throw new IllegalArgumentException("schemaJson must not be null");
         }
         this.schemaJson = schemaJson;
-        this.kernel = kernelOf(schemaJson);
+        this.audiencesJson = audiencesJson;
+        this.kernel = kernelOf(schemaJson, audiencesJson);
         this.fingerprint = kernel.fingerprint();
     }
 
-    private static ProfileKernel kernelOf(String schemaJson) {
-        // encoding depends only on the schema: no limits, privacy or lateness options enter the fingerprint
-        return ProfileKernel.of(ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson)));
+    private static ProfileKernel kernelOf(String schemaJson, String audiencesJson) {
+        // encoding depends only on the schema: no limits, privacy or lateness options enter the fingerprint; the
+        // audience state is stamped with a hash of its definitions
+        KernelSpec spec = KernelSpec.of(schemaJson);
+        return (audiencesJson == null ? spec : spec.withAudiences(audiencesJson)).kernel();
     }
 
     private ProfileKernel kernel() {
         ProfileKernel k = kernel;
         if (k == null) {
-            k = kernelOf(schemaJson);
+            k = kernelOf(schemaJson, audiencesJson);
             kernel = k;
         }
         return k;
@@ -65,7 +79,7 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
 
     @Override
     public TypeSerializer<ProfileState> duplicate() {
-        return new ProfileStateSerializer(schemaJson); // its kernel is not shared between threads
+        return new ProfileStateSerializer(schemaJson, audiencesJson); // its kernel is not shared between threads
     }
 
     @Override
@@ -120,7 +134,8 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProfileStateSerializer other && other.fingerprint == fingerprint;
+        return o instanceof ProfileStateSerializer other && other.fingerprint == fingerprint
+                && java.util.Objects.equals(other.audiencesJson, audiencesJson);
     }
 
     @Override
@@ -130,29 +145,35 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
 
     @Override
     public TypeSerializerSnapshot<ProfileState> snapshotConfiguration() {
-        return new Snapshot(schemaJson, fingerprint);
+        return new Snapshot(schemaJson, fingerprint, audiencesJson);
     }
 
     /**
-     * The serializer's configuration in a checkpoint or savepoint: the schema text and its fingerprint. A state
-     * written under the same fingerprint is compatible as is; under another schema it is incompatible (profiles
-     * are aggregates: another schema's features cannot be derived from them without the events).
+     * The serializer's configuration in a checkpoint or savepoint: the schema text and its fingerprint, and the
+     * audiences text. A state written under the same fingerprint and audiences is compatible as is; under another
+     * schema it is incompatible (profiles are aggregates: another schema's features cannot be derived from them
+     * without the events), and so under other audiences (a membership history cannot be derived either).
      */
     public static final class Snapshot implements TypeSerializerSnapshot<ProfileState> {
 
-        /** Version 1: int length + UTF-8 schema text, then the fingerprint. */
-        private static final int VERSION = 1;
+        /**
+         * Version 2: int length + UTF-8 schema text, the fingerprint, then int length (-1 for none) + UTF-8
+         * audiences text. Version 1 (no audiences) is read too.
+         */
+        private static final int VERSION = 2;
 
         private String schemaJson;
         private long fingerprint;
+        private String audiencesJson;
 
         /** For Flink's reflective instantiation before {@link #readSnapshot}. */
         public Snapshot() {
         }
 
-        Snapshot(String schemaJson, long fingerprint) {
+        Snapshot(String schemaJson, long fingerprint, String audiencesJson) {
             this.schemaJson = schemaJson;
             this.fingerprint = fingerprint;
+            this.audiencesJson = audiencesJson;
         }
 
         @Override
@@ -166,33 +187,48 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
             out.writeInt(b.length);
             out.write(b);
             out.writeLong(fingerprint);
+            if (audiencesJson == null) {
+                out.writeInt(-1);
+            } else {
+                byte[] a = audiencesJson.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(a.length);
+                out.write(a);
+            }
         }
 
         @Override
         public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-            if (readVersion != VERSION) {
+            if (readVersion != 1 && readVersion != VERSION) {
                 throw new IOException("profile state serializer snapshot version " + readVersion
-                        + ", this library reads version " + VERSION);
+                        + ", this library reads versions 1 and " + VERSION);
             }
-            int n = in.readInt();
+            schemaJson = text(in, in.readInt(), "schema");
+            fingerprint = in.readLong();
+            if (readVersion >= 2) {
+                int n = in.readInt();
+                audiencesJson = n == -1 ? null : text(in, n, "audiences");
+            }
+        }
+
+        private static String text(DataInputView in, int n, String what) throws IOException {
             if (n < 0) {
-                throw new IOException("negative schema length " + n + " in a profile state serializer snapshot");
+                throw new IOException("negative " + what + " length " + n + " in a profile state serializer snapshot");
             }
             byte[] b = new byte[n];
             in.readFully(b);
-            schemaJson = new String(b, StandardCharsets.UTF_8);
-            fingerprint = in.readLong();
+            return new String(b, StandardCharsets.UTF_8);
         }
 
         @Override
         public TypeSerializer<ProfileState> restoreSerializer() {
-            return new ProfileStateSerializer(schemaJson);
+            return new ProfileStateSerializer(schemaJson, audiencesJson);
         }
 
         @Override
         public TypeSerializerSchemaCompatibility<ProfileState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<ProfileState> oldSnapshot) {
-            if (oldSnapshot instanceof Snapshot old && old.fingerprint == fingerprint) {
+            if (oldSnapshot instanceof Snapshot old && old.fingerprint == fingerprint
+                    && java.util.Objects.equals(old.audiencesJson, audiencesJson)) {
                 return TypeSerializerSchemaCompatibility.compatibleAsIs();
             }
             return TypeSerializerSchemaCompatibility.incompatible();

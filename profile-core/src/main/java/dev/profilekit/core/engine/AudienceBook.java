@@ -160,9 +160,14 @@ final class AudienceBook {
         private int size;
         /** The earliest timer (NEVER when none), readable without the lock: most events find nothing due. */
         private volatile long earliest = NEVER;
+        /** Set when a host keeps the timers ({@link #hostTimers}): the heap stays empty. */
+        private volatile boolean hosted;
 
         /** Sets (or with NEVER removes) {@code u}'s timer. */
         synchronized void set(UserAudiences u, long time) {
+            if (hosted) {
+                return;
+            }
             setLocked(u, time);
             earliest = size == 0 ? NEVER : times[0];
         }
@@ -441,6 +446,21 @@ final class AudienceBook {
         }
     }
 
+    /**
+     * Runs {@code apply} (the accepted event's update of {@code s}) between {@link #beforeApply} and
+     * {@link #afterApply}; if it fails, nothing of the event is kept ({@link #abandon}). Caller holds the lock.
+     */
+    void apply(ProfileState s, Event e, Runnable apply) {
+        beforeApply(s, e);
+        try {
+            apply.run();
+        } catch (RuntimeException | Error failure) {
+            abandon(s);
+            throw failure;
+        }
+        afterApply(s, e);
+    }
+
     /** After an accepted event was applied: its own changes, or the REVISE of delivered history. */
     void afterApply(ProfileState s, Event e) {
         UserAudiences u = user(s);
@@ -665,6 +685,29 @@ final class AudienceBook {
     }
 
     // ------------------------------------------------------------ timers, clock, reads
+
+    /**
+     * A host keeps each user's timer itself ({@link ProfileKernel}: a stream processor's keyed timers): the book's
+     * heap and clock stay unused, and the host reads a user's next change with {@link #timer} and fires it with
+     * {@link #fire(ProfileState, long)}.
+     */
+    void hostTimers() {
+        timers.hosted = true;
+    }
+
+    /** {@code s}'s next time-driven change, or NEVER. Caller holds the user's lock. */
+    long timer(ProfileState s) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        return u == null ? NEVER : u.timer;
+    }
+
+    /** Delivers {@code s}'s time-driven changes up to {@code upTo}, as the clock's passing does. Caller holds the lock. */
+    void fire(ProfileState s, long upTo) {
+        UserAudiences u = (UserAudiences) s.audiences;
+        if (u != null && u.timer <= upTo) {
+            advance(s, u, upTo);
+        }
+    }
 
     /** The clock: the largest accepted event time, or the latest {@link #advanceClock}. */
     long clock() {

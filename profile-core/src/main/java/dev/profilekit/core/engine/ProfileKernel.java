@@ -1,5 +1,8 @@
 package dev.profilekit.core.engine;
 
+import dev.profilekit.core.audience.AudienceChange;
+import dev.profilekit.core.audience.AudienceListener;
+import dev.profilekit.core.audience.AudienceRule;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.ModelOutputs;
@@ -24,6 +27,14 @@ import java.util.Optional;
  * the outputs its host computed ({@link #profile(ProfileState, long, ModelOutputs)}); the host runs the models
  * (profile-flink's trainer and scorer). A backing store is refused.
  *
+ * <p>Audiences ({@link ProfileUpdater.Builder#audiences}) run per user, by the embedded engine's own code: each
+ * accepted event delivers the user's changes ({@link AudienceChange}: ENTER, EXIT, REVISE after a late event) to the
+ * listener passed with it ({@link #apply(ProfileState, Event, AudienceListener)}); the host keeps one timer per user
+ * at {@link #audienceTimer} and, when its event-time clock reaches it, calls {@link #fireAudiences}; before it drops
+ * a state idle past the TTL it calls {@link #expire}. The user's audience state (memberships, delivered frontier,
+ * timer, the history a late event can revise) is part of the state and its encoding. The builder's audience
+ * listener is not used.
+ *
  * <p>A kernel is immutable and thread-safe; a {@link ProfileState} must be used by one thread at a time.
  */
 public final class ProfileKernel {
@@ -33,18 +44,35 @@ public final class ProfileKernel {
     private final long fingerprint;
     private final StateCodec codec;
     private final ModelsConfig models;
+    /** The audiences with host-kept timers, or null without audiences. */
+    private final AudienceBook audiences;
+    /** Where the audiences deliver during a call (the listener passed with it), per thread. */
+    private final ThreadLocal<AudienceListener> delivery = new ThreadLocal<>();
 
-    private ProfileKernel(Admission admission, long fingerprint, ModelsConfig models) {
+    private ProfileKernel(Admission admission, long fingerprint, ProfileUpdater.Builder b) {
         this.admission = admission;
-        this.models = models;
+        this.models = b.models;
         this.compiled = admission.compiled;
         this.fingerprint = fingerprint;
         this.codec = new StateCodec(compiled, null, fingerprint);
+        if (b.audiences == null) {
+            this.audiences = null;
+        } else {
+            this.audiences = new AudienceBook(compiled, fingerprint,
+                    b.retention == null ? DedupRetention.WITHIN_LATENESS : b.retention, b.audiences, c -> {
+                        AudienceListener l = delivery.get();
+                        if (l != null) {
+                            l.onChange(c);
+                        }
+                    }, admission.ttlMs);
+            this.audiences.hostTimers();
+            this.codec.audiences = audiences;
+        }
     }
 
     /**
      * A kernel configured as {@code builder} configures an updater: schema, limits, clock, dedup retention,
-     * applyUpTo, TTL, pseudonymisation and allow-list; with live models, the event types they watch (the kernel
+     * applyUpTo, TTL, pseudonymisation, allow-list and audiences; with live models, the event types they watch (the kernel
      * does not run them: see the class comment).
      *
      * @throws IllegalArgumentException if {@code builder} is null, or configures a backing store (the kernel keeps
@@ -62,7 +90,7 @@ public final class ProfileKernel {
             throw new IllegalArgumentException("a ProfileKernel keeps no backing store: the host keeps the states");
         }
         // states carry no model state (the host keeps it), so the fingerprint is the schema's alone
-        return new ProfileKernel(admission, ProfileUpdater.fingerprint(builder.schema, null), builder.models);
+        return new ProfileKernel(admission, ProfileUpdater.fingerprint(builder.schema, null), builder);
     }
 
     /** The schema. */
@@ -131,6 +159,18 @@ public final class ProfileKernel {
      * @throws IllegalArgumentException if an argument is null or the event's user is not the state's key
      */
     public Outcome apply(ProfileState state, Event admitted) {
+        return apply(state, admitted, null);
+    }
+
+    /**
+     * As {@link #apply(ProfileState, Event)}, delivering to {@code changes} the audience changes the embedded engine
+     * delivers for this user and event (with audiences, for an accepted event at or before the applyUpTo time): the
+     * time-driven changes before its time, then its own, or the REVISEs of history it changed. Afterwards the user's
+     * next time-driven change is at {@link #audienceTimer}.
+     *
+     * @param changes receives the changes, or null to drop them
+     */
+    public Outcome apply(ProfileState state, Event admitted, AudienceListener changes) {
         if (state == null || admitted == null) {
             throw new IllegalArgumentException("state and event must not be null");
         }
@@ -143,9 +183,86 @@ public final class ProfileKernel {
         CompiledSchema.Scratch sc = compiled.scratch();
         Outcome outcome = admission.decide(state, admitted.id(), t, sc);
         if (outcome == Outcome.ACCEPTED) {
-            admission.apply(state, admitted, typeId, t, sc);
+            if (audiences == null || t > admission.applyUpTo) {
+                admission.apply(state, admitted, typeId, t, sc);
+            } else {
+                delivery.set(changes);
+                try {
+                    audiences.apply(state, admitted, () -> admission.apply(state, admitted, typeId, t, sc));
+                } finally {
+                    delivery.remove();
+                }
+            }
         }
         return outcome;
+    }
+
+    /** The audiences' names in definition order (empty without audiences). */
+    public List<String> audienceNames() {
+        if (audiences == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(audiences.names()).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /**
+     * The time of the user's next time-driven audience change (a rule's flip as time passes, or the TTL's expiry):
+     * the host's timer for this user. {@link AudienceRule#NEVER} when there is none or without audiences.
+     */
+    public long audienceTimer(ProfileState state) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        return audiences == null ? AudienceRule.NEVER : audiences.timer(state);
+    }
+
+    /**
+     * Delivers to {@code changes} the user's time-driven audience changes up to {@code upTo}, as the embedded engine
+     * does when its clock (the largest accepted event time) reaches {@code upTo}; the next is then at
+     * {@link #audienceTimer}. Nothing without audiences or when the timer lies after {@code upTo}.
+     *
+     * @param changes receives the changes, or null to drop them
+     */
+    public void fireAudiences(ProfileState state, long upTo, AudienceListener changes) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        if (audiences != null) {
+            delivery.set(changes);
+            try {
+                audiences.fire(state, upTo);
+            } finally {
+                delivery.remove();
+            }
+        }
+    }
+
+    /**
+     * Before the host drops a state idle past the TTL ({@link #expired}): delivers the changes up to its expiry
+     * millisecond (each membership ends with an EXIT then, as in the embedded engine) and clears its audiences.
+     *
+     * @param changes receives the changes, or null to drop them
+     */
+    public void expire(ProfileState state, AudienceListener changes) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        if (audiences != null) {
+            delivery.set(changes);
+            try {
+                audiences.expire(state);
+            } finally {
+                delivery.remove();
+            }
+        }
+    }
+
+    /** The audiences the state is a member of as of {@code asOfMs}, sorted by name (empty without audiences). */
+    public List<String> audiences(ProfileState state, long asOfMs) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        return audiences == null ? List.of() : audiences.audiencesOf(state, asOfMs);
     }
 
     /** Whether the state has at least one accepted event (only such users have a profile in a replay). */
