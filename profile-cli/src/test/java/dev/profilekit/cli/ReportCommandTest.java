@@ -260,7 +260,7 @@ class ReportCommandTest {
         assertThat(sizes.get("lapsed").asLong()).isPositive();
         for (String a : List.of("lapsed", "buyers")) {
             assertThat(doc.select("#audience-sizes tbody tr").eachText())
-                    .anyMatch(t -> t.startsWith(a + " " + sizes.get(a).asLong() + " "));
+                    .anyMatch(t -> t.startsWith(a + " " + String.format(Locale.ROOT, "%,d", sizes.get(a).asLong()) + " "));
         }
 
         Path bad = tmp.resolve("not-a-log.jsonl");

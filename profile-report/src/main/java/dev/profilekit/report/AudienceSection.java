@@ -206,6 +206,11 @@ final class AudienceSection {
         sizesTable(w, atEnd, null);
     }
 
+    /** A count with its thousands grouped, as the report's other tables print counts ({@code 4,374}). */
+    private static String grouped(long count) {
+        return String.format(java.util.Locale.ROOT, "%,d", count);
+    }
+
     /** The sizes at the end, with each audience's changes when the log was folded ({@code folded} not null). */
     private static void sizesTable(ReportWriter w, Map<String, Long> atEnd, Map<String, Folded> folded) {
         w.html.append("<table class=\"stack\" id=\"audience-sizes\"><thead><tr><th>audience</th>"
@@ -216,13 +221,13 @@ final class AudienceSection {
         w.html.append("</tr></thead><tbody>\n");
         for (Map.Entry<String, Long> e : atEnd.entrySet()) {
             w.html.append("<tr><th>").append(ReportWriter.esc(e.getKey())).append("</th>")
-                    .append(Sections.td("members at the end")).append(e.getValue()).append("</td>");
+                    .append(Sections.td("members at the end")).append(grouped(e.getValue())).append("</td>");
             if (folded != null) {
                 Folded f = folded.get(e.getKey());
                 long[] counts = {f.enters, f.exits, f.revises};
                 String[] labels = {"enter", "exit", "revise"};
                 for (int i = 0; i < 3; i++) {
-                    w.html.append(Sections.td(labels[i])).append(counts[i]).append("</td>");
+                    w.html.append(Sections.td(labels[i])).append(grouped(counts[i])).append("</td>");
                 }
             }
             w.html.append("</tr>\n");

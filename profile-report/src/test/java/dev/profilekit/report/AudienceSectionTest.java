@@ -66,6 +66,10 @@ class AudienceSectionTest {
                 "a 1 2 1 1");
         Document none = Jsoup.parse(ReportWriter.render(List.of(), summary));
         assertThat(none.select("#audience-sizes tbody tr").eachText()).containsExactly("b 0", "c 0", "a 1");
+        // counts are grouped by thousands, as in the report's other tables
+        Document large = Jsoup.parse(ReportWriter.render(List.of(),
+                MAPPER.readTree("{\"accepted\":9,\"audiences\":{\"big\":1234567,\"small\":999}}")));
+        assertThat(large.select("#audience-sizes tbody tr").eachText()).containsExactly("big 1,234,567", "small 999");
         assertThat(none.select("p.note").eachText()).contains("Sizes from the summary. Pass the replay's "
                 + "--audience-log to chart them over time.");
         // a run without audiences: the section says how to get one
