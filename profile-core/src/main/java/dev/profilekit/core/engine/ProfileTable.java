@@ -144,12 +144,22 @@ final class ProfileTable {
         return n;
     }
 
-    /** Calls {@code action} for each user and state (weakly consistent under concurrent updates). */
+    /**
+     * Calls {@code action} for each user and state: every state held throughout the call is listed once, states
+     * inserted or removed meanwhile may or may not be. Each segment's slots are copied under its lock and
+     * {@code action} runs outside it: a lock-free scan could miss a state that a concurrent removal shifts back
+     * past the scan's position.
+     */
     void forEach(BiConsumer<String, ProfileState> action) {
         for (Segment seg : segments) {
-            ProfileState[] t = seg.table.states;
-            for (int i = 0; i < t.length; i++) {
-                ProfileState s = (ProfileState) SLOT.getAcquire(t, i);
+            ProfileState[] t;
+            synchronized (seg) {
+                if (seg.size == 0) {
+                    continue;
+                }
+                t = seg.table.states.clone();
+            }
+            for (ProfileState s : t) {
                 if (s != null) {
                     action.accept(s.user, s);
                 }

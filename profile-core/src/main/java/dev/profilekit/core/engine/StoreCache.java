@@ -16,7 +16,8 @@ import java.util.function.Function;
  * before the store. Forgotten and expired users are deleted from the store. {@link ProfileUpdater} builds one only
  * with a store and calls it from the table's loader and evictor, its expiry, {@code forget}, {@code flush} and reads.
  *
- * <p>Thread-safe: the pending writes are a concurrent map, and a state is encoded under its own lock.
+ * <p>Thread-safe: the pending writes are a concurrent map, a state is encoded under its own lock, and one thread
+ * at a time writes to the store, so a user's states reach it in the order they were evicted.
  */
 final class StoreCache {
 
@@ -30,6 +31,8 @@ final class StoreCache {
     private final java.util.concurrent.ConcurrentHashMap<String, byte[]> pendingWrites =
             new java.util.concurrent.ConcurrentHashMap<>();
     private static final byte[] TOMBSTONE = new byte[0];
+    /** Held while writing to the store: drains and forget's delete reach the store in the order they were made. */
+    private final Object storeWrites = new Object();
     private final int writeBatch;
     private final LongAdder cacheMisses = new LongAdder();
     /** Makes the new state of a user the store does not hold. */
@@ -163,8 +166,18 @@ final class StoreCache {
         return true;
     }
 
-    /** Moves the pending writes into the store in batches. */
+    /**
+     * Moves the pending writes into the store in batches. One drain at a time ({@link #storeWrites}): two drains at
+     * once could reach the store in the other order, the older state of a user after its newer one, and lose the
+     * updates between them.
+     */
     private void drainPendingWrites() {
+        synchronized (storeWrites) {
+            drainPendingWritesLocked();
+        }
+    }
+
+    private void drainPendingWritesLocked() {
         List<ProfileStore.Write> batch = new ArrayList<>(Math.min(writeBatch, pendingWrites.size()));
         List<java.util.Map.Entry<String, byte[]>> taken = new ArrayList<>();
         for (java.util.Map.Entry<String, byte[]> e : pendingWrites.entrySet()) {
@@ -202,8 +215,10 @@ final class StoreCache {
         if (removed) {
             storedUsers.decrementAndGet();
         }
-        pendingWrites.remove(key);
-        store.write(List.of(ProfileStore.Write.delete(key)));
+        synchronized (storeWrites) { // after any drain on its way with the user's last state, never before
+            pendingWrites.remove(key);
+            store.write(List.of(ProfileStore.Write.delete(key)));
+        }
         return removed;
     }
 

@@ -1,0 +1,172 @@
+package dev.profilekit.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.profilekit.core.store.ProfileStore;
+import dev.profilekit.core.store.ProfileStores;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several threads evict through a small cache into a store whose writes take a varying time, so that batches of
+ * evicted states reach the store from several threads at once: a user's newer state is never overwritten by an
+ * older one that another thread's batch carried (every profile ends as a single-threaded run ends), and a forgotten
+ * user is never written back into the store by a batch that was on its way when it was forgotten.
+ */
+class StoreWriteOrderTest {
+
+    private static final long HOUR = 3_600_000L;
+    private static final int THREADS = 4;
+
+    /** The heap store, with each batch written after a pause of up to 200 microseconds. */
+    private static final class SlowStore implements ProfileStore {
+        final ProfileStore inner = ProfileStores.heap();
+
+        @Override
+        public byte[] get(String key) {
+            return inner.get(key);
+        }
+
+        @Override
+        public void write(List<Write> batch) {
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
+            inner.write(batch);
+        }
+
+        @Override
+        public void scan(BiConsumer<String, byte[]> action) {
+            inner.scan(action);
+        }
+
+        @Override
+        public long size() {
+            return inner.size();
+        }
+
+        @Override
+        public void flush() {
+            inner.flush();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    private static List<List<Event>> streams(int perThread, int usersPerThread) {
+        List<List<Event>> streams = new ArrayList<>();
+        for (int w = 0; w < THREADS; w++) {
+            SplittableRandom r = new SplittableRandom(w);
+            List<Event> s = new ArrayList<>();
+            for (int i = 0; i < perThread; i++) {
+                s.add(DictionaryLifecycleTest.event(w * perThread + i, "t" + w + "-u" + r.nextInt(usersPerThread),
+                        HOUR + i * 1_000L, "c" + r.nextInt(5), "p" + r.nextInt(40)));
+            }
+            streams.add(s);
+        }
+        return streams;
+    }
+
+    private static void runAll(List<Runnable> work) throws InterruptedException {
+        List<Thread> ts = new ArrayList<>();
+        List<Throwable> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (Runnable r : work) {
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } catch (Throwable e) {
+                    failed.add(e);
+                }
+            });
+            ts.add(t);
+            t.start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertThat(failed).isEmpty();
+    }
+
+    private static Map<String, Map<String, Object>> profiles(ProfileUpdater u, long asOf) {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        for (String user : u.users()) {
+            out.put(user, u.profile(user, asOf).values());
+        }
+        return out;
+    }
+
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void concurrentWriteBacksNeverLetAnOlderStateWin() throws Exception {
+        List<List<Event>> streams = streams(6_000, 200);
+        ProfileUpdater reference = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).build();
+        streams.forEach(s -> s.forEach(reference::onEvent));
+        ProfileUpdater u = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).store(new SlowStore())
+                .cacheSize(64).writeBatch(4).build();
+        List<Runnable> work = new ArrayList<>();
+        streams.forEach(s -> work.add(() -> s.forEach(u::onEvent)));
+        runAll(work);
+        long asOf = HOUR + 6_000 * 1_000L;
+        assertThat(u.cacheMisses()).as("most events load their user from the store").isGreaterThan(6_000L);
+        Map<String, Map<String, Object>> expected = profiles(reference, asOf);
+        Map<String, Map<String, Object>> actual = profiles(u, asOf);
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        List<String> differ = expected.keySet().stream().filter(k -> !expected.get(k).equals(actual.get(k)))
+                .map(k -> k + ": " + actual.get(k).get("events") + " events, expected " + expected.get(k).get("events"))
+                .sorted().toList();
+        assertThat(differ).as("users whose stored profile lost updates").isEmpty();
+    }
+
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void aForgottenUserIsNotWrittenBackByABatchOnItsWay() throws Exception {
+        List<List<Event>> streams = streams(4_000, 200);
+        ProfileStore store = new SlowStore();
+        ProfileUpdater u = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).store(store)
+                .cacheSize(64).writeBatch(4).build();
+        List<String> resurrected = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Runnable> work = new ArrayList<>();
+        for (int w = 0; w < THREADS; w++) {
+            List<Event> s = streams.get(w);
+            String hot = "t" + w + "-hot";
+            int thread = w;
+            work.add(() -> { // its users, and every other event one hot user, forgotten again and again
+                long sinceForget = 0;
+                for (int i = 0; i < s.size(); i++) {
+                    Event e = s.get(i);
+                    if (i % 2 == 0) {
+                        u.onEvent(e);
+                        continue;
+                    }
+                    u.onEvent(DictionaryLifecycleTest.event(1_000_000 * (thread + 1) + i, hot, e.timestamp(),
+                            "c" + i % 3, "p" + i % 7));
+                    sinceForget++;
+                    Object events = u.profile(hot, e.timestamp()).values().get("events");
+                    if (!Long.valueOf(sinceForget).equals(events)) {
+                        resurrected.add(hot + " at event " + i + ": " + events + " events, " + sinceForget
+                                + " since it was forgotten");
+                    }
+                    if (i % 20 == 19) {
+                        u.forget(hot);
+                        sinceForget = 0;
+                    }
+                }
+                u.forget(hot);
+            });
+        }
+        runAll(work);
+        assertThat(resurrected).as("forgotten states that came back from the store").isEmpty();
+        u.flush();
+        List<String> stored = new ArrayList<>();
+        store.scan((k, v) -> stored.add(k));
+        assertThat(stored).as("stored users").hasSizeGreaterThan(THREADS * 100)
+                .noneMatch(k -> k.endsWith("-hot"));
+        assertThat(u.users()).noneMatch(k -> k.endsWith("-hot"));
+    }
+}
