@@ -483,8 +483,9 @@ public final class ProfileUpdater implements AutoCloseable {
         int[] examples = {0};
         gate.enter();
         try {
-            ProfileState s = state(key);
-            if (s != null) {
+            ProfileState s;
+            // a state evicted between state() and remove() is loaded again and removed on the next round
+            while (!removed && (s = state(key)) != null) {
                 removed = table.remove(s, victim -> {
                     synchronized (victim) {
                         cut.preserve(victim); // a snapshot being written holds the user as of its cut
@@ -498,11 +499,16 @@ public final class ProfileUpdater implements AutoCloseable {
                         stripes.release(victim);
                         compiled.release(victim);
                     }
+                    if (store != null) {
+                        // still under the segment's lock: an event of the user on another thread cannot load the
+                        // stored copy between the removal and its deletion, which would bring the profile back
+                        cache.forget(key, true);
+                    }
                     return true;
                 });
             }
-            if (store != null) {
-                removed = cache.forget(key, removed);
+            if (!removed && store != null) {
+                removed = cache.forget(key, false); // in neither the table nor the store: deletes nothing kept
             }
         } finally {
             gate.exit();
