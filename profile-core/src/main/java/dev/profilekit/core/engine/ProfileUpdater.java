@@ -16,16 +16,12 @@ import dev.profilekit.core.privacy.AuditLog;
 import dev.profilekit.core.privacy.Encryption;
 import dev.profilekit.core.privacy.Pseudonymiser;
 import dev.profilekit.core.store.ProfileStore;
-import dev.profilekit.features.codec.ByteReader;
-import dev.profilekit.features.codec.ByteWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -43,8 +39,9 @@ import java.util.function.Function;
  * <p>The updater is a facade over package-private rooms, one concern each: {@code Admission} (the acceptance
  * step, shared with {@link ProfileKernel}), {@code ProfileTable} (the live states), {@code StoreCache} (the
  * write-behind cache over a {@link ProfileStore}), {@code Expiry} (TTL), {@code ListenerDispatch} (profile
- * listeners), {@code HealthCounters} (counts and {@link #health()}), {@code CopyOnWriteCut} and
- * {@code SnapshotFile} (snapshots), {@code AudienceBook} (audiences) and the live models ({@link LiveModels}).
+ * listeners), {@code HealthCounters} (counts and {@link #health()}), {@code Snapshots} (writing and restoring
+ * snapshots, with {@code CopyOnWriteCut} and {@code SnapshotFile}), {@code AudienceBook} (audiences) and the live
+ * models ({@link LiveModels}).
  */
 public final class ProfileUpdater implements AutoCloseable {
 
@@ -78,6 +75,8 @@ public final class ProfileUpdater implements AutoCloseable {
     private final Gate gate = new Gate();
     /** The copy-on-write side of snapshots (without a backing store). */
     private final CopyOnWriteCut cut;
+    /** Writing and restoring snapshots. */
+    private final Snapshots snapshots;
     private volatile boolean closed;
     /** The profile listeners of accepted updates. */
     private final ListenerDispatch listeners;
@@ -90,10 +89,6 @@ public final class ProfileUpdater implements AutoCloseable {
     private final java.time.Clock clock;
     /** Events by outcome, rejects by reason, the event rate: the health figures. */
     private final HealthCounters counters = new HealthCounters();
-    // the counters' outcome counts, under the names the snapshot and restore code use
-    private final LongAdder accepted = counters.accepted;
-    private final LongAdder duplicates = counters.duplicates;
-    private final LongAdder late = counters.late;
 
     private ProfileUpdater(Builder b) {
         List<String> watched = b.models == null ? List.of() : LiveModels.watchedTypes(b.models);
@@ -149,6 +144,8 @@ public final class ProfileUpdater implements AutoCloseable {
                 store.scan((u, bytes) -> audiences.park(cache.decodeStored(u, bytes), true));
             }
         }
+        this.snapshots = new Snapshots(table, stripes, store, cache, codec, compiled, fingerprint, encryption,
+                writeBatch, gate, cut, live, audiences, counters, watermark, this::state);
     }
 
     /**
@@ -352,11 +349,6 @@ public final class ProfileUpdater implements AutoCloseable {
     /** Whether {@code s} has been idle longer than the TTL at watermark {@code wm}. Caller holds the lock. */
     private boolean expired(ProfileState s, long wm) {
         return admission.expired(s, wm);
-    }
-
-    /** The encoding of {@code s} for the store (the restore path writes it). */
-    private byte[] encodeForStore(ProfileState s) {
-        return cache.encodeForStore(s);
     }
 
     /**
@@ -637,8 +629,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * @throws UncheckedIOException if the file cannot be written (the previous file at {@code file} stays)
      */
     public SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
-        checkSnapshot(file, metadata);
-        return store != null ? snapshotPaused(file, metadata) : writeCut(takeCut(file, metadata));
+        return snapshots.snapshot(file, metadata);
     }
 
     /**
@@ -652,173 +643,7 @@ public final class ProfileUpdater implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<SnapshotInfo> snapshotAsync(
             Path file, java.util.Map<String, String> metadata, java.util.concurrent.Executor executor) {
-        checkSnapshot(file, metadata);
-        if (executor == null) {
-            throw new IllegalArgumentException("executor must not be null");
-        }
-        if (store != null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(snapshotPaused(file, metadata));
-        }
-        Cut c = takeCut(file, metadata);
-        try {
-            return java.util.concurrent.CompletableFuture.supplyAsync(() -> writeCut(c), executor);
-        } catch (RuntimeException e) { // the executor refused the write
-            cut.end(c.states(), false);
-            throw e;
-        }
-    }
-
-    private static void checkSnapshot(Path file, java.util.Map<String, String> metadata) {
-        if (file == null) {
-            throw new IllegalArgumentException("file must not be null");
-        }
-        if (metadata == null || metadata.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
-            throw new IllegalArgumentException("metadata must be a map without null keys or values");
-        }
-    }
-
-    /** The records of a snapshot before its profiles, encoded as of its cut, and the counts they hold. */
-    private record Head(java.util.Map<String, String> metadata, byte[] meta, byte[] counts, byte[] models,
-                        Counts totals, byte[] audiences) {
-    }
-
-    /** A cut taken copy-on-write: its head, the states of the table at the cut and its epoch. */
-    private record Cut(Path file, long started, Duration pause, Head head, ProfileState[][] states, int epoch) {
-    }
-
-    /** The head of a snapshot taken now. Ingestion is paused; waits for the models to be idle first. */
-    private Head head(java.util.Map<String, String> metadata) throws InterruptedException {
-        if (live != null) {
-            live.awaitIdle(); // no retrain in flight: the models' state is complete
-        }
-        ByteWriter b = new ByteWriter(256);
-        b.varInt(metadata.size());
-        for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
-            b.string(e.getKey()).string(e.getValue());
-        }
-        byte[] meta = b.toByteArray();
-        Counts c = counts();
-        byte[] counts = b.reset().varLong(c.accepted()).varLong(c.duplicate()).varLong(c.late())
-                .zigZag(watermark.get()).toByteArray();
-        byte[] models = null;
-        if (live != null) {
-            live.encodeState(b.reset());
-            models = b.toByteArray();
-        }
-        byte[] audienceHead = null;
-        if (audiences != null) {
-            audiences.encodeHead(b.reset());
-            audienceHead = b.toByteArray();
-        }
-        return new Head(java.util.Map.copyOf(metadata), meta, counts, models, c, audienceHead);
-    }
-
-    /** Writes the profiles of a snapshot to a sink; returns how many. */
-    private interface Profiles {
-        long write(CopyOnWriteCut.Sink sink) throws java.io.IOException;
-    }
-
-    /** Writes and commits a snapshot file of {@code head} and {@code profiles}; returns the number of profiles. */
-    private long writeFile(Path file, Head head, Profiles profiles) throws java.io.IOException {
-        try (SnapshotFile.Writer w = new SnapshotFile.Writer(file, fingerprint, encryption)) {
-            w.record(SnapshotFile.META, head.meta(), head.meta().length);
-            w.record(SnapshotFile.COUNTS, head.counts(), head.counts().length);
-            if (head.models() != null) {
-                w.record(SnapshotFile.MODELS, head.models(), head.models().length);
-            }
-            if (head.audiences() != null) {
-                w.record(SnapshotFile.AUDIENCES, head.audiences(), head.audiences().length);
-            }
-            long users = profiles.write((bytes, length) -> w.record(SnapshotFile.USER, bytes, length));
-            w.commit();
-            return users;
-        }
-    }
-
-    /** The synchronous part of a copy-on-write snapshot: waits for a running one to end, then takes the cut. */
-    private Cut takeCut(Path file, java.util.Map<String, String> metadata) {
-        long started = System.nanoTime();
-        cut.acquire();
-        try {
-            long pausedAt = System.nanoTime();
-            Head head;
-            ProfileState[][] states;
-            int epoch;
-            gate.pause();
-            try {
-                head = head(metadata);
-                states = table.cut();
-                epoch = cut.begin();
-            } finally {
-                gate.resume();
-            }
-            return new Cut(file, started, Duration.ofNanos(System.nanoTime() - pausedAt), head, states, epoch);
-        } catch (InterruptedException e) {
-            cut.release();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the models before a snapshot", e);
-        } catch (RuntimeException | Error e) {
-            cut.release();
-            throw e;
-        }
-    }
-
-    /** The asynchronous part of a copy-on-write snapshot: writes the states of the cut, then ends it. */
-    private SnapshotInfo writeCut(Cut c) {
-        boolean written = false;
-        try {
-            long users = writeFile(c.file(), c.head(), sink -> cut.write(c.states(), c.epoch(), sink));
-            written = true;
-            return new SnapshotInfo(c.file(), users, c.head().totals(), c.head().metadata(), c.pause(),
-                    Duration.ofNanos(System.nanoTime() - c.started()));
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot write snapshot " + c.file() + ": " + e.getMessage(), e);
-        } finally {
-            cut.end(c.states(), written);
-        }
-    }
-
-    /** A snapshot with a backing store: ingestion paused for the whole write, the profiles read from the store. */
-    private SnapshotInfo snapshotPaused(Path file, java.util.Map<String, String> metadata) {
-        long started = System.nanoTime();
-        gate.pause();
-        try {
-            Head head = head(metadata);
-            long users = writeFile(file, head, this::writeStored);
-            Duration d = Duration.ofNanos(System.nanoTime() - started);
-            return new SnapshotInfo(file, users, head.totals(), head.metadata(), d, d);
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot write snapshot " + file + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the models before a snapshot", e);
-        } finally {
-            gate.resume();
-        }
-    }
-
-    /** Writes every stored profile (after flushing the cache) to {@code sink}. Ingestion paused. */
-    private long writeStored(CopyOnWriteCut.Sink sink) throws java.io.IOException {
-        flush();
-        long[] users = {0};
-        java.io.IOException[] failed = {null};
-        store.scan((u, bytes) -> {
-            if (failed[0] != null) {
-                return;
-            }
-            byte[] plain = encryption == null ? bytes : encryption.open(bytes, 0, bytes.length,
-                    u.getBytes(java.nio.charset.StandardCharsets.UTF_8), "stored state of user '" + u + "'");
-            try {
-                sink.user(plain, plain.length);
-                users[0]++;
-            } catch (java.io.IOException e) {
-                failed[0] = e;
-            }
-        });
-        if (failed[0] != null) {
-            throw failed[0];
-        }
-        return users[0];
+        return snapshots.snapshotAsync(file, metadata, executor);
     }
 
     /**
@@ -849,136 +674,7 @@ public final class ProfileUpdater implements AutoCloseable {
      * @throws UncheckedIOException if the file cannot be read
      */
     public SnapshotInfo restore(Path file) {
-        if (file == null) {
-            throw new IllegalArgumentException("file must not be null");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
-        }
-        boolean restoring = false;
-        gate.pause();
-        try {
-            if (accepted.sum() + duplicates.sum() + late.sum() != 0 || table.size() != 0
-                    || (store != null && store.size() != 0)) {
-                throw new IllegalStateException("restore needs an updater that has seen no event and an empty store");
-            }
-            restoring = true; // from here on a failure leaves the updater empty
-            java.util.Map<String, String> meta = new java.util.TreeMap<>();
-            long[] counts = new long[4];
-            byte[][] models = {null};
-            long[] audienceClock = {Long.MIN_VALUE, 0}; // the clock, and 1 once the snapshot's audiences were checked
-            List<ProfileState> parkedOnRestore = new ArrayList<>();
-            List<ProfileState> states = new ArrayList<>();
-            List<byte[]> encoded = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
-            SnapshotFile.read(file, fingerprint, encryption, (type, r) -> {
-                switch (type) {
-                    case SnapshotFile.META -> {
-                        int n = r.count(2);
-                        for (int i = 0; i < n; i++) {
-                            meta.put(r.string(), r.string());
-                        }
-                    }
-                    case SnapshotFile.COUNTS -> {
-                        counts[0] = r.varLong();
-                        counts[1] = r.varLong();
-                        counts[2] = r.varLong();
-                        counts[3] = r.zigZag();
-                    }
-                    case SnapshotFile.MODELS -> models[0] = r.bytes(r.remaining());
-                    case SnapshotFile.AUDIENCES -> {
-                        String differs = audiences == null ? "keeps audiences, and this updater has none"
-                                : audiences.checkHead(r, audienceClock);
-                        if (differs != null) {
-                            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS, differs);
-                        }
-                        audienceClock[1] = 1;
-                    }
-                    case SnapshotFile.USER -> {
-                        checkAudiencesRead(file, audienceClock);
-                        ProfileState st = codec.decode(r, store == null ? stripes : null);
-                        r.expectEnd();
-                        if (store == null) {
-                            states.add(st);
-                        } else {
-                            keys.add(st.user);
-                            encoded.add(encodeForStore(st));
-                            if (audiences != null) {
-                                parkedOnRestore.add(st);
-                            }
-                        }
-                    }
-                    default -> throw r.error("unknown record type " + type);
-                }
-                if (type != SnapshotFile.USER) {
-                    r.expectEnd();
-                }
-            });
-            checkAudiencesRead(file, audienceClock);
-            if ((live != null) != (models[0] != null)) {
-                throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.SCHEMA,
-                        live != null ? "holds no model state" : "holds model state but this updater has no models");
-            }
-            // everything decoded: install
-            try {
-                if (store == null) {
-                    // in random order: states arrive in the order of the writer's table, and inserting a table's
-                    // order into a smaller open-addressing table builds long probe runs (quadratic time)
-                    java.util.Collections.shuffle(states, new java.util.Random(states.size()));
-                    for (ProfileState st : states) {
-                        compiled.adopt(st);
-                        table.getOrCreate(st.user, st.userHash, u -> st, null, null);
-                        if (audiences != null) {
-                            audiences.attach(st, true);
-                        }
-                    }
-                } else {
-                    List<ProfileStore.Write> batch = new ArrayList<>(writeBatch);
-                    for (int i = 0; i < encoded.size(); i++) {
-                        batch.add(ProfileStore.Write.put(keys.get(i), encoded.get(i)));
-                        if (batch.size() == writeBatch) {
-                            store.write(batch);
-                            batch.clear();
-                        }
-                    }
-                    store.write(batch);
-                    cache.restored(encoded.size());
-                    for (ProfileState st : parkedOnRestore) {
-                        audiences.park(st, true);
-                    }
-                }
-                if (audiences != null) {
-                    audiences.restoreClock(audienceClock[0]);
-                }
-                if (live != null) {
-                    java.util.Map<String, ProfileState> byUser = new java.util.HashMap<>();
-                    for (ProfileState st : states) {
-                        byUser.put(st.user, st);
-                    }
-                    ByteReader r = new ByteReader(models[0], "snapshot " + file + " models");
-                    live.restoreState(r, store == null ? byUser::get : this::state); // with a store: loads
-                    r.expectEnd();
-                }
-            } catch (RuntimeException e) {
-                table.forEach((u, st) -> compiled.release(st));
-                table.clear();
-                throw e;
-            }
-            accepted.add(counts[0]);
-            duplicates.add(counts[1]);
-            late.add(counts[2]);
-            watermark.set(counts[3]);
-            restoring = false;
-            return new SnapshotInfo(file, store == null ? states.size() : encoded.size(),
-                    new Counts(counts[0], counts[1], counts[2]), java.util.Map.copyOf(meta), Duration.ZERO, Duration.ZERO);
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot read snapshot " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (restoring) {
-                stripes.clear(); // the states decoded into slots are not in the (empty) table
-            }
-            gate.resume();
-        }
+        return snapshots.restore(file);
     }
 
     /** The users with at least one accepted event, sorted: their stored keys (pseudonyms when pseudonymising). */
@@ -1187,13 +883,6 @@ public final class ProfileUpdater implements AutoCloseable {
     // ------------------------------------------------------------------ audiences
 
     /** Refuses a snapshot without audiences when this updater has some (checked before its first profile). */
-    private void checkAudiencesRead(Path file, long[] audienceClock) {
-        if (audiences != null && audienceClock[1] == 0) {
-            throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS,
-                    "was written without audiences, and this updater has some");
-        }
-    }
-
     /** Refuses changing the definitions at runtime with a backing store (the stored users would not follow). */
     private void refuseWithStore(String what) {
         if (store != null) {
