@@ -140,9 +140,15 @@ public final class ProfileUpdater implements AutoCloseable {
                 cut.preserve(s);
                 s.dirty = true;
             });
-            if (store != null) { // a store opened again: its users' memberships count, their timers wait
-                store.scan((u, bytes) -> audiences.park(cache.decodeStored(u, bytes), true));
-            }
+        }
+        if (store != null && (audiences != null || cache.countsStoredUsers())) {
+            // a store opened again, read once: the models' user count, the users' memberships and their timers
+            store.scan((u, bytes) -> {
+                cache.opened(u);
+                if (audiences != null) {
+                    audiences.park(cache.decodeStored(u, bytes), true);
+                }
+            });
         }
         this.snapshots = new Snapshots(table, stripes, store, cache, codec, compiled, fingerprint, encryption,
                 writeBatch, gate, cut, live, audiences, counters, watermark, this::state);

@@ -56,9 +56,6 @@ final class StoreCache {
         this.store = store;
         this.audiences = audiences;
         this.live = live;
-        if (live != null) {
-            store.scan((u, bytes) -> storedUsers.incrementAndGet()); // size() may be an estimate
-        }
         this.stripes = stripes;
         this.table = table;
         this.codec = codec;
@@ -72,6 +69,18 @@ final class StoreCache {
     /** Users with a profile, in the table or only in the store: exact with live models, else the store's estimate. */
     long users() {
         return live != null ? storedUsers.get() : Math.max(store.size(), table.size());
+    }
+
+    /** Whether {@link #opened} must see every stored user when the store is opened (to count them exactly). */
+    boolean countsStoredUsers() {
+        return live != null;
+    }
+
+    /** The store opened again holds {@code user}: counted with live models ({@code size()} may be an estimate). */
+    void opened(String user) {
+        if (live != null) {
+            storedUsers.incrementAndGet();
+        }
     }
 
     /** A restore wrote {@code n} users straight to the store. */
