@@ -12,18 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
+import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -46,63 +44,79 @@ class KeyedSharesTest {
     @TempDir
     Path dir;
 
-    /** (source subtask, record key, kind) of every record the source emitted (the MiniCluster runs in this JVM). */
-    static final Collection<String[]> SEEN = new ConcurrentLinkedQueue<>();
-
-    /** Notes each record with the index of the source reader that emitted it (chained to the source). */
-    static final class Note extends RichMapFunction<Routed, Routed> {
-        private static final long serialVersionUID = 1L;
-        private transient int subtask;
-
-        @Override
-        public void open(OpenContext context) {
-            subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        }
-
-        @Override
-        public Routed map(Routed r) {
-            SEEN.add(new String[] {Integer.toString(subtask), r.key(), r.kind().name()});
-            return r;
-        }
-    }
-
     @Test
     void everyRecordComesFromTheReaderOfTheOperatorSubtaskThatHoldsItsKey() throws Exception {
-        Path events = FlinkTestSupport.simulated(dir, 200, 7, 5L);
-        // lines that are rejected (not JSON, a user of the wrong type, too long) and a blank line: marks
-        Files.writeString(events, "not json\n{\"id\":\"x1\",\"user\":7,\"type\":\"view\",\"ts\":1}\n\n"
-                + "{\"id\":\"x2\",\"user\":\"u0001\",\"type\":\"view\",\"ts\":1,\"attrs\":{\"c\":\""
-                + "y".repeat(70_000) + "\"}}\n", StandardOpenOption.APPEND);
-        List<String> lines = Files.readAllLines(events);
-        byte[] key = new byte[32];
-        new Random(9).nextBytes(key);
-        KernelSpec spec = KernelSpec.of(Files.readString(FlinkTestSupport.resource("ecommerce/schema.json", dir)))
-                .withNow(4102444800000L).withPseudonymKey(key);
+        Path events = eventsWithBadLines();
+        KernelSpec spec = pseudonymising();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        SEEN.clear();
-        Set<String> forgotten = Set.of(EventJson.parse(lines.get(0)).user(), EventJson.parse(lines.get(1)).user());
-        ProfilePipeline.fileSource(env, events, spec, forgotten).map(new Note(), RoutedSerializer.TYPE)
-                .sinkTo(new DiscardingSink<>());
+        FileSharesTest.SEEN.clear();
+        ProfilePipeline.fileSource(env, events, spec, Set.of())
+                .map(new FileSharesTest.Note(), RoutedSerializer.TYPE).sinkTo(new DiscardingSink<>());
         env.execute("keyed shares");
 
         Map<String, Integer> perReader = new HashMap<>();
-        Map<String, Integer> perKind = new HashMap<>();
-        for (String[] s : SEEN) {
-            int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(s[1],
-                    KeyGroupRangeAssignment.computeDefaultMaxParallelism(2), 2);
-            assertThat(owner).as("subtask whose key groups hold key '%s' (%s)", s[1], s[2])
+        for (String[] s : FileSharesTest.SEEN) { // (reader, event id, key)
+            assertThat(owner(s[2], 2)).as("subtask whose key groups hold the key of event %s", s[1])
                     .isEqualTo(Integer.parseInt(s[0]));
             perReader.merge(s[0], 1, Integer::sum);
-            perKind.merge(s[2], 1, Integer::sum);
         }
         assertThat(perReader).containsOnlyKeys("0", "1");
-        assertThat(perReader.values()).allSatisfy(n -> assertThat(n).isGreaterThan(lines.size() / 5));
-        assertThat(perKind.get("REJECTED")).isEqualTo(3);
-        assertThat(perKind.get("FORGOTTEN")).isGreaterThan(0);
-        assertThat(SEEN).hasSize((int) lines.stream().filter(l -> !l.isBlank()).count());
+        assertThat(perReader.values()).allSatisfy(n -> assertThat(n).isGreaterThan(1_000));
+    }
+
+    @Test
+    void eachReadersMarksAreKeyedInItsSubtaskAndEveryLineIsReadOnce() throws Exception {
+        Path events = eventsWithBadLines();
+        List<String> lines = Files.readAllLines(events);
+        Set<String> forgotten = Set.of(EventJson.parse(lines.get(0)).user(), EventJson.parse(lines.get(1)).user());
+        UserShareFormat format = new UserShareFormat(pseudonymising(), forgotten, 128);
+        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
+                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, 3));
+        Map<Routed.Kind, Integer> perKind = new HashMap<>();
+        int records = 0;
+        for (int share = 0; share < 3; share++) {
+            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share)
+                    .createReader(new Configuration(), splits.get(share))) {
+                BulkFormat.RecordIterator<Routed> batch;
+                while ((batch = reader.readBatch()) != null) {
+                    RecordAndPosition<Routed> r;
+                    while ((r = batch.next()) != null) {
+                        Routed routed = r.getRecord();
+                        assertThat(owner(routed.key(), 3)).as("subtask of %s", routed).isEqualTo(share);
+                        perKind.merge(routed.kind(), 1, Integer::sum);
+                        records++;
+                    }
+                }
+            }
+        }
+        assertThat(perKind.get(Routed.Kind.REJECTED)).isEqualTo(3);
+        assertThat(perKind.get(Routed.Kind.FORGOTTEN)).isGreaterThan(0);
+        assertThat(records).isEqualTo(lines.stream().filter(l -> !l.isBlank()).count());
+    }
+
+    /** A simulated stream with lines that are rejected (not JSON, a user of the wrong type, too long) and a blank. */
+    private Path eventsWithBadLines() throws IOException {
+        Path events = FlinkTestSupport.simulated(dir, 200, 7, 5L);
+        Files.writeString(events, "not json\n{\"id\":\"x1\",\"user\":7,\"type\":\"view\",\"ts\":1}\n\n"
+                + "{\"id\":\"x2\",\"user\":\"u0001\",\"type\":\"view\",\"ts\":1,\"attrs\":{\"c\":\""
+                + "y".repeat(70_000) + "\"}}\n", StandardOpenOption.APPEND);
+        return events;
+    }
+
+    private KernelSpec pseudonymising() throws IOException {
+        byte[] key = new byte[32];
+        new Random(9).nextBytes(key);
+        return KernelSpec.of(Files.readString(FlinkTestSupport.resource("ecommerce/schema.json", dir)))
+                .withNow(4102444800000L).withPseudonymKey(key);
+    }
+
+    /** The keyed operator's subtask (of {@code parallelism}) whose key groups hold {@code key}. */
+    private static int owner(String key, int parallelism) {
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(key,
+                KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism), parallelism);
     }
 
     @Test
