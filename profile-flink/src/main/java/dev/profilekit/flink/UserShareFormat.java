@@ -47,8 +47,10 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
     private final Set<String> forgotten;
     /** The keyed operator's maximum parallelism, or 0 for Flink's default at the number of shares. */
     private final int maxParallelism;
-    /** The subtask this format reads for ({@link #forSubtask}), or -1 for any. */
+    /** The source subtask this format reads for ({@link #forSubtask}), or -1 for any. */
     private final int subtask;
+    /** The source's parallelism when {@link #subtask} is set. */
+    private final int parallelism;
 
     /**
      * A format for the keyed operator's default maximum parallelism (Flink's default for as many subtasks as
@@ -58,7 +60,7 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
      * @param forgotten raw user ids whose events are dropped before the engine (empty for none)
      */
     public UserShareFormat(KernelSpec spec, Set<String> forgotten) {
-        this(spec, forgotten, 0, -1);
+        this(spec, forgotten, 0, -1, 0);
     }
 
     /**
@@ -67,13 +69,14 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
      * @param maxParallelism the keyed operator's maximum parallelism (at least 1)
      */
     public UserShareFormat(KernelSpec spec, Set<String> forgotten, int maxParallelism) {
-        this(spec, forgotten, maxParallelism, -1);
+        this(spec, forgotten, maxParallelism, -1, 0);
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("maxParallelism must be at least 1, was " + maxParallelism);
         }
     }
 
-    private UserShareFormat(KernelSpec spec, Set<String> forgotten, int maxParallelism, int subtask) {
+    private UserShareFormat(KernelSpec spec, Set<String> forgotten, int maxParallelism, int subtask,
+                            int parallelism) {
         if (spec == null || forgotten == null) {
             throw new IllegalArgumentException("spec and forgotten must not be null");
         }
@@ -81,11 +84,15 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
         this.forgotten = Set.copyOf(forgotten);
         this.maxParallelism = maxParallelism;
         this.subtask = subtask;
+        this.parallelism = parallelism;
     }
 
-    /** This format for the reader of source subtask {@code index}: it reads only share {@code index}'s splits. */
-    UserShareFormat forSubtask(int index) {
-        return new UserShareFormat(spec, forgotten, maxParallelism, index);
+    /**
+     * This format for the reader of source subtask {@code index} of {@code parallelism}: it reads only the splits of
+     * share {@code index} of {@code parallelism}.
+     */
+    UserShareFormat forSubtask(int index, int parallelism) {
+        return new UserShareFormat(spec, forgotten, maxParallelism, index, parallelism);
     }
 
     /**
@@ -144,9 +151,10 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
     @Override
     public Reader<Routed> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
         int[] share = Shares.parse(split.splitId());
-        if (subtask >= 0 && share[0] != subtask) {
-            throw new IOException("split " + split.splitId() + " reached source subtask " + subtask + ": share k "
-                    + "must be read by subtask k (the split file source cannot be rescaled)");
+        if (subtask >= 0 && (share[0] != subtask || share[1] != parallelism)) {
+            throw new IOException("split " + split.splitId() + " reached source subtask " + subtask + " of "
+                    + parallelism + ": share k of N must be read by subtask k of N (the split file source cannot "
+                    + "be rescaled)");
         }
         int keyGroups = maxParallelism > 0 ? maxParallelism
                 : KeyGroupRangeAssignment.computeDefaultMaxParallelism(share[1]);

@@ -46,8 +46,8 @@ final class UserShareSource extends AbstractFileSource<Routed, FileSourceSplit> 
 
     @Override
     public SourceReader<Routed, FileSourceSplit> createReader(SourceReaderContext context) {
-        return new FileSourceReader<>(context, format.forSubtask(context.getIndexOfSubtask()),
-                context.getConfiguration());
+        UserShareFormat reader = format.forSubtask(context.getIndexOfSubtask(), context.currentParallelism());
+        return new FileSourceReader<>(context, reader, context.getConfiguration());
     }
 
     @Override

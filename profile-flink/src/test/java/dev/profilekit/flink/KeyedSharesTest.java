@@ -78,7 +78,7 @@ class KeyedSharesTest {
         Map<Routed.Kind, Integer> perKind = new HashMap<>();
         int records = 0;
         for (int share = 0; share < 3; share++) {
-            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share)
+            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share, 3)
                     .createReader(new Configuration(), splits.get(share))) {
                 BulkFormat.RecordIterator<Routed> batch;
                 while ((batch = reader.readBatch()) != null) {
@@ -126,9 +126,11 @@ class KeyedSharesTest {
         FileSourceSplit share1 = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
                 new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, 2)).get(1);
         UserShareFormat format = new UserShareFormat(spec, Set.of(), 128);
-        assertThatThrownBy(() -> format.forSubtask(0).createReader(new Configuration(), share1))
+        assertThatThrownBy(() -> format.forSubtask(0, 2).createReader(new Configuration(), share1))
                 .isInstanceOf(IOException.class).hasMessageContaining("cannot be rescaled");
-        format.forSubtask(1).createReader(new Configuration(), share1).close();
+        assertThatThrownBy(() -> format.forSubtask(1, 3).createReader(new Configuration(), share1))
+                .isInstanceOf(IOException.class).hasMessageContaining("subtask 1 of 3");
+        format.forSubtask(1, 2).createReader(new Configuration(), share1).close();
     }
 
     @Test
