@@ -6,12 +6,16 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -39,8 +43,11 @@ public final class ProfilePipeline {
     /**
      * A JSON Lines file read as replay reads it, by as many readers as the environment's parallelism, each user's
      * lines by one reader in file order ({@link UserShareFormat}: the file is shared out by user, not cut into byte
-     * ranges), with event-time watermarks per reader that follow the largest event time it has seen. With a TTL or
-     * audiences, by one reader with a watermark per raise of the largest event time ({@link ArrivalClock}).
+     * ranges), with event-time watermarks per reader that follow the largest event time it has seen. Reader k reads
+     * the users of the keyed operator's subtask k ({@link UserShareSource}), so the stream comes back already keyed
+     * by {@link Routed#key} and {@link #profiles} runs chained to the readers; its parallelism is the environment's
+     * and cannot change on restore. With a TTL, audiences or live models, by one reader (with a TTL or audiences, a
+     * watermark per raise of the largest event time, {@link ArrivalClock}), keyed by {@link #profiles}.
      *
      * @param env       the environment
      * @param events    the file (any Flink file system URI works through {@code org.apache.flink.core.fs.Path})
@@ -66,9 +73,13 @@ public final class ProfilePipeline {
                             "events " + events.getFileName())
                     .uid(SOURCE_UID).setParallelism(1);
         }
-        FileSource<Routed> source = FileSource.forBulkFileFormat(new UserShareFormat(spec, forgotten), path)
-                .setFileEnumerator(UserShareFormat.Shares::new).build();
-        return env.fromSource(source, watermarks(), "events " + events.getFileName()).uid(SOURCE_UID);
+        // reader k emits only the users of the keyed operator's subtask k: the operator is chained to it, no exchange
+        int maxParallelism = env.getConfig().getMaxParallelism() > 0 ? env.getConfig().getMaxParallelism()
+                : KeyGroupRangeAssignment.computeDefaultMaxParallelism(env.getParallelism());
+        UserShareSource source = new UserShareSource(path, new UserShareFormat(spec, forgotten, maxParallelism));
+        DataStream<Routed> shares = env.fromSource(source, watermarks(), "events " + events.getFileName())
+                .uid(SOURCE_UID).setMaxParallelism(maxParallelism);
+        return DataStreamUtils.reinterpretAsKeyedStream(shares, Routed::key, Types.STRING);
     }
 
     /**
@@ -171,8 +182,11 @@ public final class ProfilePipeline {
         if (routed == null || spec == null) {
             throw new IllegalArgumentException("routed and spec must not be null");
         }
-        return routed.keyBy(Routed::key, org.apache.flink.api.common.typeinfo.Types.STRING)
-                .process(new ProfileFunction(spec, emitUpdates), org.apache.flink.api.common.typeinfo.Types.STRING)
+        // a stream already keyed (the shared file source) goes to the operator as it is
+        @SuppressWarnings("unchecked")
+        KeyedStream<Routed, String> keyed = routed instanceof KeyedStream<?, ?> k ? (KeyedStream<Routed, String>) k
+                : routed.keyBy(Routed::key, Types.STRING);
+        return keyed.process(new ProfileFunction(spec, emitUpdates), Types.STRING)
                 .uid(OPERATOR_UID).name("profiles");
     }
 }

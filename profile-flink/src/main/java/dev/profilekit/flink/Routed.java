@@ -67,12 +67,27 @@ public final class Routed {
     private static final Routed REJECTED = new Routed(Kind.REJECTED, NO_USER, null);
     private static final Routed FORGOTTEN = new Routed(Kind.FORGOTTEN, NO_USER, null);
 
+    /**
+     * A mark ({@link Kind#REJECTED} or {@link Kind#FORGOTTEN}) keyed by {@code key}, a blank key that no user has:
+     * a reader whose records go to one subtask of the keyed operator without an exchange keys its marks in that
+     * subtask's key groups ({@link UserShareFormat#markKey}).
+     */
+    static Routed mark(Kind kind, String key) {
+        if (kind != Kind.REJECTED && kind != Kind.FORGOTTEN || key == null || !key.isBlank()) {
+            throw new IllegalArgumentException("a mark is REJECTED or FORGOTTEN with a blank key, was " + kind
+                    + " '" + key + "'");
+        }
+        if (key.equals(NO_USER)) {
+            return kind == Kind.REJECTED ? REJECTED : FORGOTTEN;
+        }
+        return new Routed(kind, key, null);
+    }
+
     static Routed of(Kind kind, String key, Event event) {
         return switch (kind) {
             case EVENT -> event(event);
             case FORGET -> forget(key);
-            case REJECTED -> REJECTED;
-            case FORGOTTEN -> FORGOTTEN;
+            case REJECTED, FORGOTTEN -> mark(kind, key);
         };
     }
 

@@ -13,9 +13,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * The wire format of {@link Routed} records between Flink tasks: kind, key, and for events id, user, type, time and
+ * The wire format of {@link Routed} records between Flink tasks: kind, then for events id, user, type, time and
  * the attributes (each a string, a double or a boolean). Events are rebuilt through {@link Event#builder}, which
- * validates them again.
+ * validates them again; for other records the key.
  */
 public final class RoutedSerializer extends TypeSerializerSingleton<Routed> {
 
@@ -84,9 +84,7 @@ public final class RoutedSerializer extends TypeSerializerSingleton<Routed> {
                     }
                 }
             }
-            case FORGET -> StringValue.writeString(r.key(), out);
-            default -> {
-            }
+            default -> StringValue.writeString(r.key(), out); // a mark's key may be another blank than NO_USER
         }
     }
 
@@ -117,11 +115,8 @@ public final class RoutedSerializer extends TypeSerializerSingleton<Routed> {
                 }
                 return Routed.event(Event.builder(id, user, type, ts).attrs(attrs).build());
             }
-            case FORGET -> {
-                return Routed.forget(StringValue.readString(in));
-            }
             default -> {
-                return Routed.of(kind, Routed.NO_USER, null);
+                return Routed.of(kind, StringValue.readString(in), null);
             }
         }
     }

@@ -1,8 +1,5 @@
 package dev.profilekit.flink;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.profilekit.core.engine.ProfileKernel;
 import dev.profilekit.core.io.EventLines;
 import java.io.IOException;
@@ -21,16 +18,20 @@ import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
  * A JSON Lines event log read by several readers at once, each user's lines by one of them, in file order: the file
  * is cut into N <em>shares</em> by user, not into byte ranges (a byte range would give one user's events to two
  * readers, and their order downstream would depend on timing). {@link Shares} makes one split per share of each file
  * (N is the source's parallelism); the reader of share k reads the whole file's lines ({@link EventLines}, as replay
- * reads them), finds each line's top-level {@code "user"} without parsing the rest, and parses and routes
- * ({@link Routed#ofLine}) only the lines whose user falls in share k. Lines with no readable user (not JSON, not
- * UTF-8, too long) fall in share 0, so each line is counted once. Every reader scans every byte, but the parsing
- * and admission, which cost most, are divided among them.
+ * reads them), finds each line's top-level {@code "user"} without parsing the rest ({@link UserField}), and parses
+ * and routes ({@link Routed#ofLine}) only the lines whose user falls in share k: the users whose key lies in the key
+ * groups of the keyed operator's subtask k ({@link #share(String, ProfileKernel, int, int)}), so that share k's
+ * records need no exchange on their way to the operator ({@link UserShareSource}). Lines with no readable user (not
+ * JSON, not UTF-8, too long) fall in share 0, so each line is counted once. A reader's marks of rejected and
+ * forgotten lines are keyed by its own {@link #markKey} (they are only counted). Every reader scans every byte, but
+ * the parsing and admission, which cost most, are divided among them.
  *
  * <p>A reader's checkpointed position is the byte offset after the last line it emitted: a restored reader goes on
  * from there.
@@ -38,50 +39,108 @@ import org.apache.flink.core.fs.Path;
 public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit> {
 
     private static final long serialVersionUID = 1L;
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String PREFIX = "share-";
     /** Records per batch handed to the source (a batch is what a checkpoint waits for). */
     private static final int BATCH = 1024;
 
     private final KernelSpec spec;
     private final Set<String> forgotten;
+    /** The keyed operator's maximum parallelism, or 0 for Flink's default at the number of shares. */
+    private final int maxParallelism;
+    /** The source subtask this format reads for ({@link #forSubtask}), or -1 for any. */
+    private final int subtask;
+    /** The source's parallelism when {@link #subtask} is set. */
+    private final int parallelism;
 
     /**
+     * A format for the keyed operator's default maximum parallelism (Flink's default for as many subtasks as
+     * shares).
+     *
      * @param spec      the kernel's configuration (limits, privacy, clock)
      * @param forgotten raw user ids whose events are dropped before the engine (empty for none)
      */
     public UserShareFormat(KernelSpec spec, Set<String> forgotten) {
+        this(spec, forgotten, 0, -1, 0);
+    }
+
+    /**
+     * @param spec           the kernel's configuration (limits, privacy, clock)
+     * @param forgotten      raw user ids whose events are dropped before the engine (empty for none)
+     * @param maxParallelism the keyed operator's maximum parallelism (at least 1)
+     */
+    public UserShareFormat(KernelSpec spec, Set<String> forgotten, int maxParallelism) {
+        this(spec, forgotten, maxParallelism, -1, 0);
+        if (maxParallelism < 1) {
+            throw new IllegalArgumentException("maxParallelism must be at least 1, was " + maxParallelism);
+        }
+    }
+
+    private UserShareFormat(KernelSpec spec, Set<String> forgotten, int maxParallelism, int subtask,
+                            int parallelism) {
         if (spec == null || forgotten == null) {
             throw new IllegalArgumentException("spec and forgotten must not be null");
         }
         this.spec = spec;
         this.forgotten = Set.copyOf(forgotten);
+        this.maxParallelism = maxParallelism;
+        this.subtask = subtask;
+        this.parallelism = parallelism;
     }
 
-    /** The share (of {@code shares}) a line belongs to: by its top-level {@code "user"} value, 0 without one. */
-    static int share(String line, int shares) {
-        String user = user(line);
-        return user == null ? 0 : Math.floorMod(user.hashCode(), shares);
+    /**
+     * This format for the reader of source subtask {@code index} of {@code parallelism}: it reads only the splits of
+     * share {@code index} of {@code parallelism}.
+     */
+    UserShareFormat forSubtask(int index, int parallelism) {
+        return new UserShareFormat(spec, forgotten, maxParallelism, index, parallelism);
     }
 
-    /** The text of a JSON object's top-level {@code "user"} value if it is a scalar, else null; the rest unread. */
-    static String user(String line) {
-        try (JsonParser p = JSON.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
+    /**
+     * The key of the marks (rejected and forgotten lines, counted only) that share {@code share} emits: the shortest
+     * string of spaces, not {@link FinalState#MODELS_KEY}, whose key group lies in subtask {@code share}'s (no user
+     * has a blank key); {@link Routed#NO_USER} for one share.
+     */
+    static String markKey(int share, int maxParallelism, int shares) {
+        for (int n = 0; n <= maxParallelism * 64; n++) {
+            String key = " ".repeat(n);
+            if (!key.equals(FinalState.MODELS_KEY)
+                    && KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, shares) == share) {
+                return key;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                boolean isUser = "user".equals(p.currentName());
-                JsonToken value = p.nextToken();
-                if (isUser) {
-                    return value != null && value.isScalarValue() ? p.getText() : null;
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null; // not JSON: the parse in share 0 rejects it
         }
+        throw new IllegalStateException("no blank key falls in subtask " + share + " of " + shares
+                + " at maximum parallelism " + maxParallelism);
+    }
+
+    /**
+     * The share (of {@code shares}) a line belongs to, without pseudonymisation and at the default maximum
+     * parallelism of {@code shares} subtasks: see {@link #share(String, ProfileKernel, int, int)}.
+     */
+    static int share(String line, int shares) {
+        return share(user(line), null, KeyGroupRangeAssignment.computeDefaultMaxParallelism(shares), shares);
+    }
+
+    /**
+     * The share (of {@code shares}) of a line whose top-level {@code "user"} is {@code user}: the index of the keyed
+     * operator's subtask whose key groups hold the user's key (Flink's {@link
+     * KeyGroupRangeAssignment#assignKeyToParallelOperator}), 0 without a user.
+     *
+     * @param user           the line's {@link #user}, or null
+     * @param kernel         the kernel that makes the key (a pseudonym when pseudonymising), or null for the raw id
+     * @param maxParallelism the keyed operator's maximum parallelism (its number of key groups)
+     * @param shares         the number of shares (the operator's parallelism)
+     */
+    static int share(String user, ProfileKernel kernel, int maxParallelism, int shares) {
+        if (user == null || user.isBlank()) {
+            return 0; // not an event: rejected by whichever reader takes it
+        }
+        String key = kernel == null ? user : kernel.key(user);
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, shares);
+    }
+
+    /** The text of a JSON object's top-level {@code "user"} value if it is a scalar, else null ({@link UserField}). */
+    static String user(String line) {
+        return UserField.of(line);
     }
 
     @Override
@@ -92,13 +151,21 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
     @Override
     public Reader<Routed> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
         int[] share = Shares.parse(split.splitId());
+        if (subtask >= 0 && (share[0] != subtask || share[1] != parallelism)) {
+            throw new IOException("split " + split.splitId() + " reached source subtask " + subtask + " of "
+                    + parallelism + ": share k of N must be read by subtask k of N (the split file source cannot "
+                    + "be rescaled)");
+        }
+        int keyGroups = maxParallelism > 0 ? maxParallelism
+                : KeyGroupRangeAssignment.computeDefaultMaxParallelism(share[1]);
         CheckpointedPosition at = split.getReaderPosition().orElse(new CheckpointedPosition(0, 0));
         FSDataInputStream in = split.path().getFileSystem().open(split.path());
         if (at.getOffset() > 0) {
             in.seek(at.getOffset());
         }
         EventLines lines = EventLines.resume(in, spec.limits().maxLineBytes(), at.getOffset(), 0);
-        return new ShareReader(lines, spec.kernel(), forgotten, share[0], share[1], at.getRecordsAfterOffset());
+        return new ShareReader(lines, spec.kernel(), forgotten, share[0], share[1], keyGroups,
+                at.getRecordsAfterOffset());
     }
 
     @Override
@@ -118,14 +185,19 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
         private final Set<String> forgotten;
         private final int share;
         private final int shares;
+        private final int maxParallelism;
+        private final String markKey;
         private long skip;
 
-        ShareReader(EventLines lines, ProfileKernel kernel, Set<String> forgotten, int share, int shares, long skip) {
+        ShareReader(EventLines lines, ProfileKernel kernel, Set<String> forgotten, int share, int shares,
+                    int maxParallelism, long skip) {
             this.lines = lines;
             this.kernel = kernel;
             this.forgotten = forgotten;
             this.share = share;
             this.shares = shares;
+            this.maxParallelism = maxParallelism;
+            this.markKey = markKey(share, maxParallelism, shares);
             this.skip = skip;
         }
 
@@ -134,13 +206,11 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
             List<RecordAndPosition<Routed>> batch = new ArrayList<>(BATCH);
             EventLines.Line line;
             while (batch.size() < BATCH && (line = lines.next()) != null) {
-                Routed r;
+                Routed r = null;
                 if (line.error() != null) {
-                    r = share == 0 ? Routed.rejected() : null;
-                } else if (shares == 1 || share(line.text(), shares) == share) {
-                    r = Routed.ofLine(kernel, line.text(), forgotten); // null for a blank line
-                } else {
-                    r = null;
+                    r = share == 0 ? Routed.mark(Routed.Kind.REJECTED, markKey) : null;
+                } else if (shares == 1 || share(user(line.text()), kernel, maxParallelism, shares) == share) {
+                    r = own(Routed.ofLine(kernel, line.text(), forgotten)); // null for a blank line
                 }
                 if (r != null && skip > 0) {
                     skip--; // emitted before the checkpoint that this reader was restored from
@@ -163,6 +233,19 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
                 public void releaseBatch() {
                 }
             };
+        }
+
+        /** A record of this share as the operator's subtask {@code share} may receive it (keyed in its key groups). */
+        private Routed own(Routed r) {
+            if (r == null || r.kind() == Routed.Kind.EVENT
+                    && KeyGroupRangeAssignment.assignKeyToParallelOperator(r.key(), maxParallelism, shares) == share) {
+                return r;
+            }
+            if (r.kind() == Routed.Kind.EVENT) { // the user found by UserField is not the parsed event's: a bug
+                throw new IllegalStateException("event '" + r.event().id() + "' of share " + share + " has a key "
+                        + "of another share");
+            }
+            return Routed.mark(r.kind(), markKey);
         }
 
         @Override
