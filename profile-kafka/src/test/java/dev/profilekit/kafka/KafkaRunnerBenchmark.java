@@ -3,13 +3,18 @@ package dev.profilekit.kafka;
 import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Throughput of {@link KafkaProfileRunner} from a local broker: starts the in-process KRaft broker, writes N events
  * (the tests' shop stream: 10,000 users, JSON values keyed by user) to a topic of 4 partitions, then times one
  * runner reading the topic to its end with its default settings (a snapshot every 100,000 records, and the last
- * one). Producing is not timed. Arguments: [events (default 1000000)] [output topic: "out" to publish profiles too].
+ * one). Producing is not timed. Arguments: [events (default 1000000)] [output topic: "out" to publish profiles too,
+ * "-" not] [apply threads (default: the runner's, one per partition up to the processors)]. Beside the wall time it
+ * reports the CPU time of the runner's thread, of its apply threads, of the rest of the JVM's threads (the broker,
+ * the clients' network threads) and of the whole process (also GC and JIT).
  *
  * <pre>
  * mvn -B -q -pl profile-kafka -am test-compile
@@ -28,9 +33,22 @@ public final class KafkaRunnerBenchmark {
     private KafkaRunnerBenchmark() {
     }
 
+    /** The CPU time of every live thread of the JVM, by thread id. */
+    private static Map<Long, Long> threadCpu() {
+        Map<Long, Long> out = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long t = THREADS.getThreadCpuTime(id);
+            if (t >= 0) {
+                out.put(id, t);
+            }
+        }
+        return out;
+    }
+
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         boolean output = args.length > 1 && "out".equals(args[1]);
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Path dir = Files.createTempDirectory("profilekit-kafka-bench");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("broker"))) {
             TestEvents.Stream s = TestEvents.generate(42, events, 10_000, 0);
@@ -48,7 +66,11 @@ public final class KafkaRunnerBenchmark {
                 if (output) {
                     b.outputTopic("profiles");
                 }
+                if (threads > 0) {
+                    b.applyThreads(threads);
+                }
                 try (KafkaProfileRunner r = b.build()) {
+                    Map<Long, Long> threads0 = threadCpu();
                     long t0 = System.nanoTime();
                     long thread0 = THREADS.getCurrentThreadCpuTime();
                     long process0 = OS.getProcessCpuTime();
@@ -56,14 +78,27 @@ public final class KafkaRunnerBenchmark {
                     double secs = (System.nanoTime() - t0) / 1e9;
                     double thread = (THREADS.getCurrentThreadCpuTime() - thread0) / 1e9;
                     double process = (OS.getProcessCpuTime() - process0) / 1e9;
+                    double apply = 0;
+                    double others = 0;
+                    long self = Thread.currentThread().getId();
+                    for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
+                        java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+                        double d = (e.getValue() - threads0.getOrDefault(e.getKey(), 0L)) / 1e9;
+                        if (info != null && info.getThreadName().startsWith("profilekit-kafka-apply")) {
+                            apply += d;
+                        } else if (e.getKey() != self) {
+                            others += d;
+                        }
+                    }
                     long n = r.stats().records();
                     System.out.printf(Locale.ROOT, "round %d: %d records, %d accepted, %d snapshots in %.2f s: "
-                                    + "%.0f events/s%s; CPU: runner thread %.2f s (%.0f events per CPU-second), "
-                                    + "whole process with the broker %.2f s (%.0f events per CPU-second), load "
-                                    + "average %.1f on %d cores%n", round, n, r.updater().counts().accepted(),
+                                    + "%.0f events/s%s; CPU: runner thread %.2f s, %d apply threads %.2f s "
+                                    + "(runner and apply threads: %.0f events per CPU-second), other JVM threads "
+                                    + "(broker, clients) %.2f s, whole process %.2f s (%.0f events per CPU-second); "
+                                    + "load average %.1f on %d cores%n", round, n, r.updater().counts().accepted(),
                             r.stats().snapshots(), secs, n / secs, output ? " (publishing changed profiles)" : "",
-                            thread, n / thread, process, n / process, OS.getSystemLoadAverage(),
-                            OS.getAvailableProcessors());
+                            thread, r.applyThreads(), apply, n / (thread + apply), others, process, n / process,
+                            OS.getSystemLoadAverage(), OS.getAvailableProcessors());
                 }
             }
         } finally {

@@ -136,6 +136,36 @@ public final class EmbeddedKafka implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The values of {@code topic} from the beginning to its current end, by partition, each list in offset order
+     * (for a topic written without transactions, the value at index {@code i} has offset {@code i}).
+     */
+    public Map<Integer, List<String>> valuesByPartition(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        Map<Integer, List<String>> out = new HashMap<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> tps = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            tps.forEach(tp -> out.put(tp.partition(), new ArrayList<>()));
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : c.poll(java.time.Duration.ofMillis(200))) {
+                    List<String> values = out.get(r.partition());
+                    if (r.offset() != values.size()) {
+                        throw new IllegalStateException("partition " + r.partition() + " has a gap before offset "
+                                + r.offset() + " (read " + values.size() + " values)");
+                    }
+                    values.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+
     /** The last value per key of {@code topic}: what a compacted topic keeps. */
     public Map<String, String> lastValues(String topic) {
         Map<String, String> out = new HashMap<>();
