@@ -21,6 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,7 +77,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Builder#applyThreads}) parse the values and call {@code onEvent} (and the updater's listeners), each partition
  * always on the same worker, in offset order, so each user's events are applied in arrival order. For a snapshot
  * the runner's thread waits until the workers have applied every record handed out and only then takes the
- * snapshot, with each partition's offset just past its last record applied. With more than one worker the
+ * snapshot's cut, with each partition's offset just past its last record applied; a snapshot thread then encodes
+ * and writes the file while the workers go on (copy-on-write, see {@link ProfileUpdater#snapshotAsync}), and the
+ * offsets are committed once it is durable. With more than one worker the
  * updater's listeners are called from several threads at once (each user's from one). {@link #stop} may be called
  * from any thread. The runner owns the updater and the snapshot directory's lock until {@link #close}.
  */
@@ -138,6 +142,10 @@ public final class KafkaProfileRunner implements AutoCloseable {
     /** The most records in flight before the runner's thread waits for the workers (two polls' worth). */
     private final long maxInFlight;
     private long inFlightRecords;
+    /** Encodes and writes the snapshots, after the runner's thread took their cut. */
+    private final ExecutorService snapshotWriter = daemonThread("profilekit-kafka-snapshot");
+    /** The snapshot being written, if any. */
+    private Writing writing;
     /** Set when a run failed while records were being applied: the updater may hold part of them. */
     private boolean broken;
     private volatile boolean stopRequested;
@@ -218,18 +226,14 @@ public final class KafkaProfileRunner implements AutoCloseable {
                     : Math.min(partitions.size(), Runtime.getRuntime().availableProcessors());
             w = new ExecutorService[Math.min(threads, partitions.size())];
             for (int i = 0; i < w.length; i++) {
-                String name = "profilekit-kafka-apply-" + i;
-                w[i] = Executors.newSingleThreadExecutor(job -> {
-                    Thread t = new Thread(job, name);
-                    t.setDaemon(true);
-                    return t;
-                });
+                w[i] = daemonThread("profilekit-kafka-apply-" + i);
             }
             for (int i = 0; i < partitions.size(); i++) {
                 workerOf.put(partitions.get(i), w[i % w.length]);
             }
         } catch (RuntimeException e) {
             stopWorkers(w);
+            stopWriter(snapshotWriter);
             closeAll(c, p, u);
             dir.close();
             throw e;
@@ -317,6 +321,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 }
                 dispatch(batch);
                 settle(maxInFlight);
+                finishWrite(false);
                 if (sinceSnapshot >= snapshotEvery
                         || (sinceSnapshot > 0 && System.nanoTime() - lastSnapshotNanos >= intervalNanos)) {
                     settle(0); // the cut: every record handed out is applied and accounted for
@@ -334,6 +339,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         if (sinceSnapshot > 0) {
             snapshot();
         }
+        finishWrite(true);
     }
 
     /** Records of one partition handed to its worker, and how many. */
@@ -491,6 +497,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 throw new IllegalStateException("cannot send profiles to output topic '" + outputTopic + "': " + e, e);
             }
         }
+        finishWrite(true); // one snapshot at a time
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TOPIC, topic);
         meta.put(FORMAT, format.toString());
@@ -498,13 +505,40 @@ public final class KafkaProfileRunner implements AutoCloseable {
         meta.put(RECORDS, Long.toString(records));
         meta.put(REJECTED, Long.toString(rejected));
         options.forEach((k, v) -> meta.put(OPTION + k, v));
-        dir.write(updater, meta);
-        snapshots++;
+        // the cut is taken now; the workers go on while the snapshot thread encodes and writes the profiles
+        writing = new Writing(dir.writeAsync(updater, meta, snapshotWriter), Map.copyOf(positions));
         sinceSnapshot = 0;
         lastSnapshotNanos = System.nanoTime();
+    }
+
+    /** A snapshot being written, and the offsets it holds. */
+    private record Writing(CompletableFuture<ProfileUpdater.SnapshotInfo> file, Map<TopicPartition, Long> offsets) {
+    }
+
+    /**
+     * Once the snapshot being written is durable (waiting for it with {@code wait}), counts it and (with a group id)
+     * commits its offsets.
+     *
+     * @throws java.io.UncheckedIOException if it could not be written
+     */
+    private void finishWrite(boolean wait) {
+        if (writing == null || (!wait && !writing.file().isDone())) {
+            return;
+        }
+        Writing w = writing;
+        writing = null;
+        try {
+            w.file().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot write a snapshot: " + e.getCause(), e.getCause());
+        }
+        snapshots++;
         if (commit) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            positions.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+            w.offsets().forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
             try {
                 consumer.commitSync(offsets); // a hint for monitoring: the snapshot, not the group, holds the truth
             } catch (WakeupException e) {
@@ -572,6 +606,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
     @Override
     public void close() {
         stopWorkers(workers);
+        stopWriter(snapshotWriter); // a snapshot being written after a failed run is finished first
         try {
             closeAll(consumer, producer, updater);
         } finally {
@@ -579,16 +614,35 @@ public final class KafkaProfileRunner implements AutoCloseable {
         }
     }
 
-    /** Stops the workers and waits a little for any still applying (only after a failed or a running run). */
+    /** A single thread of the runner's, named {@code name}, that does not keep the JVM alive. */
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(job -> {
+            Thread t = new Thread(job, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops the workers (interrupted) and waits a little for any still applying (after a failed run only). */
     private static void stopWorkers(ExecutorService[] workers) {
         for (ExecutorService w : workers) {
             w.shutdownNow();
         }
+        for (ExecutorService w : workers) {
+            awaitStopped(w);
+        }
+    }
+
+    /** Stops the snapshot writer once a snapshot it writes (after a failed run only) is finished. */
+    private static void stopWriter(ExecutorService writer) {
+        writer.shutdown();
+        awaitStopped(writer);
+    }
+
+    private static void awaitStopped(ExecutorService e) {
         try {
-            for (ExecutorService w : workers) {
-                w.awaitTermination(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
+            e.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException x) {
             Thread.currentThread().interrupt();
         }
     }

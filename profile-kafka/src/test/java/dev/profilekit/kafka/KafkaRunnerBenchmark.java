@@ -13,7 +13,7 @@ import java.util.Map;
  * runner reading the topic to its end with its default settings (a snapshot every 100,000 records, and the last
  * one). Producing is not timed. Arguments: [events (default 1000000)] [output topic: "out" to publish profiles too,
  * "-" not] [apply threads (default: the runner's, one per partition up to the processors)]. Beside the wall time it
- * reports the CPU time of the runner's thread, of its apply threads, of the rest of the JVM's threads (the broker,
+ * reports the CPU time of the runner's thread, of its other threads (named profilekit-kafka-...), of the rest of the JVM's threads (the broker,
  * the clients' network threads) and of the whole process (also GC and JIT).
  *
  * <pre>
@@ -31,6 +31,17 @@ public final class KafkaRunnerBenchmark {
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private KafkaRunnerBenchmark() {
+    }
+
+    /**
+     * Writes the events to the topic; the generated lines are garbage once it returns, so the timed rounds' heap
+     * holds no copy of the topic (a live copy of a million lines makes G1 mark and copy it again and again).
+     */
+    private static void produce(EmbeddedKafka kafka, int events) throws Exception {
+        TestEvents.Stream s = TestEvents.generate(42, events, 10_000, 0);
+        long p0 = System.nanoTime();
+        kafka.produce("events", s.keys(), s.lines());
+        System.out.printf(Locale.ROOT, "produced %d events in %.1f s%n", events, (System.nanoTime() - p0) / 1e9);
     }
 
     /** The CPU time of every live thread of the JVM, by thread id. */
@@ -51,14 +62,11 @@ public final class KafkaRunnerBenchmark {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Path dir = Files.createTempDirectory("profilekit-kafka-bench");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("broker"))) {
-            TestEvents.Stream s = TestEvents.generate(42, events, 10_000, 0);
             kafka.createTopic("events", 4, false);
             if (output) {
                 kafka.createTopic("profiles", 4, true);
             }
-            long p0 = System.nanoTime();
-            kafka.produce("events", s.keys(), s.lines());
-            System.out.printf(Locale.ROOT, "produced %d events in %.1f s%n", events, (System.nanoTime() - p0) / 1e9);
+            produce(kafka, events);
             for (int round = 1; round <= 2; round++) { // the first round warms the JIT up
                 KafkaProfileRunner.Builder b = KafkaProfileRunner.builder(TestEvents.updaters())
                         .bootstrapServers(kafka.bootstrapServers()).topic("events")
@@ -84,7 +92,7 @@ public final class KafkaRunnerBenchmark {
                     for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
                         java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
                         double d = (e.getValue() - threads0.getOrDefault(e.getKey(), 0L)) / 1e9;
-                        if (info != null && info.getThreadName().startsWith("profilekit-kafka-apply")) {
+                        if (info != null && info.getThreadName().startsWith("profilekit-kafka-")) {
                             apply += d;
                         } else if (e.getKey() != self) {
                             others += d;
