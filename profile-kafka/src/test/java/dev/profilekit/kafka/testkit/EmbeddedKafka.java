@@ -86,6 +86,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // idempotent producer's sequence and the records after it fail)
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        // one request at a time per connection: under heavy load a first batch was once retried after later ones
+        // were written (OutOfOrderSequenceException, then every batch of the partition retried until it expired)
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
                 new java.util.ArrayList<>(values.size());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
