@@ -74,8 +74,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p><b>Threads.</b> One thread runs {@link #run}: it polls, hands each partition's records of a poll to that
  * partition's worker, takes the snapshots and calls {@link Builder#onReject}. The workers ({@link
- * Builder#applyThreads}) parse the values and call {@code onEvent} (and the updater's listeners), each partition
- * always on the same worker, in offset order, so each user's events are applied in arrival order. For a snapshot
+ * Builder#applyThreads}) parse the values (with one worker, the runner's thread parses them) and call
+ * {@code onEvent} (and the updater's listeners), each partition always on the same worker, in offset order, so
+ * each user's events are applied in arrival order. For a snapshot
  * the runner's thread waits until the workers have applied every record handed out and only then takes the
  * snapshot's cut, with each partition's offset just past its last record applied; a snapshot thread then encodes
  * and writes the file while the workers go on (copy-on-write, see {@link ProfileUpdater#snapshotAsync}), and the
@@ -223,7 +224,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 p = new KafkaProducer<>(producerConfig(b), new StringSerializer(), new StringSerializer());
             }
             int threads = b.applyThreads > 0 ? b.applyThreads
-                    : Math.min(partitions.size(), Runtime.getRuntime().availableProcessors());
+                    : Math.max(1, Math.min(partitions.size(), Runtime.getRuntime().availableProcessors() - 1));
             w = new ExecutorService[Math.min(threads, partitions.size())];
             for (int i = 0; i < w.length; i++) {
                 w[i] = daemonThread("profilekit-kafka-apply-" + i);
@@ -357,9 +358,24 @@ public final class KafkaProfileRunner implements AutoCloseable {
             if (recs.isEmpty()) {
                 continue;
             }
-            inFlight.add(new Pending(workerOf.get(tp).submit(() -> apply(tp, recs)), recs.size()));
-            inFlightRecords += recs.size();
-            sinceSnapshot += recs.size();
+            int n = recs.size();
+            List<ByteBuffer> values = new ArrayList<>(n);
+            long[] offsets = new long[n];
+            for (int i = 0; i < n; i++) {
+                ConsumerRecord<Void, ByteBuffer> r = recs.get(i);
+                values.add(r.value());
+                offsets[i] = r.offset();
+            }
+            Future<Applied> work;
+            if (workers.length == 1) { // this thread parses while the one worker applies: the two share the work
+                List<ParsedEvent> parsed = format.parse(values, maxLineBytes);
+                work = workers[0].submit(() -> apply(tp, offsets, parsed));
+            } else { // each worker parses its own partitions: this thread would hold them all up
+                work = workerOf.get(tp).submit(() -> apply(tp, offsets, format.parse(values, maxLineBytes)));
+            }
+            inFlight.add(new Pending(work, n));
+            inFlightRecords += n;
+            sinceSnapshot += n;
         }
     }
 
@@ -429,21 +445,14 @@ public final class KafkaProfileRunner implements AutoCloseable {
     }
 
     /**
-     * Parses and applies one partition's records of a poll, in order (on the partition's worker), then sends the
-     * profiles they changed to the output topic.
+     * Applies the parsed values of one partition's records of a poll, in order (on the partition's worker), then
+     * sends the profiles they changed to the output topic.
      */
-    private Applied apply(TopicPartition tp, List<ConsumerRecord<Void, ByteBuffer>> recs) {
-        int n = recs.size();
-        List<ByteBuffer> values = new ArrayList<>(n);
-        long[] offsets = new long[n];
-        for (int i = 0; i < n; i++) {
-            ConsumerRecord<Void, ByteBuffer> r = recs.get(i);
-            values.add(r.value());
-            offsets[i] = r.offset();
-        }
+    private Applied apply(TopicPartition tp, long[] offsets, List<ParsedEvent> parsed) {
+        int n = offsets.length;
         int rejects = 0;
         List<Rejected> rejectList = List.of();
-        for (ParsedEvent p : format.parse(values, maxLineBytes)) {
+        for (ParsedEvent p : parsed) {
             InvalidEventException error = p.error();
             if (error == null) {
                 try {
@@ -792,12 +801,15 @@ public final class KafkaProfileRunner implements AutoCloseable {
         }
 
         /**
-         * How many threads parse and apply records, each partition always on the same one (partition {@code i} of
-         * the sorted partitions on thread {@code i mod n}); at most one per partition. Default: one per partition,
-         * at most as many as the machine has processors. With one thread, one thread applies every event (the
-         * runner's own thread then only polls and snapshots). Profiles and counts do not depend on it: a user's
-         * events all come from one partition and are applied in its order; rules across users (TTL, live models)
-         * see the partitions interleaved however many threads there are (see the class comment).
+         * How many threads apply records (and parse them when more than one: with one, the runner's thread
+         * parses), each partition always on the same one (partition {@code i} of the sorted partitions on thread
+         * {@code i mod n}); at most one per partition. Default: one per partition, at most one fewer than the
+         * machine has processors, at least one: the runner's own thread (polling, parsing), the snapshot thread,
+         * the consumer's network thread and the garbage collector need a processor too, and on 2 processors a
+         * second apply thread cost about 20% more CPU time per event than it saved (BENCHMARKS.md). Profiles and
+         * counts do not depend on it: a user's events all come from one partition and are applied in its order;
+         * rules across users (TTL, live models) see the partitions interleaved however many threads there are
+         * (see the class comment).
          */
         public Builder applyThreads(int threads) {
             if (threads < 1) {

@@ -86,26 +86,30 @@ public final class KafkaRunnerBenchmark {
                     double secs = (System.nanoTime() - t0) / 1e9;
                     double thread = (THREADS.getCurrentThreadCpuTime() - thread0) / 1e9;
                     double process = (OS.getProcessCpuTime() - process0) / 1e9;
-                    double apply = 0;
+                    Map<String, Double> runnerThreads = new java.util.TreeMap<>(); // by name without its number
                     double others = 0;
                     long self = Thread.currentThread().getId();
                     for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
                         java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
                         double d = (e.getValue() - threads0.getOrDefault(e.getKey(), 0L)) / 1e9;
                         if (info != null && info.getThreadName().startsWith("profilekit-kafka-")) {
-                            apply += d;
+                            runnerThreads.merge(info.getThreadName().replaceAll("-\\d+$", ""), d, Double::sum);
                         } else if (e.getKey() != self) {
                             others += d;
                         }
                     }
+                    double helpers = runnerThreads.values().stream().mapToDouble(Double::doubleValue).sum();
+                    StringBuilder perName = new StringBuilder();
+                    runnerThreads.forEach((name, cpu) -> perName.append(String.format(Locale.ROOT, ", %s %.2f s",
+                            name, cpu)));
                     long n = r.stats().records();
                     System.out.printf(Locale.ROOT, "round %d: %d records, %d accepted, %d snapshots in %.2f s: "
-                                    + "%.0f events/s%s; CPU: runner thread %.2f s, %d apply threads %.2f s "
-                                    + "(runner and apply threads: %.0f events per CPU-second), other JVM threads "
-                                    + "(broker, clients) %.2f s, whole process %.2f s (%.0f events per CPU-second); "
-                                    + "load average %.1f on %d cores%n", round, n, r.updater().counts().accepted(),
-                            r.stats().snapshots(), secs, n / secs, output ? " (publishing changed profiles)" : "",
-                            thread, r.applyThreads(), apply, n / (thread + apply), others, process, n / process,
+                                    + "%.0f events/s%s; CPU: runner thread %.2f s%s (%d apply threads; the runner's "
+                                    + "threads: %.0f events per CPU-second), other JVM threads (broker, clients) "
+                                    + "%.2f s, whole process %.2f s (%.0f events per CPU-second); load average %.1f on "
+                                    + "%d cores%n", round, n, r.updater().counts().accepted(), r.stats().snapshots(),
+                            secs, n / secs, output ? " (publishing changed profiles)" : "", thread, perName,
+                            r.applyThreads(), n / (thread + helpers), others, process, n / process,
                             OS.getSystemLoadAverage(), OS.getAvailableProcessors());
                 }
             }
