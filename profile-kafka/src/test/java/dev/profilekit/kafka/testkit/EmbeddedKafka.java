@@ -119,23 +119,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * open transactions.
      */
     public List<Map.Entry<String, String>> readAll(String topic, boolean committedOnly) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
         List<Map.Entry<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, String> r : c.poll(java.time.Duration.ofMillis(200))) {
-                    out.add(Map.entry(r.key() == null ? "" : r.key(), r.value() == null ? "" : r.value()));
-                }
-            }
-        }
+        read(topic, committedOnly, r -> out.add(Map.entry(r.key() == null ? "" : r.key(),
+                r.value() == null ? "" : r.value())));
         return out;
     }
 
@@ -144,9 +130,24 @@ public final class EmbeddedKafka implements AutoCloseable {
      * (for a topic written without transactions, the value at index {@code i} has offset {@code i}).
      */
     public Map<Integer, List<String>> valuesByPartition(String topic) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        read(topic, true, r -> {
+            List<String> values = out.computeIfAbsent(r.partition(), p -> new ArrayList<>());
+            if (r.offset() != values.size()) {
+                throw new IllegalStateException("partition " + r.partition() + " has a gap before offset "
+                        + r.offset() + " (read " + values.size() + " values)");
+            }
+            values.add(r.value());
+        });
+        return out;
+    }
+
+    /** Calls {@code action} with every record of {@code topic} up to its current end, partition by partition. */
+    private void read(String topic, boolean committedOnly,
+                      java.util.function.Consumer<ConsumerRecord<String, String>> action) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        Map<Integer, List<String>> out = new HashMap<>();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new StringDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic).stream()
@@ -154,19 +155,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
-            tps.forEach(tp -> out.put(tp.partition(), new ArrayList<>()));
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, String> r : c.poll(java.time.Duration.ofMillis(200))) {
-                    List<String> values = out.get(r.partition());
-                    if (r.offset() != values.size()) {
-                        throw new IllegalStateException("partition " + r.partition() + " has a gap before offset "
-                                + r.offset() + " (read " + values.size() + " values)");
-                    }
-                    values.add(r.value());
+                    action.accept(r);
                 }
             }
         }
-        return out;
     }
 
     /** The last value per key of {@code topic}: what a compacted topic keeps. */
