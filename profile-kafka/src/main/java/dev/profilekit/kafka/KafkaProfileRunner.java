@@ -76,13 +76,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * partition's worker, takes the snapshots and calls {@link Builder#onReject}. The workers ({@link
  * Builder#applyThreads}) parse the values (with one worker, the runner's thread parses them) and call
  * {@code onEvent} (and the updater's listeners), each partition always on the same worker, in offset order, so
- * each user's events are applied in arrival order. For a snapshot
- * the runner's thread waits until the workers have applied every record handed out and only then takes the
- * snapshot's cut, with each partition's offset just past its last record applied; a snapshot thread then encodes
- * and writes the file while the workers go on (copy-on-write, see {@link ProfileUpdater#snapshotAsync}), and the
- * offsets are committed once it is durable. With more than one worker the
- * updater's listeners are called from several threads at once (each user's from one). {@link #stop} may be called
- * from any thread. The runner owns the updater and the snapshot directory's lock until {@link #close}.
+ * each user's events are applied in arrival order. For a snapshot the runner's thread waits until the workers
+ * have applied every record handed out and only then takes the snapshot's cut, with each partition's offset just
+ * past its last record applied; a snapshot thread then encodes and writes the file while the workers go on
+ * (copy-on-write, see {@link ProfileUpdater#snapshotAsync}), and the offsets are committed once it is durable.
+ * With more than one worker the updater's listeners are called from several threads at once (each user's from
+ * one). {@link #stop} may be called from any thread. The runner owns the updater and the snapshot directory's
+ * lock until {@link #close}.
  */
 public final class KafkaProfileRunner implements AutoCloseable {
 
@@ -135,7 +135,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
     private final ThreadLocal<Map<String, ProfileUpdate>> changed;
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Optional<ProfileUpdater.SnapshotInfo> restored;
-    /** The threads that parse and apply records: each partition's on one of them, always the same. */
+    /** The threads that apply records (and parse them when more than one): each partition on one, always the same. */
     private final ExecutorService[] workers;
     private final Map<TopicPartition, ExecutorService> workerOf = new HashMap<>();
     /** Records handed to the workers and not yet accounted for, in the order they were handed out. */
@@ -805,8 +805,8 @@ public final class KafkaProfileRunner implements AutoCloseable {
          * parses), each partition always on the same one (partition {@code i} of the sorted partitions on thread
          * {@code i mod n}); at most one per partition. Default: one per partition, at most one fewer than the
          * machine has processors, at least one: the runner's own thread (polling, parsing), the snapshot thread,
-         * the consumer's network thread and the garbage collector need a processor too, and on 2 processors a
-         * second apply thread cost about 20% more CPU time per event than it saved (BENCHMARKS.md). Profiles and
+         * the consumer's network thread and the garbage collector need a processor too: on 2 loaded processors a
+         * second apply thread cost 15-20% more CPU time per event and was slower (BENCHMARKS.md). Profiles and
          * counts do not depend on it: a user's events all come from one partition and are applied in its order;
          * rules across users (TTL, live models) see the partitions interleaved however many threads there are
          * (see the class comment).

@@ -12,8 +12,8 @@ import java.util.Map;
  * (the tests' shop stream: 10,000 users, JSON values keyed by user) to a topic of 4 partitions, then times one
  * runner reading the topic to its end with its default settings (a snapshot every 100,000 records, and the last
  * one). Producing is not timed. Arguments: [events (default 1000000)] [output topic: "out" to publish profiles too,
- * "-" not] [apply threads (default: the runner's, one per partition up to the processors)]. Beside the wall time it
- * reports the CPU time of the runner's thread, of its other threads (named profilekit-kafka-...), of the rest of the JVM's threads (the broker,
+ * "-" not] [apply threads (default: the runner's default)]. Beside the wall time it reports the CPU time of the
+ * runner's thread, of its other threads (named profilekit-kafka-...), of the rest of the JVM's threads (the broker,
  * the clients' network threads) and of the whole process (also GC and JIT).
  *
  * <pre>
