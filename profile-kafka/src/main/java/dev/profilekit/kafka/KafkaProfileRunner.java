@@ -8,8 +8,10 @@ import dev.profilekit.core.io.ParsedEvent;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.snapshot.SnapshotDirectory;
 import dev.profilekit.core.spi.InvalidEventException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,10 +21,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +41,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -55,19 +62,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p><b>Order.</b> Acceptance is per user in arrival order, so the topic must be keyed by user: one partition
  * carries all of a user's events, in order. Rules that look across users (TTL against the largest event time of
- * all users, live models learning across users) see the partitions interleaved as the consumer returns them, so
- * with more than one partition they may differ between two runs; with one partition a restarted run sees the
- * same order as an uninterrupted one.
+ * all users, live models learning across users) see the partitions interleaved as the consumer returns them and
+ * the workers apply them, so with more than one partition they may differ between two runs; with one partition
+ * (one worker) a restarted run sees the same order as an uninterrupted one.
  *
- * <p><b>Output.</b> With {@link Builder#outputTopic}, after each poll the profile of every user whose state
- * changed is sent to that topic, keyed by user (the stored id: the pseudonym when pseudonymising), valued by the
- * profile as JSON ({@link ProfileJson}) as of the user's latest event: a topic for log compaction. The sends are
- * flushed before each snapshot, so delivery is at least once: after a restart a user's profile may be sent again,
- * with the value it had, and the last value per key is the uninterrupted run's.
+ * <p><b>Output.</b> With {@link Builder#outputTopic}, once a partition's records of a poll are applied the profile
+ * of every user whose state they changed is sent to that topic, keyed by user (the stored id: the pseudonym when
+ * pseudonymising), valued by the profile as JSON ({@link ProfileJson}) as of the user's latest event: a topic for
+ * log compaction. The sends are flushed before each snapshot, so delivery is at least once: after a restart a
+ * user's profile may be sent again, with the value it had, and the last value per key is the uninterrupted run's.
  *
- * <p>One thread runs {@link #run} (a second one of the runner's parses the next poll's values while it applies the
- * current one); {@link #stop} may be called from any thread. The runner owns the updater and
- * the snapshot directory's lock until {@link #close}.
+ * <p><b>Threads.</b> One thread runs {@link #run}: it polls, hands each partition's records of a poll to that
+ * partition's worker, takes the snapshots and calls {@link Builder#onReject}. The workers ({@link
+ * Builder#applyThreads}) parse the values (with one worker, the runner's thread parses them) and call
+ * {@code onEvent} (and the updater's listeners), each partition always on the same worker, in offset order, so
+ * each user's events are applied in arrival order. For a snapshot the runner's thread waits until the workers
+ * have applied every record handed out and only then takes the snapshot's cut, with each partition's offset just
+ * past its last record applied; a snapshot thread then encodes and writes the file while the workers go on
+ * (copy-on-write, see {@link ProfileUpdater#snapshotAsync}), and the offsets are committed once it is durable.
+ * With more than one worker the updater's listeners are called from several threads at once (each user's from
+ * one). {@link #stop} may be called from any thread. The runner owns the updater and the snapshot directory's
+ * lock until {@link #close}.
  */
 public final class KafkaProfileRunner implements AutoCloseable {
 
@@ -98,7 +113,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
 
     private final ProfileUpdater updater;
     private final SnapshotDirectory dir;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<Void, ByteBuffer> consumer;
     private final KafkaProducer<String, String> producer;
     private final String topic;
     private final String outputTopic;
@@ -111,22 +126,34 @@ public final class KafkaProfileRunner implements AutoCloseable {
     private final Consumer<Rejected> onReject;
     private final int maxLineBytes;
     private final List<TopicPartition> partitions;
-    /** The next offset to read, per partition: after the last record applied. */
+    /** The next offset to read, per partition: after the last record applied and accounted for. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
-    /** Users whose state changed since the last publication, with their latest update (output topic only). */
-    private final Map<String, ProfileUpdate> changed;
+    /**
+     * Per worker thread: users whose state changed since the worker last published, with their latest update
+     * (output topic only).
+     */
+    private final ThreadLocal<Map<String, ProfileUpdate>> changed;
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Optional<ProfileUpdater.SnapshotInfo> restored;
-    /** Parses the next poll's values while the runner's thread applies the current one. */
-    private final ExecutorService parser = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "profilekit-kafka-parser");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The threads that apply records (and parse them when more than one): each partition on one, always the same. */
+    private final ExecutorService[] workers;
+    private final Map<TopicPartition, ExecutorService> workerOf = new HashMap<>();
+    /** Records handed to the workers and not yet accounted for, in the order they were handed out. */
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    /** The most records in flight before the runner's thread waits for the workers (two polls' worth). */
+    private final long maxInFlight;
+    private long inFlightRecords;
+    /** Encodes and writes the snapshots, after the runner's thread took their cut. */
+    private final ExecutorService snapshotWriter = daemonThread("profilekit-kafka-snapshot");
+    /** The snapshot being written, if any. */
+    private Writing writing;
+    /** Set when a run failed while records were being applied: the updater may hold part of them. */
+    private boolean broken;
     private volatile boolean stopRequested;
     private long records;
     private long rejected;
     private long snapshots;
+    /** Records handed out since the last snapshot (every one of them is accounted for before the next). */
     private long sinceSnapshot;
     private long lastSnapshotNanos;
 
@@ -140,21 +167,26 @@ public final class KafkaProfileRunner implements AutoCloseable {
         this.intervalNanos = b.snapshotInterval.toNanos();
         this.pollTimeout = b.pollTimeout;
         this.onReject = b.onReject;
-        Map<String, ProfileUpdate> latest = new LinkedHashMap<>();
+        ThreadLocal<Map<String, ProfileUpdate>> latest = ThreadLocal.withInitial(LinkedHashMap::new);
         this.changed = outputTopic == null ? null : latest;
         if (outputTopic != null) {
-            b.updaters.listener(u -> latest.put(u.user(), u)); // on the runner's thread, inside onEvent
+            b.updaters.listener(u -> latest.get().put(u.user(), u)); // on the worker's thread, inside onEvent
         }
+        Properties consumerConfig = consumerConfig(b);
+        this.maxInFlight = 2L * Integer.parseInt(
+                String.valueOf(consumerConfig.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)).trim());
         this.dir = SnapshotDirectory.open(b.snapshotDirectory);
-        KafkaConsumer<byte[], byte[]> c = null;
+        KafkaConsumer<Void, ByteBuffer> c = null;
         KafkaProducer<String, String> p = null;
         ProfileUpdater u = null;
+        ExecutorService[] w = new ExecutorService[0];
         try {
             SnapshotDirectory.Restored r = dir.restoreNewest(b.updaters::build, info -> check(info));
             u = r.updater();
             this.restored = r.snapshot();
             this.maxLineBytes = u.limits().maxLineBytes();
-            c = new KafkaConsumer<>(consumerConfig(b), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            // values in place (no copy per record); keys unread: the event names its user
+            c = new KafkaConsumer<>(consumerConfig, new NoKey(), new ByteBufferDeserializer());
             List<PartitionInfo> infos = c.partitionsFor(topic); // waits up to default.api.timeout.ms
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic '" + topic + "' does not exist at " + b.bootstrapServers
@@ -191,8 +223,18 @@ public final class KafkaProfileRunner implements AutoCloseable {
             if (outputTopic != null) {
                 p = new KafkaProducer<>(producerConfig(b), new StringSerializer(), new StringSerializer());
             }
+            int threads = b.applyThreads > 0 ? b.applyThreads
+                    : Math.max(1, Math.min(partitions.size(), Runtime.getRuntime().availableProcessors() - 1));
+            w = new ExecutorService[Math.min(threads, partitions.size())];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = daemonThread("profilekit-kafka-apply-" + i);
+            }
+            for (int i = 0; i < partitions.size(); i++) {
+                workerOf.put(partitions.get(i), w[i % w.length]);
+            }
         } catch (RuntimeException e) {
-            parser.shutdownNow();
+            stopWorkers(w);
+            stopWriter(snapshotWriter);
             closeAll(c, p, u);
             dir.close();
             throw e;
@@ -200,6 +242,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         this.consumer = c;
         this.producer = p;
         this.updater = u;
+        this.workers = w;
         this.lastSnapshotNanos = System.nanoTime();
     }
 
@@ -224,6 +267,11 @@ public final class KafkaProfileRunner implements AutoCloseable {
     /** The partitions read, in order. */
     public List<TopicPartition> partitions() {
         return partitions;
+    }
+
+    /** How many threads apply the records (see {@link Builder#applyThreads}). */
+    public int applyThreads() {
+        return workers.length;
     }
 
     /** What the runner has done so far (records, rejects and snapshots over every run of its directory). */
@@ -258,77 +306,128 @@ public final class KafkaProfileRunner implements AutoCloseable {
     }
 
     private void runUntil(boolean toEnd) {
+        if (broken) {
+            throw new IllegalStateException("an earlier run of this runner failed while records were being applied; "
+                    + "close it and build a new runner: it resumes from the last snapshot written");
+        }
         Map<TopicPartition, Long> end = toEnd ? consumer.endOffsets(partitions) : Map.of();
-        Future<List<Parsed>> pending = null; // the batch polled last, parsed on the parser thread meanwhile
+        boolean settled = false;
         try {
             while (!stopRequested && !(toEnd && reached(end))) {
-                ConsumerRecords<byte[], byte[]> batch;
+                ConsumerRecords<Void, ByteBuffer> batch;
                 try {
                     batch = consumer.poll(pollTimeout);
                 } catch (WakeupException e) {
                     break;
                 }
-                Future<List<Parsed>> next = batch.isEmpty() ? null : parser.submit(() -> parse(batch));
-                if (pending != null) {
-                    apply(await(pending));
-                }
-                pending = next;
-                publish();
+                dispatch(batch);
+                settle(maxInFlight);
+                finishWrite(false);
                 if (sinceSnapshot >= snapshotEvery
                         || (sinceSnapshot > 0 && System.nanoTime() - lastSnapshotNanos >= intervalNanos)) {
+                    settle(0); // the cut: every record handed out is applied and accounted for
                     snapshot();
                 }
             }
-            if (pending != null) {
-                Future<List<Parsed>> last = pending;
-                pending = null;
-                apply(await(last)); // returned by poll: applied before the last snapshot, never skipped
-            }
+            settle(0); // returned by poll: applied before the last snapshot, never skipped
+            settled = true;
         } finally {
             stopRequested = false;
-            if (pending != null) {
-                pending.cancel(true); // a failure: the snapshot directory decides where the next run starts
+            if (!settled) {
+                abandon(); // a failure: the snapshot directory decides where the next run starts
             }
         }
-        publish();
         if (sinceSnapshot > 0) {
             snapshot();
         }
+        finishWrite(true);
     }
 
-    /** One partition's records of a poll: their offsets and what their values parsed to. */
-    private record Parsed(TopicPartition partition, long[] offsets, List<ParsedEvent> events) {
+    /** Records of one partition handed to its worker, and how many. */
+    private record Pending(Future<Applied> work, int records) {
     }
 
-    /** Parses a poll's values, partition by partition (on the parser thread). */
-    private List<Parsed> parse(ConsumerRecords<byte[], byte[]> batch) {
-        List<Parsed> out = new ArrayList<>();
+    /** What a worker did with one partition's records of a poll. */
+    private record Applied(TopicPartition partition, long next, int records, int rejected, List<Rejected> rejects) {
+    }
+
+    /** Hands each partition's records of a poll to the partition's worker. */
+    private void dispatch(ConsumerRecords<Void, ByteBuffer> batch) {
         for (TopicPartition tp : batch.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> recs = batch.records(tp);
-            List<byte[]> values = new ArrayList<>(recs.size());
-            long[] offsets = new long[recs.size()];
-            for (int i = 0; i < offsets.length; i++) {
-                ConsumerRecord<byte[], byte[]> r = recs.get(i);
+            List<ConsumerRecord<Void, ByteBuffer>> recs = batch.records(tp);
+            if (recs.isEmpty()) {
+                continue;
+            }
+            int n = recs.size();
+            List<ByteBuffer> values = new ArrayList<>(n);
+            long[] offsets = new long[n];
+            for (int i = 0; i < n; i++) {
+                ConsumerRecord<Void, ByteBuffer> r = recs.get(i);
                 values.add(r.value());
                 offsets[i] = r.offset();
             }
-            out.add(new Parsed(tp, offsets, format.parse(values, maxLineBytes)));
+            Future<Applied> work;
+            if (workers.length == 1) { // this thread parses while the one worker applies: the two share the work
+                List<ParsedEvent> parsed = format.parse(values, maxLineBytes);
+                work = workers[0].submit(() -> apply(tp, offsets, parsed));
+            } else { // each worker parses its own partitions: this thread would hold them all up
+                work = workerOf.get(tp).submit(() -> apply(tp, offsets, format.parse(values, maxLineBytes)));
+            }
+            inFlight.add(new Pending(work, n));
+            inFlightRecords += n;
+            sinceSnapshot += n;
         }
-        return out;
     }
 
-    private static List<Parsed> await(Future<List<Parsed>> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while parsing records", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
+    /**
+     * Accounts for the work done, in the order it was handed out (positions, counts, rejects), waiting for the
+     * oldest work while more than {@code limit} records are in flight: with 0, until every record is applied.
+     */
+    private void settle(long limit) {
+        while (!inFlight.isEmpty() && (inFlightRecords > limit || inFlight.peek().work().isDone())) {
+            Pending p = inFlight.poll();
+            inFlightRecords -= p.records();
+            Applied a;
+            try {
+                a = p.work().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                broken = true;
+                throw new IllegalStateException("interrupted while records were being applied", e);
+            } catch (ExecutionException e) {
+                broken = true;
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("cannot apply records: " + e.getCause(), e.getCause());
             }
-            throw new IllegalStateException("cannot parse records: " + e.getCause(), e.getCause());
+            records += a.records();
+            rejected += a.rejected();
+            positions.put(a.partition(), a.next());
+            if (onReject != null) {
+                a.rejects().forEach(onReject);
+            }
         }
+    }
+
+    /** After a failure: waits until no worker touches the updater any more, and refuses further runs if any did. */
+    private void abandon() {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        broken = true;
+        for (Pending p : inFlight) {
+            try {
+                p.work().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                // the run fails with the first failure already
+            }
+        }
+        inFlight.clear();
+        inFlightRecords = 0;
     }
 
     /** Whether every partition has been read up to {@code end}; a {@link #stop} meanwhile counts as the end. */
@@ -345,42 +444,45 @@ public final class KafkaProfileRunner implements AutoCloseable {
         }
     }
 
-    /** Applies parsed partitions of a poll, each in order, and moves each position past its records. */
-    private void apply(List<Parsed> batch) {
-        for (Parsed part : batch) {
-            for (ParsedEvent p : part.events()) {
-                InvalidEventException error = p.error();
-                if (error == null) {
-                    try {
-                        updater.onEvent(p.event());
-                    } catch (InvalidEventException e) {
-                        error = e; // counted by the updater
-                    }
-                } else {
-                    updater.countRejected(error.reason());
+    /**
+     * Applies the parsed values of one partition's records of a poll, in order (on the partition's worker), then
+     * sends the profiles they changed to the output topic.
+     */
+    private Applied apply(TopicPartition tp, long[] offsets, List<ParsedEvent> parsed) {
+        int n = offsets.length;
+        int rejects = 0;
+        List<Rejected> rejectList = List.of();
+        for (ParsedEvent p : parsed) {
+            InvalidEventException error = p.error();
+            if (error == null) {
+                try {
+                    updater.onEvent(p.event());
+                } catch (InvalidEventException e) {
+                    error = e; // counted by the updater
                 }
-                if (error != null) {
-                    rejected++;
-                    if (onReject != null) {
-                        long[] offsets = part.offsets();
-                        int i = (int) Math.max(0, Math.min(offsets.length - 1, p.line() - format.firstLine()));
-                        onReject.accept(new Rejected(part.partition(), offsets[i], error, p.text()));
+            } else {
+                updater.countRejected(error.reason());
+            }
+            if (error != null) {
+                rejects++;
+                if (onReject != null) {
+                    if (rejectList.isEmpty()) {
+                        rejectList = new ArrayList<>();
                     }
+                    int i = (int) Math.max(0, Math.min(n - 1, p.line() - format.firstLine()));
+                    rejectList.add(new Rejected(tp, offsets[i], error, p.text()));
                 }
             }
-            int n = part.offsets().length;
-            records += n;
-            sinceSnapshot += n;
-            positions.put(part.partition(), part.offsets()[n - 1] + 1);
         }
+        if (changed != null) {
+            publish(changed.get());
+        }
+        return new Applied(tp, offsets[n - 1] + 1, n, rejects, rejectList);
     }
 
-    /** Sends the profile of every user changed since the last call to the output topic. */
-    private void publish() {
-        if (changed == null || changed.isEmpty()) {
-            return;
-        }
-        for (ProfileUpdate u : changed.values()) {
+    /** Sends the profile of every user in {@code latest} (changed since the last call) to the output topic. */
+    private void publish(Map<String, ProfileUpdate> latest) {
+        for (ProfileUpdate u : latest.values()) {
             Profile p = u.profile(); // as of the user's latest event
             producer.send(new ProducerRecord<>(outputTopic, p.user(), ProfileJson.toJson(p)), (meta, e) -> {
                 if (e != null) {
@@ -388,13 +490,13 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 }
             });
         }
-        changed.clear();
+        latest.clear();
     }
 
     /**
-     * Writes a snapshot holding the offsets of exactly the records applied, then (with a group id) commits those
-     * offsets. The output topic's sends are flushed first, so the profiles of the records in the snapshot are in
-     * Kafka before the snapshot says they were read.
+     * Writes a snapshot holding the offsets of exactly the records applied (no record is in flight), then (with a
+     * group id) commits those offsets. The output topic's sends are flushed first, so the profiles of the records in
+     * the snapshot are in Kafka before the snapshot says they were read.
      */
     private void snapshot() {
         if (producer != null) {
@@ -404,6 +506,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 throw new IllegalStateException("cannot send profiles to output topic '" + outputTopic + "': " + e, e);
             }
         }
+        finishWrite(true); // one snapshot at a time
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TOPIC, topic);
         meta.put(FORMAT, format.toString());
@@ -411,13 +514,40 @@ public final class KafkaProfileRunner implements AutoCloseable {
         meta.put(RECORDS, Long.toString(records));
         meta.put(REJECTED, Long.toString(rejected));
         options.forEach((k, v) -> meta.put(OPTION + k, v));
-        dir.write(updater, meta);
-        snapshots++;
+        // the cut is taken now; the workers go on while the snapshot thread encodes and writes the profiles
+        writing = new Writing(dir.writeAsync(updater, meta, snapshotWriter), Map.copyOf(positions));
         sinceSnapshot = 0;
         lastSnapshotNanos = System.nanoTime();
+    }
+
+    /** A snapshot being written, and the offsets it holds. */
+    private record Writing(CompletableFuture<ProfileUpdater.SnapshotInfo> file, Map<TopicPartition, Long> offsets) {
+    }
+
+    /**
+     * Once the snapshot being written is durable (waiting for it with {@code wait}), counts it and (with a group id)
+     * commits its offsets.
+     *
+     * @throws java.io.UncheckedIOException if it could not be written
+     */
+    private void finishWrite(boolean wait) {
+        if (writing == null || (!wait && !writing.file().isDone())) {
+            return;
+        }
+        Writing w = writing;
+        writing = null;
+        try {
+            w.file().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot write a snapshot: " + e.getCause(), e.getCause());
+        }
+        snapshots++;
         if (commit) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            positions.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+            w.offsets().forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
             try {
                 consumer.commitSync(offsets); // a hint for monitoring: the snapshot, not the group, holds the truth
             } catch (WakeupException e) {
@@ -484,11 +614,58 @@ public final class KafkaProfileRunner implements AutoCloseable {
     /** Closes the consumer, the producer (after sending what it holds) and the updater, and releases the lock. */
     @Override
     public void close() {
-        parser.shutdownNow();
+        stopWorkers(workers);
+        stopWriter(snapshotWriter); // a snapshot being written after a failed run is finished first
         try {
             closeAll(consumer, producer, updater);
         } finally {
             dir.close();
+        }
+    }
+
+    /** A single thread of the runner's, named {@code name}, that does not keep the JVM alive. */
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(job -> {
+            Thread t = new Thread(job, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Stops the workers (interrupted) and waits a little for any still applying (after a failed run only). */
+    private static void stopWorkers(ExecutorService[] workers) {
+        for (ExecutorService w : workers) {
+            w.shutdownNow();
+        }
+        for (ExecutorService w : workers) {
+            awaitStopped(w);
+        }
+    }
+
+    /** Stops the snapshot writer once a snapshot it writes (after a failed run only) is finished. */
+    private static void stopWriter(ExecutorService writer) {
+        writer.shutdown();
+        awaitStopped(writer);
+    }
+
+    private static void awaitStopped(ExecutorService e) {
+        try {
+            e.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads no key: the runner takes the user from the event, so the key's bytes are not even copied. */
+    private static final class NoKey implements Deserializer<Void> {
+        @Override
+        public Void deserialize(String topic, byte[] data) {
+            return null;
+        }
+
+        @Override
+        public Void deserialize(String topic, Headers headers, ByteBuffer data) {
+            return null;
         }
     }
 
@@ -543,6 +720,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         private Duration snapshotInterval = Duration.ofSeconds(30);
         private Duration pollTimeout = Duration.ofMillis(500);
         private Consumer<Rejected> onReject;
+        private int applyThreads;
         private final Map<String, String> options = new HashMap<>();
         private final Map<String, Object> consumerProperties = new HashMap<>();
         private final Map<String, Object> producerProperties = new HashMap<>();
@@ -619,6 +797,25 @@ public final class KafkaProfileRunner implements AutoCloseable {
          */
         public Builder snapshotOption(String name, String value) {
             options.put(requireText(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * How many threads apply records (and parse them when more than one: with one, the runner's thread
+         * parses), each partition always on the same one (partition {@code i} of the sorted partitions on thread
+         * {@code i mod n}); at most one per partition. Default: one per partition, at most one fewer than the
+         * machine has processors, at least one: the runner's own thread (polling, parsing), the snapshot thread,
+         * the consumer's network thread and the garbage collector need a processor too: on 2 loaded processors a
+         * second apply thread cost 15-20% more CPU time per event and was slower (BENCHMARKS.md). Profiles and
+         * counts do not depend on it: a user's events all come from one partition and are applied in its order;
+         * rules across users (TTL, live models) see the partitions interleaved however many threads there are
+         * (see the class comment).
+         */
+        public Builder applyThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("applyThreads must be >= 1, was " + threads);
+            }
+            this.applyThreads = threads;
             return this;
         }
 

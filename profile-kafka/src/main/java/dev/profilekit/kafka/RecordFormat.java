@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,17 +50,19 @@ public abstract sealed class RecordFormat {
      * @param maxLineBytes the longest value read, in bytes
      */
     public List<ParsedEvent> parse(byte[] value, int maxLineBytes) {
-        return parse(java.util.Collections.singletonList(value), maxLineBytes);
+        return parse(java.util.Collections.singletonList(value == null ? null : ByteBuffer.wrap(value)),
+                maxLineBytes);
     }
 
     /**
      * Parses the values of one partition's records, in order: one result per event read (a value holding no row,
-     * such as a blank CSV value, gives none).
+     * such as a blank CSV value, gives none). Each value is read from its buffer's position to its limit, in place
+     * when the buffer has an array (the consumer's own buffers: no copy per record); the buffers are not changed.
      *
      * @param values the records' values (a null value, a tombstone, is rejected as not an event)
      * @param maxLineBytes the longest value read, in bytes
      */
-    abstract List<ParsedEvent> parse(List<byte[]> values, int maxLineBytes);
+    abstract List<ParsedEvent> parse(List<ByteBuffer> values, int maxLineBytes);
 
     /** The {@link ParsedEvent#line()} of the first value's event (a CSV header takes line 1). */
     abstract long firstLine();
@@ -68,28 +71,31 @@ public abstract sealed class RecordFormat {
         static final JsonLines INSTANCE = new JsonLines();
 
         @Override
-        List<ParsedEvent> parse(List<byte[]> values, int maxLineBytes) {
+        List<ParsedEvent> parse(List<ByteBuffer> values, int maxLineBytes) {
             List<ParsedEvent> out = new ArrayList<>(values.size());
             long n = 0;
-            for (byte[] v : values) {
+            for (ByteBuffer v : values) {
                 n++;
                 if (v == null) {
                     out.add(rejected(n, InvalidEventException.Reason.NOT_JSON,
                             "the record has no value (a tombstone), not an event"));
                     continue;
                 }
-                if (blank(v)) {
+                byte[] a = array(v);
+                int off = offset(v);
+                int len = v.remaining();
+                if (blank(a, off, len)) {
                     continue; // as a blank line of a file: not an event, not a reject
                 }
                 try {
-                    if (v.length > maxLineBytes) {
+                    if (len > maxLineBytes) {
                         throw new InvalidEventException(
                                 InvalidEventException.Reason.LINE_TOO_LONG,
-                                "the value has " + v.length + " bytes, more than the limit of " + maxLineBytes);
+                                "the value has " + len + " bytes, more than the limit of " + maxLineBytes);
                     }
-                    out.add(new ParsedEvent(n, 0, EventJson.parse(v, 0, v.length), null, null));
+                    out.add(new ParsedEvent(n, 0, EventJson.parse(a, off, len), null, null));
                 } catch (InvalidEventException e) {
-                    out.add(new ParsedEvent(n, 0, null, e, new String(v, StandardCharsets.UTF_8)));
+                    out.add(new ParsedEvent(n, 0, null, e, new String(a, off, len, StandardCharsets.UTF_8)));
                 }
             }
             return out;
@@ -100,8 +106,9 @@ public abstract sealed class RecordFormat {
             return 1;
         }
 
-        private static boolean blank(byte[] v) {
-            for (byte c : v) {
+        private static boolean blank(byte[] v, int off, int len) {
+            for (int i = off, end = off + len; i < end; i++) {
+                byte c = v[i];
                 if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
                     return false;
                 }
@@ -135,16 +142,18 @@ public abstract sealed class RecordFormat {
 
         /** The rows of one partition's values read as one CSV stream under the header, one value per line. */
         @Override
-        List<ParsedEvent> parse(List<byte[]> values, int maxLineBytes) {
+        List<ParsedEvent> parse(List<ByteBuffer> values, int maxLineBytes) {
             ByteArrayOutputStream b = new ByteArrayOutputStream(header.length + values.size() * 64);
             b.writeBytes(header);
-            for (byte[] v : values) {
+            for (ByteBuffer v : values) {
                 if (v != null) {
-                    int end = v.length;
-                    while (end > 0 && (v[end - 1] == '\n' || v[end - 1] == '\r')) {
+                    byte[] a = array(v);
+                    int off = offset(v);
+                    int end = off + v.remaining();
+                    while (end > off && (a[end - 1] == '\n' || a[end - 1] == '\r')) {
                         end--;
                     }
-                    b.write(v, 0, end);
+                    b.write(a, off, end - off);
                 }
                 b.write('\n');
             }
@@ -169,6 +178,21 @@ public abstract sealed class RecordFormat {
         public String toString() {
             return "csv:" + text;
         }
+    }
+
+    /** The array holding {@code v}'s bytes: its own when it has one, else a copy of them. */
+    private static byte[] array(ByteBuffer v) {
+        if (v.hasArray()) {
+            return v.array();
+        }
+        byte[] copy = new byte[v.remaining()];
+        v.duplicate().get(copy);
+        return copy;
+    }
+
+    /** Where {@code v}'s bytes start in {@link #array(ByteBuffer) array(v)}. */
+    private static int offset(ByteBuffer v) {
+        return v.hasArray() ? v.arrayOffset() + v.position() : 0;
     }
 
     private static ParsedEvent rejected(long n, InvalidEventException.Reason reason,

@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -251,6 +255,137 @@ class KafkaProfileRunnerTest {
             long t = ref.latestAcceptedTime().orElseThrow();
             assertThat(r.updater().counts()).isEqualTo(ref.counts());
             assertThat(TestEvents.profiles(r.updater(), t)).isEqualTo(TestEvents.profiles(ref, t));
+        }
+    }
+
+    @Test
+    void workersApplyThePartitionsAndEverySnapshotHoldsExactlyTheRecordsOfItsOffsets() throws Exception {
+        TestEvents.Stream s = TestEvents.generate(8, 24_000, 400, 6);
+        kafka.createTopic("events-w", 4, false);
+        kafka.produce("events-w", s.keys(), s.lines());
+        Map<Integer, List<String>> byPartition = kafka.valuesByPartition("events-w");
+        Path state = tmp.resolve("state");
+        Path copies = Files.createDirectories(tmp.resolve("copies"));
+        Set<String> applying = ConcurrentHashMap.newKeySet();
+        AtomicLong accepted = new AtomicLong();
+        var updaters = TestEvents.updaters().listener(u -> {
+            applying.add(Thread.currentThread().getName());
+            if (accepted.incrementAndGet() % 50 == 0) {
+                sleep(1); // slow enough for the copier below to see most snapshots
+            }
+        });
+        List<String> rejectedOn = new ArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread copier = new Thread(() -> copySnapshots(state, copies, running));
+        try (KafkaProfileRunner r = KafkaProfileRunner.builder(updaters).bootstrapServers(kafka.bootstrapServers())
+                .topic("events-w").snapshotDirectory(state).pollTimeout(Duration.ofMillis(200)).applyThreads(2)
+                .snapshotEvery(700).consumerProperty("max.poll.records", 250)
+                .onReject(x -> rejectedOn.add(Thread.currentThread().getName())).build()) {
+            copier.start();
+            r.runToEnd();
+            running.set(false);
+            copier.join();
+            // applied on the two workers, never on the thread that runs the runner; rejects reported on that one
+            assertThat(applying).hasSize(2).allSatisfy(t -> assertThat(t).startsWith("profilekit-kafka-apply-"));
+            assertThat(rejectedOn).hasSize(6).containsOnly(Thread.currentThread().getName());
+            assertThat(r.stats().records()).isEqualTo(24_006);
+        }
+        List<Path> snapshots;
+        try (var files = Files.list(copies)) {
+            snapshots = files.sorted().toList();
+        }
+        long midStream = 0;
+        for (Path f : snapshots) {
+            try (ProfileUpdater restored = TestEvents.updaters().build();
+                 ProfileUpdater ref = TestEvents.updaters().build()) {
+                Map<String, String> meta = restored.restore(f).metadata();
+                Map<Integer, Long> offsets = KafkaProfileRunner.parseOffsets(f, meta.get(KafkaProfileRunner.OFFSETS));
+                long total = 0;
+                for (Map.Entry<Integer, List<String>> p : byPartition.entrySet()) {
+                    long upTo = offsets.getOrDefault(p.getKey(), 0L);
+                    total += upTo;
+                    for (String line : p.getValue().subList(0, (int) upTo)) {
+                        try {
+                            ref.onEvent(EventJson.parse(line));
+                        } catch (dev.profilekit.core.spi.InvalidEventException e) {
+                            // the bad records
+                        }
+                    }
+                }
+                midStream += total < 24_006 ? 1 : 0;
+                // the snapshot holds exactly the records before its offsets: no more, no fewer
+                assertThat(meta).as(f.toString()).containsEntry(KafkaProfileRunner.RECORDS, Long.toString(total));
+                assertThat(restored.counts()).as(f.toString()).isEqualTo(ref.counts());
+                assertThat(TestEvents.profiles(restored, s.maxTs())).as(f.toString())
+                        .isEqualTo(TestEvents.profiles(ref, s.maxTs()));
+            }
+        }
+        assertThat(midStream).as("snapshots copied while the runner ran").isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void oneApplyThreadAndThreeGiveTheSameProfilesCountsRejectsAndOffsets() throws Exception {
+        TestEvents.Stream s = TestEvents.generate(9, 15_000, 300, 7);
+        kafka.createTopic("events-t", 3, false);
+        kafka.produce("events-t", s.keys(), s.lines());
+        List<Map<String, String>> profiles = new ArrayList<>();
+        List<ProfileUpdater.Counts> counts = new ArrayList<>();
+        List<String> offsets = new ArrayList<>();
+        List<List<String>> rejects = new ArrayList<>();
+        for (int threads : new int[] {1, 3}) {
+            Path state = tmp.resolve("state-" + threads);
+            List<String> rejected = new ArrayList<>();
+            try (KafkaProfileRunner r = runner("events-t", state).applyThreads(threads).snapshotEvery(2_000)
+                    .consumerProperty("max.poll.records", 600)
+                    .onReject(x -> rejected.add(x.partition() + "@" + x.offset() + " " + x.text())).build()) {
+                assertThat(r.applyThreads()).isEqualTo(threads);
+                r.runToEnd();
+                profiles.add(TestEvents.profiles(r.updater(), s.maxTs()));
+                counts.add(r.updater().counts());
+                assertThat(r.stats().records()).isEqualTo(15_007);
+                assertThat(r.stats().rejected()).isEqualTo(7);
+            }
+            try (SnapshotDirectory d = SnapshotDirectory.open(state);
+                 ProfileUpdater u = TestEvents.updaters().build()) {
+                offsets.add(u.restore(d.snapshots().get(0)).metadata().get(KafkaProfileRunner.OFFSETS));
+            }
+            rejected.sort(null);
+            rejects.add(rejected);
+        }
+        assertThat(profiles.get(1)).isEqualTo(profiles.get(0));
+        assertThat(counts.get(1)).isEqualTo(counts.get(0));
+        assertThat(offsets.get(1)).isEqualTo(offsets.get(0));
+        assertThat(rejects.get(1)).hasSize(7).isEqualTo(rejects.get(0));
+        assertThatThrownBy(() -> runner("events-t", tmp.resolve("state-0")).applyThreads(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("applyThreads must be >= 1, was 0");
+    }
+
+    /** Copies each snapshot file that appears in {@code from} to {@code to} until {@code running} turns false. */
+    private static void copySnapshots(Path from, Path to, AtomicBoolean running) {
+        while (running.get()) {
+            try (var files = Files.list(from)) {
+                List<Path> written = files.filter(f -> f.getFileName().toString().matches("snapshot-\\d+\\.pks"))
+                        .toList();
+                for (Path f : written) {
+                    Path copy = to.resolve(f.getFileName());
+                    if (!Files.exists(copy)) {
+                        Files.copy(f, copy);
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // the directory is not made yet, or a snapshot was removed as the next one was written
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            sleep(1);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

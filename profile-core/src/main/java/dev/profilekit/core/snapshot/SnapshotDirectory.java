@@ -262,14 +262,34 @@ public final class SnapshotDirectory implements AutoCloseable {
         return write(updater, metadata, 1);
     }
 
+    /**
+     * As {@link #write}, with the profiles encoded and the file written on {@code executor}
+     * ({@link ProfileUpdater#snapshotAsync}): the cut is taken before this returns, so {@code metadata} can name the
+     * input position reached, and the updater takes events meanwhile. The future completes once the file is durable
+     * and the older snapshots are removed as {@code write} removes them, or exceptionally with the
+     * {@link UncheckedIOException} {@code write} would throw. Write the next snapshot once the future has completed.
+     */
+    public java.util.concurrent.CompletableFuture<ProfileUpdater.SnapshotInfo> writeAsync(
+            ProfileUpdater updater, Map<String, String> metadata, java.util.concurrent.Executor executor) {
+        return updater.snapshotAsync(nextFile(), metadata, executor).thenApply(info -> {
+            prune(KEEP);
+            return info;
+        });
+    }
+
     /** Writes the newest snapshot, then keeps the newest {@code keep} valid ones (the new one first) and no damaged one. */
     private ProfileUpdater.SnapshotInfo write(ProfileUpdater updater, Map<String, String> metadata, int keep) {
         ProfileUpdater.SnapshotInfo info = updater.snapshot(nextFile(), metadata);
+        prune(keep);
+        return info;
+    }
+
+    /** Keeps the newest {@code keep} valid snapshots and no damaged one. */
+    private void prune(int keep) {
         List<Path> valid = snapshots(); // newest first: the new file has the highest sequence
         List<Path> drop = new ArrayList<>(valid.subList(Math.min(keep, valid.size()), valid.size()));
         drop.addAll(damaged());
         delete(drop);
-        return info;
     }
 
     /**

@@ -63,6 +63,40 @@ class SnapshotDirectoryTest {
     }
 
     @Test
+    void writeAsyncTakesItsCutBeforeReturningWritesOnTheExecutorAndKeepsTheNewestTwo() throws Exception {
+        Path dir = tmp.resolve("st");
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        try (SnapshotDirectory d = SnapshotDirectory.open(dir); ProfileUpdater u = updater()) {
+            feed(u, "a", 0, 3);
+            d.write(u, Map.of("at", "3"));
+            feed(u, "a", 3, 5);
+            d.write(u, Map.of("at", "5"));
+            feed(u, "a", 5, 10);
+            writer.submit(() -> { // the file cannot be written before the events below are applied
+                busy.await();
+                return null;
+            });
+            var written = d.writeAsync(u, Map.of("at", "10"), writer);
+            feed(u, "a", 10, 20); // after the cut: not in the snapshot
+            assertThat(written).isNotDone();
+            busy.countDown();
+            assertThat(written.get().metadata()).containsEntry("at", "10");
+            List<Path> kept = d.snapshots();
+            assertThat(kept).hasSize(2);
+            try (ProfileUpdater r = updater()) {
+                assertThat(r.restore(kept.get(0)).metadata()).containsEntry("at", "10");
+                assertThat(r.counts().accepted()).isEqualTo(10);
+            }
+            try (ProfileUpdater r = updater()) {
+                assertThat(r.restore(kept.get(1)).metadata()).containsEntry("at", "5");
+            }
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    @Test
     void aSecondOpenerIsRefusedUntilTheFirstCloses() {
         Path dir = tmp.resolve("st");
         try (SnapshotDirectory first = SnapshotDirectory.open(dir)) {

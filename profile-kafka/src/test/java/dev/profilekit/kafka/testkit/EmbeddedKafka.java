@@ -86,6 +86,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // idempotent producer's sequence and the records after it fail)
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        // one request at a time per connection: under heavy load a first batch was once retried after later ones
+        // were written (OutOfOrderSequenceException, then every batch of the partition retried until it expired)
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
                 new java.util.ArrayList<>(values.size());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
@@ -116,10 +119,35 @@ public final class EmbeddedKafka implements AutoCloseable {
      * open transactions.
      */
     public List<Map.Entry<String, String>> readAll(String topic, boolean committedOnly) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        read(topic, committedOnly, r -> out.add(Map.entry(r.key() == null ? "" : r.key(),
+                r.value() == null ? "" : r.value())));
+        return out;
+    }
+
+    /**
+     * The values of {@code topic} from the beginning to its current end, by partition, each list in offset order
+     * (for a topic written without transactions, the value at index {@code i} has offset {@code i}).
+     */
+    public Map<Integer, List<String>> valuesByPartition(String topic) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        read(topic, true, r -> {
+            List<String> values = out.computeIfAbsent(r.partition(), p -> new ArrayList<>());
+            if (r.offset() != values.size()) {
+                throw new IllegalStateException("partition " + r.partition() + " has a gap before offset "
+                        + r.offset() + " (read " + values.size() + " values)");
+            }
+            values.add(r.value());
+        });
+        return out;
+    }
+
+    /** Calls {@code action} with every record of {@code topic} up to its current end, partition by partition. */
+    private void read(String topic, boolean committedOnly,
+                      java.util.function.Consumer<ConsumerRecord<String, String>> action) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
-        List<Map.Entry<String, String>> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new StringDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic).stream()
@@ -129,11 +157,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, String> r : c.poll(java.time.Duration.ofMillis(200))) {
-                    out.add(Map.entry(r.key() == null ? "" : r.key(), r.value() == null ? "" : r.value()));
+                    action.accept(r);
                 }
             }
         }
-        return out;
     }
 
     /** The last value per key of {@code topic}: what a compacted topic keeps. */
