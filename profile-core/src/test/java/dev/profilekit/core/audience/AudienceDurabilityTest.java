@@ -171,61 +171,10 @@ class AudienceDurabilityTest {
         ProfileUpdater reference = builder(new ArrayList<>()).build();
         events.forEach(reference::onEvent);
         reference.advanceClock(END);
-        ProfileStore heap = ProfileStores.heap();
-        ProfileStore slow = new ProfileStore() {
-            @Override
-            public byte[] get(String key) {
-                return heap.get(key);
-            }
-
-            @Override
-            public void write(List<Write> batch) {
-                java.util.concurrent.locks.LockSupport.parkNanos(
-                        java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000));
-                heap.write(batch);
-            }
-
-            @Override
-            public void scan(java.util.function.BiConsumer<String, byte[]> action) {
-                heap.scan(action);
-            }
-
-            @Override
-            public long size() {
-                return heap.size();
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        ProfileStore slow = dev.profilekit.core.testkit.Concurrently.slowStore(100_000);
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         ProfileUpdater u = builder(log).store(slow).cacheSize(64).writeBatch(7).build();
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> failed = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int t = 0; t < 4; t++) {
-            int part = t;
-            threads.add(new Thread(() -> {
-                try {
-                    for (Event e : events) {
-                        if (Math.floorMod(e.user().hashCode(), 4) == part) {
-                            u.onEvent(e);
-                        }
-                    }
-                } catch (Throwable e) {
-                    failed.add(e);
-                }
-            }));
-        }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertThat(failed).isEmpty();
+        dev.profilekit.core.testkit.Concurrently.feedByUser(events, 4, u::onEvent);
         u.advanceClock(END);
         assertThat(u.cacheMisses()).as("users went to the store and came back").isGreaterThan(500);
         for (String user : reference.users()) {

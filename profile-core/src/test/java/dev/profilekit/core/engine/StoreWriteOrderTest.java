@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.store.ProfileStore;
-import dev.profilekit.core.store.ProfileStores;
+import dev.profilekit.core.testkit.Concurrently;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
-import org.junit.jupiter.api.Test;
 
 /**
  * Several threads evict through a small cache into a store whose writes take a varying time, so that batches of
@@ -26,42 +23,6 @@ class StoreWriteOrderTest {
 
     private static final long HOUR = 3_600_000L;
     private static final int THREADS = 4;
-
-    /** The heap store, with each batch written after a pause of up to 200 microseconds. */
-    private static final class SlowStore implements ProfileStore {
-        final ProfileStore inner = ProfileStores.heap();
-
-        @Override
-        public byte[] get(String key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public void write(List<Write> batch) {
-            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
-            inner.write(batch);
-        }
-
-        @Override
-        public void scan(BiConsumer<String, byte[]> action) {
-            inner.scan(action);
-        }
-
-        @Override
-        public long size() {
-            return inner.size();
-        }
-
-        @Override
-        public void flush() {
-            inner.flush();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
 
     private static List<List<Event>> streams(int perThread, int usersPerThread) {
         List<List<Event>> streams = new ArrayList<>();
@@ -77,26 +38,6 @@ class StoreWriteOrderTest {
         return streams;
     }
 
-    private static void runAll(List<Runnable> work) throws InterruptedException {
-        List<Thread> ts = new ArrayList<>();
-        List<Throwable> failed = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (Runnable r : work) {
-            Thread t = new Thread(() -> {
-                try {
-                    r.run();
-                } catch (Throwable e) {
-                    failed.add(e);
-                }
-            });
-            ts.add(t);
-            t.start();
-        }
-        for (Thread t : ts) {
-            t.join();
-        }
-        assertThat(failed).isEmpty();
-    }
-
     private static Map<String, Map<String, Object>> profiles(ProfileUpdater u, long asOf) {
         Map<String, Map<String, Object>> out = new HashMap<>();
         for (String user : u.users()) {
@@ -110,11 +51,11 @@ class StoreWriteOrderTest {
         List<List<Event>> streams = streams(6_000, 200);
         ProfileUpdater reference = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).build();
         streams.forEach(s -> s.forEach(reference::onEvent));
-        ProfileUpdater u = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).store(new SlowStore())
+        ProfileUpdater u = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).store(Concurrently.slowStore(200_000))
                 .cacheSize(64).writeBatch(4).build();
         List<Runnable> work = new ArrayList<>();
         streams.forEach(s -> work.add(() -> s.forEach(u::onEvent)));
-        runAll(work);
+        Concurrently.runAll(work);
         long asOf = HOUR + 6_000 * 1_000L;
         assertThat(u.cacheMisses()).as("most events load their user from the store").isGreaterThan(6_000L);
         Map<String, Map<String, Object>> expected = profiles(reference, asOf);
@@ -129,7 +70,7 @@ class StoreWriteOrderTest {
     @org.junit.jupiter.api.RepeatedTest(3)
     void aForgottenUserIsNotWrittenBackByABatchOnItsWay() throws Exception {
         List<List<Event>> streams = streams(4_000, 200);
-        ProfileStore store = new SlowStore();
+        ProfileStore store = Concurrently.slowStore(200_000);
         ProfileUpdater u = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).store(store)
                 .cacheSize(64).writeBatch(4).build();
         List<String> resurrected = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -162,7 +103,7 @@ class StoreWriteOrderTest {
                 u.forget(hot);
             });
         }
-        runAll(work);
+        Concurrently.runAll(work);
         assertThat(resurrected).as("forgotten states that came back from the store").isEmpty();
         u.flush();
         List<String> stored = new ArrayList<>();
@@ -181,7 +122,7 @@ class StoreWriteOrderTest {
     void anEventDuringAForgetNeverBringsTheForgottenProfileBack() throws Exception {
         ProfileSchema schema = ProfileSchema.builder().feature(FeatureSpec.count("events"))
                 .feature(FeatureSpec.firstSeen("first_seen")).build();
-        ProfileUpdater u = ProfileUpdater.builder(schema).store(new SlowStore()).cacheSize(64).writeBatch(4).build();
+        ProfileUpdater u = ProfileUpdater.builder(schema).store(Concurrently.slowStore(200_000)).cacheSize(64).writeBatch(4).build();
         int events = 20_000;
         java.util.concurrent.atomic.AtomicLong lastDone = new java.util.concurrent.atomic.AtomicLong(-1);
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
@@ -210,7 +151,7 @@ class StoreWriteOrderTest {
                 LockSupport.parkNanos(100_000);
             }
         };
-        runAll(List.of(ingest, forget));
+        Concurrently.runAll(List.of(ingest, forget));
         assertThat(back).as("profiles that came back after a forget").isEmpty();
     }
 }

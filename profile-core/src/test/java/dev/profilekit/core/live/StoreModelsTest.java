@@ -105,27 +105,7 @@ class StoreModelsTest {
         long end = events.stream().mapToLong(Event::timestamp).max().orElseThrow();
         List<LabelledExample> labelled = java.util.Collections.synchronizedList(new ArrayList<>());
         ProfileUpdater u = overHeapStore(LiveStreams.builder("arima").exampleListener(labelled::add));
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> failed = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int t = 0; t < 4; t++) {
-            int part = t;
-            threads.add(new Thread(() -> {
-                try {
-                    for (Event e : events) {
-                        if (Math.floorMod(e.user().hashCode(), 4) == part) {
-                            u.onEvent(e);
-                        }
-                    }
-                } catch (Throwable e) {
-                    failed.add(e);
-                }
-            }));
-        }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertThat(failed).isEmpty();
+        dev.profilekit.core.testkit.Concurrently.feedByUser(events, 4, u::onEvent);
         u.finishReplay(end + 2 * 86_400_000L); // past every horizon: every example gets its label
         assertThat(u.modelStatus().orElseThrow().pendingExamples()).isZero();
         assertThat(labelled).as("labelled examples").hasSizeGreaterThan(USERS);
