@@ -271,6 +271,7 @@ public final class SnapshotDirectory implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<ProfileUpdater.SnapshotInfo> writeAsync(
             ProfileUpdater updater, Map<String, String> metadata, java.util.concurrent.Executor executor) {
+        requireUpdater(updater);
         return updater.snapshotAsync(nextFile(), metadata, executor).thenApply(info -> {
             prune(KEEP);
             return info;
@@ -279,9 +280,16 @@ public final class SnapshotDirectory implements AutoCloseable {
 
     /** Writes the newest snapshot, then keeps the newest {@code keep} valid ones (the new one first) and no damaged one. */
     private ProfileUpdater.SnapshotInfo write(ProfileUpdater updater, Map<String, String> metadata, int keep) {
+        requireUpdater(updater);
         ProfileUpdater.SnapshotInfo info = updater.snapshot(nextFile(), metadata);
         prune(keep);
         return info;
+    }
+
+    private static void requireUpdater(ProfileUpdater updater) {
+        if (updater == null) {
+            throw new IllegalArgumentException("updater must not be null");
+        }
     }
 
     /** Keeps the newest {@code keep} valid snapshots and no damaged one. */

@@ -107,6 +107,18 @@ class SnapshotDirectoryTest {
     }
 
     @Test
+    void aMissingUpdaterIsRefusedInOneLineAndNoFileIsWritten() throws IOException {
+        Path dir = tmp.resolve("none");
+        try (SnapshotDirectory d = SnapshotDirectory.open(dir)) {
+            assertThatThrownBy(() -> d.write(null, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("updater must not be null");
+            assertThatThrownBy(() -> d.writeAsync(null, Map.of(), Runnable::run))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("updater must not be null");
+            assertThat(d.snapshots()).isEmpty();
+        }
+    }
+
+    @Test
     void aFileOrAReadOnlyDirectoryIsRefusedWithAClearMessage() throws IOException {
         Path file = Files.writeString(tmp.resolve("afile"), "x");
         assertThatThrownBy(() -> SnapshotDirectory.open(file)).isInstanceOf(IllegalArgumentException.class)
