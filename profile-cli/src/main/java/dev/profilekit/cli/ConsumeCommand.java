@@ -80,6 +80,12 @@ final class ConsumeCommand implements Callable<Integer> {
                     + "Example: --snapshot-interval PT10S")
     String snapshotInterval;
 
+    @Option(names = "--apply-threads", paramLabel = "N",
+            description = "threads that parse and apply the records, each partition always on the same one (default: "
+                    + "one per partition, at most one fewer than the processors, at least one). Example: "
+                    + "--apply-threads 2")
+    Integer applyThreads;
+
     @Option(names = "--output-topic", paramLabel = "T",
             description = "publish each changed profile (JSON, as of the user's latest event) keyed by user, for a "
                     + "compacted topic; at least once. Example: --output-topic profiles")
@@ -188,12 +194,18 @@ final class ConsumeCommand implements Callable<Integer> {
         if (snapshotEvery < 1) {
             throw new CliSupport.UsageException("--snapshot-every must be >= 1, was " + snapshotEvery);
         }
+        if (applyThreads != null && applyThreads < 1) {
+            throw new CliSupport.UsageException("--apply-threads must be >= 1, was " + applyThreads);
+        }
         java.time.Duration interval = CliSupport.parseDuration(snapshotInterval, "--snapshot-interval");
         if (interval.isZero() || interval.isNegative()) {
             throw new CliSupport.UsageException("--snapshot-interval must be positive, was " + snapshotInterval);
         }
         try {
             b.snapshotEvery(snapshotEvery).snapshotInterval(interval);
+            if (applyThreads != null) {
+                b.applyThreads(applyThreads);
+            }
             if (group != null) {
                 b.groupId(group);
             }
@@ -217,6 +229,8 @@ final class ConsumeCommand implements Callable<Integer> {
             message(from.isPresent() ? "consume: resuming from " + from.get().file() + " at offsets "
                     + from.get().metadata().get(KafkaProfileRunner.OFFSETS)
                     : "consume: no snapshot in " + snapshotDir + "; reading " + topic + " from the beginning");
+            message("consume: applying records on " + runner.applyThreads()
+                    + (runner.applyThreads() == 1 ? " thread" : " threads"));
             run(runner);
             if (outFile != null) {
                 writeProfiles(runner.updater());

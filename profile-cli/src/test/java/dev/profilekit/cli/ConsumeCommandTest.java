@@ -76,6 +76,15 @@ class ConsumeCommandTest {
         assertThat(first.lastLine()).startsWith(counts + ",\"records\":3150,\"snapshots\":")
                 .doesNotContain("\"snapshots\":0");
 
+        assertThat(first.err()).contains("consume: applying records on ");
+
+        // three apply threads read the same topic into the same profiles
+        ReplayCommandTest.Run three = ReplayCommandTest.run(consume(tmp.resolve("state3"), tmp.resolve("t.jsonl"),
+                "--apply-threads", "3", "--snapshot-every", "700"));
+        assertThat(three.exit()).as(three.err()).isZero();
+        assertThat(three.err()).contains("consume: applying records on 3 threads");
+        assertThat(Files.readString(tmp.resolve("t.jsonl"))).isEqualTo(Files.readString(tmp.resolve("r.jsonl")));
+
         ReplayCommandTest.Run again = ReplayCommandTest.run(consume(state, tmp.resolve("b.jsonl")));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.err()).contains("resuming from").contains("at offsets 0:");
@@ -112,6 +121,12 @@ class ConsumeCommandTest {
                 "--snapshot-interval", "PT0S"));
         assertThat(interval.exit()).isEqualTo(2);
         assertThat(interval.err()).contains("--snapshot-interval must be positive, was PT0S");
+        ReplayCommandTest.Run threads = ReplayCommandTest.run(consume(tmp.resolve("s4"), tmp.resolve("e.jsonl"),
+                "--apply-threads", "0"));
+        assertThat(threads.exit()).isEqualTo(2);
+        assertThat(threads.err()).contains("--apply-threads must be >= 1, was 0");
+        assertThat(tmp.resolve("s4")).as("nothing written for a refused run").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     /**
