@@ -154,4 +154,53 @@ class StoreWriteOrderTest {
         Concurrently.runAll(List.of(ingest, forget));
         assertThat(back).as("profiles that came back after a forget").isEmpty();
     }
+
+    /**
+     * Four threads with a store, a TTL under which users expire and come back, and forgets of their own users while
+     * the others ingest: afterwards, forgetting every user (those with a profile and the expired ones still stored)
+     * leaves nothing behind, in the table, the store or the string dictionary.
+     */
+    @org.junit.jupiter.api.RepeatedTest(2)
+    void storeTtlAndForgetsOnFourThreadsLeaveNothingBehindOnceEveryoneIsForgotten() throws Exception {
+        ProfileStore store = Concurrently.slowStore(100_000);
+        ProfileUpdater u = ProfileUpdater.builder(DictionaryLifecycleTest.schema()).store(store).cacheSize(64)
+                .writeBatch(4).ttl(java.time.Duration.ofMinutes(5)).build();
+        List<List<Event>> streams = streams(4_000, 150);
+        List<Runnable> work = new ArrayList<>();
+        for (int w = 0; w < THREADS; w++) {
+            List<Event> s = streams.get(w);
+            int thread = w;
+            work.add(() -> {
+                for (int i = 0; i < s.size(); i++) {
+                    u.onEvent(s.get(i));
+                    if (i % 97 == 0) {
+                        u.forget("t" + thread + "-u" + (i % 150));
+                    }
+                }
+            });
+        }
+        Concurrently.runAll(work);
+        // the users with a profile, and the expired ones whose stored copy stays until they pass through the cache
+        // (README, Known limitations): forgetting each of them deletes it
+        u.flush();
+        java.util.Set<String> keys = new java.util.TreeSet<>(u.users());
+        int live = keys.size();
+        store.scan((k, v) -> keys.add(k));
+        assertThat(live).as("users with a live profile before the final forgets").isGreaterThan(THREADS * 10);
+        assertThat(keys.size()).as("and expired ones still stored").isGreaterThan(live);
+        List<String> users = new ArrayList<>(keys);
+        List<Runnable> forgets = new ArrayList<>();
+        for (int w = 0; w < THREADS; w++) {
+            String prefix = "t" + w + "-";
+            forgets.add(() -> users.stream().filter(x -> x.startsWith(prefix)).forEach(u::forget));
+        }
+        Concurrently.runAll(forgets);
+        u.flush();
+        List<String> stored = new ArrayList<>();
+        store.scan((k, v) -> stored.add(k));
+        assertThat(u.users()).isEmpty();
+        assertThat(stored).as("stored users after every user was forgotten").isEmpty();
+        assertThat(u.profilesInMemory()).isZero();
+        assertThat(u.compiled.dictionary().size()).as("strings still coded").isZero();
+    }
 }
