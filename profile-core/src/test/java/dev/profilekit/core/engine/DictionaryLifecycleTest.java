@@ -55,7 +55,7 @@ class DictionaryLifecycleTest {
     }
 
     /** Every profile as of a common time, by user. */
-    private static Map<String, Map<String, Object>> profiles(ProfileUpdater u, long asOf) {
+    static Map<String, Map<String, Object>> profiles(ProfileUpdater u, long asOf) {
         Map<String, Map<String, Object>> out = new HashMap<>();
         for (String user : u.users()) {
             out.put(user, u.profile(user, asOf).values());

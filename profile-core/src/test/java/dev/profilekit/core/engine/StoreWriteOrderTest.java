@@ -7,7 +7,6 @@ import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.store.ProfileStore;
 import dev.profilekit.core.testkit.Concurrently;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -38,14 +37,6 @@ class StoreWriteOrderTest {
         return streams;
     }
 
-    private static Map<String, Map<String, Object>> profiles(ProfileUpdater u, long asOf) {
-        Map<String, Map<String, Object>> out = new HashMap<>();
-        for (String user : u.users()) {
-            out.put(user, u.profile(user, asOf).values());
-        }
-        return out;
-    }
-
     @org.junit.jupiter.api.RepeatedTest(3)
     void concurrentWriteBacksNeverLetAnOlderStateWin() throws Exception {
         List<List<Event>> streams = streams(6_000, 200);
@@ -58,8 +49,8 @@ class StoreWriteOrderTest {
         Concurrently.runAll(work);
         long asOf = HOUR + 6_000 * 1_000L;
         assertThat(u.cacheMisses()).as("most events load their user from the store").isGreaterThan(6_000L);
-        Map<String, Map<String, Object>> expected = profiles(reference, asOf);
-        Map<String, Map<String, Object>> actual = profiles(u, asOf);
+        Map<String, Map<String, Object>> expected = DictionaryLifecycleTest.profiles(reference, asOf);
+        Map<String, Map<String, Object>> actual = DictionaryLifecycleTest.profiles(u, asOf);
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         List<String> differ = expected.keySet().stream().filter(k -> !expected.get(k).equals(actual.get(k)))
                 .map(k -> k + ": " + actual.get(k).get("events") + " events, expected " + expected.get(k).get("events"))
