@@ -108,14 +108,10 @@ final class StoreCache {
             return s;
         }
         ProfileState s = decodeStored(key, b);
-        if (audiences != null) {
-            if (expired(s, watermark.get())) {
-                audiences.expire(s);
-            } else {
-                audiences.attach(s, false);
-            }
-        }
         if (expired(s, watermark.get())) {
+            if (audiences != null) {
+                audiences.expire(s);
+            }
             if (live != null) {
                 live.forget(s); // its pending examples and stored training examples, as an expiry in place drops them
             }
@@ -124,6 +120,11 @@ final class StoreCache {
         } else {
             stripes.attach(s);
             codec.compiled().adopt(s);
+            if (audiences != null) {
+                // last: attaching hands the state to the timers, and another thread firing one reads it (under its
+                // lock, which this thread does not hold here), so it must be whole first
+                audiences.attach(s, false);
+            }
         }
         return s;
     }
