@@ -77,4 +77,27 @@ public class AudienceTransitionsBenchmark {
         }
         return delivered;
     }
+
+    /**
+     * The same call timed by the calling thread's CPU time as well as the wall clock, {@code rounds} times (default 5),
+     * for a machine shared with other work: prints one JSON line per round. Usage:
+     * {@code java -cp benchmarks.jar -Xmx2g dev.profilekit.benchmarks.AudienceTransitionsBenchmark [rounds]}.
+     */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int r = 0; r < rounds + 1; r++) {
+            AudienceTransitionsBenchmark b = new AudienceTransitionsBenchmark();
+            b.fill();
+            long cpu = mx.getCurrentThreadCpuTime();
+            long wall = System.nanoTime();
+            b.fireEveryLapse();
+            double cpuNs = (double) (mx.getCurrentThreadCpuTime() - cpu) / USERS;
+            double wallNs = (double) (System.nanoTime() - wall) / USERS;
+            if (r > 0) { // the first round warms the JIT up
+                System.out.printf(java.util.Locale.ROOT, "{\"round\":%d,\"transitions\":%d,\"cpu_ns_each\":%.0f,"
+                        + "\"wall_ns_each\":%.0f,\"per_second_by_cpu\":%.0f}%n", r, USERS, cpuNs, wallNs, 1e9 / cpuNs);
+            }
+        }
+    }
 }

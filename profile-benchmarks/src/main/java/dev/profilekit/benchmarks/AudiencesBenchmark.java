@@ -67,7 +67,7 @@ public class AudiencesBenchmark {
     @Param({"20", "0"})
     int audiences;
 
-    @Param({"4194304"})
+    @Param({"8388608"})
     int events;
 
     private Event[] stream;

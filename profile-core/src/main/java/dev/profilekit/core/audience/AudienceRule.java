@@ -158,6 +158,9 @@ public final class AudienceRule {
             if (from >= HORIZON) {
                 return NEVER;
             }
+            if (expr.settled(this, user, from) != OPEN) {
+                return NEVER; // the atoms that time cannot move decide the rule on their own
+            }
             boolean now = holds(user, from);
             long t = from;
             while (true) {
@@ -189,9 +192,22 @@ public final class AudienceRule {
 
     // ---------------------------------------------------------------- typed tree
 
+    /** {@link Expr#settled}: the node's value can still change with time. */
+    static final int OPEN = 0;
+    /** {@link Expr#settled}: false whatever time does. */
+    static final int SETTLED_FALSE = 1;
+    /** {@link Expr#settled}: true whatever time does. */
+    static final int SETTLED_TRUE = 2;
+
     /** A typed node. */
     interface Expr {
         boolean eval(Bound b, UserView user, long asOf);
+
+        /**
+         * Whether the node's value as of {@code asOf} is decided by atoms that time cannot move ({@link #SETTLED_TRUE}
+         * or {@link #SETTLED_FALSE}, the same until the user's next event), or may still change ({@link #OPEN}).
+         */
+        int settled(Bound b, UserView user, long asOf);
     }
 
     private record Or(Expr[] terms) implements Expr {
@@ -203,6 +219,21 @@ public final class AudienceRule {
                 }
             }
             return false;
+        }
+
+        @Override
+        public int settled(Bound b, UserView user, long asOf) {
+            int out = SETTLED_FALSE;
+            for (Expr e : terms) {
+                int s = e.settled(b, user, asOf);
+                if (s == SETTLED_TRUE) {
+                    return SETTLED_TRUE; // one term true for good decides the disjunction
+                }
+                if (s == OPEN) {
+                    out = OPEN;
+                }
+            }
+            return out;
         }
     }
 
@@ -216,12 +247,33 @@ public final class AudienceRule {
             }
             return true;
         }
+
+        @Override
+        public int settled(Bound b, UserView user, long asOf) {
+            int out = SETTLED_TRUE;
+            for (Expr e : terms) {
+                int s = e.settled(b, user, asOf);
+                if (s == SETTLED_FALSE) {
+                    return SETTLED_FALSE; // one term false for good decides the conjunction
+                }
+                if (s == OPEN) {
+                    out = OPEN;
+                }
+            }
+            return out;
+        }
     }
 
     private record Not(Expr term) implements Expr {
         @Override
         public boolean eval(Bound b, UserView user, long asOf) {
             return !term.eval(b, user, asOf);
+        }
+
+        @Override
+        public int settled(Bound b, UserView user, long asOf) {
+            int s = term.settled(b, user, asOf);
+            return s == OPEN ? OPEN : SETTLED_FALSE + SETTLED_TRUE - s;
         }
     }
 
@@ -273,6 +325,14 @@ public final class AudienceRule {
 
         boolean timeDependent() {
             return continuous || widths.length > 0;
+        }
+
+        @Override
+        public int settled(Bound b, UserView user, long asOf) {
+            if (timeDependent()) {
+                return OPEN;
+            }
+            return eval(b, user, asOf) ? SETTLED_TRUE : SETTLED_FALSE;
         }
 
         @Override

@@ -22,15 +22,18 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the event); after it, the changes at t. An event at or before the frontier (late, or behind changes its timer
  * already delivered) changes delivered history: the history from t to the frontier is recomputed without and with
  * the event, and each audience whose history differs gets a REVISE. To recompute history before the user's latest
- * event, the user keeps a copy of its state over the events that can no longer be joined by a late one (those
- * before its lateness horizon) and the accepted events since (the journal); replaying them in time order gives the
- * state as of any time the lateness still reaches. Everything here runs under the user's lock.
+ * event, the user keeps its {@link History}: the encoded state as of an earlier event (a cut, taken before an event
+ * is applied, that became the base once every event in it fell behind the lateness horizon, so no late event can come
+ * before them) and the accepted events since (the journal); replaying the journal in time order on the base gives the
+ * state as of any time the lateness still reaches. A cut is one encoding per lateness of the user's event time, not
+ * a second application of every event. Without an allowed lateness (or with one of zero) no event can land before
+ * the user's latest, and nothing is kept. Everything here runs under the user's lock.
  *
  * <p>With a TTL, a user is a member of nothing from the first millisecond its latest accepted event is more than the
  * TTL behind ({@link #expiresAt}): that time is one of its timer's candidates, so every membership ends with an EXIT
  * at exactly that millisecond, whether the timer fires first or the engine expires the state first ({@link #expire}).
  *
- * <p>Durability: a user's audience state (memberships, frontier, timer, base state and journal) is encoded with its
+ * <p>Durability: a user's audience state (memberships, frontier, timer, base, cut and journal) is encoded with its
  * profile ({@link #encode}, {@link #decode}, under a hash of the definitions); a snapshot also holds the definitions
  * and the clock ({@link #encodeHead}). With a backing store, a user evicted with a pending timer leaves a small
  * stand-in in the timer heap, keyed by the user; when it is due the user is loaded and its timer fires.
@@ -52,24 +55,48 @@ final class AudienceBook {
         long timer = NEVER;
         /** The user's key (a parked stand-in has only this and its timer). */
         String key;
-        /** Where this user sits in the timer heap, or -1. Guarded by the heap's lock. */
-        int heapIndex = -1;
+        /** Whether the timer heap holds a live entry for this user at {@link #timer}. Guarded by the heap's lock. */
+        boolean queued;
         /** The user's state (for the timer heap). */
         ProfileState state;
-        /** The state over the events before {@link #baseHorizon}, or null when there are none. */
-        ProfileState base;
-        long baseHorizon = Long.MIN_VALUE;
-        /** Accepted, applied events at or after the base horizon, in arrival order (null without history). */
-        ArrayList<Event> journal;
+        /** What is kept to recompute history for a late event; null when no event can be late. */
+        History history;
         /** Set between {@link #beforeApply} and {@link #afterApply} when the event changes delivered history. */
         Timeline pending;
-        long preMaxApplied;
+    }
+
+    /**
+     * What a user keeps to recompute its history when a late event arrives. The base and the cut are encoded states
+     * (the codec without models or audiences), so keeping one is a copy and no events are applied twice. Guarded by
+     * the user's lock.
+     */
+    static final class History {
+        /**
+         * The state over the accepted events that arrived before the journal's first, all of them behind the lateness
+         * horizon (so earlier than any event still accepted); null when there are none.
+         */
+        byte[] base;
+        /** A later cut: the state over the events before journal index {@link #cutAt}, all at or before {@link #cutMax}. */
+        byte[] cut;
+        long cutMax;
+        int cutAt;
+        /** The accepted, applied events since the base, in arrival order. */
+        final ArrayList<Event> journal = new ArrayList<>(4);
+
+        /** Drops everything: the user's history starts again (its state was expired). */
+        void clear() {
+            base = null;
+            cut = null;
+            journal.clear();
+        }
     }
 
     /** Membership over [from, to]: the members at {@code from}, then each change. */
     static final class Timeline {
         final long from;
         final long to;
+        /** The user's largest applied time before the event that asked for this timeline. */
+        long preMaxApplied;
         long start;
         long end;
         long[] times = new long[4];
@@ -151,85 +178,109 @@ final class AudienceBook {
     }
 
     /**
-     * One timer per user: a binary min-heap of the users' next change times, with each user's position kept in the
-     * user, so a timer that moves is updated in place (no stale entries pile up).
+     * One timer per user: a binary min-heap of (time, user) entries. A timer that moves gets a new entry and its old
+     * one goes stale (the user's {@code timer} no longer matches it, or the user left the heap), and is dropped when it
+     * comes up: sifting touches only the heap's two arrays, never the users, so popping a million timers does not miss
+     * the cache on a million user objects at every level. When stale entries outnumber the live ones the heap is
+     * rebuilt from the live ones alone.
      */
     private static final class TimerHeap {
         private long[] times = new long[64];
         private UserAudiences[] users = new UserAudiences[64];
         private int size;
-        /** The earliest timer (NEVER when none), readable without the lock: most events find nothing due. */
+        /** Users with a live entry. */
+        private int live;
+        /** The earliest entry's time (NEVER when none), readable without the lock: most events find nothing due. */
         private volatile long earliest = NEVER;
         /** Set when a host keeps the timers ({@link #hostTimers}): the heap stays empty. */
         private volatile boolean hosted;
 
-        /** Sets (or with NEVER removes) {@code u}'s timer. */
+        /** Sets {@code u}'s timer to {@code time}, which is {@code u.timer}; or with NEVER takes {@code u} out. */
         synchronized void set(UserAudiences u, long time) {
             if (hosted) {
                 return;
             }
-            setLocked(u, time);
+            if (u.queued) {
+                u.queued = false; // its entry goes stale
+                live--;
+            }
+            if (time != NEVER) {
+                if (time != u.timer) {
+                    throw new IllegalStateException("a timer entry must be the user's timer");
+                }
+                push(time, u);
+                u.queued = true;
+                live++;
+                if (size > 2 * live + 64) {
+                    compact();
+                }
+            }
             earliest = size == 0 ? NEVER : times[0];
         }
 
-        private void setLocked(UserAudiences u, long time) {
-            int i = u.heapIndex;
-            if (time == NEVER) {
-                if (i >= 0) {
-                    removeAt(i);
-                }
-                return;
+        private boolean isLive(int i) {
+            UserAudiences u = users[i];
+            return u.queued && u.timer == times[i];
+        }
+
+        private void push(long time, UserAudiences u) {
+            if (size == times.length) {
+                times = java.util.Arrays.copyOf(times, size * 2);
+                users = java.util.Arrays.copyOf(users, size * 2);
             }
-            if (i < 0) {
-                if (size == times.length) {
-                    times = java.util.Arrays.copyOf(times, size * 2);
-                    users = java.util.Arrays.copyOf(users, size * 2);
-                }
-                i = size++;
-                users[i] = u;
-                u.heapIndex = i;
-                times[i] = time;
-                up(i);
-                return;
-            }
-            long old = times[i];
+            int i = size++;
             times[i] = time;
-            if (time < old) {
-                up(i);
-            } else {
+            users[i] = u;
+            up(i);
+        }
+
+        /** Keeps the live entries only, and heapifies them. */
+        private void compact() {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (isLive(i)) {
+                    times[n] = times[i];
+                    users[n++] = users[i];
+                }
+            }
+            java.util.Arrays.fill(users, n, size, null);
+            size = n;
+            for (int i = (size >>> 1) - 1; i >= 0; i--) {
                 down(i);
             }
         }
 
-        /** The user with the earliest timer at or before {@code upTo}, removed from the heap; or null. */
+        /** The user with the earliest timer at or before {@code upTo}, taken out of the heap; or null. */
         UserAudiences pollDue(long upTo) {
             if (earliest > upTo) {
                 return null;
             }
             synchronized (this) {
-                if (size == 0 || times[0] > upTo) {
+                try {
+                    while (size > 0 && times[0] <= upTo) {
+                        boolean due = isLive(0);
+                        UserAudiences u = users[0];
+                        removeTop();
+                        if (due) {
+                            u.queued = false;
+                            live--;
+                            return u;
+                        }
+                    }
                     return null;
+                } finally {
+                    earliest = size == 0 ? NEVER : times[0];
                 }
-                UserAudiences u = users[0];
-                removeAt(0);
-                earliest = size == 0 ? NEVER : times[0];
-                return u;
             }
         }
 
-        private void removeAt(int i) {
-            UserAudiences gone = users[i];
-            gone.heapIndex = -1;
+        private void removeTop() {
             size--;
-            if (i != size) {
-                times[i] = times[size];
-                users[i] = users[size];
-                users[i].heapIndex = i;
-                users[size] = null;
-                up(i);
-                down(users[i].heapIndex);
-            } else {
-                users[size] = null;
+            times[0] = times[size];
+            users[0] = users[size];
+            users[size] = null;
+            if (size > 0) {
+                down(0);
             }
         }
 
@@ -271,14 +322,13 @@ final class AudienceBook {
             UserAudiences u = users[a];
             users[a] = users[b];
             users[b] = u;
-            users[a].heapIndex = a;
-            users[b].heapIndex = b;
         }
     }
 
     private final CompiledSchema compiled;
     private final StateCodec plain;
     private final long lateness;
+    /** Whether an event can land before a user's latest (an allowed lateness above zero, or none and every id kept). */
     private final boolean history;
     private final AudienceListener listener;
     private final Def[] defs = new Def[MAX_AUDIENCES];
@@ -307,8 +357,9 @@ final class AudienceBook {
         this.ttlMs = ttlMs;
         this.plain = new StateCodec(compiled, null, fingerprint);
         this.lateness = compiled.latenessMs;
-        // out-of-order events are accepted within a lateness, or at any age when every id is kept and none is set
-        this.history = lateness >= 0 || retention == DedupRetention.ALL;
+        // out-of-order events are accepted within a lateness, or at any age when every id is kept and none is set;
+        // with a lateness of zero an event is never before the user's latest, so no history needs recomputing
+        this.history = lateness > 0 || (lateness < 0 && retention == DedupRetention.ALL);
         this.listener = listener;
         if (rules.size() > MAX_AUDIENCES) {
             throw new IllegalArgumentException("at most " + MAX_AUDIENCES + " audiences, not " + rules.size());
@@ -415,7 +466,7 @@ final class AudienceBook {
             u.state = s;
             u.key = s.user;
             if (history) {
-                u.journal = new ArrayList<>(4);
+                u.history = new History();
             }
             s.audiences = u;
         }
@@ -427,14 +478,18 @@ final class AudienceBook {
         UserAudiences u = user(s);
         long t = e.timestamp();
         u.pending = null;
-        u.preMaxApplied = s.maxApplied;
+        if (u.history != null) {
+            cut(s, u.history);
+        }
         if (u.frontier == Long.MIN_VALUE) {
             return;
         }
         if (t > u.frontier) {
             advance(s, u, t - 1);
         } else {
-            u.pending = timeline(s, u, t, u.frontier, t < s.maxApplied);
+            Timeline before = timeline(s, u, t, u.frontier, t < s.maxApplied);
+            before.preMaxApplied = s.maxApplied;
+            u.pending = before;
         }
     }
 
@@ -465,9 +520,9 @@ final class AudienceBook {
     void afterApply(ProfileState s, Event e) {
         UserAudiences u = user(s);
         long t = e.timestamp();
-        if (history) {
-            u.journal.add(e);
-            fold(s, u);
+        if (u.history != null) {
+            u.history.journal.add(e);
+            promote(s, u.history);
         }
         Timeline old = u.pending;
         if (old == null) {
@@ -478,7 +533,7 @@ final class AudienceBook {
             return;
         }
         u.pending = null;
-        Timeline neu = timeline(s, u, old.from, old.to, old.from < u.preMaxApplied);
+        Timeline neu = timeline(s, u, old.from, old.to, old.from < old.preMaxApplied);
         for (int i = 0; i < defs.length; i++) {
             Def d = defs[i];
             if (d != null && !neu.sameFor(old, i)) {
@@ -490,37 +545,28 @@ final class AudienceBook {
         schedule(s, u, u.frontier);
     }
 
-    /** Moves the events the lateness can no longer reach from the journal into the base state. */
-    private void fold(ProfileState s, UserAudiences u) {
-        if (lateness < 0) {
-            return; // every age stays reachable
+    /**
+     * Takes a cut of {@code s} before an event is applied, when none is pending: with an allowed lateness, the cut
+     * becomes the base once the lateness horizon passes its latest event ({@link #promote}).
+     */
+    private void cut(ProfileState s, History h) {
+        if (lateness > 0 && h.cut == null && s.maxApplied != Long.MIN_VALUE) {
+            h.cut = plain.encode(s);
+            h.cutMax = s.maxApplied;
+            h.cutAt = h.journal.size();
         }
-        long horizon = s.maxAccepted - lateness;
-        if (horizon <= u.baseHorizon) {
-            return;
+    }
+
+    /**
+     * Makes the cut the base once every event in it is behind the lateness horizon (no event still accepted can come
+     * before them), and drops the journal's events it holds.
+     */
+    private void promote(ProfileState s, History h) {
+        if (h.cut != null && h.cutMax < s.maxAccepted - lateness) {
+            h.base = h.cut;
+            h.journal.subList(0, h.cutAt).clear();
+            h.cut = null;
         }
-        u.baseHorizon = horizon;
-        boolean any = false;
-        for (Event e : u.journal) {
-            any |= e.timestamp() < horizon;
-        }
-        if (!any) {
-            return;
-        }
-        List<Event> keep = new ArrayList<>(u.journal.size());
-        List<Event> out = new ArrayList<>();
-        for (Event e : u.journal) {
-            (e.timestamp() < horizon ? out : keep).add(e);
-        }
-        out.sort(Comparator.comparingLong(Event::timestamp)); // stable: ties keep arrival order
-        if (u.base == null) {
-            u.base = compiled.newState(s.user);
-        }
-        for (Event e : out) {
-            applyRaw(u.base, e);
-        }
-        u.journal.clear();
-        u.journal.addAll(keep);
     }
 
     private void applyRaw(ProfileState st, Event e) {
@@ -541,8 +587,9 @@ final class AudienceBook {
             walk(live, tl, from, to);
             return tl;
         }
-        ProfileState st = u.base == null ? compiled.newState(live.user) : plain.decode(plain.encode(u.base), "audience history");
-        List<Event> events = new ArrayList<>(u.journal);
+        History h = u.history;
+        ProfileState st = h.base == null ? compiled.newState(live.user) : plain.decode(h.base, "audience history");
+        List<Event> events = new ArrayList<>(h.journal);
         events.sort(Comparator.comparingLong(Event::timestamp));
         int i = 0;
         long t = from;
@@ -650,17 +697,15 @@ final class AudienceBook {
         u.members = 0;
         u.timer = NEVER;
         timers.set(u, NEVER);
-        u.base = null;
-        u.baseHorizon = Long.MIN_VALUE;
-        if (u.journal != null) {
-            u.journal.clear();
+        if (u.history != null) {
+            u.history.clear();
         }
     }
 
     private void deliver(ProfileState s, UserAudiences u, long now, long t) {
         long changed = u.members ^ now;
         for (int i = 0; changed != 0 && i < defs.length; i++, changed >>>= 1) {
-            if ((changed & 1) != 0 && defs[i] != null) {
+            if ((changed & 1) != 0 && defs[i] != null && listener != null) {
                 boolean in = (now & (1L << i)) != 0;
                 listener(in ? AudienceChange.enter(s.user, defs[i].name, t, false) : AudienceChange.exit(s.user, defs[i].name, t));
             }
@@ -875,14 +920,16 @@ final class AudienceBook {
     /**
      * Appends {@code s}'s audience state to an encoded state (nothing when it has none):
      * <pre>
-     * u8      1
+     * u8      2
      * fixed64 hash of the definitions it was computed under
      * varlong members (a bit per slot)
-     * zigzag  frontier, timer, base horizon
-     * u8      0, or 1 and the base state (length-prefixed, in the state encoding without audiences or models)
+     * zigzag  frontier, timer
+     * u8      0, or 1 and the base (length-prefixed, a state encoding without audiences or models)
+     * u8      0, or 1 and the cut (likewise), zigzag its latest event time, varint its journal index
      * varint  journal events, each: string id, string type, zigzag time, varint attributes, each: string name,
      *         u8 kind (0 string, 1 number, 2 boolean) and the value
      * </pre>
+     * (Tag 1, written before cuts, kept a state replayed a second time for the base; it is refused in one line.)
      * Caller holds the user's lock.
      */
     void encode(ProfileState s, ByteWriter w) {
@@ -890,13 +937,19 @@ final class AudienceBook {
         if (u == null) {
             return;
         }
-        w.u8(1).fixedLong(definitionsHash).varLong(u.members).zigZag(u.frontier).zigZag(u.timer).zigZag(u.baseHorizon);
-        if (u.base == null) {
+        w.u8(2).fixedLong(definitionsHash).varLong(u.members).zigZag(u.frontier).zigZag(u.timer);
+        History h = u.history;
+        if (h == null || h.base == null) {
             w.u8(0);
         } else {
-            w.u8(1).lengthPrefixed(plain.encode(u.base));
+            w.u8(1).lengthPrefixed(h.base);
         }
-        List<Event> journal = u.journal == null ? List.of() : u.journal;
+        if (h == null || h.cut == null) {
+            w.u8(0);
+        } else {
+            w.u8(1).lengthPrefixed(h.cut).zigZag(h.cutMax).varInt(h.cutAt);
+        }
+        List<Event> journal = h == null ? List.of() : h.journal;
         w.varInt(journal.size());
         for (Event e : journal) {
             w.string(e.id()).string(e.type()).zigZag(e.timestamp()).varInt(e.attrs().size());
@@ -923,11 +976,15 @@ final class AudienceBook {
             return; // no audience state: the user had no event applied with audiences
         }
         int tag = r.u8();
-        if (tag != 1) {
+        if (tag == 1) {
+            throw r.error("the audience state of user '" + s.user + "' is in format 1, written by an older ProfileKit; "
+                    + "this version reads format 2 (replay the events to rebuild it)");
+        }
+        if (tag != 2) {
             throw r.error("audience state tag " + tag + " of user '" + s.user + "'");
         }
-        long h = r.fixedLong();
-        if (h != definitionsHash) {
+        long hash = r.fixedLong();
+        if (hash != definitionsHash) {
             throw r.error("the audience state of user '" + s.user + "' was kept under other audience definitions "
                     + "than this updater's (" + describe().strip().replace('\n', ';') + ")");
         }
@@ -935,14 +992,16 @@ final class AudienceBook {
         u.members = r.varLong();
         u.frontier = r.zigZag();
         u.timer = r.zigZag();
-        u.baseHorizon = r.zigZag();
+        History h = history ? u.history : new History(); // read and dropped where no event can be late
         if (r.u8() == 1) {
-            u.base = plain.decode(r.lengthPrefixed(), "audience base state of user '" + s.user + "'");
+            h.base = r.lengthPrefixed();
+        }
+        if (r.u8() == 1) {
+            h.cut = r.lengthPrefixed();
+            h.cutMax = r.zigZag();
+            h.cutAt = r.varInt(Integer.MAX_VALUE);
         }
         int n = r.count(4);
-        if (n > 0 && u.journal == null) {
-            u.journal = new ArrayList<>(n);
-        }
         for (int i = 0; i < n; i++) {
             String id = r.string();
             String type = r.string();
@@ -959,7 +1018,11 @@ final class AudienceBook {
                     default -> throw r.error("attribute kind " + kind + " in the audience journal of user '" + s.user + "'");
                 });
             }
-            u.journal.add(Event.of(id, s.user, type, ts, a));
+            h.journal.add(Event.of(id, s.user, type, ts, a));
+        }
+        if (h.cut != null && h.cutAt > h.journal.size()) {
+            throw r.error("the audience cut of user '" + s.user + "' is at journal event " + h.cutAt + " of "
+                    + h.journal.size());
         }
     }
 

@@ -54,6 +54,36 @@ class AudienceUpdaterTest {
         assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed", 2L));
     }
 
+    /**
+     * Every event moves its user's timer, so the timer heap holds far more stale entries than live ones and is rebuilt
+     * many times over; still each user's lapse fires once, at its own millisecond (an hour and 1 ms after its last
+     * event), in time order, and only when the clock passes it.
+     */
+    @Test
+    void timersMovedThousandsOfTimesFireOnceEachAtTheirLastTime() {
+        ProfileUpdater u = updater("away", "since_seen > PT1H");
+        int users = 200;
+        int rounds = 40;
+        long[] last = new long[users];
+        for (int k = 0; k < rounds; k++) {
+            for (int i = 0; i < users; i++) {
+                last[i] = T0 + k * 600_000L + i * 1_000L;
+                u.onEvent(view("e" + k + "-" + i, "u" + i, last[i]));
+            }
+        }
+        assertThat(log).isEmpty(); // ten minutes between a user's events: nobody is away an hour yet
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < users; i++) { // the last round's times increase with i, so this is time order
+            expected.add("{\"user\":\"u" + i + "\",\"audience\":\"away\",\"change\":\"enter\",\"ts\":"
+                    + (last[i] + 3_600_001L) + "}");
+        }
+        u.advanceClock(last[users / 2] + 3_600_001L);
+        assertThat(log).extracting(AudienceChange::toJson).containsExactlyElementsOf(expected.subList(0, users / 2 + 1));
+        u.advanceClock(last[users - 1] + 2 * 3_600_000L);
+        assertThat(log).extracting(AudienceChange::toJson).containsExactlyElementsOf(expected);
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("away", (long) users));
+    }
+
     @Test
     void aLateEventRevisesDeliveredHistory() {
         ProfileUpdater u = updater("buyers", "purchases >= 1");

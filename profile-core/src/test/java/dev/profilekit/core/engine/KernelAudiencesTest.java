@@ -1,6 +1,7 @@
 package dev.profilekit.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.audience.AudienceChange;
 import dev.profilekit.core.audience.AudienceRule;
@@ -8,6 +9,7 @@ import dev.profilekit.core.audience.Audiences;
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.testkit.SpecAssertions;
+import dev.profilekit.features.codec.StateFormatException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,5 +98,37 @@ class KernelAudiencesTest {
             m.computeIfAbsent(c.user(), x -> new ArrayList<>()).add(c.toJson());
         }
         return m;
+    }
+
+    /**
+     * A state's audience part is appended after the rest, so a kernel without audiences writes a prefix of it: the
+     * byte after that prefix is the audience part's tag. Format 1 (a base replayed event by event, before cuts) is
+     * refused in one line that says what to do; an unknown tag is refused too.
+     */
+    @Test
+    void anAudienceStateInTheOldFormatIsRefusedInOneLine() {
+        List<AudienceRule> rules = Audiences.parse(AUDIENCES, FixtureReplayTest.schema());
+        ProfileKernel k = ProfileKernel.of(ProfileUpdater.builder(FixtureReplayTest.schema()).audiences(rules));
+        ProfileKernel plain = ProfileKernel.of(ProfileUpdater.builder(FixtureReplayTest.schema()));
+        Event e = Event.of("e1", "u1", "view", 1_767_225_600_000L, Map.of("category", "toys", "product", "p1"));
+        ProfileState withAudiences = k.newState("u1");
+        k.apply(withAudiences, k.admit(e));
+        ProfileState without = plain.newState("u1");
+        plain.apply(without, plain.admit(e));
+        byte[] bytes = k.encode(withAudiences);
+        int tagAt = plain.encode(without).length;
+        assertThat(bytes.length).isGreaterThan(tagAt);
+        assertThat(bytes[tagAt]).isEqualTo((byte) 2);
+        assertThat(k.audiences(k.decode(bytes), 1_767_225_600_000L))
+                .isEqualTo(k.audiences(withAudiences, 1_767_225_600_000L));
+
+        bytes[tagAt] = 1;
+        assertThatThrownBy(() -> k.decode(bytes)).isInstanceOf(StateFormatException.class)
+                .hasMessageContaining("the audience state of user 'u1' is in format 1, written by an older ProfileKit")
+                .hasMessageContaining("replay the events to rebuild it")
+                .hasMessageNotContaining("\n");
+        bytes[tagAt] = 7;
+        assertThatThrownBy(() -> k.decode(bytes)).isInstanceOf(StateFormatException.class)
+                .hasMessageContaining("audience state tag 7 of user 'u1'");
     }
 }
