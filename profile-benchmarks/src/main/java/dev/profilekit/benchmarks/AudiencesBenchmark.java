@@ -108,4 +108,39 @@ public class AudiencesBenchmark {
     public Outcome onEvent() {
         return updater.onEvent(stream[next++]);
     }
+
+    /**
+     * The same calls timed by the calling thread's CPU time, for a machine shared with other work: an updater with 20
+     * audiences and one with none are built as the benchmark builds them, then take turns, 1M events at a time,
+     * {@code rounds} times (default 4, after one round of warm-up); prints one JSON line per round with both rates
+     * and their ratio. Usage: {@code java -cp benchmarks.jar -Xms4g -Xmx4g dev.profilekit.benchmarks.AudiencesBenchmark [rounds]}.
+     */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int batch = 1_000_000;
+        AudiencesBenchmark with = new AudiencesBenchmark();
+        AudiencesBenchmark without = new AudiencesBenchmark();
+        for (AudiencesBenchmark b : new AudiencesBenchmark[] {with, without}) {
+            b.users = 100_000;
+            b.events = 2 * (rounds + 2) * batch; // a quarter warms the users up, the rest is enough for every round
+            b.audiences = b == with ? 20 : 0;
+            b.setUp();
+        }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int r = 0; r <= rounds; r++) {
+            double[] rate = new double[2];
+            AudiencesBenchmark[] both = {with, without};
+            for (int k = 0; k < 2; k++) {
+                long cpu = mx.getCurrentThreadCpuTime();
+                for (int i = 0; i < batch; i++) {
+                    both[k].onEvent();
+                }
+                rate[k] = batch * 1e9 / (mx.getCurrentThreadCpuTime() - cpu);
+            }
+            if (r > 0) { // the first round warms the JIT up
+                System.out.printf(java.util.Locale.ROOT, "{\"round\":%d,\"with_20_per_cpu_second\":%.0f,"
+                        + "\"without_per_cpu_second\":%.0f,\"ratio\":%.3f}%n", r, rate[0], rate[1], rate[0] / rate[1]);
+            }
+        }
+    }
 }

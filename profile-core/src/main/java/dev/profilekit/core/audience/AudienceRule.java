@@ -37,12 +37,15 @@ public final class AudienceRule {
     private final String text;
     private final Expr expr;
     private final List<Atom> atoms;
+    /** The atoms time can move, the only ones the search for the next change looks at. */
+    private final Atom[] timeAtoms;
 
     private AudienceRule(String audience, String text, Expr expr, List<Atom> atoms) {
         this.audience = audience;
         this.text = text;
         this.expr = expr;
         this.atoms = atoms;
+        this.timeAtoms = atoms.stream().filter(Atom::timeDependent).toArray(Atom[]::new);
     }
 
     /**
@@ -94,12 +97,7 @@ public final class AudienceRule {
 
     /** Whether the rule can change value with time alone (it reads a recency, decayed, window or ratio feature). */
     public boolean timeDependent() {
-        for (Atom a : atoms) {
-            if (a.timeDependent()) {
-                return true;
-            }
-        }
-        return false;
+        return timeAtoms.length > 0;
     }
 
     /** The rule bound to a compiled schema's readers (the schema this rule was checked against). */
@@ -155,20 +153,26 @@ public final class AudienceRule {
          * @param from a time not before the user's latest applied event
          */
         public long nextChange(UserView user, long from) {
-            if (from >= HORIZON) {
+            return nextChange(user, from, holds(user, from));
+        }
+
+        /**
+         * {@link #nextChange(UserView, long)} for a caller that has just evaluated the rule at {@code from}.
+         *
+         * @param now the rule's value at {@code from}: {@link #holds}{@code (user, from)}
+         */
+        public long nextChange(UserView user, long from, boolean now) {
+            if (from >= HORIZON || timeAtoms.length == 0) {
                 return NEVER;
             }
             if (expr.settled(this, user, from) != OPEN) {
                 return NEVER; // the atoms that time cannot move decide the rule on their own
             }
-            boolean now = holds(user, from);
             long t = from;
             while (true) {
                 long next = NEVER;
-                for (Atom a : atoms) {
-                    if (a.timeDependent()) {
-                        next = Math.min(next, a.nextChange(this, user, t));
-                    }
+                for (Atom a : timeAtoms) {
+                    next = Math.min(next, a.nextChange(this, user, t));
                 }
                 if (next == NEVER || holds(user, next) != now) {
                     return next;
@@ -413,6 +417,10 @@ public final class AudienceRule {
                     long l = lo; // alike at l
                     long h = end - 1; // not alike at h
                     long g = guess(v, lo);
+                    if (g > l + 1 && g <= h && alike(v, b.numeric(index, user, g - 1))
+                            && !alike(v, b.numeric(index, user, g))) {
+                        return g; // the closed form is exact (as it is for a recency): two reads confirm it
+                    }
                     if (g > l + GUESS_SLACK && g < h - GUESS_SLACK
                             && alike(v, b.numeric(index, user, g - GUESS_SLACK))
                             && !alike(v, b.numeric(index, user, g + GUESS_SLACK))) {

@@ -332,6 +332,9 @@ final class AudienceBook {
     private final boolean history;
     private final AudienceListener listener;
     private final Def[] defs = new Def[MAX_AUDIENCES];
+    /** A bit per defined slot, and per slot whose rule time can move (changed under the gate, as {@link #defs}). */
+    private long defined;
+    private long timeDriven;
     private final AtomicLongArray sizes = new AtomicLongArray(MAX_AUDIENCES);
     private final TimerHeap timers = new TimerHeap();
     private final AtomicLong clock = new AtomicLong(Long.MIN_VALUE);
@@ -387,6 +390,8 @@ final class AudienceBook {
         for (int i = 0; i < defs.length; i++) {
             if (defs[i] == null) {
                 defs[i] = new Def(rule.audience(), rule.bind(compiled));
+                defined |= 1L << i;
+                timeDriven |= rule.timeDependent() ? 1L << i : 0;
                 sizes.set(i, 0);
                 definitionsHash = hash(describe());
                 return i;
@@ -412,6 +417,8 @@ final class AudienceBook {
             return false;
         }
         defs[i] = null;
+        defined &= ~(1L << i);
+        timeDriven &= ~(1L << i);
         sizes.set(i, 0);
         definitionsHash = hash(describe());
         return true;
@@ -445,7 +452,7 @@ final class AudienceBook {
             sizes.incrementAndGet(slot);
             listener(AudienceChange.enter(s.user, defs[slot].name, t, true));
         }
-        schedule(s, u, t);
+        schedule(s, u, t, members(s, t));
     }
 
     /** The audiences' names in slot order (null for a free slot). */
@@ -529,7 +536,7 @@ final class AudienceBook {
             long now = members(s, t);
             deliver(s, u, now, t);
             u.frontier = t;
-            schedule(s, u, t);
+            schedule(s, u, t, now);
             return;
         }
         u.pending = null;
@@ -542,7 +549,7 @@ final class AudienceBook {
         }
         count(u.members, neu.end);
         u.members = neu.end;
-        schedule(s, u, u.frontier);
+        schedule(s, u, u.frontier, members(s, u.frontier));
     }
 
     /**
@@ -609,14 +616,16 @@ final class AudienceBook {
 
     /** Records the members at {@code from} and every time-driven change up to {@code to}, on one state. */
     private void walk(ProfileState s, Timeline tl, long from, long to) {
-        tl.record(from, members(s, from));
+        long m = members(s, from);
+        tl.record(from, m);
         long t = from;
         while (true) {
-            long c = nextChange(s, t);
+            long c = nextChange(s, t, m);
             if (c > to) {
                 return;
             }
-            tl.record(c, members(s, c));
+            m = members(s, c);
+            tl.record(c, m);
             t = c;
         }
     }
@@ -626,9 +635,10 @@ final class AudienceBook {
         boolean moved = false;
         while (u.timer <= to) {
             long t = u.timer;
-            deliver(s, u, members(s, t), t);
+            long m = members(s, t);
+            deliver(s, u, m, t);
             u.frontier = t;
-            u.timer = nextChange(s, t);
+            u.timer = nextChange(s, t, m);
             moved = true;
         }
         if (moved) {
@@ -636,8 +646,9 @@ final class AudienceBook {
         }
     }
 
-    private void schedule(ProfileState s, UserAudiences u, long from) {
-        long next = nextChange(s, from);
+    /** Sets the timer at the next change after {@code from}, where the members are {@code membersAtFrom}. */
+    private void schedule(ProfileState s, UserAudiences u, long from, long membersAtFrom) {
+        long next = nextChange(s, from, membersAtFrom);
         if (next != u.timer) {
             u.timer = next;
             timers.set(u, next);
@@ -650,25 +661,33 @@ final class AudienceBook {
         if (s.maxApplied == Long.MIN_VALUE || t >= expiresAt(s)) {
             return 0;
         }
-        for (int i = 0; i < defs.length; i++) {
-            Def d = defs[i];
-            if (d != null && d.rule.holds(s, t)) {
+        for (long left = defined; left != 0; left &= left - 1) {
+            int i = Long.numberOfTrailingZeros(left);
+            if (defs[i].rule.holds(s, t)) {
                 bits |= 1L << i;
             }
         }
         return bits;
     }
 
-    private long nextChange(ProfileState s, long from) {
+    /**
+     * The first time after {@code from} at which any rule (or the TTL) changes {@code s}'s memberships, or NEVER.
+     *
+     * @param membersAtFrom {@link #members}{@code (s, from)}, which gives each rule's value at {@code from}
+     */
+    private long nextChange(ProfileState s, long from, long membersAtFrom) {
         long expiry = expiresAt(s);
         if (from >= expiry) {
             return NEVER; // expired: a member of nothing until its next event
         }
+        // before the user's first event members() is 0 whatever the rules say: ask them
+        boolean known = s.maxApplied != Long.MIN_VALUE;
         long next = expiry;
-        for (Def d : defs) {
-            if (d != null && d.rule.rule().timeDependent()) {
-                next = Math.min(next, d.rule.nextChange(s, from));
-            }
+        for (long left = timeDriven; left != 0; left &= left - 1) {
+            int i = Long.numberOfTrailingZeros(left);
+            AudienceRule.Bound rule = defs[i].rule;
+            next = Math.min(next, known ? rule.nextChange(s, from, (membersAtFrom & (1L << i)) != 0)
+                    : rule.nextChange(s, from));
         }
         return next;
     }
