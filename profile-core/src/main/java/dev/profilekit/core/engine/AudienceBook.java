@@ -53,16 +53,29 @@ final class AudienceBook {
         /** Every change at or before this time has been delivered (MIN_VALUE: nothing yet). */
         long frontier = Long.MIN_VALUE;
         long timer = NEVER;
-        /** The user's key (a parked stand-in has only this and its timer). */
-        String key;
         /** Whether the timer heap holds a live entry for this user at {@link #timer}. Guarded by the heap's lock. */
         boolean queued;
-        /** The user's state (for the timer heap). */
-        ProfileState state;
+        /**
+         * The user's state (for the timer heap), or for a stand-in of a user parked in the store, the user's key
+         * alone: one field for either keeps the object at 48 bytes.
+         */
+        final Object owner;
         /** What is kept to recompute history for a late event; null when no event can be late. */
         History history;
-        /** Set between {@link #beforeApply} and {@link #afterApply} when the event changes delivered history. */
-        Timeline pending;
+
+        UserAudiences(Object owner) {
+            this.owner = owner;
+        }
+
+        /** The user's state, or null for a parked stand-in. */
+        ProfileState state() {
+            return owner instanceof ProfileState s ? s : null;
+        }
+
+        /** The user's key. */
+        String key() {
+            return owner instanceof ProfileState s ? s.user : (String) owner;
+        }
     }
 
     /**
@@ -286,7 +299,7 @@ final class AudienceBook {
 
         /** Whether entry {@code i} comes before {@code j}: by time, then by key, so the firing order is the same however the heap was built. */
         private boolean before(int i, int j) {
-            return times[i] < times[j] || (times[i] == times[j] && users[i].key.compareTo(users[j].key) < 0);
+            return times[i] < times[j] || (times[i] == times[j] && users[i].key().compareTo(users[j].key()) < 0);
         }
 
         private void up(int i) {
@@ -430,7 +443,6 @@ final class AudienceBook {
         if (u != null) {
             touch.accept(s);
             u.members &= ~(1L << slot);
-            u.pending = null;
         }
     }
 
@@ -469,9 +481,7 @@ final class AudienceBook {
     private UserAudiences user(ProfileState s) {
         UserAudiences u = (UserAudiences) s.audiences;
         if (u == null) {
-            u = new UserAudiences();
-            u.state = s;
-            u.key = s.user;
+            u = new UserAudiences(s);
             if (history) {
                 u.history = new History();
             }
@@ -480,58 +490,46 @@ final class AudienceBook {
         return u;
     }
 
-    /** Before an accepted event is applied: time-driven changes up to its time, or the history it may revise. */
-    void beforeApply(ProfileState s, Event e) {
+    /**
+     * Before an accepted event is applied: time-driven changes up to its time; or, when the event changes delivered
+     * history, that history as it was (returned, for {@link #afterApply}); else null.
+     */
+    private Timeline beforeApply(ProfileState s, Event e) {
         UserAudiences u = user(s);
         long t = e.timestamp();
-        u.pending = null;
         if (u.history != null) {
             cut(s, u.history);
         }
         if (u.frontier == Long.MIN_VALUE) {
-            return;
+            return null;
         }
         if (t > u.frontier) {
             advance(s, u, t - 1);
-        } else {
-            Timeline before = timeline(s, u, t, u.frontier, t < s.maxApplied);
-            before.preMaxApplied = s.maxApplied;
-            u.pending = before;
+            return null;
         }
-    }
-
-    /** The event failed to apply: nothing of it is kept. */
-    void abandon(ProfileState s) {
-        UserAudiences u = (UserAudiences) s.audiences;
-        if (u != null) {
-            u.pending = null;
-        }
+        Timeline before = timeline(s, u, t, u.frontier, t < s.maxApplied);
+        before.preMaxApplied = s.maxApplied;
+        return before;
     }
 
     /**
      * Runs {@code apply} (the accepted event's update of {@code s}) between {@link #beforeApply} and
-     * {@link #afterApply}; if it fails, nothing of the event is kept ({@link #abandon}). Caller holds the lock.
+     * {@link #afterApply}; if it fails, nothing of the event is kept. Caller holds the lock.
      */
     void apply(ProfileState s, Event e, Runnable apply) {
-        beforeApply(s, e);
-        try {
-            apply.run();
-        } catch (RuntimeException | Error failure) {
-            abandon(s);
-            throw failure;
-        }
-        afterApply(s, e);
+        Timeline before = beforeApply(s, e);
+        apply.run();
+        afterApply(s, e, before);
     }
 
-    /** After an accepted event was applied: its own changes, or the REVISE of delivered history. */
-    void afterApply(ProfileState s, Event e) {
+    /** After an accepted event was applied: its own changes, or the REVISE of the delivered history {@code old}. */
+    private void afterApply(ProfileState s, Event e, Timeline old) {
         UserAudiences u = user(s);
         long t = e.timestamp();
         if (u.history != null) {
             u.history.journal.add(e);
             promote(s, u.history);
         }
-        Timeline old = u.pending;
         if (old == null) {
             long now = members(s, t);
             deliver(s, u, now, t);
@@ -539,7 +537,6 @@ final class AudienceBook {
             schedule(s, u, t, now);
             return;
         }
-        u.pending = null;
         Timeline neu = timeline(s, u, old.from, old.to, old.from < old.preMaxApplied);
         for (int i = 0; i < defs.length; i++) {
             Def d = defs[i];
@@ -708,7 +705,6 @@ final class AudienceBook {
         if (u == null) {
             return;
         }
-        u.pending = null;
         if (u.frontier != Long.MIN_VALUE) {
             advance(s, u, expiresAt(s));
         }
@@ -793,9 +789,9 @@ final class AudienceBook {
             if (due == null) {
                 return;
             }
-            ProfileState s = due.state;
+            ProfileState s = due.state();
             if (s == null) { // a stand-in: the user is in the store; loading it attaches its own timer
-                s = loader == null ? null : loader.apply(due.key);
+                s = loader == null ? null : loader.apply(due.key());
                 if (s == null) {
                     continue; // forgotten or expired meanwhile
                 }
@@ -888,8 +884,7 @@ final class AudienceBook {
         }
         timers.set(u, NEVER);
         if (u.timer != NEVER) {
-            UserAudiences p = new UserAudiences();
-            p.key = s.user;
+            UserAudiences p = new UserAudiences(s.user);
             p.timer = u.timer;
             UserAudiences old = parked.put(s.user, p);
             if (old != null) {
