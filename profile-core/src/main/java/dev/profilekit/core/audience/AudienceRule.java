@@ -203,6 +203,25 @@ public final class AudienceRule {
     /** {@link Expr#settled}: true whatever time does. */
     static final int SETTLED_TRUE = 2;
 
+    /**
+     * {@link Expr#settled} of a disjunction ({@code decisive} {@link #SETTLED_TRUE}) or a conjunction
+     * ({@link #SETTLED_FALSE}): decided when one term is settled at the decisive value; else open when one term is
+     * open; else settled at the other value.
+     */
+    private static int settledBy(Expr[] terms, int decisive, Bound b, UserView user, long asOf) {
+        int out = SETTLED_FALSE + SETTLED_TRUE - decisive;
+        for (Expr e : terms) {
+            int s = e.settled(b, user, asOf);
+            if (s == decisive) {
+                return decisive;
+            }
+            if (s == OPEN) {
+                out = OPEN;
+            }
+        }
+        return out;
+    }
+
     /** A typed node. */
     interface Expr {
         boolean eval(Bound b, UserView user, long asOf);
@@ -227,17 +246,7 @@ public final class AudienceRule {
 
         @Override
         public int settled(Bound b, UserView user, long asOf) {
-            int out = SETTLED_FALSE;
-            for (Expr e : terms) {
-                int s = e.settled(b, user, asOf);
-                if (s == SETTLED_TRUE) {
-                    return SETTLED_TRUE; // one term true for good decides the disjunction
-                }
-                if (s == OPEN) {
-                    out = OPEN;
-                }
-            }
-            return out;
+            return settledBy(terms, SETTLED_TRUE, b, user, asOf); // one term true for good decides a disjunction
         }
     }
 
@@ -254,17 +263,7 @@ public final class AudienceRule {
 
         @Override
         public int settled(Bound b, UserView user, long asOf) {
-            int out = SETTLED_TRUE;
-            for (Expr e : terms) {
-                int s = e.settled(b, user, asOf);
-                if (s == SETTLED_FALSE) {
-                    return SETTLED_FALSE; // one term false for good decides the conjunction
-                }
-                if (s == OPEN) {
-                    out = OPEN;
-                }
-            }
-            return out;
+            return settledBy(terms, SETTLED_FALSE, b, user, asOf); // one term false for good decides a conjunction
         }
     }
 
