@@ -95,6 +95,22 @@ public final class AudienceRule {
         return out;
     }
 
+    /**
+     * Whether an accepted event of {@code type} can change a feature the rule reads (a ratio's: its numerator's and
+     * denominator's): one of them counts every type, or names this one. {@code null} stands for a type no feature
+     * of the schema names. Otherwise the rule's value over time is as it was before the event.
+     */
+    public boolean changesWith(String type) {
+        for (Atom a : atoms) {
+            for (FeatureSpec f : a.inputs) {
+                if (f.types().isEmpty() || (type != null && f.types().contains(type))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether the rule can change value with time alone (it reads a recency, decayed, window or ratio feature). */
     public boolean timeDependent() {
         return timeAtoms.length > 0;
@@ -298,6 +314,8 @@ public final class AudienceRule {
         final long[] widths;
         final int[] buckets;
         final boolean continuous;
+        /** The features whose state the atom reads: its own, or a ratio's numerator and denominator. */
+        final List<FeatureSpec> inputs;
 
         Atom(int index, FeatureSpec spec, String part, Test test, double[] numbers, String[] strings,
              List<FeatureSpec> operands) {
@@ -307,6 +325,7 @@ public final class AudienceRule {
             this.test = test;
             this.numbers = numbers;
             this.strings = strings;
+            this.inputs = operands.isEmpty() ? List.of(spec) : operands;
             List<FeatureSpec> windows = new ArrayList<>();
             boolean cont = false;
             for (FeatureSpec f : operands) {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the event); after it, the changes at t. An event at or before the frontier (late, or behind changes its timer
  * already delivered) changes delivered history: the history from t to the frontier is recomputed without and with
  * the event, and each audience whose history differs gets a REVISE. To recompute history before the user's latest
- * event, the user keeps its {@link History}: the encoded state as of an earlier event (a cut, taken before an event
+ * event, the user keeps its {@link Kept}: the encoded state as of an earlier event (a cut, taken before an event
  * is applied, that became the base once every event in it fell behind the lateness horizon, so no late event can come
  * before them) and the accepted events since (the journal); replaying the journal in time order on the base gives the
  * state as of any time the lateness still reaches. A cut is one encoding per lateness of the user's event time, not
@@ -60,8 +60,8 @@ final class AudienceBook {
          * alone: one field for either keeps the object at 48 bytes.
          */
         final Object owner;
-        /** What is kept to recompute history for a late event; null when no event can be late. */
-        History history;
+        /** The history kept for late events and the rules' next changes, when either is kept; else null. */
+        Kept kept;
 
         UserAudiences(Object owner) {
             this.owner = owner;
@@ -79,11 +79,13 @@ final class AudienceBook {
     }
 
     /**
-     * What a user keeps to recompute its history when a late event arrives. The base and the cut are encoded states
-     * (the codec without models or audiences), so keeping one is a copy and no events are applied twice. Guarded by
-     * the user's lock.
+     * What a user keeps beyond its memberships and timer, when needed. To recompute its history when a late event
+     * arrives (only where one can): the base, a cut and the journal. The base and the cut are encoded states (the
+     * codec without models or audiences), so keeping one is a copy and no events are applied twice. With two or more
+     * time-driven rules: each one's next change, so that an event recomputes only those of the rules it can change.
+     * Guarded by the user's lock.
      */
-    static final class History {
+    static final class Kept {
         /**
          * The state over the accepted events that arrived before the journal's first, all of them behind the lateness
          * horizon (so earlier than any event still accepted); null when there are none.
@@ -94,13 +96,20 @@ final class AudienceBook {
         long cutMax;
         int cutAt;
         /** The accepted, applied events since the base, in arrival order. */
-        final ArrayList<Event> journal = new ArrayList<>(4);
+        final ArrayList<Event> journal = new ArrayList<>(0);
+        /**
+         * Each time-driven rule's next change after the frontier, in slot order from index 1 (an event of a type that
+         * cannot change a rule leaves its entry as it is), under definitions generation {@code next[0]}; or null.
+         * Not encoded: a decoded user computes them afresh.
+         */
+        long[] next;
 
         /** Drops everything: the user's history starts again (its state was expired). */
         void clear() {
             base = null;
             cut = null;
             journal.clear();
+            next = null;
         }
     }
 
@@ -348,6 +357,10 @@ final class AudienceBook {
     /** A bit per defined slot, and per slot whose rule time can move (changed under the gate, as {@link #defs}). */
     private long defined;
     private long timeDriven;
+    /** Per event type id: the defined slots whose rule an event of that type can change ({@link AudienceRule#changesWith}). */
+    private long[] changedBy = new long[0];
+    /** Bumped whenever the definitions change: users' kept next changes of an older generation are found again. */
+    private int generation;
     private final AtomicLongArray sizes = new AtomicLongArray(MAX_AUDIENCES);
     private final TimerHeap timers = new TimerHeap();
     private final AtomicLong clock = new AtomicLong(Long.MIN_VALUE);
@@ -405,12 +418,28 @@ final class AudienceBook {
                 defs[i] = new Def(rule.audience(), rule.bind(compiled));
                 defined |= 1L << i;
                 timeDriven |= rule.timeDependent() ? 1L << i : 0;
+                definitionsChanged();
                 sizes.set(i, 0);
                 definitionsHash = hash(describe());
                 return i;
             }
         }
         throw new IllegalArgumentException("at most " + MAX_AUDIENCES + " audiences can be defined at once");
+    }
+
+    private void definitionsChanged() {
+        long[] m = new long[compiled.typeIds()];
+        for (int id = 0; id < m.length; id++) {
+            String type = compiled.typeName(id);
+            for (long left = defined; left != 0; left &= left - 1) {
+                int i = Long.numberOfTrailingZeros(left);
+                if (defs[i].rule.rule().changesWith(type)) {
+                    m[id] |= 1L << i;
+                }
+            }
+        }
+        changedBy = m;
+        generation++;
     }
 
     /** The slot of audience {@code name}, or -1. */
@@ -432,6 +461,7 @@ final class AudienceBook {
         defs[i] = null;
         defined &= ~(1L << i);
         timeDriven &= ~(1L << i);
+        definitionsChanged();
         sizes.set(i, 0);
         definitionsHash = hash(describe());
         return true;
@@ -464,7 +494,7 @@ final class AudienceBook {
             sizes.incrementAndGet(slot);
             listener(AudienceChange.enter(s.user, defs[slot].name, t, true));
         }
-        schedule(s, u, t, members(s, t));
+        schedule(s, u, t, members(s, t), -1L);
     }
 
     /** The audiences' names in slot order (null for a free slot). */
@@ -483,7 +513,7 @@ final class AudienceBook {
         if (u == null) {
             u = new UserAudiences(s);
             if (history) {
-                u.history = new History();
+                u.kept = new Kept();
             }
             s.audiences = u;
         }
@@ -497,8 +527,8 @@ final class AudienceBook {
     private Timeline beforeApply(ProfileState s, Event e) {
         UserAudiences u = user(s);
         long t = e.timestamp();
-        if (u.history != null) {
-            cut(s, u.history);
+        if (history) {
+            cut(s, u.kept);
         }
         if (u.frontier == Long.MIN_VALUE) {
             return null;
@@ -526,15 +556,16 @@ final class AudienceBook {
     private void afterApply(ProfileState s, Event e, Timeline old) {
         UserAudiences u = user(s);
         long t = e.timestamp();
-        if (u.history != null) {
-            u.history.journal.add(e);
-            promote(s, u.history);
+        if (history) {
+            u.kept.journal.add(e);
+            promote(s, u.kept);
         }
         if (old == null) {
+            long changed = changedBy[compiled.typeId(e.type())];
             long now = members(s, t);
             deliver(s, u, now, t);
             u.frontier = t;
-            schedule(s, u, t, now);
+            schedule(s, u, t, now, changed);
             return;
         }
         Timeline neu = timeline(s, u, old.from, old.to, old.from < old.preMaxApplied);
@@ -546,14 +577,14 @@ final class AudienceBook {
         }
         count(u.members, neu.end);
         u.members = neu.end;
-        schedule(s, u, u.frontier, members(s, u.frontier));
+        schedule(s, u, u.frontier, members(s, u.frontier), -1L);
     }
 
     /**
      * Takes a cut of {@code s} before an event is applied, when none is pending: with an allowed lateness, the cut
      * becomes the base once the lateness horizon passes its latest event ({@link #promote}).
      */
-    private void cut(ProfileState s, History h) {
+    private void cut(ProfileState s, Kept h) {
         if (lateness > 0 && h.cut == null && s.maxApplied != Long.MIN_VALUE) {
             h.cut = plain.encode(s);
             h.cutMax = s.maxApplied;
@@ -565,7 +596,7 @@ final class AudienceBook {
      * Makes the cut the base once every event in it is behind the lateness horizon (no event still accepted can come
      * before them), and drops the journal's events it holds.
      */
-    private void promote(ProfileState s, History h) {
+    private void promote(ProfileState s, Kept h) {
         if (h.cut != null && h.cutMax < s.maxAccepted - lateness) {
             h.base = h.cut;
             h.journal.subList(0, h.cutAt).clear();
@@ -591,7 +622,7 @@ final class AudienceBook {
             walk(live, tl, from, to);
             return tl;
         }
-        History h = u.history;
+        Kept h = u.kept;
         ProfileState st = h.base == null ? compiled.newState(live.user) : plain.decode(h.base, "audience history");
         List<Event> events = new ArrayList<>(h.journal);
         events.sort(Comparator.comparingLong(Event::timestamp));
@@ -635,7 +666,7 @@ final class AudienceBook {
             long m = members(s, t);
             deliver(s, u, m, t);
             u.frontier = t;
-            u.timer = nextChange(s, t, m);
+            u.timer = nextChangeKept(s, u, t, m, 0L); // no event since: only the rules due at t search again
             moved = true;
         }
         if (moved) {
@@ -643,9 +674,12 @@ final class AudienceBook {
         }
     }
 
-    /** Sets the timer at the next change after {@code from}, where the members are {@code membersAtFrom}. */
-    private void schedule(ProfileState s, UserAudiences u, long from, long membersAtFrom) {
-        long next = nextChange(s, from, membersAtFrom);
+    /**
+     * Sets the timer at the next change after {@code from}, where the members are {@code membersAtFrom}; the rules in
+     * {@code changed} (the slots an event just applied can change; -1: all) search again ({@link #nextChangeKept}).
+     */
+    private void schedule(ProfileState s, UserAudiences u, long from, long membersAtFrom, long changed) {
+        long next = nextChangeKept(s, u, from, membersAtFrom, changed);
         if (next != u.timer) {
             u.timer = next;
             timers.set(u, next);
@@ -689,6 +723,43 @@ final class AudienceBook {
         return next;
     }
 
+    /**
+     * {@link #nextChange} for the user's own timer, with each time-driven rule's next change kept (with two rules or
+     * more): a rule outside {@code changed} whose kept next change is after {@code from} keeps it, since nothing
+     * applied since it was found can change the rule's value over time (no event of a type it reads; an event it can
+     * read, a late event, a definition, a decode or an expiry makes it search again). The others search from
+     * {@code from}.
+     */
+    private long nextChangeKept(ProfileState s, UserAudiences u, long from, long membersAtFrom, long changed) {
+        int rules = Long.bitCount(timeDriven);
+        if (rules < 2 || from >= expiresAt(s) || s.maxApplied == Long.MIN_VALUE) {
+            if (u.kept != null) {
+                u.kept.next = null;
+            }
+            return nextChange(s, from, membersAtFrom);
+        }
+        Kept k = u.kept;
+        if (k == null) {
+            k = u.kept = new Kept();
+        }
+        long[] next = k.next;
+        if (next == null || next[0] != generation) {
+            next = k.next = new long[rules + 1];
+            next[0] = generation;
+            changed = -1L;
+        }
+        long min = expiresAt(s);
+        int j = 1;
+        for (long left = timeDriven; left != 0; left &= left - 1, j++) {
+            int i = Long.numberOfTrailingZeros(left);
+            if ((changed & (1L << i)) != 0 || next[j] <= from) {
+                next[j] = defs[i].rule.nextChange(s, from, (membersAtFrom & (1L << i)) != 0);
+            }
+            min = Math.min(min, next[j]);
+        }
+        return min;
+    }
+
     /** The first millisecond at which {@code s} has expired (TTL), or NEVER. */
     private long expiresAt(ProfileState s) {
         return ttlMs < 0 || s.maxAccepted == Long.MIN_VALUE ? NEVER : s.maxAccepted + ttlMs + 1;
@@ -712,8 +783,8 @@ final class AudienceBook {
         u.members = 0;
         u.timer = NEVER;
         timers.set(u, NEVER);
-        if (u.history != null) {
-            u.history.clear();
+        if (u.kept != null) {
+            u.kept.clear();
         }
     }
 
@@ -952,7 +1023,7 @@ final class AudienceBook {
             return;
         }
         w.u8(2).fixedLong(definitionsHash).varLong(u.members).zigZag(u.frontier).zigZag(u.timer);
-        History h = u.history;
+        Kept h = history ? u.kept : null;
         if (h == null || h.base == null) {
             w.u8(0);
         } else {
@@ -1006,7 +1077,7 @@ final class AudienceBook {
         u.members = r.varLong();
         u.frontier = r.zigZag();
         u.timer = r.zigZag();
-        History h = history ? u.history : new History(); // read and dropped where no event can be late
+        Kept h = history ? u.kept : new Kept(); // read and dropped where no event can be late
         if (r.u8() == 1) {
             h.base = r.lengthPrefixed();
         }

@@ -36,6 +36,8 @@ final class CompiledSchema implements FeatureAccess {
     final long latenessMs;
     private final CompiledFeature[] all;
     private final TypeTable types;
+    /** The event types with an id, in id order (id 1 first; 0 stands for every other type). */
+    private final List<String> typeNames;
     /** plans[typeId]: what an event of that type updates; plans[0] serves every type no feature names. */
     private final UpdatePlan[] plans;
     private final int valueSlots;
@@ -94,6 +96,7 @@ final class CompiledSchema implements FeatureAccess {
             }
         }
         this.types = new TypeTable(typeNames);
+        this.typeNames = List.copyOf(typeNames);
         int nTypes = typeNames.size() + 1;
         UpdatePlan.Builder[] builders = new UpdatePlan.Builder[nTypes];
         for (int i = 0; i < nTypes; i++) {
@@ -189,6 +192,16 @@ final class CompiledSchema implements FeatureAccess {
     @Override
     public long latenessMs() {
         return latenessMs;
+    }
+
+    /** The event type of id {@code id} ({@link #typeId}), or null for 0 (every type no feature names). */
+    String typeName(int id) {
+        return id == 0 ? null : typeNames.get(id - 1);
+    }
+
+    /** Number of type ids, 0 included. */
+    int typeIds() {
+        return typeNames.size() + 1;
     }
 
     /** The small integer for an event type; 0 for a type no feature names. Allocates nothing. */

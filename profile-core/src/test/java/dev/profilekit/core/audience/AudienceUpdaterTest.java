@@ -84,6 +84,27 @@ class AudienceUpdaterTest {
         assertThat(u.audienceSizes()).isEqualTo(Map.of("away", (long) users));
     }
 
+    /**
+     * A time-driven rule that flips at exactly the millisecond of another type's event (which cannot change it): the
+     * event's own evaluation must still ask that rule, since its change is due at that time, and then search its next
+     * change afresh. A second time-driven rule makes the updater keep each rule's next change.
+     */
+    @Test
+    void aRuleDueAtTheMillisecondOfAnEventOfAnotherTypeChangesWithIt() {
+        ProfileUpdater u = updater("lapsed_buyer", "since_purchase > PT1H", "browsing", "views_1d > 0.5");
+        u.onEvent(Event.of("p1", "u1", "purchase", T0, Map.of("amount", 10.0, "category", "toys")));
+        long flip = T0 + 3_600_001L; // the first millisecond at which (T - T0) / 1000 > 3600
+        u.onEvent(view("v1", "u1", flip));
+        assertThat(log).extracting(AudienceChange::toJson).containsExactly(
+                "{\"user\":\"u1\",\"audience\":\"lapsed_buyer\",\"change\":\"enter\",\"ts\":" + flip + "}",
+                "{\"user\":\"u1\",\"audience\":\"browsing\",\"change\":\"enter\",\"ts\":" + flip + "}");
+        assertThat(u.audiences("u1")).containsExactly("browsing", "lapsed_buyer");
+        u.onEvent(Event.of("p2", "u1", "purchase", flip + 1_000, Map.of("amount", 5.0, "category", "toys")));
+        assertThat(log.get(log.size() - 1).toJson()).isEqualTo(
+                "{\"user\":\"u1\",\"audience\":\"lapsed_buyer\",\"change\":\"exit\",\"ts\":" + (flip + 1_000) + "}");
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed_buyer", 0L, "browsing", 1L));
+    }
+
     @Test
     void aLateEventRevisesDeliveredHistory() {
         ProfileUpdater u = updater("buyers", "purchases >= 1");
