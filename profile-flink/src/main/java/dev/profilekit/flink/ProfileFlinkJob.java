@@ -42,7 +42,8 @@ import org.apache.flink.util.CloseableIterator;
  * {@code --audience-topic T} writes every audience change (ENTER, EXIT, REVISE, as {@code --audience-log} lines),
  * keyed by user, exactly once ({@link ProfilePipeline#audienceSink}); the timers fire as the watermark (the smallest
  * of the partitions' largest event times) passes them, and at the end of an {@code --until-end} run up to
- * {@code --as-of} when given.
+ * {@code --as-of} when given. With {@code --models M.json} each profile line carries the scores of the versions the
+ * scorer holds ({@link ModelPipeline}); {@code --summary S.json} needs {@code --until-end}.
  *
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
@@ -191,7 +192,8 @@ public final class ProfileFlinkJob {
         env.setParallelism(o.parallelism());
         var profiles = ProfilePipeline.profiles(
                 ProfilePipeline.kafkaSource(env, k.io(), o.spec(), o.forgotten()), o.spec(), true);
-        ProfilePipeline.kafkaSink(profiles, k.io());
+        ModelPipeline.Outputs outputs = ModelPipeline.attach(profiles, o.spec()); // with models, lines with scores
+        ProfilePipeline.kafkaSink(outputs.updates(), k.io());
         if (k.audienceTopic() != null) {
             ProfilePipeline.audienceSink(profiles.getSideOutput(ProfileFunction.AUDIENCES), k.io(),
                     k.audienceTopic());
@@ -202,8 +204,11 @@ public final class ProfileFlinkJob {
             return "{}";
         }
         FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
-        try (CloseableIterator<FinalState> it = profiles.getSideOutput(ProfileFunction.FINAL).executeAndCollect(name)) {
+        try (CloseableIterator<FinalState> it = outputs.finals().executeAndCollect(name)) {
             finals.addAll(it);
+        }
+        if (o.summary() != null) {
+            Files.writeString(o.summary(), finals.summaryFile(), StandardCharsets.UTF_8);
         }
         return finals.summary();
     }
@@ -244,7 +249,8 @@ public final class ProfileFlinkJob {
                         + "--output-topic O [--group G] [--format jsonl|csv] [--csv-header H] "
                         + "[--transactional-id-prefix P] [--kafka-property K=V] [--checkpoint-interval PT10S] "
                         + "[--checkpoint-dir URI] [--from-savepoint PATH] [--until-end] "
-                        + "[--audiences A.json [--audience-topic A]]");
+                        + "[--audiences A.json [--audience-topic A]] [--models M.json [--summary S.json with "
+                        + "--until-end]]");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("option " + a + " needs a value (or unknown option; try --help)");
@@ -287,9 +293,9 @@ public final class ProfileFlinkJob {
         if (kafka == null && kf.any()) {
             throw new UsageException("Kafka options need --bootstrap-servers, --topic and --output-topic (try --help)");
         }
-        if (kafka != null && (models != null || summaryFile != null)) {
-            throw new UsageException((models != null ? "--models" : "--summary") + " is for the file mode (--events "
-                    + "and --out): the Kafka mode does not run live models yet");
+        if (kafka != null && summaryFile != null && !kafka.io().untilEnd()) {
+            throw new UsageException("--summary " + summaryFile + " needs --until-end in the Kafka mode (a job that "
+                    + "runs until cancelled has no end to summarise)");
         }
         if (kafka != null && audienceLog != null) {
             throw new UsageException("--audience-log is for the file mode (--events and --out): in the Kafka mode "
