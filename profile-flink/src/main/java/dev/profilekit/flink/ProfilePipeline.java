@@ -38,6 +38,14 @@ public final class ProfilePipeline {
      * interval plus restart time longer than this would lose the transaction's records.
      */
     public static final String TRANSACTION_TIMEOUT_MS = "900000";
+    /**
+     * How long a Kafka partition may give no record before the source marks it idle, so that the watermark (and
+     * with it the audience timers and the TTL's) goes on with the other partitions. Without it one quiet
+     * partition stops every time-driven change; and a job resumed from a savepoint was seen in tests to keep its
+     * watermark at its start after reading all its input, until this timeout. An idle partition's later events
+     * may lie behind the watermark: the operator takes them as any event (audiences revise what they change).
+     */
+    public static final Duration PARTITION_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     private ProfilePipeline() {
     }
@@ -87,7 +95,8 @@ public final class ProfilePipeline {
     /**
      * Events from a Kafka topic: every partition read in parallel (at the environment's parallelism), from the
      * earliest offset on a fresh start (a restored job goes on from its checkpoint's offsets), values read as
-     * {@link KafkaEventSchema} reads them, with per-partition event-time watermarks. Each user's events keep their
+     * {@link KafkaEventSchema} reads them, with per-partition event-time watermarks; a partition that has given no
+     * record for {@link #PARTITION_IDLE_TIMEOUT} is idle and holds the watermark back no longer. Each user's events keep their
      * order when the topic is keyed by user (one partition per user): the operator downstream is keyed by user,
      * and Flink keeps the order of each source instance's records per key.
      *
@@ -112,7 +121,8 @@ public final class ProfilePipeline {
         if (kafka.untilEnd()) {
             b.setBounded(OffsetsInitializer.latest());
         }
-        return env.fromSource(b.build(), watermarks(), "kafka " + kafka.topic()).uid(KAFKA_SOURCE_UID);
+        return env.fromSource(b.build(), watermarks().withIdleness(PARTITION_IDLE_TIMEOUT), "kafka " + kafka.topic())
+                .uid(KAFKA_SOURCE_UID);
     }
 
     /**
