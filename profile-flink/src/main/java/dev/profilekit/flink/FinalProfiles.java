@@ -186,18 +186,24 @@ public final class FinalProfiles {
         }
         for (int i = 0; i < profiles.size(); i++) {
             Profile p = profiles.get(i);
-            String line = ProfileJson.toJson(p);
-            out.write(line, 0, line.length() - 1);
-            out.write(",\"audiences\":[");
-            List<String> in = kernel.audiences(states.get(p.user()), p.asOf());
-            for (int j = 0; j < in.size(); j++) {
-                out.write(j == 0 ? "\"" : ",\"");
-                out.write(in.get(j)); // names are letters, digits, _ and -
-                out.write('"');
-            }
-            out.write("]}");
+            out.write(withAudiences(ProfileJson.toJson(p), kernel.audiences(states.get(p.user()), p.asOf())));
             out.write(i + 1 < profiles.size() ? "\n" : System.lineSeparator());
         }
+    }
+
+    /**
+     * A profile line ({@link ProfileJson#toJson}) ending with {@code "audiences":[...]}, as replay writes it.
+     *
+     * @param line      the profile's JSON object
+     * @param audiences the user's audiences, sorted
+     */
+    static String withAudiences(String line, List<String> audiences) {
+        StringBuilder b = new StringBuilder(line.length() + 16 + 16 * audiences.size());
+        b.append(line, 0, line.length() - 1).append(",\"audiences\":[");
+        for (int j = 0; j < audiences.size(); j++) {
+            b.append(j == 0 ? "\"" : ",\"").append(audiences.get(j)).append('"'); // names: letters, digits, _ and -
+        }
+        return b.append("]}").toString();
     }
 
     /** Each audience's size as of the final time (its members among the users with an applied event), in order. */

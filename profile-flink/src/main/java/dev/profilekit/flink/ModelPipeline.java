@@ -63,6 +63,7 @@ public final class ModelPipeline {
     private static ScoringFunction scorer(KernelSpec spec) {
         var config = spec.kernel().models().orElseThrow();
         return new ScoringFunction(config.propensity().isPresent(),
-                new ModelSampler(spec.kernel(), 0, 1).propensityDimension(), config.segments().isPresent());
+                new ModelSampler(spec.kernel(), 0, 1).propensityDimension(), config.segments().isPresent(),
+                spec.audiencesJson() != null);
     }
 }

@@ -38,6 +38,12 @@ import org.apache.flink.util.CloseableIterator;
  * cancellation), and restores from {@code --from-savepoint PATH}. Also {@code --group G}, {@code --format
  * jsonl|csv} with {@code --csv-header H}, {@code --transactional-id-prefix P}, {@code --kafka-property K=V}
  * (repeatable) and {@code --until-end} (read up to the end offsets at start, then print the summary line and exit).
+ * With {@code --audiences A.json} each profile line ends with the user's {@code "audiences"} as of its time, and
+ * {@code --audience-topic T} writes every audience change (ENTER, EXIT, REVISE, as {@code --audience-log} lines),
+ * keyed by user, exactly once ({@link ProfilePipeline#audienceSink}); the timers fire as the watermark (the smallest
+ * of the partitions' largest event times) passes them, and at the end of an {@code --until-end} run up to
+ * {@code --as-of} when given. With {@code --models M.json} each profile line carries the scores of the versions the
+ * scorer holds ({@link ModelPipeline}); {@code --summary S.json} needs {@code --until-end}.
  *
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
@@ -46,7 +52,7 @@ import org.apache.flink.util.CloseableIterator;
  * {@link ModelPipeline}), {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the
  * models' diagnostics), {@code --audiences A.json} (audiences per user with event-time timers, see
  * {@link ProfileFunction}; profiles and summary gain {@code "audiences"} as replay's do) with {@code --audience-log
- * L.jsonl} (every change as replay writes it; the file mode only). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
+ * L.jsonl} (every change as replay writes it; the file mode only: the Kafka mode has {@code --audience-topic}). Exit codes: 0 done, 1 failure while running, 2 bad usage or unreadable input.
  */
 public final class ProfileFlinkJob {
 
@@ -65,8 +71,9 @@ public final class ProfileFlinkJob {
                    Path audienceLog) {
     }
 
-    /** The Kafka mode's options (null in the file mode). */
-    record Kafka(KafkaOptions io, java.time.Duration checkpointInterval, String checkpointDir, String fromSavepoint) {
+    /** The Kafka mode's options (null in the file mode); {@code audienceTopic} null when not given. */
+    record Kafka(KafkaOptions io, java.time.Duration checkpointInterval, String checkpointDir, String fromSavepoint,
+                 String audienceTopic) {
     }
 
     private ProfileFlinkJob() {
@@ -185,15 +192,23 @@ public final class ProfileFlinkJob {
         env.setParallelism(o.parallelism());
         var profiles = ProfilePipeline.profiles(
                 ProfilePipeline.kafkaSource(env, k.io(), o.spec(), o.forgotten()), o.spec(), true);
-        ProfilePipeline.kafkaSink(profiles, k.io());
+        ModelPipeline.Outputs outputs = ModelPipeline.attach(profiles, o.spec()); // with models, lines with scores
+        ProfilePipeline.kafkaSink(outputs.updates(), k.io());
+        if (k.audienceTopic() != null) {
+            ProfilePipeline.audienceSink(profiles.getSideOutput(ProfileFunction.AUDIENCES), k.io(),
+                    k.audienceTopic());
+        }
         String name = "profilekit-flink " + k.io().topic() + " -> " + k.io().outputTopic();
         if (!k.io().untilEnd()) {
             env.execute(name);
             return "{}";
         }
         FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
-        try (CloseableIterator<FinalState> it = profiles.getSideOutput(ProfileFunction.FINAL).executeAndCollect(name)) {
+        try (CloseableIterator<FinalState> it = outputs.finals().executeAndCollect(name)) {
             finals.addAll(it);
+        }
+        if (o.summary() != null) {
+            Files.writeString(o.summary(), finals.summaryFile(), StandardCharsets.UTF_8);
         }
         return finals.summary();
     }
@@ -233,7 +248,9 @@ public final class ProfileFlinkJob {
                         + " | from Kafka to Kafka instead of --events/--out: --bootstrap-servers H:P --topic T "
                         + "--output-topic O [--group G] [--format jsonl|csv] [--csv-header H] "
                         + "[--transactional-id-prefix P] [--kafka-property K=V] [--checkpoint-interval PT10S] "
-                        + "[--checkpoint-dir URI] [--from-savepoint PATH] [--until-end]");
+                        + "[--checkpoint-dir URI] [--from-savepoint PATH] [--until-end] "
+                        + "[--audiences A.json [--audience-topic A]] [--models M.json [--summary S.json with "
+                        + "--until-end]]");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("option " + a + " needs a value (or unknown option; try --help)");
@@ -262,7 +279,7 @@ public final class ProfileFlinkJob {
                     case "--audience-log" -> audienceLog = Path.of(v);
                     case "--bootstrap-servers", "--topic", "--output-topic", "--group", "--format", "--csv-header",
                          "--transactional-id-prefix", "--kafka-property", "--checkpoint-interval",
-                         "--checkpoint-dir", "--from-savepoint" -> kf.set(a, v);
+                         "--checkpoint-dir", "--from-savepoint", "--audience-topic" -> kf.set(a, v);
                     default -> throw new UsageException("unknown option " + a + " (try --help)");
                 }
             } catch (IllegalArgumentException e) {
@@ -276,13 +293,17 @@ public final class ProfileFlinkJob {
         if (kafka == null && kf.any()) {
             throw new UsageException("Kafka options need --bootstrap-servers, --topic and --output-topic (try --help)");
         }
-        if (kafka != null && (models != null || summaryFile != null)) {
-            throw new UsageException((models != null ? "--models" : "--summary") + " is for the file mode (--events "
-                    + "and --out): the Kafka mode does not run live models yet");
+        if (kafka != null && summaryFile != null && !kafka.io().untilEnd()) {
+            throw new UsageException("--summary " + summaryFile + " needs --until-end in the Kafka mode (a job that "
+                    + "runs until cancelled has no end to summarise)");
         }
-        if (kafka != null && (audiencesFile != null || audienceLog != null)) {
-            throw new UsageException((audiencesFile != null ? "--audiences" : "--audience-log") + " is for the file "
-                    + "mode (--events and --out): the Kafka mode does not run audiences yet");
+        if (kafka != null && audienceLog != null) {
+            throw new UsageException("--audience-log is for the file mode (--events and --out): in the Kafka mode "
+                    + "the changes go to a topic, --audience-topic T");
+        }
+        if (kafka != null && kafka.audienceTopic() != null && audiencesFile == null) {
+            throw new UsageException("--audience-topic " + kafka.audienceTopic() + " needs --audiences A.json (the "
+                    + "audiences whose changes it carries)");
         }
         if (audienceLog != null && audiencesFile == null) {
             throw new UsageException("--audience-log needs --audiences A.json (the audiences to log)");
@@ -431,11 +452,16 @@ public final class ProfileFlinkJob {
             if (interval.toMillis() < 10) {
                 throw new UsageException("--checkpoint-interval must be at least 10 ms, was '" + every + "'");
             }
+            String audienceTopic = values.get("--audience-topic");
+            if (audienceTopic != null && (audienceTopic.equals(topic) || audienceTopic.equals(output))) {
+                throw new UsageException("--audience-topic must differ from --topic and --output-topic, was '"
+                        + audienceTopic + "'");
+            }
             try {
                 return new Kafka(new KafkaOptions(servers, topic, values.getOrDefault("--group", "profilekit-flink"),
                         header, output, values.getOrDefault("--transactional-id-prefix", "profilekit-" + output),
                         untilEnd, properties), interval, values.get("--checkpoint-dir"),
-                        values.get("--from-savepoint"));
+                        values.get("--from-savepoint"), audienceTopic);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

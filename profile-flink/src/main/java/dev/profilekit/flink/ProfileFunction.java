@@ -54,10 +54,12 @@ import org.apache.flink.util.OutputTag;
  *       replacing the previous one); when the watermark reaches it, the changes up to the watermark (never past
  *       the applyUpTo time) are delivered, as the embedded engine delivers them when its clock passes; a timer
  *       already due after an event (a late event's revision moved it behind the watermark) fires at once, as the
- *       engine's clock moving to the event's time fires it. At the end
- *       of input the timers do not fire: the final writer fires them up to the final time, as a replay does
- *       ({@link FinalProfiles#finishAudiences}). A state expired by the TTL ends its memberships first
- *       ({@link ProfileKernel#expire}).</li>
+ *       engine's clock moving to the event's time fires it. At the end of a bounded input (the watermark at
+ *       {@code Long.MAX_VALUE}) each user's changes up to the applyUpTo time are delivered when there is one (an
+ *       as-of time), before its final state; without one the timers do not fire then: the final writer fires them
+ *       up to the final time, as a replay does ({@link FinalProfiles#finishAudiences}). A state expired by the TTL
+ *       ends its memberships first ({@link ProfileKernel#expire}). Each update line (with {@code emitUpdates})
+ *       ends with the user's {@code "audiences":[...]} as of the line's time, as the profile file's lines do.</li>
  * </ul>
  */
 public final class ProfileFunction extends KeyedProcessFunction<String, Routed, String>
@@ -184,7 +186,11 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                             }
                         }
                         if (emitUpdates && kernel.hasAccepted(s)) {
-                            String line = ProfileJson.toJson(kernel.profile(s, latestApplied(s)));
+                            long asOf = latestApplied(s);
+                            String line = ProfileJson.toJson(kernel.profile(s, asOf));
+                            if (audiences) {
+                                line = FinalProfiles.withAudiences(line, kernel.audiences(s, asOf));
+                            }
                             if (sampler == null) {
                                 out.collect(line);
                             } else { // the scorer adds the current version's score
@@ -248,6 +254,10 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
         if (timestamp == Long.MAX_VALUE) {
             ProfileState s = profile.value();
+            if (audiences && s != null && spec.applyUpTo() != Long.MAX_VALUE) {
+                // the end of a bounded input with an as-of time: every change up to it, as replay's end delivers
+                kernel.fireAudiences(s, spec.applyUpTo(), ch -> ctx.output(AUDIENCES, ch.toJson()));
+            }
             long[] c = counts.value();
             if (c == null) {
                 c = new long[5];

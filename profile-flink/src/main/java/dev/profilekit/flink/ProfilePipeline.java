@@ -30,12 +30,22 @@ public final class ProfilePipeline {
     public static final String KAFKA_SOURCE_UID = "profilekit-kafka-events";
     /** The Kafka sink's uid. */
     public static final String KAFKA_SINK_UID = "profilekit-kafka-profiles";
+    /** The Kafka sink of audience changes' uid. */
+    public static final String KAFKA_AUDIENCE_SINK_UID = "profilekit-kafka-audiences";
     /**
      * The sink's default Kafka transaction timeout: the broker's default maximum (15 minutes). A transaction stays
      * open from one checkpoint to the next, and one left by a failed job is aborted when the job restores; an
      * interval plus restart time longer than this would lose the transaction's records.
      */
     public static final String TRANSACTION_TIMEOUT_MS = "900000";
+    /**
+     * How long a Kafka partition may give no record before the source marks it idle, so that the watermark (and
+     * with it the audience timers and the TTL's) goes on with the other partitions. Without it one quiet
+     * partition stops every time-driven change; and a job resumed from a savepoint was seen in tests to keep its
+     * watermark at its start after reading all its input, until this timeout. An idle partition's later events
+     * may lie behind the watermark: the operator takes them as any event (audiences revise what they change).
+     */
+    public static final Duration PARTITION_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     private ProfilePipeline() {
     }
@@ -85,7 +95,8 @@ public final class ProfilePipeline {
     /**
      * Events from a Kafka topic: every partition read in parallel (at the environment's parallelism), from the
      * earliest offset on a fresh start (a restored job goes on from its checkpoint's offsets), values read as
-     * {@link KafkaEventSchema} reads them, with per-partition event-time watermarks. Each user's events keep their
+     * {@link KafkaEventSchema} reads them, with per-partition event-time watermarks; a partition that has given no
+     * record for {@link #PARTITION_IDLE_TIMEOUT} is idle and holds the watermark back no longer. Each user's events keep their
      * order when the topic is keyed by user (one partition per user): the operator downstream is keyed by user,
      * and Flink keeps the order of each source instance's records per key.
      *
@@ -110,7 +121,8 @@ public final class ProfilePipeline {
         if (kafka.untilEnd()) {
             b.setBounded(OffsetsInitializer.latest());
         }
-        return env.fromSource(b.build(), watermarks(), "kafka " + kafka.topic()).uid(KAFKA_SOURCE_UID);
+        return env.fromSource(b.build(), watermarks().withIdleness(PARTITION_IDLE_TIMEOUT), "kafka " + kafka.topic())
+                .uid(KAFKA_SOURCE_UID);
     }
 
     /**
@@ -126,17 +138,46 @@ public final class ProfilePipeline {
         if (profiles == null || kafka == null) {
             throw new IllegalArgumentException("profiles and kafka must not be null");
         }
+        exactlyOnce(profiles, kafka, kafka.outputTopic(), kafka.transactionalIdPrefix(), KAFKA_SINK_UID);
+    }
+
+    /**
+     * Writes the audience changes (the operator's {@link ProfileFunction#AUDIENCES} side output: one
+     * {@code --audience-log} line per ENTER, EXIT or REVISE) to {@code topic}, keyed by user, exactly once as
+     * {@link #kafkaSink} writes profiles: in Kafka transactions committed on checkpoints, with the transactional id
+     * prefix {@link #audienceTransactionalIdPrefix}. Each user's changes keep the order the operator delivered them
+     * in, so folding a user's records in topic order gives its history.
+     *
+     * @param changes the change lines
+     * @param kafka   the brokers, producer settings and the profiles' transactional id prefix
+     * @param topic   the audience topic
+     */
+    public static void audienceSink(DataStream<String> changes, KafkaOptions kafka, String topic) {
+        if (changes == null || kafka == null || topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("changes, kafka and a non-blank topic are required");
+        }
+        exactlyOnce(changes, kafka, topic, audienceTransactionalIdPrefix(kafka), KAFKA_AUDIENCE_SINK_UID);
+    }
+
+    /** The audience sink's transactional id prefix: the profiles' prefix followed by {@code -audiences}. */
+    public static String audienceTransactionalIdPrefix(KafkaOptions kafka) {
+        return kafka.transactionalIdPrefix() + "-audiences";
+    }
+
+    /** A Kafka sink of lines led by a {@code "user"} field, keyed by it, exactly once. */
+    private static void exactlyOnce(DataStream<String> lines, KafkaOptions kafka, String topic, String prefix,
+                                    String uid) {
         Properties producer = new Properties();
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         producer.putAll(kafka.properties());
         KafkaSink<String> sink = KafkaSink.<String>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
-                .setRecordSerializer(new ProfileRecordSchema(kafka.outputTopic()))
+                .setRecordSerializer(new ProfileRecordSchema(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix())
+                .setTransactionalIdPrefix(prefix)
                 .setKafkaProducerConfig(producer)
                 .build();
-        profiles.sinkTo(sink).uid(KAFKA_SINK_UID).name("kafka " + kafka.outputTopic());
+        lines.sinkTo(sink).uid(uid).name("kafka " + topic);
     }
 
     /** Watermarks that follow the largest event time seen (records other than events carry no time). */

@@ -12,7 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Writes a profile line (the profile file format, {@code {"user":...,"as_of":...,"features":{...}}}) as a Kafka
  * record of the output topic, keyed by its user: the producer's partitioner puts each user on one partition, and a
- * compacted topic keeps each user's latest profile.
+ * compacted topic keeps each user's latest profile. Audience change lines ({@code {"user":...,"audience":...}}) are
+ * written the same way to the audience topic.
  */
 public final class ProfileRecordSchema implements KafkaRecordSerializationSchema<String> {
 

@@ -33,6 +33,8 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
     private final boolean propensityOn;
     private final int propensityDimension;
     private final boolean segmentsOn;
+    /** Whether the lines end with the user's audiences (the outputs go before them, where the profile file has them). */
+    private final boolean audiencesOn;
     /** propensity score (NaN: none), its version, segment (-1: none), its version. */
     private transient ValueState<double[]> last;
     private transient Parsed<PropensityModel> propensity;
@@ -65,11 +67,13 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
      * @param propensityOn        whether the models have a propensity section
      * @param propensityDimension the length of its raw vector, which comes first in each record's vector
      * @param segmentsOn          whether the models have a segments section (its raw vector follows)
+     * @param audiencesOn         whether each line ends with the user's {@code "audiences"} (with audiences)
      */
-    public ScoringFunction(boolean propensityOn, int propensityDimension, boolean segmentsOn) {
+    public ScoringFunction(boolean propensityOn, int propensityDimension, boolean segmentsOn, boolean audiencesOn) {
         this.propensityOn = propensityOn;
         this.propensityDimension = propensityDimension;
         this.segmentsOn = segmentsOn;
+        this.audiencesOn = audiencesOn;
     }
 
     /** The trainer's form of a published version: the model's name, a newline, the version's JSON. */
@@ -117,7 +121,7 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
         if (changed) {
             last.update(kept);
         }
-        out.collect(withOutputs(r.line(), outputs.toString()));
+        out.collect(withOutputs(r.line(), outputs.toString(), audiencesOn));
     }
 
     @Override
@@ -132,10 +136,11 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
     /**
      * {@code line} (a profile object, as {@code ProfileJson} writes it without model outputs) with the
      * {@code outputs} members (each starting with a comma) added before its closing brace, where {@code ProfileJson}
-     * places them.
+     * places them; before its trailing {@code "audiences"} member when {@code audiences} (the profile file's order).
      */
-    static String withOutputs(String line, String outputs) {
-        int end = line.lastIndexOf('}');
+    static String withOutputs(String line, String outputs, boolean audiences) {
+        // the audiences member is the line's last (FinalProfiles.withAudiences): its bare quotes cannot be in a string
+        int end = audiences ? line.lastIndexOf(",\"audiences\":[") : line.lastIndexOf('}');
         if (end < 0) {
             throw new IllegalArgumentException("not a profile line: " + line);
         }

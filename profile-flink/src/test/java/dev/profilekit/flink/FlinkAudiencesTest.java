@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.profilekit.cli.ReplayRunner;
-import dev.profilekit.sim.EcommerceSimulator;
-import dev.profilekit.sim.SimulationJson;
-import dev.profilekit.sim.SimulationOptions;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +32,7 @@ class FlinkAudiencesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Time-driven rules (a recency, a window, a decay), a plain one, and one combining both. */
-    private static final String AUDIENCES = """
+    static final String AUDIENCES = """
             {"audiences": [
               {"name": "lapsed_buyers", "rule": "since_purchase > P2D"},
               {"name": "browsing_now", "rule": "views_6h >= 3"},
@@ -49,33 +45,8 @@ class FlinkAudiencesTest {
     @TempDir
     Path dir;
 
-    /**
-     * The simulator's stream with out-of-order jitter (up to an hour), and every 41st line moved 250 lines on: some
-     * of those arrive within the schema's lateness (PT6H) behind their user's latest event and revise delivered
-     * history, others arrive after it and are late.
-     */
     private Path stream() throws Exception {
-        StringWriter w = new StringWriter();
-        SimulationJson.writeEventLines(EcommerceSimulator.run(SimulationOptions.of(150, 20, 11L)
-                .jitterMs(3_600_000L)).iterator(), w);
-        List<String> lines = new ArrayList<>(w.toString().lines().toList());
-        List<String> out = new ArrayList<>(lines.size());
-        TreeMap<Integer, List<String>> delayed = new TreeMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (i % 41 == 7) {
-                delayed.computeIfAbsent(i + 250, k -> new ArrayList<>()).add(lines.get(i));
-            } else {
-                out.add(lines.get(i));
-            }
-            List<String> due = delayed.remove(i);
-            if (due != null) {
-                out.addAll(due);
-            }
-        }
-        delayed.values().forEach(out::addAll);
-        Path file = dir.resolve("events.jsonl");
-        Files.write(file, out, StandardCharsets.UTF_8);
-        return file;
+        return FlinkTestSupport.outOfOrder(dir, 150, 20, 11L);
     }
 
     private void assertParity(String... extra) throws Exception {
@@ -196,17 +167,48 @@ class FlinkAudiencesTest {
     }
 
     @Test
-    void kafkaModeRefusesAudiencesInOneLine() throws Exception {
+    void kafkaModeTakesAudiencesWithOrWithoutATopicAndRefusesBadCombinationsInOneLine() throws Exception {
         Path schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
         Path audiences = dir.resolve("audiences.json");
         Files.writeString(audiences, AUDIENCES);
+        List<String> kafka = List.of("--schema", schema.toString(), "--bootstrap-servers", "localhost:9", "--topic",
+                "in", "--output-topic", "out");
+        ProfileFlinkJob.Options withTopic = ProfileFlinkJob.parse(args(kafka, "--audiences", audiences.toString(),
+                "--audience-topic", "changes"));
+        assertThat(withTopic.kafka().audienceTopic()).isEqualTo("changes");
+        assertThat(withTopic.spec().audiencesJson()).isEqualTo(AUDIENCES);
+        // without a topic: the profile lines carry the memberships, the changes go nowhere
+        ProfileFlinkJob.Options alone = ProfileFlinkJob.parse(args(kafka, "--audiences", audiences.toString()));
+        assertThat(alone.kafka().audienceTopic()).isNull();
+        assertThat(alone.spec().audiencesJson()).isEqualTo(AUDIENCES);
+
+        assertRefused(args(kafka, "--audiences", audiences.toString(), "--audience-log", "x.jsonl"),
+                "profilekit-flink: --audience-log is for the file mode", "--audience-topic");
+        assertRefused(args(kafka, "--audience-topic", "changes"),
+                "profilekit-flink: --audience-topic changes needs --audiences", "A.json");
+        assertRefused(args(kafka, "--audiences", audiences.toString(), "--audience-topic", "out"),
+                "profilekit-flink: --audience-topic must differ from --topic and --output-topic", "'out'");
+        assertRefused(args(kafka, "--audiences", audiences.toString(), "--audience-topic", "in"),
+                "profilekit-flink: --audience-topic must differ from --topic and --output-topic", "'in'");
+        assertRefused(new String[] {"--schema", schema.toString(), "--events", schema.toString(), "--out",
+            dir.resolve("p.jsonl").toString(), "--audiences", audiences.toString(), "--audience-topic", "changes"},
+                "profilekit-flink: Kafka options need --bootstrap-servers", "--output-topic");
+    }
+
+    private static String[] args(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    /** The job exits with 2 and one line on stderr that starts with {@code start} and names {@code names}. */
+    private static void assertRefused(String[] args, String start, String names) {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = ProfileFlinkJob.run(new String[] {"--schema", schema.toString(), "--bootstrap-servers",
-                "localhost:9", "--topic", "in", "--output-topic", "out", "--audiences", audiences.toString()},
-                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err, true));
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("profilekit-flink: --audiences")
-                .contains("Kafka").doesNotContain("\n");
+        int code = ProfileFlinkJob.run(args, new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(err, true));
+        String message = err.toString(StandardCharsets.UTF_8).strip();
+        assertThat(code).as("exit code of %s", message).isEqualTo(2);
+        assertThat(message).startsWith(start).contains(names).doesNotContain("\n");
     }
 
     /** Each user's change lines in log order. */

@@ -41,6 +41,14 @@ import org.junit.jupiter.api.io.TempDir;
  * failed attempt's open transaction) leaves the same committed output topic, user by user and in order, as an
  * uninterrupted run of the job's own command line. That the failures hit open transactions is checked too: the
  * failed run's topic holds aborted records that a {@code read_committed} reader skips.
+ *
+ * <p>The job runs with audiences ({@code --audiences}, {@code --as-of} a time late in the stream) on a stream with
+ * out-of-order and late events: its committed audience topic ({@code --audience-topic}), folded per user, is
+ * {@code replay --audience-log}'s history on the same events (the timers fire from the partitions' watermarks, and
+ * up to the as-of time at the end of the input), each user's last profile line carries its memberships, the
+ * failed run's audience topic folds to the same history, and so does that of the job stopped with a savepoint and
+ * resumed, which never reaches an end of input: there, as in a job that runs on from the start, the watermarks
+ * alone fire the timers up to the as-of time.
  */
 @Tag("slow")
 class FlinkKafkaExactlyOnceTest {
@@ -58,15 +66,40 @@ class FlinkKafkaExactlyOnceTest {
     static Path dir;
     static EmbeddedKafka kafka;
     static Path schema;
+    static Path eventsFile;
+    static Path audiences;
     static int events;
+    /** The as-of time of every run: the time of the event at 85% of the stream's times (events after it remain). */
+    static long asOf;
 
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         schema = FlinkTestSupport.resource("ecommerce/schema.json", dir);
-        List<String> lines = Files.readAllLines(FlinkTestSupport.simulated(dir, 120, 21, 5L));
+        eventsFile = FlinkTestSupport.outOfOrder(dir, 120, 21, 5L);
+        List<String> lines = Files.readAllLines(eventsFile);
         events = lines.size();
+        long[] times = lines.stream().mapToLong(FlinkKafkaExactlyOnceTest::time).filter(t -> t != Long.MIN_VALUE)
+                .sorted().toArray();
+        asOf = times[times.length * 85 / 100];
+        audiences = dir.resolve("audiences.json");
+        Files.writeString(audiences, FlinkAudiencesTest.AUDIENCES);
         FlinkTestSupport.produceByUser(kafka, "events", 4, lines);
+    }
+
+    /** An event line's time, or {@code Long.MIN_VALUE} for a line that is no event. */
+    private static long time(String line) {
+        try {
+            return dev.profilekit.core.io.EventJson.parse(line).timestamp();
+        } catch (dev.profilekit.core.spi.InvalidEventException notAnEvent) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /** The job's kernel configuration, as its command line builds it. */
+    private static KernelSpec spec() throws Exception {
+        return KernelSpec.of(Files.readString(schema)).withNow(Long.parseLong(NOW)).withApplyUpTo(asOf)
+                .withAudiences(FlinkAudiencesTest.AUDIENCES);
     }
 
     @AfterAll
@@ -77,15 +110,23 @@ class FlinkKafkaExactlyOnceTest {
     }
 
     static Map<String, List<String>> clean;
+    static String cleanSummary;
     static long accepted;
 
-    /** The uninterrupted run, through the job's command line, to the topic {@code clean} (once for all tests). */
+    /**
+     * The uninterrupted run, through the job's command line, to the topics {@code clean} and {@code clean-audiences}
+     * (once for all tests).
+     */
     private static synchronized Map<String, List<String>> clean() throws Exception {
         if (clean == null) {
             kafka.createTopic("clean", 3, false);
+            kafka.createTopic("clean-audiences", 3, false);
             String summary = FlinkTestSupport.runJob("--schema", schema.toString(), "--bootstrap-servers",
                     kafka.bootstrapServers(), "--topic", "events", "--output-topic", "clean", "--group", "clean",
-                    "--until-end", "--parallelism", "2", "--checkpoint-interval", "PT0.2S", "--now", NOW);
+                    "--until-end", "--parallelism", "2", "--checkpoint-interval", "PT0.2S", "--now", NOW,
+                    "--as-of", Long.toString(asOf), "--audiences", audiences.toString(),
+                    "--audience-topic", "clean-audiences");
+            cleanSummary = summary;
             clean = byUser(kafka.readAll("clean"));
             accepted = Long.parseLong(summary.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
             assertThat(accepted).isGreaterThan(events / 2L);
@@ -94,10 +135,68 @@ class FlinkKafkaExactlyOnceTest {
         return clean;
     }
 
+    static String replaySummary;
+    static List<String> replayChanges;
+
+    /** {@code replay --audience-log} on the same events with the same as-of time: its changes (once for all tests). */
+    private static synchronized List<String> replay() throws Exception {
+        if (replayChanges == null) {
+            Path log = dir.resolve("replay-changes.jsonl");
+            replaySummary = dev.profilekit.cli.ReplayRunner.run("replay", "--schema", schema.toString(),
+                    "--events", eventsFile.toString(), "--out", dir.resolve("replay.jsonl").toString(), "--now", NOW,
+                    "--as-of", Long.toString(asOf), "--audiences", audiences.toString(), "--audience-log",
+                    log.toString()).strip();
+            replayChanges = Files.readAllLines(log);
+        }
+        return replayChanges;
+    }
+
+    @Test
+    void theCommittedAudienceTopicFoldsToReplaysHistoryAndEachUsersLastProfileCarriesItsAudiences()
+            throws Exception {
+        Map<String, List<String>> clean = clean();
+        List<String> replayChanges = replay();
+        // the stream exercises what matters: late events that revise history, time-driven changes, late rejections
+        assertThat(replayChanges).anyMatch(l -> l.contains("\"change\":\"revise\""));
+        assertThat(replayChanges).anyMatch(l -> l.contains("\"audience\":\"lapsed_buyers\",\"change\":\"enter\""));
+        assertThat(replayChanges).anyMatch(l -> l.contains("\"audience\":\"browsing_now\",\"change\":\"exit\""));
+        assertThat(replaySummary).contains("\"late\":").doesNotContain("\"late\":0,");
+        assertThat(cleanSummary).as("the job's summary (counts, audience sizes as of the as-of time)")
+                .isEqualTo(replaySummary);
+
+        List<Map.Entry<String, String>> committed = kafka.readAll("clean-audiences");
+        assertThat(committed).allSatisfy(r -> assertThat(r.getValue()).startsWith("{\"user\":\"" + r.getKey()
+                + "\",\"audience\":"));
+        Map<String, Map<String, List<String>>> history = FlinkAudiencesTest.fold(replayChanges);
+        assertThat(FlinkAudiencesTest.fold(committed.stream().map(Map.Entry::getValue).toList()))
+                .as("the audience topic folded per user").isEqualTo(history);
+
+        // each user's last profile line holds all its accepted events: its audiences are the history's at its time
+        for (Map.Entry<String, List<String>> user : clean.entrySet()) {
+            String last = user.getValue().get(user.getValue().size() - 1);
+            long at = Long.parseLong(last.replaceAll(".*\"as_of\":(-?\\d+).*", "$1"));
+            List<String> expected = new ArrayList<>();
+            history.getOrDefault(user.getKey(), Map.of()).forEach((audience, intervals) -> {
+                if (intervals.stream().anyMatch(iv -> contains(iv, at))) {
+                    expected.add(audience);
+                }
+            });
+            assertThat(last).as("user %s's last profile line", user.getKey())
+                    .endsWith(FinalProfiles.withAudiences("{}", expected).substring(1));
+        }
+    }
+
+    /** Whether a folded interval {@code [start,end)} (end {@code open} while it lasts) contains {@code t}. */
+    private static boolean contains(String interval, long t) {
+        String[] ends = interval.substring(1, interval.length() - 1).split(",");
+        return Long.parseLong(ends[0]) <= t && (ends[1].equals("open") || t < Long.parseLong(ends[1]));
+    }
+
     @Test
     void failuresAtFiveSeededPointsCommitWhatAnUninterruptedRunCommits() throws Exception {
         Map<String, List<String>> clean = clean();
         kafka.createTopic("killed", 3, false);
+        kafka.createTopic("killed-audiences", 3, false);
 
         // the same job from the same pieces with a kill switch after the source, killed 5 times
         Random random = new Random(SEED);
@@ -106,14 +205,16 @@ class FlinkKafkaExactlyOnceTest {
             gaps[i] = events / 20 + random.nextInt(events / 8 - events / 20);
         }
         KillSwitch.arm(gaps);
-        KernelSpec spec = KernelSpec.of(Files.readString(schema)).withNow(Long.parseLong(NOW));
+        KernelSpec spec = spec();
         KafkaOptions io = new KafkaOptions(kafka.bootstrapServers(), "events", "killed", null, "killed",
                 "profilekit-killed", true, Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(killable());
         env.setParallelism(2);
         DataStream<Routed> routed = ProfilePipeline.kafkaSource(env, io, spec, Set.of())
                 .map(new KillSwitch(), RoutedSerializer.TYPE).uid("kill-switch");
-        ProfilePipeline.kafkaSink(ProfilePipeline.profiles(routed, spec, true), io);
+        var profiles = ProfilePipeline.profiles(routed, spec, true);
+        ProfilePipeline.kafkaSink(profiles, io);
+        ProfilePipeline.audienceSink(profiles.getSideOutput(ProfileFunction.AUDIENCES), io, "killed-audiences");
         env.execute("killed 5 times");
 
         assertThat(KillSwitch.KILLED.get()).as("kills done (gaps %s)", java.util.Arrays.toString(gaps))
@@ -126,6 +227,19 @@ class FlinkKafkaExactlyOnceTest {
         // the failed attempts had written records in open transactions: aborted, skipped by read_committed
         assertThat(countUncommitted("killed")).isGreaterThan(accepted);
         assertThat(countUncommitted("clean")).isEqualTo(accepted);
+
+        // the audience changes: when a timer fires depends on the watermarks (so each user's sequence of changes
+        // can differ between runs), what they fold to does not, and no change is lost or delivered twice (folding
+        // checks that an enter finds the user out and an exit finds it in)
+        List<String> cleanChanges = values(kafka.readAll("clean-audiences"));
+        List<String> killedChanges = values(kafka.readAll("killed-audiences"));
+        assertThat(FlinkAudiencesTest.fold(killedChanges)).as("the failed run's audience topic folded per user")
+                .isEqualTo(FlinkAudiencesTest.fold(cleanChanges));
+        assertThat(countUncommitted("killed-audiences")).isGreaterThan(killedChanges.size());
+    }
+
+    private static List<String> values(List<Map.Entry<String, String>> records) {
+        return records.stream().map(Map.Entry::getValue).toList();
     }
 
     @Test
@@ -138,10 +252,12 @@ class FlinkKafkaExactlyOnceTest {
         int half = input.size() / 2;
         kafka.createTopic("halves", 4, false);
         kafka.createTopic("resumed", 3, false);
+        kafka.createTopic("resumed-audiences", 3, false);
         produce("halves", input.subList(0, half));
         String[] job = {"--schema", schema.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
             "--topic", "halves", "--output-topic", "resumed", "--group", "halves", "--parallelism", "2",
-            "--checkpoint-interval", "PT0.2S", "--now", NOW};
+            "--checkpoint-interval", "PT0.2S", "--now", NOW, "--as-of", Long.toString(asOf),
+            "--audiences", audiences.toString(), "--audience-topic", "resumed-audiences"};
         Thread first = runInBackground(job);
         // stopped as soon as it has written something (read_uncommitted): somewhere in the first half
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -158,6 +274,12 @@ class FlinkKafkaExactlyOnceTest {
         while (kafka.readAll("resumed").size() < accepted && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
+        // no end of input: the resumed job's watermarks fire the timers up to the as-of time
+        Map<String, Map<String, List<String>>> history = FlinkAudiencesTest.fold(replay());
+        while (!FlinkAudiencesTest.fold(values(kafka.readAll("resumed-audiences"))).equals(history)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
         stop(client, running(client));
         second.join(60_000);
 
@@ -166,6 +288,39 @@ class FlinkKafkaExactlyOnceTest {
         for (String user : clean.keySet()) {
             assertThat(resumed.get(user)).as("user %s's profiles, in order", user).isEqualTo(clean.get(user));
         }
+        assertThat(FlinkAudiencesTest.fold(values(kafka.readAll("resumed-audiences"))))
+                .as("the resumed job's audience topic folded per user").isEqualTo(history);
+    }
+
+    @Test
+    void withoutAnEndOfInputTheWatermarksFireTheTimersUpToTheAsOfTime(
+            @org.apache.flink.test.junit5.InjectClusterClient org.apache.flink.client.program.ClusterClient<?> client)
+            throws Exception {
+        // the as-of time lies before every partition's largest event time, so the watermark (the smallest of the
+        // partitions' largest times) passes it while the job runs
+        long watermark = Long.MAX_VALUE;
+        for (List<String> partition : kafka.valuesByPartition("events").values()) {
+            watermark = Math.min(watermark, partition.stream().mapToLong(FlinkKafkaExactlyOnceTest::time).max()
+                    .orElseThrow());
+        }
+        assertThat(asOf).as("the as-of time lies before the smallest of the partitions' largest times")
+                .isLessThan(watermark);
+        kafka.createTopic("unbounded", 3, false);
+        kafka.createTopic("unbounded-audiences", 3, false);
+        Thread job = runInBackground(new String[] {"--schema", schema.toString(), "--bootstrap-servers",
+            kafka.bootstrapServers(), "--topic", "events", "--output-topic", "unbounded", "--group", "unbounded",
+            "--parallelism", "2", "--checkpoint-interval", "PT0.2S", "--now", NOW, "--as-of", Long.toString(asOf),
+            "--audiences", audiences.toString(), "--audience-topic", "unbounded-audiences"});
+        Map<String, Map<String, List<String>>> history = FlinkAudiencesTest.fold(replay());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!FlinkAudiencesTest.fold(values(kafka.readAll("unbounded-audiences"))).equals(history)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        client.cancel(running(client)).get(60, TimeUnit.SECONDS);
+        job.join(60_000);
+        assertThat(FlinkAudiencesTest.fold(values(kafka.readAll("unbounded-audiences"))))
+                .as("the audience topic of a job that runs on, folded per user").isEqualTo(history);
     }
 
     private static String stop(org.apache.flink.client.program.ClusterClient<?> client,

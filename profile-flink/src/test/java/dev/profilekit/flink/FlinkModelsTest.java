@@ -192,6 +192,29 @@ class FlinkModelsTest {
     }
 
     @Test
+    void kafkaModeTakesModelsAndASummaryOnlyWithAnEnd() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/models.json", dir);
+        String[] kafka = {"--schema", schema.toString(), "--bootstrap-servers", "localhost:9", "--topic", "in",
+            "--output-topic", "out", "--models", models.toString()};
+        assertThat(ProfileFlinkJob.parse(kafka).spec().kernel().models()).isPresent();
+        Path summary = dir.resolve("s.json");
+        String[] bounded = java.util.stream.Stream.concat(java.util.Arrays.stream(kafka),
+                java.util.stream.Stream.of("--until-end", "--summary", summary.toString())).toArray(String[]::new);
+        assertThat(ProfileFlinkJob.parse(bounded).summary()).isEqualTo(summary);
+
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String[] unbounded = java.util.Arrays.copyOf(bounded, bounded.length - 3);
+        unbounded = java.util.stream.Stream.concat(java.util.Arrays.stream(unbounded),
+                java.util.stream.Stream.of("--summary", summary.toString())).toArray(String[]::new);
+        assertThat(ProfileFlinkJob.run(unbounded, System.out, new java.io.PrintStream(err, true,
+                StandardCharsets.UTF_8))).isEqualTo(2);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(message.lines().count()).isEqualTo(1);
+        assertThat(message).startsWith("profilekit-flink: --summary " + summary).contains("--until-end");
+    }
+
+    @Test
     void forecastRecommendationsAndATtlAreRefusedInOneLine() throws Exception {
         Path schema = FlinkTestSupport.resource("live/schema.json", dir);
         Path events = FlinkTestSupport.simulated(dir, 5, 2, 1L);

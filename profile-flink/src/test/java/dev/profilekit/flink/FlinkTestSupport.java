@@ -54,6 +54,35 @@ final class FlinkTestSupport {
     }
 
     /**
+     * The simulator's stream of {@code users} users over {@code days} days with out-of-order jitter (up to an hour),
+     * and every 41st line moved 250 lines on: some of those arrive within the schema's lateness (PT6H) behind their
+     * user's latest event and revise delivered audience history, others arrive after it and are late.
+     */
+    static Path outOfOrder(Path dir, int users, int days, long seed) throws IOException {
+        java.io.StringWriter w = new java.io.StringWriter();
+        SimulationJson.writeEventLines(EcommerceSimulator.run(SimulationOptions.of(users, days, seed)
+                .jitterMs(3_600_000L)).iterator(), w);
+        List<String> lines = w.toString().lines().toList();
+        List<String> out = new ArrayList<>(lines.size());
+        java.util.TreeMap<Integer, List<String>> delayed = new java.util.TreeMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (i % 41 == 7) {
+                delayed.computeIfAbsent(i + 250, k -> new ArrayList<>()).add(lines.get(i));
+            } else {
+                out.add(lines.get(i));
+            }
+            List<String> due = delayed.remove(i);
+            if (due != null) {
+                out.addAll(due);
+            }
+        }
+        delayed.values().forEach(out::addAll);
+        Path file = dir.resolve("events-" + users + "x" + days + "-" + seed + ".jsonl");
+        Files.write(file, out, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /**
      * Creates {@code topic} with {@code partitions} partitions and writes {@code lines} to it in order, each keyed
      * by its event's user (a line that is no event has no key: the job rejects it, from any partition).
      */
