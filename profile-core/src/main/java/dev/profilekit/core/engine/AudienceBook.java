@@ -358,7 +358,7 @@ final class AudienceBook {
     private long defined;
     private long timeDriven;
     /** Per event type id: the defined slots whose rule an event of that type can change ({@link AudienceRule#changesWith}). */
-    private long[] changedBy = new long[0];
+    private long[] changedBy;
     /** Bumped whenever the definitions change: users' kept next changes of an older generation are found again. */
     private int generation;
     private final AtomicLongArray sizes = new AtomicLongArray(MAX_AUDIENCES);
@@ -390,6 +390,7 @@ final class AudienceBook {
         // with a lateness of zero an event is never before the user's latest, so no history needs recomputing
         this.history = lateness > 0 || (lateness < 0 && retention == DedupRetention.ALL);
         this.listener = listener;
+        this.changedBy = new long[compiled.typeIds()]; // no audience yet: no event type changes one
         if (rules.size() > MAX_AUDIENCES) {
             throw new IllegalArgumentException("at most " + MAX_AUDIENCES + " audiences, not " + rules.size());
         }

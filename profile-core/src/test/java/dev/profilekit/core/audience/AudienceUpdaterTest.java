@@ -105,6 +105,24 @@ class AudienceUpdaterTest {
         assertThat(u.audienceSizes()).isEqualTo(Map.of("lapsed_buyer", 0L, "browsing", 1L));
     }
 
+    /**
+     * An updater built with audiences but none defined yet takes events, and an audience defined and then dropped
+     * later (so none is defined again) leaves it taking events.
+     */
+    @Test
+    void anUpdaterWithNoAudienceDefinedYetTakesEventsBeforeAndAfterOneIsDefinedAndDropped() {
+        ProfileUpdater u = ProfileUpdater.builder(SCHEMA).audiences(List.of()).audienceListener(log::add).build();
+        u.onEvent(view("v1", "u1", T0));
+        u.onEvent(Event.of("p1", "u1", "purchase", T0 + 1_000, Map.of("amount", 10.0, "category", "toys")));
+        assertThat(u.audiences("u1")).isEmpty();
+        u.defineAudience(AudienceRule.compile("viewers", "views_1d > 0.5", SCHEMA));
+        assertThat(u.audiences("u1")).containsExactly("viewers");
+        assertThat(u.dropAudience("viewers")).isTrue();
+        u.onEvent(view("v2", "u1", T0 + 2_000));
+        assertThat(u.audiences("u1")).isEmpty();
+        assertThat(u.profile("u1").orElseThrow().getLong("purchases")).isEqualTo(1L);
+    }
+
     @Test
     void aLateEventRevisesDeliveredHistory() {
         ProfileUpdater u = updater("buyers", "purchases >= 1");
