@@ -65,9 +65,10 @@ public class StoreBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             dir = Files.createTempDirectory("profilekit-store-bench");
-            // -Dbench.blockCache=BYTES sizes RocksDB's block cache (default: the store's, 64 MiB)
+            // -Dbench.blockCache=BYTES sizes RocksDB's block cache (default: the store's own default)
             store = RocksDbProfileStore.open(dir, RocksDbProfileStore.Options.builder()
-                    .blockCacheBytes(Long.getLong("bench.blockCache", 64L << 20)).build());
+                    .blockCacheBytes(Long.getLong("bench.blockCache",
+                            RocksDbProfileStore.Options.defaults().blockCacheBytes())).build());
             updater = ProfileUpdater.builder(Fixtures.schema("fixture")).store(store).cacheSize(cache)
                     .expectedUsers(cache).build();
             String[] ids = Fixtures.userIds(users);

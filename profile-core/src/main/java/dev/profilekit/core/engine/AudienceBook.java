@@ -545,16 +545,17 @@ final class AudienceBook {
 
     /**
      * Runs {@code apply} (the accepted event's update of {@code s}) between {@link #beforeApply} and
-     * {@link #afterApply}; if it fails, nothing of the event is kept. Caller holds the lock.
+     * {@link #afterApply}; {@code typeId} is the event type's id ({@link CompiledSchema#typeId}). If it fails, nothing
+     * of the event is kept. Caller holds the lock.
      */
-    void apply(ProfileState s, Event e, Runnable apply) {
+    void apply(ProfileState s, Event e, int typeId, Runnable apply) {
         Timeline before = beforeApply(s, e);
         apply.run();
-        afterApply(s, e, before);
+        afterApply(s, e, typeId, before);
     }
 
     /** After an accepted event was applied: its own changes, or the REVISE of the delivered history {@code old}. */
-    private void afterApply(ProfileState s, Event e, Timeline old) {
+    private void afterApply(ProfileState s, Event e, int typeId, Timeline old) {
         UserAudiences u = user(s);
         long t = e.timestamp();
         if (history) {
@@ -562,7 +563,7 @@ final class AudienceBook {
             promote(s, u.kept);
         }
         if (old == null) {
-            long changed = changedBy[compiled.typeId(e.type())];
+            long changed = changedBy[typeId];
             long now = members(s, t);
             deliver(s, u, now, t);
             u.frontier = t;
@@ -733,7 +734,8 @@ final class AudienceBook {
      */
     private long nextChangeKept(ProfileState s, UserAudiences u, long from, long membersAtFrom, long changed) {
         int rules = Long.bitCount(timeDriven);
-        if (rules < 2 || from >= expiresAt(s) || s.maxApplied == Long.MIN_VALUE) {
+        long expiry = expiresAt(s);
+        if (rules < 2 || from >= expiry || s.maxApplied == Long.MIN_VALUE) {
             if (u.kept != null) {
                 u.kept.next = null;
             }
@@ -749,7 +751,7 @@ final class AudienceBook {
             next[0] = generation;
             changed = -1L;
         }
-        long min = expiresAt(s);
+        long min = expiry;
         int j = 1;
         for (long left = timeDriven; left != 0; left &= left - 1, j++) {
             int i = Long.numberOfTrailingZeros(left);

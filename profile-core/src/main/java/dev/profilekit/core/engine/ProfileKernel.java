@@ -188,7 +188,7 @@ public final class ProfileKernel {
             } else {
                 delivery.set(changes);
                 try {
-                    audiences.apply(state, admitted, () -> admission.apply(state, admitted, typeId, t, sc));
+                    audiences.apply(state, admitted, typeId, () -> admission.apply(state, admitted, typeId, t, sc));
                 } finally {
                     delivery.remove();
                 }

@@ -349,7 +349,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** Applies an accepted event between the audiences' two steps (see {@link AudienceBook}). Caller holds the lock. */
     private void applyWithAudiences(ProfileState s, Event event, int typeId, long t, CompiledSchema.Scratch sc) {
-        audiences.apply(s, event, () -> admission.apply(s, event, typeId, t, sc));
+        audiences.apply(s, event, typeId, () -> admission.apply(s, event, typeId, t, sc));
     }
 
     /** Whether {@code s} has been idle longer than the TTL at watermark {@code wm}. Caller holds the lock. */
