@@ -8,12 +8,13 @@ import java.security.SecureRandom;
 /**
  * Ids of a user's accepted events, for duplicate detection, kept as fingerprints: each id's 128-bit
  * {@link KeyedHash128} (SipHash-2-4-128) under a random key of this user's own, with the event time, in one
- * open-addressing {@code long[]} and no strings. {@link ProfileState} extends this class so the table's fields
- * live in the state object itself (one pointer hop less on the hot path).
+ * {@code long[]} and no strings: up to 8 ids dense in arrival order and scanned, more in an open-addressing hash
+ * table. {@link ProfileState} extends this class so the table's fields live in the state object itself (one
+ * pointer hop less on the hot path).
  *
- * <p>Layout of {@code seen}: the key (two longs), then per slot the fingerprint's halves and the event time
- * (0, 0 in both halves: an empty slot; a fingerprint of 0, 0 is stored as 0, 1). The key is drawn when the
- * first id is added and travels with the fingerprints (in the state's encoding, so in snapshots, in a backing
+ * <p>Layout of {@code seen}: the key (two longs), then per slot the fingerprint's halves and the event time (the
+ * first {@code idCount} slots of a dense table; in a hashed one, 0, 0 in both halves marks an empty slot; a
+ * fingerprint of 0, 0 is stored as 0, 1 in both). The key is drawn when the first id is added and travels with the fingerprints (in the state's encoding, so in snapshots, in a backing
  * store and in a stream processor's keyed state alike), so fingerprints compare after any restore. Two
  * distinct ids share a fingerprint with probability 2^-128: with n ids kept, a new distinct id is taken for a
  * duplicate with probability at most n / 2^128.
@@ -32,15 +33,17 @@ import java.security.SecureRandom;
 abstract class SeenIds {
 
     /**
-     * Tables of up to this many slots (3 cache lines of 8 slots) may fill all but one slot: a probe of one reads
-     * at most the whole table anyway, so a user with a few ids needs no larger table.
+     * Tables of up to this many slots keep their ids dense and unordered, in arrival order, and are scanned in full
+     * (at most 3 cache lines): they fill every slot and grow by two slots at a time, so a user with a few ids pays
+     * for those ids only. Larger tables are open-addressing hash tables of a power-of-two size, filled to 3/4.
      */
-    private static final int SMALL = 8;
+    private static final int LINEAR = 8;
     /** Longs before the first slot: the key. */
     private static final int KEY = 2;
     /** Longs per slot: the fingerprint's two halves and the event time. */
     private static final int SLOT = 3;
-    private static final int FIRST_CAPACITY = 4;
+    /** Slots of the table made with the key (a dense table). */
+    private static final int FIRST_CAPACITY = 2;
     private static final long[] NONE = new long[0];
 
     /** The per-process secret users' keys are derived from. */
@@ -61,18 +64,28 @@ abstract class SeenIds {
         return (t.length - KEY) / SLOT;
     }
 
-    /** Ids a table of {@code capacity} slots holds at most: all but one slot when small, else 3/4. */
+    /** Whether a table of {@code capacity} slots is dense (scanned) rather than hashed. */
+    private static boolean dense(int capacity) {
+        return capacity <= LINEAR;
+    }
+
+    /** Ids a table of {@code capacity} slots holds at most: every slot when dense, else 3/4. */
     private static int maxIds(int capacity) {
-        return capacity <= SMALL ? capacity - 1 : capacity * 3 / 4;
+        return dense(capacity) ? capacity : capacity * 3 / 4;
     }
 
     /**
-     * Ids a table of {@code capacity} slots may hold after dropping expired ones without growing: as many as
-     * {@link #maxIds} less one when small (a scan of a small table is cheap), else half (hysteresis: a large
-     * table is not scanned again at the next add).
+     * Ids a table of {@code capacity} slots may hold after dropping expired ones without growing: all but one when
+     * dense (a scan of a dense table is cheap), else half (hysteresis: a large table is not scanned again at the
+     * next add).
      */
     private static int keepIds(int capacity) {
-        return capacity <= SMALL ? capacity - 2 : capacity / 2;
+        return dense(capacity) ? capacity - 1 : capacity / 2;
+    }
+
+    /** The capacity a full table of {@code capacity} slots grows to. */
+    private static int grown(int capacity) {
+        return capacity < LINEAR ? Math.min(LINEAR, capacity + 2) : Integer.highestOneBit(capacity) << 1;
     }
 
     /** The home slot of a fingerprint whose first half is {@code h0}. */
@@ -80,9 +93,12 @@ abstract class SeenIds {
         return (int) (h0 ^ (h0 >>> 32)) & mask;
     }
 
-    /** The sum over stored ids of their distance from their home slot (probe cost); for tests. */
+    /** The sum over stored ids of their distance from their home slot (probe cost; 0 for a dense table); for tests. */
     final long idProbeDisplacement() {
         long[] t = seen;
+        if (dense(capacity(t))) {
+            return 0;
+        }
         int mask = capacity(t) - 1;
         long d = 0;
         for (int i = 0; i <= mask; i++) {
@@ -92,6 +108,16 @@ abstract class SeenIds {
             }
         }
         return d;
+    }
+
+    /** Whether the ids are kept in a hash table rather than a dense one; for tests. */
+    final boolean idsHashed() {
+        return !dense(capacity(seen));
+    }
+
+    /** Longs held for the ids (the key included); for tests. */
+    final int idLongs() {
+        return seen.length;
     }
 
     /**
@@ -121,24 +147,36 @@ abstract class SeenIds {
         return new long[KEY + SLOT * capacity];
     }
 
-    /** Whether the id with fingerprint {@code h0}, {@code h1} was added with a time at or after {@code notBefore}. */
-    final boolean containsId(long h0, long h1, long notBefore) {
-        long[] t = seen;
-        int mask = capacity(t) - 1;
-        if (mask < 0) {
-            return false;
+    /** The index in {@code t} of the slot holding fingerprint {@code h0}, {@code h1}, or -1. */
+    private int find(long[] t, long h0, long h1) {
+        int capacity = capacity(t);
+        if (dense(capacity)) {
+            for (int at = KEY, end = KEY + SLOT * idCount; at < end; at += SLOT) {
+                if (t[at] == h0 && t[at + 1] == h1) {
+                    return at;
+                }
+            }
+            return -1;
         }
+        int mask = capacity - 1;
         for (int i = home(h0, mask); ; i = (i + 1) & mask) {
             int at = KEY + SLOT * i;
             long a = t[at];
             long b = t[at + 1];
             if (a == h0 && b == h1) {
-                return t[at + 2] >= notBefore;
+                return at;
             }
             if ((a | b) == 0) {
-                return false;
+                return -1;
             }
         }
+    }
+
+    /** Whether the id with fingerprint {@code h0}, {@code h1} was added with a time at or after {@code notBefore}. */
+    final boolean containsId(long h0, long h1, long notBefore) {
+        long[] t = seen;
+        int at = find(t, h0, h1);
+        return at >= 0 && t[at + 2] >= notBefore;
     }
 
     /** As {@link #containsId(long, long, long)} for the id itself (tests). */
@@ -158,36 +196,62 @@ abstract class SeenIds {
 
     /**
      * Adds (or refreshes) the id with fingerprint {@code h0}, {@code h1} (from {@link #idHash}) at {@code time};
-     * may first drop ids older than {@code forgetBefore}. The table grows before the insert, so a failure while
-     * growing leaves it unchanged; after {@link #reserveId(long)} the next add allocates nothing.
+     * may first drop ids older than {@code forgetBefore}. After {@link #reserveId(long)} with a bound at most
+     * {@code forgetBefore}, this allocates nothing and cannot fail: dropping expired ids in place makes the room the
+     * reservation counted on. Without a reservation, the table grows before the insert, so a failure while growing
+     * leaves it unchanged.
      */
     final void addId(long h0, long h1, long time, long forgetBefore) {
-        int mask = capacity(seen) - 1;
-        int i = home(h0, mask);
-        for (int at; (seen[at = KEY + SLOT * i] | seen[at + 1]) != 0; i = (i + 1) & mask) {
-            if (seen[at] == h0 && seen[at + 1] == h1) {
-                seen[at + 2] = time;
-                return;
-            }
+        int at = find(seen, h0, h1);
+        if (at >= 0) {
+            seen[at + 2] = time;
+            return;
         }
         if (idCount + 1 > maxIds(capacity(seen))) {
-            rebuild(forgetBefore);
-            mask = capacity(seen) - 1;
-            for (i = home(h0, mask); (seen[KEY + SLOT * i] | seen[KEY + SLOT * i + 1]) != 0; i = (i + 1) & mask) {
-                // the id is absent: find the empty slot in the rebuilt table
+            if (forgetBefore != Long.MIN_VALUE) {
+                dropBefore(forgetBefore);
+            }
+            if (idCount + 1 > maxIds(capacity(seen))) {
+                grow();
             }
         }
-        int at = KEY + SLOT * i;
-        seen[at] = h0;
-        seen[at + 1] = h1;
-        seen[at + 2] = time;
+        insert(seen, h0, h1, time);
         idCount++;
     }
 
-    /** Makes room for one more id now (dropping ids older than {@code forgetBefore} first), so the next add cannot fail. */
+    /** Puts an absent fingerprint into a table with room for it (does not count it). */
+    private void insert(long[] t, long h0, long h1, long time) {
+        int capacity = capacity(t);
+        int at;
+        if (dense(capacity)) {
+            at = KEY + SLOT * idCount;
+        } else {
+            int mask = capacity - 1;
+            int i = home(h0, mask);
+            while ((t[KEY + SLOT * i] | t[KEY + SLOT * i + 1]) != 0) {
+                i = (i + 1) & mask;
+            }
+            at = KEY + SLOT * i;
+        }
+        t[at] = h0;
+        t[at + 1] = h1;
+        t[at + 2] = time;
+    }
+
+    /**
+     * Makes sure the next {@link #addId} with a forget bound at least {@code forgetBefore} allocates nothing, without
+     * changing what the table holds (so an event that fails after this leaves the ids as they were): when the table
+     * is full, it grows now unless enough of its ids are older than {@code forgetBefore} for the add to drop them
+     * in place instead.
+     */
     final void reserveId(long forgetBefore) {
-        if (idCount + 1 > maxIds(capacity(seen))) {
-            rebuild(forgetBefore);
+        int capacity = capacity(seen);
+        if (idCount + 1 <= maxIds(capacity)) {
+            return;
+        }
+        int expired = forgetBefore == Long.MIN_VALUE ? 0 : countBefore(forgetBefore);
+        if (idCount - expired > keepIds(capacity)) {
+            grow();
         }
     }
 
@@ -196,39 +260,66 @@ abstract class SeenIds {
         return idCount;
     }
 
-    private void rebuild(long forgetBefore) {
-        if (forgetBefore != Long.MIN_VALUE) {
-            // drop expired ids in place first; grow only if the table is still well filled
-            for (int i = 0; i < capacity(seen); ) {
-                int at = KEY + SLOT * i;
-                if ((seen[at] | seen[at + 1]) != 0 && seen[at + 2] < forgetBefore) {
-                    delete(i); // an entry may have moved into slot i: look at it again
-                } else {
-                    i++;
-                }
-            }
-            if (idCount <= keepIds(capacity(seen))) {
-                return;
+    /** The number of ids whose time is before {@code bound}. */
+    private int countBefore(long bound) {
+        long[] t = seen;
+        int n = 0;
+        int end = dense(capacity(t)) ? KEY + SLOT * idCount : t.length;
+        for (int at = KEY; at < end; at += SLOT) {
+            if ((t[at] | t[at + 1]) != 0 && t[at + 2] < bound) {
+                n++;
             }
         }
+        return n;
+    }
+
+    /** Moves every id into a larger table (allocated before anything changes: a failure changes nothing). */
+    private void grow() {
         long[] old = seen;
-        long[] t = newTable(capacity(old) << 1); // allocated before anything changes: a failure changes nothing
+        int n = idCount;
+        long[] t = newTable(grown(capacity(old)));
         t[0] = old[0];
         t[1] = old[1];
-        int mask = capacity(t) - 1;
+        idCount = 0; // insert places dense entries at idCount
         for (int at = KEY; at < old.length; at += SLOT) {
             if ((old[at] | old[at + 1]) != 0) {
-                int j = home(old[at], mask);
-                while ((t[KEY + SLOT * j] | t[KEY + SLOT * j + 1]) != 0) {
-                    j = (j + 1) & mask;
-                }
-                System.arraycopy(old, at, t, KEY + SLOT * j, SLOT);
+                insert(t, old[at], old[at + 1], old[at + 2]);
+                idCount++;
             }
         }
+        assert idCount == n;
         seen = t;
     }
 
-    /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, 6.4, Algorithm R). */
+    /** Drops the ids whose time is before {@code forgetBefore}, in place. */
+    private void dropBefore(long forgetBefore) {
+        long[] t = seen;
+        if (dense(capacity(t))) {
+            int kept = KEY;
+            int end = KEY + SLOT * idCount;
+            for (int at = KEY; at < end; at += SLOT) {
+                if (t[at + 2] >= forgetBefore) {
+                    if (kept != at) {
+                        System.arraycopy(t, at, t, kept, SLOT);
+                    }
+                    kept += SLOT;
+                }
+            }
+            java.util.Arrays.fill(t, kept, end, 0L);
+            idCount = (kept - KEY) / SLOT;
+            return;
+        }
+        for (int i = 0; i < capacity(t); ) {
+            int at = KEY + SLOT * i;
+            if ((t[at] | t[at + 1]) != 0 && t[at + 2] < forgetBefore) {
+                delete(i); // an entry may have moved into slot i: look at it again
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /** Linear-probing deletion with backward shift (Knuth TAOCP vol. 3, 6.4, Algorithm R); hashed tables only. */
     private void delete(int i) {
         long[] t = seen;
         int mask = capacity(t) - 1;
@@ -276,14 +367,17 @@ abstract class SeenIds {
     /** Replaces the ids with the encoded ones. */
     final void decodeIds(ByteReader r) {
         int n = r.count(17);
-        int cap = FIRST_CAPACITY;
-        while (maxIds(cap) < n + 1) {
-            cap <<= 1;
-        }
         idCount = 0;
         if (n == 0) {
             seen = NONE;
             return;
+        }
+        int cap = Math.max(FIRST_CAPACITY, n + 1);
+        if (!dense(cap)) {
+            cap = LINEAR << 1;
+            while (maxIds(cap) < n + 1) {
+                cap <<= 1;
+            }
         }
         seen = newTable(cap);
         seen[0] = r.fixedLong();
@@ -295,11 +389,12 @@ abstract class SeenIds {
             if ((h0 | h1) == 0) {
                 throw r.error("an empty fingerprint among a user's seen ids");
             }
-            if (containsId(h0, h1, Long.MIN_VALUE)) {
+            if (find(seen, h0, h1) >= 0) {
                 throw r.error("event id fingerprint " + Long.toHexString(h0) + Long.toHexString(h1)
                         + " twice in a user's seen ids");
             }
-            addId(h0, h1, time, Long.MIN_VALUE);
+            insert(seen, h0, h1, time);
+            idCount++;
         }
     }
 
