@@ -12,9 +12,9 @@ import java.security.SecureRandom;
  * table. {@link ProfileState} extends this class so the table's fields live in the state object itself (one
  * pointer hop less on the hot path).
  *
- * <p>Layout of {@code seen}: the key (two longs), then per slot the fingerprint's halves and the event time (the
- * first {@code idCount} slots of a dense table; in a hashed one, 0, 0 in both halves marks an empty slot; a
- * fingerprint of 0, 0 is stored as 0, 1 in both). The key is drawn when the first id is added and travels with the fingerprints (in the state's encoding, so in snapshots, in a backing
+ * <p>Layout of {@code seen}: the key (two longs), then per slot the fingerprint's halves and the event time (in a
+ * dense table the first {@code idCount} slots, each field in its own run; in a hashed one 0, 0 in both halves marks
+ * an empty slot; a fingerprint of 0, 0 is stored as 0, 1 in both). The key is drawn when the first id is added and travels with the fingerprints (in the state's encoding, so in snapshots, in a backing
  * store and in a stream processor's keyed state alike), so fingerprints compare after any restore. Two
  * distinct ids share a fingerprint with probability 2^-128: with n ids kept, a new distinct id is taken for a
  * duplicate with probability at most n / 2^128.
@@ -33,9 +33,12 @@ import java.security.SecureRandom;
 abstract class SeenIds {
 
     /**
-     * Tables of up to this many slots keep their ids dense and unordered, in arrival order, and are scanned in full
-     * (at most 3 cache lines): they fill every slot and grow by two slots at a time, so a user with a few ids pays
-     * for those ids only. Larger tables are open-addressing hash tables of a power-of-two size, filled to 3/4.
+     * Tables of up to this many slots keep their ids dense, in arrival order, and are scanned: they fill every slot
+     * and grow by two slots at a time, so a user with a few ids pays for those ids only. A dense table of capacity
+     * {@code c} holds the fingerprints' first halves together after the key, then the second halves, then the times
+     * ({@code KEY + i}, {@code KEY + c + i}, {@code KEY + 2c + i}), so looking up a new id reads the key's cache line
+     * and the first halves only. Larger tables are open-addressing hash tables of a power-of-two size, filled to
+     * 3/4, with the three longs of a slot together.
      */
     private static final int LINEAR = 8;
     /** Longs before the first slot: the key. */
@@ -147,13 +150,13 @@ abstract class SeenIds {
         return new long[KEY + SLOT * capacity];
     }
 
-    /** The index in {@code t} of the slot holding fingerprint {@code h0}, {@code h1}, or -1. */
+    /** The index in {@code t} of the time of fingerprint {@code h0}, {@code h1}, or -1 when absent. */
     private int find(long[] t, long h0, long h1) {
         int capacity = capacity(t);
         if (dense(capacity)) {
-            for (int at = KEY, end = KEY + SLOT * idCount; at < end; at += SLOT) {
-                if (t[at] == h0 && t[at + 1] == h1) {
-                    return at;
+            for (int i = KEY, end = KEY + idCount; i < end; i++) {
+                if (t[i] == h0 && t[i + capacity] == h1) {
+                    return i + 2 * capacity;
                 }
             }
             return -1;
@@ -164,7 +167,7 @@ abstract class SeenIds {
             long a = t[at];
             long b = t[at + 1];
             if (a == h0 && b == h1) {
-                return at;
+                return at + 2;
             }
             if ((a | b) == 0) {
                 return -1;
@@ -172,11 +175,35 @@ abstract class SeenIds {
         }
     }
 
+    /** Slots to visit to see every id of {@code t}: the ids of a dense table, every slot of a hashed one. */
+    private int slots(long[] t) {
+        int capacity = capacity(t);
+        return dense(capacity) ? idCount : capacity;
+    }
+
+    /** The first half of the fingerprint in slot {@code i} of {@code t} (0 with the second: an empty slot). */
+    private static long first(long[] t, int i) {
+        int capacity = capacity(t);
+        return dense(capacity) ? t[KEY + i] : t[KEY + SLOT * i];
+    }
+
+    /** The second half of the fingerprint in slot {@code i} of {@code t}. */
+    private static long second(long[] t, int i) {
+        int capacity = capacity(t);
+        return dense(capacity) ? t[KEY + capacity + i] : t[KEY + SLOT * i + 1];
+    }
+
+    /** The time of slot {@code i} of {@code t}. */
+    private static long time(long[] t, int i) {
+        int capacity = capacity(t);
+        return dense(capacity) ? t[KEY + 2 * capacity + i] : t[KEY + SLOT * i + 2];
+    }
+
     /** Whether the id with fingerprint {@code h0}, {@code h1} was added with a time at or after {@code notBefore}. */
     final boolean containsId(long h0, long h1, long notBefore) {
         long[] t = seen;
         int at = find(t, h0, h1);
-        return at >= 0 && t[at + 2] >= notBefore;
+        return at >= 0 && t[at] >= notBefore;
     }
 
     /** As {@link #containsId(long, long, long)} for the id itself (tests). */
@@ -204,7 +231,7 @@ abstract class SeenIds {
     final void addId(long h0, long h1, long time, long forgetBefore) {
         int at = find(seen, h0, h1);
         if (at >= 0) {
-            seen[at + 2] = time;
+            seen[at] = time;
             return;
         }
         if (idCount + 1 > maxIds(capacity(seen))) {
@@ -222,17 +249,18 @@ abstract class SeenIds {
     /** Puts an absent fingerprint into a table with room for it (does not count it). */
     private void insert(long[] t, long h0, long h1, long time) {
         int capacity = capacity(t);
-        int at;
         if (dense(capacity)) {
-            at = KEY + SLOT * idCount;
-        } else {
-            int mask = capacity - 1;
-            int i = home(h0, mask);
-            while ((t[KEY + SLOT * i] | t[KEY + SLOT * i + 1]) != 0) {
-                i = (i + 1) & mask;
-            }
-            at = KEY + SLOT * i;
+            t[KEY + idCount] = h0;
+            t[KEY + capacity + idCount] = h1;
+            t[KEY + 2 * capacity + idCount] = time;
+            return;
         }
+        int mask = capacity - 1;
+        int i = home(h0, mask);
+        while ((t[KEY + SLOT * i] | t[KEY + SLOT * i + 1]) != 0) {
+            i = (i + 1) & mask;
+        }
+        int at = KEY + SLOT * i;
         t[at] = h0;
         t[at + 1] = h1;
         t[at + 2] = time;
@@ -264,9 +292,8 @@ abstract class SeenIds {
     private int countBefore(long bound) {
         long[] t = seen;
         int n = 0;
-        int end = dense(capacity(t)) ? KEY + SLOT * idCount : t.length;
-        for (int at = KEY; at < end; at += SLOT) {
-            if ((t[at] | t[at + 1]) != 0 && t[at + 2] < bound) {
+        for (int i = 0, end = slots(t); i < end; i++) {
+            if ((first(t, i) | second(t, i)) != 0 && time(t, i) < bound) {
                 n++;
             }
         }
@@ -280,10 +307,13 @@ abstract class SeenIds {
         long[] t = newTable(grown(capacity(old)));
         t[0] = old[0];
         t[1] = old[1];
+        int end = slots(old);
         idCount = 0; // insert places dense entries at idCount
-        for (int at = KEY; at < old.length; at += SLOT) {
-            if ((old[at] | old[at + 1]) != 0) {
-                insert(t, old[at], old[at + 1], old[at + 2]);
+        for (int i = 0; i < end; i++) {
+            long h0 = first(old, i);
+            long h1 = second(old, i);
+            if ((h0 | h1) != 0) {
+                insert(t, h0, h1, time(old, i));
                 idCount++;
             }
         }
@@ -294,19 +324,23 @@ abstract class SeenIds {
     /** Drops the ids whose time is before {@code forgetBefore}, in place. */
     private void dropBefore(long forgetBefore) {
         long[] t = seen;
-        if (dense(capacity(t))) {
+        int capacity = capacity(t);
+        if (dense(capacity)) {
             int kept = KEY;
-            int end = KEY + SLOT * idCount;
-            for (int at = KEY; at < end; at += SLOT) {
-                if (t[at + 2] >= forgetBefore) {
-                    if (kept != at) {
-                        System.arraycopy(t, at, t, kept, SLOT);
-                    }
-                    kept += SLOT;
+            for (int i = KEY, end = KEY + idCount; i < end; i++) {
+                if (t[i + 2 * capacity] >= forgetBefore) {
+                    t[kept] = t[i];
+                    t[kept + capacity] = t[i + capacity];
+                    t[kept + 2 * capacity] = t[i + 2 * capacity];
+                    kept++;
                 }
             }
-            java.util.Arrays.fill(t, kept, end, 0L);
-            idCount = (kept - KEY) / SLOT;
+            for (int i = kept, end = KEY + idCount; i < end; i++) {
+                t[i] = 0;
+                t[i + capacity] = 0;
+                t[i + 2 * capacity] = 0;
+            }
+            idCount = kept - KEY;
             return;
         }
         for (int i = 0; i < capacity(t); ) {
@@ -357,9 +391,11 @@ abstract class SeenIds {
         }
         long[] t = seen;
         w.fixedLong(t[0]).fixedLong(t[1]);
-        for (int at = KEY; at < t.length; at += SLOT) {
-            if ((t[at] | t[at + 1]) != 0) {
-                w.fixedLong(t[at]).fixedLong(t[at + 1]).zigZag(t[at + 2]);
+        for (int i = 0, end = slots(t); i < end; i++) {
+            long h0 = first(t, i);
+            long h1 = second(t, i);
+            if ((h0 | h1) != 0) {
+                w.fixedLong(h0).fixedLong(h1).zigZag(time(t, i));
             }
         }
     }
