@@ -160,7 +160,8 @@ public final class MemoryPerProfile {
     static long dedupBytes(Object store) {
         List<Object> tables = new ArrayList<>();
         try {
-            Class<?> seenIds = Class.forName("dev.profilekit.core.engine.ProfileState").getSuperclass(); // package-private
+            // the state class is package-private: found by name
+            Class<?> seenIds = Class.forName("dev.profilekit.core.engine.ProfileState").getSuperclass();
             List<Field> arrays = new ArrayList<>();
             for (Field f : seenIds.getDeclaredFields()) {
                 if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType().isArray()) {

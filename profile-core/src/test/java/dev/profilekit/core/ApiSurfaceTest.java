@@ -102,7 +102,8 @@ class ApiSurfaceTest {
     }
 
     private static boolean reachable(int modifiers, Class<?> owner) {
-        return Modifier.isPublic(modifiers) || (Modifier.isProtected(modifiers) && !Modifier.isFinal(owner.getModifiers()));
+        return Modifier.isPublic(modifiers)
+                || (Modifier.isProtected(modifiers) && !Modifier.isFinal(owner.getModifiers()));
     }
 
     /** Public, and so is every class enclosing it. */

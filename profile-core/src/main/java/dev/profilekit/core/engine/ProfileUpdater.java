@@ -152,8 +152,8 @@ public final class ProfileUpdater implements AutoCloseable {
                 }
             });
         }
-        this.snapshots = new Snapshots(new UpdaterSnapshotHost(table, stripes, store, cache, codec, compiled, writeBatch,
-                gate, cut, live, audiences, counters, watermark, this::state), store, fingerprint, encryption);
+        this.snapshots = new Snapshots(new UpdaterSnapshotHost(table, stripes, store, cache, codec, compiled,
+                writeBatch, gate, cut, live, audiences, counters, watermark, this::state), store, fingerprint, encryption);
     }
 
     /**

@@ -33,7 +33,7 @@ public interface SnapshotHost {
     /** Appends the live models' state to {@code out}; returns false (writing nothing) without models. */
     boolean encodeModels(ByteWriter out);
 
-    /** Appends the audiences' definitions and clock to {@code out}; returns false (writing nothing) without audiences. */
+    /** Appends the audiences' definitions and clock to {@code out}; returns false (writing nothing) without any. */
     boolean encodeAudiences(ByteWriter out);
 
     // ---- the copy-on-write cut (no backing store)
