@@ -14,10 +14,14 @@
  *   <li>{@code models}: the models file ({@code ModelsConfig}, with the list of model kinds) and the list of live
  *       models the engine holds ({@code LiveModels});</li>
  *   <li>{@code io}: the JSON of events and profiles;</li>
- *   <li>{@code snapshot}: a locked directory of snapshots ({@code SnapshotDirectory});</li>
+ *   <li>{@code snapshot}: a locked directory of snapshots ({@code SnapshotDirectory}); the snapshot file's format,
+ *       writing and restoring a snapshot and its copy-on-write cut are in {@code snapshot.internal}, not exported,
+ *       which reaches the engine's states only through the operations the engine gives it
+ *       ({@code SnapshotHost});</li>
  *   <li>{@code audience}: audience rules over profiles ({@code AudienceRule}, {@code Audiences}).</li>
  * </ul>
- * The compiled update plans and the live models' implementations are package-private.
+ * The compiled update plans, the per-user state and the live models' implementations are package-private; a
+ * host that keeps states itself ({@code ProfileKernel}) holds them as the opaque {@code KernelState}.
  */
 module dev.profilekit.core {
     requires transitive dev.profilekit.models;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
-import dev.profilekit.core.engine.ProfileState;
 import dev.profilekit.core.engine.ProfileUpdater;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -161,7 +160,8 @@ public final class MemoryPerProfile {
     static long dedupBytes(Object store) {
         List<Object> tables = new ArrayList<>();
         try {
-            Class<?> seenIds = ProfileState.class.getSuperclass();
+            // the state class is package-private: found by name
+            Class<?> seenIds = Class.forName("dev.profilekit.core.engine.ProfileState").getSuperclass();
             List<Field> arrays = new ArrayList<>();
             for (Field f : seenIds.getDeclaredFields()) {
                 if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType().isArray()) {

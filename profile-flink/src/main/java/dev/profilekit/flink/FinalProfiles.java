@@ -2,7 +2,7 @@ package dev.profilekit.flink;
 
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.io.ProfileJson;
 import java.io.IOException;
 import java.io.Writer;
@@ -29,7 +29,7 @@ public final class FinalProfiles {
     private final ProfileKernel kernel;
     private final Long asOf;
     private final boolean withForgotten;
-    private final TreeMap<String, ProfileState> states = new TreeMap<>();
+    private final TreeMap<String, KernelState> states = new TreeMap<>();
     private long accepted;
     private long duplicate;
     private long late;
@@ -92,7 +92,7 @@ public final class FinalProfiles {
         rejected += f.rejected();
         forgotten += f.forgotten();
         if (f.state() != null) {
-            ProfileState s = kernel.decode(f.state());
+            KernelState s = kernel.decode(f.state());
             if (!s.user().equals(f.key())) {
                 throw new IllegalArgumentException("final state of key '" + f.key() + "' holds user '" + s.user() + "'");
             }
@@ -114,7 +114,7 @@ public final class FinalProfiles {
 
     private long latestAccepted() {
         long max = Long.MIN_VALUE;
-        for (ProfileState s : states.values()) {
+        for (KernelState s : states.values()) {
             max = Math.max(max, kernel.latestAccepted(s));
         }
         return max;
@@ -130,7 +130,7 @@ public final class FinalProfiles {
     public void finishAudiences(dev.profilekit.core.audience.AudienceListener log) {
         Long t = finalTime();
         if (!audiencesFinished && t != null) {
-            for (ProfileState s : states.values()) {
+            for (KernelState s : states.values()) {
                 kernel.fireAudiences(s, t, log);
             }
         }
@@ -147,8 +147,8 @@ public final class FinalProfiles {
         finishModels();
         finishAudiences(null);
         long wm = latestAccepted();
-        for (Map.Entry<String, ProfileState> e : states.entrySet()) {
-            ProfileState s = e.getValue();
+        for (Map.Entry<String, KernelState> e : states.entrySet()) {
+            KernelState s = e.getValue();
             if (kernel.hasAccepted(s) && !kernel.expired(s, wm)) {
                 out.add(training == null ? kernel.profile(s, t) : kernel.profile(s, t, training.score(s, t)));
             }
@@ -212,7 +212,7 @@ public final class FinalProfiles {
         finishAudiences(null);
         java.util.LinkedHashMap<String, Long> sizes = new java.util.LinkedHashMap<>();
         kernel.audienceNames().forEach(a -> sizes.put(a, 0L));
-        for (ProfileState s : states.values()) {
+        for (KernelState s : states.values()) {
             if (t != null && s.latestTime() != Long.MIN_VALUE) {
                 kernel.audiences(s, t).forEach(a -> sizes.merge(a, 1L, Long::sum));
             }

@@ -1,7 +1,7 @@
 package dev.profilekit.flink;
 
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.live.VectorPipeline;
 import dev.profilekit.core.live.internal.Vectors;
 import dev.profilekit.core.live.propensity.PropensityConfig;
@@ -60,7 +60,7 @@ final class ModelSampler {
      *                   ({@code Long.MIN_VALUE}: never); updated in place
      * @return whether {@code lastSample} changed
      */
-    boolean observe(ProfileState s, String type, long t, long[] lastSample, Consumer<ModelRecord> trainer) {
+    boolean observe(KernelState s, String type, long t, long[] lastSample, Consumer<ModelRecord> trainer) {
         // a pending example is at or before the last sample: the trainer checks each one's horizon exactly
         if (propensity != null && lastSample[0] != Long.MIN_VALUE && t <= lastSample[0] + horizon
                 && type.equals(labelType)) {
@@ -76,7 +76,7 @@ final class ModelSampler {
     }
 
     /** A section's sample when one is due (at the user's latest event, once per interval). */
-    private boolean sample(Section section, ModelRecord.Kind kind, ProfileState s, long t, long[] lastSample,
+    private boolean sample(Section section, ModelRecord.Kind kind, KernelState s, long t, long[] lastSample,
                            int slot, Consumer<ModelRecord> trainer) {
         long latest = s.latestTime();
         if (section == null || t != latest || !Vectors.due(lastSample[slot], t, section.interval())) {
@@ -109,7 +109,7 @@ final class ModelSampler {
      * The user's raw vectors as of its latest applied event, to score: the propensity section's followed by the
      * segments' (each present only with its section).
      */
-    double[] vector(ProfileState s) {
+    double[] vector(KernelState s) {
         double[] p = propensity == null ? new double[0] : propensity.vectors().raw(s, s.latestTime());
         if (segments == null) {
             return p;

@@ -6,7 +6,7 @@ import dev.profilekit.core.audience.AudienceRule;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.io.ProfileJson;
 import org.apache.flink.api.common.functions.OpenContext;
 import java.util.List;
@@ -47,7 +47,7 @@ import org.apache.flink.util.OutputTag;
  *       only what the next event would start again). At the end of input nothing is expired by timers: the final
  *       writer applies the TTL against the final time, as a replay does.</li>
  *   <li>Audiences (a spec {@link KernelSpec#withAudiences with audiences}): the engine's own audience code runs per
- *       user in the kernel ({@link ProfileKernel#apply(ProfileState, Event, dev.profilekit.core.audience.AudienceListener)}),
+ *       user in the kernel ({@link ProfileKernel#apply(KernelState, Event, dev.profilekit.core.audience.AudienceListener)}),
  *       its state in the user's keyed state (encoded with the profile, so checkpoints and savepoints keep it). Each
  *       change (ENTER, EXIT, REVISE) goes to the side output {@link #AUDIENCES} as its {@code --audience-log} line.
  *       One event-time timer per user sits at its next time-driven change ({@link ProfileKernel#audienceTimer},
@@ -89,7 +89,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     /** Whether the spec has audiences. */
     private final boolean audiences;
     private transient ProfileKernel kernel;
-    private transient ValueState<ProfileState> profile;
+    private transient ValueState<KernelState> profile;
     private transient ValueState<long[]> counts;
     /** The largest event time this instance has seen (the expiry clock's local part). */
     private transient long clock = Long.MIN_VALUE;
@@ -152,7 +152,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
             case EVENT -> {
                 Event e = r.event();
                 clock = Math.max(clock, e.timestamp());
-                ProfileState s = profile.value();
+                KernelState s = profile.value();
                 AudienceListener changes = audiences ? ch -> ctx.output(AUDIENCES, ch.toJson()) : null;
                 if (s == null || kernel.expired(s, Math.max(clock, ctx.timerService().currentWatermark()))) {
                     if (s != null) {
@@ -225,7 +225,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     }
 
     /** The time of the state's latest applied event (a profile cannot be read before it). */
-    private long latestApplied(ProfileState s) {
+    private long latestApplied(KernelState s) {
         return s.latestTime() == Long.MIN_VALUE ? kernel.latestAccepted(s) : s.latestTime();
     }
 
@@ -253,7 +253,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
         if (timestamp == Long.MAX_VALUE) {
-            ProfileState s = profile.value();
+            KernelState s = profile.value();
             if (audiences && s != null && spec.applyUpTo() != Long.MAX_VALUE) {
                 // the end of a bounded input with an as-of time: every change up to it, as replay's end delivers
                 kernel.fireAudiences(s, spec.applyUpTo(), ch -> ctx.output(AUDIENCES, ch.toJson()));
@@ -270,7 +270,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         if (wm == Long.MAX_VALUE) {
             return; // end of input: the final writer applies the TTL against the final time
         }
-        ProfileState s = profile.value();
+        KernelState s = profile.value();
         if (s == null) {
             return;
         }

@@ -1,7 +1,7 @@
 package dev.profilekit.flink;
 
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.schema.ProfileSchema;
 import java.io.IOException;
@@ -13,12 +13,12 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink's serializer of a user's {@link ProfileState}: the engine's own versioned binary state codec (format
+ * Flink's serializer of a user's {@link KernelState}: the engine's own versioned binary state codec (format
  * version and schema fingerprint first), length-prefixed. The state is mutable, so copies go through the codec
  * too. Its {@link Snapshot} records the schema, so that a restore checks the state was written under the same
  * schema (same fingerprint) and refuses another one instead of misreading it.
  */
-public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
+public final class ProfileStateSerializer extends TypeSerializer<KernelState> {
 
     private static final long serialVersionUID = 1L;
 
@@ -78,22 +78,22 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
     }
 
     @Override
-    public TypeSerializer<ProfileState> duplicate() {
+    public TypeSerializer<KernelState> duplicate() {
         return new ProfileStateSerializer(schemaJson, audiencesJson); // its kernel is not shared between threads
     }
 
     @Override
-    public ProfileState createInstance() {
+    public KernelState createInstance() {
         return kernel().newState(Routed.NO_USER);
     }
 
     @Override
-    public ProfileState copy(ProfileState from) {
+    public KernelState copy(KernelState from) {
         return kernel().copy(from);
     }
 
     @Override
-    public ProfileState copy(ProfileState from, ProfileState reuse) {
+    public KernelState copy(KernelState from, KernelState reuse) {
         return copy(from);
     }
 
@@ -103,14 +103,14 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
     }
 
     @Override
-    public void serialize(ProfileState state, DataOutputView out) throws IOException {
+    public void serialize(KernelState state, DataOutputView out) throws IOException {
         byte[] b = kernel().encode(state);
         out.writeInt(b.length);
         out.write(b);
     }
 
     @Override
-    public ProfileState deserialize(DataInputView in) throws IOException {
+    public KernelState deserialize(DataInputView in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             throw new IOException("negative length " + n + " of an encoded profile state");
@@ -121,7 +121,7 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
     }
 
     @Override
-    public ProfileState deserialize(ProfileState reuse, DataInputView in) throws IOException {
+    public KernelState deserialize(KernelState reuse, DataInputView in) throws IOException {
         return deserialize(in);
     }
 
@@ -144,7 +144,7 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
     }
 
     @Override
-    public TypeSerializerSnapshot<ProfileState> snapshotConfiguration() {
+    public TypeSerializerSnapshot<KernelState> snapshotConfiguration() {
         return new Snapshot(schemaJson, fingerprint, audiencesJson);
     }
 
@@ -154,7 +154,7 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
      * schema it is incompatible (profiles are aggregates: another schema's features cannot be derived from them
      * without the events), and so under other audiences (a membership history cannot be derived either).
      */
-    public static final class Snapshot implements TypeSerializerSnapshot<ProfileState> {
+    public static final class Snapshot implements TypeSerializerSnapshot<KernelState> {
 
         /**
          * Version 2: int length + UTF-8 schema text, the fingerprint, then int length (-1 for none) + UTF-8
@@ -220,13 +220,13 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
         }
 
         @Override
-        public TypeSerializer<ProfileState> restoreSerializer() {
+        public TypeSerializer<KernelState> restoreSerializer() {
             return new ProfileStateSerializer(schemaJson, audiencesJson);
         }
 
         @Override
-        public TypeSerializerSchemaCompatibility<ProfileState> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<ProfileState> oldSnapshot) {
+        public TypeSerializerSchemaCompatibility<KernelState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<KernelState> oldSnapshot) {
             if (oldSnapshot instanceof Snapshot old && old.fingerprint == fingerprint
                     && java.util.Objects.equals(old.audiencesJson, audiencesJson)) {
                 return TypeSerializerSchemaCompatibility.compatibleAsIs();

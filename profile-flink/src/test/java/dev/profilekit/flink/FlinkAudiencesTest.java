@@ -127,7 +127,7 @@ class FlinkAudiencesTest {
         dev.profilekit.core.engine.ProfileKernel k = spec.kernel();
         long t = java.time.Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
         long day = 86_400_000L;
-        dev.profilekit.core.engine.ProfileState s = k.newState("u1");
+        dev.profilekit.core.engine.KernelState s = k.newState("u1");
         List<String> changes = new ArrayList<>();
         k.apply(s, dev.profilekit.core.engine.Event.builder("e1", "u1", "purchase", t).attr("category", "books")
                 .attr("product", "p1").attr("amount", 500.0).build(), c -> changes.add(c.toJson()));
@@ -139,7 +139,7 @@ class FlinkAudiencesTest {
         ProfileStateSerializer ser = new ProfileStateSerializer(schema, AUDIENCES);
         org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(256);
         ser.serialize(s, out);
-        dev.profilekit.core.engine.ProfileState back = ser.deserialize(
+        dev.profilekit.core.engine.KernelState back = ser.deserialize(
                 new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(k.audienceTimer(back)).isEqualTo(t + 2 * day + 1);
         changes.clear();
@@ -153,7 +153,7 @@ class FlinkAudiencesTest {
         org.apache.flink.core.memory.DataOutputSerializer conf = new org.apache.flink.core.memory.DataOutputSerializer(256);
         org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(conf,
                 snapshot);
-        org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<dev.profilekit.core.engine.ProfileState> old =
+        org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<dev.profilekit.core.engine.KernelState> old =
                 org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
                         new org.apache.flink.core.memory.DataInputDeserializer(conf.getCopyOfBuffer()),
                         getClass().getClassLoader());

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.features.codec.StateFormatException;
 import java.io.IOException;
@@ -45,16 +45,16 @@ class SerializersTest {
     void profileStateRoundTripsThroughTheEngineCodecAndCopiesDeeply() throws IOException {
         String schema = schema();
         ProfileKernel k = KernelSpec.of(schema).kernel();
-        ProfileState s = k.newState("u1");
+        KernelState s = k.newState("u1");
         long t = 1_767_225_600_000L;
         k.apply(s, Event.builder("e1", "u1", "purchase", t).attr("category", "books").attr("product", "p1")
                 .attr("amount", 12.5).build());
         ProfileStateSerializer ser = new ProfileStateSerializer(schema);
-        ProfileState back = roundTrip(ser, s);
+        KernelState back = roundTrip(ser, s);
         assertThat(ProfileJson.toJson(k.profile(back, t + 1000))).isEqualTo(ProfileJson.toJson(k.profile(s, t + 1000)));
         assertThat(k.encode(back)).isEqualTo(k.encode(s));
 
-        ProfileState copy = ser.copy(s);
+        KernelState copy = ser.copy(s);
         // a change to the copy leaves the original alone (the heap backend relies on it)
         assertThat(k.apply(copy, Event.builder("e2", "u1", "view", t + 1).attr("category", "books")
                 .attr("product", "p2").build())).isEqualTo(Outcome.ACCEPTED);
@@ -68,11 +68,11 @@ class SerializersTest {
         ProfileStateSerializer ser = new ProfileStateSerializer(schema);
         DataOutputSerializer out = new DataOutputSerializer(256);
         TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(out, ser.snapshotConfiguration());
-        TypeSerializerSnapshot<ProfileState> old = TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+        TypeSerializerSnapshot<KernelState> old = TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
                 new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
         assertThat(old.restoreSerializer()).isEqualTo(ser);
 
-        TypeSerializerSchemaCompatibility<ProfileState> same =
+        TypeSerializerSchemaCompatibility<KernelState> same =
                 new ProfileStateSerializer(schema).snapshotConfiguration().resolveSchemaCompatibility(old);
         assertThat(same.isCompatibleAsIs()).isTrue();
 

@@ -24,18 +24,18 @@ import java.util.Optional;
  * event-time watermark; the host chooses the watermark and drops the state), and everything across users. Live
  * models learn across users, so the kernel does not run them: with a models configuration it compiles the event
  * types they watch (their label types), exposes the configuration ({@link #models()}) and evaluates profiles with
- * the outputs its host computed ({@link #profile(ProfileState, long, ModelOutputs)}); the host runs the models
+ * the outputs its host computed ({@link #profile(KernelState, long, ModelOutputs)}); the host runs the models
  * (profile-flink's trainer and scorer). A backing store is refused.
  *
  * <p>Audiences ({@link ProfileUpdater.Builder#audiences}) run per user, by the embedded engine's own code: each
  * accepted event delivers the user's changes ({@link AudienceChange}: ENTER, EXIT, REVISE after a late event) to the
- * listener passed with it ({@link #apply(ProfileState, Event, AudienceListener)}); the host keeps one timer per user
+ * listener passed with it ({@link #apply(KernelState, Event, AudienceListener)}); the host keeps one timer per user
  * at {@link #audienceTimer} and, when its event-time clock reaches it, calls {@link #fireAudiences}; before it drops
  * a state idle past the TTL it calls {@link #expire}. The user's audience state (memberships, delivered frontier,
  * timer, the history a late event can revise) is part of the state and its encoding. The builder's audience
  * listener is not used.
  *
- * <p>A kernel is immutable and thread-safe; a {@link ProfileState} must be used by one thread at a time.
+ * <p>A kernel is immutable and thread-safe; a {@link KernelState} must be used by one thread at a time.
  */
 public final class ProfileKernel {
 
@@ -144,7 +144,7 @@ public final class ProfileKernel {
     }
 
     /** A new, empty state for {@code key} (a key of {@link #key(String)}). */
-    public ProfileState newState(String key) {
+    public KernelState newState(String key) {
         if (key == null) {
             throw new IllegalArgumentException("key must not be null");
         }
@@ -158,37 +158,38 @@ public final class ProfileKernel {
      * @return {@link Outcome#ACCEPTED}, {@link Outcome#DUPLICATE} or {@link Outcome#LATE}
      * @throws IllegalArgumentException if an argument is null or the event's user is not the state's key
      */
-    public Outcome apply(ProfileState state, Event admitted) {
+    public Outcome apply(KernelState state, Event admitted) {
         return apply(state, admitted, null);
     }
 
     /**
-     * As {@link #apply(ProfileState, Event)}, delivering to {@code changes} the audience changes the embedded engine
+     * As {@link #apply(KernelState, Event)}, delivering to {@code changes} the audience changes the embedded engine
      * delivers for this user and event (with audiences, for an accepted event at or before the applyUpTo time): the
      * time-driven changes before its time, then its own, or the REVISEs of history it changed. Afterwards the user's
      * next time-driven change is at {@link #audienceTimer}.
      *
      * @param changes receives the changes, or null to drop them
      */
-    public Outcome apply(ProfileState state, Event admitted, AudienceListener changes) {
+    public Outcome apply(KernelState state, Event admitted, AudienceListener changes) {
         if (state == null || admitted == null) {
             throw new IllegalArgumentException("state and event must not be null");
         }
-        if (!state.user.equals(admitted.user())) {
+        ProfileState s = (ProfileState) state;
+        if (!s.user.equals(admitted.user())) {
             throw new IllegalArgumentException("event '" + admitted.id() + "' of user '" + admitted.user()
-                    + "' applied to the state of '" + state.user + "' (admit the event first)");
+                    + "' applied to the state of '" + s.user + "' (admit the event first)");
         }
         int typeId = compiled.typeId(admitted.type());
         long t = admitted.timestamp();
         CompiledSchema.Scratch sc = compiled.scratch();
-        Outcome outcome = admission.decide(state, admitted.id(), t, sc);
+        Outcome outcome = admission.decide(s, admitted.id(), t, sc);
         if (outcome == Outcome.ACCEPTED) {
             if (audiences == null || t > admission.applyUpTo) {
-                admission.apply(state, admitted, typeId, t, sc);
+                admission.apply(s, admitted, typeId, t, sc);
             } else {
                 delivery.set(changes);
                 try {
-                    audiences.apply(state, admitted, typeId, () -> admission.apply(state, admitted, typeId, t, sc));
+                    audiences.apply(s, admitted, typeId, () -> admission.apply(s, admitted, typeId, t, sc));
                 } finally {
                     delivery.remove();
                 }
@@ -209,11 +210,9 @@ public final class ProfileKernel {
      * The time of the user's next time-driven audience change (a rule's flip as time passes, or the TTL's expiry):
      * the host's timer for this user. {@link AudienceRule#NEVER} when there is none or without audiences.
      */
-    public long audienceTimer(ProfileState state) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        return audiences == null ? AudienceRule.NEVER : audiences.timer(state);
+    public long audienceTimer(KernelState state) {
+        ProfileState s = own(state);
+        return audiences == null ? AudienceRule.NEVER : audiences.timer(s);
     }
 
     /**
@@ -223,14 +222,12 @@ public final class ProfileKernel {
      *
      * @param changes receives the changes, or null to drop them
      */
-    public void fireAudiences(ProfileState state, long upTo, AudienceListener changes) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
+    public void fireAudiences(KernelState state, long upTo, AudienceListener changes) {
+        ProfileState s = own(state);
         if (audiences != null) {
             delivery.set(changes);
             try {
-                audiences.fire(state, upTo);
+                audiences.fire(s, upTo);
             } finally {
                 delivery.remove();
             }
@@ -243,14 +240,12 @@ public final class ProfileKernel {
      *
      * @param changes receives the changes, or null to drop them
      */
-    public void expire(ProfileState state, AudienceListener changes) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
+    public void expire(KernelState state, AudienceListener changes) {
+        ProfileState s = own(state);
         if (audiences != null) {
             delivery.set(changes);
             try {
-                audiences.expire(state);
+                audiences.expire(s);
             } finally {
                 delivery.remove();
             }
@@ -258,35 +253,29 @@ public final class ProfileKernel {
     }
 
     /** The audiences the state is a member of as of {@code asOfMs}, sorted by name (empty without audiences). */
-    public List<String> audiences(ProfileState state, long asOfMs) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        return audiences == null ? List.of() : audiences.audiencesOf(state, asOfMs);
+    public List<String> audiences(KernelState state, long asOfMs) {
+        ProfileState s = own(state);
+        return audiences == null ? List.of() : audiences.audiencesOf(s, asOfMs);
     }
 
     /** Whether the state has at least one accepted event (only such users have a profile in a replay). */
-    public boolean hasAccepted(ProfileState state) {
+    public boolean hasAccepted(KernelState state) {
         return latestAccepted(state) != Long.MIN_VALUE;
     }
 
     /** The state's largest accepted event time, or {@code Long.MIN_VALUE} when none. */
-    public long latestAccepted(ProfileState state) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        return state.maxAccepted;
+    public long latestAccepted(KernelState state) {
+        ProfileState s = own(state);
+        return s.maxAccepted;
     }
 
     /**
      * Whether the state has been idle longer than the TTL at event-time watermark {@code watermark} (the updater's
      * rule: watermark minus the latest accepted time exceeds the TTL). Always false without a TTL.
      */
-    public boolean expired(ProfileState state, long watermark) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        return admission.expired(state, watermark);
+    public boolean expired(KernelState state, long watermark) {
+        ProfileState s = own(state);
+        return admission.expired(s, watermark);
     }
 
     /**
@@ -295,7 +284,7 @@ public final class ProfileKernel {
      * @throws IllegalArgumentException if {@code state} is null, {@code asOfMs} lies outside the years 1 to 9999 or
      *                                  is before its latest applied event
      */
-    public Profile profile(ProfileState state, long asOfMs) {
+    public Profile profile(KernelState state, long asOfMs) {
         return profile(state, asOfMs, ModelOutputs.NONE);
     }
 
@@ -306,24 +295,23 @@ public final class ProfileKernel {
      * @throws IllegalArgumentException if {@code state} or {@code outputs} is null, {@code asOfMs} lies outside the
      *                                  years 1 to 9999 or is before its latest applied event
      */
-    public Profile profile(ProfileState state, long asOfMs, ModelOutputs outputs) {
+    public Profile profile(KernelState state, long asOfMs, ModelOutputs outputs) {
         if (state == null || outputs == null) {
             throw new IllegalArgumentException("state and outputs must not be null");
         }
+        ProfileState s = (ProfileState) state;
         TimeRange.require("asOf", asOfMs);
-        if (asOfMs < state.maxApplied) {
-            throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + state.user
-                    + "' (" + state.maxApplied + "); profiles can be evaluated only at or after it");
+        if (asOfMs < s.maxApplied) {
+            throw new IllegalArgumentException("asOf " + asOfMs + " is before the latest event of user '" + s.user
+                    + "' (" + s.maxApplied + "); profiles can be evaluated only at or after it");
         }
-        return new Profile(state.user, asOfMs, compiled.read(state, asOfMs), outputs);
+        return new Profile(s.user, asOfMs, compiled.read(s, asOfMs), outputs);
     }
 
     /** The state in the engine's versioned binary format ({@link StateCodec}), under this kernel's fingerprint. */
-    public byte[] encode(ProfileState state) {
-        if (state == null) {
-            throw new IllegalArgumentException("state must not be null");
-        }
-        return codec.encode(state);
+    public byte[] encode(KernelState state) {
+        ProfileState s = own(state);
+        return codec.encode(s);
     }
 
     /**
@@ -333,7 +321,7 @@ public final class ProfileKernel {
      * @throws StateFormatException     if the bytes are damaged, of another format version, or were written under
      *                                  another schema (fingerprint)
      */
-    public ProfileState decode(byte[] bytes) {
+    public KernelState decode(byte[] bytes) {
         if (bytes == null) {
             throw new IllegalArgumentException("bytes must not be null");
         }
@@ -345,7 +333,15 @@ public final class ProfileKernel {
     }
 
     /** A deep copy of {@code state} (through the codec). */
-    public ProfileState copy(ProfileState state) {
+    public KernelState copy(KernelState state) {
         return decode(encode(state));
+    }
+
+    /** The engine's state behind {@code state} (the only implementation of the sealed handle). */
+    private static ProfileState own(KernelState state) {
+        if (state == null) {
+            throw new IllegalArgumentException("state must not be null");
+        }
+        return (ProfileState) state;
     }
 }

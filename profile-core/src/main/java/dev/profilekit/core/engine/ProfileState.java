@@ -2,8 +2,6 @@ package dev.profilekit.core.engine;
 
 import dev.profilekit.features.hash.KeyedHash;
 
-import dev.profilekit.core.spi.UserView;
-
 /**
  * The handle of one user's profile, as the updater's table holds it: the user's stripe of doubles, laid out by
  * the compiled schema for every scalar feature (counts and times are exact in a double below 2^53, which event
@@ -13,7 +11,7 @@ import dev.profilekit.core.spi.UserView;
  * to the engine; a store only keeps and returns the object. All access goes through {@link ProfileUpdater}, which
  * locks the state object.
  */
-public final class ProfileState extends SeenIds implements UserView {
+final class ProfileState extends SeenIds implements KernelState {
 
     final String user;
     final int userHash;

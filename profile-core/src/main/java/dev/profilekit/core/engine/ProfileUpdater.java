@@ -15,6 +15,7 @@ import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.privacy.AuditLog;
 import dev.profilekit.core.privacy.Encryption;
 import dev.profilekit.core.privacy.Pseudonymiser;
+import dev.profilekit.core.snapshot.internal.Snapshots;
 import dev.profilekit.core.store.ProfileStore;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -39,9 +40,10 @@ import java.util.function.Function;
  * <p>The updater is a facade over package-private rooms, one concern each: {@code Admission} (the acceptance
  * step, shared with {@link ProfileKernel}), {@code ProfileTable} (the live states), {@code StoreCache} (the
  * write-behind cache over a {@link ProfileStore}), {@code Expiry} (TTL), {@code ListenerDispatch} (profile
- * listeners), {@code HealthCounters} (counts and {@link #health()}), {@code Snapshots} (writing and restoring
- * snapshots, with {@code CopyOnWriteCut} and {@code SnapshotFile}), {@code AudienceBook} (audiences) and the live
- * models ({@link LiveModels}).
+ * listeners), {@code HealthCounters} (counts and {@link #health()}), {@code CopyOnWriteCut} (a state's side of a
+ * snapshot's cut), {@code AudienceBook} (audiences) and the live models ({@link LiveModels}). Snapshots are written
+ * and restored by the snapshot code ({@code snapshot.internal}: {@code Snapshots}, {@code SnapshotFile}), which
+ * reaches the updater's states only through {@code UpdaterSnapshotHost}.
  */
 public final class ProfileUpdater implements AutoCloseable {
 
@@ -73,7 +75,7 @@ public final class ProfileUpdater implements AutoCloseable {
     /** The wall clock of audit entries: when an erasure was done, whatever time {@code clock} says. */
     private final java.time.Clock auditClock;
     private final Gate gate = new Gate();
-    /** The copy-on-write side of snapshots (without a backing store). */
+    /** A state's side of a snapshot's copy-on-write cut (without a backing store). */
     private final CopyOnWriteCut cut;
     /** Writing and restoring snapshots. */
     private final Snapshots snapshots;
@@ -150,8 +152,8 @@ public final class ProfileUpdater implements AutoCloseable {
                 }
             });
         }
-        this.snapshots = new Snapshots(table, stripes, store, cache, codec, compiled, fingerprint, encryption,
-                writeBatch, gate, cut, live, audiences, counters, watermark, this::state);
+        this.snapshots = new Snapshots(new UpdaterSnapshotHost(table, stripes, store, cache, codec, compiled,
+                writeBatch, gate, cut, live, audiences, counters, watermark, this::state), store, fingerprint, encryption);
     }
 
     /**
@@ -664,7 +666,7 @@ public final class ProfileUpdater implements AutoCloseable {
 
     /** Tests: {@code hook} runs once in the middle of each copy-on-write snapshot's write, on the writing thread. */
     void midWriteHook(Runnable hook) {
-        cut.midWrite = hook;
+        snapshots.midWriteHook(hook);
     }
 
     /**

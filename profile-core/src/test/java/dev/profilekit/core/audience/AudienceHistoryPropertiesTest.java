@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.profilekit.core.audience.AudienceRulePropertiesTest.Rule;
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.spi.InvalidEventException;
 import java.util.ArrayList;
@@ -113,7 +113,7 @@ class AudienceHistoryPropertiesTest {
                 if (at < first || at > end) {
                     continue;
                 }
-                ProfileState s = k.newState(user);
+                KernelState s = k.newState(user);
                 for (Event ev : accepted.get(user)) {
                     if (ev.timestamp() <= at) {
                         k.apply(s, k.admit(ev));

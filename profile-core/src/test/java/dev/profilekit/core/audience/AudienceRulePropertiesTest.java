@@ -6,9 +6,9 @@ import static dev.profilekit.core.audience.AudienceRuleTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.features.streaming.TopKCounter.WeightedValue;
 import java.util.ArrayList;
@@ -111,7 +111,7 @@ class AudienceRulePropertiesTest {
     void rulesAgreeWithBruteForceAndChangesAreExact(@ForAll long seed) {
         Random r = new Random(seed);
         ProfileKernel k = AudienceRuleTest.kernel();
-        ProfileState s = k.newState("u");
+        KernelState s = k.newState("u");
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             rules.add(rule(r, 2));
@@ -142,7 +142,7 @@ class AudienceRulePropertiesTest {
         }
     }
 
-    private static void check(ProfileKernel k, ProfileState s, List<Rule> rules, List<AudienceRule.Bound> bound,
+    private static void check(ProfileKernel k, KernelState s, List<Rule> rules, List<AudienceRule.Bound> bound,
                               long from, Random r) {
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);

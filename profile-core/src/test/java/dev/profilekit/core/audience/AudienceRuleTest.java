@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.engine.Event;
+import dev.profilekit.core.engine.KernelState;
 import dev.profilekit.core.engine.ProfileKernel;
-import dev.profilekit.core.engine.ProfileState;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.schema.ProfileSchema;
 import java.util.Map;
@@ -80,7 +80,7 @@ class AudienceRuleTest {
     @Test
     void precedenceIsOrThenAndThenNot() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u");
+        KernelState s = k.newState("u");
         k.apply(s, k.admit(purchase("p1", T0, 10)));
         // not binds tighter than and, and tighter than or: "not A and B or C" is "((not A) and B) or C"
         assertThat(rule("not purchases = 1 and spend = 10 or spend = 10").bind(k.features()).holds(s, T0)).isTrue();
@@ -92,7 +92,7 @@ class AudienceRuleTest {
     @Test
     void aComparisonOnAMissingValueIsFalse() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u");
+        KernelState s = k.newState("u");
         k.apply(s, k.admit(view("v1", T0, "toys", "p")));
         assertThat(rule("since_purchase < P7D").bind(k.features()).holds(s, T0)).isFalse();
         assertThat(rule("since_purchase >= P7D").bind(k.features()).holds(s, T0)).isFalse();
@@ -108,7 +108,7 @@ class AudienceRuleTest {
     @Test
     void recencyFlipsTheMillisecondAfterTheDuration() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u");
+        KernelState s = k.newState("u");
         k.apply(s, k.admit(purchase("p1", T0, 10)));
         AudienceRule.Bound lapsed = rule("since_purchase > P2D").bind(k.features());
         // (asOf - t) / 1000 > 172800 first holds at asOf = t + 172,800,001 ms
@@ -122,7 +122,7 @@ class AudienceRuleTest {
     @Test
     void windowFlipsAtTheBucketEdgeWhereTheCartLeavesIt() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u");
+        KernelState s = k.newState("u");
         long t = T0 + DAY / 2; // in the bucket [T0, T0 + 1 day)
         k.apply(s, k.admit(Event.builder("c1", "u", "cart", t).attr("category", "toys").build()));
         AudienceRule.Bound carted = rule("carts_2d >= 1").bind(k.features());
@@ -138,7 +138,7 @@ class AudienceRuleTest {
     @Test
     void decayedCountFallsBelowHalfAfterOneHalfLife() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u");
+        KernelState s = k.newState("u");
         k.apply(s, k.admit(view("v1", T0, "toys", "p")));
         AudienceRule.Bound fading = rule("views_1d < 0.5").bind(k.features());
         long flip = fading.nextChange(s, T0);
@@ -151,7 +151,7 @@ class AudienceRuleTest {
     @Test
     void aRuleOverConstantFeaturesNeverChangesWithTime() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u");
+        KernelState s = k.newState("u");
         k.apply(s, k.admit(purchase("p1", T0, 600)));
         AudienceRule spenders = rule("spend > 500 and order_value.max >= 600");
         assertThat(spenders.timeDependent()).isFalse();

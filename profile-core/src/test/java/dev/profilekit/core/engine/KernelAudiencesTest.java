@@ -62,7 +62,7 @@ class KernelAudiencesTest {
                 continue;
             }
             byte[] b = stored.get(e.user());
-            ProfileState s = b == null ? k.newState(e.user()) : k.decode(b);
+            KernelState s = b == null ? k.newState(e.user()) : k.decode(b);
             if (k.apply(s, e, fromKernel::add) == Outcome.ACCEPTED) {
                 clock = Math.max(clock, e.timestamp());
             }
@@ -83,7 +83,7 @@ class KernelAudiencesTest {
     /** Fires every stored user's timer at or before {@code clock}, as the updater's clock passing it does. */
     private static void fire(ProfileKernel k, Map<String, byte[]> stored, long clock, List<AudienceChange> out) {
         for (Map.Entry<String, byte[]> e : stored.entrySet()) {
-            ProfileState s = k.decode(e.getValue());
+            KernelState s = k.decode(e.getValue());
             if (k.audienceTimer(s) <= clock) {
                 k.fireAudiences(s, clock, out::add);
                 assertThat(k.audienceTimer(s)).isGreaterThan(clock);
@@ -111,9 +111,9 @@ class KernelAudiencesTest {
         ProfileKernel k = ProfileKernel.of(ProfileUpdater.builder(FixtureReplayTest.schema()).audiences(rules));
         ProfileKernel plain = ProfileKernel.of(ProfileUpdater.builder(FixtureReplayTest.schema()));
         Event e = Event.of("e1", "u1", "view", 1_767_225_600_000L, Map.of("category", "toys", "product", "p1"));
-        ProfileState withAudiences = k.newState("u1");
+        KernelState withAudiences = k.newState("u1");
         k.apply(withAudiences, k.admit(e));
-        ProfileState without = plain.newState("u1");
+        KernelState without = plain.newState("u1");
         plain.apply(without, plain.admit(e));
         byte[] bytes = k.encode(withAudiences);
         int tagAt = plain.encode(without).length;

@@ -43,7 +43,7 @@ class ProfileKernelTest {
                 continue;
             }
             byte[] b = stored.get(e.user());
-            ProfileState s = b == null ? k.newState(e.user()) : k.decode(b);
+            KernelState s = b == null ? k.newState(e.user()) : k.decode(b);
             Outcome o = k.apply(s, e);
             counts[o.ordinal()]++;
             stored.put(e.user(), k.encode(s));
@@ -58,7 +58,7 @@ class ProfileKernelTest {
         long asOf = expected.get(0).get("as_of").asLong();
         List<JsonNode> actual = new ArrayList<>();
         for (byte[] b : stored.values()) {
-            ProfileState s = k.decode(b);
+            KernelState s = k.decode(b);
             if (k.hasAccepted(s)) {
                 actual.add(SpecAssertions.MAPPER.readTree(ProfileJson.toJson(k.profile(s, asOf))));
             }
@@ -72,7 +72,7 @@ class ProfileKernelTest {
         assertThatThrownBy(() -> ProfileKernel.of(null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> k.apply(k.newState("a"), k.admit(Event.builder("e", "b", "view", 0).build())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'b'");
-        ProfileState s = k.newState("a");
+        KernelState s = k.newState("a");
         k.apply(s, k.admit(Event.builder("e", "a", "view", 1000).build()));
         assertThatThrownBy(() -> k.profile(s, 999)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("before the latest event");
@@ -101,7 +101,7 @@ class ProfileKernelTest {
                 .clock(java.time.Clock.fixed(java.time.Instant.parse("2026-01-09T12:00:00Z"), java.time.ZoneOffset.UTC));
         ProfileUpdater u = settings.get().build();
         ProfileKernel k = ProfileKernel.of(settings.get());
-        Map<String, ProfileState> states = new TreeMap<>();
+        Map<String, KernelState> states = new TreeMap<>();
         long watermark = Long.MIN_VALUE;
         int expiries = 0;
         int dropped = 0;
@@ -134,7 +134,7 @@ class ProfileKernelTest {
                     dropped++;
                 }
                 watermark = Math.max(watermark, e.timestamp());
-                ProfileState s = states.get(e.user());
+                KernelState s = states.get(e.user());
                 if (s != null && k.expired(s, watermark)) {
                     s = null;
                     expiries++;
@@ -157,8 +157,8 @@ class ProfileKernelTest {
 
         long asOf = watermark;
         List<String> keys = new ArrayList<>();
-        for (Map.Entry<String, ProfileState> e : states.entrySet()) {
-            ProfileState s = e.getValue();
+        for (Map.Entry<String, KernelState> e : states.entrySet()) {
+            KernelState s = e.getValue();
             if (k.hasAccepted(s) && !k.expired(s, watermark)) {
                 keys.add(e.getKey());
                 assertThat(ProfileJson.toJson(k.profile(s, asOf))).as("profile of %s", e.getKey())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.snapshot.internal.SnapshotFile;
 import dev.profilekit.features.codec.ByteWriter;
 import dev.profilekit.features.hash.KeyedHash128;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class SeenIdFingerprintsTest {
     @Test
     void theEncodedStateHoldsNoEventId() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u1");
+        KernelState s = k.newState("u1");
         assertThat(k.apply(s, k.admit(event(ID, T0)))).isEqualTo(Outcome.ACCEPTED);
         byte[] encoded = k.encode(s);
         assertThat(indexOf(encoded, ID.getBytes(StandardCharsets.UTF_8))).as("the id's UTF-8 in the encoding").isEqualTo(-1);
@@ -74,7 +75,7 @@ class SeenIdFingerprintsTest {
     @Test
     void theFingerprintKeyTravelsWithTheState() {
         ProfileKernel k = kernel();
-        ProfileState s = k.newState("u1");
+        KernelState s = k.newState("u1");
         k.apply(s, k.admit(event("first", T0)));
         byte[] encoded = k.encode(s);
         // replace the state's key and fingerprint by ones computed here under a key of our own choosing
@@ -87,7 +88,7 @@ class SeenIdFingerprintsTest {
         w.bytes(encoded, 0, ids + 1); // everything before the ids, and their count (1)
         w.fixedLong(k0).fixedLong(k1).fixedLong(h[0]).fixedLong(h[1]).zigZag(T0);
         w.bytes(encoded, encoded.length - AFTER_IDS, AFTER_IDS);
-        ProfileState decoded = k.decode(w.toByteArray());
+        KernelState decoded = k.decode(w.toByteArray());
         assertThat(k.apply(decoded, k.admit(event(ID, T0 + 1)))).isEqualTo(Outcome.DUPLICATE);
         assertThat(k.apply(decoded, k.admit(event("first", T0 + 2)))).isEqualTo(Outcome.ACCEPTED);
     }

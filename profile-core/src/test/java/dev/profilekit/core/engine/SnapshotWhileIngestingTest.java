@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.snapshot.internal.SnapshotFile;
 import dev.profilekit.core.testkit.SpecAssertions;
 import dev.profilekit.features.codec.ByteWriter;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.schema.FeatureSpec;
 import dev.profilekit.core.schema.ProfileSchema;
+import dev.profilekit.core.snapshot.internal.SnapshotFile;
 import dev.profilekit.core.store.ProfileStores;
 import dev.profilekit.features.codec.ByteWriter;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.profilekit.core.engine;
+package dev.profilekit.core.snapshot.internal;
 
+import dev.profilekit.core.engine.SnapshotMismatchException;
 import dev.profilekit.core.privacy.Encryption;
 import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
@@ -29,31 +30,31 @@ import java.util.zip.CRC32C;
  * chunk   u8 kind (1: more follow, 2: last), fixed32 length, payload
  *         (payload: records, or their AES-GCM seal bound to the chunk's index and kind)
  * trailer fixed32 CRC32C of every byte before it
- * record  u8 type (1 metadata, 2 counts, 3 models, 4 user), varint length, bytes
+ * record  u8 type (1 metadata, 2 counts, 3 models, 4 user, 5 audiences), varint length, bytes
  * </pre>
  * A record never spans chunks; a chunk holds about 1 MiB of records. A file is written to a temporary file in
  * the same directory, forced to disk and renamed over the target, so a reader sees the old file or the new
  * one, never a part.
  */
-final class SnapshotFile {
+public final class SnapshotFile {
 
-    static final byte[] MAGIC = "PKSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 3;
-    static final int HEADER = MAGIC.length + 2 + 8;
-    static final int CHUNK_TARGET = 1 << 20;
-    static final int MAX_CHUNK = 1 << 30;
-    static final int META = 1;
-    static final int COUNTS = 2;
-    static final int MODELS = 3;
-    static final int USER = 4;
+    public static final byte[] MAGIC = "PKSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
+    public static final int VERSION = 3;
+    public static final int HEADER = MAGIC.length + 2 + 8;
+    public static final int CHUNK_TARGET = 1 << 20;
+    public static final int MAX_CHUNK = 1 << 30;
+    public static final int META = 1;
+    public static final int COUNTS = 2;
+    public static final int MODELS = 3;
+    public static final int USER = 4;
     /** The audiences' definitions and clock (an updater with audiences). */
-    static final int AUDIENCES = 5;
+    public static final int AUDIENCES = 5;
 
     private SnapshotFile() {
     }
 
     /** Writes records into a snapshot file. */
-    static final class Writer implements AutoCloseable {
+    public static final class Writer implements AutoCloseable {
         private final Path target;
         private final Path tmp;
         private final FileChannel channel;
@@ -65,7 +66,7 @@ final class SnapshotFile {
         private long chunkIndex;
         private boolean done;
 
-        Writer(Path target, long fingerprint, Encryption encryption) throws IOException {
+        public Writer(Path target, long fingerprint, Encryption encryption) throws IOException {
             this.target = target.toAbsolutePath();
             Path dir = this.target.getParent();
             Files.createDirectories(dir);
@@ -83,7 +84,7 @@ final class SnapshotFile {
             out.write(b, 0, n);
         }
 
-        void record(int type, byte[] b, int len) throws IOException {
+        public void record(int type, byte[] b, int len) throws IOException {
             if (chunk.size() > 0 && chunk.size() + len + 6 > CHUNK_TARGET) {
                 emit(1);
             }
@@ -105,7 +106,7 @@ final class SnapshotFile {
         }
 
         /** Ends the file, forces it to disk and renames it over the target. */
-        void commit() throws IOException {
+        public void commit() throws IOException {
             emit(2);
             scratch.reset().fixedInt((int) crc.getValue());
             out.write(scratch.buffer(), 0, scratch.size());
@@ -134,7 +135,7 @@ final class SnapshotFile {
     }
 
     /** Receives the records of a snapshot being read. */
-    interface RecordSink {
+    public interface RecordSink {
         void record(int type, ByteReader r);
     }
 
@@ -145,7 +146,7 @@ final class SnapshotFile {
      * @throws StateFormatException naming the file and what is wrong with it (damage)
      * @throws SnapshotMismatchException if the intact file is of another fingerprint, encryption or key
      */
-    static void read(Path file, long fingerprint, Encryption encryption, RecordSink sink) throws IOException {
+    public static void read(Path file, long fingerprint, Encryption encryption, RecordSink sink) throws IOException {
         String what = "snapshot " + file;
         long size = Files.size(file);
         if (size < HEADER + 4) {

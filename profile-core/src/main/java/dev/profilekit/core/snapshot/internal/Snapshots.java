@@ -1,84 +1,74 @@
-package dev.profilekit.core.engine;
+package dev.profilekit.core.snapshot.internal;
 
+import dev.profilekit.core.engine.KernelState;
+import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.engine.ProfileUpdater.Counts;
 import dev.profilekit.core.engine.ProfileUpdater.SnapshotInfo;
+import dev.profilekit.core.engine.SnapshotMismatchException;
 import dev.profilekit.core.privacy.Encryption;
-import dev.profilekit.core.spi.LiveModel;
 import dev.profilekit.core.store.ProfileStore;
-import dev.profilekit.features.codec.ByteReader;
 import dev.profilekit.features.codec.ByteWriter;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.concurrent.Semaphore;
 
 /**
- * The updater's snapshots: writing one (copy-on-write without a backing store: a short synchronous cut, then the
- * file written while ingestion goes on; with a store, ingestion paused for the whole write) and restoring one into
- * an empty updater (the whole file checked before anything changes). {@link ProfileUpdater#snapshot},
- * {@link ProfileUpdater#snapshotAsync} and {@link ProfileUpdater#restore} hand their work here; the file format is
- * {@link SnapshotFile}'s, the copy-on-write side {@link CopyOnWriteCut}'s, a user's record {@link StateCodec}'s.
+ * An updater's snapshots: writing one and restoring one into an empty updater (the whole file checked before
+ * anything changes). {@link ProfileUpdater#snapshot}, {@link ProfileUpdater#snapshotAsync} and
+ * {@link ProfileUpdater#restore} hand their work here; the file format is {@link SnapshotFile}'s; what the
+ * updater's states are and how a user's record is encoded stay in the engine, behind {@link SnapshotHost}.
+ *
+ * <p>Without a backing store a snapshot is taken copy-on-write, as Flink's {@code CopyOnWriteStateMap} takes its
+ * cut: the references of the table's states are taken while ingestion is paused for a moment, then written while
+ * ingestion goes on. A state that is about to change (an event, an expiry, a forget, a model's label resolution)
+ * first keeps its encoding as of the cut (the engine's per-state hook); the writer takes that encoding, or encodes
+ * the state as it is when it has not changed since the cut ({@link SnapshotHost#take}). Each snapshot has an epoch,
+ * so each state is encoded at most once per snapshot. One snapshot at a time: a second waits until the running one
+ * has ended. With a backing store, ingestion is paused for the whole write (the store gives no consistent view to
+ * copy from). Not API: this package is not exported.
  */
-final class Snapshots {
+public final class Snapshots {
 
-    private final ProfileTable table;
-    private final Stripes stripes;
+    private final SnapshotHost host;
     /** The backing store, or null. */
     private final ProfileStore store;
-    /** The cache over {@link #store}, or null. */
-    private final StoreCache cache;
-    private final StateCodec codec;
-    private final CompiledSchema compiled;
     private final long fingerprint;
     /** Seals the file, or null. */
     private final Encryption encryption;
-    private final int writeBatch;
-    private final Gate gate;
-    private final CopyOnWriteCut cut;
-    /** The live models, or null. */
-    private final LiveModel<?> live;
-    /** The audiences, or null. */
-    private final AudienceBook audiences;
-    private final HealthCounters counters;
-    /** The updater's expiry watermark. */
-    private final AtomicLong watermark;
-    /** The live state of a stored user, loaded if needed (with a store: the models' restore finds users by it). */
-    private final Function<String, ProfileState> state;
+    /** One snapshot at a time: held from the cut until its file is written (or failed). */
+    private final Semaphore one = new Semaphore(1);
+    /** Tests: runs once in the middle of each copy-on-write write, on the writing thread (null: nothing). */
+    private volatile Runnable midWrite;
 
-    Snapshots(ProfileTable table, Stripes stripes, ProfileStore store, StoreCache cache, StateCodec codec,
-              CompiledSchema compiled, long fingerprint, Encryption encryption, int writeBatch, Gate gate,
-              CopyOnWriteCut cut, LiveModel<?> live, AudienceBook audiences, HealthCounters counters,
-              AtomicLong watermark, Function<String, ProfileState> state) {
-        this.table = table;
-        this.stripes = stripes;
+    /**
+     * @param host        the updater's side
+     * @param store       the updater's backing store, or null
+     * @param fingerprint the updater's fingerprint, stamped on the file
+     * @param encryption  seals the file, or null
+     */
+    public Snapshots(SnapshotHost host, ProfileStore store, long fingerprint, Encryption encryption) {
+        this.host = host;
         this.store = store;
-        this.cache = cache;
-        this.codec = codec;
-        this.compiled = compiled;
         this.fingerprint = fingerprint;
         this.encryption = encryption;
-        this.writeBatch = writeBatch;
-        this.gate = gate;
-        this.cut = cut;
-        this.live = live;
-        this.audiences = audiences;
-        this.counters = counters;
-        this.watermark = watermark;
-        this.state = state;
+    }
+
+    /** Tests: {@code hook} runs once in the middle of each copy-on-write snapshot's write, on the writing thread. */
+    public void midWriteHook(Runnable hook) {
+        midWrite = hook;
     }
 
     /** See {@link ProfileUpdater#snapshot}. */
-    SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
+    public SnapshotInfo snapshot(Path file, java.util.Map<String, String> metadata) {
         checkSnapshot(file, metadata);
         return store != null ? snapshotPaused(file, metadata) : writeCut(takeCut(file, metadata));
     }
 
     /** See {@link ProfileUpdater#snapshotAsync}. */
-    java.util.concurrent.CompletableFuture<SnapshotInfo> snapshotAsync(
+    public java.util.concurrent.CompletableFuture<SnapshotInfo> snapshotAsync(
             Path file, java.util.Map<String, String> metadata, java.util.concurrent.Executor executor) {
         checkSnapshot(file, metadata);
         if (executor == null) {
@@ -91,7 +81,7 @@ final class Snapshots {
         try {
             return java.util.concurrent.CompletableFuture.supplyAsync(() -> writeCut(c), executor);
         } catch (RuntimeException e) { // the executor refused the write
-            cut.end(c.states(), false);
+            end(c, false);
             throw e;
         }
     }
@@ -111,43 +101,38 @@ final class Snapshots {
     }
 
     /** A cut taken copy-on-write: its head, the states of the table at the cut and its epoch. */
-    private record Cut(Path file, long started, Duration pause, Head head, ProfileState[][] states, int epoch) {
+    private record Cut(Path file, long started, Duration pause, Head head, KernelState[][] states, int epoch) {
     }
 
     /** The head of a snapshot taken now. Ingestion is paused; waits for the models to be idle first. */
     private Head head(java.util.Map<String, String> metadata) throws InterruptedException {
-        if (live != null) {
-            live.awaitIdle(); // no retrain in flight: the models' state is complete
-        }
+        host.awaitModelsIdle(); // no retrain in flight: the models' state is complete
         ByteWriter b = new ByteWriter(256);
         b.varInt(metadata.size());
         for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
             b.string(e.getKey()).string(e.getValue());
         }
         byte[] meta = b.toByteArray();
-        Counts c = counters.counts();
+        Counts c = host.counts();
         byte[] counts = b.reset().varLong(c.accepted()).varLong(c.duplicate()).varLong(c.late())
-                .zigZag(watermark.get()).toByteArray();
-        byte[] models = null;
-        if (live != null) {
-            live.encodeState(b.reset());
-            models = b.toByteArray();
-        }
-        byte[] audienceHead = null;
-        if (audiences != null) {
-            audiences.encodeHead(b.reset());
-            audienceHead = b.toByteArray();
-        }
+                .zigZag(host.watermark()).toByteArray();
+        byte[] models = host.encodeModels(b.reset()) ? b.toByteArray() : null;
+        byte[] audienceHead = host.encodeAudiences(b.reset()) ? b.toByteArray() : null;
         return new Head(java.util.Map.copyOf(metadata), meta, counts, models, c, audienceHead);
+    }
+
+    /** Receives one encoded state for the snapshot file. */
+    private interface Sink {
+        void user(byte[] bytes, int length) throws IOException;
     }
 
     /** Writes the profiles of a snapshot to a sink; returns how many. */
     private interface Profiles {
-        long write(CopyOnWriteCut.Sink sink) throws java.io.IOException;
+        long write(Sink sink) throws IOException;
     }
 
     /** Writes and commits a snapshot file of {@code head} and {@code profiles}; returns the number of profiles. */
-    private long writeFile(Path file, Head head, Profiles profiles) throws java.io.IOException {
+    private long writeFile(Path file, Head head, Profiles profiles) throws IOException {
         try (SnapshotFile.Writer w = new SnapshotFile.Writer(file, fingerprint, encryption)) {
             w.record(SnapshotFile.META, head.meta(), head.meta().length);
             w.record(SnapshotFile.COUNTS, head.counts(), head.counts().length);
@@ -166,27 +151,32 @@ final class Snapshots {
     /** The synchronous part of a copy-on-write snapshot: waits for a running one to end, then takes the cut. */
     private Cut takeCut(Path file, java.util.Map<String, String> metadata) {
         long started = System.nanoTime();
-        cut.acquire();
+        try {
+            one.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for another snapshot to end", e);
+        }
         try {
             long pausedAt = System.nanoTime();
             Head head;
-            ProfileState[][] states;
+            KernelState[][] states;
             int epoch;
-            gate.pause();
+            host.pause();
             try {
                 head = head(metadata);
-                states = table.cut();
-                epoch = cut.begin();
+                states = host.states();
+                epoch = host.beginCut();
             } finally {
-                gate.resume();
+                host.resume();
             }
             return new Cut(file, started, Duration.ofNanos(System.nanoTime() - pausedAt), head, states, epoch);
         } catch (InterruptedException e) {
-            cut.release();
+            one.release();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the models before a snapshot", e);
         } catch (RuntimeException | Error e) {
-            cut.release();
+            one.release();
             throw e;
         }
     }
@@ -195,41 +185,93 @@ final class Snapshots {
     private SnapshotInfo writeCut(Cut c) {
         boolean written = false;
         try {
-            long users = writeFile(c.file(), c.head(), sink -> cut.write(c.states(), c.epoch(), sink));
+            long users = writeFile(c.file(), c.head(), sink -> write(c.states(), c.epoch(), sink));
             written = true;
             return new SnapshotInfo(c.file(), users, c.head().totals(), c.head().metadata(), c.pause(),
                     Duration.ofNanos(System.nanoTime() - c.started()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot write snapshot " + c.file() + ": " + e.getMessage(), e);
         } finally {
-            cut.end(c.states(), written);
+            end(c, written);
+        }
+    }
+
+    /**
+     * Hands every state of {@code cut} with an accepted event to {@code sink}, encoded as of the cut of epoch
+     * {@code e} ({@link SnapshotHost#take}). Returns the number of states written.
+     */
+    private long write(KernelState[][] cut, int e, Sink sink) throws IOException {
+        ByteWriter encoded = new ByteWriter(1024);
+        long users = 0;
+        for (int i = 0; i < cut.length; i++) {
+            if (i == cut.length / 2) {
+                Runnable hook = midWrite;
+                if (hook != null) {
+                    hook.run();
+                }
+            }
+            for (KernelState s : cut[i]) {
+                if (s == null) {
+                    continue;
+                }
+                byte[] pre = host.take(s, e, encoded.reset());
+                if (pre == null) {
+                    sink.user(encoded.buffer(), encoded.size());
+                    users++;
+                } else if (pre.length != 0) {
+                    sink.user(pre, pre.length);
+                    users++;
+                }
+            }
+        }
+        return users;
+    }
+
+    /**
+     * Ends the running snapshot: states no longer keep their encodings; after a failed write, forgets those kept
+     * for states the writer did not reach. Lets the next snapshot start.
+     */
+    private void end(Cut c, boolean written) {
+        host.endCut();
+        try {
+            if (!written) {
+                for (KernelState[] segment : c.states()) {
+                    for (KernelState s : segment) {
+                        if (s != null) {
+                            host.drop(s);
+                        }
+                    }
+                }
+            }
+        } finally {
+            one.release();
         }
     }
 
     /** A snapshot with a backing store: ingestion paused for the whole write, the profiles read from the store. */
     private SnapshotInfo snapshotPaused(Path file, java.util.Map<String, String> metadata) {
         long started = System.nanoTime();
-        gate.pause();
+        host.pause();
         try {
             Head head = head(metadata);
             long users = writeFile(file, head, this::writeStored);
             Duration d = Duration.ofNanos(System.nanoTime() - started);
             return new SnapshotInfo(file, users, head.totals(), head.metadata(), d, d);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot write snapshot " + file + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the models before a snapshot", e);
         } finally {
-            gate.resume();
+            host.resume();
         }
     }
 
     /** Writes every stored profile (after flushing the cache) to {@code sink}. Ingestion paused. */
-    private long writeStored(CopyOnWriteCut.Sink sink) throws java.io.IOException {
-        cache.flush();
+    private long writeStored(Sink sink) throws IOException {
+        host.flushStore();
         long[] users = {0};
-        java.io.IOException[] failed = {null};
+        IOException[] failed = {null};
         store.scan((u, bytes) -> {
             if (failed[0] != null) {
                 return;
@@ -239,7 +281,7 @@ final class Snapshots {
             try {
                 sink.user(plain, plain.length);
                 users[0]++;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 failed[0] = e;
             }
         });
@@ -250,7 +292,7 @@ final class Snapshots {
     }
 
     /** See {@link ProfileUpdater#restore}. */
-    SnapshotInfo restore(Path file) {
+    public SnapshotInfo restore(Path file) {
         if (file == null) {
             throw new IllegalArgumentException("file must not be null");
         }
@@ -258,10 +300,9 @@ final class Snapshots {
             throw new IllegalArgumentException("snapshot " + file + " does not exist or is not a file");
         }
         boolean restoring = false;
-        gate.pause();
+        host.pause();
         try {
-            if (counters.accepted.sum() + counters.duplicates.sum() + counters.late.sum() != 0 || table.size() != 0
-                    || (store != null && store.size() != 0)) {
+            if (!host.isEmpty()) {
                 throw new IllegalStateException("restore needs an updater that has seen no event and an empty store");
             }
             restoring = true; // from here on a failure leaves the updater empty
@@ -269,10 +310,7 @@ final class Snapshots {
             long[] counts = new long[4];
             byte[][] models = {null};
             long[] audienceClock = {Long.MIN_VALUE, 0}; // the clock, and 1 once the snapshot's audiences were checked
-            List<ProfileState> parkedOnRestore = new ArrayList<>();
-            List<ProfileState> states = new ArrayList<>();
-            List<byte[]> encoded = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
+            SnapshotHost.Restore into = host.restore();
             SnapshotFile.read(file, fingerprint, encryption, (type, r) -> {
                 switch (type) {
                     case SnapshotFile.META -> {
@@ -289,8 +327,7 @@ final class Snapshots {
                     }
                     case SnapshotFile.MODELS -> models[0] = r.bytes(r.remaining());
                     case SnapshotFile.AUDIENCES -> {
-                        String differs = audiences == null ? "keeps audiences, and this updater has none"
-                                : audiences.checkHead(r, audienceClock);
+                        String differs = host.checkAudiences(r, audienceClock);
                         if (differs != null) {
                             throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS, differs);
                         }
@@ -298,93 +335,34 @@ final class Snapshots {
                     }
                     case SnapshotFile.USER -> {
                         checkAudiencesRead(file, audienceClock);
-                        ProfileState st = codec.decode(r, store == null ? stripes : null);
-                        r.expectEnd();
-                        if (store == null) {
-                            states.add(st);
-                        } else {
-                            keys.add(st.user);
-                            encoded.add(cache.encodeForStore(st));
-                            if (audiences != null) {
-                                parkedOnRestore.add(st);
-                            }
-                        }
+                        into.user(r);
                     }
                     default -> throw r.error("unknown record type " + type);
                 }
-                if (type != SnapshotFile.USER) {
-                    r.expectEnd();
-                }
+                r.expectEnd();
             });
             checkAudiencesRead(file, audienceClock);
-            if ((live != null) != (models[0] != null)) {
+            if (host.hasModels() != (models[0] != null)) {
                 throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.SCHEMA,
-                        live != null ? "holds no model state" : "holds model state but this updater has no models");
+                        host.hasModels() ? "holds no model state" : "holds model state but this updater has no models");
             }
-            // everything decoded: install
-            try {
-                if (store == null) {
-                    // in random order: states arrive in the order of the writer's table, and inserting a table's
-                    // order into a smaller open-addressing table builds long probe runs (quadratic time)
-                    java.util.Collections.shuffle(states, new java.util.Random(states.size()));
-                    for (ProfileState st : states) {
-                        compiled.adopt(st);
-                        table.getOrCreate(st.user, st.userHash, u -> st, null, null);
-                        if (audiences != null) {
-                            audiences.attach(st, true);
-                        }
-                    }
-                } else {
-                    List<ProfileStore.Write> batch = new ArrayList<>(writeBatch);
-                    for (int i = 0; i < encoded.size(); i++) {
-                        batch.add(ProfileStore.Write.put(keys.get(i), encoded.get(i)));
-                        if (batch.size() == writeBatch) {
-                            store.write(batch);
-                            batch.clear();
-                        }
-                    }
-                    store.write(batch);
-                    cache.restored(encoded.size());
-                    for (ProfileState st : parkedOnRestore) {
-                        audiences.park(st, true);
-                    }
-                }
-                if (audiences != null) {
-                    audiences.restoreClock(audienceClock[0]);
-                }
-                if (live != null) {
-                    java.util.Map<String, ProfileState> byUser = new java.util.HashMap<>();
-                    for (ProfileState st : states) {
-                        byUser.put(st.user, st);
-                    }
-                    ByteReader r = new ByteReader(models[0], "snapshot " + file + " models");
-                    live.restoreState(r, store == null ? byUser::get : state::apply); // with a store: loads
-                    r.expectEnd();
-                }
-            } catch (RuntimeException e) {
-                table.forEach((u, st) -> compiled.release(st));
-                table.clear();
-                throw e;
-            }
-            counters.accepted.add(counts[0]);
-            counters.duplicates.add(counts[1]);
-            counters.late.add(counts[2]);
-            watermark.set(counts[3]);
+            into.install(file, audienceClock[0], models[0]); // everything decoded: install
+            host.restoreCounts(counts[0], counts[1], counts[2], counts[3]);
             restoring = false;
-            return new SnapshotInfo(file, store == null ? states.size() : encoded.size(),
-                    new Counts(counts[0], counts[1], counts[2]), java.util.Map.copyOf(meta), Duration.ZERO, Duration.ZERO);
-        } catch (java.io.IOException e) {
+            return new SnapshotInfo(file, into.users(), new Counts(counts[0], counts[1], counts[2]),
+                    java.util.Map.copyOf(meta), Duration.ZERO, Duration.ZERO);
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot read snapshot " + file + ": " + e.getMessage(), e);
         } finally {
             if (restoring) {
-                stripes.clear(); // the states decoded into slots are not in the (empty) table
+                host.discardRestore(); // the states decoded are not in the (empty) table
             }
-            gate.resume();
+            host.resume();
         }
     }
 
     private void checkAudiencesRead(Path file, long[] audienceClock) {
-        if (audiences != null && audienceClock[1] == 0) {
+        if (host.hasAudiences() && audienceClock[1] == 0) {
             throw new SnapshotMismatchException(file, SnapshotMismatchException.Kind.OPTIONS,
                     "was written without audiences, and this updater has some");
         }
