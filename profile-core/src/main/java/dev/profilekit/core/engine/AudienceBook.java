@@ -53,8 +53,13 @@ final class AudienceBook {
         /** Every change at or before this time has been delivered (MIN_VALUE: nothing yet). */
         long frontier = Long.MIN_VALUE;
         long timer = NEVER;
-        /** Whether the timer heap holds a live entry for this user at {@link #timer}. Guarded by the heap's lock. */
+        /**
+         * Whether the timer heap holds a live entry for this user, at or before {@link #timer} (a timer that moves
+         * later keeps its entry, which then comes up early and is put back at the timer). Guarded by the heap's lock.
+         */
         boolean queued;
+        /** The generation of the user's live heap entry: its other entries are stale. Guarded by the heap's lock. */
+        byte entry;
         /**
          * The user's state (for the timer heap), or for a stand-in of a user parked in the store, the user's key
          * alone: one field for either keeps the object at 48 bytes.
@@ -200,15 +205,25 @@ final class AudienceBook {
     }
 
     /**
-     * One timer per user: a binary min-heap of (time, user) entries. A timer that moves gets a new entry and its old
-     * one goes stale (the user's {@code timer} no longer matches it, or the user left the heap), and is dropped when it
-     * comes up: sifting touches only the heap's two arrays, never the users, so popping a million timers does not miss
-     * the cache on a million user objects at every level. When stale entries outnumber the live ones the heap is
-     * rebuilt from the live ones alone.
+     * One timer per user: a 4-ary min-heap of (time, user, generation) entries. A user's live entry is the one of
+     * its current generation, at or before its timer:
+     * <ul>
+     *   <li>a timer that moves later keeps its entry, a lower bound, which is put back at the timer when it comes up
+     *       (most events move a user's timer later: they cost no heap operation then);</li>
+     *   <li>a timer that moves earlier gets a new entry of the next generation, and the old one goes stale;</li>
+     *   <li>a user is due when its live entry comes up at its timer, so users fire in the order of (timer, key) as
+     *       with exact entries, however the heap was built.</li>
+     * </ul>
+     * Sifting touches only the heap's arrays, never the users (except on equal times), so popping a million timers
+     * does not miss the cache on a million user objects at every level; four children share a cache line of times.
+     * When stale entries outnumber the live ones the heap is rebuilt from the live ones alone. A generation is a
+     * byte: a stale entry that wraps around to the current generation is taken for live, which costs a needless
+     * put-back (or, at the timer itself, the due user's firing that its live entry would have brought).
      */
     private static final class TimerHeap {
         private long[] times = new long[64];
         private UserAudiences[] users = new UserAudiences[64];
+        private byte[] entries = new byte[64];
         private int size;
         /** Users with a live entry. */
         private int live;
@@ -219,17 +234,28 @@ final class AudienceBook {
 
         /** Sets {@code u}'s timer to {@code time}, which is {@code u.timer}; or with NEVER takes {@code u} out. */
         synchronized void set(UserAudiences u, long time) {
+            set(u, time, Long.MAX_VALUE);
+        }
+
+        /**
+         * {@code u}'s timer moved from {@code previous} to {@code time}, which is {@code u.timer} (NEVER: none). A
+         * user with a live entry whose timer moves later keeps that entry.
+         */
+        synchronized void set(UserAudiences u, long time, long previous) {
             if (hosted) {
                 return;
             }
+            if (time != NEVER && time != u.timer) {
+                throw new IllegalStateException("a timer entry must be the user's timer");
+            }
             if (u.queued) {
+                if (time != NEVER && time >= previous) {
+                    return; // its entry, at or before previous, stays a lower bound
+                }
                 u.queued = false; // its entry goes stale
                 live--;
             }
             if (time != NEVER) {
-                if (time != u.timer) {
-                    throw new IllegalStateException("a timer entry must be the user's timer");
-                }
                 push(time, u);
                 u.queued = true;
                 live++;
@@ -242,17 +268,20 @@ final class AudienceBook {
 
         private boolean isLive(int i) {
             UserAudiences u = users[i];
-            return u.queued && u.timer == times[i];
+            return u.queued && u.entry == entries[i];
         }
 
+        /** Adds a live entry of a new generation for {@code u} at {@code time}. */
         private void push(long time, UserAudiences u) {
             if (size == times.length) {
                 times = java.util.Arrays.copyOf(times, size * 2);
                 users = java.util.Arrays.copyOf(users, size * 2);
+                entries = java.util.Arrays.copyOf(entries, size * 2);
             }
             int i = size++;
             times[i] = time;
             users[i] = u;
+            entries[i] = ++u.entry;
             up(i);
         }
 
@@ -262,13 +291,16 @@ final class AudienceBook {
             for (int i = 0; i < size; i++) {
                 if (isLive(i)) {
                     times[n] = times[i];
+                    entries[n] = entries[i];
                     users[n++] = users[i];
                 }
             }
             java.util.Arrays.fill(users, n, size, null);
             size = n;
-            for (int i = (size >>> 1) - 1; i >= 0; i--) {
-                down(i);
+            if (size > 1) {
+                for (int i = (size - 2) >>> 2; i >= 0; i--) {
+                    down(i);
+                }
             }
         }
 
@@ -280,14 +312,26 @@ final class AudienceBook {
             synchronized (this) {
                 try {
                     while (size > 0 && times[0] <= upTo) {
-                        boolean due = isLive(0);
+                        boolean current = isLive(0);
+                        long at = times[0];
                         UserAudiences u = users[0];
                         removeTop();
-                        if (due) {
-                            u.queued = false;
-                            live--;
-                            return u;
+                        if (!current) {
+                            continue;
                         }
+                        long timer = u.timer;
+                        if (timer > at) { // a lower bound: the timer moved later since; back at the timer
+                            if (timer == NEVER) {
+                                u.queued = false;
+                                live--;
+                            } else {
+                                push(timer, u);
+                            }
+                            continue;
+                        }
+                        u.queued = false;
+                        live--;
+                        return u;
                     }
                     return null;
                 } finally {
@@ -300,6 +344,7 @@ final class AudienceBook {
             size--;
             times[0] = times[size];
             users[0] = users[size];
+            entries[0] = entries[size];
             users[size] = null;
             if (size > 0) {
                 down(0);
@@ -313,7 +358,7 @@ final class AudienceBook {
 
         private void up(int i) {
             while (i > 0) {
-                int p = (i - 1) >>> 1;
+                int p = (i - 1) >>> 2;
                 if (!before(i, p)) {
                     return;
                 }
@@ -324,11 +369,16 @@ final class AudienceBook {
 
         private void down(int i) {
             while (true) {
-                int l = 2 * i + 1;
-                if (l >= size) {
+                int first = 4 * i + 1;
+                if (first >= size) {
                     return;
                 }
-                int c = l + 1 < size && before(l + 1, l) ? l + 1 : l;
+                int c = first;
+                for (int k = first + 1, end = Math.min(first + 4, size); k < end; k++) {
+                    if (before(k, c)) {
+                        c = k;
+                    }
+                }
                 if (!before(c, i)) {
                     return;
                 }
@@ -344,6 +394,9 @@ final class AudienceBook {
             UserAudiences u = users[a];
             users[a] = users[b];
             users[b] = u;
+            byte e = entries[a];
+            entries[a] = entries[b];
+            entries[b] = e;
         }
     }
 
@@ -663,6 +716,7 @@ final class AudienceBook {
     /** Delivers the time-driven changes up to {@code to} on the user's current state. */
     private void advance(ProfileState s, UserAudiences u, long to) {
         boolean moved = false;
+        long previous = u.timer;
         while (u.timer <= to) {
             long t = u.timer;
             long m = members(s, t);
@@ -672,7 +726,7 @@ final class AudienceBook {
             moved = true;
         }
         if (moved) {
-            timers.set(u, u.timer);
+            timers.set(u, u.timer, previous);
         }
     }
 
@@ -683,8 +737,9 @@ final class AudienceBook {
     private void schedule(ProfileState s, UserAudiences u, long from, long membersAtFrom, long changed) {
         long next = nextChangeKept(s, u, from, membersAtFrom, changed);
         if (next != u.timer) {
+            long previous = u.timer;
             u.timer = next;
-            timers.set(u, next);
+            timers.set(u, next, previous);
         }
     }
 

@@ -85,6 +85,27 @@ class AudienceUpdaterTest {
     }
 
     /**
+     * A timer that moves later keeps its earlier heap entry as a lower bound: when that entry comes up it must be put
+     * back at the user's timer, not fire the user there, so users still fire in the order of their timers. Here u1's
+     * entry (T0 + 1 h) comes before u2's timer (T0 + 1 h 10 min), but u1's timer has moved to T0 + 1 h 20 min.
+     */
+    @Test
+    void aTimerThatMovedLaterFiresInTheOrderOfTimersNotOfItsOldEntry() {
+        ProfileUpdater u = updater("away", "since_seen > PT1H");
+        long min = 60_000L;
+        u.onEvent(view("a1", "u1", T0));
+        u.onEvent(view("b1", "u2", T0 + 10 * min));
+        u.onEvent(view("a2", "u1", T0 + 20 * min));
+        u.onEvent(view("c1", "u3", T0 + 30 * min)); // u3 moves earlier from nothing: a new entry
+        u.advanceClock(T0 + 3 * 60 * min); // passes u1's old entry, then every timer, in one call
+        assertThat(log).extracting(AudienceChange::toJson).containsExactly(
+                "{\"user\":\"u2\",\"audience\":\"away\",\"change\":\"enter\",\"ts\":" + (T0 + 70 * min + 1) + "}",
+                "{\"user\":\"u1\",\"audience\":\"away\",\"change\":\"enter\",\"ts\":" + (T0 + 80 * min + 1) + "}",
+                "{\"user\":\"u3\",\"audience\":\"away\",\"change\":\"enter\",\"ts\":" + (T0 + 90 * min + 1) + "}");
+        assertThat(u.audienceSizes()).isEqualTo(Map.of("away", 3L));
+    }
+
+    /**
      * A time-driven rule that flips at exactly the millisecond of another type's event (which cannot change it): the
      * event's own evaluation must still ask that rule, since its change is due at that time, and then search its next
      * change afresh. A second time-driven rule makes the updater keep each rule's next change.
