@@ -1,8 +1,11 @@
 package dev.profilekit.flink;
 
 import dev.profilekit.core.engine.ProfileKernel;
+import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.EventLines;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,13 +28,15 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * is cut into N <em>shares</em> by user, not into byte ranges (a byte range would give one user's events to two
  * readers, and their order downstream would depend on timing). {@link Shares} makes one split per share of each file
  * (N is the source's parallelism); the reader of share k reads the whole file's lines ({@link EventLines}, as replay
- * reads them), finds each line's top-level {@code "user"} without parsing the rest ({@link UserField}), and parses
- * and routes ({@link Routed#ofLine}) only the lines whose user falls in share k: the users whose key lies in the key
+ * reads them), finds each line's top-level {@code "user"} in its bytes without decoding or parsing the rest
+ * ({@link UserField}), and decodes, parses and routes only the lines whose user falls in share k (an ASCII line
+ * parsed from its bytes, as replay's reader parses it; the same record as {@link Routed#ofLine} of its text): the
+ * users whose key lies in the key
  * groups of the keyed operator's subtask k ({@link #share(String, ProfileKernel, int, int)}), so that share k's
  * records need no exchange on their way to the operator ({@link UserShareSource}). Lines with no readable user (not
  * JSON, not UTF-8, too long) fall in share 0, so each line is counted once. A reader's marks of rejected and
- * forgotten lines are keyed by its own {@link #markKey} (they are only counted). Every reader scans every byte, but
- * the parsing and admission, which cost most, are divided among them.
+ * forgotten lines are keyed by its own {@link #markKey} (they are only counted). Every reader scans every line's
+ * bytes, but the decoding, parsing and admission, which cost most, are divided among them.
  *
  * <p>A reader's checkpointed position is the byte offset after the last line it emitted: a restored reader goes on
  * from there.
@@ -204,14 +209,12 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
         @Override
         public RecordIterator<Routed> readBatch() throws IOException {
             List<RecordAndPosition<Routed>> batch = new ArrayList<>(BATCH);
-            EventLines.Line line;
-            while (batch.size() < BATCH && (line = lines.next()) != null) {
-                Routed r = null;
-                if (line.error() != null) {
-                    r = share == 0 ? Routed.mark(Routed.Kind.REJECTED, markKey) : null;
-                } else if (shares == 1 || share(user(line.text()), kernel, maxParallelism, shares) == share) {
-                    r = own(Routed.ofLine(kernel, line.text(), forgotten)); // null for a blank line
+            while (batch.size() < BATCH) {
+                EventLines.Line tooLong = lines.nextRaw();
+                if (tooLong == null && lines.rawLength() < 0) {
+                    break; // the end of the file
                 }
+                Routed r = tooLong != null ? rejected() : route(lines.rawBytes(), lines.rawLength());
                 if (r != null && skip > 0) {
                     skip--; // emitted before the checkpoint that this reader was restored from
                 } else if (r != null) {
@@ -233,6 +236,48 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
                 public void releaseBatch() {
                 }
             };
+        }
+
+        /**
+         * This share's record of the line {@code b[0, n)} (its bytes as read, not yet decoded), or null for a line
+         * of another share or a blank line. The user is found in the bytes; only this share's lines are decoded
+         * (when not ASCII) and parsed (from the bytes when ASCII, as replay's reader parses them).
+         */
+        private Routed route(byte[] b, int n) {
+            String user = UserField.of(b, n); // of any bytes: the same answer in every reader
+            boolean mine = shares == 1 || share(user, kernel, maxParallelism, shares) == share;
+            if (!mine && share != 0) {
+                return null; // another share's line (an undecodable line is share 0's)
+            }
+            if (!ascii(b, n)) {
+                EventLines.Line line = lines.decode(n);
+                if (line.error() != null) {
+                    return rejected();
+                }
+                return mine ? own(Routed.ofLine(kernel, line.text(), forgotten)) : null;
+            }
+            if (!mine || user == null && new String(b, 0, n, StandardCharsets.ISO_8859_1).isBlank()) {
+                return null; // another share's line, or a blank line (no record, as replay skips it)
+            }
+            try {
+                return own(Routed.ofEvent(kernel, EventJson.parse(b, 0, n), forgotten));
+            } catch (InvalidEventException e) {
+                return own(Routed.rejected());
+            }
+        }
+
+        /** The mark of a line that no share can read (too long, not UTF-8): share 0 counts it, the others skip it. */
+        private Routed rejected() {
+            return share == 0 ? Routed.mark(Routed.Kind.REJECTED, markKey) : null;
+        }
+
+        private static boolean ascii(byte[] b, int n) {
+            for (int i = 0; i < n; i++) {
+                if (b[i] < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** A record of this share as the operator's subtask {@code share} may receive it (keyed in its key groups). */

@@ -97,6 +97,55 @@ class KeyedSharesTest {
         assertThat(records).isEqualTo(lines.stream().filter(l -> !l.isBlank()).count());
     }
 
+    @Test
+    void nonAsciiLinesGoToTheirUsersShareAndAnUndecodableLineIsCountedOnce() throws Exception {
+        // the readers find the user in the line's bytes: a user or attribute with multi-byte characters, and a line
+        // that is not UTF-8 (no reader can say whose it is: share 0 counts it), next to a simulated stream
+        Path events = FlinkTestSupport.simulated(dir, 200, 7, 5L);
+        List<String> users = List.of("\u00fcser-\u4e2d", "u\ud83d\ude00", "plain-\u00e9");
+        ByteArrayOutputStream more = new ByteArrayOutputStream();
+        for (int i = 0; i < users.size(); i++) {
+            more.write(("{\"id\":\"n" + i + "\",\"user\":\"" + users.get(i) + "\",\"type\":\"view\",\"ts\":1000,"
+                    + "\"attrs\":{\"c\":\"\u00e7a\"}}\n").getBytes(StandardCharsets.UTF_8));
+        }
+        more.write("{\"id\":\"bad\",\"user\":\"u\u00e9\",\"type\":\"view\",\"ts\":1}".getBytes(StandardCharsets.ISO_8859_1));
+        more.write(new byte[] {'\n', ' ', '\t', 0x1F, '\n'}); // the line above is Latin-1, not UTF-8; then a blank one
+        Files.write(events, more.toByteArray(), StandardOpenOption.APPEND);
+        long simulated = Files.readAllLines(events, StandardCharsets.ISO_8859_1).size() - users.size() - 2;
+        Map<Routed.Kind, Integer> perKind = new HashMap<>();
+        Map<String, Integer> nonAscii = new HashMap<>();
+        int shares = 3;
+        UserShareFormat format = new UserShareFormat(KernelSpec.of(Files.readString(
+                FlinkTestSupport.resource("ecommerce/schema.json", dir))).withNow(4102444800000L), Set.of(), 128);
+        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
+                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, shares));
+        for (int share = 0; share < shares; share++) {
+            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share, shares)
+                    .createReader(new Configuration(), splits.get(share))) {
+                BulkFormat.RecordIterator<Routed> batch;
+                while ((batch = reader.readBatch()) != null) {
+                    RecordAndPosition<Routed> r;
+                    while ((r = batch.next()) != null) {
+                        Routed routed = r.getRecord();
+                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(routed.key(), 128, shares))
+                                .as("subtask of %s", routed).isEqualTo(share);
+                        perKind.merge(routed.kind(), 1, Integer::sum);
+                        if (routed.kind() == Routed.Kind.REJECTED) {
+                            assertThat(share).as("the share that counts the undecodable line").isZero();
+                        }
+                        if (users.contains(routed.key())) {
+                            nonAscii.merge(routed.key(), 1, Integer::sum);
+                            assertThat(routed.event().attrs()).containsEntry("c", "\u00e7a");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(nonAscii).containsOnlyKeys(users).allSatisfy((u, n) -> assertThat(n).as(u).isEqualTo(1));
+        assertThat(perKind).containsEntry(Routed.Kind.REJECTED, 1)
+                .containsEntry(Routed.Kind.EVENT, (int) simulated + users.size());
+    }
+
     /** A simulated stream with lines that are rejected (not JSON, a user of the wrong type, too long) and a blank. */
     private Path eventsWithBadLines() throws IOException {
         Path events = FlinkTestSupport.simulated(dir, 200, 7, 5L);
