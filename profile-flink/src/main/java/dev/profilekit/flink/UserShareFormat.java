@@ -155,6 +155,11 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
 
     @Override
     public Reader<Routed> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
+        return open(split);
+    }
+
+    /** The reader of {@code split} (a share of a file) from its checkpointed position, if any. */
+    ShareReader open(FileSourceSplit split) throws IOException {
         int[] share = Shares.parse(split.splitId());
         if (subtask >= 0 && (share[0] != subtask || share[1] != parallelism)) {
             throw new IOException("split " + split.splitId() + " reached source subtask " + subtask + " of "
@@ -183,8 +188,8 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
         return RoutedSerializer.TYPE;
     }
 
-    /** Reads one share of a file. */
-    private static final class ShareReader implements Reader<Routed> {
+    /** Reads one share of a file: record by record ({@link #next}) or in batches ({@link #readBatch}). */
+    static final class ShareReader implements Reader<Routed> {
         private final EventLines lines;
         private final ProfileKernel kernel;
         private final Set<String> forgotten;
@@ -206,20 +211,36 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
             this.skip = skip;
         }
 
-        @Override
-        public RecordIterator<Routed> readBatch() throws IOException {
-            List<RecordAndPosition<Routed>> batch = new ArrayList<>(BATCH);
-            while (batch.size() < BATCH) {
+        /**
+         * The share's next record, or null at the end of the file; {@link #offset()} is then the position after it
+         * (a reader restored there goes on with the record after it).
+         */
+        Routed next() throws IOException {
+            while (true) {
                 EventLines.Line tooLong = lines.nextRaw();
                 if (tooLong == null && lines.rawLength() < 0) {
-                    break; // the end of the file
+                    return null; // the end of the file
                 }
                 Routed r = tooLong != null ? rejected() : route(lines.rawBytes(), lines.rawLength());
                 if (r != null && skip > 0) {
                     skip--; // emitted before the checkpoint that this reader was restored from
                 } else if (r != null) {
-                    batch.add(new RecordAndPosition<>(r, lines.offset(), 0));
+                    return r;
                 }
+            }
+        }
+
+        /** The byte offset in the file after the last line read. */
+        long offset() {
+            return lines.offset();
+        }
+
+        @Override
+        public RecordIterator<Routed> readBatch() throws IOException {
+            List<RecordAndPosition<Routed>> batch = new ArrayList<>(BATCH);
+            Routed r;
+            while (batch.size() < BATCH && (r = next()) != null) {
+                batch.add(new RecordAndPosition<>(r, lines.offset(), 0));
             }
             if (batch.isEmpty()) {
                 return null; // the end of the file
