@@ -28,48 +28,89 @@ final class UserField {
         return of(b, b.length);
     }
 
+    /** {@link #span}: the line is an object without a top-level {@code "user"} ({@link #of} is null). */
+    static final long NONE = -1;
+    /** {@link #span}: the scan cannot tell (escapes, a user that is not a plain string, not an object). */
+    static final long PARSE = -2;
+
     /**
-     * The same as {@link #of(String)} for a line given as its valid UTF-8 bytes {@code b[0, n)}.
+     * The same as {@link #of(String)} for a line given as its UTF-8 bytes {@code b[0, n)} (for bytes that are not
+     * UTF-8, some fixed answer).
      */
     static String of(byte[] b, int n) {
+        long span = span(b, n);
+        if (span == NONE) {
+            return null;
+        }
+        if (span == PARSE) {
+            return parsed(b, n);
+        }
+        int start = (int) (span >>> 32);
+        return new String(b, start, (int) span - start, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Where the top-level {@code "user"} string of {@code b[0, n)} lies, without decoding it: its first byte's index
+     * in the high 32 bits and the index after its last byte in the low 32 bits; or {@link #NONE} or {@link #PARSE}.
+     */
+    static long span(byte[] b, int n) {
         int i = space(b, 0, n);
         if (i >= n || b[i] != '{') {
-            return parsed(b, n);
+            return PARSE;
         }
         i = space(b, i + 1, n);
         if (i < n && b[i] == '}') {
-            return null;
+            return NONE;
         }
         while (i < n && b[i] == '"') {
             int keyEnd = plainEnd(b, i + 1, n);
             if (keyEnd < 0) {
-                return parsed(b, n);
+                return PARSE;
             }
             boolean isUser = keyEnd - i == 5 && b[i + 1] == 'u' && b[i + 2] == 's' && b[i + 3] == 'e'
                     && b[i + 4] == 'r';
             int colon = space(b, keyEnd + 1, n);
             if (colon >= n || b[colon] != ':') {
-                return parsed(b, n);
+                return PARSE;
             }
             int value = space(b, colon + 1, n);
             if (isUser) {
                 int end = value < n && b[value] == '"' ? plainEnd(b, value + 1, n) : -1;
-                return end < 0 ? parsed(b, n) : new String(b, value + 1, end - value - 1, StandardCharsets.UTF_8);
+                return end < 0 ? PARSE : (long) (value + 1) << 32 | end;
             }
             int after = skipValue(b, value, n);
             if (after < 0) {
-                return parsed(b, n);
+                return PARSE;
             }
             i = space(b, after, n);
             if (i < n && b[i] == '}') {
-                return null; // the object ends without a user
+                return NONE; // the object ends without a user
             }
             if (i >= n || b[i] != ',') {
-                return parsed(b, n);
+                return PARSE;
             }
             i = space(b, i + 1, n);
         }
-        return parsed(b, n);
+        return PARSE;
+    }
+
+    /** {@link #asciiHash}: the bytes are not all ASCII. */
+    static final long NOT_ASCII = Long.MIN_VALUE;
+
+    /**
+     * The {@link String#hashCode} of the text of {@code b[start, end)} if those bytes are ASCII (without making the
+     * String), else {@link #NOT_ASCII}.
+     */
+    static long asciiHash(byte[] b, int start, int end) {
+        int h = 0;
+        for (int i = start; i < end; i++) {
+            byte c = b[i];
+            if (c < 0) {
+                return NOT_ASCII;
+            }
+            h = 31 * h + c;
+        }
+        return h;
     }
 
     /** The same as {@link #of(String)}, read with a Jackson parser (any text). */
@@ -82,7 +123,7 @@ final class UserField {
     }
 
     /** The same as {@link #of(byte[], int)}, read with a Jackson parser (any bytes). */
-    private static String parsed(byte[] b, int n) {
+    static String parsed(byte[] b, int n) {
         try {
             return parsed(JSON.createParser(b, 0, n));
         } catch (IOException e) {

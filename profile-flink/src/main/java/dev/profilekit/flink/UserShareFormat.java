@@ -34,7 +34,8 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * users whose key lies in the key
  * groups of the keyed operator's subtask k ({@link #share(String, ProfileKernel, int, int)}), so that share k's
  * records need no exchange on their way to the operator ({@link UserShareSource}). Lines with no readable user (not
- * JSON, not UTF-8, too long) fall in share 0, so each line is counted once. A reader's marks of rejected and
+ * JSON, too long) fall in share 0, and a line that is not UTF-8 in the share of the user its bytes show, so each line
+ * is counted once. A reader's marks of rejected and
  * forgotten lines are keyed by its own {@link #markKey} (they are only counted). Every reader scans every line's
  * bytes, but the decoding, parsing and admission, which cost most, are divided among them.
  *
@@ -174,7 +175,7 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
             in.seek(at.getOffset());
         }
         EventLines lines = EventLines.resume(in, spec.limits().maxLineBytes(), at.getOffset(), 0);
-        return new ShareReader(lines, spec.kernel(), forgotten, share[0], share[1], keyGroups,
+        return new ShareReader(lines, spec.kernel(), !spec.pseudonymises(), forgotten, share[0], share[1], keyGroups,
                 at.getRecordsAfterOffset());
     }
 
@@ -192,6 +193,8 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
     static final class ShareReader implements Reader<Routed> {
         private final EventLines lines;
         private final ProfileKernel kernel;
+        /** Whether a user's key is its id (no pseudonymisation): its share is then found from its bytes. */
+        private final boolean rawKeys;
         private final Set<String> forgotten;
         private final int share;
         private final int shares;
@@ -199,10 +202,11 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
         private final String markKey;
         private long skip;
 
-        ShareReader(EventLines lines, ProfileKernel kernel, Set<String> forgotten, int share, int shares,
-                    int maxParallelism, long skip) {
+        ShareReader(EventLines lines, ProfileKernel kernel, boolean rawKeys, Set<String> forgotten, int share,
+                    int shares, int maxParallelism, long skip) {
             this.lines = lines;
             this.kernel = kernel;
+            this.rawKeys = rawKeys;
             this.forgotten = forgotten;
             this.share = share;
             this.shares = shares;
@@ -261,44 +265,44 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
 
         /**
          * This share's record of the line {@code b[0, n)} (its bytes as read, not yet decoded), or null for a line
-         * of another share or a blank line. The user is found in the bytes; only this share's lines are decoded
-         * (when not ASCII) and parsed (from the bytes when ASCII, as replay's reader parses them).
+         * of another share or a blank line. The user is found in the bytes (without a String when its key is its
+         * ASCII id); only this share's lines are parsed (from the bytes, as replay's reader parses them; a line that
+         * is not UTF-8 is rejected by the share of the user its bytes show, or share 0 without one).
          */
         private Routed route(byte[] b, int n) {
-            String user = UserField.of(b, n); // of any bytes: the same answer in every reader
-            boolean mine = shares == 1 || share(user, kernel, maxParallelism, shares) == share;
-            if (!mine && share != 0) {
-                return null; // another share's line (an undecodable line is share 0's)
-            }
-            if (!ascii(b, n)) {
-                EventLines.Line line = lines.decode(n);
-                if (line.error() != null) {
-                    return rejected();
-                }
-                return mine ? own(Routed.ofLine(kernel, line.text(), forgotten)) : null;
-            }
-            if (!mine || user == null && new String(b, 0, n, StandardCharsets.ISO_8859_1).isBlank()) {
-                return null; // another share's line, or a blank line (no record, as replay skips it)
+            if (shares > 1 && owner(b, n) != share) {
+                return null; // another share's line
             }
             try {
                 return own(Routed.ofEvent(kernel, EventJson.parse(b, 0, n), forgotten));
             } catch (InvalidEventException e) {
-                return own(Routed.rejected());
+                return blank(n) ? null : own(Routed.rejected()); // a blank line is no record, as replay skips it
             }
         }
 
-        /** The mark of a line that no share can read (too long, not UTF-8): share 0 counts it, the others skip it. */
+        /** The share of the line {@code b[0, n)}: its user's, found in the bytes (share 0 without a user). */
+        private int owner(byte[] b, int n) {
+            long span = UserField.span(b, n);
+            int start = (int) (span >>> 32);
+            long hash = span >= 0 && rawKeys ? UserField.asciiHash(b, start, (int) span) : UserField.NOT_ASCII;
+            if (hash != UserField.NOT_ASCII) { // the key is the user's ASCII id: its hash, without a String
+                return KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(maxParallelism, shares,
+                        KeyGroupRangeAssignment.computeKeyGroupForKeyHash((int) hash, maxParallelism));
+            }
+            String user = span == UserField.NONE ? null : span == UserField.PARSE ? UserField.parsed(b, n)
+                    : new String(b, start, (int) span - start, StandardCharsets.UTF_8);
+            return share(user, kernel, maxParallelism, shares);
+        }
+
+        /** Whether the line just read (of {@code n} bytes) is blank once decoded (white space only). */
+        private boolean blank(int n) {
+            EventLines.Line line = lines.decode(n);
+            return line.error() == null && line.text().isBlank();
+        }
+
+        /** The mark of a line too long to read: share 0 counts it, the others skip it. */
         private Routed rejected() {
             return share == 0 ? Routed.mark(Routed.Kind.REJECTED, markKey) : null;
-        }
-
-        private static boolean ascii(byte[] b, int n) {
-            for (int i = 0; i < n; i++) {
-                if (b[i] < 0) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         /** A record of this share as the operator's subtask {@code share} may receive it (keyed in its key groups). */
