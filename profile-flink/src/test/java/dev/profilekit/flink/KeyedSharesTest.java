@@ -72,29 +72,38 @@ class KeyedSharesTest {
         Path events = eventsWithBadLines();
         List<String> lines = Files.readAllLines(events);
         Set<String> forgotten = Set.of(EventJson.parse(lines.get(0)).user(), EventJson.parse(lines.get(1)).user());
-        UserShareFormat format = new UserShareFormat(pseudonymising(), forgotten, 128);
-        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
-                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, 3));
         Map<Routed.Kind, Integer> perKind = new HashMap<>();
-        int records = 0;
-        for (int share = 0; share < 3; share++) {
-            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share, 3)
+        List<Routed> records = readShares(new UserShareFormat(pseudonymising(), forgotten, 128), events, 3);
+        records.forEach(r -> perKind.merge(r.kind(), 1, Integer::sum));
+        assertThat(perKind.get(Routed.Kind.REJECTED)).isEqualTo(3);
+        assertThat(perKind.get(Routed.Kind.FORGOTTEN)).isGreaterThan(0);
+        assertThat(records).hasSize((int) lines.stream().filter(l -> !l.isBlank()).count());
+    }
+
+    /**
+     * Every record of every share of {@code events} (of {@code shares}), each checked to be keyed in the operator
+     * subtask of its share (the format's maximum parallelism is 128).
+     */
+    private static List<Routed> readShares(UserShareFormat format, Path events, int shares) throws IOException {
+        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
+                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, shares));
+        List<Routed> records = new ArrayList<>();
+        for (int share = 0; share < shares; share++) {
+            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share, shares)
                     .createReader(new Configuration(), splits.get(share))) {
                 BulkFormat.RecordIterator<Routed> batch;
                 while ((batch = reader.readBatch()) != null) {
                     RecordAndPosition<Routed> r;
                     while ((r = batch.next()) != null) {
                         Routed routed = r.getRecord();
-                        assertThat(owner(routed.key(), 3)).as("subtask of %s", routed).isEqualTo(share);
-                        perKind.merge(routed.kind(), 1, Integer::sum);
-                        records++;
+                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(routed.key(), 128, shares))
+                                .as("subtask of %s", routed).isEqualTo(share);
+                        records.add(routed);
                     }
                 }
             }
         }
-        assertThat(perKind.get(Routed.Kind.REJECTED)).isEqualTo(3);
-        assertThat(perKind.get(Routed.Kind.FORGOTTEN)).isGreaterThan(0);
-        assertThat(records).isEqualTo(lines.stream().filter(l -> !l.isBlank()).count());
+        return records;
     }
 
     @Test
@@ -117,25 +126,11 @@ class KeyedSharesTest {
         int shares = 3;
         UserShareFormat format = new UserShareFormat(KernelSpec.of(Files.readString(
                 FlinkTestSupport.resource("ecommerce/schema.json", dir))).withNow(4102444800000L), Set.of(), 128);
-        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
-                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, shares));
-        for (int share = 0; share < shares; share++) {
-            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share, shares)
-                    .createReader(new Configuration(), splits.get(share))) {
-                BulkFormat.RecordIterator<Routed> batch;
-                while ((batch = reader.readBatch()) != null) {
-                    RecordAndPosition<Routed> r;
-                    while ((r = batch.next()) != null) {
-                        Routed routed = r.getRecord();
-                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(routed.key(), 128, shares))
-                                .as("subtask of %s", routed).isEqualTo(share);
-                        perKind.merge(routed.kind(), 1, Integer::sum);
-                        if (users.contains(routed.key())) {
-                            nonAscii.merge(routed.key(), 1, Integer::sum);
-                            assertThat(routed.event().attrs()).containsEntry("c", "\u00e7a");
-                        }
-                    }
-                }
+        for (Routed routed : readShares(format, events, shares)) {
+            perKind.merge(routed.kind(), 1, Integer::sum);
+            if (users.contains(routed.key())) {
+                nonAscii.merge(routed.key(), 1, Integer::sum);
+                assertThat(routed.event().attrs()).containsEntry("c", "\u00e7a");
             }
         }
         assertThat(nonAscii).containsOnlyKeys(users).allSatisfy((u, n) -> assertThat(n).as(u).isEqualTo(1));
