@@ -17,7 +17,9 @@ import org.apache.flink.streaming.util.TestStreamEnvironment;
  * write the profile file) and replay's ({@code profilekit replay --quiet} through the CLI's entry point), each timed
  * from its call to its return. The first round warms the JIT up. Each round checks that both profile files are
  * byte-identical. Arguments: schema, events file, [parallelism (default 2)], [rounds (default 3)], [state backend:
- * {@code hashmap} (default) or {@code rocksdb}].
+ * {@code hashmap} (default) or {@code rocksdb}]. With {@code -Dbench.marks=true} each timed run's start and end are
+ * printed ({@code MARK start|end} and the epoch seconds), to match per-thread CPU read from outside the JVM (for
+ * example {@code /proc/<pid>/task/<tid>/stat}) to the runs.
  *
  * <pre>
  * mvn -B -q -pl profile-flink -am test-compile
