@@ -175,6 +175,11 @@ public final class KernelSpec implements Serializable {
         return c;
     }
 
+    /** Whether user ids are pseudonymised (a user's key is then not its id). */
+    boolean pseudonymises() {
+        return pseudonymKey != null;
+    }
+
     /** Pseudonymise user ids with HMAC-SHA-256 under {@code key} (see {@link ProfileUpdater.Builder#pseudonymise}). */
     public KernelSpec withPseudonymKey(byte[] key) {
         ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson)).pseudonymise(key); // checks it

@@ -120,6 +120,9 @@ public final class ProfileFlinkJob {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(o.parallelism());
+        // records (Routed, FinalState, ModelRecord, String) are immutable and no function keeps one it was handed:
+        // chained operators may pass them on without a copy
+        env.getConfig().enableObjectReuse();
         var profiles = ProfilePipeline.profiles(
                 ProfilePipeline.fileSource(env, o.events(), o.spec(), o.forgotten()), o.spec(), false);
         FinalProfiles finals = new FinalProfiles(o.spec(), o.asOf(), o.forgetGiven());
@@ -190,6 +193,9 @@ public final class ProfileFlinkJob {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(o.parallelism());
+        // records (Routed, FinalState, ModelRecord, String) are immutable and no function keeps one it was handed:
+        // chained operators may pass them on without a copy
+        env.getConfig().enableObjectReuse();
         var profiles = ProfilePipeline.profiles(
                 ProfilePipeline.kafkaSource(env, k.io(), o.spec(), o.forgotten()), o.spec(), true);
         ModelPipeline.Outputs outputs = ModelPipeline.attach(profiles, o.spec()); // with models, lines with scores

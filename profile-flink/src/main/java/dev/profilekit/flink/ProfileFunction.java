@@ -26,7 +26,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The profile engine as a Flink keyed operator, keyed by user ({@link Routed#key()}): each user's compiled state
- * lives in Flink keyed state ({@link ProfileStateSerializer}: the engine's state codec) and every event goes through
+ * lives in Flink keyed state with the key's outcome counts, one state per key ({@link UserStateSerializer}: the
+ * counts, then the engine's state codec through {@link ProfileStateSerializer}) and every event goes through
  * the engine's own decision and feature code ({@link ProfileKernel#apply}), so a user's profile is exactly the
  * embedded engine's for the same events in the same order.
  *
@@ -78,17 +79,23 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     /** The side output of final states at the end of a bounded input. */
     public static final OutputTag<FinalState> FINAL = new OutputTag<>("profilekit-final", FinalState.TYPE);
 
-    private static final int ACCEPTED = 0;
-    private static final int DUPLICATE = 1;
-    private static final int LATE = 2;
-    private static final int REJECTED = 3;
-    private static final int FORGOTTEN = 4;
+    private static final int ACCEPTED = UserState.ACCEPTED;
+    private static final int DUPLICATE = UserState.DUPLICATE;
+    private static final int LATE = UserState.LATE;
+    private static final int REJECTED = UserState.REJECTED;
+    private static final int FORGOTTEN = UserState.FORGOTTEN;
 
     private final KernelSpec spec;
     private final boolean emitUpdates;
     /** Whether the spec has audiences. */
     private final boolean audiences;
     private transient ProfileKernel kernel;
+    /** Each key's engine state and counts, read and written once per record. */
+    private transient ValueState<UserState> user;
+    /**
+     * The layout of savepoints written before {@link #user} (two states per key): read once per key after such a
+     * restore ({@link #user()}), then cleared.
+     */
     private transient ValueState<KernelState> profile;
     private transient ValueState<long[]> counts;
     /** The largest event time this instance has seen (the expiry clock's local part). */
@@ -118,6 +125,8 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
     @Override
     public void open(OpenContext context) {
         kernel = spec.kernel();
+        user = getRuntimeContext().getState(new ValueStateDescriptor<>("user",
+                new UserStateSerializer(new ProfileStateSerializer(spec.schemaJson(), spec.audiencesJson()))));
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("profile", new ProfileStateSerializer(spec.schemaJson(),
                         spec.audiencesJson())));
@@ -134,16 +143,17 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
 
     @Override
     public void processElement(Routed r, Context ctx, Collector<String> out) throws Exception {
-        long[] c = counts.value();
-        if (c == null) {
-            c = new long[5];
+        UserState u = user();
+        if (u == null) {
+            u = new UserState();
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // the end of a bounded input
         }
+        long[] c = u.counts;
         switch (r.kind()) {
             case REJECTED -> c[REJECTED]++;
             case FORGOTTEN -> c[FORGOTTEN]++;
             case FORGET -> {
-                profile.clear();
+                u.profile = null;
                 if (sampler != null) {
                     sampled.clear();
                     ctx.output(TRAINING, sampler.forget(ctx.getCurrentKey()));
@@ -152,7 +162,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
             case EVENT -> {
                 Event e = r.event();
                 clock = Math.max(clock, e.timestamp());
-                KernelState s = profile.value();
+                KernelState s = u.profile;
                 AudienceListener changes = audiences ? ch -> ctx.output(AUDIENCES, ch.toJson()) : null;
                 if (s == null || kernel.expired(s, Math.max(clock, ctx.timerService().currentWatermark()))) {
                     if (s != null) {
@@ -170,7 +180,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                             long wm = ctx.timerService().currentWatermark();
                             kernel.fireAudiences(s, Math.min(Math.max(wm, e.timestamp()), spec.applyUpTo()), changes);
                         }
-                        profile.update(s);
+                        u.profile = s;
                         replaceAudienceTimer(ctx.timerService(), timerBefore, kernel.audienceTimer(s));
                         long ttl = kernel.ttlMillis();
                         long latest = kernel.latestAccepted(s);
@@ -205,7 +215,25 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
             }
             default -> throw new IllegalStateException("unknown record kind " + r.kind());
         }
-        counts.update(c);
+        user.update(u);
+    }
+
+    /**
+     * The current key's state, or null for a key not seen yet. A key restored from a savepoint of the earlier layout
+     * (its engine state and its counts in two states) is read from there once and moved to {@link #user}.
+     */
+    private UserState user() throws java.io.IOException {
+        UserState u = user.value();
+        if (u == null) {
+            long[] c = counts.value();
+            if (c != null) {
+                u = new UserState(profile.value(), c);
+                profile.clear();
+                counts.clear();
+                user.update(u);
+            }
+        }
+        return u;
     }
 
     /**
@@ -252,16 +280,14 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
+        UserState u = user();
         if (timestamp == Long.MAX_VALUE) {
-            KernelState s = profile.value();
+            KernelState s = u == null ? null : u.profile;
             if (audiences && s != null && spec.applyUpTo() != Long.MAX_VALUE) {
                 // the end of a bounded input with an as-of time: every change up to it, as replay's end delivers
                 kernel.fireAudiences(s, spec.applyUpTo(), ch -> ctx.output(AUDIENCES, ch.toJson()));
             }
-            long[] c = counts.value();
-            if (c == null) {
-                c = new long[5];
-            }
+            long[] c = u == null ? new long[UserState.COUNTS] : u.counts;
             ctx.output(FINAL, new FinalState(ctx.getCurrentKey(), s == null ? null : kernel.encode(s),
                     c[ACCEPTED], c[DUPLICATE], c[LATE], c[REJECTED], c[FORGOTTEN]));
             return;
@@ -270,14 +296,14 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         if (wm == Long.MAX_VALUE) {
             return; // end of input: the final writer applies the TTL against the final time
         }
-        KernelState s = profile.value();
+        KernelState s = u == null ? null : u.profile;
         if (s == null) {
             return;
         }
         AudienceListener changes = audiences ? ch -> ctx.output(AUDIENCES, ch.toJson()) : null;
         if (audiences && kernel.audienceTimer(s) <= Math.min(wm, spec.applyUpTo())) {
             kernel.fireAudiences(s, Math.min(wm, spec.applyUpTo()), changes);
-            profile.update(s);
+            user.update(u);
             long next = kernel.audienceTimer(s);
             if (next != AudienceRule.NEVER) {
                 ctx.timerService().registerEventTimeTimer(next);
@@ -285,7 +311,8 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
         }
         if (kernel.expired(s, wm)) {
             kernel.expire(s, changes);
-            profile.clear();
+            u.profile = null;
+            user.update(u);
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.profilekit.flink;
 
 import dev.profilekit.core.engine.ProfileKernel;
+import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.EventLines;
+import dev.profilekit.core.spi.InvalidEventException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,13 +28,16 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * is cut into N <em>shares</em> by user, not into byte ranges (a byte range would give one user's events to two
  * readers, and their order downstream would depend on timing). {@link Shares} makes one split per share of each file
  * (N is the source's parallelism); the reader of share k reads the whole file's lines ({@link EventLines}, as replay
- * reads them), finds each line's top-level {@code "user"} without parsing the rest ({@link UserField}), and parses
- * and routes ({@link Routed#ofLine}) only the lines whose user falls in share k: the users whose key lies in the key
+ * reads them), finds each line's top-level {@code "user"} in its bytes without decoding or parsing the rest
+ * ({@link UserField}), and decodes, parses and routes only the lines whose user falls in share k (an ASCII line
+ * parsed from its bytes, as replay's reader parses it; the same record as {@link Routed#ofLine} of its text): the
+ * users whose key lies in the key
  * groups of the keyed operator's subtask k ({@link #share(String, ProfileKernel, int, int)}), so that share k's
  * records need no exchange on their way to the operator ({@link UserShareSource}). Lines with no readable user (not
- * JSON, not UTF-8, too long) fall in share 0, so each line is counted once. A reader's marks of rejected and
- * forgotten lines are keyed by its own {@link #markKey} (they are only counted). Every reader scans every byte, but
- * the parsing and admission, which cost most, are divided among them.
+ * JSON, too long) fall in share 0, and a line that is not UTF-8 in the share of the user its bytes show, so each line
+ * is counted once. A reader's marks of rejected and
+ * forgotten lines are keyed by its own {@link #markKey} (they are only counted). Every reader scans every line's
+ * bytes, but the decoding, parsing and admission, which cost most, are divided among them.
  *
  * <p>A reader's checkpointed position is the byte offset after the last line it emitted: a restored reader goes on
  * from there.
@@ -150,6 +156,11 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
 
     @Override
     public Reader<Routed> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
+        return open(split);
+    }
+
+    /** The reader of {@code split} (a share of a file) from its checkpointed position, if any. */
+    ShareReader open(FileSourceSplit split) throws IOException {
         int[] share = Shares.parse(split.splitId());
         if (subtask >= 0 && (share[0] != subtask || share[1] != parallelism)) {
             throw new IOException("split " + split.splitId() + " reached source subtask " + subtask + " of "
@@ -164,7 +175,7 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
             in.seek(at.getOffset());
         }
         EventLines lines = EventLines.resume(in, spec.limits().maxLineBytes(), at.getOffset(), 0);
-        return new ShareReader(lines, spec.kernel(), forgotten, share[0], share[1], keyGroups,
+        return new ShareReader(lines, spec.kernel(), !spec.pseudonymises(), forgotten, share[0], share[1], keyGroups,
                 at.getRecordsAfterOffset());
     }
 
@@ -178,10 +189,12 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
         return RoutedSerializer.TYPE;
     }
 
-    /** Reads one share of a file. */
-    private static final class ShareReader implements Reader<Routed> {
+    /** Reads one share of a file: record by record ({@link #next}) or in batches ({@link #readBatch}). */
+    static final class ShareReader implements Reader<Routed> {
         private final EventLines lines;
         private final ProfileKernel kernel;
+        /** Whether a user's key is its id (no pseudonymisation): its share is then found from its bytes. */
+        private final boolean rawKeys;
         private final Set<String> forgotten;
         private final int share;
         private final int shares;
@@ -189,10 +202,11 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
         private final String markKey;
         private long skip;
 
-        ShareReader(EventLines lines, ProfileKernel kernel, Set<String> forgotten, int share, int shares,
-                    int maxParallelism, long skip) {
+        ShareReader(EventLines lines, ProfileKernel kernel, boolean rawKeys, Set<String> forgotten, int share,
+                    int shares, int maxParallelism, long skip) {
             this.lines = lines;
             this.kernel = kernel;
+            this.rawKeys = rawKeys;
             this.forgotten = forgotten;
             this.share = share;
             this.shares = shares;
@@ -201,22 +215,36 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
             this.skip = skip;
         }
 
-        @Override
-        public RecordIterator<Routed> readBatch() throws IOException {
-            List<RecordAndPosition<Routed>> batch = new ArrayList<>(BATCH);
-            EventLines.Line line;
-            while (batch.size() < BATCH && (line = lines.next()) != null) {
-                Routed r = null;
-                if (line.error() != null) {
-                    r = share == 0 ? Routed.mark(Routed.Kind.REJECTED, markKey) : null;
-                } else if (shares == 1 || share(user(line.text()), kernel, maxParallelism, shares) == share) {
-                    r = own(Routed.ofLine(kernel, line.text(), forgotten)); // null for a blank line
+        /**
+         * The share's next record, or null at the end of the file; {@link #offset()} is then the position after it
+         * (a reader restored there goes on with the record after it).
+         */
+        Routed next() throws IOException {
+            while (true) {
+                EventLines.Line tooLong = lines.nextRaw();
+                if (tooLong == null && lines.rawLength() < 0) {
+                    return null; // the end of the file
                 }
+                Routed r = tooLong != null ? rejected() : route(lines.rawBytes(), lines.rawLength());
                 if (r != null && skip > 0) {
                     skip--; // emitted before the checkpoint that this reader was restored from
                 } else if (r != null) {
-                    batch.add(new RecordAndPosition<>(r, lines.offset(), 0));
+                    return r;
                 }
+            }
+        }
+
+        /** The byte offset in the file after the last line read. */
+        long offset() {
+            return lines.offset();
+        }
+
+        @Override
+        public RecordIterator<Routed> readBatch() throws IOException {
+            List<RecordAndPosition<Routed>> batch = new ArrayList<>(BATCH);
+            Routed r;
+            while (batch.size() < BATCH && (r = next()) != null) {
+                batch.add(new RecordAndPosition<>(r, lines.offset(), 0));
             }
             if (batch.isEmpty()) {
                 return null; // the end of the file
@@ -233,6 +261,48 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
                 public void releaseBatch() {
                 }
             };
+        }
+
+        /**
+         * This share's record of the line {@code b[0, n)} (its bytes as read, not yet decoded), or null for a line
+         * of another share or a blank line. The user is found in the bytes (without a String when its key is its
+         * ASCII id); only this share's lines are parsed (from the bytes, as replay's reader parses them; a line that
+         * is not UTF-8 is rejected by the share of the user its bytes show, or share 0 without one).
+         */
+        private Routed route(byte[] b, int n) {
+            if (shares > 1 && owner(b, n) != share) {
+                return null; // another share's line
+            }
+            try {
+                return own(Routed.ofEvent(kernel, EventJson.parse(b, 0, n), forgotten));
+            } catch (InvalidEventException e) {
+                return blank(n) ? null : own(Routed.rejected()); // a blank line is no record, as replay skips it
+            }
+        }
+
+        /** The share of the line {@code b[0, n)}: its user's, found in the bytes (share 0 without a user). */
+        private int owner(byte[] b, int n) {
+            long span = UserField.span(b, n);
+            int start = (int) (span >>> 32);
+            long hash = span >= 0 && rawKeys ? UserField.asciiHash(b, start, (int) span) : UserField.NOT_ASCII;
+            if (hash != UserField.NOT_ASCII) { // the key is the user's ASCII id: its hash, without a String
+                return KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(maxParallelism, shares,
+                        KeyGroupRangeAssignment.computeKeyGroupForKeyHash((int) hash, maxParallelism));
+            }
+            String user = span == UserField.NONE ? null : span == UserField.PARSE ? UserField.parsed(b, n)
+                    : new String(b, start, (int) span - start, StandardCharsets.UTF_8);
+            return share(user, kernel, maxParallelism, shares);
+        }
+
+        /** Whether the line just read (of {@code n} bytes) is blank once decoded (white space only). */
+        private boolean blank(int n) {
+            EventLines.Line line = lines.decode(n);
+            return line.error() == null && line.text().isBlank();
+        }
+
+        /** The mark of a line too long to read: share 0 counts it, the others skip it. */
+        private Routed rejected() {
+            return share == 0 ? Routed.mark(Routed.Kind.REJECTED, markKey) : null;
         }
 
         /** A record of this share as the operator's subtask {@code share} may receive it (keyed in its key groups). */

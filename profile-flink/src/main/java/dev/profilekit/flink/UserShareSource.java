@@ -1,10 +1,13 @@
 package dev.profilekit.flink;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -14,8 +17,9 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.FileSourceSplitSerializer;
 import org.apache.flink.connector.file.src.PendingSplitsCheckpoint;
-import org.apache.flink.connector.file.src.impl.FileSourceReader;
+import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.util.FlinkRuntimeException;
 
@@ -46,8 +50,8 @@ final class UserShareSource extends AbstractFileSource<Routed, FileSourceSplit> 
 
     @Override
     public SourceReader<Routed, FileSourceSplit> createReader(SourceReaderContext context) {
-        UserShareFormat reader = format.forSubtask(context.getIndexOfSubtask(), context.currentParallelism());
-        return new FileSourceReader<>(context, reader, context.getConfiguration());
+        return new ShareSourceReader(context,
+                format.forSubtask(context.getIndexOfSubtask(), context.currentParallelism()));
     }
 
     @Override
@@ -70,6 +74,95 @@ final class UserShareSource extends AbstractFileSource<Routed, FileSourceSplit> 
     @Override
     public SimpleVersionedSerializer<FileSourceSplit> getSplitSerializer() {
         return FileSourceSplitSerializer.INSTANCE;
+    }
+
+    /**
+     * Reads its splits in the task's own thread, record by record, each record handed straight to the chained
+     * operator: no fetcher thread, no queue of batches between them (Flink's {@code FileSourceReader} reads in a
+     * thread of its own, which on a machine with as many cores as readers makes twice as many busy threads as cores,
+     * and hands every record from one core's cache to another's). Its checkpointed state is each unfinished split
+     * with the byte offset after the last line it read, as the {@link UserShareFormat} reader restores it.
+     */
+    static final class ShareSourceReader implements SourceReader<Routed, FileSourceSplit> {
+        private final SourceReaderContext context;
+        private final UserShareFormat format;
+        private final ArrayDeque<FileSourceSplit> splits = new ArrayDeque<>();
+        private FileSourceSplit split;
+        private UserShareFormat.ShareReader reader;
+        private boolean noMoreSplits;
+        private CompletableFuture<Void> available = new CompletableFuture<>();
+
+        ShareSourceReader(SourceReaderContext context, UserShareFormat format) {
+            this.context = context;
+            this.format = format;
+        }
+
+        @Override
+        public void start() {
+            context.sendSplitRequest();
+        }
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<Routed> output) throws Exception {
+            while (true) {
+                if (reader == null) {
+                    split = splits.poll();
+                    if (split == null) {
+                        if (noMoreSplits) {
+                            return InputStatus.END_OF_INPUT;
+                        }
+                        if (available.isDone()) {
+                            available = new CompletableFuture<>();
+                        }
+                        return InputStatus.NOTHING_AVAILABLE;
+                    }
+                    reader = format.open(split);
+                }
+                Routed r = reader.next();
+                if (r != null) {
+                    output.collect(r);
+                    return InputStatus.MORE_AVAILABLE;
+                }
+                reader.close(); // the split is read: ask for the next one
+                reader = null;
+                split = null;
+                context.sendSplitRequest();
+            }
+        }
+
+        @Override
+        public List<FileSourceSplit> snapshotState(long checkpointId) {
+            List<FileSourceSplit> state = new ArrayList<>(splits.size() + 1);
+            if (reader != null) {
+                state.add(split.updateWithCheckpointedPosition(new CheckpointedPosition(reader.offset(), 0)));
+            }
+            state.addAll(splits);
+            return state;
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            return available;
+        }
+
+        @Override
+        public void addSplits(List<FileSourceSplit> added) {
+            splits.addAll(added);
+            available.complete(null);
+        }
+
+        @Override
+        public void notifyNoMoreSplits() {
+            noMoreSplits = true;
+            available.complete(null);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (reader != null) {
+                reader.close();
+            }
+        }
     }
 
     /** Hands share k's splits (in file order) to reader k, one per request, then signals that no more come. */

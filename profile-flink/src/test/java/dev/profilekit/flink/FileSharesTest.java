@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
@@ -115,6 +116,131 @@ class FileSharesTest {
         joined.addAll(rest);
         assertThat(first).hasSize(1_500);
         assertThat(joined).isEqualTo(all);
+    }
+
+    @Test
+    void theSourceReaderReadsItsSplitsInItsOwnThreadAndGoesOnFromItsSnapshot() throws Exception {
+        Path events = FlinkTestSupport.simulated(dir, 100, 14, 4L);
+        KernelSpec spec = KernelSpec.of(Files.readString(FlinkTestSupport.resource("ecommerce/schema.json", dir)))
+                .withNow(4102444800000L);
+        UserShareFormat format = new UserShareFormat(spec, Set.of(), 128);
+        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
+                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, 2));
+        List<String> all = ids(format.forSubtask(1, 2).createReader(new Configuration(), splits.get(1)),
+                Integer.MAX_VALUE, null);
+        assertThat(all).hasSizeGreaterThan(2_000);
+
+        int[] requests = new int[1];
+        List<String> seen = new ArrayList<>();
+        UserShareSource.ShareSourceReader reader = sourceReader(format, requests);
+        reader.start();
+        assertThat(requests[0]).isEqualTo(1);
+        assertThat(reader.pollNext(output(seen))).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+        assertThat(reader.isAvailable()).isNotDone();
+        reader.addSplits(List.of(splits.get(1)));
+        assertThat(reader.isAvailable()).isDone();
+        while (seen.size() < 1_500) {
+            assertThat(reader.pollNext(output(seen))).isEqualTo(InputStatus.MORE_AVAILABLE);
+        }
+        List<FileSourceSplit> state = reader.snapshotState(1);
+        reader.close();
+        assertThat(state).hasSize(1);
+
+        UserShareSource.ShareSourceReader restored = sourceReader(format, requests);
+        restored.addSplits(state);
+        restored.notifyNoMoreSplits();
+        InputStatus status;
+        while ((status = restored.pollNext(output(seen))) == InputStatus.MORE_AVAILABLE) {
+            assertThat(restored.snapshotState(2)).hasSize(1);
+        }
+        assertThat(status).isEqualTo(InputStatus.END_OF_INPUT);
+        assertThat(restored.snapshotState(3)).isEmpty();
+        restored.close();
+        assertThat(seen).isEqualTo(all);
+        assertThat(requests[0]).as("a request at start, then one per finished split").isEqualTo(2);
+    }
+
+    /** The source reader of share 1 of 2; {@code requests[0]} counts its split requests. */
+    private static UserShareSource.ShareSourceReader sourceReader(UserShareFormat format, int[] requests) {
+        org.apache.flink.api.connector.source.SourceReaderContext context =
+                new org.apache.flink.api.connector.source.SourceReaderContext() {
+                    @Override
+                    public org.apache.flink.metrics.groups.SourceReaderMetricGroup metricGroup() {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public Configuration getConfiguration() {
+                        return new Configuration();
+                    }
+
+                    @Override
+                    public String getLocalHostName() {
+                        return "localhost";
+                    }
+
+                    @Override
+                    public int getIndexOfSubtask() {
+                        return 1;
+                    }
+
+                    @Override
+                    public int currentParallelism() {
+                        return 2;
+                    }
+
+                    @Override
+                    public void sendSplitRequest() {
+                        requests[0]++;
+                    }
+
+                    @Override
+                    public void sendSourceEventToCoordinator(org.apache.flink.api.connector.source.SourceEvent e) {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public org.apache.flink.util.UserCodeClassLoader getUserCodeClassLoader() {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+        return new UserShareSource.ShareSourceReader(context, format.forSubtask(1, 2));
+    }
+
+    /** An output that adds each record's event id (or kind) to {@code seen}. */
+    private static org.apache.flink.api.connector.source.ReaderOutput<Routed> output(List<String> seen) {
+        return new org.apache.flink.api.connector.source.ReaderOutput<>() {
+            @Override
+            public void collect(Routed r) {
+                seen.add(r.event() == null ? r.kind().name() : r.event().id());
+            }
+
+            @Override
+            public void collect(Routed r, long timestamp) {
+                collect(r);
+            }
+
+            @Override
+            public void emitWatermark(org.apache.flink.api.common.eventtime.Watermark watermark) {
+            }
+
+            @Override
+            public void markIdle() {
+            }
+
+            @Override
+            public void markActive() {
+            }
+
+            @Override
+            public org.apache.flink.api.connector.source.SourceOutput<Routed> createOutputForSplit(String id) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void releaseOutputForSplit(String id) {
+            }
+        };
     }
 
     /** The ids of up to {@code max} events a reader emits; the position after the last one into {@code at}. */

@@ -16,7 +16,10 @@ import org.apache.flink.streaming.util.TestStreamEnvironment;
  * after round, the job's main path ({@link ProfileFlinkJob#run}: submit, read, key, apply, collect the final states,
  * write the profile file) and replay's ({@code profilekit replay --quiet} through the CLI's entry point), each timed
  * from its call to its return. The first round warms the JIT up. Each round checks that both profile files are
- * byte-identical. Arguments: schema, events file, [parallelism (default 2)], [rounds (default 3)].
+ * byte-identical. Arguments: schema, events file, [parallelism (default 2)], [rounds (default 3)], [state backend:
+ * {@code hashmap} (default) or {@code rocksdb}]. With {@code -Dbench.marks=true} each timed run's start and end are
+ * printed ({@code MARK start|end} and the epoch seconds), to match per-thread CPU read from outside the JVM (for
+ * example {@code /proc/<pid>/task/<tid>/stat}) to the runs.
  *
  * <pre>
  * mvn -B -q -pl profile-flink -am test-compile
@@ -36,12 +39,13 @@ public final class FlinkJobBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: FlinkJobBenchmark SCHEMA EVENTS [PARALLELISM] [ROUNDS]");
+            throw new IllegalArgumentException("usage: FlinkJobBenchmark SCHEMA EVENTS [PARALLELISM] [ROUNDS] [hashmap|rocksdb]");
         }
         String schema = args[0];
         Path events = Path.of(args[1]);
         int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        String backend = args.length > 4 ? args[4] : "hashmap";
         long lines;
         try (var s = Files.lines(events)) {
             lines = s.count();
@@ -57,7 +61,7 @@ public final class FlinkJobBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 double[] flink = timed(() -> FlinkTestSupport.runJob("--schema", schema, "--events",
                         events.toString(), "--out", flinkOut.toString(), "--parallelism",
-                        Integer.toString(parallelism)));
+                        Integer.toString(parallelism), "--state-backend", backend));
                 double[] replay = timed(() -> ReplayRunner.run("replay", "--schema", schema, "--events",
                         events.toString(), "--out", replayOut.toString(), "--quiet"));
                 boolean same = Arrays.equals(Files.readAllBytes(flinkOut), Files.readAllBytes(replayOut));
@@ -82,9 +86,15 @@ public final class FlinkJobBenchmark {
     /** {wall seconds, process CPU seconds} of one run. */
     private static double[] timed(Runnable run) {
         System.gc();
+        if (Boolean.getBoolean("bench.marks")) {
+            System.out.printf("MARK start %.3f%n", System.currentTimeMillis() / 1e3);
+        }
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         run.run();
+        if (Boolean.getBoolean("bench.marks")) {
+            System.out.printf("MARK end %.3f%n", System.currentTimeMillis() / 1e3);
+        }
         return new double[] {(System.nanoTime() - t0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9};
     }
 }

@@ -48,7 +48,7 @@ class FlinkRecoveryTest {
             new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
                     .setConfiguration(smallBatches()).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static Configuration smallBatches() {
+    static Configuration smallBatches() {
         Configuration c = new Configuration();
         c.set(org.apache.flink.connector.file.src.reader.StreamFormat.FETCH_IO_SIZE,
                 org.apache.flink.configuration.MemorySize.parse("4kb"));
@@ -134,7 +134,7 @@ class FlinkRecoveryTest {
         }
     }
 
-    private static StreamExecutionEnvironment env(String backend, int parallelism) {
+    static StreamExecutionEnvironment env(String backend, int parallelism) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
@@ -153,7 +153,7 @@ class FlinkRecoveryTest {
         return ModelPipeline.attach(ProfilePipeline.profiles(routed, spec, false), spec).finals();
     }
 
-    private static String finish(DataStream<FinalState> states, KernelSpec spec) throws Exception {
+    static String finish(DataStream<FinalState> states, KernelSpec spec) throws Exception {
         FinalProfiles finals = new FinalProfiles(spec, null, false);
         try (CloseableIterator<FinalState> it = states.executeAndCollect()) {
             finals.addAll(it);
@@ -187,6 +187,20 @@ class FlinkRecoveryTest {
         String end = assertSavepointRestartEndsAsUninterrupted(spec, "hashmap", 1, client);
         assertThat(end.lines().findFirst().orElseThrow()).contains("\"model_version\"").contains("\"prequential\"");
         assertThat(end).containsPattern("\"segment\":[0-9]"); // the segments' refit window and centroids too
+    }
+
+    /**
+     * Replaces the first quarter of the file's {@code lines} lines (surely read before a savepoint taken halfway) by
+     * empty objects padded to each line's length (a restored split checks the file's length): a run restored from
+     * the savepoint skips them, a run from the start rejects them and ends otherwise.
+     */
+    static void spoilFirstQuarter(Path events, long lines) throws IOException {
+        java.util.List<String> all = Files.readAllLines(events);
+        for (int i = 0; i < lines / 4; i++) {
+            all.set(i, "{}" + " ".repeat(all.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length - 2));
+        }
+        Files.write(events, all);
+        assertThat(Files.lines(events).count()).isEqualTo(lines);
     }
 
     /** Runs the scenario of the class comment; returns the uninterrupted run's summary and profiles. */
@@ -236,13 +250,7 @@ class FlinkRecoveryTest {
         // the first quarter of the file (read before the savepoint) is spoiled before run 2: a run that restored the
         // savepoint skips those lines (its reader goes on from its position) and ends as the uninterrupted run; a
         // run that started afresh would reject them and end with other profiles and counts
-        java.util.List<String> all = Files.readAllLines(events);
-        for (int i = 0; i < lines / 4; i++) { // a quarter: surely before the savepoint's read position
-            // an empty object padded to the line's length (the restored split checks the file's length)
-            all.set(i, "{}" + " ".repeat(all.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length - 2));
-        }
-        Files.write(events, all);
-        assertThat(Files.lines(events).count()).isEqualTo(lines);
+        spoilFirstQuarter(events, lines);
 
         // run 2: from the savepoint, the gate open; the restore settings go on the job graph submitted to the cluster
         ALLOWED.set(Long.MAX_VALUE);

@@ -72,29 +72,70 @@ class KeyedSharesTest {
         Path events = eventsWithBadLines();
         List<String> lines = Files.readAllLines(events);
         Set<String> forgotten = Set.of(EventJson.parse(lines.get(0)).user(), EventJson.parse(lines.get(1)).user());
-        UserShareFormat format = new UserShareFormat(pseudonymising(), forgotten, 128);
-        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
-                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, 3));
         Map<Routed.Kind, Integer> perKind = new HashMap<>();
-        int records = 0;
-        for (int share = 0; share < 3; share++) {
-            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share, 3)
+        List<Routed> records = readShares(new UserShareFormat(pseudonymising(), forgotten, 128), events, 3);
+        records.forEach(r -> perKind.merge(r.kind(), 1, Integer::sum));
+        assertThat(perKind.get(Routed.Kind.REJECTED)).isEqualTo(3);
+        assertThat(perKind.get(Routed.Kind.FORGOTTEN)).isGreaterThan(0);
+        assertThat(records).hasSize((int) lines.stream().filter(l -> !l.isBlank()).count());
+    }
+
+    /**
+     * Every record of every share of {@code events} (of {@code shares}), each checked to be keyed in the operator
+     * subtask of its share (the format's maximum parallelism is 128).
+     */
+    private static List<Routed> readShares(UserShareFormat format, Path events, int shares) throws IOException {
+        List<FileSourceSplit> splits = new ArrayList<>(new UserShareFormat.Shares().enumerateSplits(
+                new org.apache.flink.core.fs.Path[] {new org.apache.flink.core.fs.Path(events.toUri())}, shares));
+        List<Routed> records = new ArrayList<>();
+        for (int share = 0; share < shares; share++) {
+            try (BulkFormat.Reader<Routed> reader = format.forSubtask(share, shares)
                     .createReader(new Configuration(), splits.get(share))) {
                 BulkFormat.RecordIterator<Routed> batch;
                 while ((batch = reader.readBatch()) != null) {
                     RecordAndPosition<Routed> r;
                     while ((r = batch.next()) != null) {
                         Routed routed = r.getRecord();
-                        assertThat(owner(routed.key(), 3)).as("subtask of %s", routed).isEqualTo(share);
-                        perKind.merge(routed.kind(), 1, Integer::sum);
-                        records++;
+                        assertThat(KeyGroupRangeAssignment.assignKeyToParallelOperator(routed.key(), 128, shares))
+                                .as("subtask of %s", routed).isEqualTo(share);
+                        records.add(routed);
                     }
                 }
             }
         }
-        assertThat(perKind.get(Routed.Kind.REJECTED)).isEqualTo(3);
-        assertThat(perKind.get(Routed.Kind.FORGOTTEN)).isGreaterThan(0);
-        assertThat(records).isEqualTo(lines.stream().filter(l -> !l.isBlank()).count());
+        return records;
+    }
+
+    @Test
+    void nonAsciiLinesGoToTheirUsersShareAndAnUndecodableLineIsCountedOnce() throws Exception {
+        // the readers find the user in the line's bytes: a user or attribute with multi-byte characters, and a line
+        // that is not UTF-8 (counted once, by the share of the user its bytes show), next to a simulated stream
+        Path events = FlinkTestSupport.simulated(dir, 200, 7, 5L);
+        List<String> users = List.of("\u00fcser-\u4e2d", "u\ud83d\ude00", "plain-\u00e9");
+        ByteArrayOutputStream more = new ByteArrayOutputStream();
+        for (int i = 0; i < users.size(); i++) {
+            more.write(("{\"id\":\"n" + i + "\",\"user\":\"" + users.get(i) + "\",\"type\":\"view\",\"ts\":1000,"
+                    + "\"attrs\":{\"c\":\"\u00e7a\"}}\n").getBytes(StandardCharsets.UTF_8));
+        }
+        more.write("{\"id\":\"bad\",\"user\":\"u\u00e9\",\"type\":\"view\",\"ts\":1}".getBytes(StandardCharsets.ISO_8859_1));
+        more.write(new byte[] {'\n', ' ', '\t', 0x1F, '\n'}); // the line above is Latin-1, not UTF-8; then a blank one
+        Files.write(events, more.toByteArray(), StandardOpenOption.APPEND);
+        long simulated = Files.readAllLines(events, StandardCharsets.ISO_8859_1).size() - users.size() - 2;
+        Map<Routed.Kind, Integer> perKind = new HashMap<>();
+        Map<String, Integer> nonAscii = new HashMap<>();
+        int shares = 3;
+        UserShareFormat format = new UserShareFormat(KernelSpec.of(Files.readString(
+                FlinkTestSupport.resource("ecommerce/schema.json", dir))).withNow(4102444800000L), Set.of(), 128);
+        for (Routed routed : readShares(format, events, shares)) {
+            perKind.merge(routed.kind(), 1, Integer::sum);
+            if (users.contains(routed.key())) {
+                nonAscii.merge(routed.key(), 1, Integer::sum);
+                assertThat(routed.event().attrs()).containsEntry("c", "\u00e7a");
+            }
+        }
+        assertThat(nonAscii).containsOnlyKeys(users).allSatisfy((u, n) -> assertThat(n).as(u).isEqualTo(1));
+        assertThat(perKind).containsEntry(Routed.Kind.REJECTED, 1)
+                .containsEntry(Routed.Kind.EVENT, (int) simulated + users.size());
     }
 
     /** A simulated stream with lines that are rejected (not JSON, a user of the wrong type, too long) and a blank. */
@@ -206,6 +247,13 @@ class KeyedSharesTest {
      */
     private static void assertAgrees(String line) {
         String user = UserField.of(line);
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        long span = UserField.span(b, b.length);
+        if (span >= 0) { // a plain string: its hash from the bytes is the String's when they are ASCII
+            long hash = UserField.asciiHash(b, (int) (span >>> 32), (int) span);
+            assertThat(hash).as("hash of the user of %s", line)
+                    .isEqualTo(user.chars().allMatch(c -> c < 0x80) ? user.hashCode() : UserField.NOT_ASCII);
+        }
         assertThat(user).as("the same user of %s every time", line).isEqualTo(UserField.of(line));
         if (isJson(line)) {
             assertThat(user).as("user of %s", line).isEqualTo(UserField.parsed(line));

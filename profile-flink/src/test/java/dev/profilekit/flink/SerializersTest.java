@@ -90,6 +90,47 @@ class SerializersTest {
     }
 
     @Test
+    void userStateHoldsCountsAndProfileInOneStateAndNestsTheSchemaCheck() throws IOException {
+        String schema = schema();
+        ProfileKernel k = KernelSpec.of(schema).kernel();
+        KernelState s = k.newState("u1");
+        long t = 1_767_225_600_000L;
+        k.apply(s, Event.builder("e1", "u1", "view", t).attr("category", "books").attr("product", "p1").build());
+        UserStateSerializer ser = new UserStateSerializer(new ProfileStateSerializer(schema));
+        UserState back = roundTrip(ser, new UserState(s, new long[] {1, 2, 3, 4, 5}));
+        assertThat(back.counts).containsExactly(1, 2, 3, 4, 5);
+        assertThat(k.encode(back.profile)).isEqualTo(k.encode(s));
+        UserState none = roundTrip(ser, new UserState(null, new long[] {0, 0, 0, 7, 0}));
+        assertThat(none.profile).isNull();
+        assertThat(none.counts).containsExactly(0, 0, 0, 7, 0);
+        // a copy is deep: the heap backend's copy-on-write during a snapshot relies on it
+        UserState copy = ser.copy(back);
+        copy.counts[0]++;
+        k.apply(copy.profile, Event.builder("e2", "u1", "view", t + 1).attr("category", "books")
+                .attr("product", "p2").build());
+        assertThat(back.counts[0]).isEqualTo(1);
+        assertThat(k.encode(back.profile)).isEqualTo(k.encode(s));
+        // the byte copy of a serialized state reads back the same
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ser.serialize(back, out);
+        DataOutputSerializer copied = new DataOutputSerializer(out.length()); // it writes no more than it reads
+        ser.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+
+        // the snapshot: the same schema is compatible as is, another one is refused (the profile serializer's rule)
+        DataOutputSerializer snap = new DataOutputSerializer(256);
+        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(snap, ser.snapshotConfiguration());
+        TypeSerializerSnapshot<UserState> old = TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                new DataInputDeserializer(snap.getCopyOfBuffer()), getClass().getClassLoader());
+        assertThat(old.restoreSerializer()).isEqualTo(ser);
+        assertThat(new UserStateSerializer(new ProfileStateSerializer(schema)).snapshotConfiguration()
+                .resolveSchemaCompatibility(old).isCompatibleAsIs()).isTrue();
+        String other = schema.replace("\"PT6H\"", "\"PT7H\"");
+        assertThat(new UserStateSerializer(new ProfileStateSerializer(other)).snapshotConfiguration()
+                .resolveSchemaCompatibility(old).isIncompatible()).isTrue();
+    }
+
+    @Test
     void routedRecordsRoundTripWithEveryAttributeType() throws IOException {
         Event e = Event.builder("e1", "u1", "purchase", -5L).attr("s", "text").attr("d", 2.5).attr("b", true)
                 .build();

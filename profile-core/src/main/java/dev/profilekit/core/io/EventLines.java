@@ -108,10 +108,12 @@ public final class EventLines implements Closeable {
     }
 
     /**
-     * Reads the next line without decoding it (for {@link JsonLinesReader}): returns the {@code LINE_TOO_LONG}
-     * line, or null with {@link #rawLength} set to the line's length in {@link #rawBytes()} (-1 at the end).
+     * Reads the next line without decoding it, for a reader that looks at a line's bytes before deciding whether to
+     * decode it ({@link JsonLinesReader}): returns the {@code LINE_TOO_LONG} line, or null with {@link #rawLength()}
+     * set to the line's length in {@link #rawBytes()} (-1 at the end); {@link #decode} then gives what
+     * {@link #next()} would have.
      */
-    Line nextRaw() throws IOException {
+    public Line nextRaw() throws IOException {
         rawLength = -1;
         if (!started) {
             started = true;
@@ -163,9 +165,17 @@ public final class EventLines implements Closeable {
         return null;
     }
 
-    /** The bytes of the line {@link #nextRaw()} read last (valid up to {@link #rawLength}). */
-    byte[] rawBytes() {
+    /**
+     * The bytes of the line {@link #nextRaw()} read last, valid up to {@link #rawLength()} (a buffer reused by the
+     * next read: not to be kept or modified).
+     */
+    public byte[] rawBytes() {
         return line;
+    }
+
+    /** The length in {@link #rawBytes()} of the line {@link #nextRaw()} read last, -1 at the end or if too long. */
+    public int rawLength() {
+        return rawLength;
     }
 
     /** The number of the line read last. */
@@ -173,8 +183,11 @@ public final class EventLines implements Closeable {
         return number;
     }
 
-    /** The line {@link #nextRaw()} read last, decoded as strict UTF-8 (or its {@code NOT_UTF8} error). */
-    Line decode(int length) {
+    /**
+     * The first {@code length} bytes of the line {@link #nextRaw()} read last (its {@link #rawLength()}), decoded as
+     * strict UTF-8 (or its {@code NOT_UTF8} error).
+     */
+    public Line decode(int length) {
         try {
             String text = decoder.reset().decode(ByteBuffer.wrap(line, 0, length)).toString();
             return new Line(number, text, null, null);
