@@ -73,7 +73,7 @@ public final class ProfileFlinkJob {
 
     /** The Kafka mode's options (null in the file mode); {@code audienceTopic} null when not given. */
     record Kafka(KafkaOptions io, java.time.Duration checkpointInterval, String checkpointDir, String fromSavepoint,
-                 String audienceTopic) {
+                 String audienceTopic, java.time.Duration partitionIdleTimeout) {
     }
 
     private ProfileFlinkJob() {
@@ -197,7 +197,8 @@ public final class ProfileFlinkJob {
         // chained operators may pass them on without a copy
         env.getConfig().enableObjectReuse();
         var profiles = ProfilePipeline.profiles(
-                ProfilePipeline.kafkaSource(env, k.io(), o.spec(), o.forgotten()), o.spec(), true);
+                ProfilePipeline.kafkaSource(env, k.io(), o.spec(), o.forgotten(), k.partitionIdleTimeout()), o.spec(),
+                true);
         ModelPipeline.Outputs outputs = ModelPipeline.attach(profiles, o.spec()); // with models, lines with scores
         ProfilePipeline.kafkaSink(outputs.updates(), k.io());
         if (k.audienceTopic() != null) {
@@ -254,7 +255,7 @@ public final class ProfileFlinkJob {
                         + " | from Kafka to Kafka instead of --events/--out: --bootstrap-servers H:P --topic T "
                         + "--output-topic O [--group G] [--format jsonl|csv] [--csv-header H] "
                         + "[--transactional-id-prefix P] [--kafka-property K=V] [--checkpoint-interval PT10S] "
-                        + "[--checkpoint-dir URI] [--from-savepoint PATH] [--until-end] "
+                        + "[--checkpoint-dir URI] [--from-savepoint PATH] [--until-end] [--partition-idle-timeout PT10S] "
                         + "[--audiences A.json [--audience-topic A]] [--models M.json [--summary S.json with "
                         + "--until-end]]");
             }
@@ -285,7 +286,8 @@ public final class ProfileFlinkJob {
                     case "--audience-log" -> audienceLog = Path.of(v);
                     case "--bootstrap-servers", "--topic", "--output-topic", "--group", "--format", "--csv-header",
                          "--transactional-id-prefix", "--kafka-property", "--checkpoint-interval",
-                         "--checkpoint-dir", "--from-savepoint", "--audience-topic" -> kf.set(a, v);
+                         "--checkpoint-dir", "--from-savepoint", "--audience-topic", "--partition-idle-timeout" ->
+                        kf.set(a, v);
                     default -> throw new UsageException("unknown option " + a + " (try --help)");
                 }
             } catch (IllegalArgumentException e) {
@@ -458,6 +460,16 @@ public final class ProfileFlinkJob {
             if (interval.toMillis() < 10) {
                 throw new UsageException("--checkpoint-interval must be at least 10 ms, was '" + every + "'");
             }
+            java.time.Duration idle;
+            String quiet = values.getOrDefault("--partition-idle-timeout", "PT10S");
+            try {
+                idle = dev.profilekit.core.schema.Durations.parse(quiet);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--partition-idle-timeout " + e.getMessage());
+            }
+            if (idle.toMillis() < 1) {
+                throw new UsageException("--partition-idle-timeout must be at least 1 ms, was '" + quiet + "'");
+            }
             String audienceTopic = values.get("--audience-topic");
             if (audienceTopic != null && (audienceTopic.equals(topic) || audienceTopic.equals(output))) {
                 throw new UsageException("--audience-topic must differ from --topic and --output-topic, was '"
@@ -467,7 +479,7 @@ public final class ProfileFlinkJob {
                 return new Kafka(new KafkaOptions(servers, topic, values.getOrDefault("--group", "profilekit-flink"),
                         header, output, values.getOrDefault("--transactional-id-prefix", "profilekit-" + output),
                         untilEnd, properties), interval, values.get("--checkpoint-dir"),
-                        values.get("--from-savepoint"), audienceTopic);
+                        values.get("--from-savepoint"), audienceTopic, idle);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

@@ -92,11 +92,17 @@ public final class ProfilePipeline {
         return DataStreamUtils.reinterpretAsKeyedStream(shares, Routed::key, Types.STRING);
     }
 
+    /** {@link #kafkaSource(StreamExecutionEnvironment, KafkaOptions, KernelSpec, Set, Duration)} with {@link #PARTITION_IDLE_TIMEOUT}. */
+    public static DataStream<Routed> kafkaSource(StreamExecutionEnvironment env, KafkaOptions kafka, KernelSpec spec,
+                                                 Set<String> forgotten) {
+        return kafkaSource(env, kafka, spec, forgotten, PARTITION_IDLE_TIMEOUT);
+    }
+
     /**
      * Events from a Kafka topic: every partition read in parallel (at the environment's parallelism), from the
      * earliest offset on a fresh start (a restored job goes on from its checkpoint's offsets), values read as
      * {@link KafkaEventSchema} reads them, with per-partition event-time watermarks; a partition that has given no
-     * record for {@link #PARTITION_IDLE_TIMEOUT} is idle and holds the watermark back no longer. Each user's events keep their
+     * record for {@code idleTimeout} is idle and holds the watermark back no longer. Each user's events keep their
      * order when the topic is keyed by user (one partition per user): the operator downstream is keyed by user,
      * and Flink keeps the order of each source instance's records per key.
      *
@@ -104,11 +110,16 @@ public final class ProfilePipeline {
      * @param kafka     the topic, brokers and format
      * @param spec      the kernel configuration
      * @param forgotten raw user ids whose events are dropped (empty for none)
+     * @param idleTimeout how long a partition may give no record before it is idle (at least 1 ms; the job's
+     *                    {@code --partition-idle-timeout}, default {@link #PARTITION_IDLE_TIMEOUT})
      */
     public static DataStream<Routed> kafkaSource(StreamExecutionEnvironment env, KafkaOptions kafka, KernelSpec spec,
-                                                 Set<String> forgotten) {
-        if (env == null || kafka == null || spec == null || forgotten == null) {
-            throw new IllegalArgumentException("env, kafka, spec and forgotten must not be null");
+                                                 Set<String> forgotten, Duration idleTimeout) {
+        if (env == null || kafka == null || spec == null || forgotten == null || idleTimeout == null) {
+            throw new IllegalArgumentException("env, kafka, spec, forgotten and idleTimeout must not be null");
+        }
+        if (idleTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("idleTimeout must be at least 1 ms, was " + idleTimeout);
         }
         KafkaSourceBuilder<Routed> b = KafkaSource.<Routed>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
@@ -121,7 +132,7 @@ public final class ProfilePipeline {
         if (kafka.untilEnd()) {
             b.setBounded(OffsetsInitializer.latest());
         }
-        return env.fromSource(b.build(), watermarks().withIdleness(PARTITION_IDLE_TIMEOUT), "kafka " + kafka.topic())
+        return env.fromSource(b.build(), watermarks().withIdleness(idleTimeout), "kafka " + kafka.topic())
                 .uid(KAFKA_SOURCE_UID);
     }
 

@@ -43,7 +43,16 @@ class FlinkKafkaPiecesTest {
         assertThat(k.untilEnd()).isTrue();
         assertThat(k.properties()).containsEntry("security.protocol", "PLAINTEXT");
         assertThat(o.kafka().checkpointInterval()).hasSeconds(1);
+        assertThat(o.kafka().partitionIdleTimeout()).isEqualTo(ProfilePipeline.PARTITION_IDLE_TIMEOUT);
         assertThat(o.events()).isNull();
+        assertThat(ProfileFlinkJob.parse(args("--bootstrap-servers", "h:1", "--topic", "t", "--output-topic", "o",
+                "--partition-idle-timeout", "PT2M")).kafka().partitionIdleTimeout()).hasMinutes(2);
+        assertThatThrownBy(() -> ProfileFlinkJob.parse(args("--bootstrap-servers", "h:1", "--topic", "t",
+                "--output-topic", "o", "--partition-idle-timeout", "5")))
+                .hasMessageStartingWith("--partition-idle-timeout '5' is not an ISO-8601 duration");
+        assertThatThrownBy(() -> ProfileFlinkJob.parse(args("--bootstrap-servers", "h:1", "--topic", "t",
+                "--output-topic", "o", "--partition-idle-timeout", "PT0S")))
+                .hasMessage("--partition-idle-timeout must be at least 1 ms, was 'PT0S'");
 
         assertThatThrownBy(() -> ProfileFlinkJob.parse(args("--bootstrap-servers", "h:1", "--topic", "t")))
                 .hasMessage("the Kafka mode needs all of --bootstrap-servers, --topic and --output-topic (try --help)");

@@ -188,6 +188,10 @@ public final class EventLines implements Closeable {
      * strict UTF-8 (or its {@code NOT_UTF8} error).
      */
     public Line decode(int length) {
+        if (length < 0 || length > rawLength) {
+            throw new IllegalArgumentException("decode(" + length + "): the line read last by nextRaw() has "
+                    + (rawLength < 0 ? "no bytes (none was read, or it was too long)" : rawLength + " bytes"));
+        }
         try {
             String text = decoder.reset().decode(ByteBuffer.wrap(line, 0, length)).toString();
             return new Line(number, text, null, null);

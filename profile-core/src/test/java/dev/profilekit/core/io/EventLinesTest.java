@@ -1,6 +1,7 @@
 package dev.profilekit.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.profilekit.core.spi.InvalidEventException.Reason;
 import java.io.ByteArrayInputStream;
@@ -114,5 +115,25 @@ class EventLinesTest {
     void emptyInputAndAByteOrderMarkAloneHaveNoLines() throws IOException {
         assertThat(read(new byte[0], 10)).isEmpty();
         assertThat(read(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, 10)).isEmpty();
+    }
+
+    /** The raw path hands out a line's bytes, decodes exactly them, and refuses a length the line does not have. */
+    @Test
+    void theRawPathDecodesTheLineReadAndRefusesAnotherLength() throws IOException {
+        byte[] bytes = "ab\ncd\u00e9\n".getBytes(StandardCharsets.UTF_8);
+        try (EventLines lines = new EventLines(new ByteArrayInputStream(bytes), 64)) {
+            assertThat(lines.nextRaw()).isNull();
+            assertThat(lines.rawLength()).isEqualTo(2);
+            assertThat(lines.decode(2).text()).isEqualTo("ab");
+            assertThatThrownBy(() -> lines.decode(3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has 2 bytes");
+            assertThat(lines.nextRaw()).isNull();
+            assertThat(lines.rawLength()).isEqualTo(4);
+            assertThat(lines.decode(4).text()).isEqualTo("cd\u00e9");
+            assertThat(lines.nextRaw()).isNull();
+            assertThat(lines.rawLength()).isEqualTo(-1);
+            assertThatThrownBy(() -> lines.decode(0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no bytes");
+        }
     }
 }
