@@ -430,6 +430,21 @@ public final class ProfileFlinkJob {
         }
 
         /** The Kafka options, or null when none of the three required flags is given. */
+        /** The duration flag {@code flag} (default {@code fallback}), at least {@code minMillis} ms. */
+        private java.time.Duration duration(String flag, String fallback, long minMillis) {
+            String text = values.getOrDefault(flag, fallback);
+            java.time.Duration d;
+            try {
+                d = dev.profilekit.core.schema.Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(flag + " " + e.getMessage());
+            }
+            if (d.toMillis() < minMillis) {
+                throw new UsageException(flag + " must be at least " + minMillis + " ms, was '" + text + "'");
+            }
+            return d;
+        }
+
         Kafka build() {
             String servers = values.get("--bootstrap-servers");
             String topic = values.get("--topic");
@@ -450,26 +465,8 @@ public final class ProfileFlinkJob {
                 throw new UsageException(format.equals("csv") ? "--format csv needs --csv-header (the values' header)"
                         : "--csv-header is only for --format csv");
             }
-            java.time.Duration interval;
-            String every = values.getOrDefault("--checkpoint-interval", "PT10S");
-            try {
-                interval = dev.profilekit.core.schema.Durations.parse(every);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--checkpoint-interval " + e.getMessage());
-            }
-            if (interval.toMillis() < 10) {
-                throw new UsageException("--checkpoint-interval must be at least 10 ms, was '" + every + "'");
-            }
-            java.time.Duration idle;
-            String quiet = values.getOrDefault("--partition-idle-timeout", "PT10S");
-            try {
-                idle = dev.profilekit.core.schema.Durations.parse(quiet);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--partition-idle-timeout " + e.getMessage());
-            }
-            if (idle.toMillis() < 1) {
-                throw new UsageException("--partition-idle-timeout must be at least 1 ms, was '" + quiet + "'");
-            }
+            java.time.Duration interval = duration("--checkpoint-interval", "PT10S", 10);
+            java.time.Duration idle = duration("--partition-idle-timeout", "PT10S", 1);
             String audienceTopic = values.get("--audience-topic");
             if (audienceTopic != null && (audienceTopic.equals(topic) || audienceTopic.equals(output))) {
                 throw new UsageException("--audience-topic must differ from --topic and --output-topic, was '"

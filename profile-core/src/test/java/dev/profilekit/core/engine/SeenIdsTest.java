@@ -27,14 +27,7 @@ class SeenIdsTest {
         for (int i = 0; i < 3000; i++) {
             now += r.nextInt(3);
             long horizon = forget ? now - window : Long.MIN_VALUE;
-            String id = "id" + r.nextInt(400);
-            Long t = naive.get(id);
-            boolean expected = t != null && t >= horizon;
-            assertThat(seen.containsId(id, horizon)).isEqualTo(expected);
-            if (!expected) {
-                seen.addId(id, now, horizon);
-                naive.put(id, now);
-            }
+            step(seen, naive, "id" + r.nextInt(400), now, horizon);
         }
         if (!forget) {
             assertThat(seen.idCount()).isEqualTo(naive.size());
@@ -59,14 +52,7 @@ class SeenIdsTest {
         for (int i = 0; i < 400; i++) {
             now += r.nextInt(3);
             long horizon = forget ? now - window : Long.MIN_VALUE;
-            String id = "id" + r.nextInt(pool);
-            Long t = naive.get(id);
-            boolean expected = t != null && t >= horizon;
-            assertThat(seen.containsId(id, horizon)).as("step %d, id %s", i, id).isEqualTo(expected);
-            if (!expected) {
-                seen.addId(id, now, horizon);
-                naive.put(id, now);
-            }
+            step(seen, naive, "id" + r.nextInt(pool), now, horizon);
             if (i % 50 == 49) {
                 seen = roundTrip(seen);
                 for (int k = 0; k < pool; k++) {
@@ -93,6 +79,17 @@ class SeenIdsTest {
         seen.addId("one-more", n, Long.MIN_VALUE);
         assertThat(seen.idsHashed()).isEqualTo(n == 8);
         assertThat(roundTrip(seen).idCount()).isEqualTo(n + 1);
+    }
+
+    /** Asks the table and the map whether {@code id} was seen at or after {@code horizon}; adds it to both if not. */
+    private static void step(SeenIds seen, Map<String, Long> naive, String id, long now, long horizon) {
+        Long t = naive.get(id);
+        boolean expected = t != null && t >= horizon;
+        assertThat(seen.containsId(id, horizon)).as("id %s at %d", id, now).isEqualTo(expected);
+        if (!expected) {
+            seen.addId(id, now, horizon);
+            naive.put(id, now);
+        }
     }
 
     private static SeenIds roundTrip(SeenIds seen) {
