@@ -232,8 +232,11 @@ final class AudienceBook {
         /** Set when a host keeps the timers ({@link #hostTimers}): the heap stays empty. */
         private volatile boolean hosted;
 
-        /** Sets {@code u}'s timer to {@code time}, which is {@code u.timer}; or with NEVER takes {@code u} out. */
-        synchronized void set(UserAudiences u, long time) {
+        /**
+         * Sets {@code u}'s timer to {@code time}, which is {@code u.timer}, with a new entry (its earlier timer is not
+         * known here); or with NEVER takes {@code u} out.
+         */
+        void set(UserAudiences u, long time) {
             set(u, time, Long.MAX_VALUE);
         }
 
