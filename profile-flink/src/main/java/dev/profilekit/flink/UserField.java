@@ -38,7 +38,11 @@ final class UserField {
      * UTF-8, some fixed answer).
      */
     static String of(byte[] b, int n) {
-        long span = span(b, n);
+        return of(b, n, span(b, n));
+    }
+
+    /** {@link #of(byte[], int)} for a line whose {@link #span} is already known. */
+    static String of(byte[] b, int n, long span) {
         if (span == NONE) {
             return null;
         }

@@ -5,7 +5,6 @@ import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.io.EventLines;
 import dev.profilekit.core.spi.InvalidEventException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -289,9 +288,7 @@ public final class UserShareFormat implements BulkFormat<Routed, FileSourceSplit
                 return KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(maxParallelism, shares,
                         KeyGroupRangeAssignment.computeKeyGroupForKeyHash((int) hash, maxParallelism));
             }
-            String user = span == UserField.NONE ? null : span == UserField.PARSE ? UserField.parsed(b, n)
-                    : new String(b, start, (int) span - start, StandardCharsets.UTF_8);
-            return share(user, kernel, maxParallelism, shares);
+            return share(UserField.of(b, n, span), kernel, maxParallelism, shares);
         }
 
         /** Whether the line just read (of {@code n} bytes) is blank once decoded (white space only). */
