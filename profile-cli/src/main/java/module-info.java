@@ -5,7 +5,6 @@ module dev.profilekit.cli {
     requires dev.profilekit.report;
     requires dev.profilekit.kafka;
     requires info.picocli;
-    requires java.management;
 
     // picocli reads the commands' annotated fields by reflection
     opens dev.profilekit.cli to info.picocli;

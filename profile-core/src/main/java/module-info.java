@@ -27,6 +27,7 @@ module dev.profilekit.core {
     requires transitive dev.profilekit.models;
     requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.management; // the launcher reads this JVM's options
 
     exports dev.profilekit.core.schema;
     exports dev.profilekit.core.engine;
@@ -42,4 +43,5 @@ module dev.profilekit.core {
     exports dev.profilekit.core.io;
     exports dev.profilekit.core.snapshot;
     exports dev.profilekit.core.audience;
+    exports dev.profilekit.core.launch to dev.profilekit.cli; // not API: the jars' launcher
 }

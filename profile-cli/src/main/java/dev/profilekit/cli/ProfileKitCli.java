@@ -1,8 +1,10 @@
 package dev.profilekit.cli;
 
+import dev.profilekit.core.launch.Relaunch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,10 +28,18 @@ public final class ProfileKitCli implements Runnable {
                 "missing command: try 'profilekit demo'");
     }
 
+    /** The commands {@code java -jar} runs in a second JVM with settings for bulk work ({@link Relaunch}). */
+    private static final Set<String> BULK = Set.of("replay", "demo", "dataset");
+
     /** Exit codes: 0 success, 1 a failure while running, 2 bad usage or unreadable input. */
     public static void main(String[] args) {
-        int relaunched = Relaunch.runIfWanted(args);
+        int relaunched = Relaunch.runIfWanted(bulk(args), ProfileKitCli.class, args);
         System.exit(relaunched >= 0 ? relaunched : execute(args));
+    }
+
+    /** Whether {@code args} run a bulk command. */
+    static boolean bulk(String[] args) {
+        return args.length > 0 && BULK.contains(args[0]);
     }
 
     static int execute(String... args) {

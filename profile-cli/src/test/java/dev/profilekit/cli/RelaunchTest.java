@@ -2,6 +2,7 @@ package dev.profilekit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.profilekit.core.launch.Relaunch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,27 +23,30 @@ class RelaunchTest {
 
     @Test
     void bulkCommandsWithoutJvmOptionsGetTheParallelCollectorAndTheSameMaximumHeap() {
-        List<String> opts = Relaunch.options(new String[] {"replay", "--schema", "s.json"}, List.of(), JAR, null,
-                6 * GIB);
+        List<String> opts = Relaunch.options(ProfileKitCli.bulk(new String[] {"replay", "--schema", "s.json"}),
+                List.of(), JAR, null, 6 * GIB);
         assertThat(opts).containsExactly("-XX:+UseParallelGC", "-Xmx6144m", "-Xms1024m", "-Xmn512m",
                 "-Dprofilekit.relaunched=true");
         // a smaller default heap: young generation a quarter of it, initial heap half of it
-        assertThat(Relaunch.options(new String[] {"demo"}, List.of(), "profilekit.jar demo", null, 3 * GIB / 2))
+        assertThat(Relaunch.options(ProfileKitCli.bulk(new String[] {"demo"}), List.of(), "profilekit.jar demo", null,
+                3 * GIB / 2))
                 .containsExactly("-XX:+UseParallelGC", "-Xmx1536m", "-Xms768m", "-Xmn384m",
                         "-Dprofilekit.relaunched=true");
-        assertThat(Relaunch.options(new String[] {"dataset"}, List.of(), "x.jar dataset", "1", 2 * GIB)).isNotEmpty();
+        assertThat(Relaunch.options(ProfileKitCli.bulk(new String[] {"dataset"}), List.of(), "x.jar dataset", "1",
+                2 * GIB)).isNotEmpty();
     }
 
     @Test
     void neverWhenTheUserChoseOrTheCommandIsSmallOrTheHeapTooSmall() {
-        String[] replay = {"replay"};
+        boolean replay = ProfileKitCli.bulk(new String[] {"replay"});
         assertThat(Relaunch.options(replay, List.of("-Xmx512m"), JAR, null, 6 * GIB)).isEmpty();
         assertThat(Relaunch.options(replay, List.of(), "dev.profilekit.cli.ProfileKitCli replay", null, 6 * GIB))
                 .as("started with -cp, as the tests start it").isEmpty();
         assertThat(Relaunch.options(replay, List.of(), JAR, "0", 6 * GIB)).as("PROFILEKIT_RELAUNCH=0").isEmpty();
         assertThat(Relaunch.options(replay, List.of(), JAR, null, 512L << 20)).isEmpty();
-        assertThat(Relaunch.options(new String[] {"query"}, List.of(), JAR, null, 6 * GIB)).isEmpty();
-        assertThat(Relaunch.options(new String[0], List.of(), JAR, null, 6 * GIB)).isEmpty();
+        assertThat(ProfileKitCli.bulk(new String[] {"query"})).isFalse();
+        assertThat(ProfileKitCli.bulk(new String[0])).isFalse();
+        assertThat(Relaunch.options(false, List.of(), JAR, null, 6 * GIB)).isEmpty();
         assertThat(Relaunch.options(replay, List.of(), null, null, 6 * GIB)).isEmpty();
     }
 
@@ -53,7 +57,7 @@ class RelaunchTest {
     public static final class Launcher {
         public static void main(String[] args) {
             System.exit(Relaunch.launch(List.of("-D" + Relaunch.MARK + "=true"), System.getProperty("java.class.path"),
-                    args));
+                    ProfileKitCli.class.getName(), args));
         }
     }
 

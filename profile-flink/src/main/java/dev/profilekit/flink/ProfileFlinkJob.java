@@ -2,6 +2,7 @@ package dev.profilekit.flink;
 
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.EventLimits;
+import dev.profilekit.core.launch.Relaunch;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -81,7 +82,18 @@ public final class ProfileFlinkJob {
 
     /** Runs the job and exits with its exit code. */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int relaunched = Relaunch.runIfWanted(fileJob(args), ProfileFlinkJob.class, args);
+        System.exit(relaunched >= 0 ? relaunched : run(args, System.out, System.err));
+    }
+
+    /**
+     * Whether {@code args} run the file job, which {@code java -jar} with no JVM options runs in a second JVM with
+     * the parallel collector, as {@code profilekit replay} does ({@link Relaunch}): under G1 the job spends far more
+     * CPU per event (BENCHMARKS.md, "Flink job"). The Kafka mode, a long-running service, keeps the JVM's default.
+     */
+    static boolean fileJob(String[] args) {
+        List<String> a = List.of(args);
+        return a.contains("--events") && !a.contains("--help") && !a.contains("-h");
     }
 
     /**

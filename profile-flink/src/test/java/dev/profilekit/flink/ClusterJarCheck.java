@@ -8,9 +8,12 @@ import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -20,6 +23,7 @@ import org.apache.flink.shaded.asm9.org.objectweb.asm.Opcodes;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.commons.ClassRemapper;
 import org.apache.flink.shaded.asm9.org.objectweb.asm.commons.Remapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built jars, checked after {@code package} (the pom's {@code jar-contents} execution, in the verify phase; not
@@ -92,6 +96,82 @@ class ClusterJarCheck {
             }
             assertThat(missing).as("classes our classes need but the jar lacks").isEmpty();
         }
+    }
+
+    /**
+     * {@code java -jar profilekit-flink.jar} with no JVM option runs the file job in a second JVM with the parallel
+     * collector, as {@code profilekit replay} does, and that JVM writes the profiles; with an option given, the job
+     * runs in the first JVM. The cluster job jar cannot run on its own (it lacks Flink's runtime): it is checked by
+     * its contents alone.
+     */
+    @Test
+    void theSelfContainedJarRunsTheFileJobInASecondJvmWithTheParallelCollector(@TempDir Path tmp) throws Exception {
+        if (cluster()) {
+            return;
+        }
+        Path schema = copy("/ecommerce/schema.json", tmp.resolve("schema.json"));
+        Path events = copy("/ecommerce/events.jsonl", tmp.resolve("events.jsonl"));
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        long defaultMaxHeap = defaultMaxHeap(javaCommand);
+        // the launcher's own rule: no second JVM when the machine's default heap is under 1 GiB
+        boolean relaunchable = !dev.profilekit.core.launch.Relaunch.options(true, List.of(), "x.jar", null,
+                defaultMaxHeap).isEmpty();
+        for (boolean chosen : new boolean[] {false, true}) {
+            Path out = tmp.resolve("profiles-" + chosen + ".jsonl");
+            List<String> cmd = new ArrayList<>(List.of(javaCommand));
+            if (chosen) {
+                cmd.add("-Xmx1g"); // the user chose: no second JVM
+            }
+            cmd.addAll(List.of("-jar", jar("profilekit.flink.jar").toString(), "--schema", schema.toString(),
+                    "--events", events.toString(), "--out", out.toString(), "--parallelism", "1"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("output-" + chosen + ".txt").toFile());
+            for (String v : List.of("PROFILEKIT_RELAUNCH", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+                pb.environment().remove(v); // each would be a choice of the user's
+            }
+            Process launcher = pb.start();
+            List<String> childArguments = null;
+            while (launcher.isAlive() && childArguments == null) {
+                // the JVM's launch helper (jspawnhelper) is a child for a moment too: look for the job's JVM
+                childArguments = launcher.children().map(c -> c.info().arguments().map(List::of).orElse(List.of()))
+                        .filter(a -> a.contains(ProfileFlinkJob.class.getName())).findFirst().orElse(null);
+                Thread.sleep(5);
+            }
+            assertThat(launcher.waitFor(120, TimeUnit.SECONDS)).as("the job ended within 120 s").isTrue();
+            String output = Files.readString(tmp.resolve("output-" + chosen + ".txt"));
+            assertThat(launcher.exitValue()).as(output).isZero();
+            assertThat(output).as("the summary line").contains("\"accepted\":");
+            assertThat(Files.readAllLines(out)).as("the profiles written").isNotEmpty();
+            if (chosen || !relaunchable) {
+                assertThat(childArguments).as("a second JVM although -Xmx1g was given or the default heap is "
+                        + defaultMaxHeap + " bytes").isNull();
+            } else {
+                assertThat(childArguments).as("the second JVM's arguments").isNotNull()
+                        .contains("-XX:+UseParallelGC");
+            }
+        }
+    }
+
+    /** The default maximum heap of a JVM started with no option, in bytes (its {@code MaxHeapSize} flag). */
+    private static long defaultMaxHeap(String javaCommand) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(javaCommand, "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true);
+        for (String v : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+            pb.environment().remove(v);
+        }
+        Process p = pb.start();
+        String flags = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bMaxHeapSize\\s*=\\s*(\\d+)").matcher(flags);
+        assertThat(m.find()).as("MaxHeapSize in -XX:+PrintFlagsFinal").isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static Path copy(String resource, Path to) throws IOException {
+        try (InputStream in = ClusterJarCheck.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            Files.copy(in, to);
+        }
+        return to;
     }
 
     /** Flink's own classes and its logging API: on every Flink cluster's class path (not its connectors). */

@@ -28,6 +28,16 @@ class FlinkJobInputsTest {
     }
 
     @Test
+    void onlyTheFileJobIsRunInASecondJvmByJavaDashJar() {
+        assertThat(ProfileFlinkJob.fileJob(new String[] {"--schema", "s.json", "--events", "e.jsonl", "--out", "p"}))
+                .isTrue();
+        assertThat(ProfileFlinkJob.fileJob(new String[] {"--schema", "s.json", "--bootstrap-servers", "h:9092",
+            "--topic", "t", "--output-topic", "o"})).as("the Kafka mode").isFalse();
+        assertThat(ProfileFlinkJob.fileJob(new String[] {"--events", "e.jsonl", "--help"})).isFalse();
+        assertThat(ProfileFlinkJob.fileJob(new String[0])).isFalse();
+    }
+
+    @Test
     void theForgetFileIsReadExactly() throws IOException {
         Path forget = tmp.resolve("forget.txt");
         Files.write(forget, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'a', 'l', 'i', 'c', 'e', '\r', '\n',

@@ -1,16 +1,15 @@
-package dev.profilekit.cli;
+package dev.profilekit.core.launch;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The launcher inside {@code java -jar profilekit.jar}: a bulk command ({@code replay}, {@code demo},
- * {@code dataset}) started with no JVM options at all runs in a second JVM with settings that suit it, the way
- * launcher scripts of batch tools do. Why: with the default G1 collector a replay spends much of its time scanning
+ * The launcher inside {@code java -jar profilekit.jar} and {@code java -jar profilekit-flink.jar}: a bulk run (the
+ * CLI's {@code replay}, {@code demo} and {@code dataset}; the local Flink job) started with no JVM options at all runs
+ * in a second JVM with settings that suit it, the way launcher scripts of batch tools do. Why: with the default G1 collector a replay spends much of its time scanning
  * the old generation's dirty cards (every event stores young objects, its id and values, into long-lived profiles),
  * which the parallel collector with a fixed young generation does far more cheaply (JFR: 10 young collections,
  * 0.8 s of pauses for 4.1M events; BENCHMARKS.md, "End-to-end replay"). The maximum heap stays the JVM's default.
@@ -19,11 +18,13 @@ import java.util.concurrent.TimeUnit;
  * when {@code PROFILEKIT_RELAUNCH=0}, or when the default heap is under 1 GiB. The second JVM inherits standard
  * output and error (and input when the command reads it), is stopped when this one is stopped by a signal (this one
  * then exits with its status), and halts at once if this one dies, also by {@code kill -9} ({@link #launch}).
+ *
+ * <p>Not part of the API: the package is exported to the CLI only (the Flink job's jar is not a named module).
  */
-final class Relaunch {
+public final class Relaunch {
 
-    static final String MARK = "profilekit.relaunched";
-    private static final Set<String> BULK = Set.of("replay", "demo", "dataset");
+    /** The system property that marks the second JVM. */
+    public static final String MARK = "profilekit.relaunched";
     private static final long MIB = 1L << 20;
     /** The first JVM's pid, given to the second. */
     static final String LAUNCHER = "profilekit.launcher";
@@ -39,10 +40,18 @@ final class Relaunch {
     private Relaunch() {
     }
 
-    /** The options of the second JVM for this one's default maximum heap, or an empty list when none is wanted. */
-    static List<String> options(String[] args, List<String> jvmArguments, String javaCommand, String env,
+    /**
+     * The options of the second JVM for this one's default maximum heap, or an empty list when none is wanted.
+     *
+     * @param bulk         whether the run is a bulk one (only those are relaunched)
+     * @param jvmArguments this JVM's options (any option: the user chose, no relaunch)
+     * @param javaCommand  the {@code sun.java.command} property (relaunch only when it starts with a jar)
+     * @param env          the {@code PROFILEKIT_RELAUNCH} variable ({@code 0}: never), or null
+     * @param maxHeap      this JVM's default maximum heap, in bytes
+     */
+    public static List<String> options(boolean bulk, List<String> jvmArguments, String javaCommand, String env,
             long maxHeap) {
-        if (args.length == 0 || !BULK.contains(args[0]) || !jvmArguments.isEmpty() || "0".equals(env)
+        if (!bulk || jvmArguments == null || !jvmArguments.isEmpty() || "0".equals(env)
                 || javaCommand == null || !javaCommand.split(" ", 2)[0].endsWith(".jar") || maxHeap < 1024 * MIB) {
             return List.of();
         }
@@ -53,35 +62,49 @@ final class Relaunch {
                 "-D" + MARK + "=true");
     }
 
-    /** Runs the command in a second JVM when {@link #options} asks for it; returns its exit code, or -1 if not. */
-    static int runIfWanted(String[] args) {
+    /**
+     * Runs {@code main} with {@code args} in a second JVM when {@link #options} asks for it (in the second JVM:
+     * watches the first, see {@link #launch}); returns its exit code, or -1 when the run is to go on in this JVM.
+     *
+     * @param bulk whether the run is a bulk one
+     * @param main the class whose {@code main} the second JVM runs, from the jar this one was started with
+     * @param args the arguments
+     * @throws IllegalArgumentException if {@code main} or {@code args} is null
+     */
+    public static int runIfWanted(boolean bulk, Class<?> main, String[] args) {
+        if (main == null || args == null) {
+            throw new IllegalArgumentException("main and args must not be null");
+        }
         if (System.getProperty(MARK) != null) {
             watchLauncher();
             return -1;
         }
         List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        List<String> opts = options(args, jvm, System.getProperty("sun.java.command"),
+        List<String> opts = options(bulk, jvm, System.getProperty("sun.java.command"),
                 System.getenv("PROFILEKIT_RELAUNCH"), Runtime.getRuntime().maxMemory());
         if (opts.isEmpty()) {
             return -1;
         }
         String jar;
         try {
-            jar = Path.of(Relaunch.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            jar = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (Exception e) {
             return -1; // not from a jar on disk: run here
         }
-        return launch(opts, jar, args);
+        return launch(opts, jar, main.getName(), args);
     }
 
     /**
-     * Runs {@link ProfileKitCli} with {@code args} in a second JVM with these options and class path, and waits for
+     * Runs {@code mainClass} with {@code args} in a second JVM with these options and class path, and waits for
      * it; returns its exit code, or -1 if it could not be started. The second JVM is told this one's pid, and unless
      * the command reads standard input ({@link #readsStdin}) its standard input is a pipe from this JVM that is
      * never written: it sees the pipe close the moment this JVM dies, however it dies. If this JVM is asked to stop
      * (SIGTERM, SIGINT), it stops the second one first ({@link #stop}) and exits with its status.
      */
-    static int launch(List<String> options, String classPath, String[] args) {
+    public static int launch(List<String> options, String classPath, String mainClass, String[] args) {
+        if (options == null || classPath == null || mainClass == null || args == null) {
+            throw new IllegalArgumentException("options, classPath, mainClass and args must not be null");
+        }
         boolean stdin = readsStdin(args);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -92,7 +115,7 @@ final class Relaunch {
         }
         cmd.add("-cp");
         cmd.add(classPath);
-        cmd.add(ProfileKitCli.class.getName());
+        cmd.add(mainClass);
         cmd.addAll(List.of(args));
         Process child;
         try {
