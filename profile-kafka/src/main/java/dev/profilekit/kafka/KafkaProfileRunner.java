@@ -1,5 +1,6 @@
 package dev.profilekit.kafka;
 
+import dev.profilekit.core.audience.AudienceChange;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileUpdate;
 import dev.profilekit.core.engine.ProfileUpdater;
@@ -72,6 +73,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * log compaction. The sends are flushed before each snapshot, so delivery is at least once: after a restart a
  * user's profile may be sent again, with the value it had, and the last value per key is the uninterrupted run's.
  *
+ * <p><b>Audience changes.</b> With {@link Builder#audienceTopic} (and audiences on the updaters), every audience
+ * change (ENTER, EXIT, REVISE: {@link AudienceChange#toJson}, as {@code replay --audience-log} writes them) is sent to
+ * that topic, keyed by user, per user in the order the updater delivered them, after the partition's records of a
+ * poll are applied and before the next snapshot is written. Delivery is at least once: after a restart the changes
+ * since the restored snapshot are sent again, in the same order (with one partition; with several, time-driven
+ * changes follow the interleaving, as the TTL does). Folding a user's changes "from t on" (a change at t replaces the
+ * membership from t on; a REVISE from its {@code from}) gives the same history whether or not such a suffix came
+ * twice.
+ *
  * <p><b>Threads.</b> One thread runs {@link #run}: it polls, hands each partition's records of a poll to that
  * partition's worker, takes the snapshots and calls {@link Builder#onReject}. The workers ({@link
  * Builder#applyThreads}) parse the values (with one worker, the runner's thread parses them) and call
@@ -117,6 +127,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final String topic;
     private final String outputTopic;
+    private final String audienceTopic;
     private final RecordFormat format;
     private final Map<String, String> options;
     private final boolean commit;
@@ -133,6 +144,8 @@ public final class KafkaProfileRunner implements AutoCloseable {
      * (output topic only).
      */
     private final ThreadLocal<Map<String, ProfileUpdate>> changed;
+    /** Per worker thread: audience changes not yet sent, in delivery order (audience topic only). */
+    private final ThreadLocal<List<AudienceChange>> audienceChanges;
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final Optional<ProfileUpdater.SnapshotInfo> restored;
     /** The threads that apply records (and parse them when more than one): each partition on one, always the same. */
@@ -160,6 +173,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
     private KafkaProfileRunner(Builder b) {
         this.topic = b.topic;
         this.outputTopic = b.outputTopic;
+        this.audienceTopic = b.audienceTopic;
         this.format = b.format;
         this.options = Map.copyOf(b.options);
         this.commit = b.consumerProperties.containsKey(ConsumerConfig.GROUP_ID_CONFIG);
@@ -171,6 +185,12 @@ public final class KafkaProfileRunner implements AutoCloseable {
         this.changed = outputTopic == null ? null : latest;
         if (outputTopic != null) {
             b.updaters.listener(u -> latest.get().put(u.user(), u)); // on the worker's thread, inside onEvent
+        }
+        ThreadLocal<List<AudienceChange>> pendingChanges = ThreadLocal.withInitial(ArrayList::new);
+        this.audienceChanges = audienceTopic == null ? null : pendingChanges;
+        if (audienceTopic != null) {
+            // on the thread that applies the user's event (or fires its timer), under the user's lock
+            b.updaters.audienceListener(c -> pendingChanges.get().add(c));
         }
         Properties consumerConfig = consumerConfig(b);
         this.maxInFlight = 2L * Integer.parseInt(
@@ -220,7 +240,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
                 records = Long.parseLong(m.getOrDefault(RECORDS, "0"));
                 rejected = Long.parseLong(m.getOrDefault(REJECTED, "0"));
             }
-            if (outputTopic != null) {
+            if (outputTopic != null || audienceTopic != null) {
                 p = new KafkaProducer<>(producerConfig(b), new StringSerializer(), new StringSerializer());
             }
             int threads = b.applyThreads > 0 ? b.applyThreads
@@ -248,7 +268,8 @@ public final class KafkaProfileRunner implements AutoCloseable {
 
     /**
      * A runner builder over {@code updaters}, the configuration every updater of this runner is built from (the
-     * restored one and any tried while restoring). With an output topic, the runner adds its own listener to it.
+     * restored one and any tried while restoring). With an output topic, the runner adds its own listener to it;
+     * with an audience topic, its own audience listener.
      */
     public static Builder builder(ProfileUpdater.Builder updaters) {
         return new Builder(updaters);
@@ -285,7 +306,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
      *
      * @throws java.io.UncheckedIOException if a snapshot cannot be written (the run stops; a new runner resumes
      *                                      from the last snapshot written)
-     * @throws IllegalStateException        if the output topic refused a profile
+     * @throws IllegalStateException        if the output topic refused a profile or the audience topic a change
      */
     public void run() {
         runUntil(false);
@@ -446,7 +467,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
 
     /**
      * Applies the parsed values of one partition's records of a poll, in order (on the partition's worker), then
-     * sends the profiles they changed to the output topic.
+     * sends the profiles they changed to the output topic and the audience changes to the audience topic.
      */
     private Applied apply(TopicPartition tp, long[] offsets, List<ParsedEvent> parsed) {
         int n = offsets.length;
@@ -477,6 +498,9 @@ public final class KafkaProfileRunner implements AutoCloseable {
         if (changed != null) {
             publish(changed.get());
         }
+        if (audienceChanges != null) {
+            publishChanges(audienceChanges.get());
+        }
         return new Applied(tp, offsets[n - 1] + 1, n, rejects, rejectList);
     }
 
@@ -484,26 +508,39 @@ public final class KafkaProfileRunner implements AutoCloseable {
     private void publish(Map<String, ProfileUpdate> latest) {
         for (ProfileUpdate u : latest.values()) {
             Profile p = u.profile(); // as of the user's latest event
-            producer.send(new ProducerRecord<>(outputTopic, p.user(), ProfileJson.toJson(p)), (meta, e) -> {
-                if (e != null) {
-                    sendFailure.compareAndSet(null, e);
-                }
-            });
+            send(outputTopic, p.user(), ProfileJson.toJson(p));
         }
         latest.clear();
     }
 
+    /** Sends {@code changes} (this thread's, since its last call) to the audience topic, in their order. */
+    private void publishChanges(List<AudienceChange> changes) {
+        for (AudienceChange c : changes) {
+            send(audienceTopic, c.user(), c.toJson());
+        }
+        changes.clear();
+    }
+
+    private void send(String to, String key, String value) {
+        producer.send(new ProducerRecord<>(to, key, value), (meta, e) -> {
+            if (e != null) {
+                sendFailure.compareAndSet(null,
+                        new IllegalStateException("cannot send to topic '" + to + "': " + e, e));
+            }
+        });
+    }
+
     /**
      * Writes a snapshot holding the offsets of exactly the records applied (no record is in flight), then (with a
-     * group id) commits those offsets. The output topic's sends are flushed first, so the profiles of the records in
-     * the snapshot are in Kafka before the snapshot says they were read.
+     * group id) commits those offsets. The sends to the output and audience topics are flushed first, so the profiles
+     * and audience changes of the records in the snapshot are in Kafka before the snapshot says they were read.
      */
     private void snapshot() {
         if (producer != null) {
             producer.flush();
             Exception e = sendFailure.get();
             if (e != null) {
-                throw new IllegalStateException("cannot send profiles to output topic '" + outputTopic + "': " + e, e);
+                throw new IllegalStateException(e.getMessage(), e);
             }
         }
         finishWrite(true); // one snapshot at a time
@@ -715,6 +752,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
         private String topic;
         private Path snapshotDirectory;
         private String outputTopic;
+        private String audienceTopic;
         private RecordFormat format = RecordFormat.jsonLines();
         private long snapshotEvery = 100_000;
         private Duration snapshotInterval = Duration.ofSeconds(30);
@@ -790,6 +828,15 @@ public final class KafkaProfileRunner implements AutoCloseable {
         }
 
         /**
+         * Publish every audience change to this topic, keyed by user (see the class comment); the updaters must
+         * have audiences ({@link ProfileUpdater.Builder#audiences}). Default: none.
+         */
+        public Builder audienceTopic(String topic) {
+            this.audienceTopic = requireText(topic, "audienceTopic");
+            return this;
+        }
+
+        /**
          * A setting of the host that changes the state (for example which pseudonymisation key or TTL the updaters
          * are built with; give secrets as an id, never the secret): recorded in every snapshot, and a snapshot
          * written with another value, or without it, is refused on start ({@link SnapshotMismatchException}).
@@ -835,7 +882,7 @@ public final class KafkaProfileRunner implements AutoCloseable {
             return this;
         }
 
-        /** A producer setting ({@link ProducerConfig}) for the output topic. Default: acks=all, idempotent. */
+        /** A producer setting ({@link ProducerConfig}) for the output and audience topics. Default: acks=all, idempotent. */
         public Builder producerProperty(String key, Object value) {
             producerProperties.put(requireText(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -854,8 +901,12 @@ public final class KafkaProfileRunner implements AutoCloseable {
             if (bootstrapServers == null || topic == null || snapshotDirectory == null) {
                 throw new IllegalStateException("bootstrapServers, topic and snapshotDirectory are required");
             }
-            if (topic.equals(outputTopic)) {
-                throw new IllegalStateException("outputTopic must differ from the events' topic '" + topic + "'");
+            if (topic.equals(outputTopic) || topic.equals(audienceTopic)) {
+                throw new IllegalStateException("outputTopic and audienceTopic must differ from the events' topic '"
+                        + topic + "'");
+            }
+            if (audienceTopic != null && audienceTopic.equals(outputTopic)) {
+                throw new IllegalStateException("audienceTopic must differ from outputTopic '" + outputTopic + "'");
             }
             return new KafkaProfileRunner(this);
         }

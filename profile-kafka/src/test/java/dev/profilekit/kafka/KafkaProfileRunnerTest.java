@@ -4,6 +4,8 @@ import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.profilekit.core.audience.AudienceRule;
+import dev.profilekit.core.audience.Audiences;
 import dev.profilekit.core.engine.ProfileUpdate;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.engine.SnapshotMismatchException;
@@ -56,6 +58,66 @@ class KafkaProfileRunnerTest {
     private KafkaProfileRunner.Builder runner(String topic, Path state) {
         return KafkaProfileRunner.builder(TestEvents.updaters()).bootstrapServers(kafka.bootstrapServers())
                 .topic(topic).snapshotDirectory(state).pollTimeout(Duration.ofMillis(200));
+    }
+
+    /**
+     * With an audience topic, every change the updater delivers is sent, keyed by user, in delivery order: on one
+     * partition the topic holds exactly the changes of the plain engine fed the same events (time-driven changes,
+     * late events' revisions and all), across a restart from a snapshot too.
+     */
+    @Test
+    void theAudienceTopicHoldsEveryChangeOfThePlainEngineInOrderAcrossARestart() throws Exception {
+        Path rulesFile = Path.of("..", "examples", "ecommerce", "audiences.json");
+        List<AudienceRule> rules = Audiences.read(rulesFile,
+                dev.profilekit.core.schema.ProfileSchema.fromJson(TestEvents.SCHEMA));
+        TestEvents.Stream s = TestEvents.generate(7, 6_000, 100, 0);
+        List<String> expected = new ArrayList<>();
+        try (ProfileUpdater ref = TestEvents.updaters().audiences(rules).audienceListener(c -> expected.add(c.toJson()))
+                .build()) {
+            for (String line : s.lines()) {
+                try {
+                    ref.onEvent(EventJson.parse(line));
+                } catch (dev.profilekit.core.spi.InvalidEventException e) {
+                    // too late: rejected by both
+                }
+            }
+        }
+        // a real comparison: entries, exits and revisions of delivered history by late events
+        assertThat(expected).anyMatch(c -> c.contains("\"change\":\"enter\""))
+                .anyMatch(c -> c.contains("\"change\":\"exit\"")).anyMatch(c -> c.contains("\"change\":\"revise\""));
+
+        kafka.createTopic("events-aud", 1, false);
+        kafka.createTopic("changes-aud", 2, false);
+        Path state = tmp.resolve("state");
+        int half = s.lines().size() / 2;
+        for (TestEvents.Stream part : List.of(s.slice(0, half), s.slice(half, s.lines().size()))) {
+            kafka.produce("events-aud", part.keys(), part.lines());
+            KafkaProfileRunner.Builder b = KafkaProfileRunner.builder(TestEvents.updaters().audiences(rules))
+                    .bootstrapServers(kafka.bootstrapServers()).topic("events-aud").snapshotDirectory(state)
+                    .pollTimeout(Duration.ofMillis(200)).snapshotEvery(1_000).audienceTopic("changes-aud");
+            try (KafkaProfileRunner r = b.build()) {
+                r.runToEnd();
+            }
+        }
+        List<Map.Entry<String, String>> sent = kafka.readAll("changes-aud");
+        assertThat(sent).allSatisfy(e -> assertThat(e.getValue()).startsWith("{\"user\":\"" + e.getKey() + "\","));
+        // a topic of two partitions keeps each key's order (not the order across keys): compare user by user
+        assertThat(byUser(sent.stream().map(Map.Entry::getValue).toList())).isEqualTo(byUser(expected));
+
+        assertThatThrownBy(() -> runner("events-aud", tmp.resolve("other")).audienceTopic("changes-aud").build())
+                .as("an audience topic without audiences").hasMessageContaining("audience");
+        assertThatThrownBy(() -> runner("events-aud", tmp.resolve("other")).audienceTopic("events-aud").build())
+                .hasMessage("outputTopic and audienceTopic must differ from the events' topic 'events-aud'");
+    }
+
+    /** Each user's lines (JSON with a {@code "user"} first), in their order. */
+    private static Map<String, List<String>> byUser(List<String> lines) {
+        Map<String, List<String>> m = new java.util.TreeMap<>();
+        for (String l : lines) {
+            String user = l.substring(9, l.indexOf('"', 9));
+            m.computeIfAbsent(user, k -> new ArrayList<>()).add(l);
+        }
+        return m;
     }
 
     @Test

@@ -1337,12 +1337,19 @@ public final class ProfileUpdater implements AutoCloseable {
             return this;
         }
 
-        /** Receives every audience change (see {@link AudienceListener}); needs {@link #audiences}. */
+        /**
+         * Adds a receiver of every audience change (see {@link AudienceListener}); needs {@link #audiences}. Several
+         * receivers are called in the order they were added, each with every change.
+         */
         public Builder audienceListener(AudienceListener listener) {
             if (listener == null) {
                 throw new IllegalArgumentException("listener must not be null");
             }
-            this.audienceListener = listener;
+            AudienceListener before = this.audienceListener;
+            this.audienceListener = before == null ? listener : c -> {
+                before.onChange(c);
+                listener.onChange(c);
+            };
             return this;
         }
 

@@ -189,6 +189,28 @@ class AudienceUpdaterTest {
     }
 
     @Test
+    void everyAudienceListenerAddedReceivesEveryChangeInOrder() {
+        List<String> second = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        ProfileUpdater u = ProfileUpdater.builder(SCHEMA)
+                .audiences(List.of(AudienceRule.compile("lapsed", "since_seen > P30D", SCHEMA)))
+                .audienceListener(c -> {
+                    log.add(c);
+                    order.add("first");
+                })
+                .audienceListener(c -> {
+                    second.add(c.toJson());
+                    order.add("second");
+                }).build();
+        u.onEvent(view("e1", "u1", T0));
+        u.advanceClock(T0 + 31 * DAY);
+        u.onEvent(view("e2", "u1", T0 + 32 * DAY));
+        assertThat(log).hasSize(2);
+        assertThat(second).isEqualTo(log.stream().map(AudienceChange::toJson).toList());
+        assertThat(order).containsExactly("first", "second", "first", "second");
+    }
+
+    @Test
     void misuseIsRefusedInOneLine() {
         List<AudienceRule> rules = List.of(AudienceRule.compile("lapsed", "since_seen > P30D", SCHEMA));
         assertThatThrownBy(() -> ProfileUpdater.builder(SCHEMA).audienceListener(c -> { }).build())
