@@ -91,6 +91,18 @@ final class ConsumeCommand implements Callable<Integer> {
                     + "compacted topic; at least once. Example: --output-topic profiles")
     String outputTopic;
 
+    @Option(names = "--audiences", paramLabel = "A.json",
+            description = "audiences to keep exact (see replay --audiences): the summary gains their sizes and --out's "
+                    + "profiles each user's audiences; a snapshot of other audiences is refused. "
+                    + "Example: --audiences examples/ecommerce/audiences.json")
+    Path audiencesFile;
+
+    @Option(names = "--audience-topic", paramLabel = "T",
+            description = "publish every audience change (enter, exit, revise, as replay --audience-log lines) keyed "
+                    + "by user, per user in order; at least once (after a restart the changes since the snapshot "
+                    + "come again, in order); needs --audiences. Example: --audience-topic audience-changes")
+    String audienceTopic;
+
     @Option(names = "--consumer-property", paramLabel = "K=V",
             description = "a Kafka consumer setting, repeatable. Example: --consumer-property "
                     + "max.poll.records=5000")
@@ -160,6 +172,18 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new CliSupport.UsageException("unreadable schema " + schemaFile + ": " + CliSupport.oneLine(e), e);
         }
         ProfileUpdater.Builder updaters = ProfileUpdater.builder(schema);
+        if (audienceTopic != null && audiencesFile == null) {
+            throw new CliSupport.UsageException("--audience-topic " + audienceTopic + " needs --audiences A.json (the "
+                    + "audiences whose changes it publishes)");
+        }
+        if (audiencesFile != null) {
+            CliSupport.requireReadable(audiencesFile, "--audiences");
+            try {
+                updaters.audiences(dev.profilekit.core.audience.Audiences.read(audiencesFile, schema));
+            } catch (IllegalArgumentException e) {
+                throw new CliSupport.UsageException("--audiences " + CliSupport.oneLine(e), e);
+            }
+        }
         if (retention != null) {
             updaters.dedupRetention(retention);
         }
@@ -212,6 +236,9 @@ final class ConsumeCommand implements Callable<Integer> {
             if (outputTopic != null) {
                 b.outputTopic(outputTopic);
             }
+            if (audienceTopic != null) {
+                b.audienceTopic(audienceTopic);
+            }
             if (consumerProperties != null) {
                 consumerProperties.forEach(b::consumerProperty);
             }
@@ -239,7 +266,7 @@ final class ConsumeCommand implements Callable<Integer> {
             ProfileUpdater.Counts c = s.counts();
             out.println("{\"accepted\":" + c.accepted() + ",\"duplicate\":" + c.duplicate() + ",\"late\":" + c.late()
                     + ",\"rejected\":" + s.rejected() + ",\"records\":" + s.records() + ",\"snapshots\":"
-                    + s.snapshots() + "}");
+                    + s.snapshots() + (audiencesFile == null ? "" : AudienceMembers.sizes(runner.updater())) + "}");
         }
         return 0;
     }
@@ -314,7 +341,22 @@ final class ConsumeCommand implements Callable<Integer> {
             Optional<Long> latest = updater.latestAcceptedTime();
             List<String> users = latest.isPresent() ? updater.users() : List.of();
             long t = latest.orElse(0L);
-            ProfileJson.writeLines(() -> users.stream().map(u -> updater.profileByKey(u, t)).iterator(), o.writer());
+            if (audiencesFile == null) {
+                ProfileJson.writeLines(() -> users.stream().map(u -> updater.profileByKey(u, t)).iterator(),
+                        o.writer());
+            } else { // each line with the user's audiences before its closing brace, as replay writes it
+                java.io.BufferedWriter w = o.writer();
+                for (int i = 0; i < users.size(); i++) {
+                    String p = ProfileJson.toJson(updater.profileByKey(users.get(i), t));
+                    w.write(i == 0 ? "" : "\n");
+                    w.write(p, 0, p.length() - 1);
+                    w.write(AudienceMembers.ofUser(updater.audiencesByKey(users.get(i), t)));
+                    w.write('}');
+                }
+                if (!users.isEmpty()) {
+                    w.newLine();
+                }
+            }
             o.commit();
         }
     }

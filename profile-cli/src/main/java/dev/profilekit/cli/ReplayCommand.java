@@ -707,13 +707,7 @@ final class ReplayCommand implements Callable<Integer> {
                     .append('}');
         }
         if (audiencesFile != null) {
-            summary.append(",\"audiences\":{");
-            boolean first = true;
-            for (Map.Entry<String, Long> e : updater.audienceSizes().entrySet()) {
-                summary.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
-                first = false;
-            }
-            summary.append('}');
+            summary.append(AudienceMembers.sizes(updater));
         }
         out.println(summary.append('}'));
         writeSummaryFile(updater, summary);
@@ -767,14 +761,7 @@ final class ReplayCommand implements Callable<Integer> {
                         w.write(list.toString());
                     }
                     if (audiencesFile != null) {
-                        w.write(",\"audiences\":[");
-                        List<String> in = updater.audiencesByKey(user, t);
-                        for (int i = 0; i < in.size(); i++) {
-                            w.write(i == 0 ? "\"" : ",\"");
-                            w.write(in.get(i)); // names are letters, digits, _ and -
-                            w.write('"');
-                        }
-                        w.write(']');
+                        w.write(AudienceMembers.ofUser(updater.audiencesByKey(user, t)));
                     }
                     if (explainTop != null) {
                         w.write(",\"explain\":");

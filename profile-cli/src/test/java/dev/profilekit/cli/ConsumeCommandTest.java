@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,93 @@ class ConsumeCommandTest {
         // nothing left to read: no record applied twice, and no new snapshot
         assertThat(again.lastLine()).isEqualTo(counts + ",\"records\":3150,\"snapshots\":0}");
         assertThat(Files.readString(tmp.resolve("b.jsonl"))).isEqualTo(Files.readString(tmp.resolve("r.jsonl")));
+    }
+
+    /**
+     * With {@code --audiences} and {@code --audience-topic}: the profiles carry each user's audiences and the summary
+     * their sizes, as replay's; the topic, folded per user and audience "from t on" (each change replaces the
+     * membership from its time on, as the runner's at-least-once delivery asks), is replay's {@code --audience-log}
+     * history, though three partitions interleave the users. A resume without the audiences is refused.
+     */
+    @Test
+    void audiencesGoToTheProfilesTheSummaryAndTheAudienceTopicAsReplayHasThem() throws Exception {
+        Path audiences = Path.of("..", "examples", "ecommerce", "audiences.json");
+        Path state = tmp.resolve("state");
+        kafka.createTopic("audience-changes", 2, false);
+        ReplayCommandTest.Run run = ReplayCommandTest.run(consume(state, tmp.resolve("a.jsonl"), "--snapshot-every",
+                "1000", "--audiences", audiences.toString(), "--audience-topic", "audience-changes"));
+        assertThat(run.exit()).as(run.err()).isZero();
+        Path log = tmp.resolve("replay-changes.jsonl");
+        ReplayCommandTest.Run replay = ReplayCommandTest.run("replay", "--schema", SCHEMA.toString(), "--events",
+                EVENTS.toString(), "--out", tmp.resolve("r.jsonl").toString(), "--quiet", "--audiences",
+                audiences.toString(), "--audience-log", log.toString());
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("r.jsonl"))).contains("\"audiences\":[\"");
+        assertThat(Files.readString(tmp.resolve("a.jsonl"))).isEqualTo(Files.readString(tmp.resolve("r.jsonl")));
+        String sizes = replay.lastLine().substring(replay.lastLine().indexOf(",\"audiences\":{"));
+        assertThat(run.lastLine()).endsWith(",\"records\":3150" + run.lastLine().replaceAll(
+                ".*(,\"snapshots\":\\d+).*", "$1") + sizes);
+
+        List<String> expected = Files.readAllLines(log);
+        assertThat(expected).anyMatch(l -> l.contains("\"change\":\"exit\""));
+        List<Map.Entry<String, String>> sent = kafka.readAll("audience-changes");
+        assertThat(sent).allSatisfy(e -> assertThat(e.getValue()).startsWith("{\"user\":\"" + e.getKey() + "\","));
+        assertThat(foldFromTimeOn(sent.stream().map(Map.Entry::getValue).toList()))
+                .isEqualTo(foldFromTimeOn(expected));
+
+        ReplayCommandTest.Run without = ReplayCommandTest.run(consume(state, tmp.resolve("b.jsonl")));
+        assertThat(without.exit()).as(without.err()).isEqualTo(2);
+        assertThat(without.err()).contains("cannot resume from ").contains("audience").contains("nothing was changed");
+        ReplayCommandTest.Run topicAlone = ReplayCommandTest.run(consume(tmp.resolve("s5"), tmp.resolve("c.jsonl"),
+                "--audience-topic", "audience-changes"));
+        assertThat(topicAlone.exit()).isEqualTo(2);
+        assertThat(topicAlone.err()).contains("--audience-topic audience-changes needs --audiences A.json");
+    }
+
+    /**
+     * Folds audience change lines per user and audience into membership changes by time, "from t on": an ENTER or
+     * EXIT at t replaces the membership from t on, a REVISE replaces it from its {@code from} by its intervals;
+     * then only the times where membership changes are kept.
+     */
+    static Map<String, Map<String, TreeMap<Long, Boolean>>> foldFromTimeOn(List<String> lines) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Map<String, TreeMap<Long, Boolean>>> h = new TreeMap<>();
+        for (String l : lines) {
+            com.fasterxml.jackson.databind.JsonNode n = json.readTree(l);
+            TreeMap<Long, Boolean> m = h.computeIfAbsent(n.get("user").asText(), k -> new TreeMap<>())
+                    .computeIfAbsent(n.get("audience").asText(), k -> new TreeMap<>());
+            String change = n.get("change").asText();
+            long from = change.equals("revise") ? n.get("from").asLong() : n.get("ts").asLong();
+            m.tailMap(from, true).clear();
+            switch (change) {
+                case "enter" -> m.put(from, true);
+                case "exit" -> m.put(from, false);
+                case "revise" -> {
+                    m.put(from, false);
+                    for (com.fasterxml.jackson.databind.JsonNode iv : n.get("intervals")) {
+                        m.put(iv.get(0).asLong(), true);
+                        if (!iv.get(1).isNull()) {
+                            m.put(iv.get(1).asLong(), false);
+                        }
+                    }
+                }
+                default -> throw new AssertionError("unknown change in " + l);
+            }
+        }
+        h.values().forEach(byAudience -> byAudience.values().forEach(m -> {
+            boolean in = false;
+            for (java.util.Iterator<Map.Entry<Long, Boolean>> it = m.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, Boolean> e = it.next();
+                if (e.getValue() == in) {
+                    it.remove();
+                } else {
+                    in = e.getValue();
+                }
+            }
+        }));
+        h.values().forEach(byAudience -> byAudience.values().removeIf(Map::isEmpty)); // never a member
+        h.values().removeIf(Map::isEmpty);
+        return h;
     }
 
     @Test
