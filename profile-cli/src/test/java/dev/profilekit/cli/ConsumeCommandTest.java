@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.profilekit.core.io.EventJson;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.testkit.SpecAssertions;
+import dev.profilekit.kafka.testkit.AudienceFold;
 import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,8 +124,8 @@ class ConsumeCommandTest {
         assertThat(expected).anyMatch(l -> l.contains("\"change\":\"exit\""));
         List<Map.Entry<String, String>> sent = kafka.readAll("audience-changes");
         assertThat(sent).allSatisfy(e -> assertThat(e.getValue()).startsWith("{\"user\":\"" + e.getKey() + "\","));
-        assertThat(foldFromTimeOn(sent.stream().map(Map.Entry::getValue).toList()))
-                .isEqualTo(foldFromTimeOn(expected));
+        assertThat(AudienceFold.fromTimeOn(sent.stream().map(Map.Entry::getValue).toList()))
+                .isEqualTo(AudienceFold.fromTimeOn(expected));
 
         ReplayCommandTest.Run without = ReplayCommandTest.run(consume(state, tmp.resolve("b.jsonl")));
         assertThat(without.exit()).as(without.err()).isEqualTo(2);
@@ -134,52 +134,6 @@ class ConsumeCommandTest {
                 "--audience-topic", "audience-changes"));
         assertThat(topicAlone.exit()).isEqualTo(2);
         assertThat(topicAlone.err()).contains("--audience-topic audience-changes needs --audiences A.json");
-    }
-
-    /**
-     * Folds audience change lines per user and audience into membership changes by time, "from t on": an ENTER or
-     * EXIT at t replaces the membership from t on, a REVISE replaces it from its {@code from} by its intervals;
-     * then only the times where membership changes are kept.
-     */
-    static Map<String, Map<String, TreeMap<Long, Boolean>>> foldFromTimeOn(List<String> lines) throws Exception {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        Map<String, Map<String, TreeMap<Long, Boolean>>> h = new TreeMap<>();
-        for (String l : lines) {
-            com.fasterxml.jackson.databind.JsonNode n = json.readTree(l);
-            TreeMap<Long, Boolean> m = h.computeIfAbsent(n.get("user").asText(), k -> new TreeMap<>())
-                    .computeIfAbsent(n.get("audience").asText(), k -> new TreeMap<>());
-            String change = n.get("change").asText();
-            long from = change.equals("revise") ? n.get("from").asLong() : n.get("ts").asLong();
-            m.tailMap(from, true).clear();
-            switch (change) {
-                case "enter" -> m.put(from, true);
-                case "exit" -> m.put(from, false);
-                case "revise" -> {
-                    m.put(from, false);
-                    for (com.fasterxml.jackson.databind.JsonNode iv : n.get("intervals")) {
-                        m.put(iv.get(0).asLong(), true);
-                        if (!iv.get(1).isNull()) {
-                            m.put(iv.get(1).asLong(), false);
-                        }
-                    }
-                }
-                default -> throw new AssertionError("unknown change in " + l);
-            }
-        }
-        h.values().forEach(byAudience -> byAudience.values().forEach(m -> {
-            boolean in = false;
-            for (java.util.Iterator<Map.Entry<Long, Boolean>> it = m.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Long, Boolean> e = it.next();
-                if (e.getValue() == in) {
-                    it.remove();
-                } else {
-                    in = e.getValue();
-                }
-            }
-        }));
-        h.values().forEach(byAudience -> byAudience.values().removeIf(Map::isEmpty)); // never a member
-        h.values().removeIf(Map::isEmpty);
-        return h;
     }
 
     @Test

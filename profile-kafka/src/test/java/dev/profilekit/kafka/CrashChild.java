@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * The runner as a child JVM for {@link KafkaRunnerCrashTest}: reads the topic to its end (slowed down a little so
  * that a kill can land anywhere), printing its record count every few milliseconds, then writes every profile as
- * of the given time and the counts to a result file. Arguments: bootstrap servers, topic, snapshot directory,
- * output topic, as-of time (epoch ms), result file.
+ * of the given time and the counts to a result file. It keeps the example's audiences and sends their changes to
+ * an audience topic. Arguments: bootstrap servers, topic, snapshot directory, output topic, as-of time (epoch ms),
+ * result file, audience topic.
  */
 public final class CrashChild {
 
@@ -20,13 +21,13 @@ public final class CrashChild {
 
     public static void main(String[] args) throws Exception {
         int[] accepted = {0};
-        var updaters = TestEvents.updaters().listener(u -> {
+        var updaters = TestEvents.withAudiences(TestEvents.updaters()).listener(u -> {
             if (++accepted[0] % 40 == 0) {
                 sleep(1);
             }
         });
         try (KafkaProfileRunner r = KafkaProfileRunner.builder(updaters).bootstrapServers(args[0]).topic(args[1])
-                .snapshotDirectory(Path.of(args[2])).outputTopic(args[3]).snapshotEvery(1_500)
+                .snapshotDirectory(Path.of(args[2])).outputTopic(args[3]).audienceTopic(args[6]).snapshotEvery(1_500)
                 .consumerProperty("max.poll.records", 300).pollTimeout(Duration.ofMillis(100)).build()) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             Thread monitor = new Thread(() -> {

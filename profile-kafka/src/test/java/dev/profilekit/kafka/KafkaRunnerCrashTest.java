@@ -1,5 +1,6 @@
 package dev.profilekit.kafka;
 
+import dev.profilekit.kafka.testkit.AudienceFold;
 import dev.profilekit.kafka.testkit.EmbeddedKafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -40,15 +42,20 @@ class KafkaRunnerCrashTest {
             kafka.createTopic("events", 3, false);
             kafka.createTopic("profiles", 3, true);
             kafka.createTopic("profiles-ref", 3, true);
+            kafka.createTopic("changes", 3, false);
+            kafka.createTopic("changes-ref", 3, false);
             kafka.produce("events", s.keys(), s.lines());
 
-            // the uninterrupted run, in this JVM
+            // the uninterrupted run, in this JVM, and the plain engine's audience changes
+            List<String> plainChanges = new ArrayList<>();
             List<String> expected = new ArrayList<>();
             ProfileUpdater.Counts counts;
-            try (KafkaProfileRunner r = KafkaProfileRunner.builder(TestEvents.updaters())
+            try (KafkaProfileRunner r = KafkaProfileRunner.builder(TestEvents.withAudiences(TestEvents.updaters()))
                     .bootstrapServers(kafka.bootstrapServers()).topic("events").outputTopic("profiles-ref")
+                    .audienceTopic("changes-ref")
                     .snapshotDirectory(tmp.resolve("ref-state")).build();
-                 ProfileUpdater plain = TestEvents.reference(s)) {
+                 ProfileUpdater plain = TestEvents.reference(s, TestEvents.withAudiences(TestEvents.updaters())
+                         .audienceListener(c -> plainChanges.add(c.toJson())))) {
                 r.runToEnd();
                 expected.addAll(TestEvents.profiles(r.updater(), s.maxTs()).values());
                 counts = r.updater().counts();
@@ -84,6 +91,15 @@ class KafkaRunnerCrashTest {
             assertThat(counts.accepted() + counts.late()).isEqualTo(EVENTS);
             assertThat(kafka.lastValues("profiles")).as("seed %d: the compacted output", seed)
                     .isEqualTo(kafka.lastValues("profiles-ref")).hasSize(400);
+            // the audience topic: at least once, so folded "from t on" it is the plain engine's history
+            List<String> changes = kafka.readAll("changes").stream().map(Map.Entry::getValue).toList();
+            List<String> reference = kafka.readAll("changes-ref").stream().map(Map.Entry::getValue).toList();
+            assertThat(plainChanges).anyMatch(c -> c.contains("\"change\":\"exit\""));
+            var history = AudienceFold.fromTimeOn(plainChanges);
+            assertThat(AudienceFold.fromTimeOn(reference)).as("seed %d: the uninterrupted run's audience topic", seed)
+                    .isEqualTo(history);
+            assertThat(AudienceFold.fromTimeOn(changes)).as("seed %d, killed at %s: the audience topic folded", seed,
+                    killedAt).isEqualTo(history);
         }
     }
 
@@ -91,7 +107,7 @@ class KafkaRunnerCrashTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), kafka.bootstrapServers(), "events", state.toString(), "profiles",
-                Long.toString(asOf), result.toString())
+                Long.toString(asOf), result.toString(), "changes")
                 .redirectError(tmp.resolve("stderr.txt").toFile()).start();
     }
 

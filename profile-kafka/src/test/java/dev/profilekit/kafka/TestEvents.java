@@ -71,6 +71,12 @@ final class TestEvents {
         return ProfileUpdater.builder(ProfileSchema.fromJson(SCHEMA));
     }
 
+    /** {@code b} with the example's audiences ({@code examples/ecommerce/audiences.json}). */
+    static ProfileUpdater.Builder withAudiences(ProfileUpdater.Builder b) {
+        return b.audiences(dev.profilekit.core.audience.Audiences.read(
+                Path.of("..", "examples", "ecommerce", "audiences.json"), ProfileSchema.fromJson(SCHEMA)));
+    }
+
     /** Every user's profile as of {@code asOf}, as JSON, by user. */
     static Map<String, String> profiles(ProfileUpdater u, long asOf) {
         Map<String, String> out = new TreeMap<>();
@@ -82,7 +88,12 @@ final class TestEvents {
 
     /** The updater of the plain engine fed {@code s} in its order (the reference of an uninterrupted run). */
     static ProfileUpdater reference(Stream s) {
-        ProfileUpdater u = updaters().build();
+        return reference(s, updaters());
+    }
+
+    /** The updater built by {@code b} fed {@code s} in its order. */
+    static ProfileUpdater reference(Stream s, ProfileUpdater.Builder b) {
+        ProfileUpdater u = b.build();
         for (String line : s.lines()) {
             try {
                 u.onEvent(EventJson.parse(line));
