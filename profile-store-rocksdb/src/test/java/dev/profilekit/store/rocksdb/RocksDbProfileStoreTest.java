@@ -279,7 +279,7 @@ class RocksDbProfileStoreTest {
         assertThat(optionsFile(tmp.resolve("none"))).contains("compression=kNoCompression");
     }
 
-    private static String optionsFile(Path dir) throws IOException {
+    static String optionsFile(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             Path newest = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
                     .orElseThrow();
