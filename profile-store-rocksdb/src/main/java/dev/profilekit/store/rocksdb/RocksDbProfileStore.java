@@ -553,7 +553,7 @@ public final class RocksDbProfileStore implements ProfileStore {
                 return;
             }
             try (WriteBatch wb = new WriteBatch()) {
-                for (int i : inKeyOrder(keys)) {
+                for (int i = 0; i < n; i++) {
                     byte[] value = batch.get(i).value();
                     if (value == null) {
                         pendingErasures.add(ByteBuffer.wrap(keys[i]));
@@ -572,21 +572,6 @@ public final class RocksDbProfileStore implements ProfileStore {
         } finally {
             lock.readLock().unlock();
         }
-    }
-
-    /**
-     * The indexes of {@code keys} in the order of the keys (unsigned bytes, RocksDB's order), equal keys in their
-     * order in the batch. A batch is applied atomically, so only the order of writes to the same key matters; in
-     * key order, each insert into the memtable's skip list starts from where the previous one ended (its
-     * sequential-insert splice) instead of from the top.
-     */
-    static Integer[] inKeyOrder(byte[][] keys) {
-        Integer[] order = new Integer[keys.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys[a], keys[b])); // a stable sort
-        return order;
     }
 
     /** Adds the record of {@code id} (and with encryption its new data key) under {@code key} to {@code wb}. */
