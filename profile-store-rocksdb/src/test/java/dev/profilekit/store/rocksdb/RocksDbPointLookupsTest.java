@@ -2,14 +2,11 @@ package dev.profilekit.store.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.profilekit.core.store.ProfileStore.Write;
 import dev.profilekit.store.rocksdb.RocksDbProfileStore.Options;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -54,14 +51,14 @@ class RocksDbPointLookupsTest {
         Map<String, byte[]> expected = new TreeMap<>();
         Random r = new Random(11);
         try (RocksDbProfileStore s = RocksDbProfileStore.open(dir, tuned(false))) {
-            writeRounds(s, r, expected, 40);
+            RocksDbProfileStoreTest.writeRandomRounds(s, r, expected, 40, 2000, 600); // many table files
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(f -> f.toString().endsWith(".sst")).count()).as("table files").isPositive();
         }
         try (RocksDbProfileStore s = RocksDbProfileStore.open(dir, tuned(true))) {
             assertReadsBack(s, expected);
-            writeRounds(s, r, expected, 40);
+            RocksDbProfileStoreTest.writeRandomRounds(s, r, expected, 40, 2000, 600); // many table files
             assertReadsBack(s, expected);
         }
         try (RocksDbProfileStore s = RocksDbProfileStore.open(dir, tuned(false))) {
@@ -72,24 +69,6 @@ class RocksDbPointLookupsTest {
     private static Options tuned(boolean pointLookups) {
         return Options.builder().writeBufferBytes(Options.MIN_WRITE_BUFFER_BYTES).blockCacheBytes(1 << 20)
                 .pointLookups(pointLookups).build();
-    }
-
-    /** Rounds of 100 puts of random values to 2,000 users and one delete: many table files of 64 KiB memtables. */
-    private static void writeRounds(RocksDbProfileStore s, Random r, Map<String, byte[]> expected, int rounds) {
-        for (int round = 0; round < rounds; round++) {
-            List<Write> batch = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                String k = "user-" + r.nextInt(2000);
-                byte[] v = new byte[r.nextInt(600)];
-                r.nextBytes(v);
-                batch.add(Write.put(k, v));
-                expected.put(k, v);
-            }
-            String gone = "user-" + r.nextInt(2000);
-            batch.add(Write.delete(gone));
-            expected.remove(gone);
-            s.write(batch);
-        }
     }
 
     private static void assertReadsBack(RocksDbProfileStore s, Map<String, byte[]> expected) {
