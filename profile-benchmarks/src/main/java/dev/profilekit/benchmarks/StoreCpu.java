@@ -30,17 +30,6 @@ public final class StoreCpu {
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
         e.events = (rounds + 1) * batch;
         e.setUp();
-        if (Boolean.getBoolean("bench.listDir")) {
-            try (var files = java.nio.file.Files.list(e.dir)) {
-                files.sorted().forEach(f -> {
-                    try {
-                        System.out.println(f.getFileName() + " " + java.nio.file.Files.size(f));
-                    } catch (IOException x) {
-                        throw new java.io.UncheckedIOException(x);
-                    }
-                });
-            }
-        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
