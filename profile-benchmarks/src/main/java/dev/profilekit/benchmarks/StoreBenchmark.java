@@ -65,10 +65,14 @@ public class StoreBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             dir = Files.createTempDirectory("profilekit-store-bench");
-            // -Dbench.blockCache=BYTES sizes RocksDB's block cache (default: the store's own default)
+            // -Dbench.blockCache=BYTES sizes RocksDB's block cache, -Dbench.pointLookups=false turns the store's
+            // point-lookup tuning off (default: the store's own defaults)
+            RocksDbProfileStore.Options defaults = RocksDbProfileStore.Options.defaults();
             store = RocksDbProfileStore.open(dir, RocksDbProfileStore.Options.builder()
-                    .blockCacheBytes(Long.getLong("bench.blockCache",
-                            RocksDbProfileStore.Options.defaults().blockCacheBytes())).build());
+                    .blockCacheBytes(Long.getLong("bench.blockCache", defaults.blockCacheBytes()))
+                    .pointLookups(Boolean.parseBoolean(System.getProperty("bench.pointLookups",
+                            String.valueOf(defaults.pointLookups()))))
+                    .build());
             updater = ProfileUpdater.builder(Fixtures.schema("fixture")).store(store).cacheSize(cache)
                     .expectedUsers(cache).build();
             String[] ids = Fixtures.userIds(users);
@@ -99,13 +103,18 @@ public class StoreBenchmark {
             store.close();
             Fixtures.deleteTree(dir);
         }
+
+        /** Ingests the next pre-built event. */
+        Object onEventOnce() {
+            if (next == stream.length) {
+                throw new IllegalStateException("ran out of pre-built events: raise -p events");
+            }
+            return updater.onEvent(stream[next++]);
+        }
     }
 
     @Benchmark
     public Object onEvent(Engine e) {
-        if (e.next == e.stream.length) {
-            throw new IllegalStateException("ran out of pre-built events: raise -p events");
-        }
-        return e.updater.onEvent(e.stream[e.next++]);
+        return e.onEventOnce();
     }
 }

@@ -80,27 +80,26 @@ final class Records {
                     : "a record of format " + record[0] + " in a store " + (masterKey == null ? "without" : "with")
                     + " encryption");
         }
-        byte[] inner;
         if (masterKey == null) {
-            inner = Arrays.copyOfRange(record, 1, record.length);
-        } else {
-            if (sealedDataKey == null) {
-                throw new BadRecordException("a record without its data key in the key table");
-            }
-            byte[] dataKey = null;
-            try {
-                dataKey = Aead.open(masterKey, sealedDataKey, Aead.aad(DATA_KEY, hashedKey));
-                inner = Aead.open(dataKey, Arrays.copyOfRange(record, 1, record.length), Aead.aad(RECORD, hashedKey));
-            } catch (Aead.BadTagException e) {
-                throw new BadRecordException("a record or data key that does not decrypt (altered, or moved "
-                        + "from another key)");
-            } finally {
-                if (dataKey != null) {
-                    Arrays.fill(dataKey, (byte) 0);
-                }
+            return parse(record, 1); // read in place: no copy of the record
+        }
+        if (sealedDataKey == null) {
+            throw new BadRecordException("a record without its data key in the key table");
+        }
+        byte[] inner;
+        byte[] dataKey = null;
+        try {
+            dataKey = Aead.open(masterKey, sealedDataKey, Aead.aad(DATA_KEY, hashedKey));
+            inner = Aead.open(dataKey, Arrays.copyOfRange(record, 1, record.length), Aead.aad(RECORD, hashedKey));
+        } catch (Aead.BadTagException e) {
+            throw new BadRecordException("a record or data key that does not decrypt (altered, or moved "
+                    + "from another key)");
+        } finally {
+            if (dataKey != null) {
+                Arrays.fill(dataKey, (byte) 0);
             }
         }
-        return parse(inner);
+        return parse(inner, 0);
     }
 
     private static byte[] inner(byte[] id, byte[] value) {
@@ -118,9 +117,10 @@ final class Records {
         return out;
     }
 
-    private static Entry parse(byte[] inner) throws BadRecordException {
+    /** The id and value in {@code inner} from index {@code from} on. */
+    private static Entry parse(byte[] inner, int from) throws BadRecordException {
         int n = 0;
-        int p = 0;
+        int p = from;
         for (int shift = 0; ; shift += 7) {
             if (p == inner.length || shift > 28) {
                 throw new BadRecordException("a record with a damaged id length");

@@ -232,20 +232,7 @@ class RocksDbProfileStoreTest {
         Map<String, byte[]> expected = new HashMap<>();
         Random r = new Random(7);
         try (RocksDbProfileStore s = RocksDbProfileStore.open(dir, small)) {
-            for (int round = 0; round < 50; round++) { // ~2.5 MB through 64 KiB memtables: many table files
-                List<Write> batch = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    String k = "user-" + r.nextInt(3000);
-                    byte[] v = new byte[r.nextInt(1000)];
-                    r.nextBytes(v);
-                    batch.add(Write.put(k, v));
-                    expected.put(k, v);
-                }
-                String gone = "user-" + r.nextInt(3000);
-                batch.add(Write.delete(gone));
-                expected.remove(gone);
-                s.write(batch);
-            }
+            writeRandomRounds(s, r, expected, 50, 3000, 1000); // ~2.5 MB through 64 KiB memtables: many table files
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(f -> f.toString().endsWith(".sst")).count()).as("table files").isPositive();
@@ -279,7 +266,29 @@ class RocksDbProfileStoreTest {
         assertThat(optionsFile(tmp.resolve("none"))).contains("compression=kNoCompression");
     }
 
-    private static String optionsFile(Path dir) throws IOException {
+    /**
+     * Writes {@code rounds} batches, each of 100 puts of random values (up to {@code maxValue} bytes) to random
+     * users among {@code users} and one delete, and keeps {@code expected} up to date.
+     */
+    static void writeRandomRounds(RocksDbProfileStore s, Random r, Map<String, byte[]> expected, int rounds,
+                                  int users, int maxValue) {
+        for (int round = 0; round < rounds; round++) {
+            List<Write> batch = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                String k = "user-" + r.nextInt(users);
+                byte[] v = new byte[r.nextInt(maxValue)];
+                r.nextBytes(v);
+                batch.add(Write.put(k, v));
+                expected.put(k, v);
+            }
+            String gone = "user-" + r.nextInt(users);
+            batch.add(Write.delete(gone));
+            expected.remove(gone);
+            s.write(batch);
+        }
+    }
+
+    static String optionsFile(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             Path newest = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).max(Path::compareTo)
                     .orElseThrow();
