@@ -32,20 +32,27 @@ class FlinkModelsTest {
     private record Run(String summary, byte[] profiles) {
     }
 
-    private Run replay(Path schema, Path events, Path models) throws Exception {
+    private Run replay(Path schema, Path events, Path models, String... more) throws Exception {
         Path out = dir.resolve("replay.jsonl");
-        String summary = ReplayRunner.run("replay", "--schema", schema.toString(), "--events", events.toString(),
-                "--models", models.toString(), "--out", out.toString(), "--summary",
-                dir.resolve("replay-summary.json").toString()).strip();
+        String summary = ReplayRunner.run(with(more, "replay", "--schema", schema.toString(), "--events",
+                events.toString(), "--models", models.toString(), "--out", out.toString(), "--summary",
+                dir.resolve("replay-summary.json").toString())).strip();
         return new Run(summary, Files.readAllBytes(out));
     }
 
-    private Run flink(Path schema, Path events, Path models, int parallelism) throws Exception {
+    private Run flink(Path schema, Path events, Path models, int parallelism, String... more) throws Exception {
         Path out = dir.resolve("flink-p" + parallelism + ".jsonl");
-        String summary = FlinkTestSupport.runJob("--schema", schema.toString(), "--events", events.toString(),
-                "--models", models.toString(), "--out", out.toString(), "--parallelism", Integer.toString(parallelism),
-                "--summary", dir.resolve("flink-summary-p" + parallelism + ".json").toString());
+        String summary = FlinkTestSupport.runJob(with(more, "--schema", schema.toString(), "--events",
+                events.toString(), "--models", models.toString(), "--out", out.toString(), "--parallelism",
+                Integer.toString(parallelism), "--summary",
+                dir.resolve("flink-summary-p" + parallelism + ".json").toString()));
         return new Run(summary, Files.readAllBytes(out));
+    }
+
+    /** {@code args} followed by {@code more}. */
+    private static String[] with(String[] more, String... args) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
     }
 
     @Test
@@ -214,23 +221,88 @@ class FlinkModelsTest {
         assertThat(message).startsWith("profilekit-flink: --summary " + summary).contains("--until-end");
     }
 
+    /**
+     * All four sections (propensity, segments, an ARIMA forecast, recommendations with the ALS fallback) at
+     * parallelism 1: the profile file (scores, segment, forecast, recommendations), the summary line (with its
+     * {@code "recommend"} object) and the {@code --summary} file are replay's, byte for byte.
+     */
     @Test
-    void forecastRecommendationsAndATtlAreRefusedInOneLine() throws Exception {
+    void everySectionIsReplaysAtParallelismOne() throws Exception {
         Path schema = FlinkTestSupport.resource("live/schema.json", dir);
-        Path events = FlinkTestSupport.simulated(dir, 5, 2, 1L);
-        Path forecast = dir.resolve("forecast.json");
-        Files.writeString(forecast, "{\"segments\": {\"k\": 2, \"features\": [\"views_1d\"]}, "
-                + "\"forecast\": {\"type\": \"view\", \"days\": 28}}");
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        assertThat(ProfileFlinkJob.run(new String[] {"--schema", schema.toString(), "--events", events.toString(),
-                "--out", dir.resolve("o.jsonl").toString(), "--models", forecast.toString()},
-                System.out, new java.io.PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertThat(message.lines().count()).isEqualTo(1);
-        assertThat(message).contains("--models", forecast.toString(), "not forecast");
-        KernelSpec spec = KernelSpec.of(Files.readString(schema)).withTtl(java.time.Duration.ofDays(1));
-        String propensity = Files.readString(FlinkTestSupport.resource("live/propensity.json", dir));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> spec.withModels(propensity))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TTL");
+        Path models = FlinkTestSupport.resource("live/all.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 29L);
+        Run replay = replay(schema, events, models);
+        assertEverySectionHasOutputs(replay);
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
+    }
+
+    /**
+     * A forecast alone at parallelism 1, replay's byte for byte: ARIMA on purchases (most users' first event is no
+     * purchase, yet the pooled series divides by every user with a profile, as the embedded engine's table counts
+     * them) and the LSTM on views (every event moves its users' training windows).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "{\"forecast\": {\"type\": \"purchase\", \"days\": 14}}",
+        "{\"forecast\": {\"type\": \"view\", \"days\": 14, \"model\": \"lstm\"}}"})
+    void aForecastAloneIsReplaysAtParallelismOne(String config) throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = dir.resolve("forecast.json");
+        Files.writeString(models, config);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 37L);
+        Run replay = replay(schema, events, models);
+        JsonNode diagnostics = JSON.readTree(Files.readString(dir.resolve("replay-summary.json"))).get("diagnostics");
+        assertThat(diagnostics.get("forecast").get("version").asLong()).isGreaterThan(5);
+        assertThat(new String(replay.profiles(), StandardCharsets.UTF_8).lines()
+                .map(l -> l.replaceAll(".*\"next_day\":([^,}]*).*", "$1")).distinct().count()).isGreaterThan(5);
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1));
+    }
+
+    /**
+     * A real comparison: the forecast was refitted (a version in the diagnostics) and most users' forecasts differ
+     * from one another; every profile has a full list of recommendations, most of them scored by the
+     * co-occurrences; the recommender evaluated target events.
+     */
+    private void assertEverySectionHasOutputs(Run replay) throws Exception {
+        JsonNode summary = JSON.readTree(replay.summary());
+        assertThat(summary.get("recommend").get("users").asLong()).isGreaterThan(50);
+        assertThat(summary.get("model_version").asLong()).isGreaterThan(3);
+        JsonNode diagnostics = JSON.readTree(Files.readString(dir.resolve("replay-summary.json"))).get("diagnostics");
+        assertThat(diagnostics.get("forecast").get("version").asLong()).isGreaterThan(5);
+        List<String> lines = new String(replay.profiles(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSizeGreaterThan(100);
+        java.util.Set<Double> forecasts = new java.util.HashSet<>();
+        long scoredLists = 0;
+        for (String l : lines) {
+            JsonNode n = JSON.readTree(l);
+            assertThat(n.get("forecast").get("next_day").isNumber()).as(l).isTrue();
+            forecasts.add(n.get("forecast").get("next_day").asDouble());
+            assertThat(n.get("recommendations")).as(l).hasSize(5);
+            assertThat(n.get("segment").isInt() && n.get("scores").get("propensity").isNumber()).as(l).isTrue();
+            if (n.get("recommendations").get(0).get(1).asDouble() > 0) {
+                scoredLists++;
+            }
+        }
+        assertThat(forecasts).hasSizeGreaterThan(lines.size() / 4);
+        assertThat(scoredLists).isGreaterThan(lines.size() / 2);
+    }
+
+    /**
+     * Live models with a TTL at parallelism 1: users expire and come back (their model state starts again, their
+     * examples and kept events are forgotten, as the embedded engine resets an expired state at the user's next
+     * event), and the job writes replay's profile file, summary and {@code --summary} file byte for byte.
+     */
+    @Test
+    void withATtlEverySectionIsReplaysAtParallelismOne() throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/all.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 300, 30, 31L);
+        Run replay = replay(schema, events, models, "--ttl", "P2D");
+        Run without = replay(schema, events, models);
+        // the TTL changes the outcome: fewer profiles at the end (expired), and other models
+        assertThat(new String(replay.profiles(), StandardCharsets.UTF_8).lines().count())
+                .isLessThan(new String(without.profiles(), StandardCharsets.UTF_8).lines().count());
+        replay = replay(schema, events, models, "--ttl", "P2D");
+        assertSameAtParallelismOne(replay, flink(schema, events, models, 1, "--ttl", "P2D"));
     }
 }
