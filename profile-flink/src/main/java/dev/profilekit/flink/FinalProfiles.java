@@ -23,7 +23,9 @@ import java.util.TreeMap;
  * {@link ProfileJson#writeLines}; and the summary line {@code {"accepted":..,"duplicate":..,"late":..,"rejected":..}}.
  * With live models, the trainer's final state ({@link FinalState#MODELS_KEY}) ends the models at T as a replay does
  * (pending examples whose horizon ended are labelled), each profile carries the final versions' outputs (score,
- * segment), and the summary adds {@code "prequential"}, {@code "model_version"} and {@code "drift_alarms"} as replay prints them.
+ * segment, forecast) and, with a recommend section, {@code "recommendations":[["p12",0.83],...]} (the trainer keeps
+ * the per-user state both read), and the summary adds {@code "prequential"}, {@code "model_version"},
+ * {@code "drift_alarms"} and {@code "recommend"} as replay prints them.
  * With audiences, every user's time-driven changes up to T are delivered first ({@link #finishAudiences}, as replay
  * advances its clock to T at the end), each profile ends with {@code "audiences":[...]} (sorted) and the summary with
  * {@code "audiences":{name: size, ...}} in definition order, as replay writes them.
