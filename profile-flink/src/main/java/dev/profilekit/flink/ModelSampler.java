@@ -186,6 +186,33 @@ final class ModelSampler {
         return both;
     }
 
+    /**
+     * What the scorer needs of an accepted event: without a forecast section, the user's raw vectors
+     * ({@link #vector}) when the event was applied, else null; with one, always the raw vectors (zeros when not
+     * applied) followed by the {@value #FORECAST_TAIL} numbers the scorer's forecast reads: the event's type id,
+     * whether the user's profile started again at it ({@code fresh}: 1, else 0), its time and whether it was applied
+     * (1, else 0).
+     */
+    double[] scoreVector(KernelState s, Event e, boolean applied, boolean fresh) {
+        if (forecastType < 0) {
+            return applied ? vector(s) : null;
+        }
+        double[] head = applied ? vector(s) : new double[propensityDimension() + segmentsDimension()];
+        double[] x = java.util.Arrays.copyOf(head, head.length + FORECAST_TAIL);
+        x[head.length] = typeId(e.type());
+        x[head.length + 1] = fresh ? 1 : 0;
+        x[head.length + 2] = e.timestamp(); // epoch ms, below 2^53: exact
+        x[head.length + 3] = applied ? 1 : 0;
+        return x;
+    }
+
+    /** The number of values a score vector carries for the forecast after the raw vectors ({@link #scoreVector}). */
+    static final int FORECAST_TAIL = 4;
+
+    private int segmentsDimension() {
+        return segments == null ? 0 : segments.vectors().dimension();
+    }
+
     /** The length of the propensity part of {@link #vector} (0 without a propensity section). */
     int propensityDimension() {
         return propensity == null ? 0 : propensity.vectors().dimension();

@@ -1,5 +1,6 @@
 package dev.profilekit.flink;
 
+import dev.profilekit.core.live.forecast.ForecastModel;
 import dev.profilekit.core.live.propensity.PropensityModel;
 import dev.profilekit.core.live.segments.SegmentsModel;
 import dev.profilekit.core.spi.ModelOutputs;
@@ -38,9 +39,10 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
     private transient ModelTraining training;
     private transient ArrivalMerge merge;
     private transient ListState<byte[]> saved;
-    /** The versions last emitted: propensity's, the segments'. */
+    /** The versions last emitted: propensity's, the segments', the forecast's. */
     private transient long published;
     private transient long publishedSegments;
+    private transient long publishedForecast;
     private transient boolean timerSet;
 
     /** @param spec the kernel configuration, with a models configuration */
@@ -71,6 +73,8 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
         published = v == null ? 0 : v.version();
         SegmentsModel g = training.segmentsVersion();
         publishedSegments = g == null ? 0 : g.version();
+        ForecastModel f = training.forecastVersion();
+        publishedForecast = f == null ? 0 : f.version();
     }
 
     @Override
@@ -106,6 +110,11 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
         if (g != null && g.version() != publishedSegments) {
             publishedSegments = g.version();
             out.collect(ScoringFunction.version(ModelOutputs.SEGMENTS, g.toJson()));
+        }
+        ForecastModel f = training.forecastVersion();
+        if (f != null && f.version() != publishedForecast) {
+            publishedForecast = f.version();
+            out.collect(ScoringFunction.version(ModelOutputs.FORECAST, f.toJson()));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.profilekit.flink;
 import dev.profilekit.core.engine.ProfileKernel;
 import dev.profilekit.core.live.ModelDiagnostics;
 import dev.profilekit.core.live.internal.Vectors;
+import dev.profilekit.core.live.forecast.ForecastModel;
 import dev.profilekit.core.live.forecast.LiveForecast;
 import dev.profilekit.core.live.propensity.LivePropensity;
 import dev.profilekit.core.live.propensity.PropensityConfig;
@@ -302,6 +303,11 @@ public final class ModelTraining {
     /** The published segments version, or null before the first one or without a segments section. */
     public dev.profilekit.core.live.segments.SegmentsModel segmentsVersion() {
         return segments == null ? null : segments.snapshot();
+    }
+
+    /** The published forecast version, or null before the first one or without a forecast section. */
+    public ForecastModel forecastVersion() {
+        return forecast == null ? null : forecast.snapshot();
     }
 
     /**

@@ -171,7 +171,8 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                     }
                     s = kernel.newState(ctx.getCurrentKey()); // idle past the TTL: a new profile
                 }
-                long[] last = sampler == null ? null : startModels(ctx, e.timestamp(), expired || u.profile == null);
+                boolean fresh = expired || u.profile == null;
+                long[] last = sampler == null ? null : startModels(ctx, e.timestamp(), fresh);
                 long timerBefore = kernel.audienceTimer(s);
                 Outcome o = kernel.apply(s, e, changes);
                 switch (o) {
@@ -203,8 +204,8 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                             if (sampler == null) {
                                 out.collect(line);
                             } else { // the scorer adds the current version's score
-                                ctx.output(SCORING, new ModelRecord(ModelRecord.Kind.SCORE, s.user(),
-                                        e.timestamp(), applied ? sampler.vector(s) : null, line));
+                                ctx.output(SCORING, new ModelRecord(ModelRecord.Kind.SCORE, s.user(), asOf,
+                                        sampler.scoreVector(s, e, applied, fresh), line));
                             }
                         }
                     }

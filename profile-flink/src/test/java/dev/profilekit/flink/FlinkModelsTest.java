@@ -150,21 +150,8 @@ class FlinkModelsTest {
         Path events = FlinkTestSupport.simulated(dir, 100, 20, 5L);
         KernelSpec spec = KernelSpec.of(Files.readString(schema))
                 .withModels(Files.readString(FlinkTestSupport.resource("live/models.json", dir)));
-        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
-        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
-        var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        ModelPipeline.Outputs o = ModelPipeline.attach(ProfilePipeline.profiles(
-                ProfilePipeline.fileSource(env, events, spec, java.util.Set.of()), spec, true), spec);
-        var updates = o.updates().collectAsync();
-        var finals = o.finals().collectAsync();
-        env.executeAsync("models updates test"); // the collect sinks need their reader while the job runs
         List<String> lines = new java.util.ArrayList<>();
-        FinalProfiles end = new FinalProfiles(spec, null, false);
-        try (var u = updates; var f = finals) {
-            u.forEachRemaining(lines::add);
-            end.addAll(f);
-        }
+        FinalProfiles end = updates(spec, events, 2, lines);
         JsonNode summary = JSON.readTree(end.summary());
         assertThat((long) lines.size()).isEqualTo(summary.get("accepted").asLong());
         java.util.Map<String, JsonNode> lastByUser = new java.util.HashMap<>();
@@ -196,6 +183,86 @@ class FlinkModelsTest {
         assertThat(end.models().orElseThrow().status().segmentRefits()).isGreaterThan(1);
         assertThat(lastByUser.values().stream().filter(n -> n.get("scores").get("propensity").isNumber()).count())
                 .isGreaterThan(lastByUser.size() / 2);
+    }
+
+    /** Runs the pipeline with update lines at {@code parallelism}: adds the lines to {@code lines}, returns the end. */
+    private static FinalProfiles updates(KernelSpec spec, Path events, int parallelism, List<String> lines)
+            throws Exception {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        ModelPipeline.Outputs o = ModelPipeline.attach(ProfilePipeline.profiles(
+                ProfilePipeline.fileSource(env, events, spec, java.util.Set.of()), spec, true), spec);
+        var updates = o.updates().collectAsync();
+        var finals = o.finals().collectAsync();
+        env.executeAsync("models updates test"); // the collect sinks need their reader while the job runs
+        FinalProfiles end = new FinalProfiles(spec, null, false);
+        try (var u = updates; var f = finals) {
+            // both read at once: a sink whose reader waits blocks when its buffer is full (the trainer's final state)
+            var ended = java.util.concurrent.CompletableFuture.runAsync(() -> end.addAll(f));
+            u.forEachRemaining(lines::add);
+            ended.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        return end;
+    }
+
+    /**
+     * The update lines carry the forecast: the scorer keeps each user's daily counts as the embedded engine does and
+     * computes the value with the latest version it received. Against the embedded engine fed the same events (one
+     * thread, deterministic training), event by event: while the engine has no forecast version yet (the first ten
+     * complete days), the job has none either and every line's forecast is the engine's (the user's mean, from the
+     * counts the scorer kept); afterwards a line may carry an older version than the engine's (broadcast delay),
+     * so it is only checked to be a number, and the job's last version is the engine's. With a TTL too (a user's
+     * counts start again with the profile).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "P1D"})
+    void updateLinesCarryTheEmbeddedEnginesForecast(String ttl) throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        Path models = FlinkTestSupport.resource("live/all.json", dir);
+        Path events = FlinkTestSupport.simulated(dir, 100, 20, 5L);
+        KernelSpec spec = KernelSpec.of(Files.readString(schema)).withModels(Files.readString(models));
+        var builder = dev.profilekit.core.engine.ProfileUpdater.builder(
+                dev.profilekit.core.schema.ProfileSchema.fromJson(Files.readString(schema)))
+                .models(dev.profilekit.core.models.ModelsConfig.fromJson(Files.readString(models)))
+                .training(dev.profilekit.core.models.TrainingMode.DETERMINISTIC);
+        if (!ttl.isEmpty()) {
+            spec = spec.withTtl(java.time.Duration.parse(ttl));
+            builder.ttl(java.time.Duration.parse(ttl));
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        FinalProfiles end = updates(spec, events, 1, lines);
+
+        var updater = builder.build();
+        java.util.Map<String, java.util.ArrayDeque<double[]>> engine = new java.util.HashMap<>();
+        long version = 0;
+        for (String line : Files.readAllLines(events)) {
+            var e = dev.profilekit.core.io.EventJson.parse(line);
+            if (updater.onEvent(e) == dev.profilekit.core.engine.Outcome.ACCEPTED) {
+                version = updater.model(dev.profilekit.core.live.forecast.ForecastModel.class)
+                        .map(dev.profilekit.core.live.forecast.ForecastModel::version).orElse(0L);
+                double next = updater.profile(e.user(), e.timestamp()).models().forecastNextDay();
+                engine.computeIfAbsent(e.user(), u -> new java.util.ArrayDeque<>()).add(new double[] {next, version});
+            }
+        }
+        updater.close();
+        assertThat(version).as("forecast versions").isGreaterThan(3);
+        assertThat(lines).hasSize(engine.values().stream().mapToInt(java.util.ArrayDeque::size).sum());
+        long before = 0;
+        for (String l : lines) { // at parallelism 1 each user's lines come in the user's order
+            JsonNode n = JSON.readTree(l);
+            double[] expected = engine.get(n.get("user").asText()).poll();
+            JsonNode next = n.get("forecast").get("next_day");
+            assertThat(next.isNumber()).as(l).isTrue();
+            if (expected[1] == 0) {
+                assertThat(next.asDouble()).as(l).isEqualTo(expected[0]);
+                before++;
+            }
+        }
+        assertThat(before).as("lines before the first version").isGreaterThan(1000);
+        assertThat(before).as("lines after it").isLessThan(lines.size() - 1000);
+        assertThat(end.models().orElseThrow().forecastVersion().version()).isEqualTo(version);
     }
 
     @Test
