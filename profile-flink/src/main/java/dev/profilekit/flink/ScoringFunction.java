@@ -74,7 +74,8 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
     private final KernelSpec forecastSpec;
     /**
      * With a forecast: the engine's own forecast (its pooled part unused: the trainer's versions are swapped in),
-     * which keeps each user's daily counts and computes the user's expected count with a version.
+     * which keeps each user's daily counts and computes the user's expected count with a version. For the LSTM its
+     * {@code observe} also fills the table of recent users' windows (at most 4,000), which is never trained here.
      */
     private transient LiveForecast forecast;
     /** The forecast's place in the engine's per-user model state (the models' order). */
