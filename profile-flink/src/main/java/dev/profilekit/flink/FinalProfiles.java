@@ -3,7 +3,11 @@ package dev.profilekit.flink;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileKernel;
 import dev.profilekit.core.engine.KernelState;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.profilekit.core.io.ProfileJson;
+import dev.profilekit.core.live.recommend.RecommendStats;
+import dev.profilekit.core.live.recommend.Recommendation;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -19,7 +23,9 @@ import java.util.TreeMap;
  * {@link ProfileJson#writeLines}; and the summary line {@code {"accepted":..,"duplicate":..,"late":..,"rejected":..}}.
  * With live models, the trainer's final state ({@link FinalState#MODELS_KEY}) ends the models at T as a replay does
  * (pending examples whose horizon ended are labelled), each profile carries the final versions' outputs (score,
- * segment), and the summary adds {@code "prequential"}, {@code "model_version"} and {@code "drift_alarms"} as replay prints them.
+ * segment, forecast) and, with a recommend section, {@code "recommendations":[["p12",0.83],...]} (the trainer keeps
+ * the per-user state both read), and the summary adds {@code "prequential"}, {@code "model_version"},
+ * {@code "drift_alarms"} and {@code "recommend"} as replay prints them.
  * With audiences, every user's time-driven changes up to T are delivered first ({@link #finishAudiences}, as replay
  * advances its clock to T at the end), each profile ends with {@code "audiences":[...]} (sorted) and the summary with
  * {@code "audiences":{name: size, ...}} in definition order, as replay writes them.
@@ -38,6 +44,8 @@ public final class FinalProfiles {
     /** With live models: the trainer's state (a fresh one until its final state arrives), else null. */
     private ModelTraining training;
     private boolean modelsFinished;
+    /** The parts of the trainer's final state received so far, or null. */
+    private byte[][] modelParts;
     /** Whether the audiences' changes up to the final time were delivered. */
     private boolean audiencesFinished;
 
@@ -83,7 +91,7 @@ public final class FinalProfiles {
             if (modelsFinished) {
                 throw new IllegalArgumentException("a models final state after the models were ended");
             }
-            training = ModelTraining.decode(kernel, f.state());
+            addModelsPart(f);
             return this;
         }
         accepted += f.accepted();
@@ -101,6 +109,29 @@ public final class FinalProfiles {
             }
         }
         return this;
+    }
+
+    /** Keeps a part of the trainer's final state; decodes the state once every part is in. */
+    private void addModelsPart(FinalState f) {
+        int parts = (int) f.duplicate();
+        if (modelParts == null || modelParts.length != parts) {
+            modelParts = new byte[Math.max(1, parts)][];
+        }
+        int index = (int) f.accepted();
+        if (index < 0 || index >= modelParts.length || modelParts[index] != null) {
+            throw new IllegalArgumentException("models final state part " + index + " of " + parts
+                    + " is out of range or came twice");
+        }
+        modelParts[index] = f.state();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] p : modelParts) {
+            if (p == null) {
+                return;
+            }
+            all.writeBytes(p);
+        }
+        training = ModelTraining.decode(kernel, all.toByteArray());
+        modelParts = null;
     }
 
     /** The final time T: the as-of time, or the largest accepted event time (null when nothing was accepted). */
@@ -180,15 +211,53 @@ public final class FinalProfiles {
             throw new IllegalArgumentException("out must not be null");
         }
         List<Profile> profiles = profiles();
-        if (kernel.audienceNames().isEmpty()) {
+        int k = recommendK();
+        if (kernel.audienceNames().isEmpty() && k == 0) {
             ProfileJson.writeLines(profiles, out);
             return;
         }
         for (int i = 0; i < profiles.size(); i++) {
             Profile p = profiles.get(i);
-            out.write(withAudiences(ProfileJson.toJson(p), kernel.audiences(states.get(p.user()), p.asOf())));
+            String line = ProfileJson.toJson(p);
+            if (k > 0) {
+                line = withRecommendations(line, training.recommend(p.user(), k, p.asOf()));
+            }
+            if (!kernel.audienceNames().isEmpty()) {
+                line = withAudiences(line, kernel.audiences(states.get(p.user()), p.asOf()));
+            }
+            out.write(line);
             out.write(i + 1 < profiles.size() ? "\n" : System.lineSeparator());
         }
+    }
+
+    /** The recommend section's list length k, or 0 without one. */
+    private int recommendK() {
+        return training == null ? 0 : training.recommendStats().map(RecommendStats::k).orElse(0);
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * A profile line ({@link ProfileJson#toJson}) ending with {@code "recommendations":[["p12",0.83],...]}, as
+     * {@code replay --models} writes it (Jackson's strings and numbers).
+     */
+    static String withRecommendations(String line, List<Recommendation> list) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        w.write(line, 0, line.length() - 1);
+        w.write(",\"recommendations\":");
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartArray();
+            for (Recommendation r : list) {
+                g.writeStartArray();
+                g.writeString(r.item());
+                g.writeNumber(r.score());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return w.append('}').toString();
     }
 
     /**
@@ -237,6 +306,9 @@ public final class FinalProfiles {
             }
             b.append(",\"model_version\":").append(st.modelVersion()).append(",\"drift_alarms\":")
                     .append(st.driftAlarms());
+            training.recommendStats().ifPresent(rs -> b.append(",\"recommend\":{\"recall_at_k\":")
+                    .append(number(rs.recallAtK())).append(",\"ndcg_at_k\":").append(number(rs.ndcgAtK()))
+                    .append(",\"users\":").append(rs.users()).append('}'));
         }
         if (!kernel.audienceNames().isEmpty()) {
             b.append(audienceSizes());

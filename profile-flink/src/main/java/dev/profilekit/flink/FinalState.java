@@ -26,10 +26,16 @@ public record FinalState(String key, byte[] state, long accepted, long duplicate
                          long forgotten) {
 
     /**
-     * The key of the live models' final state ({@link ModelTrainer}): its {@code state} is the trainer's
-     * encoded state, its counts are 0. Blank, so no user key (never blank) is it.
+     * The key of the live models' final state ({@link ModelTrainer}): its {@code state} is a part of the trainer's
+     * encoded state, {@code accepted} the part's index and {@code duplicate} the number of parts (the other
+     * counts are 0). Blank, so no user key (never blank) is it.
      */
     public static final String MODELS_KEY = " ";
+
+    /** Part {@code index} of {@code parts} of the trainer's encoded state (see {@link #MODELS_KEY}). */
+    static FinalState modelsPart(byte[] bytes, int index, int parts) {
+        return new FinalState(MODELS_KEY, bytes, index, parts, 0, 0, 0);
+    }
 
     /** Type information with {@link Serializer}. */
     public static final TypeInformation<FinalState> TYPE = new SerializerTypeInfo<>(FinalState.class, Serializer.INSTANCE);

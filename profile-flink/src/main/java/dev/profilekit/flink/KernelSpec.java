@@ -117,19 +117,18 @@ public final class KernelSpec implements Serializable {
 
     /**
      * With live models: the models configuration's JSON text (as {@code replay --models} reads it). The Flink job
-     * runs its propensity and segments sections (see {@link ModelTrainer}); other sections and a TTL are refused.
+     * runs every section (propensity, segments, forecast, recommend; see {@link ModelTrainer}), with or without a
+     * TTL.
      *
-     * @throws IllegalArgumentException if the text is not a models configuration, has sections other than
-     *                                  propensity and segments, or a TTL is set
+     * @throws IllegalArgumentException if the text is not a models configuration
      */
     public KernelSpec withModels(String modelsJson) {
         if (modelsJson == null) {
             throw new IllegalArgumentException("modelsJson must not be null");
         }
-        ModelTraining.requireSupported(dev.profilekit.core.models.ModelsConfig.fromJson(modelsJson));
+        dev.profilekit.core.models.ModelsConfig.fromJson(modelsJson); // checks it now, not on a task manager
         KernelSpec c = copy();
         c.modelsJson = modelsJson;
-        c.checkModelsWithoutTtl();
         return c;
     }
 
@@ -154,13 +153,6 @@ public final class KernelSpec implements Serializable {
         return audiencesJson;
     }
 
-    private void checkModelsWithoutTtl() {
-        if (modelsJson != null && ttl != null) {
-            throw new IllegalArgumentException("live models on Flink cannot be combined with a TTL yet (an expired "
-                    + "user's training examples would leave the trainer at another point than in the embedded engine)");
-        }
-    }
-
     /** Only accepted events up to this time are applied ({@link #withApplyUpTo}; {@code Long.MAX_VALUE}: all). */
     public long applyUpTo() {
         return applyUpTo == null ? Long.MAX_VALUE : applyUpTo;
@@ -171,7 +163,6 @@ public final class KernelSpec implements Serializable {
         ProfileUpdater.builder(ProfileSchema.fromJson(schemaJson)).ttl(ttl); // checks it
         KernelSpec c = copy();
         c.ttl = ttl;
-        c.checkModelsWithoutTtl();
         return c;
     }
 

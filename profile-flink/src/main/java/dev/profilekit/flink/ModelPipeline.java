@@ -6,9 +6,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * Live models on the profile operator ({@link ProfilePipeline#profiles}): the models' trainer (propensity,
- * segments) with one parallel instance fed by the operator's {@link ProfileFunction#TRAINING} side output, its
+ * segments, forecast, recommend) with one parallel instance fed by the operator's {@link ProfileFunction#TRAINING} side output, its
  * versions broadcast to the keyed scorer ({@link ScoringFunction}) that adds the current outputs to each update
  * line, and the trainer's final state next to the profiles' ({@link FinalProfiles} ends the models as a replay does).
+ * The update lines carry the propensity score, the segment and the forecast; the recommendations, whose
+ * per-user state and shared table the trainer keeps ({@link ModelTraining}), are in the profile file written at
+ * the end.
  *
  * <pre>
  * source → keyBy(user) → ProfileFunction ─ main/SCORING ─→ keyBy(user) → ScoringFunction → update lines
@@ -64,6 +67,6 @@ public final class ModelPipeline {
         var config = spec.kernel().models().orElseThrow();
         return new ScoringFunction(config.propensity().isPresent(),
                 new ModelSampler(spec.kernel(), 0, 1).propensityDimension(), config.segments().isPresent(),
-                spec.audiencesJson() != null);
+                spec.audiencesJson() != null, config.forecast().isPresent() ? spec : null);
     }
 }

@@ -20,7 +20,7 @@ import org.apache.flink.types.StringValue;
  * @param time      the time of the event that made the record (epoch ms)
  * @param vector    the user's raw model input vector ({@link Kind#SAMPLE}, {@link Kind#SEGMENT_SAMPLE},
  *                  {@link Kind#SCORE}), else null
- * @param line      the profile line to score ({@link Kind#SCORE}), else null
+ * @param line      the profile line to score ({@link Kind#SCORE}), the item of an {@link Kind#OBSERVE}, else null
  * @param sender    the index of the keyed operator instance that sent it
  * @param senders   the number of those instances (its parallelism)
  */
@@ -45,7 +45,41 @@ public record ModelRecord(Kind kind, String user, long time, double[] vector, St
         /** Score {@code vector} with the current version and add the scores to {@code line}. */
         SCORE,
         /** A segments sample of the user at {@code time} with {@code vector} (the segments' raw vector). */
-        SEGMENT_SAMPLE
+        SEGMENT_SAMPLE,
+        /**
+         * An applied event the forecast or the recommender observes ({@link #observe}): its type id and whether it
+         * is the user's latest event in {@code vector}, its item (or null) in {@code line}.
+         */
+        OBSERVE,
+        /**
+         * The user's profile expired (TTL) and starts again at {@code time}: the models forget the user's examples
+         * and per-user state, as the embedded engine's reset of an expired state does; the user stays counted.
+         */
+        EXPIRE,
+        /** The user has a profile from {@code time} on: the forecast pools over the users counted so. */
+        USER
+    }
+
+    /**
+     * An {@link Kind#OBSERVE} record: the user's applied event of type {@code typeId} at {@code time}.
+     *
+     * @param latest whether the event is the user's latest (the recommender evaluates only then)
+     * @param item   the event's item ({@code item_field}), or null
+     */
+    static ModelRecord observe(String user, long time, int typeId, boolean latest, String item, int sender,
+                               int senders) {
+        return new ModelRecord(Kind.OBSERVE, user, time, new double[] {typeId, latest ? 1 : 0}, item, sender,
+                senders);
+    }
+
+    /** The event type id of an {@link Kind#OBSERVE} record. */
+    int typeId() {
+        return (int) vector[0];
+    }
+
+    /** Whether an {@link Kind#OBSERVE} record's event is its user's latest. */
+    boolean latest() {
+        return vector[1] != 0;
     }
 
     /** Type information with {@link Serializer}. */

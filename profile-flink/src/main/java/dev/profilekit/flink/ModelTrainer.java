@@ -1,5 +1,6 @@
 package dev.profilekit.flink;
 
+import dev.profilekit.core.live.forecast.ForecastModel;
 import dev.profilekit.core.live.propensity.PropensityModel;
 import dev.profilekit.core.live.segments.SegmentsModel;
 import dev.profilekit.core.spi.ModelOutputs;
@@ -16,14 +17,15 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The live models' trainer (propensity, segments): one parallel instance (all records under one key) that
+ * The live models' trainer (propensity, segments, forecast, recommend): one parallel instance (all records under one key) that
  * receives the keyed operators' sampling and labelling records ({@link ProfileFunction#TRAINING}), merges several
  * instances' records in event-time order ({@link ArrivalMerge}; with one instance they pass in their order), labels
  * and learns by the embedded engine's rules ({@link ModelTraining}), and emits every newly published version as its JSON, named by
  * its model ({@link ScoringFunction#version}), on the main output, which the job broadcasts to the scorers
  * ({@link ScoringFunction}). Its state is checkpointed as one operator-state entry. At the end of a bounded input
- * (watermark {@code Long.MAX_VALUE}) it emits its whole state on {@link #FINAL} as a {@link FinalState} under
- * {@link FinalState#MODELS_KEY}, from which {@link FinalProfiles} ends the models as a replay does.
+ * (watermark {@code Long.MAX_VALUE}) it emits its whole state on {@link #FINAL} as {@link FinalState}s under
+ * {@link FinalState#MODELS_KEY} (in parts of at most {@link #PART_BYTES}), from which {@link FinalProfiles} ends
+ * the models as a replay does.
  */
 public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecord, String>
         implements CheckpointedFunction {
@@ -37,12 +39,13 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
     private transient ModelTraining training;
     private transient ArrivalMerge merge;
     private transient ListState<byte[]> saved;
-    /** The versions last emitted: propensity's, the segments'. */
+    /** The versions last emitted: propensity's, the segments', the forecast's. */
     private transient long published;
     private transient long publishedSegments;
+    private transient long publishedForecast;
     private transient boolean timerSet;
 
-    /** @param spec the kernel configuration, with a models configuration (propensity, segments) */
+    /** @param spec the kernel configuration, with a models configuration */
     public ModelTrainer(KernelSpec spec) {
         if (spec == null) {
             throw new IllegalArgumentException("spec must not be null");
@@ -70,6 +73,8 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
         published = v == null ? 0 : v.version();
         SegmentsModel g = training.segmentsVersion();
         publishedSegments = g == null ? 0 : g.version();
+        ForecastModel f = training.forecastVersion();
+        publishedForecast = f == null ? 0 : f.version();
     }
 
     @Override
@@ -106,12 +111,28 @@ public final class ModelTrainer extends KeyedProcessFunction<Integer, ModelRecor
             publishedSegments = g.version();
             out.collect(ScoringFunction.version(ModelOutputs.SEGMENTS, g.toJson()));
         }
+        ForecastModel f = training.forecastVersion();
+        if (f != null && f.version() != publishedForecast) {
+            publishedForecast = f.version();
+            out.collect(ScoringFunction.version(ModelOutputs.FORECAST, f.toJson()));
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) {
         merge.flush(training::accept);
         publish(out);
-        ctx.output(FINAL, new FinalState(FinalState.MODELS_KEY, training.encode(), 0, 0, 0, 0, 0));
+        byte[] state = training.encode();
+        int parts = Math.max(1, (state.length + PART_BYTES - 1) / PART_BYTES);
+        for (int i = 0; i < parts; i++) {
+            ctx.output(FINAL, FinalState.modelsPart(java.util.Arrays.copyOfRange(state, i * PART_BYTES,
+                    Math.min(state.length, (i + 1) * PART_BYTES)), i, parts));
+        }
     }
+
+    /**
+     * The largest part of the final state in one record: a collect sink takes records up to 2 MiB by default,
+     * and the recommender's co-occurrences alone can be larger.
+     */
+    static final int PART_BYTES = 1 << 20;
 }

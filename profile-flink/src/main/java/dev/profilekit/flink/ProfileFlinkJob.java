@@ -49,7 +49,7 @@ import org.apache.flink.util.CloseableIterator;
  * <p>Options: {@code --now T} (epoch ms; the clock events are checked against), {@code --dedup-retention MODE},
  * {@code --max-line-bytes N}, {@code --max-text-length N}, {@code --max-attributes N}, {@code --forget USERS.txt},
  * {@code --pseudonymise-key K}, {@code --allow-attributes A,B}, {@code --ttl DURATION}, {@code --state-backend
- * hashmap|rocksdb}, {@code --models M.json} (live models: the propensity and segments sections, see
+ * hashmap|rocksdb}, {@code --models M.json} (live models: propensity, segments, forecast, recommend; see
  * {@link ModelPipeline}), {@code --summary S.json} (the summary as replay's {@code --summary} writes it, with the
  * models' diagnostics), {@code --audiences A.json} (audiences per user with event-time timers, see
  * {@link ProfileFunction}; profiles and summary gain {@code "audiences"} as replay's do) with {@code --audience-log
@@ -262,7 +262,7 @@ public final class ProfileFlinkJob {
                         + "--out P.jsonl [--parallelism N] [--as-of MS] [--now MS] [--dedup-retention ALL|WITHIN_LATENESS] "
                         + "[--max-line-bytes N] [--max-text-length N] [--max-attributes N] [--forget USERS.txt] "
                         + "[--pseudonymise-key K] [--allow-attributes A,B] [--ttl P90D] [--state-backend hashmap|rocksdb] "
-                        + "[--models M.json (propensity, segments)] [--summary S.json] [--audiences A.json] "
+                        + "[--models M.json] [--summary S.json] [--audiences A.json] "
                         + "[--audience-log L.jsonl]"
                         + " | from Kafka to Kafka instead of --events/--out: --bootstrap-servers H:P --topic T "
                         + "--output-topic O [--group G] [--format jsonl|csv] [--csv-header H] "

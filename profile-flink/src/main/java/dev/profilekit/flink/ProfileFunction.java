@@ -164,12 +164,15 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                 clock = Math.max(clock, e.timestamp());
                 KernelState s = u.profile;
                 AudienceListener changes = audiences ? ch -> ctx.output(AUDIENCES, ch.toJson()) : null;
-                if (s == null || kernel.expired(s, Math.max(clock, ctx.timerService().currentWatermark()))) {
+                boolean expired = s != null && kernel.expired(s, Math.max(clock, ctx.timerService().currentWatermark()));
+                if (s == null || expired) {
                     if (s != null) {
                         kernel.expire(s, changes);
                     }
                     s = kernel.newState(ctx.getCurrentKey()); // idle past the TTL: a new profile
                 }
+                boolean fresh = expired || u.profile == null;
+                long[] last = sampler == null ? null : startModels(ctx, e.timestamp(), fresh);
                 long timerBefore = kernel.audienceTimer(s);
                 Outcome o = kernel.apply(s, e, changes);
                 switch (o) {
@@ -188,12 +191,9 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                             ctx.timerService().registerEventTimeTimer(latest + ttl + 1);
                         }
                         boolean applied = e.timestamp() <= spec.applyUpTo();
-                        if (sampler != null && applied) {
-                            long[] last = sampled.value();
-                            last = last != null ? last : new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
-                            if (sampler.observe(s, e.type(), e.timestamp(), last, m -> ctx.output(TRAINING, m))) {
-                                sampled.update(last);
-                            }
+                        if (sampler != null && applied
+                                && sampler.observe(s, e, last, m -> ctx.output(TRAINING, m))) {
+                            sampled.update(last);
                         }
                         if (emitUpdates && kernel.hasAccepted(s)) {
                             long asOf = latestApplied(s);
@@ -204,8 +204,8 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                             if (sampler == null) {
                                 out.collect(line);
                             } else { // the scorer adds the current version's score
-                                ctx.output(SCORING, new ModelRecord(ModelRecord.Kind.SCORE, s.user(),
-                                        e.timestamp(), applied ? sampler.vector(s) : null, line));
+                                ctx.output(SCORING, new ModelRecord(ModelRecord.Kind.SCORE, s.user(), asOf,
+                                        sampler.scoreVector(s, e, applied, fresh), line));
                             }
                         }
                     }
@@ -216,6 +216,33 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
             default -> throw new IllegalStateException("unknown record kind " + r.kind());
         }
         user.update(u);
+    }
+
+    /**
+     * With live models, before an event of the current key at {@code t} is decided: the user's last sampling times,
+     * after telling the trainer what the embedded engine's table does to the user's model state here. A user
+     * without sampling state is new to the models (never seen, or forgotten since): the trainer counts it (with a
+     * forecast, which pools over the users). A user whose profile starts again ({@code fresh}) after its state
+     * expired (found expired now, or dropped idle by its TTL timer: it still has sampling state) has its model
+     * state reset, as the engine resets an expired state at the user's next event: the trainer forgets the user's
+     * examples and per-user state ({@link ModelRecord.Kind#EXPIRE}) and sampling starts again.
+     */
+    private long[] startModels(Context ctx, long t, boolean fresh) throws java.io.IOException {
+        long[] last = sampled.value();
+        if (last != null && !fresh) {
+            return last;
+        }
+        String key = ctx.getCurrentKey();
+        if (last == null) {
+            if (sampler.countsUsers()) {
+                ctx.output(TRAINING, sampler.user(key, t));
+            }
+        } else {
+            ctx.output(TRAINING, sampler.expire(key, t));
+        }
+        last = new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
+        sampled.update(last);
+        return last;
     }
 
     /**

@@ -190,6 +190,25 @@ class FlinkRecoveryTest {
     }
 
     /**
+     * With every section (propensity, segments, forecast, recommend) and a TTL at parallelism 1: the trainer's
+     * per-user model states (the forecast's daily counts, the recommender's recent items), the forecast's pooled
+     * totals and versions, the recommender's co-occurrences and evaluation, and the users it counts come back from
+     * the savepoint too, so the resumed job ends with the uninterrupted run's forecasts and recommendations.
+     */
+    @Test
+    void withEverySectionAndATtlTheTrainerResumesAsAnUninterruptedRun(
+            @org.apache.flink.test.junit5.InjectClusterClient org.apache.flink.client.program.ClusterClient<?> client)
+            throws Exception {
+        Path schema = FlinkTestSupport.resource("live/schema.json", dir);
+        KernelSpec spec = KernelSpec.of(Files.readString(schema)).withTtl(java.time.Duration.ofDays(2))
+                .withModels(Files.readString(FlinkTestSupport.resource("live/all.json", dir)));
+        String end = assertSavepointRestartEndsAsUninterrupted(spec, "hashmap", 1, client);
+        assertThat(end.lines().findFirst().orElseThrow()).contains("\"recommend\":{\"recall_at_k\":0.");
+        assertThat(end).containsPattern("\"forecast\":\\{\"next_day\":[0-9]")
+                .containsPattern("\"recommendations\":\\[\\[\"[^\"]+\",0\\.[0-9]*[1-9]");
+    }
+
+    /**
      * Replaces the first quarter of the file's {@code lines} lines (surely read before a savepoint taken halfway) by
      * empty objects padded to each line's length (a restored split checks the file's length): a run restored from
      * the savepoint skips them, a run from the start rejects them and ends otherwise.
