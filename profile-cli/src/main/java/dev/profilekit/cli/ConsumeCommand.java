@@ -3,6 +3,7 @@ package dev.profilekit.cli;
 import dev.profilekit.core.engine.DedupRetention;
 import dev.profilekit.core.engine.ProfileUpdater;
 import dev.profilekit.core.engine.SnapshotMismatchException;
+import dev.profilekit.core.io.ProfileExtras;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.schema.ProfileSchema;
@@ -266,7 +267,9 @@ final class ConsumeCommand implements Callable<Integer> {
             ProfileUpdater.Counts c = s.counts();
             out.println("{\"accepted\":" + c.accepted() + ",\"duplicate\":" + c.duplicate() + ",\"late\":" + c.late()
                     + ",\"rejected\":" + s.rejected() + ",\"records\":" + s.records() + ",\"snapshots\":"
-                    + s.snapshots() + (audiencesFile == null ? "" : AudienceMembers.sizes(runner.updater())) + "}");
+                    + s.snapshots()
+                    + (audiencesFile == null ? "" : ProfileExtras.audienceSizes(runner.updater().audienceSizes()))
+                    + "}");
         }
         return 0;
     }
@@ -347,11 +350,9 @@ final class ConsumeCommand implements Callable<Integer> {
             } else { // each line with the user's audiences before its closing brace, as replay writes it
                 java.io.BufferedWriter w = o.writer();
                 for (int i = 0; i < users.size(); i++) {
-                    String p = ProfileJson.toJson(updater.profileByKey(users.get(i), t));
                     w.write(i == 0 ? "" : "\n");
-                    w.write(p, 0, p.length() - 1);
-                    w.write(AudienceMembers.ofUser(updater.audiencesByKey(users.get(i), t)));
-                    w.write('}');
+                    w.write(ProfileExtras.with(ProfileJson.toJson(updater.profileByKey(users.get(i), t)),
+                            ProfileExtras.audiences(updater.audiencesByKey(users.get(i), t))));
                 }
                 if (!users.isEmpty()) {
                     w.newLine();

@@ -13,10 +13,10 @@ import dev.profilekit.core.io.ExplanationJson;
 import dev.profilekit.core.io.JsonLinesReader;
 import dev.profilekit.core.io.ParsedEvent;
 import dev.profilekit.core.io.PipelinedEventReader;
+import dev.profilekit.core.io.ProfileExtras;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.models.ModelsConfig;
 import dev.profilekit.core.live.recommend.RecommendStats;
-import dev.profilekit.core.live.recommend.Recommendation;
 import dev.profilekit.core.schema.ProfileSchema;
 import dev.profilekit.core.spi.InvalidEventException;
 import dev.profilekit.core.spi.ModelStatus;
@@ -616,7 +616,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (rejectsOut != null) {
                 rejectsOut.commit(); // complete: every line is read (and on standard output before the summary)
             }
-            return finish(updater, json, rejected, forgottenEvents);
+            return finish(updater, rejected, forgottenEvents);
         } finally {
             if (rejects != null && rejectsOut == null) {
                 rejects.close();
@@ -653,7 +653,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Ends the replay: the models, the profiles, the summary line and the --summary file. */
-    private int finish(ProfileUpdater updater, JsonFactory json, long rejected, long forgottenEvents)
+    private int finish(ProfileUpdater updater, long rejected, long forgottenEvents)
             throws IOException {
         Optional<Long> latest = updater.latestAcceptedTime();
         if (latest.isPresent() || asOf != null) {
@@ -669,7 +669,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         int recommendK = updater.models().flatMap(m -> m.recommendStats()).map(RecommendStats::k).orElse(0);
         if (recommendK > 0 || explainTop != null || audiencesFile != null) {
-            writeWithExtras(updater, recommendK, asOf != null ? asOf : latest.orElse(null), json);
+            writeWithExtras(updater, recommendK, asOf != null ? asOf : latest.orElse(null));
         } else {
             try (CliIo.Output o = CliIo.create("--out", outFile)) {
                 List<String> users = asOf != null || latest.isPresent() ? updater.users() : List.of();
@@ -707,7 +707,7 @@ final class ReplayCommand implements Callable<Integer> {
                     .append('}');
         }
         if (audiencesFile != null) {
-            summary.append(AudienceMembers.sizes(updater));
+            summary.append(ProfileExtras.audienceSizes(updater.audienceSizes()));
         }
         out.println(summary.append('}'));
         writeSummaryFile(updater, summary);
@@ -733,7 +733,7 @@ final class ReplayCommand implements Callable<Integer> {
      * {@code "explain": {"propensity": {"intercept": b, "top": [["input", c], ...]}}} before its closing brace;
      * lines as without models.
      */
-    private void writeWithExtras(ProfileUpdater updater, int k, Long t, JsonFactory json) throws IOException {
+    private void writeWithExtras(ProfileUpdater updater, int k, Long t) throws IOException {
         try (CliIo.Output o = CliIo.create("--out", outFile)) {
             BufferedWriter w = o.writer();
             boolean first = true;
@@ -746,22 +746,10 @@ final class ReplayCommand implements Callable<Integer> {
                     first = false;
                     w.write(profile, 0, profile.length() - 1);
                     if (k > 0) {
-                        w.write(",\"recommendations\":");
-                        java.io.StringWriter list = new java.io.StringWriter();
-                        try (JsonGenerator g = json.createGenerator(list)) {
-                            g.writeStartArray();
-                            for (Recommendation r : updater.recommendByKey(user, k, t)) {
-                                g.writeStartArray();
-                                g.writeString(r.item());
-                                g.writeNumber(r.score());
-                                g.writeEndArray();
-                            }
-                            g.writeEndArray();
-                        }
-                        w.write(list.toString());
+                        w.write(ProfileExtras.recommendations(updater.recommendByKey(user, k, t)));
                     }
                     if (audiencesFile != null) {
-                        w.write(AudienceMembers.ofUser(updater.audiencesByKey(user, t)));
+                        w.write(ProfileExtras.audiences(updater.audiencesByKey(user, t)));
                     }
                     if (explainTop != null) {
                         w.write(",\"explain\":");

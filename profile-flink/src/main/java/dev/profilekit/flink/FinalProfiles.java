@@ -3,11 +3,9 @@ package dev.profilekit.flink;
 import dev.profilekit.core.engine.Profile;
 import dev.profilekit.core.engine.ProfileKernel;
 import dev.profilekit.core.engine.KernelState;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.profilekit.core.io.ProfileExtras;
 import dev.profilekit.core.io.ProfileJson;
 import dev.profilekit.core.live.recommend.RecommendStats;
-import dev.profilekit.core.live.recommend.Recommendation;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -123,11 +121,13 @@ public final class FinalProfiles {
                     + " is out of range or came twice");
         }
         modelParts[index] = f.state();
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (byte[] p : modelParts) {
             if (p == null) {
-                return;
+                return; // more parts to come: joined once all are here
             }
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] p : modelParts) {
             all.writeBytes(p);
         }
         training = ModelTraining.decode(kernel, all.toByteArray());
@@ -220,10 +220,12 @@ public final class FinalProfiles {
             Profile p = profiles.get(i);
             String line = ProfileJson.toJson(p);
             if (k > 0) {
-                line = withRecommendations(line, training.recommend(p.user(), k, p.asOf()));
+                line = ProfileExtras.with(line,
+                        ProfileExtras.recommendations(training.recommend(p.user(), k, p.asOf())));
             }
             if (!kernel.audienceNames().isEmpty()) {
-                line = withAudiences(line, kernel.audiences(states.get(p.user()), p.asOf()));
+                line = ProfileExtras.with(line,
+                        ProfileExtras.audiences(kernel.audiences(states.get(p.user()), p.asOf())));
             }
             out.write(line);
             out.write(i + 1 < profiles.size() ? "\n" : System.lineSeparator());
@@ -233,46 +235,6 @@ public final class FinalProfiles {
     /** The recommend section's list length k, or 0 without one. */
     private int recommendK() {
         return training == null ? 0 : training.recommendStats().map(RecommendStats::k).orElse(0);
-    }
-
-    private static final JsonFactory JSON = new JsonFactory();
-
-    /**
-     * A profile line ({@link ProfileJson#toJson}) ending with {@code "recommendations":[["p12",0.83],...]}, as
-     * {@code replay --models} writes it (Jackson's strings and numbers).
-     */
-    static String withRecommendations(String line, List<Recommendation> list) {
-        java.io.StringWriter w = new java.io.StringWriter();
-        w.write(line, 0, line.length() - 1);
-        w.write(",\"recommendations\":");
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeStartArray();
-            for (Recommendation r : list) {
-                g.writeStartArray();
-                g.writeString(r.item());
-                g.writeNumber(r.score());
-                g.writeEndArray();
-            }
-            g.writeEndArray();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return w.append('}').toString();
-    }
-
-    /**
-     * A profile line ({@link ProfileJson#toJson}) ending with {@code "audiences":[...]}, as replay writes it.
-     *
-     * @param line      the profile's JSON object
-     * @param audiences the user's audiences, sorted
-     */
-    static String withAudiences(String line, List<String> audiences) {
-        StringBuilder b = new StringBuilder(line.length() + 16 + 16 * audiences.size());
-        b.append(line, 0, line.length() - 1).append(",\"audiences\":[");
-        for (int j = 0; j < audiences.size(); j++) {
-            b.append(j == 0 ? "\"" : ",\"").append(audiences.get(j)).append('"'); // names: letters, digits, _ and -
-        }
-        return b.append("]}").toString();
     }
 
     /** Each audience's size as of the final time (its members among the users with an applied event), in order. */
@@ -286,10 +248,7 @@ public final class FinalProfiles {
                 kernel.audiences(s, t).forEach(a -> sizes.merge(a, 1L, Long::sum));
             }
         }
-        StringBuilder b = new StringBuilder(",\"audiences\":{");
-        sizes.forEach((a, n) -> b.append(b.charAt(b.length() - 1) == '{' ? "" : ",").append('"').append(a)
-                .append("\":").append(n));
-        return b.append('}').toString();
+        return ProfileExtras.audienceSizes(sizes);
     }
 
     /** The summary line, as {@code profilekit replay} prints it. */

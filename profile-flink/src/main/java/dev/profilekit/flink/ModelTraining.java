@@ -396,7 +396,7 @@ public final class ModelTraining {
         ByteReader in = new ByteReader(bytes, "propensity trainer state");
         int format = in.varInt(Integer.MAX_VALUE);
         if (format != FORMAT && format != 1) {
-            throw in.error("format " + format + ", expected " + FORMAT);
+            throw in.error("format " + format + ", expected 1 or " + FORMAT);
         }
         t.models.restoreState(in, user -> new NamedView(user, null)); // the segments' refit rows name their users
         t.watermark = in.zigZag();

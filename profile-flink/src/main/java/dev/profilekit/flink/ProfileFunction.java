@@ -7,6 +7,7 @@ import dev.profilekit.core.engine.Event;
 import dev.profilekit.core.engine.Outcome;
 import dev.profilekit.core.engine.ProfileKernel;
 import dev.profilekit.core.engine.KernelState;
+import dev.profilekit.core.io.ProfileExtras;
 import dev.profilekit.core.io.ProfileJson;
 import org.apache.flink.api.common.functions.OpenContext;
 import java.util.List;
@@ -199,7 +200,7 @@ public final class ProfileFunction extends KeyedProcessFunction<String, Routed, 
                             long asOf = latestApplied(s);
                             String line = ProfileJson.toJson(kernel.profile(s, asOf));
                             if (audiences) {
-                                line = FinalProfiles.withAudiences(line, kernel.audiences(s, asOf));
+                                line = ProfileExtras.with(line, ProfileExtras.audiences(kernel.audiences(s, asOf)));
                             }
                             if (sampler == null) {
                                 out.collect(line);

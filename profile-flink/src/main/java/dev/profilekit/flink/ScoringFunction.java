@@ -221,7 +221,8 @@ public final class ScoringFunction extends KeyedBroadcastProcessFunction<String,
      * places them; before its trailing {@code "audiences"} member when {@code audiences} (the profile file's order).
      */
     static String withOutputs(String line, String outputs, boolean audiences) {
-        // the audiences member is the line's last (FinalProfiles.withAudiences): its bare quotes cannot be in a string
+        // the audiences member is the line's last (ProfileExtras.audiences, added last): its bare quotes cannot be
+        // in a string
         int end = audiences ? line.lastIndexOf(",\"audiences\":[") : line.lastIndexOf('}');
         if (end < 0) {
             throw new IllegalArgumentException("not a profile line: " + line);

@@ -182,7 +182,8 @@ class FlinkKafkaExactlyOnceTest {
                 }
             });
             assertThat(last).as("user %s's last profile line", user.getKey())
-                    .endsWith(FinalProfiles.withAudiences("{}", expected).substring(1));
+                    .endsWith(dev.profilekit.core.io.ProfileExtras.with("{}",
+                            dev.profilekit.core.io.ProfileExtras.audiences(expected)).substring(1));
         }
     }
 
